@@ -1,0 +1,280 @@
+/*
+** diag.c -- compiler-style errors: file:line:col, the source line, a caret under the span.
+**
+** Errors are kept in order of recording and printed together, so a caller that reports never
+** prints on the spot. A very long source line is cut around the caret so one message stays
+** readable (a 1 MB line must not produce a 1 MB error).
+*/
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct Entry {
+    Loc loc;      /* where */
+    char *msg;    /* formatted message */
+    bool is_note; /* a note on the previous error */
+} Entry;
+
+struct Diag {
+    const Source *src;  /* borrowed */
+    VEC(Entry) entries; /* errors and notes in order */
+    size_t n_errors;    /* errors recorded, including those not kept */
+};
+
+/* ---- sources ---- */
+
+static Source *src_build(const char *name, char *text, size_t len)
+{
+    Source *src = xcalloc(1, sizeof(Source));
+    src->name = xstrdup(name);
+    src->text = text;
+    src->len = len;
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    src->line_start = xmalloc(n * sizeof(uint32_t));
+    src->line_start[0] = 0;
+    src->n_lines = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n')
+            src->line_start[src->n_lines++] = (uint32_t)(i + 1);
+    return src;
+}
+
+Source *src_from_string(const char *name, const char *text, size_t len)
+{
+    return src_build(name, xstrndup(text, len), len);
+}
+
+Source *src_read_file(const char *path, char **err_out)
+{
+    *err_out = NULL;
+    FILE *f = fopen(path, "rb");
+    char buf[512];
+    if (!f) {
+        snprintf(buf, sizeof buf, "cannot open '%s': %s", path, strerror(errno));
+        *err_out = xstrdup(buf);
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *text = xmalloc(cap);
+    for (;;) {
+        if (len + 1 >= cap)
+            text = xrealloc(text, cap *= 2);
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || len > UINT32_MAX / 2) {
+        snprintf(buf, sizeof buf, "cannot read '%s': %s", path,
+                 failed ? strerror(EIO) : "file too large");
+        *err_out = xstrdup(buf);
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    return src_build(path, text, len);
+}
+
+void src_free(Source *src)
+{
+    if (!src)
+        return;
+    free(src->name);
+    free(src->text);
+    free(src->line_start);
+    free(src);
+}
+
+void src_line_col(const Source *src, uint32_t off, uint32_t *line_out, uint32_t *col_out)
+{
+    uint32_t lo = 0, hi = src->n_lines; /* find the last line_start <= off */
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (src->line_start[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line_out = lo + 1;
+    *col_out = off - src->line_start[lo] + 1;
+}
+
+const char *src_line_text(const Source *src, uint32_t line, size_t *len_out)
+{
+    if (line < 1 || line > src->n_lines) {
+        *len_out = 0;
+        return "";
+    }
+    uint32_t start = src->line_start[line - 1];
+    uint32_t end = line < src->n_lines ? src->line_start[line] - 1 : (uint32_t)src->len;
+    if (end > start && src->text[end - 1] == '\r')
+        end--;
+    *len_out = end - start;
+    return src->text + start;
+}
+
+/* ---- recording ---- */
+
+Diag *diag_new(const Source *src)
+{
+    Diag *d = xcalloc(1, sizeof(Diag));
+    d->src = src;
+    return d;
+}
+
+void diag_free(Diag *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->entries.len; i++)
+        free(d->entries.items[i].msg);
+    vec_free(&d->entries);
+    free(d);
+}
+
+static void record(Diag *d, Loc loc, bool is_note, const char *fmt, va_list ap)
+{
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    Entry e = {loc, xstrdup(buf), is_note};
+    vec_push(&d->entries, e);
+}
+
+void diag_error(Diag *d, Loc loc, const char *fmt, ...)
+{
+    d->n_errors++;
+    if (d->n_errors > DIAG_MAX_ERRORS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, loc, false, fmt, ap);
+    va_end(ap);
+}
+
+void diag_note(Diag *d, Loc loc, const char *fmt, ...)
+{
+    if (d->n_errors > DIAG_MAX_ERRORS || d->n_errors == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    record(d, loc, true, fmt, ap);
+    va_end(ap);
+}
+
+size_t diag_count(const Diag *d)
+{
+    return d->n_errors;
+}
+
+bool diag_full(const Diag *d)
+{
+    return d->n_errors >= DIAG_MAX_ERRORS;
+}
+
+static const Entry *nth_error(const Diag *d, size_t i)
+{
+    for (size_t k = 0; k < d->entries.len; k++)
+        if (!d->entries.items[k].is_note && i-- == 0)
+            return &d->entries.items[k];
+    return NULL;
+}
+
+const char *diag_message(const Diag *d, size_t i)
+{
+    const Entry *e = nth_error(d, i);
+    return e ? e->msg : NULL;
+}
+
+Loc diag_loc(const Diag *d, size_t i)
+{
+    const Entry *e = nth_error(d, i);
+    return e ? e->loc : (Loc){0, 0};
+}
+
+/* ---- printing ---- */
+
+enum { SHOW_MAX = 160 }; /* longest source excerpt shown under a message */
+
+/* Print the source line of 'loc' and the caret line under it. */
+static void print_excerpt(const Diag *d, FILE *out, Loc loc, bool color)
+{
+    uint32_t line, col;
+    src_line_col(d->src, loc.off, &line, &col);
+    size_t line_len;
+    const char *text = src_line_text(d->src, line, &line_len);
+    size_t caret = col - 1, from = 0;
+    if (caret > line_len)
+        caret = line_len;
+    if (line_len > SHOW_MAX) { /* show a window around the caret */
+        from = caret > SHOW_MAX / 2 ? caret - SHOW_MAX / 2 : 0;
+        if (from + SHOW_MAX > line_len)
+            from = line_len - SHOW_MAX;
+        line_len = from + SHOW_MAX;
+    }
+    for (size_t i = from; i < line_len; i++)
+        fputc(text[i] == '\0' ? ' ' : text[i], out);
+    fputc('\n', out);
+    for (size_t i = from; i < caret; i++)
+        fputc(text[i] == '\t' ? '\t' : ' ', out);
+    size_t span = loc.len ? loc.len : 1;
+    if (caret + span > line_len)
+        span = line_len > caret ? line_len - caret : 1;
+    if (color)
+        fputs("\033[1;32m", out);
+    fputc('^', out);
+    for (size_t i = 1; i < span; i++)
+        fputc('~', out);
+    if (color)
+        fputs("\033[0m", out);
+    fputc('\n', out);
+}
+
+void diag_print(const Diag *d, FILE *out, bool color)
+{
+    for (size_t i = 0; i < d->entries.len; i++) {
+        const Entry *e = &d->entries.items[i];
+        uint32_t line, col;
+        src_line_col(d->src, e->loc.off, &line, &col);
+        const char *kind = e->is_note ? "note" : "error";
+        if (color)
+            fprintf(out, "\033[1m%s:%u:%u: \033[1;%sm%s:\033[0m\033[1m %s\033[0m\n",
+                    d->src->name, line, col, e->is_note ? "36" : "31", kind, e->msg);
+        else
+            fprintf(out, "%s:%u:%u: %s: %s\n", d->src->name, line, col, kind, e->msg);
+        print_excerpt(d, out, e->loc, color);
+    }
+    if (d->n_errors > DIAG_MAX_ERRORS)
+        fprintf(out, "%s: too many errors (%zu), stopped after %d\n", d->src->name,
+                d->n_errors, DIAG_MAX_ERRORS);
+}
+
+/* ---- hints ---- */
+
+const char *diag_suggest(const char *name, const char *const *names, size_t n)
+{
+    size_t len = strlen(name);
+    size_t limit = len / 2 < 2 ? len / 2 : 2;
+    if (limit == 0 && len >= 1)
+        limit = 1;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i] || strcmp(names[i], name) == 0)
+            continue;
+        size_t dist = util_edit_distance(name, names[i], limit);
+        if (dist < best_d) {
+            best_d = dist;
+            best = names[i];
+        }
+    }
+    return best;
+}

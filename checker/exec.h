@@ -1,0 +1,81 @@
+/*
+** exec.h -- run one atomic step of one thread on a packed state; evaluate properties.
+**
+** exec_step() runs thread 'tid''s next step on a copy of 'vec' and reports every outcome of that
+** step, in the tie-break order of DESIGN.md: choose branches in source order, then signal
+** targets by thread index (nested choices inside an atomic block in that order, depth first).
+** Outcome k is the k-th one reported; (tid, k) names a transition from a state, which is what
+** traces record and what replay re-runs. A step with no choice has one outcome, k = 0.
+**
+** An ExecCtx holds the scratch memory of one search thread: create one per thread. The Program
+** is shared read-only. Nothing here allocates after exec_new().
+*/
+#ifndef WEFT_EXEC_H
+#define WEFT_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "program.h"
+
+typedef enum {
+    EXEC_OK,            /* a successor state */
+    EXEC_ASSERT_FAILED, /* an 'assert' was false: the schedule ends, no successor state */
+    EXEC_RUNTIME_ERROR  /* a runtime error: the schedule ends, no successor state */
+} ExecStatus;
+
+/* One outcome of a step. Pointers are valid only during the callback. */
+typedef struct ExecOutcome {
+    ExecStatus status;   /* see ExecStatus */
+    uint32_t k;          /* this outcome's index among the step's outcomes, from 0 */
+    const uint8_t *vec;  /* EXEC_OK: the successor state (prog->state_size bytes) */
+    uint32_t line;       /* failures: line of the statement that failed (an atomic block's
+                         ** inner statement, not the block) */
+    const char *message; /* failures: what went wrong, e.g. "division by zero",
+                         ** "assertion 'slot == received' failed" */
+} ExecOutcome;
+
+/* Called once per outcome; 'ctx' is the caller's. */
+typedef void (*ExecEmit)(void *ctx, uint32_t tid, const ExecOutcome *out);
+
+typedef enum {
+    EXEC_STEP_RAN,      /* the step was enabled: emit was called at least once */
+    EXEC_STEP_BLOCKED,  /* the thread cannot move now: no outcome */
+    EXEC_STEP_FINISHED  /* the thread has finished: no outcome */
+} ExecStepResult;
+
+typedef struct ExecCtx ExecCtx; /* opaque */
+
+/* Scratch for one search thread over 'prog' (borrowed; must outlive the ctx). */
+ExecCtx *exec_new(const Program *prog);
+void exec_free(ExecCtx *ctx); /* exec_free(NULL) does nothing */
+
+/* Run thread tid's next step from 'vec' and call emit for each outcome. Single thread per ctx. */
+ExecStepResult exec_step(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, ExecEmit emit,
+                         void *emit_ctx);
+
+/* True if thread tid's next step is enabled in 'vec' (it would run; it may fail). */
+bool exec_enabled(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
+
+/* Run outcome k of thread tid's step from 'vec' into 'out' (replay, trace rebuilding).
+** Returns EXEC_OK with 'out' filled, or the failure (with *line_out and *msg_out, the message
+** valid until the next call on ctx). Returns false in *exists_out when the step is not enabled
+** or has fewer than k + 1 outcomes. */
+ExecStatus exec_outcome(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, uint32_t k, uint8_t *out,
+                        bool *exists_out, uint32_t *line_out, const char **msg_out);
+
+typedef enum {
+    PROP_HOLDS,  /* the expression is true */
+    PROP_BROKEN, /* the expression is false */
+    PROP_ERROR   /* evaluating it hit a runtime error: *msg_out says which */
+} PropResult;
+
+/* Evaluate property 'p' in 'vec'. On PROP_ERROR *msg_out (valid until the next call on ctx)
+** says what went wrong. */
+PropResult exec_property(ExecCtx *ctx, const uint8_t *vec, uint32_t p, const char **msg_out);
+
+/* Evaluate the property code starting at 'code' (a PropTerm's) into *value_out; false on a
+** runtime error. */
+bool exec_term(ExecCtx *ctx, const uint8_t *vec, uint32_t code, int32_t *value_out);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+** program.h -- the compiled model: state layout, per-thread step code, properties.
+**
+** compile_model() builds a Program from the syntax tree; the executor (exec.c) runs it on packed
+** state vectors; the reporters read its names and source texts. A Program owns every string and
+** array it holds (nothing points into the parser's arena) and is read-only after compilation,
+** so any number of search threads may share it.
+**
+** Code. Each thread template has one array of instructions, 'code'. A *position* is a place a
+** thread can be between steps; position p's step starts at code[pos[p].code] and runs until an
+** END_STEP (which sets the thread's next position) or until it blocks or fails. Non-steps
+** (repeat, break, continue, return) are compiled away: 'repeat N' is unrolled N times, so every
+** iteration has its own positions and a state holds no loop counter. An atomic block is one step:
+** its code runs to its END_STEP without a step boundary inside.
+**
+** Blocking. A step blocks when an instruction that can block finds it cannot go on (AWAIT of 0,
+** LOCK of a held mutex, PUT on a full queue, GET on an empty one, SLEEP). Before GUARD_END (or in
+** a step without one) blocking means "not enabled": the step has no successor and the state is
+** unchanged. After GUARD_END (inside an atomic block, past its first statement) blocking is a
+** runtime error.
+**
+** Expressions are stack code over int32 values; property expressions live in 'prop_code' and
+** end with RET. Operand meaning is given per opcode; "pop x" reads the top of the stack.
+*/
+#ifndef WEFT_PROGRAM_H
+#define WEFT_PROGRAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* clang-format off */
+#define OP_LIST(X)                                                                               \
+    /* expressions */                                                                            \
+    X(PUSH)        /* push a                                                                   */\
+    X(POP)         /* drop the top value                                                       */\
+    X(ID)          /* push the running thread's instance index                                 */\
+    X(LOAD_G)      /* push shared scalar var a                                                 */\
+    X(LOAD_GA)     /* pop i; push element i of shared array var a (bounds: runtime error)      */\
+    X(LOAD_L)      /* push local scalar var a of the running thread                            */\
+    X(LOAD_LA)     /* pop i; push element i of local array var a of the running thread         */\
+    X(LOAD_TL)     /* pop t; push local scalar var a of instance t of template b               */\
+    X(LOAD_TLA)    /* pop i, pop t; push element i of local array var a of instance t of b     */\
+    X(LEN)         /* push the length of queue a                                               */\
+    X(HELD)        /* push 1 if mutex a is held by any thread, else 0                          */\
+    X(AT)          /* pop t; push 1 if instance t of template a is at a position of label b    */\
+    X(COUNT)       /* push how many instances of template a are at a position of label b       */\
+    X(DONE)        /* pop t; push 1 if instance t of template a has finished                   */\
+    X(NEG)         /* pop x; push -x (overflow: runtime error)                                 */\
+    X(NOT)         /* pop x; push !x                                                           */\
+    X(BOOL)        /* pop x; push x != 0                                                       */\
+    X(ADD)         /* pop y, pop x; push x + y (overflow: runtime error)                       */\
+    X(SUB)         /* pop y, pop x; push x - y (overflow: runtime error)                       */\
+    X(MUL)         /* pop y, pop x; push x * y (overflow: runtime error)                       */\
+    X(DIV)         /* pop y, pop x; push x / y, truncating (y == 0, INT_MIN / -1: error)       */\
+    X(MOD)         /* pop y, pop x; push x % y, sign of x (y == 0, INT_MIN % -1: error)        */\
+    X(LT)          /* pop y, pop x; push x < y                                                 */\
+    X(LE)          /* pop y, pop x; push x <= y                                                */\
+    X(GT)          /* pop y, pop x; push x > y                                                 */\
+    X(GE)          /* pop y, pop x; push x >= y                                                */\
+    X(EQ)          /* pop y, pop x; push x == y                                                */\
+    X(NE)          /* pop y, pop x; push x != y                                                */\
+    X(JMP)         /* go to code a                                                             */\
+    X(JZ)          /* pop x; if x == 0 go to code a                                            */\
+    X(JNZ)         /* pop x; if x != 0 go to code a                                            */\
+    X(JZ_OR_POP)   /* if top == 0 go to code a (keeping the 0), else pop: for '&&'             */\
+    X(JNZ_OR_POP)  /* if top != 0 set it to 1 and go to code a, else pop: for '||'             */\
+    X(QBEGIN)      /* pop hi, pop lo; slot a = lo, slot a+1 = hi; if lo > hi go to code b      */\
+    X(QNEXT)       /* if slot a < slot a+1: slot a += 1 and go to code b; else go on           */\
+    X(QLOAD)       /* push slot a (a quantifier variable)                                      */\
+    X(RET)         /* end of a property expression: its value is the top of the stack         */\
+    /* statements (thread code only) */                                                          \
+    X(STORE_G)     /* pop x; shared scalar var a = x (range: runtime error)                    */\
+    X(STORE_GA)    /* pop x, pop i; element i of shared array var a = x                        */\
+    X(STORE_L)     /* pop x; local scalar var a of the running thread = x                      */\
+    X(STORE_LA)    /* pop x, pop i; element i of local array var a = x                         */\
+    X(ASSERT)      /* pop x; if x == 0 the step fails: assertion violated                      */\
+    X(AWAIT)       /* pop x; if x == 0 the step blocks                                         */\
+    X(LOCK)        /* take mutex a; blocks while any thread (the caller too) holds it          */\
+    X(TRYLOCK)     /* if mutex a is free take it and push 1, else push 0                       */\
+    X(UNLOCK)      /* release mutex a; runtime error if the caller does not hold it            */\
+    X(WAIT)        /* release mutex b (runtime error if not held by the caller); the END_STEP  */\
+                   /* that follows moves the thread to the SLEEP position for cond a           */\
+    X(SLEEP)       /* always blocks: the thread sleeps until a signal moves it on              */\
+    X(SIGNAL)      /* wake one sleeper on cond a: one outcome per sleeper by thread index,     */\
+                   /* or a single outcome (the signal is lost) when none sleeps                */\
+    X(BROADCAST)   /* wake every sleeper on cond a                                             */\
+    X(PUT)         /* pop x; append x to queue a; blocks while the queue is full               */\
+    X(PUT_TRY)     /* pop x; if queue a has room append x and push 1, else push 0              */\
+    X(GET)         /* remove the oldest element of queue a and push it; blocks while empty     */\
+    X(GET_TRY)     /* if queue a is not empty remove the oldest, push it, push 1; else push 0  */\
+    X(CHOOSE)      /* a branches: outcome k (0 <= k < a) goes on at code pc+1+k, a JMP         */\
+    X(GUARD_END)   /* from here on blocking is a runtime error (inside an atomic block)        */\
+    X(LOOP_CHECK)  /* a loop head inside an atomic block: coming back to a configuration it    */\
+                   /* already had (same state, same code address) is a runtime error           */\
+    X(END_STEP)    /* the step is done: the thread's position becomes a                        */\
+    X(HALT)        /* the code of the end position: the thread has finished (never runs)      */
+/* clang-format on */
+
+typedef enum {
+#define X(name) OP_##name,
+    OP_LIST(X)
+#undef X
+        N_OPCODES
+} Opcode;
+
+/* One instruction. */
+typedef struct Ins {
+    uint8_t op; /* an Opcode */
+    int32_t a;  /* first operand (see OP_LIST) */
+    int32_t b;  /* second operand */
+} Ins;
+
+/* ---- variables and the state layout ---- */
+
+/* Where a variable lives. */
+typedef enum { VAR_SHARED, VAR_LOCAL } VarScope;
+
+/* A shared or local variable, scalar or array.
+** Encoding in the state vector: width 4 stores the int32 as is; width 1 or 2 (only for a
+** variable with a declared range that fits) stores the unsigned value - lo. */
+typedef struct Var {
+    char *name;      /* as declared */
+    VarScope scope;  /* shared, or local to every instance of template 'tmpl' */
+    uint32_t tmpl;   /* VAR_LOCAL: the owning thread template */
+    uint32_t size;   /* number of elements: 1 for a scalar */
+    bool is_array;   /* declared with [SIZE] */
+    bool has_range;  /* declared with ': lo..hi' */
+    int32_t lo, hi;  /* the declared range (has_range) */
+    uint32_t off;    /* element 0: absolute offset (shared) or offset in the thread block (local) */
+    uint8_t width;   /* bytes per element: 1, 2 or 4 */
+    int32_t *init;   /* initial values: shared, size values; local, size values per instance,
+                     ** instance t's at init[t * size] (a local's initialiser may use 'id') */
+    uint32_t line;   /* line of the declaration */
+} Var;
+
+/* A mutex: its owner field holds 0 when free, else the owning thread index + 1. */
+typedef struct Mutex {
+    char *name;     /* as declared */
+    uint32_t off;   /* absolute offset of the owner field */
+    uint8_t width;  /* bytes of the owner field: 1 or 2 */
+} Mutex;
+
+/* A condition variable. It has no field: sleepers are threads at a SLEEP position for it. */
+typedef struct Cond {
+    char *name; /* as declared */
+} Cond;
+
+/* A bounded FIFO of int32: a length field, then 'cap' elements of 4 bytes, oldest first.
+** Slots at and past the length are kept zero, so equal queues have equal bytes. */
+typedef struct Queue {
+    char *name;       /* as declared */
+    uint32_t cap;     /* capacity, >= 1 */
+    uint32_t off_len; /* absolute offset of the length field */
+    uint8_t len_width; /* bytes of the length field: 1, 2 or 4 */
+    uint32_t off;     /* absolute offset of element 0 */
+    uint32_t n_init;  /* initial length */
+    int32_t *init;    /* initial elements */
+} Queue;
+
+/* ---- threads ---- */
+
+typedef enum {
+    POS_STEP,   /* an ordinary step starts here */
+    POS_SLEEP,  /* asleep in a 'wait' on cond 'cond': code is SLEEP */
+    POS_RELOCK, /* woken from a 'wait': the step re-takes the mutex */
+    POS_END     /* finished: code is HALT */
+} PosKind;
+
+/* A position of a thread template: where a thread can be between steps. */
+typedef struct Pos {
+    PosKind kind;   /* see PosKind */
+    uint32_t code;  /* index in the template's code of the step's first instruction */
+    uint32_t line;  /* source line of the statement (if chain: the 'if'; re-lock: the 'wait') */
+    int32_t label;  /* the statement's own label (index in Template.labels), or -1 */
+    char *text;     /* the statement as written on one line: "tmp = counter", "if x > 0",
+                    ** "lock m else", "atomic"; the end position: "end" */
+    int32_t cond;   /* POS_SLEEP: the cond slept on; else -1 */
+    uint32_t wake;  /* POS_SLEEP: the position a signal moves the thread to (its POS_RELOCK) */
+} Pos;
+
+/* A thread template: one 'thread' declaration, with 'count' instances. */
+typedef struct Template {
+    char *name;          /* as declared ("worker") */
+    bool is_array;       /* declared with [COUNT]: instances are named "worker[i]" */
+    uint32_t count;      /* instances */
+    uint32_t first_tid;  /* thread index of instance 0; instance i is thread first_tid + i */
+    uint32_t n_pos;      /* positions; the last one, n_pos - 1, is the end position */
+    Pos *pos;            /* the positions; position 0 is where every instance starts */
+    uint8_t pc_width;    /* bytes of the position field at offset 0 of each thread block */
+    uint32_t block_size; /* bytes of one instance's block: position field, then locals */
+    uint32_t n_locals;   /* local variables */
+    uint32_t *locals;    /* their indices in Program.vars, in declaration order */
+    uint32_t n_code;     /* instructions */
+    Ins *code;           /* the step code of every position */
+    uint32_t *code_line; /* source line of each instruction (runtime errors, failed asserts) */
+    uint32_t n_labels;   /* statement labels of this template */
+    char **labels;       /* their names */
+    uint8_t **label_at;  /* label_at[l][p] != 0 when position p is a position of label l
+                         ** (a label on a non-step names the step it starts with) */
+} Template;
+
+/* One thread: an instance of a template. */
+typedef struct Thread {
+    char *name;     /* "worker[1]", or "producer" for a single thread */
+    uint32_t tmpl;  /* its template */
+    uint32_t index; /* its instance index, the value of 'id' */
+    uint32_t base;  /* absolute offset of its block in the state vector */
+} Thread;
+
+/* ---- properties ---- */
+
+typedef enum { PROP_INVARIANT, PROP_FINAL } PropKind;
+
+/* A value shown when a property breaks: "counter = 7", "count(worker@write) = 2". */
+typedef struct PropTerm {
+    char *text;    /* as written in the property: "counter", "cache[1]", "worker[0].tmp" */
+    int32_t var;   /* >= 0: show this whole shared variable (an array indexed by a quantifier
+                   ** variable); -1: evaluate 'code' */
+    uint32_t code; /* index in Program.prop_code of an expression ending in RET */
+} PropTerm;
+
+typedef struct Property {
+    PropKind kind;    /* invariant or final */
+    char *label;      /* its label, or NULL when unlabelled */
+    char *text;       /* the expression as written */
+    uint32_t line;    /* line of the declaration */
+    uint32_t code;    /* index in Program.prop_code of its expression, ending in RET */
+    uint32_t n_terms; /* values to show when it breaks, in order of first appearance */
+    PropTerm *terms;
+} Property;
+
+/* ---- the program ---- */
+
+typedef struct Program {
+    char *model_name;    /* the model's file name, as given */
+    uint32_t state_size; /* bytes of a state vector */
+    uint32_t n_vars;     /* shared variables first, then each template's locals */
+    Var *vars;
+    uint32_t n_shared;   /* vars[0 .. n_shared) are the shared ones, in declaration order */
+    uint32_t n_mutexes;
+    Mutex *mutexes;
+    uint32_t n_conds;
+    Cond *conds;
+    uint32_t n_queues;
+    Queue *queues;
+    uint32_t n_templates;
+    Template *templates;
+    uint32_t n_threads;  /* instances of all templates, in declaration order */
+    Thread *threads;
+    uint32_t n_props;    /* invariants and finals in declaration order */
+    Property *props;
+    uint32_t n_prop_code;
+    Ins *prop_code;      /* code of every property expression and term */
+    uint32_t *prop_code_line;
+    uint32_t n_slots;    /* quantifier slots that property code needs (QBEGIN uses a, a+1) */
+    uint32_t stack_max;  /* deepest value stack any code needs */
+    uint32_t n_consts;   /* constants after -D overrides, for reports */
+    char **const_names;
+    int32_t *const_values;
+} Program;
+
+void prog_free(Program *prog); /* prog_free(NULL) does nothing */
+
+/* The initial state vector (prog->state_size bytes) written to 'out'. */
+void prog_initial_state(const Program *prog, uint8_t *out);
+
+/* The name of an opcode ("LOAD_G"). */
+const char *prog_op_name(Opcode op);
+
+/* A readable listing of the whole program: layout, positions, code (tests compare it). */
+void prog_dump(const Program *prog, FILE *out);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+** search.h -- explore every reachable state of a Program and collect its violations.
+**
+** Breadth first by default, level by level, expanding threads in index order and each thread's
+** outcomes in order k = 0, 1, ...: so the first time a violation is seen, it is seen at the end
+** of its shortest schedule, and among equally short ones, the one that prefers the lowest thread
+** index at the earliest differing step (DESIGN.md section 3). One violation is one property:
+** each is recorded once, the first time it is seen.
+**
+** search_run() is single thread per call; the Program is only read.
+*/
+#ifndef WEFT_SEARCH_H
+#define WEFT_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "program.h"
+#include "store.h"
+
+typedef enum {
+    VIOL_INVARIANT, /* an invariant is false in a reachable state */
+    VIOL_FINAL,     /* a final is false in a state where every thread has finished */
+    VIOL_ASSERT,    /* a step's assert was false */
+    VIOL_ERROR,     /* a runtime error in a step, or in evaluating a property */
+    VIOL_DEADLOCK   /* a state where some thread has not finished and none can move */
+} ViolKind;
+
+/* One distinct violation and where its shortest schedule ends. */
+typedef struct Violation {
+    ViolKind kind;     /* see ViolKind */
+    int32_t prop;      /* the property (invariant, final, or an error evaluating one), or -1 */
+    uint32_t line;     /* identifying line: the property's, or the failing statement's */
+    char *message;     /* failures: the executor's message; else NULL */
+    StateId state;     /* the state that breaks it, or that the failing step starts from */
+    bool by_step;      /* true when a failing step from 'state' is the violation */
+    uint32_t tid;      /* by_step: the thread of the failing step */
+    uint32_t k;        /* by_step: the outcome index of the failing step */
+    uint32_t depth;    /* steps in its schedule (the failing step included) */
+} Violation;
+
+/* Why the search ended. */
+typedef enum {
+    SEARCH_COMPLETE,   /* every reachable state was explored */
+    SEARCH_FIRST,      /* --first: stopped at the first violation */
+    SEARCH_MAX_STATES, /* --max-states reached */
+    SEARCH_MAX_MEMORY, /* --max-memory reached */
+    SEARCH_TIME_LIMIT  /* --time-limit reached */
+} SearchStop;
+
+typedef struct SearchOptions {
+    bool dfs;            /* depth first instead of breadth first */
+    bool first;          /* stop at the first violation */
+    bool no_deadlock;    /* do not report deadlocks */
+    uint64_t max_states; /* stop after storing this many states; 0: no limit */
+    size_t max_memory;   /* stop when the store would exceed this many bytes; 0: no limit */
+    double time_limit;   /* stop after this many seconds; 0: no limit */
+} SearchOptions;
+
+typedef struct SearchResult {
+    Violation *viols;       /* distinct violations, in the order the search found them */
+    size_t n_viols;
+    SearchStop stop;        /* why the search ended */
+    uint64_t n_states;      /* states stored */
+    uint64_t n_transitions; /* successors generated (failing steps included) */
+    uint32_t max_depth;     /* the deepest level reached (BFS) or longest path (DFS) */
+    double seconds;         /* wall time of the search */
+    size_t memory_bytes;    /* peak bytes of the store and the frontier */
+    Store *store;           /* the visited states, kept for traces; owned by the result */
+} SearchResult;
+
+/* Explore 'prog' (borrowed). Never NULL. */
+SearchResult *search_run(const Program *prog, const SearchOptions *opts);
+void search_result_free(SearchResult *res); /* search_result_free(NULL) does nothing */
+
+/* The name of a kind as reports and '# expect:' lines spell it: "invariant", "final",
+** "assert", "error", "deadlock". */
+const char *search_viol_kind_name(ViolKind kind);
+
+#endif

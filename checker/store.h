@@ -1,0 +1,55 @@
+/*
+** store.h -- the visited set: every reached state once, with the state it was first reached from.
+**
+** Open addressing over an arena of state vectors, keyed by a 64-bit xxh3 hash. Ids are dense,
+** 0, 1, 2, ... in order of insertion, and stable for the store's lifetime; vectors never move,
+** so store_vec() pointers stay valid. The step that reached a state is not kept: the trace
+** builder re-runs the parent's successors and picks the first that gives the state, which is
+** the same step a search in tie-break order recorded, for 0 bytes per state.
+**
+** Safe from any thread: insertion takes one of many shard locks (by hash), never a global lock,
+** and a growing shard blocks only its own inserts. store_memory_bytes() may be read any time.
+*/
+#ifndef WEFT_STORE_H
+#define WEFT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t StateId; /* dense; stable for the store's lifetime */
+#define STATE_ID_NONE UINT32_MAX
+
+typedef struct Store Store; /* opaque */
+
+typedef enum {
+    STORE_NEW,  /* inserted: *out is the new id */
+    STORE_SEEN, /* already there: *out is its id */
+    STORE_FULL  /* the memory budget or 2^32 - 2 states is spent: *out is STATE_ID_NONE */
+} StoreResult;
+
+/* A store of vectors of 'vec_len' bytes that stops growing past 'max_bytes' (0: no budget). */
+Store *store_new(uint32_t vec_len, size_t max_bytes);
+void store_free(Store *st); /* store_free(NULL) does nothing */
+
+/* Insert a copy of 'vec' (whose state_hash is 'hash'), first reached from 'parent'
+** (STATE_ID_NONE for the initial state). Safe from any thread. */
+StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId parent,
+                         StateId *out);
+
+/* Look 'vec' up without inserting; STATE_ID_NONE when absent. Safe from any thread. */
+StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash);
+
+/* The vector of state 'sid' (< store_count). Valid until store_free. */
+const uint8_t *store_vec(const Store *st, StateId sid);
+
+/* The state 'sid' was first reached from, or STATE_ID_NONE for the initial state. */
+StateId store_parent(const Store *st, StateId sid);
+
+/* States stored so far. */
+uint64_t store_count(const Store *st);
+
+/* Bytes the store holds now (arena chunks and tables). Safe from any thread. */
+size_t store_memory_bytes(const Store *st);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+** util.h -- aborting allocators and growable arrays.
+**
+** xmalloc() and friends never return NULL: on failure they print
+** "weft: out of memory (N bytes)" and abort, so call sites never test.
+*/
+#ifndef WEFT_UTIL_H
+#define WEFT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Growable array of T: declare with VEC(T) name = {0}; free with vec_free. */
+#define VEC(T)                                                                                     \
+    struct {                                                                                       \
+        T *items;                                                                                  \
+        size_t len;                                                                                \
+        size_t cap;                                                                                \
+    }
+
+/* Append 'x' (an expression of the element type). */
+#define vec_push(v, x)                                                                             \
+    do {                                                                                           \
+        if ((v)->len == (v)->cap) {                                                                \
+            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                                                \
+            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items);                      \
+        }                                                                                          \
+        (v)->items[(v)->len++] = (x);                                                              \
+    } while (0)
+
+#define vec_free(v)                                                                                \
+    do {                                                                                           \
+        free((v)->items);                                                                          \
+        (v)->items = NULL;                                                                         \
+        (v)->len = (v)->cap = 0;                                                                   \
+    } while (0)
+
+/* Bytes of memory the process holds now (resident set), 0 if unknown. */
+size_t util_rss_bytes(void);
+/* Peak resident set of the process so far, 0 if unknown. */
+size_t util_peak_rss_bytes(void);
+/* Monotonic clock in seconds. */
+double util_now(void);
+/* Edit distance between two strings, capped at 'cap' (returns cap+1 past it). */
+size_t util_edit_distance(const char *a, const char *b, size_t cap);
+
+#endif
