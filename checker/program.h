@@ -21,6 +21,39 @@
 **
 ** Expressions are stack code over int32 values; property expressions live in 'prop_code' and
 ** end with RET. Operand meaning is given per opcode; "pop x" reads the top of the stack.
+**
+** Code shapes: what the compiler emits and the executor relies on. 'next' is the position of
+** the step after the statement (following repeat unrolling, break, continue, return and the
+** end of blocks, so it is always a real step or the end position); B is the position where a
+** block's first step is (or, for an empty block, where control goes after it).
+**
+**   x = e                 e; STORE_G|STORE_L x; END_STEP next
+**   a[i] = e              i; e; STORE_GA|STORE_LA a; END_STEP next
+**   assert e / await e    e; ASSERT|AWAIT; END_STEP next
+**   lock m / unlock m     LOCK m | UNLOCK m; END_STEP next
+**   lock m else {B}       TRYLOCK m; JZ L; END_STEP next; L: END_STEP B
+**   wait c, m             WAIT c m; END_STEP S
+**     S (POS_SLEEP c)       SLEEP                      (a signal sets the position to S's wake)
+**     R (POS_RELOCK)        LOCK m; END_STEP next      (shown at the wait's line and label)
+**   signal c / broadcast  SIGNAL c | BROADCAST c; END_STEP next
+**   put q, e              e; PUT q; END_STEP next
+**   put q, e else {B}     e; PUT_TRY q; JZ L; END_STEP next; L: END_STEP B
+**   get q, x              GET q; STORE_x x; END_STEP next      (a[i]: i; GET q; STORE_xA a)
+**   get q, x else {B}     [i;] GET_TRY q; JZ L; STORE_x x; END_STEP next; L: [POP;] END_STEP B
+**   if c1 {B1} else if c2 {B2} else {B3}
+**                         c1; JZ L2; END_STEP B1; L2: c2; JZ L3; END_STEP B2; L3: END_STEP B3
+**   while c {B}           c; JZ L; END_STEP B; L: END_STEP next
+**   choose {B0} or {B1}   CHOOSE 2; JMP L0; JMP L1; L0: END_STEP B0; L1: END_STEP B1
+**   skip                  END_STEP next
+**   end of the thread     HALT (the end position)
+**
+** Inside 'atomic { S1 S2 ... }' the statements are inlined into one step: the same shapes with
+** END_STEP replaced by falling through to the next statement, control flow by jumps (a 'while'
+** is 'L: LOOP_CHECK; c; JZ E; body; JMP L; E:', a 'choose' is 'CHOOSE n; JMP L0; ...; L0: B0;
+** JMP E; L1: B1; E:'), and a break/continue/return that leaves the block ends the step with
+** END_STEP to its target. GUARD_END follows the first statement's code when that statement can
+** block (await, lock, put, get, or a nested atomic's guard), else it is the block's first
+** instruction. The block ends with END_STEP next. 'wait' inside 'atomic' is a model error.
 */
 #ifndef WEFT_PROGRAM_H
 #define WEFT_PROGRAM_H
