@@ -103,5 +103,7 @@ const char *ast_kind_name(AstKind kind);
 
 /* Print the tree in an indented, stable text form (tests compare it). */
 void ast_dump(const AstNode *node, FILE *out);
+/* As ast_dump, with each node's 1-based line:col in 'src' ("BINARY '+' @3:9"). */
+void ast_dump_src(const AstNode *node, const Source *src, FILE *out);
 
 #endif

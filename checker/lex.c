@@ -1,0 +1,186 @@
+/*
+** lex.c -- split a .weft text into tokens.
+**
+** One forward pass: white space and '#' comments are skipped, then one token is cut. The text is
+** bounded by Source.len, not by its NUL, so an embedded NUL is just another bad byte. Keywords
+** are found by scanning the keyword run of TOK_LIST, comparing lengths first: there are few of
+** them and identifiers are short, so this costs less than building a hash table.
+*/
+#include "lex.h"
+
+#include <string.h>
+
+/* clang-format off */
+static const char *const kind_names[] = {
+#define X(name, text) #name,
+    TOK_LIST(X)
+#undef X
+};
+
+static const char *const kind_texts[] = {
+#define X(name, text) text,
+    TOK_LIST(X)
+#undef X
+};
+/* clang-format on */
+
+/* A literal may be at most 2^31: that value is only valid after unary minus (the compiler
+** checks), larger ones are an error here. */
+#define LEX_INT_LIMIT 2147483648LL
+
+const char *lex_kind_name(TokKind kind)
+{
+    return (unsigned)kind < TOK_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+const char *lex_kind_text(TokKind kind)
+{
+    return (unsigned)kind < TOK_KIND_COUNT ? kind_texts[kind] : "?";
+}
+
+void lex_init(Lexer *lx, const Source *src, Diag *d)
+{
+    lx->src = src;
+    lx->d = d;
+    lx->pos = 0;
+}
+
+/* ---- character classes (ASCII only: bytes >= 0x80 start no token) ---- */
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_ident_start(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_ident_char(unsigned char c)
+{
+    return is_ident_start(c) || is_digit(c);
+}
+
+/* ---- pieces of lex_next ---- */
+
+/* Skip blanks, newlines and comments; returns true if a newline was crossed. */
+static bool skip_space(Lexer *lx)
+{
+    const char *s = lx->src->text;
+    uint32_t len = (uint32_t)lx->src->len;
+    bool crossed = false;
+    while (lx->pos < len) {
+        char c = s[lx->pos];
+        if (c == '\n') {
+            crossed = true;
+            lx->pos++;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            lx->pos++;
+        } else if (c == '#') {
+            while (lx->pos < len && s[lx->pos] != '\n')
+                lx->pos++;
+        } else {
+            break;
+        }
+    }
+    return crossed;
+}
+
+/* The keyword spelled s[0..n), or TOK_IDENT. */
+static TokKind keyword_kind(const char *s, uint32_t n)
+{
+    for (int k = TOK_FIRST_KEYWORD; k <= TOK_LAST_KEYWORD; k++) {
+        const char *kw = kind_texts[k];
+        if (strlen(kw) == n && memcmp(kw, s, n) == 0)
+            return (TokKind)k;
+    }
+    return TOK_IDENT;
+}
+
+static void lex_ident(Lexer *lx, Token *tok)
+{
+    const char *s = lx->src->text;
+    while (lx->pos < lx->src->len && is_ident_char((unsigned char)s[lx->pos]))
+        lx->pos++;
+    tok->loc.len = lx->pos - tok->loc.off;
+    tok->kind = keyword_kind(tok->text, tok->loc.len);
+}
+
+/* A decimal literal. Digits keep being consumed past the limit so that the whole literal is one
+** token and one error; the value is then 0 so the parser goes on quietly. */
+static void lex_int(Lexer *lx, Token *tok)
+{
+    const char *s = lx->src->text;
+    int64_t value = 0;
+    bool too_big = false;
+    while (lx->pos < lx->src->len && is_digit((unsigned char)s[lx->pos])) {
+        if (!too_big) {
+            value = value * 10 + (s[lx->pos] - '0');
+            too_big = value > LEX_INT_LIMIT;
+        }
+        lx->pos++;
+    }
+    tok->kind = TOK_INT;
+    tok->loc.len = lx->pos - tok->loc.off;
+    tok->value = too_big ? 0 : value;
+    if (too_big) /* show at most 40 digits of a huge literal */
+        diag_error(lx->d, tok->loc, "integer literal '%.*s%s' does not fit in 32 bits",
+                   tok->loc.len > 40 ? 40 : (int)tok->loc.len, tok->text,
+                   tok->loc.len > 40 ? "..." : "");
+}
+
+/* Punctuation: the longest spelling that matches (so '..' wins over '.', '<=' over '<'). */
+static bool lex_punct(Lexer *lx, Token *tok)
+{
+    const char *s = lx->src->text + lx->pos;
+    size_t left = lx->src->len - lx->pos;
+    size_t best_len = 0;
+    for (int k = TOK_LBRACE; k < TOK_KIND_COUNT; k++) {
+        size_t n = strlen(kind_texts[k]);
+        if (n > best_len && n <= left && memcmp(kind_texts[k], s, n) == 0) {
+            best_len = n;
+            tok->kind = (TokKind)k;
+        }
+    }
+    if (best_len == 0)
+        return false;
+    lx->pos += (uint32_t)best_len;
+    tok->loc.len = (uint32_t)best_len;
+    return true;
+}
+
+/* A byte that starts no token: printable ones are quoted as they are, others as '\xNN'. */
+static void lex_bad_byte(Lexer *lx, Token *tok)
+{
+    unsigned char c = (unsigned char)lx->src->text[lx->pos];
+    lx->pos++;
+    tok->kind = TOK_ERROR;
+    tok->loc.len = 1;
+    if (c >= 0x20 && c < 0x7f)
+        diag_error(lx->d, tok->loc, "unexpected character '%c'", c);
+    else
+        diag_error(lx->d, tok->loc, "unexpected character '\\x%02x'", c);
+}
+
+Token lex_next(Lexer *lx)
+{
+    Token tok;
+    memset(&tok, 0, sizeof tok);
+    bool at_start = lx->pos == 0;
+    tok.is_line_start = skip_space(lx) || at_start;
+    tok.loc.off = lx->pos;
+    tok.text = lx->src->text + lx->pos;
+    if (lx->pos >= lx->src->len) {
+        tok.kind = TOK_EOF;
+        return tok;
+    }
+    unsigned char c = (unsigned char)lx->src->text[lx->pos];
+    if (is_ident_start(c))
+        lex_ident(lx, &tok);
+    else if (is_digit(c))
+        lex_int(lx, &tok);
+    else if (!lex_punct(lx, &tok))
+        lex_bad_byte(lx, &tok);
+    return tok;
+}

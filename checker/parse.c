@@ -1,0 +1,948 @@
+/*
+** parse.c -- recursive descent from the tokens of lex.c to the syntax tree of ast.h.
+**
+** One function per grammar rule, the rule on its first line. Every node's loc spans its text: an
+** expression from its first to its last token (parentheses included), a statement its head up to
+** any '{' (the label is kept apart in label/label_loc), a declaration its whole text except a
+** thread's body. A BLOCK's loc is its '{'.
+**
+** Errors. A rule that fails reports once and returns NULL; the caller does not report again. The
+** statement and declaration loops then resynchronise: they skip balanced braces up to the next
+** token that can start a statement (a keyword, or a name first on its line), a '}', or a
+** declaration. A bad byte was already reported by the lexer, so "found" errors at a TOK_ERROR
+** stay silent. Nesting deeper than PARSE_MAX_DEPTH and DIAG_MAX_ERRORS errors are fatal: every
+** rule then returns at once, so the C stack never grows past about ten frames per level.
+*/
+#include "parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lex.h"
+#include "util.h"
+
+typedef struct Parser {
+    Arena *arena;       /* where nodes go */
+    const Source *src;  /* the text (for line numbers in messages) */
+    Diag *d;            /* where errors go */
+    Lexer lx;           /* the token stream */
+    Token cur;          /* the token being looked at */
+    Token next;         /* one token of look-ahead, valid when has_next */
+    bool has_next;      /* 'next' was lexed already (lexed lazily so errors stay in order) */
+    Token prev;         /* the last token consumed: its end closes a node's span */
+    int depth;          /* nesting of blocks and expressions */
+    bool is_fatal;      /* too deep or too many errors: unwind without another word */
+    bool has_quiet;     /* a missing '}' was reported at quiet_off ... */
+    uint32_t quiet_off; /* ... so the enclosing blocks do not report it again */
+} Parser;
+
+/* Growable list of nodes while a rule runs; copied into the arena when done. */
+typedef VEC(AstNode *) NodeVec;
+
+/* ---- tokens ---- */
+
+static void advance(Parser *p)
+{
+    p->prev = p->cur;
+    if (p->has_next) {
+        p->cur = p->next;
+        p->has_next = false;
+    } else {
+        p->cur = lex_next(&p->lx);
+    }
+    if (diag_full(p->d))
+        p->is_fatal = true;
+}
+
+static const Token *peek(Parser *p)
+{
+    if (!p->has_next) {
+        p->next = lex_next(&p->lx);
+        p->has_next = true;
+    }
+    return &p->next;
+}
+
+static bool check(const Parser *p, TokKind kind)
+{
+    return p->cur.kind == kind;
+}
+
+static bool accept(Parser *p, TokKind kind)
+{
+    if (!check(p, kind))
+        return false;
+    advance(p);
+    return true;
+}
+
+/* The span from the start of 'from' to the end of 'to'. */
+static Loc span(Loc from, Loc to)
+{
+    Loc loc = {from.off, to.off + to.len - from.off};
+    return loc;
+}
+
+/* The span from 'from' to the end of the last token consumed. */
+static Loc span_prev(const Parser *p, Loc from)
+{
+    return span(from, p->prev.loc);
+}
+
+static uint32_t line_of(const Parser *p, Loc loc)
+{
+    uint32_t line, col;
+    src_line_col(p->src, loc.off, &line, &col);
+    return line;
+}
+
+/* ---- errors ---- */
+
+enum { FOUND_MAX = 32 }; /* longest token text quoted in a message */
+
+/* "'text'" for a token (cut after FOUND_MAX bytes), "end of file" at the end. */
+static void describe(const Token *tok, char *buf, size_t size)
+{
+    if (tok->kind == TOK_EOF) {
+        snprintf(buf, size, "end of file");
+        return;
+    }
+    int n = tok->loc.len > FOUND_MAX ? FOUND_MAX : (int)tok->loc.len;
+    snprintf(buf, size, "'%.*s%s'", n, tok->text, tok->loc.len > FOUND_MAX ? "..." : "");
+}
+
+static void note_full(Parser *p)
+{
+    if (diag_full(p->d))
+        p->is_fatal = true;
+}
+
+/* Report "expected WHAT, found TOKEN" at the current token; 'hint' (or NULL) is appended in
+** parentheses. Silent at a bad byte, which the lexer reported, and once fatal. */
+static void expected(Parser *p, const char *what, const char *hint)
+{
+    if (p->is_fatal || check(p, TOK_ERROR))
+        return;
+    char found[FOUND_MAX + 16];
+    describe(&p->cur, found, sizeof found);
+    if (hint)
+        diag_error(p->d, p->cur.loc, "expected %s, found %s (%s)", what, found, hint);
+    else
+        diag_error(p->d, p->cur.loc, "expected %s, found %s", what, found);
+    note_full(p);
+}
+
+/* Consume a token of 'kind' or report "expected '<spelling>', found ...". */
+static bool expect(Parser *p, TokKind kind)
+{
+    if (accept(p, kind))
+        return true;
+    char what[24];
+    snprintf(what, sizeof what, "'%s'", lex_kind_text(kind));
+    expected(p, what, NULL);
+    return false;
+}
+
+/* Count one level of nesting; false (reported once) past PARSE_MAX_DEPTH. Always pair with
+** leave(), whatever enter() returned. */
+static bool enter(Parser *p)
+{
+    p->depth++;
+    if (p->is_fatal)
+        return false;
+    if (p->depth <= PARSE_MAX_DEPTH)
+        return true;
+    diag_error(p->d, p->cur.loc, "nesting deeper than %d levels", PARSE_MAX_DEPTH);
+    p->is_fatal = true;
+    return false;
+}
+
+static void leave(Parser *p)
+{
+    p->depth--;
+}
+
+/* ---- nodes ---- */
+
+static AstNode *new_node(Parser *p, AstKind kind, Loc loc)
+{
+    AstNode *n = arena_alloc(p->arena, sizeof(AstNode));
+    n->kind = kind;
+    n->loc = loc;
+    return n;
+}
+
+static AstList to_list(Parser *p, const NodeVec *v)
+{
+    AstList list = {NULL, (uint32_t)v->len};
+    if (v->len) {
+        list.items = arena_alloc(p->arena, v->len * sizeof(AstNode *));
+        memcpy(list.items, v->items, v->len * sizeof(AstNode *));
+    }
+    return list;
+}
+
+/* A NAME node for the current IDENT, consumed; else report and return NULL. The message says
+** what the name follows: "expected a name after 'lock', found '3'". */
+static AstNode *parse_name(Parser *p)
+{
+    if (!check(p, TOK_IDENT)) {
+        char what[FOUND_MAX + 32];
+        char after[FOUND_MAX + 16];
+        describe(&p->prev, after, sizeof after);
+        snprintf(what, sizeof what, "a name after %s", after);
+        expected(p, what, NULL);
+        return NULL;
+    }
+    AstNode *n = new_node(p, AST_NAME, p->cur.loc);
+    n->name = arena_strndup(p->arena, p->cur.text, p->cur.loc.len);
+    n->name_loc = p->cur.loc;
+    advance(p);
+    return n;
+}
+
+/* Take the current IDENT as node->name (see parse_name). */
+static bool take_name(Parser *p, AstNode *node)
+{
+    AstNode *name = parse_name(p);
+    if (!name)
+        return false;
+    node->name = name->name;
+    node->name_loc = name->name_loc;
+    return true;
+}
+
+/* ---- expressions ---- */
+
+static AstNode *parse_expr(Parser *p);
+
+/* The precedence level of a binary operator, '||' lowest; -1 for other tokens. */
+static int binary_level(TokKind kind)
+{
+    switch (kind) {
+    case TOK_OROR:
+        return 0;
+    case TOK_ANDAND:
+        return 1;
+    case TOK_EQ:
+    case TOK_NE:
+        return 2;
+    case TOK_LT:
+    case TOK_LE:
+    case TOK_GT:
+    case TOK_GE:
+        return 3;
+    case TOK_PLUS:
+    case TOK_MINUS:
+        return 4;
+    case TOK_STAR:
+    case TOK_SLASH:
+    case TOK_PERCENT:
+        return 5;
+    default:
+        return -1;
+    }
+}
+
+enum { LEVEL_TOP = 5 }; /* the highest binary level */
+
+/* call -> ('len' | 'held') '(' IDENT ')' | ('count' | 'done') '(' expr ')' */
+static AstNode *parse_call(Parser *p, AstKind kind)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    if (!expect(p, TOK_LPAREN))
+        return NULL;
+    bool takes_name = kind == AST_LEN || kind == AST_HELD;
+    AstNode *arg = takes_name ? parse_name(p) : parse_expr(p);
+    if (!arg || !expect(p, TOK_RPAREN))
+        return NULL;
+    AstNode *n = new_node(p, kind, span_prev(p, start));
+    n->a = arg;
+    return n;
+}
+
+/* quant -> ('all' | 'any') IDENT 'in' expr '..' expr ':' expr */
+static AstNode *parse_quant(Parser *p)
+{
+    Loc start = p->cur.loc;
+    AstNode *n = new_node(p, AST_QUANT, start);
+    n->op = p->cur.kind;
+    advance(p);
+    if (!take_name(p, n) || !expect(p, TOK_IN))
+        return NULL;
+    if (!(n->a = parse_expr(p)) || !expect(p, TOK_DOTDOT))
+        return NULL;
+    if (!(n->b = parse_expr(p)) || !expect(p, TOK_COLON))
+        return NULL;
+    if (!(n->c = parse_expr(p))) /* the body reaches as far right as it can */
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* paren -> '(' expr ')': no node of its own, the inner node's loc grows to the parentheses */
+static AstNode *parse_paren(Parser *p)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *e = parse_expr(p);
+    if (!e || !expect(p, TOK_RPAREN))
+        return NULL;
+    e->loc = span_prev(p, start);
+    return e;
+}
+
+/* primary -> INT | 'true' | 'false' | IDENT | 'id' | paren | call | quant */
+static AstNode *parse_primary(Parser *p)
+{
+    AstNode *n;
+    switch (p->cur.kind) {
+    case TOK_INT:
+    case TOK_TRUE:
+    case TOK_FALSE:
+        n = new_node(p, check(p, TOK_INT) ? AST_INT : AST_BOOL, p->cur.loc);
+        n->value = check(p, TOK_INT) ? p->cur.value : check(p, TOK_TRUE);
+        advance(p);
+        return n;
+    case TOK_IDENT:
+        return parse_name(p);
+    case TOK_ID:
+        n = new_node(p, AST_ID, p->cur.loc);
+        advance(p);
+        return n;
+    case TOK_LPAREN:
+        return parse_paren(p);
+    case TOK_LEN:
+        return parse_call(p, AST_LEN);
+    case TOK_HELD:
+        return parse_call(p, AST_HELD);
+    case TOK_COUNT:
+        return parse_call(p, AST_COUNT);
+    case TOK_DONE:
+        return parse_call(p, AST_DONE);
+    case TOK_ALL:
+    case TOK_ANY:
+        return parse_quant(p);
+    default:
+        expected(p, "expression", NULL);
+        return NULL;
+    }
+}
+
+/* postfix -> primary { '[' expr ']' | '.' IDENT | '@' IDENT }
+** '[' applies to a NAME or FIELD, '.' and '@' to a NAME or INDEX (ast.h); elsewhere the
+** operator is left for the caller, which reports it. */
+static AstNode *parse_postfix(Parser *p)
+{
+    AstNode *e = parse_primary(p);
+    while (e && !p->is_fatal) {
+        bool is_ref = e->kind == AST_NAME || e->kind == AST_INDEX;
+        Loc start = e->loc;
+        AstNode *n;
+        if (check(p, TOK_LBRACKET) && (e->kind == AST_NAME || e->kind == AST_FIELD)) {
+            advance(p);
+            n = new_node(p, AST_INDEX, start);
+            if (!(n->b = parse_expr(p)) || !expect(p, TOK_RBRACKET))
+                return NULL;
+        } else if ((check(p, TOK_DOT) || check(p, TOK_AT)) && is_ref) {
+            n = new_node(p, check(p, TOK_DOT) ? AST_FIELD : AST_AT, start);
+            advance(p);
+            if (!take_name(p, n))
+                return NULL;
+        } else {
+            break;
+        }
+        n->a = e;
+        n->loc = span_prev(p, start);
+        e = n;
+    }
+    return e;
+}
+
+/* unary -> ('-' | '!') unary | postfix */
+static AstNode *parse_unary(Parser *p)
+{
+    if (!check(p, TOK_MINUS) && !check(p, TOK_BANG))
+        return parse_postfix(p);
+    Token op = p->cur;
+    advance(p);
+    AstNode *a = enter(p) ? parse_unary(p) : NULL;
+    leave(p);
+    if (!a)
+        return NULL;
+    AstNode *n = new_node(p, AST_UNARY, span(op.loc, a->loc));
+    n->op = op.kind;
+    n->a = a;
+    return n;
+}
+
+/* binary(L) -> binary(L+1) { op(L) binary(L+1) }, L from '||' (0) to '* / %' (LEVEL_TOP);
+** binary(LEVEL_TOP+1) -> unary. Left associative, C's precedence. A chain of k operators
+** makes a tree k deep, so each operator counts as a level (later stages recurse on it). */
+static AstNode *parse_binary(Parser *p, int level)
+{
+    if (level > LEVEL_TOP)
+        return parse_unary(p);
+    AstNode *left = parse_binary(p, level + 1);
+    int n_levels = 0;
+    while (left && binary_level(p->cur.kind) == level) {
+        n_levels++;
+        if (!enter(p)) {
+            left = NULL;
+            break;
+        }
+        TokKind op = p->cur.kind;
+        advance(p);
+        AstNode *right = parse_binary(p, level + 1);
+        if (!right) {
+            left = NULL;
+            break;
+        }
+        AstNode *n = new_node(p, AST_BINARY, span(left->loc, right->loc));
+        n->op = op;
+        n->a = left;
+        n->b = right;
+        left = n;
+    }
+    p->depth -= n_levels;
+    return left;
+}
+
+/* expr -> binary(0) */
+static AstNode *parse_expr(Parser *p)
+{
+    AstNode *e = enter(p) ? parse_binary(p, 0) : NULL;
+    leave(p);
+    return e;
+}
+
+/* list -> '[' [expr {',' expr}] ']' */
+static AstNode *parse_list(Parser *p)
+{
+    Loc start = p->cur.loc;
+    if (!expect(p, TOK_LBRACKET))
+        return NULL;
+    NodeVec items = {0};
+    bool ok = true;
+    if (!check(p, TOK_RBRACKET)) {
+        do {
+            AstNode *e = parse_expr(p);
+            if (!(ok = e != NULL))
+                break;
+            vec_push(&items, e);
+        } while (accept(p, TOK_COMMA));
+    }
+    ok = ok && expect(p, TOK_RBRACKET);
+    AstNode *n = ok ? new_node(p, AST_LIST, span_prev(p, start)) : NULL;
+    if (n)
+        n->list = to_list(p, &items);
+    vec_free(&items);
+    return n;
+}
+
+/* ---- statements ---- */
+
+static AstNode *parse_stmt(Parser *p);
+
+/* Declarations that cannot appear in a block: meeting one there means a '}' is missing. */
+static bool is_decl_start(TokKind kind)
+{
+    switch (kind) {
+    case TOK_CONST:
+    case TOK_SHARED:
+    case TOK_MUTEX:
+    case TOK_COND:
+    case TOK_QUEUE:
+    case TOK_THREAD:
+    case TOK_INVARIANT:
+    case TOK_FINAL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Keywords that start a statement (or a local declaration); a resynchronisation point. */
+static bool is_stmt_keyword(TokKind kind)
+{
+    switch (kind) {
+    case TOK_LOCAL:
+    case TOK_ASSERT:
+    case TOK_AWAIT:
+    case TOK_LOCK:
+    case TOK_UNLOCK:
+    case TOK_WAIT:
+    case TOK_SIGNAL:
+    case TOK_BROADCAST:
+    case TOK_PUT:
+    case TOK_GET:
+    case TOK_IF:
+    case TOK_WHILE:
+    case TOK_REPEAT:
+    case TOK_CHOOSE:
+    case TOK_ATOMIC:
+    case TOK_SKIP:
+    case TOK_BREAK:
+    case TOK_CONTINUE:
+    case TOK_RETURN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* After a failed statement that began at 'before': skip (balanced braces) to the next token that
+** can start a statement, to a '}' closing the block, or to a declaration. */
+static void sync_stmt(Parser *p, uint32_t before)
+{
+    if (p->cur.loc.off == before && !check(p, TOK_EOF) && !check(p, TOK_RBRACE) &&
+        !is_decl_start(p->cur.kind))
+        advance(p); /* the statement took nothing: step over its first token */
+    int nest = 0;
+    while (!p->is_fatal && !check(p, TOK_EOF)) {
+        TokKind k = p->cur.kind;
+        if (nest == 0 && (k == TOK_RBRACE || is_decl_start(k) || is_stmt_keyword(k) ||
+                          (k == TOK_IDENT && p->cur.is_line_start)))
+            return;
+        nest += k == TOK_LBRACE ? 1 : k == TOK_RBRACE ? -1 : 0;
+        advance(p);
+    }
+}
+
+/* Report the missing '}' of the block that 'opener' opened, once for all enclosing blocks. */
+static void missing_close(Parser *p, const Token *opener)
+{
+    if (p->has_quiet && p->quiet_off == p->cur.loc.off)
+        return;
+    char what[FOUND_MAX + 48];
+    snprintf(what, sizeof what, "'}' to close '%.*s' at line %u", (int)opener->loc.len,
+             opener->text, line_of(p, opener->loc));
+    expected(p, what, NULL);
+    p->has_quiet = true;
+    p->quiet_off = p->cur.loc.off;
+}
+
+static AstNode *parse_var_decl(Parser *p, AstKind kind);
+
+/* block -> '{' {stmt} '}'; a thread's body (when 'locals' is not NULL) -> '{' {local_decl}
+** {stmt} '}'. 'opener' is the keyword named in the error about a missing '}'. */
+static bool parse_block(Parser *p, const Token *opener, AstList *out, AstList *locals,
+                        Loc *close_out)
+{
+    if (!expect(p, TOK_LBRACE))
+        return false;
+    bool ok = enter(p);
+    NodeVec stmts = {0}, decls = {0};
+    while (ok && !p->is_fatal && !check(p, TOK_RBRACE)) {
+        if (check(p, TOK_EOF) || is_decl_start(p->cur.kind)) {
+            missing_close(p, opener);
+            ok = false;
+            break;
+        }
+        uint32_t before = p->cur.loc.off;
+        bool is_local = locals && stmts.len == 0 && check(p, TOK_LOCAL);
+        AstNode *s = is_local ? parse_var_decl(p, AST_LOCAL) : parse_stmt(p);
+        if (s && is_local)
+            vec_push(&decls, s);
+        else if (s)
+            vec_push(&stmts, s);
+        else
+            sync_stmt(p, before);
+    }
+    leave(p);
+    ok = ok && !p->is_fatal;
+    if (ok) {
+        *close_out = p->cur.loc;
+        advance(p);
+        *out = to_list(p, &stmts);
+        if (locals)
+            *locals = to_list(p, &decls);
+    }
+    vec_free(&stmts);
+    vec_free(&decls);
+    return ok;
+}
+
+/* A BLOCK node (choose branch, else part) at its '{'; see parse_block. */
+static AstNode *parse_block_node(Parser *p, const Token *opener)
+{
+    AstNode *n = new_node(p, AST_BLOCK, p->cur.loc);
+    return parse_block(p, opener, &n->list, NULL, &n->close_loc) ? n : NULL;
+}
+
+/* lvalue -> IDENT ['[' expr ']'] */
+static AstNode *parse_lvalue(Parser *p)
+{
+    AstNode *name = parse_name(p);
+    if (!name || !check(p, TOK_LBRACKET))
+        return name;
+    advance(p);
+    AstNode *n = new_node(p, AST_INDEX, name->loc);
+    n->a = name;
+    if (!(n->b = parse_expr(p)) || !expect(p, TOK_RBRACKET))
+        return NULL;
+    n->loc = span_prev(p, name->loc);
+    return n;
+}
+
+/* assign -> lvalue '=' expr */
+static AstNode *parse_assign(Parser *p)
+{
+    AstNode *n = new_node(p, AST_ASSIGN, p->cur.loc);
+    if (!(n->a = parse_lvalue(p)) || !expect(p, TOK_ASSIGN) || !(n->b = parse_expr(p)))
+        return NULL;
+    n->loc = span_prev(p, n->a->loc);
+    return n;
+}
+
+/* A keyword followed by what 'shape' says: 'e' an expression, 'n' a name, 'x' an lvalue, ','
+** a comma, 'E' an optional 'else' block (sets has_else). Children fill a, then b. Covers
+** assert/await e, lock n [else], unlock/signal/broadcast n, wait n,n, put n,e [else],
+** get n,x [else], and the bare skip/break/continue/return. */
+static AstNode *parse_simple(Parser *p, AstKind kind, const char *shape)
+{
+    Token kw = p->cur;
+    AstNode *n = new_node(p, kind, kw.loc);
+    advance(p);
+    AstNode **slot = &n->a;
+    for (const char *c = shape; *c; c++) {
+        if (*c == ',') {
+            if (!expect(p, TOK_COMMA))
+                return NULL;
+            continue;
+        }
+        if (*c == 'E') {
+            if (check(p, TOK_ELSE)) {
+                Token else_kw = p->cur;
+                advance(p);
+                n->has_else = true;
+                n->loc = span_prev(p, kw.loc);
+                if (!parse_block(p, &else_kw, &n->list, NULL, &n->close_loc))
+                    return NULL;
+                return n;
+            }
+            continue;
+        }
+        *slot = *c == 'e' ? parse_expr(p) : *c == 'n' ? parse_name(p) : parse_lvalue(p);
+        if (!*slot)
+            return NULL;
+        slot = &n->b;
+    }
+    n->loc = span_prev(p, kw.loc);
+    return n;
+}
+
+/* if_stmt -> 'if' expr block ['else' (if_stmt | block)]
+** Built in a loop, so a long 'else if' chain costs no stack. */
+static AstNode *parse_if(Parser *p)
+{
+    AstNode *first = NULL, *last = NULL;
+    int n_levels = 0; /* each 'else if' nests the tree one level deeper */
+    for (;;) {
+        Token kw = p->cur;
+        advance(p);
+        AstNode *n = new_node(p, AST_IF, kw.loc);
+        n->loc = (n->a = parse_expr(p)) ? span_prev(p, kw.loc) : kw.loc;
+        if (!n->a || !parse_block(p, &kw, &n->list, NULL, &n->close_loc))
+            break;
+        if (last)
+            last->c = n;
+        else
+            first = n;
+        last = n;
+        Token else_kw = p->cur;
+        if (!accept(p, TOK_ELSE)) {
+            p->depth -= n_levels;
+            return first;
+        }
+        if (!check(p, TOK_IF)) {
+            last->c = parse_block_node(p, &else_kw);
+            p->depth -= n_levels;
+            return last->c ? first : NULL;
+        }
+        n_levels++;
+        if (!enter(p))
+            break;
+    }
+    p->depth -= n_levels;
+    return NULL;
+}
+
+/* loop -> ('while' | 'repeat') expr block */
+static AstNode *parse_loop(Parser *p, AstKind kind)
+{
+    Token kw = p->cur;
+    advance(p);
+    AstNode *n = new_node(p, kind, kw.loc);
+    if (!(n->a = parse_expr(p)))
+        return NULL;
+    n->loc = span_prev(p, kw.loc);
+    return parse_block(p, &kw, &n->list, NULL, &n->close_loc) ? n : NULL;
+}
+
+/* atomic_stmt -> 'atomic' block */
+static AstNode *parse_atomic(Parser *p)
+{
+    Token kw = p->cur;
+    advance(p);
+    AstNode *n = new_node(p, AST_ATOMIC, kw.loc);
+    return parse_block(p, &kw, &n->list, NULL, &n->close_loc) ? n : NULL;
+}
+
+/* choose_stmt -> 'choose' block {'or' block} */
+static AstNode *parse_choose(Parser *p)
+{
+    Token kw = p->cur;
+    advance(p);
+    AstNode *n = new_node(p, AST_CHOOSE, kw.loc);
+    NodeVec branches = {0};
+    Token opener = kw;
+    AstNode *b;
+    while ((b = parse_block_node(p, &opener)) != NULL) {
+        vec_push(&branches, b);
+        n->close_loc = b->close_loc;
+        opener = p->cur;
+        if (!accept(p, TOK_OR))
+            break;
+    }
+    n->list = to_list(p, &branches);
+    vec_free(&branches);
+    return b ? n : NULL;
+}
+
+/* simple_stmt -> assign | assert/await/lock/unlock/wait/signal/broadcast/put/get/skip/break/
+**                continue/return ... | if_stmt | while | repeat | choose_stmt | atomic_stmt */
+static AstNode *parse_simple_stmt(Parser *p)
+{
+    switch (p->cur.kind) {
+    case TOK_IDENT:
+        return parse_assign(p);
+    case TOK_ASSERT:
+        return parse_simple(p, AST_ASSERT, "e");
+    case TOK_AWAIT:
+        return parse_simple(p, AST_AWAIT, "e");
+    case TOK_LOCK:
+        return parse_simple(p, AST_LOCK, "nE");
+    case TOK_UNLOCK:
+        return parse_simple(p, AST_UNLOCK, "n");
+    case TOK_WAIT:
+        return parse_simple(p, AST_WAIT, "n,n");
+    case TOK_SIGNAL:
+        return parse_simple(p, AST_SIGNAL, "n");
+    case TOK_BROADCAST:
+        return parse_simple(p, AST_BROADCAST, "n");
+    case TOK_PUT:
+        return parse_simple(p, AST_PUT, "n,eE");
+    case TOK_GET:
+        return parse_simple(p, AST_GET, "n,xE");
+    case TOK_SKIP:
+        return parse_simple(p, AST_SKIP, "");
+    case TOK_BREAK:
+        return parse_simple(p, AST_BREAK, "");
+    case TOK_CONTINUE:
+        return parse_simple(p, AST_CONTINUE, "");
+    case TOK_RETURN:
+        return parse_simple(p, AST_RETURN, "");
+    case TOK_IF:
+        return parse_if(p);
+    case TOK_WHILE:
+        return parse_loop(p, AST_WHILE);
+    case TOK_REPEAT:
+        return parse_loop(p, AST_REPEAT);
+    case TOK_CHOOSE:
+        return parse_choose(p);
+    case TOK_ATOMIC:
+        return parse_atomic(p);
+    case TOK_LOCAL:
+        expected(p, "a statement", "local declarations come first in a thread");
+        return NULL;
+    default:
+        expected(p, "a statement", NULL);
+        return NULL;
+    }
+}
+
+/* stmt -> [IDENT ':'] simple_stmt */
+static AstNode *parse_stmt(Parser *p)
+{
+    if (!check(p, TOK_IDENT) || peek(p)->kind != TOK_COLON)
+        return parse_simple_stmt(p);
+    Token label = p->cur;
+    advance(p);
+    advance(p);
+    if (!check(p, TOK_IDENT) && !is_stmt_keyword(p->cur.kind)) {
+        char what[FOUND_MAX + 48];
+        snprintf(what, sizeof what, "a statement after the label '%.*s'",
+                 label.loc.len > FOUND_MAX ? FOUND_MAX : (int)label.loc.len, label.text);
+        expected(p, what, NULL);
+        return NULL;
+    }
+    AstNode *s = parse_simple_stmt(p);
+    if (s) {
+        s->label = arena_strndup(p->arena, label.text, label.loc.len);
+        s->label_loc = label.loc;
+    }
+    return s;
+}
+
+/* ---- declarations ---- */
+
+/* var_decl -> ('shared' | 'local') IDENT ['[' expr ']'] [':' expr '..' expr] '=' (expr | list) */
+static AstNode *parse_var_decl(Parser *p, AstKind kind)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *n = new_node(p, kind, start);
+    if (!take_name(p, n))
+        return NULL;
+    if (accept(p, TOK_LBRACKET) && (!(n->a = parse_expr(p)) || !expect(p, TOK_RBRACKET)))
+        return NULL;
+    if (accept(p, TOK_COLON)) {
+        if (!(n->lo = parse_expr(p)) || !expect(p, TOK_DOTDOT) || !(n->hi = parse_expr(p)))
+            return NULL;
+    }
+    if (!expect(p, TOK_ASSIGN))
+        return NULL;
+    if (!(n->b = check(p, TOK_LBRACKET) ? parse_list(p) : parse_expr(p)))
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* const_decl -> 'const' IDENT '=' expr */
+static AstNode *parse_const(Parser *p)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *n = new_node(p, AST_CONST, start);
+    if (!take_name(p, n) || !expect(p, TOK_ASSIGN) || !(n->a = parse_expr(p)))
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* sync_decl -> ('mutex' | 'cond') IDENT */
+static AstNode *parse_sync_decl(Parser *p, AstKind kind)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *n = new_node(p, kind, start);
+    if (!take_name(p, n))
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* queue_decl -> 'queue' IDENT '[' expr ']' ['=' list] */
+static AstNode *parse_queue(Parser *p)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *n = new_node(p, AST_QUEUE, start);
+    if (!take_name(p, n) || !expect(p, TOK_LBRACKET) || !(n->a = parse_expr(p)) ||
+        !expect(p, TOK_RBRACKET))
+        return NULL;
+    if (accept(p, TOK_ASSIGN) && !(n->b = parse_list(p)))
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* thread_decl -> 'thread' IDENT ['[' expr ']'] '{' {local_decl} {stmt} '}' */
+static AstNode *parse_thread(Parser *p)
+{
+    Token kw = p->cur;
+    advance(p);
+    AstNode *n = new_node(p, AST_THREAD, kw.loc);
+    if (!take_name(p, n))
+        return NULL;
+    if (accept(p, TOK_LBRACKET) && (!(n->a = parse_expr(p)) || !expect(p, TOK_RBRACKET)))
+        return NULL;
+    n->loc = span_prev(p, kw.loc);
+    return parse_block(p, &kw, &n->list, &n->list2, &n->close_loc) ? n : NULL;
+}
+
+/* property -> ('invariant' | 'final') [IDENT ':'] expr */
+static AstNode *parse_property(Parser *p, AstKind kind)
+{
+    Loc start = p->cur.loc;
+    advance(p);
+    AstNode *n = new_node(p, kind, start);
+    if (check(p, TOK_IDENT) && peek(p)->kind == TOK_COLON) {
+        take_name(p, n);
+        advance(p);
+    }
+    if (!(n->a = parse_expr(p)))
+        return NULL;
+    n->loc = span_prev(p, start);
+    return n;
+}
+
+/* decl -> const_decl | var_decl | sync_decl | queue_decl | thread_decl | property */
+static AstNode *parse_decl(Parser *p)
+{
+    switch (p->cur.kind) {
+    case TOK_CONST:
+        return parse_const(p);
+    case TOK_SHARED:
+        return parse_var_decl(p, AST_SHARED);
+    case TOK_MUTEX:
+        return parse_sync_decl(p, AST_MUTEX);
+    case TOK_COND:
+        return parse_sync_decl(p, AST_COND);
+    case TOK_QUEUE:
+        return parse_queue(p);
+    case TOK_THREAD:
+        return parse_thread(p);
+    case TOK_INVARIANT:
+        return parse_property(p, AST_INVARIANT);
+    case TOK_FINAL:
+        return parse_property(p, AST_FINAL);
+    default:
+        expected(p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)",
+                 NULL);
+        return NULL;
+    }
+}
+
+/* After a failed declaration that began at 'before': skip (balanced braces) to the next
+** declaration keyword. */
+static void sync_decl(Parser *p, uint32_t before)
+{
+    if (p->cur.loc.off == before && !check(p, TOK_EOF))
+        advance(p);
+    int nest = 0;
+    while (!p->is_fatal && !check(p, TOK_EOF)) {
+        if (nest <= 0 && is_decl_start(p->cur.kind))
+            return;
+        nest += check(p, TOK_LBRACE) ? 1 : check(p, TOK_RBRACE) ? -1 : 0;
+        advance(p);
+    }
+}
+
+/* model -> {decl} EOF */
+AstNode *parse_model(Arena *arena, const Source *src, Diag *d)
+{
+    Parser p;
+    memset(&p, 0, sizeof p);
+    p.arena = arena;
+    p.src = src;
+    p.d = d;
+    lex_init(&p.lx, src, d);
+    p.cur = lex_next(&p.lx);
+    note_full(&p);
+    AstNode *model = new_node(&p, AST_MODEL, (Loc){0, (uint32_t)src->len});
+    NodeVec decls = {0};
+    while (!p.is_fatal && !check(&p, TOK_EOF)) {
+        uint32_t before = p.cur.loc.off;
+        AstNode *decl = parse_decl(&p);
+        if (decl)
+            vec_push(&decls, decl);
+        else
+            sync_decl(&p, before);
+    }
+    model->list = to_list(&p, &decls);
+    vec_free(&decls);
+    return model;
+}

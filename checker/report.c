@@ -1,0 +1,713 @@
+/*
+** report.c -- the text report: violations, their schedules, totals and the summary line.
+**
+** Everything shown is computed from the Program, the SearchResult and the Traces: a step's
+** "what changed" column is the difference between the states before and after it, so it can
+** never disagree with the executor. Rows of a schedule are built first and printed once the
+** column widths are known, so columns line up whatever the names. Output is deterministic but
+** for the last line of the totals (time, rate, memory).
+*/
+#include "report.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+/* Values listed in an outcomes line before it says how many more there are. */
+enum { MAX_OUTCOMES_SHOWN = 20 };
+
+/* ---- growable strings ---- */
+
+typedef struct Buf {
+    char *s;    /* NUL-terminated text, or NULL while empty */
+    size_t len; /* bytes before the NUL */
+    size_t cap; /* bytes allocated */
+} Buf;
+
+static void buf_add(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void buf_add(Buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Start a new item of a comma-separated list. */
+static void buf_sep(Buf *b)
+{
+    if (b->len > 0)
+        buf_add(b, ", ");
+}
+
+/* The text, or "-" when nothing was added. Ownership passes to the caller. */
+static char *buf_take(Buf *b)
+{
+    char *s = b->s ? b->s : xstrdup("-");
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+/* ---- colour ---- */
+
+static const char *color_on(bool color)
+{
+    return color ? "\033[1;31m" : "";
+}
+
+static const char *color_off(bool color)
+{
+    return color ? "\033[0m" : "";
+}
+
+/* ---- verdicts and exit statuses ---- */
+
+static bool stop_is_limit(SearchStop stop)
+{
+    return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT;
+}
+
+Verdict report_verdict(const SearchResult *res)
+{
+    if (res->n_viols > 0)
+        return VERDICT_VIOLATION;
+    return stop_is_limit(res->stop) ? VERDICT_INCOMPLETE : VERDICT_OK;
+}
+
+WeftExit report_exit_status(Verdict v, Expect expect)
+{
+    switch (v) {
+    case VERDICT_NOT_CHECKED:
+    case VERDICT_UNREADABLE:
+        return WEFT_EXIT_USAGE;
+    case VERDICT_INCOMPLETE:
+        return WEFT_EXIT_INCOMPLETE; /* neither expectation can be judged */
+    case VERDICT_VIOLATION:
+        return expect == EXPECT_VIOLATION ? WEFT_EXIT_OK : WEFT_EXIT_VIOLATION;
+    case VERDICT_OK:
+        return expect == EXPECT_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+    }
+    return WEFT_EXIT_USAGE;
+}
+
+static int exit_rank(WeftExit e)
+{
+    switch (e) {
+    case WEFT_EXIT_OK:
+        return 0;
+    case WEFT_EXIT_INCOMPLETE:
+        return 1;
+    case WEFT_EXIT_VIOLATION:
+        return 2;
+    case WEFT_EXIT_USAGE:
+        return 3;
+    }
+    return 3;
+}
+
+WeftExit report_worse_exit(WeftExit a, WeftExit b)
+{
+    return exit_rank(a) >= exit_rank(b) ? a : b;
+}
+
+/* How a summary line names a limit. */
+static const char *stop_name(SearchStop stop)
+{
+    switch (stop) {
+    case SEARCH_MAX_STATES:
+        return "max states";
+    case SEARCH_MAX_MEMORY:
+        return "max memory";
+    case SEARCH_TIME_LIMIT:
+        return "time limit";
+    case SEARCH_COMPLETE:
+    case SEARCH_FIRST:
+        break;
+    }
+    return "complete";
+}
+
+/* ---- values in states ---- */
+
+/* Append the whole variable 'var' as seen by thread 'tid': "x = 3" or "a = [1, 2, 3]". */
+static void add_var_value(Buf *b, const Program *prog, const uint8_t *vec, uint32_t var,
+                          uint32_t tid)
+{
+    const Var *v = &prog->vars[var];
+    if (!v->is_array) {
+        buf_add(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
+        return;
+    }
+    buf_add(b, "%s = [", v->name);
+    for (uint32_t i = 0; i < v->size; i++)
+        buf_add(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
+    buf_add(b, "]");
+}
+
+static void add_queue_value(Buf *b, const Program *prog, const uint8_t *vec, uint32_t q)
+{
+    buf_add(b, "%s = [", prog->queues[q].name);
+    uint32_t len = state_queue_len(prog, vec, q);
+    for (uint32_t i = 0; i < len; i++)
+        buf_add(b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
+    buf_add(b, "]");
+}
+
+/* True when the step at position 'pos' of template 'tm' surely stores to scalar variable
+** 'var': its code up to END_STEP is straight (no jump, choice or loop) and holds the store. */
+static bool step_stores(const Template *tm, const Pos *pos, uint32_t var)
+{
+    for (uint32_t pc = pos->code; pc < tm->n_code; pc++) {
+        const Ins *in = &tm->code[pc];
+        switch (in->op) {
+        case OP_END_STEP:
+        case OP_JMP:
+        case OP_JZ:
+        case OP_JNZ:
+        case OP_JZ_OR_POP:
+        case OP_JNZ_OR_POP:
+        case OP_CHOOSE:
+        case OP_LOOP_CHECK:
+        case OP_HALT:
+            return false;
+        case OP_STORE_G:
+        case OP_STORE_L:
+            if ((uint32_t)in->a == var)
+                return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+/* Append "name = v" or "name[i] = v" for every element of 'var' that differs, and for a scalar
+** the step wrote with the value it already had (a lost update shows as "counter = 6"). */
+static void add_var_changes(Buf *b, const Program *prog, const uint8_t *before,
+                            const uint8_t *after, uint32_t var, uint32_t tid, const Pos *pos)
+{
+    const Var *v = &prog->vars[var];
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    for (uint32_t i = 0; i < v->size; i++) {
+        int32_t x = state_var_get(prog, after, var, tid, i);
+        if (state_var_get(prog, before, var, tid, i) == x &&
+            (v->is_array || !step_stores(tm, pos, var)))
+            continue;
+        buf_sep(b);
+        if (v->is_array)
+            buf_add(b, "%s[%u] = %d", v->name, i, x);
+        else
+            buf_add(b, "%s = %d", v->name, x);
+    }
+}
+
+static bool queue_changed(const Program *prog, const uint8_t *before, const uint8_t *after,
+                          uint32_t q)
+{
+    uint32_t len = state_queue_len(prog, after, q);
+    if (state_queue_len(prog, before, q) != len)
+        return true;
+    for (uint32_t i = 0; i < len; i++)
+        if (state_queue_elem(prog, before, q, i) != state_queue_elem(prog, after, q, i))
+            return true;
+    return false;
+}
+
+/* What step 'tid' (from position 'pos') changed between two states: shared variables, its own
+** locals, mutexes, queues, then threads it woke, in declaration order. "-" for nothing. Caller
+** frees. */
+static char *describe_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
+                              uint32_t tid, const Pos *pos)
+{
+    Buf b = {0};
+    for (uint32_t var = 0; var < prog->n_shared; var++)
+        add_var_changes(&b, prog, before, after, var, tid, pos);
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    for (uint32_t i = 0; i < tm->n_locals; i++)
+        add_var_changes(&b, prog, before, after, tm->locals[i], tid, pos);
+    for (uint32_t m = 0; m < prog->n_mutexes; m++) {
+        uint32_t owner = state_mutex_owner(prog, after, m);
+        if (state_mutex_owner(prog, before, m) == owner)
+            continue;
+        buf_sep(&b);
+        buf_add(&b, "%s = %s", prog->mutexes[m].name,
+                owner ? prog->threads[owner - 1].name : "free");
+    }
+    for (uint32_t q = 0; q < prog->n_queues; q++) {
+        if (!queue_changed(prog, before, after, q))
+            continue;
+        buf_sep(&b);
+        add_queue_value(&b, prog, after, q);
+    }
+    for (uint32_t t = 0; t < prog->n_threads; t++) {
+        if (t != tid && state_pos(prog, before, t) != state_pos(prog, after, t)) {
+            buf_sep(&b);
+            buf_add(&b, "woke %s", prog->threads[t].name);
+        }
+    }
+    return buf_take(&b);
+}
+
+/* ---- tables with aligned columns ---- */
+
+enum { MAX_COLS = 6 };
+
+typedef struct Row {
+    char *cell[MAX_COLS]; /* owned texts; the last column is printed without padding */
+} Row;
+
+typedef struct Table {
+    VEC(Row) rows;        /* in print order */
+    uint32_t n_cols;      /* columns per row */
+    bool right[MAX_COLS]; /* right-aligned columns (numbers) */
+} Table;
+
+static void table_print(FILE *out, Table *t, const char *indent)
+{
+    size_t width[MAX_COLS] = {0};
+    for (size_t r = 0; r < t->rows.len; r++)
+        for (uint32_t c = 0; c < t->n_cols; c++) {
+            size_t w = strlen(t->rows.items[r].cell[c]);
+            width[c] = w > width[c] ? w : width[c];
+        }
+    for (size_t r = 0; r < t->rows.len; r++) {
+        fputs(indent, out);
+        for (uint32_t c = 0; c < t->n_cols; c++) {
+            const char *s = t->rows.items[r].cell[c];
+            int w = (int)width[c];
+            if (c + 1 == t->n_cols)
+                fprintf(out, "%s\n", s);
+            else if (t->right[c])
+                fprintf(out, "%*s  ", w, s);
+            else
+                fprintf(out, "%-*s  ", w, s);
+        }
+    }
+}
+
+static void table_free(Table *t)
+{
+    for (size_t r = 0; r < t->rows.len; r++)
+        for (uint32_t c = 0; c < t->n_cols; c++)
+            free(t->rows.items[r].cell[c]);
+    vec_free(&t->rows);
+}
+
+static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* ---- headers of violations ---- */
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* "final 'total'" or "invariant at line 12". Caller frees. */
+static char *property_name(const Program *prog, int32_t p)
+{
+    const Property *pr = &prog->props[p];
+    const char *kind = pr->kind == PROP_FINAL ? "final" : "invariant";
+    if (pr->label)
+        return str_printf("%s '%s'", kind, pr->label);
+    return str_printf("%s at line %u", kind, pr->line);
+}
+
+/* Append "counter = 7, worker[0].tmp = 1": the values of a property's terms in 'vec'. */
+static void add_term_values(Buf *b, ExecCtx *ctx, const Program *prog, const Property *pr,
+                            const uint8_t *vec)
+{
+    for (uint32_t i = 0; i < pr->n_terms; i++) {
+        const PropTerm *term = &pr->terms[i];
+        buf_sep(b);
+        if (term->var >= 0) {
+            add_var_value(b, prog, vec, (uint32_t)term->var, 0);
+            continue;
+        }
+        int32_t value;
+        if (exec_term(ctx, vec, term->code, &value))
+            buf_add(b, "%s = %d", term->text, value);
+        else
+            buf_add(b, "%s = ?", term->text);
+    }
+}
+
+/* The statement text at 'line' of thread tid: a position's, else the source line's. */
+static char *statement_at(const Program *prog, const ReportOptions *opts, uint32_t tid,
+                          uint32_t line)
+{
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    for (uint32_t p = 0; p < tm->n_pos; p++)
+        if (tm->pos[p].kind == POS_STEP && tm->pos[p].line == line)
+            return xstrdup(tm->pos[p].text);
+    if (!opts->src || line == 0 || line > opts->src->n_lines)
+        return NULL;
+    size_t len;
+    const char *s = src_line_text(opts->src, line, &len);
+    while (len > 0 && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    const char *hash = memchr(s, '#', len);
+    if (hash)
+        len = (size_t)(hash - s);
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    return xstrndup(s, len);
+}
+
+static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const SearchResult *res,
+                         const Violation *v, const ReportOptions *opts)
+{
+    fprintf(out, "%sviolation:%s ", color_on(opts->color), color_off(opts->color));
+    if (v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) {
+        const Property *pr = &prog->props[v->prop];
+        char *name = property_name(prog, v->prop);
+        Buf b = {0};
+        add_term_values(&b, ctx, prog, pr, store_vec(res->store, v->state));
+        if (b.len > 0)
+            fprintf(out, "%s (%s) breaks with %s\n", name, pr->text, b.s);
+        else
+            fprintf(out, "%s (%s) breaks\n", name, pr->text);
+        free(b.s);
+        free(name);
+    } else if (v->kind == VIOL_ASSERT) {
+        char *text = v->by_step ? statement_at(prog, opts, v->tid, v->line) : NULL;
+        if (text)
+            fprintf(out, "assert at line %u (%s) fails\n", v->line, text);
+        else
+            fprintf(out, "assert at line %u fails\n", v->line);
+        free(text);
+    } else if (v->kind == VIOL_ERROR) {
+        fprintf(out, "error at line %u: %s", v->line, v->message ? v->message : "runtime error");
+        if (v->prop >= 0) {
+            char *name = property_name(prog, v->prop);
+            fprintf(out, " (evaluating %s)", name);
+            free(name);
+        }
+        fputc('\n', out);
+    } else {
+        fprintf(out, "deadlock: every unfinished thread is blocked\n");
+    }
+}
+
+/* ---- deadlocks: who is blocked where ---- */
+
+/* Why thread tid cannot move in 'vec': its step's first instruction that can block. */
+static char *blocked_reason(const Program *prog, const uint8_t *vec, uint32_t tid)
+{
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
+    if (pos->kind == POS_SLEEP)
+        return str_printf("asleep on '%s'", prog->conds[pos->cond].name);
+    for (uint32_t pc = pos->code; pc < tm->n_code && tm->code[pc].op != OP_END_STEP; pc++) {
+        const Ins *in = &tm->code[pc];
+        if (in->op == OP_LOCK) {
+            uint32_t owner = state_mutex_owner(prog, vec, (uint32_t)in->a);
+            const char *who = owner == tid + 1 ? "itself"
+                              : owner          ? prog->threads[owner - 1].name
+                                               : "nobody";
+            return str_printf("'%s' is held by %s", prog->mutexes[in->a].name, who);
+        }
+        if (in->op == OP_PUT)
+            return str_printf("'%s' is full", prog->queues[in->a].name);
+        if (in->op == OP_GET)
+            return str_printf("'%s' is empty", prog->queues[in->a].name);
+        if (in->op == OP_AWAIT)
+            return xstrdup("the condition is false");
+    }
+    return xstrdup("blocked");
+}
+
+static void print_blocked(FILE *out, const Program *prog, const uint8_t *vec)
+{
+    Table t = {.n_cols = 4};
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
+        if (state_thread_done(prog, vec, tid))
+            continue;
+        const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+        const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
+        Row r = {{xstrdup(prog->threads[tid].name), str_printf("line %u", pos->line),
+                  xstrdup(pos->text), blocked_reason(prog, vec, tid)}};
+        vec_push(&t.rows, r);
+    }
+    table_print(out, &t, "  blocked: ");
+    table_free(&t);
+}
+
+/* ---- schedules ---- */
+
+/* The last column of a failing last step: what went wrong. */
+static char *describe_failure(const Violation *v, const Trace *tr, const Pos *pos)
+{
+    const char *what = v->kind == VIOL_ASSERT ? "fails" : "error";
+    const char *msg = tr->fail_message ? tr->fail_message : "runtime error";
+    if (tr->fail_line != pos->line)
+        return str_printf("%s at line %u: %s", what, tr->fail_line, msg);
+    return str_printf("%s: %s", what, msg);
+}
+
+static void print_schedule(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
+                           const ReportOptions *opts)
+{
+    const char *what = opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
+                                                         : "shortest schedule";
+    fprintf(out, "%s: %u %s, %u %s\n", what, tr->n_steps, plural(tr->n_steps, "step", "steps"),
+            tr->n_preemptions, plural(tr->n_preemptions, "preemption", "preemptions"));
+    Table t = {.n_cols = 6, .right = {true}};
+    for (uint32_t i = 0; i < tr->n_steps; i++) {
+        const TraceStep *s = &tr->steps[i];
+        const Template *tm = &prog->templates[prog->threads[s->tid].tmpl];
+        const Pos *pos = &tm->pos[s->pos];
+        char *changes;
+        if (i + 1 == tr->n_steps && tr->ends_in_failure)
+            changes = describe_failure(v, tr, pos);
+        else
+            changes =
+                describe_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, pos);
+        Row r = {{str_printf("%u", i + 1), xstrdup(prog->threads[s->tid].name),
+                  xstrdup(pos->label >= 0 ? tm->labels[pos->label] : "-"),
+                  str_printf("line %u", pos->line), xstrdup(pos->text), changes}};
+        vec_push(&t.rows, r);
+    }
+    table_print(out, &t, "  ");
+    table_free(&t);
+}
+
+/* ---- outcomes of a final ---- */
+
+typedef struct Outcomes {
+    uint64_t n_states; /* end states that break the final */
+    VEC(int32_t) vals; /* their term values, n_terms per state, sorted and distinct at the end */
+} Outcomes;
+
+/* Compare two tuples of 'w' values lexicographically. */
+static int cmp_tuple(const int32_t *x, const int32_t *y, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+/* Sort 'n' tuples of 'w' values (bottom-up merge sort; qsort cannot be told 'w'). */
+static void sort_tuples(int32_t *vals, size_t n, uint32_t w)
+{
+    int32_t *tmp = xmalloc((n ? n : 1) * w * sizeof(int32_t));
+    for (size_t run = 1; run < n; run *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * run) {
+            size_t mid = lo + run < n ? lo + run : n, hi = lo + 2 * run < n ? lo + 2 * run : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid || j < hi) {
+                bool take_left =
+                    j >= hi || (i < mid && cmp_tuple(vals + i * w, vals + j * w, w) <= 0);
+                size_t from = take_left ? i++ : j++;
+                memcpy(tmp + k++ * w, vals + from * w, w * sizeof(int32_t));
+            }
+        }
+        memcpy(vals, tmp, n * w * sizeof(int32_t));
+    }
+    free(tmp);
+}
+
+/* True when every term of 'pr' is a plain expression, so outcomes are tuples of ints. */
+static bool terms_are_scalar(const Property *pr)
+{
+    if (pr->n_terms == 0)
+        return false;
+    for (uint32_t i = 0; i < pr->n_terms; i++)
+        if (pr->terms[i].var >= 0)
+            return false;
+    return true;
+}
+
+static void gather_outcomes(ExecCtx *ctx, const Program *prog, const SearchResult *res, int32_t p,
+                            Outcomes *o)
+{
+    const Property *pr = &prog->props[p];
+    uint64_t n = store_count(res->store);
+    for (StateId sid = 0; sid < n; sid++) {
+        const uint8_t *vec = store_vec(res->store, sid);
+        const char *msg;
+        if (!state_all_done(prog, vec) || exec_property(ctx, vec, (uint32_t)p, &msg) != PROP_BROKEN)
+            continue;
+        o->n_states++;
+        for (uint32_t i = 0; i < pr->n_terms; i++) {
+            int32_t value = 0;
+            if (!exec_term(ctx, vec, pr->terms[i].code, &value))
+                value = 0;
+            vec_push(&o->vals, value);
+        }
+    }
+}
+
+/* "'total' fails in 6 end states: counter = 2, 3, 4, 5, 6, 7". Only after a complete search,
+** where the list is the whole truth. */
+static void print_outcomes(FILE *out, ExecCtx *ctx, const Program *prog, const SearchResult *res,
+                           int32_t p)
+{
+    const Property *pr = &prog->props[p];
+    if (!terms_are_scalar(pr) || res->stop != SEARCH_COMPLETE)
+        return;
+    Outcomes o = {0};
+    gather_outcomes(ctx, prog, res, p, &o);
+    uint32_t w = pr->n_terms;
+    size_t n_tuples = o.vals.len / w, n_distinct = 0;
+    sort_tuples(o.vals.items, n_tuples, w);
+    for (size_t i = 0; i < n_tuples; i++)
+        if (n_distinct == 0 ||
+            cmp_tuple(o.vals.items + (n_distinct - 1) * w, o.vals.items + i * w, w))
+            memmove(o.vals.items + n_distinct++ * w, o.vals.items + i * w, w * sizeof(int32_t));
+    char *name = property_name(prog, p);
+    fprintf(out, "%s fails in %llu end %s: ", name, (unsigned long long)o.n_states,
+            plural(o.n_states, "state", "states"));
+    Buf b = {0};
+    for (uint32_t i = 0; i < w; i++)
+        buf_add(&b, "%s%s", i ? ", " : "", pr->terms[i].text);
+    fprintf(out, w > 1 ? "(%s) = " : "%s = ", b.s);
+    for (size_t i = 0; i < n_distinct && i < MAX_OUTCOMES_SHOWN; i++) {
+        fputs(i ? ", " : "", out);
+        fputs(w > 1 ? "(" : "", out);
+        for (uint32_t j = 0; j < w; j++)
+            fprintf(out, "%s%d", j ? ", " : "", o.vals.items[i * w + j]);
+        fputs(w > 1 ? ")" : "", out);
+    }
+    if (n_distinct > MAX_OUTCOMES_SHOWN)
+        fprintf(out, " and %zu more", n_distinct - MAX_OUTCOMES_SHOWN);
+    fputc('\n', out);
+    free(b.s);
+    free(name);
+    vec_free(&o.vals);
+}
+
+/* ---- totals ---- */
+
+static void print_limit(FILE *out, const SearchResult *res, const ReportOptions *opts)
+{
+    const SearchOptions *so = opts->search;
+    switch (res->stop) {
+    case SEARCH_MAX_STATES:
+        fprintf(out, "search stopped: --max-states %llu reached; the result is partial\n",
+                (unsigned long long)(so ? so->max_states : res->n_states));
+        break;
+    case SEARCH_MAX_MEMORY:
+        fprintf(out, "search stopped: --max-memory %zu bytes reached; the result is partial\n",
+                so ? so->max_memory : res->memory_bytes);
+        break;
+    case SEARCH_TIME_LIMIT:
+        fprintf(out, "search stopped: --time-limit %g s reached; the result is partial\n",
+                so ? so->time_limit : res->seconds);
+        break;
+    case SEARCH_FIRST:
+        fprintf(out, "search stopped at the first violation (--first)\n");
+        break;
+    case SEARCH_COMPLETE:
+        break;
+    }
+}
+
+static void print_memory(FILE *out, size_t bytes)
+{
+    if (bytes < 1024)
+        fprintf(out, "%zu B", bytes);
+    else if (bytes < 1024 * 1024)
+        fprintf(out, "%.1f KiB", (double)bytes / 1024);
+    else if (bytes < (size_t)1024 * 1024 * 1024)
+        fprintf(out, "%.1f MiB", (double)bytes / (1024 * 1024));
+    else
+        fprintf(out, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
+}
+
+static void print_totals(FILE *out, const SearchResult *res)
+{
+    fprintf(out, "states %llu  transitions %llu  depth %u\n", (unsigned long long)res->n_states,
+            (unsigned long long)res->n_transitions, res->max_depth);
+    double rate = res->seconds > 0 ? (double)res->n_states / res->seconds : 0;
+    fprintf(out, "time %.2f s  rate %.0f states/s  memory ", res->seconds, rate);
+    print_memory(out, res->memory_bytes);
+    fputc('\n', out);
+}
+
+/* ---- the report ---- */
+
+void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
+                 const ReportOptions *opts)
+{
+    ExecCtx *ctx = exec_new(prog);
+    for (size_t i = 0; i < res->n_viols; i++) {
+        const Violation *v = &res->viols[i];
+        print_header(out, ctx, prog, res, v, opts);
+        if (v->kind == VIOL_DEADLOCK)
+            print_blocked(out, prog, store_vec(res->store, v->state));
+        print_schedule(out, prog, v, traces[i], opts);
+        if (v->kind == VIOL_FINAL)
+            print_outcomes(out, ctx, prog, res, v->prop);
+        fputc('\n', out);
+    }
+    print_limit(out, res, opts);
+    print_totals(out, res);
+    exec_free(ctx);
+}
+
+void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
+                    bool color)
+{
+    fprintf(out, "%s: ", name);
+    switch (v) {
+    case VERDICT_OK:
+        fprintf(out, "%sok%s", color ? "\033[1;32m" : "", color_off(color));
+        break;
+    case VERDICT_VIOLATION:
+        fprintf(out, "%sviolation%s (%zu %s", color_on(color), color_off(color), res->n_viols,
+                plural(res->n_viols, "property", "properties"));
+        if (stop_is_limit(res->stop))
+            fprintf(out, "; search incomplete: %s", stop_name(res->stop));
+        fputc(')', out);
+        break;
+    case VERDICT_INCOMPLETE:
+        fprintf(out, "incomplete (%s)", stop_name(res->stop));
+        break;
+    case VERDICT_NOT_CHECKED:
+        fprintf(out, "not checked (model error)");
+        break;
+    case VERDICT_UNREADABLE:
+        fprintf(out, "not checked (cannot read)");
+        break;
+    }
+    if (expect != EXPECT_NONE && v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE) {
+        const char *wanted = expect == EXPECT_OK ? "ok" : "violation";
+        const char *how = v == VERDICT_INCOMPLETE                         ? "unknown"
+                          : report_exit_status(v, expect) == WEFT_EXIT_OK ? "met"
+                                                                          : "not met";
+        fprintf(out, " -- expected %s: %s", wanted, how);
+    }
+    fputc('\n', out);
+}

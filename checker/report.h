@@ -1,0 +1,74 @@
+/*
+** report.h -- the text report of one checked model, and the exit statuses of weft.
+**
+** report_text() prints, for one model, every distinct violation with its shortest schedule, what
+** stopped an incomplete search, and the totals; report_summary() prints the one verdict line that
+** ends a run. Output goes only to the FILE * given, is deterministic (declaration order, the
+** search's order of violations) except for the last line of the totals ("time ... memory ..."),
+** which stands alone so tests can mask it. Nothing here exits or allocates beyond the call.
+** Single thread only.
+*/
+#ifndef WEFT_REPORT_H
+#define WEFT_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "program.h"
+#include "search.h"
+#include "trace.h"
+
+/* Exit statuses of the weft command (DESIGN.md section 2). When several models are checked the
+** worst wins, in the order USAGE > VIOLATION > INCOMPLETE > OK: a broken model or command line
+** means no verdict can be trusted, a violation is a definite answer, an incomplete search is
+** only the absence of one. */
+typedef enum {
+    WEFT_EXIT_OK = 0,        /* no violation, or --expect met */
+    WEFT_EXIT_VIOLATION = 1, /* a violation, or --expect not met */
+    WEFT_EXIT_USAGE = 2,     /* bad usage, an unreadable file, or a model error */
+    WEFT_EXIT_INCOMPLETE = 3 /* a limit stopped the search before any violation was found */
+} WeftExit;
+
+/* The verdict of one model: what its summary line says. */
+typedef enum {
+    VERDICT_OK,          /* complete search, no violation */
+    VERDICT_VIOLATION,   /* at least one violation (complete search or not) */
+    VERDICT_INCOMPLETE,  /* a limit stopped the search, no violation found */
+    VERDICT_NOT_CHECKED, /* a model error: nothing was explored */
+    VERDICT_UNREADABLE   /* the file could not be read */
+} Verdict;
+
+/* What --expect asked for. */
+typedef enum { EXPECT_NONE, EXPECT_OK, EXPECT_VIOLATION } Expect;
+
+typedef struct ReportOptions {
+    bool color;                  /* bold red for violations, as --color asks */
+    const SearchOptions *search; /* the limits the search ran with (to name the one hit) */
+    const Source *src;           /* the model text, for statements without a position, or NULL */
+} ReportOptions;
+
+/* The verdict of a finished search. */
+Verdict report_verdict(const SearchResult *res);
+
+/* The exit status of one model given its verdict and --expect (see docs/cli.md). */
+WeftExit report_exit_status(Verdict v, Expect expect);
+
+/* The worse of two exit statuses, by the order above. */
+WeftExit report_worse_exit(WeftExit a, WeftExit b);
+
+/* Print the report of one model: for each violation res->viols[i] its header, the blocked
+** threads of a deadlock, its schedule traces[i] (built by trace_build, borrowed) step by step
+** with what each step changed; then the limit that stopped the search, if any; then
+** "states N  transitions N  depth N" and the last line "time ...  rate ...  memory ...". */
+void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
+                 const ReportOptions *opts);
+
+/* Print the one summary line of a model: "NAME: ok", "NAME: violation (2 properties)",
+** "NAME: incomplete (max states)", "NAME: not checked (model error)", "NAME: not checked (cannot
+** read)", followed, with --expect, by whether the expectation was met. 'res' may be NULL for
+** VERDICT_NOT_CHECKED and VERDICT_UNREADABLE. */
+void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
+                    bool color);
+
+#endif

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# run.sh -- run one CLI test case of weft and compare it with its golden output.
+#
+# usage: run.sh WEFT CASE.weft WORKDIR
+#
+# CASE.weft is a model whose first comment lines say what to expect:
+#   # expect: ok | violation KIND [LABEL] | model error | usage error
+#   # args: --max-states 10        options put before the model (default: none)
+#   # cmd: check --bsf {model}     the whole command line after 'weft' ({model}: the case file)
+#   # exit: N                      the exit status (default: 0 for ok, 1 for violation)
+#   # generate: KIND               check a generated model instead of this file's body
+#                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
+#                                  long-line: a 1 MB line), written to WORKDIR under this
+#                                  case's name
+# The command runs in the case's directory (or WORKDIR for generated models) so file names in
+# the output are the case's base name. stdout is compared with CASE.out and stderr with CASE.err
+# (a missing golden file means "empty"); the line "time ... memory ..." is masked. On a mismatch
+# the diff and the command that accepts the new output are printed.
+# UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
+set -u
+
+if [ $# -ne 3 ]; then
+    echo "usage: run.sh WEFT CASE.weft WORKDIR" >&2
+    exit 2
+fi
+weft=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+case_file=$2
+workdir=$3
+case_dir=$(cd "$(dirname "$case_file")" && pwd)
+base=$(basename "$case_file")
+name=${base%.weft}
+mkdir -p "$workdir"
+
+# The value of header line '# KEY: value' (first match), or empty.
+header() {
+    sed -n "s/^# $1: *//p" "$case_file" | head -n 1
+}
+
+expect=$(header expect)
+args=$(header args)
+cmd=$(header cmd)
+want_exit=$(header exit)
+generate=$(header generate)
+if [ -z "$expect" ]; then
+    echo "FAIL: $base has no '# expect:' line" >&2
+    exit 1
+fi
+if [ -z "$want_exit" ]; then
+    case $expect in
+    ok) want_exit=0 ;;
+    violation*) want_exit=1 ;;
+    *) echo "FAIL: $base: '# expect: $expect' needs an '# exit:' line" >&2; exit 1 ;;
+    esac
+fi
+
+run_dir=$case_dir
+if [ -n "$generate" ]; then
+    run_dir=$workdir
+    case $generate in
+    empty)
+        : >"$workdir/$base" ;;
+    deep-nesting)
+        # const X = ((((...1...)))) 10,000 levels deep, then a thread.
+        { printf 'const X = '
+          head -c 10000 /dev/zero | tr '\0' '('
+          printf '1'
+          head -c 10000 /dev/zero | tr '\0' ')'
+          printf '\nthread t {\n    skip\n}\n'; } >"$workdir/$base" ;;
+    long-line)
+        # A 1 MB line: 'x =', a megabyte of spaces, then the unknown name 'y'.
+        { printf 'shared x = 0\nthread t {\n    x ='
+          head -c 1048576 /dev/zero | tr '\0' ' '
+          printf 'y\n}\n'; } >"$workdir/$base" ;;
+    *) echo "FAIL: $base: unknown '# generate: $generate'" >&2; exit 1 ;;
+    esac
+fi
+
+if [ -n "$cmd" ]; then
+    cmdline=${cmd//\{model\}/$base}
+else
+    cmdline="check${args:+ $args} $base"
+fi
+
+out=$workdir/$name.stdout
+err=$workdir/$name.stderr
+# shellcheck disable=SC2086  # the command line is split into words on purpose
+(cd "$run_dir" && "$weft" $cmdline) >"$out" 2>"$err"
+got_exit=$?
+mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory [0-9.]+ (B|KiB|MiB|GiB)$/time (masked)/'
+sed -E -i "$mask" "$out"
+
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+    for pair in "out:$out" "err:$err"; do
+        ext=${pair%%:*}
+        file=${pair#*:}
+        if [ -s "$file" ]; then
+            cp "$file" "$case_dir/$name.$ext"
+        else
+            rm -f "$case_dir/$name.$ext"
+        fi
+    done
+    echo "updated $name.out/.err (exit status $got_exit, the case wants $want_exit)"
+    [ "$got_exit" = "$want_exit" ]
+    exit $?
+fi
+
+failed=0
+for pair in "out:$out" "err:$err"; do
+    ext=${pair%%:*}
+    file=${pair#*:}
+    golden=$case_dir/$name.$ext
+    [ -f "$golden" ] || golden=/dev/null
+    if ! cmp -s "$golden" "$file"; then
+        echo "FAIL: std$ext of 'weft $cmdline' differs from $name.$ext:"
+        diff -a -u "$golden" "$file" | head -n 200
+        failed=1
+    fi
+done
+if [ "$got_exit" != "$want_exit" ]; then
+    echo "FAIL: 'weft $cmdline' exited with $got_exit, expected $want_exit"
+    failed=1
+fi
+if [ $failed = 1 ]; then
+    echo "to accept the new output: UPDATE_GOLDEN=1 ctest -R 'cli/$name\$'"
+    exit 1
+fi
+echo "ok: $name"

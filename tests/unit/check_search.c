@@ -1,0 +1,570 @@
+/*
+** check_search.c -- the search over real model texts: exact state counts, violations, limits.
+**
+** Models go through the whole front end (parse_model, compile_model) so the counts are facts of
+** the language, not of a hand-built Program. The acceptance examples of shared/examples/ are
+** held to their '# expect:' and '# outcomes:' lines in both orders.
+*/
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "compile.h"
+#include "diag.h"
+#include "parse.h"
+#include "search.h"
+#include "state.h"
+#include "suites_list.h"
+
+/* ---- fixture: model text -> Program ---- */
+
+/* The repository root: WEFT_SOURCE_DIR (ctest sets it), else from this file's path. */
+static void sf_root(char *out, size_t cap)
+{
+    const char *env = getenv("WEFT_SOURCE_DIR");
+    snprintf(out, cap, "%s", env ? env : __FILE__);
+    char *tail = env ? NULL : strstr(out, "/tests/unit/");
+    if (tail)
+        *tail = '\0';
+}
+
+/* shared/examples/NAME, which lives beside the repository. */
+static Source *sf_example_source(const char *name)
+{
+    char root[2048], path[4096];
+    sf_root(root, sizeof root);
+    snprintf(path, sizeof path, "%s/../shared/examples/%s", root, name);
+    char *err = NULL;
+    Source *src = src_read_file(path, &err);
+    ck_assert_msg(src != NULL, "%s", err ? err : path);
+    return src;
+}
+
+/* Parse and compile 'src'; any model error fails the test with the compiler's message. */
+static Program *sf_compile_source(const Source *src, const Define *defs, size_t n_defs)
+{
+    Arena *arena = arena_new();
+    Diag *d = diag_new(src);
+    AstNode *model = parse_model(arena, src, d);
+    char *tool_err = NULL;
+    Program *prog = diag_count(d) ? NULL : compile_model(model, src, defs, n_defs, d, &tool_err);
+    if (!prog) {
+        diag_print(d, stderr, false);
+        ck_abort_msg("model error in %s: %s", src->name,
+                     tool_err        ? tool_err
+                     : diag_count(d) ? diag_message(d, 0)
+                                     : "?");
+    }
+    diag_free(d);
+    arena_free(arena);
+    return prog;
+}
+
+static Program *sf_compile(const char *text, const Define *defs, size_t n_defs)
+{
+    Source *src = src_from_string("test.weft", text, strlen(text));
+    Program *prog = sf_compile_source(src, defs, n_defs);
+    src_free(src);
+    return prog;
+}
+
+static Program *sf_compile_file(const char *name, const Define *defs, size_t n_defs)
+{
+    Source *src = sf_example_source(name);
+    Program *prog = sf_compile_source(src, defs, n_defs);
+    src_free(src);
+    return prog;
+}
+
+/* ---- helpers ---- */
+
+static SearchResult *run(const Program *prog, bool dfs)
+{
+    SearchOptions o = {.dfs = dfs};
+    return search_run(prog, &o);
+}
+
+static const Violation *only_viol(const SearchResult *res)
+{
+    ck_assert_uint_eq(res->n_viols, 1);
+    return &res->viols[0];
+}
+
+/* ---- core: hand-countable models ---- */
+
+START_TEST(search_one_thread_three_steps)
+{
+    Program *prog = sf_compile("shared x = 0\n"
+                               "thread t {\n"
+                               "    x = 1\n"
+                               "    x = 2\n"
+                               "    x = 3\n"
+                               "}\n",
+                               NULL, 0);
+    SearchResult *res = run(prog, false);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    ck_assert_uint_eq(res->n_states, 4);
+    ck_assert_uint_eq(res->n_transitions, 3);
+    ck_assert_uint_eq(res->max_depth, 3);
+    ck_assert_uint_eq(res->n_viols, 0);
+    ck_assert_uint_ge(res->memory_bytes, store_memory_bytes(res->store));
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+static const char *const two_threads = "shared x = 0\n"
+                                       "shared y = 0\n"
+                                       "thread a {\n"
+                                       "    x = 1\n"
+                                       "}\n"
+                                       "thread b {\n"
+                                       "    y = 1\n"
+                                       "}\n";
+
+START_TEST(search_two_independent_threads)
+{
+    Program *prog = sf_compile(two_threads, NULL, 0);
+    for (int dfs = 0; dfs < 2; dfs++) {
+        SearchResult *res = run(prog, dfs);
+        ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+        ck_assert_uint_eq(res->n_states, 4);
+        ck_assert_uint_eq(res->n_transitions, 4);
+        ck_assert_uint_eq(res->max_depth, 2);
+        ck_assert_uint_eq(res->n_viols, 0);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
+/* BFS stores level by level: ids 1, 2 at depth 1 (a's step first), id 3 at depth 2. */
+START_TEST(search_bfs_ids_follow_levels)
+{
+    Program *prog = sf_compile(two_threads, NULL, 0);
+    SearchResult *res = run(prog, false);
+    const Store *st = res->store;
+    ck_assert_uint_eq(store_parent(st, 1), 0);
+    ck_assert_uint_eq(store_parent(st, 2), 0);
+    ck_assert_uint_eq(store_parent(st, 3), 1);
+    ck_assert_int_eq(state_var_get(prog, store_vec(st, 1), 0, 0, 0), 1);
+    ck_assert_int_eq(state_var_get(prog, store_vec(st, 1), 1, 0, 0), 0);
+    ck_assert_int_eq(state_var_get(prog, store_vec(st, 2), 0, 0, 0), 0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* A self-deadlock: 2 states, the deadlock in the second at depth 1; --no-deadlock hides it. */
+START_TEST(search_deadlock_only)
+{
+    Program *prog = sf_compile("mutex m\n"
+                               "thread t {\n"
+                               "    lock m\n"
+                               "    lock m\n"
+                               "}\n",
+                               NULL, 0);
+    for (int dfs = 0; dfs < 2; dfs++) {
+        SearchResult *res = run(prog, dfs);
+        ck_assert_uint_eq(res->n_states, 2);
+        const Violation *v = only_viol(res);
+        ck_assert_int_eq(v->kind, VIOL_DEADLOCK);
+        ck_assert_int_eq(v->prop, -1);
+        ck_assert_uint_eq(v->state, 1);
+        ck_assert_uint_eq(v->depth, 1);
+        ck_assert(!v->by_step);
+        search_result_free(res);
+    }
+    SearchOptions o = {.no_deadlock = true};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_uint_eq(res->n_viols, 0);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* The final breaks only where b wrote before a: x == 1, after 2 steps (b, then a). */
+START_TEST(search_final_breaks_in_some_end_states)
+{
+    Program *prog = sf_compile("shared x = 0\n"
+                               "thread a {\n"
+                               "    x = 1\n"
+                               "}\n"
+                               "thread b {\n"
+                               "    x = 2\n"
+                               "}\n"
+                               "final f: x == 2\n",
+                               NULL, 0);
+    SearchResult *res = run(prog, false);
+    ck_assert_uint_eq(res->n_states, 5);
+    ck_assert_uint_eq(res->n_transitions, 4);
+    const Violation *v = only_viol(res);
+    ck_assert_int_eq(v->kind, VIOL_FINAL);
+    ck_assert_int_eq(v->prop, 0);
+    ck_assert_uint_eq(v->line, 8);
+    ck_assert_uint_eq(v->depth, 2);
+    ck_assert_ptr_null(v->message);
+    const uint8_t *vec = store_vec(res->store, v->state);
+    ck_assert(state_all_done(prog, vec));
+    ck_assert_int_eq(state_var_get(prog, vec, 0, 0, 0), 1);
+    ck_assert_uint_eq(store_parent(res->store, store_parent(res->store, v->state)), 0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_invariant_checked_on_initial_state)
+{
+    Program *prog = sf_compile("shared x = 0\n"
+                               "thread t {\n"
+                               "    x = 1\n"
+                               "}\n"
+                               "invariant positive: x > 0\n",
+                               NULL, 0);
+    SearchResult *res = run(prog, false);
+    const Violation *v = only_viol(res);
+    ck_assert_int_eq(v->kind, VIOL_INVARIANT);
+    ck_assert_uint_eq(v->state, 0);
+    ck_assert_uint_eq(v->depth, 0);
+    ck_assert_uint_eq(v->line, 5);
+    ck_assert_uint_eq(res->n_states, 2);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* A failing assert is a violation by step: the state it would make is not stored. */
+START_TEST(search_assert_is_by_step)
+{
+    Program *prog = sf_compile("shared x = 0\n"
+                               "thread t {\n"
+                               "    x = 1\n"
+                               "    assert x == 2\n"
+                               "}\n",
+                               NULL, 0);
+    SearchResult *res = run(prog, false);
+    ck_assert_uint_eq(res->n_states, 2);
+    ck_assert_uint_eq(res->n_transitions, 2);
+    const Violation *v = only_viol(res);
+    ck_assert_int_eq(v->kind, VIOL_ASSERT);
+    ck_assert_int_eq(v->prop, -1);
+    ck_assert_uint_eq(v->line, 4);
+    ck_assert(v->by_step);
+    ck_assert_uint_eq(v->state, 1);
+    ck_assert_uint_eq(v->tid, 0);
+    ck_assert_uint_eq(v->k, 0);
+    ck_assert_uint_eq(v->depth, 2);
+    ck_assert_ptr_nonnull(v->message);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* Four threads fail the same assert from many states: one violation, the earliest. A runtime
+** error on another line is a second one. */
+static const char *const many_failures = "shared x = 0\n"
+                                         "thread w[4] {\n"
+                                         "    x = x + 1\n"
+                                         "    assert x < 2\n"
+                                         "    x = 10 / (x - x)\n"
+                                         "}\n"
+                                         "final f: x == 0\n";
+
+START_TEST(search_each_violation_once)
+{
+    Program *prog = sf_compile(many_failures, NULL, 0);
+    SearchResult *res = run(prog, false);
+    ck_assert_uint_eq(res->n_viols, 2);
+    ck_assert_int_eq(res->viols[0].kind, VIOL_ERROR);
+    ck_assert_uint_eq(res->viols[0].line, 5);
+    ck_assert_uint_eq(res->viols[0].depth, 3);
+    ck_assert_uint_eq(res->viols[0].tid, 0);
+    ck_assert_str_eq(res->viols[0].message, "division by zero");
+    ck_assert_int_eq(res->viols[1].kind, VIOL_ASSERT);
+    ck_assert_uint_eq(res->viols[1].line, 4);
+    ck_assert_uint_eq(res->viols[1].depth, 3);
+    ck_assert_uint_eq(res->viols[1].tid, 0);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_first_stops_at_first_violation)
+{
+    Program *prog = sf_compile(many_failures, NULL, 0);
+    SearchOptions o = {.first = true};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_FIRST);
+    ck_assert_uint_eq(res->n_viols, 1);
+    ck_assert_int_eq(res->viols[0].kind, VIOL_ERROR);
+    ck_assert_uint_eq(res->viols[0].depth, 3);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* A property that cannot be evaluated is an error at the property's line. */
+START_TEST(search_property_error)
+{
+    Program *prog = sf_compile("shared a[2] = 0\n"
+                               "shared i = 0\n"
+                               "thread t {\n"
+                               "    i = 5\n"
+                               "}\n"
+                               "invariant fits: a[i] == 0\n",
+                               NULL, 0);
+    SearchResult *res = run(prog, false);
+    const Violation *v = only_viol(res);
+    ck_assert_int_eq(v->kind, VIOL_ERROR);
+    ck_assert_int_eq(v->prop, 0);
+    ck_assert_uint_eq(v->line, 6);
+    ck_assert_uint_eq(v->state, 1);
+    ck_assert_uint_eq(v->depth, 1);
+    ck_assert(!v->by_step);
+    ck_assert_str_eq(v->message, "index 5 out of bounds for 'a' (size 2)");
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* Depth first explores the same states; every violation's depth is its path's length. */
+START_TEST(search_dfs_matches_bfs)
+{
+    Define d = {"ITERS", 2};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    SearchResult *bfs = run(prog, false);
+    SearchResult *dfs = run(prog, true);
+    ck_assert_uint_eq(dfs->n_states, bfs->n_states);
+    ck_assert_uint_eq(dfs->n_transitions, bfs->n_transitions);
+    ck_assert_uint_eq(bfs->max_depth, 16);
+    ck_assert_uint_eq(dfs->max_depth, 16);
+    ck_assert_uint_eq(dfs->n_viols, 1);
+    ck_assert_uint_eq(bfs->n_viols, 1);
+    ck_assert_int_eq(dfs->viols[0].kind, VIOL_FINAL);
+    uint32_t n_links = 0;
+    for (StateId sid = dfs->viols[0].state; sid != 0; sid = store_parent(dfs->store, sid))
+        n_links++;
+    ck_assert_uint_eq(dfs->viols[0].depth, n_links);
+    search_result_free(bfs);
+    search_result_free(dfs);
+    prog_free(prog);
+}
+END_TEST
+
+/* DESIGN section 6: the count SPIN stores for the equivalent Promela model. */
+START_TEST(search_counter_race_iters3_exact_count)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    ck_assert_uint_eq(prog->state_size, 24);
+    SearchResult *res = run(prog, false);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    ck_assert_uint_eq(res->n_states, 2986377);
+    ck_assert_uint_eq(res->max_depth, 24);
+    ck_assert_uint_eq(res->n_viols, 1);
+    ck_assert_uint_eq(res->viols[0].depth, 24);
+    ck_assert_uint_le(res->memory_bytes / res->n_states, 38);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* ---- the acceptance examples ---- */
+
+/* Values of shared variable 'var' over every stored state where all threads have finished. */
+static void end_values(const Program *prog, const SearchResult *res, uint32_t var, bool *seen,
+                       int32_t max_value)
+{
+    for (StateId sid = 0; sid < res->n_states; sid++) {
+        const uint8_t *vec = store_vec(res->store, sid);
+        if (!state_all_done(prog, vec))
+            continue;
+        int32_t x = state_var_get(prog, vec, var, 0, 0);
+        ck_assert_int_ge(x, 0);
+        ck_assert_int_le(x, max_value);
+        seen[x] = true;
+    }
+}
+
+/* '# outcomes: NAME in {a, b, ...}' holds exactly (small non-negative values only). */
+static void check_outcomes(const Program *prog, const SearchResult *res, const char *line)
+{
+    enum { MAX_VALUE = 63 };
+    char name[64];
+    int n_read = 0;
+    ck_assert_int_eq(sscanf(line, "# outcomes: %63s in {%n", name, &n_read), 1);
+    bool expect[MAX_VALUE + 1] = {0}, seen[MAX_VALUE + 1] = {0};
+    for (const char *p = line + n_read; *p && *p != '}';) {
+        char *end;
+        long x = strtol(p, &end, 10);
+        ck_assert_ptr_ne(end, p);
+        ck_assert(x >= 0 && x <= MAX_VALUE);
+        expect[x] = true;
+        p = end + strspn(end, ", ");
+    }
+    uint32_t var = 0;
+    while (var < prog->n_shared && strcmp(prog->vars[var].name, name) != 0)
+        var++;
+    ck_assert_uint_lt(var, prog->n_shared);
+    end_values(prog, res, var, seen, MAX_VALUE);
+    for (int x = 0; x <= MAX_VALUE; x++)
+        ck_assert_msg(seen[x] == expect[x], "%s: outcome %s = %d %s", prog->model_name, name, x,
+                      expect[x] ? "not reached" : "reached but not expected");
+}
+
+/* The verdict of '# expect: ok' or '# expect: violation KIND [LABEL]'. */
+static void check_expect(const Program *prog, const SearchResult *res, const char *line)
+{
+    char kind[32] = "", label[64] = "", text[128];
+    snprintf(text, sizeof text, "%.*s", (int)strcspn(line, "\n"), line);
+    if (strncmp(text, "# expect: ok", 12) == 0) {
+        ck_assert_msg(res->n_viols == 0, "%s: expected ok, found a %s violation", prog->model_name,
+                      search_viol_kind_name(res->viols[0].kind));
+        return;
+    }
+    ck_assert_int_ge(sscanf(text, "# expect: violation %31s %63s", kind, label), 1);
+    bool is_found = false;
+    for (size_t i = 0; i < res->n_viols; i++) {
+        const Violation *v = &res->viols[i];
+        if (strcmp(search_viol_kind_name(v->kind), kind) != 0)
+            continue;
+        if (label[0] && (v->prop < 0 || !prog->props[v->prop].label ||
+                         strcmp(prog->props[v->prop].label, label) != 0))
+            continue;
+        is_found = true;
+    }
+    ck_assert_msg(is_found, "%s: no %s %s violation", prog->model_name, kind, label);
+}
+
+/* The line after the one 'p' is in, or NULL at the last. */
+static const char *next_line(const char *p)
+{
+    const char *nl = strchr(p, '\n');
+    return nl ? nl + 1 : NULL;
+}
+
+static const char *const examples[] = {
+    "check_then_act.weft", "condvar_buffer.weft",  "counter_lock.weft",    "counter_race.weft",
+    "lock_order.weft",     "queue_consumers.weft", "unlock_not_held.weft",
+};
+
+START_TEST(search_example_verdicts)
+{
+    Source *src = sf_example_source(examples[_i]);
+    Program *prog = sf_compile_source(src, NULL, 0);
+    for (int dfs = 0; dfs < 2; dfs++) {
+        SearchResult *res = run(prog, dfs);
+        ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+        int n_expect = 0;
+        for (const char *p = src->text; p && *p == '#'; p = next_line(p)) {
+            if (strncmp(p, "# expect:", 9) == 0) {
+                check_expect(prog, res, p);
+                n_expect++;
+            } else if (strncmp(p, "# outcomes:", 11) == 0) {
+                check_outcomes(prog, res, p);
+            }
+        }
+        ck_assert_int_eq(n_expect, 1);
+        search_result_free(res);
+    }
+    prog_free(prog);
+    src_free(src);
+}
+END_TEST
+
+/* ---- limits ---- */
+
+START_TEST(search_max_states_stops_exactly)
+{
+    Program *prog = sf_compile_file("counter_race.weft", NULL, 0);
+    SearchOptions o = {.max_states = 100};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_MAX_STATES);
+    ck_assert_uint_eq(res->n_states, 100);
+    search_result_free(res);
+    /* A limit equal to the number of states does not cut the search short. */
+    SearchResult *all = run(prog, false);
+    o.max_states = all->n_states;
+    res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    ck_assert_uint_eq(res->n_states, all->n_states);
+    ck_assert_uint_eq(res->n_viols, 1);
+    search_result_free(res);
+    search_result_free(all);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_max_memory_stops)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    for (int dfs = 0; dfs < 2; dfs++) {
+        SearchOptions o = {.dfs = dfs, .max_memory = 4 << 20};
+        SearchResult *res = search_run(prog, &o);
+        ck_assert_int_eq(res->stop, SEARCH_MAX_MEMORY);
+        ck_assert_uint_gt(res->n_states, 50000);
+        ck_assert_uint_lt(res->n_states, 2986377);
+        ck_assert_uint_le(store_memory_bytes(res->store), 4 << 20);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_time_limit_stops)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    SearchOptions o = {.time_limit = 0.05};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_TIME_LIMIT);
+    ck_assert_uint_lt(res->n_states, 2986377);
+    ck_assert_double_lt(res->seconds, 5.0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_result_free_null_does_nothing)
+{
+    search_result_free(NULL);
+    ck_assert_str_eq(search_viol_kind_name(VIOL_DEADLOCK), "deadlock");
+    ck_assert_str_eq(search_viol_kind_name(VIOL_INVARIANT), "invariant");
+}
+END_TEST
+
+Suite *search_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, search_one_thread_three_steps);
+    tcase_add_test(tc, search_two_independent_threads);
+    tcase_add_test(tc, search_bfs_ids_follow_levels);
+    tcase_add_test(tc, search_deadlock_only);
+    tcase_add_test(tc, search_final_breaks_in_some_end_states);
+    tcase_add_test(tc, search_invariant_checked_on_initial_state);
+    tcase_add_test(tc, search_assert_is_by_step);
+    tcase_add_test(tc, search_each_violation_once);
+    tcase_add_test(tc, search_first_stops_at_first_violation);
+    tcase_add_test(tc, search_property_error);
+    tcase_add_test(tc, search_dfs_matches_bfs);
+    tcase_add_loop_test(tc, search_example_verdicts, 0, sizeof examples / sizeof *examples);
+    tcase_add_test(tc, search_result_free_null_does_nothing);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("limits");
+    tcase_add_test(tc, search_max_states_stops_exactly);
+    tcase_add_test(tc, search_max_memory_stops);
+    tcase_add_test(tc, search_time_limit_stops);
+    tcase_add_test(tc, search_counter_race_iters3_exact_count);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,282 @@
+/*
+** check_store.c -- the visited set: duplicates, dense ids, parents, growth, budget, threads.
+*/
+#include <check.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "state.h"
+#include "store.h"
+#include "suites_list.h"
+
+enum { VEC_LEN = 24 };
+
+static Store *st;
+
+static void setup(void)
+{
+    st = store_new(VEC_LEN, 0);
+}
+
+static void teardown(void)
+{
+    store_free(st);
+    st = NULL;
+}
+
+/* A distinct vector for each 'i' (i in the first and last words, zeros between). */
+static void make_vec(uint32_t i, uint8_t *out)
+{
+    memset(out, 0, VEC_LEN);
+    memcpy(out, &i, 4);
+    uint32_t j = ~i;
+    memcpy(out + VEC_LEN - 4, &j, 4);
+}
+
+static StoreResult insert(Store *s, uint32_t i, StateId parent, StateId *out)
+{
+    uint8_t v[VEC_LEN];
+    make_vec(i, v);
+    return store_insert(s, v, state_hash(v, VEC_LEN), parent, out);
+}
+
+static StateId find(const Store *s, uint32_t i)
+{
+    uint8_t v[VEC_LEN];
+    make_vec(i, v);
+    return store_find(s, v, state_hash(v, VEC_LEN));
+}
+
+/* ---- core ---- */
+
+START_TEST(store_insert_reports_duplicate)
+{
+    StateId a, b;
+    ck_assert_int_eq(insert(st, 7, STATE_ID_NONE, &a), STORE_NEW);
+    ck_assert_int_eq(insert(st, 7, 0, &b), STORE_SEEN);
+    ck_assert_uint_eq(a, 0);
+    ck_assert_uint_eq(b, 0);
+    ck_assert_uint_eq(store_count(st), 1);
+    ck_assert_uint_eq(store_parent(st, 0), STATE_ID_NONE);
+}
+END_TEST
+
+START_TEST(store_ids_are_dense_in_insertion_order)
+{
+    StateId sid;
+    for (uint32_t i = 0; i < 10; i++) {
+        ck_assert_int_eq(insert(st, 100 + i, i ? i - 1 : STATE_ID_NONE, &sid), STORE_NEW);
+        ck_assert_uint_eq(sid, i);
+    }
+    ck_assert_uint_eq(store_count(st), 10);
+    uint8_t v[VEC_LEN];
+    make_vec(105, v);
+    ck_assert_mem_eq(store_vec(st, 5), v, VEC_LEN);
+    ck_assert_uint_eq(store_parent(st, 5), 4);
+}
+END_TEST
+
+START_TEST(store_find_absent_is_none)
+{
+    StateId sid;
+    insert(st, 1, STATE_ID_NONE, &sid);
+    ck_assert_uint_eq(find(st, 1), 0);
+    ck_assert_uint_eq(find(st, 2), STATE_ID_NONE);
+}
+END_TEST
+
+/* The same hash for different vectors: the tags match, the bytes decide. */
+START_TEST(store_equal_hashes_are_told_apart)
+{
+    uint8_t a[VEC_LEN], b[VEC_LEN];
+    make_vec(1, a);
+    make_vec(2, b);
+    StateId x, y;
+    ck_assert_int_eq(store_insert(st, a, 42, STATE_ID_NONE, &x), STORE_NEW);
+    ck_assert_int_eq(store_insert(st, b, 42, 0, &y), STORE_NEW);
+    ck_assert_uint_eq(x, 0);
+    ck_assert_uint_eq(y, 1);
+    ck_assert_uint_eq(store_find(st, b, 42), 1);
+    ck_assert_int_eq(store_insert(st, a, 42, 1, &y), STORE_SEEN);
+    ck_assert_uint_eq(y, 0);
+}
+END_TEST
+
+/* Half a million states: every shard grows many times and many chunks are allocated; every
+** vector and parent survives, and the memory per state stays near its design figure. */
+START_TEST(store_many_states_survive_growth)
+{
+    enum { N = 500000 };
+    StateId sid;
+    for (uint32_t i = 0; i < N; i++) {
+        ck_assert_int_eq(insert(st, i, i / 2, &sid), STORE_NEW);
+        ck_assert_uint_eq(sid, i);
+    }
+    for (uint32_t i = 0; i < N; i += 7) {
+        ck_assert_int_eq(insert(st, i, 0, &sid), STORE_SEEN);
+        ck_assert_uint_eq(sid, i);
+        ck_assert_uint_eq(store_parent(st, i), i / 2);
+        uint8_t v[VEC_LEN];
+        make_vec(i, v);
+        ck_assert_mem_eq(store_vec(st, i), v, VEC_LEN);
+    }
+    ck_assert_uint_eq(find(st, N), STATE_ID_NONE);
+    ck_assert_uint_eq(store_count(st), N);
+    size_t per_state = store_memory_bytes(st) / N;
+    ck_assert_uint_ge(per_state, VEC_LEN + 4);
+    ck_assert_uint_le(per_state, 40);
+}
+END_TEST
+
+/* Vectors of one byte and of 3 MiB both work (chunks of one record at the large end). */
+START_TEST(store_extreme_vector_sizes)
+{
+    Store *small = store_new(1, 0);
+    StateId sid;
+    for (uint32_t i = 0; i < 256; i++) {
+        uint8_t v = (uint8_t)i;
+        ck_assert_int_eq(store_insert(small, &v, state_hash(&v, 1), i, &sid), STORE_NEW);
+    }
+    uint8_t v = 200;
+    ck_assert_int_eq(store_insert(small, &v, state_hash(&v, 1), 0, &sid), STORE_SEEN);
+    ck_assert_uint_eq(sid, 200);
+    ck_assert_uint_eq(store_parent(small, 200), 200);
+    store_free(small);
+
+    enum { BIG = 3 << 20 };
+    Store *large = store_new(BIG, 0);
+    static uint8_t w[BIG];
+    for (uint32_t i = 0; i < 3; i++) {
+        w[BIG - 1] = (uint8_t)i;
+        ck_assert_int_eq(store_insert(large, w, state_hash(w, BIG), STATE_ID_NONE, &sid),
+                         STORE_NEW);
+        ck_assert_uint_eq(sid, i);
+    }
+    ck_assert_uint_eq(store_vec(large, 2)[BIG - 1], 2);
+    ck_assert_uint_ge(store_memory_bytes(large), 3 * (size_t)BIG);
+    store_free(large);
+}
+END_TEST
+
+START_TEST(store_free_null_does_nothing)
+{
+    store_free(NULL);
+}
+END_TEST
+
+/* ---- limits ---- */
+
+/* A budget of 2 MiB: inserts succeed, then STORE_FULL with no id; what was stored stays
+** findable, a known state is still SEEN, and the memory never passes the budget. */
+START_TEST(store_budget_ends_in_full)
+{
+    enum { BUDGET = 2 << 20 };
+    Store *s = store_new(VEC_LEN, BUDGET);
+    StateId sid = 0;
+    uint32_t i = 0;
+    StoreResult r;
+    while ((r = insert(s, i, STATE_ID_NONE, &sid)) == STORE_NEW) {
+        ck_assert_uint_eq(sid, i);
+        i++;
+        ck_assert_uint_lt(i, 1000000);
+    }
+    ck_assert_int_eq(r, STORE_FULL);
+    ck_assert_uint_eq(sid, STATE_ID_NONE);
+    ck_assert_uint_gt(i, 10000);
+    ck_assert_uint_eq(store_count(s), i);
+    ck_assert_uint_le(store_memory_bytes(s), BUDGET);
+    ck_assert_int_eq(insert(s, 0, STATE_ID_NONE, &sid), STORE_SEEN);
+    ck_assert_uint_eq(sid, 0);
+    ck_assert_uint_eq(find(s, i - 1), i - 1);
+    ck_assert_int_eq(insert(s, i + 1, STATE_ID_NONE, &sid), STORE_FULL);
+    ck_assert_uint_eq(store_count(s), i);
+    store_free(s);
+}
+END_TEST
+
+/* A budget smaller than an empty store: the first insert is already FULL. */
+START_TEST(store_tiny_budget_stores_nothing)
+{
+    Store *s = store_new(VEC_LEN, 1000);
+    StateId sid;
+    ck_assert_int_eq(insert(s, 0, STATE_ID_NONE, &sid), STORE_FULL);
+    ck_assert_uint_eq(store_count(s), 0);
+    store_free(s);
+}
+END_TEST
+
+/* ---- threads ---- */
+
+enum { N_WORKERS = 4, PER_WORKER = 60000, STRIDE = 20000 };
+
+/* Worker w inserts w*STRIDE .. w*STRIDE + PER_WORKER - 1: neighbours overlap by 2/3. */
+static void *stress_worker(void *arg)
+{
+    uint32_t w = (uint32_t)(uintptr_t)arg;
+    uintptr_t n_new = 0;
+    for (uint32_t i = 0; i < PER_WORKER; i++) {
+        StateId sid;
+        uint32_t x = w * STRIDE + i;
+        StoreResult r = insert(st, x, x, &sid);
+        if (r == STORE_FULL || sid == STATE_ID_NONE)
+            return (void *)UINTPTR_MAX;
+        n_new += r == STORE_NEW;
+    }
+    return (void *)n_new;
+}
+
+START_TEST(store_threads_insert_overlapping_sets)
+{
+    pthread_t th[N_WORKERS];
+    for (uintptr_t w = 0; w < N_WORKERS; w++)
+        ck_assert_int_eq(pthread_create(&th[w], NULL, stress_worker, (void *)w), 0);
+    uint64_t n_new = 0;
+    for (int w = 0; w < N_WORKERS; w++) {
+        void *ret;
+        pthread_join(th[w], &ret);
+        ck_assert_ptr_ne(ret, (void *)UINTPTR_MAX);
+        n_new += (uintptr_t)ret;
+    }
+    uint64_t expect = (uint64_t)(N_WORKERS - 1) * STRIDE + PER_WORKER;
+    ck_assert_uint_eq(store_count(st), expect);
+    ck_assert_uint_eq(n_new, expect);
+    for (StateId sid = 0; sid < expect; sid++) {
+        const uint8_t *v = store_vec(st, sid);
+        uint32_t x;
+        memcpy(&x, v, 4);
+        ck_assert_uint_lt(x, expect);
+        ck_assert_uint_eq(store_find(st, v, state_hash(v, VEC_LEN)), sid);
+        ck_assert_uint_eq(store_parent(st, sid), x);
+    }
+}
+END_TEST
+
+Suite *store_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, store_insert_reports_duplicate);
+    tcase_add_test(tc, store_ids_are_dense_in_insertion_order);
+    tcase_add_test(tc, store_find_absent_is_none);
+    tcase_add_test(tc, store_equal_hashes_are_told_apart);
+    tcase_add_test(tc, store_many_states_survive_growth);
+    tcase_add_test(tc, store_extreme_vector_sizes);
+    tcase_add_test(tc, store_free_null_does_nothing);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("limits");
+    tcase_add_test(tc, store_budget_ends_in_full);
+    tcase_add_test(tc, store_tiny_budget_stores_nothing);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, store_threads_insert_overlapping_sets);
+    tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+    return s;
+}
