@@ -118,6 +118,9 @@ static void loop_table_alloc(ExecCtx *c, uint32_t cap)
     c->gen = 1;
 }
 
+/* Every buffer the hot path touches is allocated here, once: the scratch vector, a value stack
+** as deep as the compiler says any code needs (prog->stack_max, plus slack for RET's read of the
+** top), the quantifier slots, one sleeper slot per thread, and first-size fork and loop tables. */
 ExecCtx *exec_new(const Program *prog)
 {
     ExecCtx *c = xcalloc(1, sizeof *c);
@@ -165,12 +168,20 @@ static RunResult fail(ExecCtx *c, const char *fmt, ...)
     return RUN_ERROR;
 }
 
+/* The thread's name as reports show it ("worker[1]"). Property code never locks or waits, so
+** the fallback only keeps a compiler bug from crashing. */
 static const char *thread_name(const ExecCtx *c, int32_t tid)
 {
     return tid >= 0 ? c->prog->threads[tid].name : "a property";
 }
 
-/* ---- variable access ---- */
+/* ---- variable access ----
+**
+** Indices are checked before any access (a negative index is reported as written), ranges only
+** on writes: DESIGN.md section 6 says reads are not range-checked, and a narrow field cannot hold
+** an out-of-range value anyway. Width and range base come from the flattened VarInfo so the hot
+** loads touch one 20-byte record instead of a Var with names and initialisers.
+*/
 
 /* Byte offset of element i of variable v for thread tid (no bounds check). */
 static inline uint32_t var_off(const ExecCtx *c, const VarInfo *v, int32_t tid, uint32_t i)
@@ -222,7 +233,12 @@ static inline uint32_t instance_pos(const ExecCtx *c, uint32_t tmpl, uint32_t t)
     return state_pos(c->prog, c->vec, tp->first_tid + t);
 }
 
-/* ---- mutexes and queues ---- */
+/* ---- mutexes and queues ----
+**
+** A mutex's owner field is 0 when free, else thread index + 1, so a try-lock or a lock of a
+** mutex the caller holds itself sees "held" and fails or blocks: mutexes are not reentrant.
+** A queue keeps its elements oldest first from slot 0; slots at and past the length are zero.
+*/
 
 static inline uint32_t mutex_owner(const ExecCtx *c, uint32_t m)
 {
@@ -266,7 +282,14 @@ static int32_t queue_get(ExecCtx *c, uint32_t q)
     return x;
 }
 
-/* ---- forks, signals, loop checks ---- */
+/* ---- forks, signals, loop checks ----
+**
+** The choice list is an odometer: forks[d] is the branch taken at the d-th choice point of the
+** run with two or more branches. A run replays the recorded digits and appends a 0 at each new
+** choice point; after the run, fork_advance() drops exhausted trailing digits and bumps the last
+** one. A choice point with one branch (a signal with one or no sleeper, 'choose' of one block)
+** records nothing, so only real branching costs a re-run.
+*/
 
 /* The branch to take at a choice point with 'arity' branches: replayed from the recorded list,
 ** or a new digit starting at 0. */
@@ -355,7 +378,8 @@ static bool loop_repeats(ExecCtx *c, uint32_t pc)
     return false;
 }
 
-/* Forget the loop heads of the previous run. */
+/* Forget the loop heads of the previous run: bumping the generation empties the index in O(1),
+** so a step without loops pays one test here. */
 static void loop_reset(ExecCtx *c)
 {
     if (c->n_seen == 0)
@@ -367,7 +391,13 @@ static void loop_reset(ExecCtx *c)
     }
 }
 
-/* ---- arithmetic ---- */
+/* ---- arithmetic ----
+**
+** C's int32 arithmetic with every undefined case made a runtime error: the __builtin_*_overflow
+** forms for + - *, and for / and % a zero divisor and INT_MIN by -1 (whose quotient, 2^31, does
+** not fit; C leaves INT_MIN % -1 undefined too, so it is an overflow here as well). C99's
+** truncating division gives '%' the sign of the dividend, as DESIGN.md asks.
+*/
 
 /* Apply binary operator 'op' to x and y into *r; RUN_ERROR (message set) on overflow or a
 ** zero divisor, else RUN_END. */
@@ -399,7 +429,13 @@ static RunResult arith(ExecCtx *c, uint8_t op, int32_t x, int32_t y, int32_t *r)
     return is_over ? fail(c, "integer overflow") : RUN_END;
 }
 
-/* ---- the interpreter ---- */
+/* ---- the interpreter ----
+**
+** One loop over one code array with a switch per instruction, as Lua's VM. 'sp' points at the
+** next free stack entry, so sp[-1] is the top; an expression leaves exactly one value, a
+** statement none. A case that fails records fail_pc (whose code_line the outcome reports) and
+** the message, and returns at once: the scratch vector is then garbage, and no outcome shows it.
+*/
 
 /* Blocking: before GUARD_END the path is not enabled; after it, a runtime error. */
 #define BLOCK()                                                            \
@@ -429,7 +465,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
     for (;;) {
         const Ins *in = &code[pc];
         switch ((Opcode)in->op) {
-        /* -- expressions -- */
+        /* -- expressions: operands index Program.vars, .templates, .mutexes, .queues -- */
         case OP_PUSH:
             *sp++ = in->a;
             break;
@@ -456,6 +492,8 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         }
         case OP_LOAD_TL:
         case OP_LOAD_TLA: {
+            /* another thread's local (properties): the instance is checked before the index,
+            ** the order in which the expression 'worker[t].buf[i]' names them */
             const VarInfo *v = &c->vars[in->a];
             i = 0;
             if (in->op == OP_LOAD_TLA) {
@@ -594,7 +632,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         case OP_RET:
             *ret = sp[-1];
             return RUN_END;
-        /* -- statements -- */
+        /* -- statements: they write only the scratch vector -- */
         case OP_STORE_G:
         case OP_STORE_L:
             x = *--sp;
@@ -649,6 +687,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         case OP_SLEEP:
             BLOCK();
         case OP_SIGNAL: {
+            /* one branch per sleeper, by thread index; no sleeper: the signal is lost */
             uint32_t n = find_sleepers(c, in->a);
             if (n > 0)
                 wake(c, c->sleepers[fork_pick(c, n)]);
@@ -686,6 +725,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
             *sp++ = 1;
             break;
         case OP_CHOOSE:
+            /* branch k is the JMP at pc + 1 + k */
             pc = pc + 1 + fork_pick(c, (uint32_t)in->a);
             continue;
         case OP_GUARD_END:
@@ -709,7 +749,13 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
     }
 }
 
-/* ---- steps ---- */
+/* ---- steps ----
+**
+** A path that blocks before GUARD_END has no outcome and takes no number k; with the code shapes
+** of program.h that can only be the first and only path (forks come after a guard), so a
+** blocked step reports EXEC_STEP_BLOCKED and nothing else. A failing path is an outcome like
+** any other: it is numbered, and it makes the step enabled.
+*/
 
 /* Run every outcome of thread tid's step from 'in', in order, calling emit for each (emit may
 ** be NULL); stop after outcome 'last' when it is not UINT32_MAX. Returns the outcomes emitted
@@ -802,7 +848,11 @@ ExecStatus exec_outcome(ExecCtx *c, const uint8_t *vec, uint32_t tid, uint32_t k
     return p.is_found ? p.status : EXEC_OK;
 }
 
-/* ---- properties ---- */
+/* ---- properties ----
+**
+** Property code runs on a scratch copy too, so the interpreter needs no read-only variant; it
+** has no running thread (NO_THREAD) and ends at RET. Only expression opcodes occur in it.
+*/
 
 /* Evaluate property code at 'code' on a copy of vec. */
 static RunResult eval(ExecCtx *c, const uint8_t *vec, uint32_t code, int32_t *value_out)

@@ -35,7 +35,8 @@ typedef struct ExecOutcome {
                          ** "assertion 'slot == received' failed" */
 } ExecOutcome;
 
-/* Called once per outcome; 'ctx' is the caller's. */
+/* Called once per outcome; 'ctx' is the caller's. It must not call exec_* on the same ExecCtx
+** (the outcome's vector and message live in its scratch): use a second ExecCtx. */
 typedef void (*ExecEmit)(void *ctx, uint32_t tid, const ExecOutcome *out);
 
 typedef enum {
