@@ -220,8 +220,10 @@ static void print_excerpt(const Diag *d, FILE *out, Loc loc, bool color)
             from = line_len - SHOW_MAX;
         line_len = from + SHOW_MAX;
     }
-    for (size_t i = from; i < line_len; i++)
-        fputc(text[i] == '\0' ? ' ' : text[i], out);
+    for (size_t i = from; i < line_len; i++) { /* control bytes would garble a terminal */
+        unsigned char c = (unsigned char)text[i];
+        fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
+    }
     fputc('\n', out);
     for (size_t i = from; i < caret; i++)
         fputc(text[i] == '\t' ? '\t' : ' ', out);
