@@ -487,7 +487,6 @@ static bool var_shape(Compiler *c, const AstNode *decl, Var *v)
 {
     v->name = xstrdup(decl->name);
     v->size = 1;
-    v->width = 4;
     v->line = line_of(c, decl->name_loc);
     if (decl->a) {
         v->is_array = true;
@@ -505,8 +504,6 @@ static bool var_shape(Compiler *c, const AstNode *decl, Var *v)
         v->has_range = true;
         v->lo = lo;
         v->hi = hi;
-        int64_t span = (int64_t)hi - lo;
-        v->width = span <= 0xff ? 1 : span <= 0xffff ? 2 : 4;
     }
     return true;
 }
@@ -1911,43 +1908,57 @@ static void compile_decl(Compiler *c, const AstNode *decl)
 
 /* ---- layout and assembly ---- */
 
-/* Offsets of every field: shared vars, mutex owners, queues, then one block per thread. */
-static uint32_t layout(Program *prog)
+/* Bits per element of variable v: enough for its declared range, else a whole int32. */
+static uint8_t var_bits(const Var *v)
 {
-    uint32_t off = 0;
+    return v->has_range ? layout_bits_for((uint32_t)v->hi - (uint32_t)v->lo) : 32;
+}
+
+/* Widths and offsets, in bits, of every field: shared vars, mutex owners, queues (length, then
+** slots), then one block per thread (position, then locals), packed with no padding. Returns
+** the vector's bytes: the bits rounded up, at least 1 so every vector has an address; 0 when
+** the state would not fit in 2^32 - 64 bits. */
+uint32_t compile_layout(Program *prog)
+{
+    uint64_t bit = 0;
     for (uint32_t i = 0; i < prog->n_shared; i++) {
-        prog->vars[i].off = off;
-        off += prog->vars[i].size * prog->vars[i].width;
+        Var *v = &prog->vars[i];
+        v->bits = var_bits(v);
+        v->bit_off = (uint32_t)bit;
+        bit += (uint64_t)v->size * v->bits;
     }
-    uint8_t owner_width = prog->n_threads < 255 ? 1 : layout_width_for(prog->n_threads);
+    uint8_t owner_bits = layout_bits_for(prog->n_threads); /* 0 free, else thread index + 1 */
     for (uint32_t i = 0; i < prog->n_mutexes; i++) {
-        prog->mutexes[i].off = off;
-        prog->mutexes[i].width = owner_width;
-        off += owner_width;
+        prog->mutexes[i].bit_off = (uint32_t)bit;
+        prog->mutexes[i].bits = owner_bits;
+        bit += owner_bits;
     }
     for (uint32_t i = 0; i < prog->n_queues; i++) {
         Queue *q = &prog->queues[i];
-        q->len_width = layout_width_for(q->cap);
-        q->off_len = off;
-        q->off = off + q->len_width;
-        off = q->off + 4 * q->cap;
+        q->len_bits = layout_bits_for(q->cap);
+        q->len_bit_off = (uint32_t)bit;
+        q->bit_off = (uint32_t)bit + q->len_bits;
+        bit = q->bit_off + 32 * (uint64_t)q->cap;
     }
     for (uint32_t ti = 0; ti < prog->n_templates; ti++) {
         Template *t = &prog->templates[ti];
-        t->pc_width = layout_width_for(t->n_pos ? t->n_pos - 1 : 0);
-        uint32_t local_off = t->pc_width;
+        t->pc_bits = layout_bits_for(t->n_pos ? t->n_pos - 1 : 0);
+        uint64_t local_bit = t->pc_bits;
         for (uint32_t l = 0; l < t->n_locals; l++) {
             Var *v = &prog->vars[t->locals[l]];
-            v->off = local_off;
-            local_off += v->size * v->width;
+            v->bits = var_bits(v);
+            v->bit_off = (uint32_t)local_bit;
+            local_bit += (uint64_t)v->size * v->bits;
         }
-        t->block_size = local_off;
+        t->block_bits = (uint32_t)local_bit;
     }
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
-        prog->threads[tid].base = off;
-        off += prog->templates[prog->threads[tid].tmpl].block_size;
+        prog->threads[tid].bit_base = (uint32_t)bit;
+        bit += prog->templates[prog->threads[tid].tmpl].block_bits;
     }
-    return off;
+    if (bit > (uint64_t)UINT32_MAX - 64)
+        return 0; /* offsets are 32-bit bit counts: at most 512 MiB per state */
+    return bit ? (uint32_t)((bit + 7) / 8) : 1;
 }
 
 static void make_threads(Program *prog)
@@ -2226,7 +2237,13 @@ Program *compile_model(const AstNode *model, const Source *src, const Define *de
     }
     Program *prog = move_out(&c);
     compiler_fini(&c);
-    prog->state_size = layout(prog);
+    prog->state_size = compile_layout(prog);
+    if (prog->state_size == 0) {
+        Loc end = {(uint32_t)src->len, 0};
+        report(&c, end, "the state of this model is larger than 512 MiB");
+        prog_free(prog);
+        return NULL;
+    }
     prog->stack_max = program_stack_max(prog);
     return prog;
 }

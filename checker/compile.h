@@ -29,4 +29,10 @@ typedef struct Define {
 Program *compile_model(const AstNode *model, const Source *src, const Define *defs,
                        size_t n_defs, Diag *d, char **tool_err_out);
 
+/* Lay out the state vector of 'prog' from its declarations (ranges, positions, thread count,
+** queue capacities): set every field's width and offset in bits, packed with no padding
+** (state.h). Returns the vector's bytes, or 0 when it would exceed 512 MiB. compile_model()
+** calls it; tests that build a Program by hand call it too. */
+uint32_t compile_layout(Program *prog);
+
 #endif

@@ -34,12 +34,12 @@ enum {
 
 /* A variable, flattened for the interpreter (Var carries names and initialisers too). */
 typedef struct VarInfo {
-    uint32_t off;   /* element 0: absolute (shared) or within the thread block (local) */
-    uint32_t size;  /* elements */
-    int32_t lo, hi; /* declared range when has_range */
-    uint8_t width;  /* bytes per element */
-    bool has_range; /* writes are range-checked */
-    bool is_local;  /* VAR_LOCAL: add the thread's base */
+    uint32_t bit_off; /* element 0: absolute (shared) or within the thread block (local) */
+    uint32_t size;    /* elements */
+    int32_t lo, hi;   /* declared range when has_range; lo is 0 without one (the field base) */
+    uint8_t bits;     /* bits per element */
+    bool has_range;   /* writes are range-checked */
+    bool is_local;    /* VAR_LOCAL: add the thread's base */
 } VarInfo;
 
 /* One choice point of the current run: which branch it takes and how many it has. */
@@ -95,11 +95,11 @@ static void flatten_vars(ExecCtx *c)
     c->vars = xcalloc(prog->n_vars ? prog->n_vars : 1, sizeof *c->vars);
     for (uint32_t i = 0; i < prog->n_vars; i++) {
         const Var *v = &prog->vars[i];
-        c->vars[i] = (VarInfo){.off = v->off,
+        c->vars[i] = (VarInfo){.bit_off = v->bit_off,
                                .size = v->size,
-                               .lo = v->has_range ? v->lo : 0,
+                               .lo = var_base(v),
                                .hi = v->hi,
-                               .width = v->width,
+                               .bits = v->bits,
                                .has_range = v->has_range,
                                .is_local = v->scope == VAR_LOCAL};
     }
@@ -180,18 +180,25 @@ static const char *thread_name(const ExecCtx *c, int32_t tid)
 ** Indices are checked before any access (a negative index is reported as written), ranges only
 ** on writes: DESIGN.md section 6 says reads are not range-checked, and a narrow field cannot hold
 ** an out-of-range value anyway. Width and range base come from the flattened VarInfo so the hot
-** loads touch one 20-byte record instead of a Var with names and initialisers.
+** loads touch one 20-byte record instead of a Var with names and initialisers. Fields are bit
+** fields (state.h): a load is one unaligned 64-bit read, a shift and a mask.
 */
 
-/* Byte offset of element i of variable v for thread tid (no bounds check). */
-static inline uint32_t var_off(const ExecCtx *c, const VarInfo *v, int32_t tid, uint32_t i)
+/* Bit offset of element i of variable v for thread tid (no bounds check). */
+static inline uint32_t var_bit(const ExecCtx *c, const VarInfo *v, int32_t tid, uint32_t i)
 {
-    uint32_t off = v->off + i * v->width;
+    uint32_t bit = v->bit_off + i * v->bits;
     if (v->is_local) {
         assert(tid >= 0 && "a local read outside thread code");
-        off += c->prog->threads[tid].base;
+        bit += c->prog->threads[tid].bit_base;
     }
-    return off;
+    return bit;
+}
+
+/* Element i of variable v for thread tid (no bounds check). */
+static inline int32_t var_load(const ExecCtx *c, const VarInfo *v, int32_t tid, uint32_t i)
+{
+    return field_decode(bits_get(c->vec, c->size, var_bit(c, v, tid, i), v->bits), v->lo);
 }
 
 /* Check index i of array 'var'; false (with the message) when out of bounds. */
@@ -222,7 +229,7 @@ static inline bool var_store(ExecCtx *c, uint32_t var, int32_t tid, uint32_t i, 
         fail(c, "value %d out of range %d..%d for '%s'", x, v->lo, v->hi, c->prog->vars[var].name);
         return false;
     }
-    field_set(c->vec + var_off(c, v, tid, i), v->width, v->lo, x);
+    bits_set(c->vec, c->size, var_bit(c, v, tid, i), v->bits, field_encode(x, v->lo));
     return true;
 }
 
@@ -242,43 +249,38 @@ static inline uint32_t instance_pos(const ExecCtx *c, uint32_t tmpl, uint32_t t)
 
 static inline uint32_t mutex_owner(const ExecCtx *c, uint32_t m)
 {
-    const Mutex *mx = &c->prog->mutexes[m];
-    return ufield_get(c->vec + mx->off, mx->width);
+    return state_mutex_owner(c->prog, c->vec, m);
 }
 
 static inline void mutex_set(ExecCtx *c, uint32_t m, uint32_t owner)
 {
-    const Mutex *mx = &c->prog->mutexes[m];
-    ufield_set(c->vec + mx->off, mx->width, owner);
+    state_set_mutex_owner(c->prog, c->vec, m, owner);
 }
 
 static inline uint32_t queue_len(const ExecCtx *c, uint32_t q)
 {
-    const Queue *qu = &c->prog->queues[q];
-    return ufield_get(c->vec + qu->off_len, qu->len_width);
+    return state_queue_len(c->prog, c->vec, q);
 }
 
 /* Append x; the caller checked there is room. */
 static void queue_put(ExecCtx *c, uint32_t q, int32_t x)
 {
-    const Queue *qu = &c->prog->queues[q];
     uint32_t len = queue_len(c, q);
-    memcpy(c->vec + qu->off + 4 * len, &x, 4);
-    ufield_set(c->vec + qu->off_len, qu->len_width, len + 1);
+    state_set_queue_elem(c->prog, c->vec, q, len, x);
+    state_set_queue_len(c->prog, c->vec, q, len + 1);
 }
 
 /* Remove and return the oldest element; the caller checked the queue is not empty. The freed
-** slot is zeroed so that equal queues have equal bytes. */
+** slot is zeroed so that equal queues have equal bytes. Slots are 32-bit fields at any bit
+** offset, so they move one by one (queues are short). */
 static int32_t queue_get(ExecCtx *c, uint32_t q)
 {
-    const Queue *qu = &c->prog->queues[q];
     uint32_t len = queue_len(c, q);
-    uint8_t *e = c->vec + qu->off;
-    int32_t x;
-    memcpy(&x, e, 4);
-    memmove(e, e + 4, 4 * (size_t)(len - 1));
-    memset(e + 4 * (len - 1), 0, 4);
-    ufield_set(c->vec + qu->off_len, qu->len_width, len - 1);
+    int32_t x = state_queue_elem(c->prog, c->vec, q, 0);
+    for (uint32_t i = 1; i < len; i++)
+        state_set_queue_elem(c->prog, c->vec, q, i - 1, state_queue_elem(c->prog, c->vec, q, i));
+    state_set_queue_elem(c->prog, c->vec, q, len - 1, 0);
+    state_set_queue_len(c->prog, c->vec, q, len - 1);
     return x;
 }
 
@@ -479,7 +481,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         case OP_LOAD_G:
         case OP_LOAD_L: {
             const VarInfo *v = &c->vars[in->a];
-            *sp++ = field_get(c->vec + var_off(c, v, tid, 0), v->width, v->lo);
+            *sp++ = var_load(c, v, tid, 0);
             break;
         }
         case OP_LOAD_GA:
@@ -487,7 +489,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
             const VarInfo *v = &c->vars[in->a];
             i = sp[-1];
             FAIL_IF(!index_ok(c, (uint32_t)in->a, i));
-            sp[-1] = field_get(c->vec + var_off(c, v, tid, (uint32_t)i), v->width, v->lo);
+            sp[-1] = var_load(c, v, tid, (uint32_t)i);
             break;
         }
         case OP_LOAD_TL:
@@ -503,8 +505,7 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
             FAIL_IF(!instance_ok(c, (uint32_t)in->b, t));
             FAIL_IF(in->op == OP_LOAD_TLA && !index_ok(c, (uint32_t)in->a, i));
             uint32_t other = prog->templates[in->b].first_tid + (uint32_t)t;
-            sp[-1] =
-                field_get(c->vec + var_off(c, v, (int32_t)other, (uint32_t)i), v->width, v->lo);
+            sp[-1] = var_load(c, v, (int32_t)other, (uint32_t)i);
             break;
         }
         case OP_LEN:

@@ -96,16 +96,14 @@ void prog_free(Program *prog)
 void prog_initial_state(const Program *prog, uint8_t *out)
 {
     memset(out, 0, prog->state_size); /* mutexes free, queue slots zero, positions 0 */
-    for (uint32_t i = 0; i < prog->n_shared; i++) {
-        const Var *v = &prog->vars[i];
-        for (uint32_t e = 0; e < v->size; e++)
-            field_set(out + v->off + e * v->width, v->width, v->lo, v->init[e]);
-    }
+    for (uint32_t i = 0; i < prog->n_shared; i++)
+        for (uint32_t e = 0; e < prog->vars[i].size; e++)
+            state_var_set(prog, out, i, 0, e, prog->vars[i].init[e]);
     for (uint32_t q = 0; q < prog->n_queues; q++) {
         const Queue *qu = &prog->queues[q];
-        ufield_set(out + qu->off_len, qu->len_width, qu->n_init);
+        state_set_queue_len(prog, out, q, qu->n_init);
         for (uint32_t e = 0; e < qu->n_init; e++)
-            memcpy(out + qu->off + 4 * e, &qu->init[e], 4);
+            state_set_queue_elem(prog, out, q, e, qu->init[e]);
     }
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
         const Thread *th = &prog->threads[tid];
@@ -114,7 +112,7 @@ void prog_initial_state(const Program *prog, uint8_t *out)
             const Var *v = &prog->vars[t->locals[l]];
             const int32_t *init = v->init + (size_t)th->index * v->size;
             for (uint32_t e = 0; e < v->size; e++)
-                field_set(out + th->base + v->off + e * v->width, v->width, v->lo, init[e]);
+                state_var_set(prog, out, t->locals[l], tid, e, init[e]);
         }
     }
 }
@@ -262,7 +260,7 @@ static void dump_var(const Program *prog, uint32_t i, uint32_t n_inst, FILE *out
         fprintf(out, "[%u]", v->size);
     if (v->has_range)
         fprintf(out, ": %d..%d", (int)v->lo, (int)v->hi);
-    fprintf(out, " off %u width %u line %u init", v->off, v->width, v->line);
+    fprintf(out, " bit_off %u bits %u line %u init", v->bit_off, v->bits, v->line);
     for (uint32_t t = 0; t < n_inst; t++)
         dump_values(v->init + (size_t)t * v->size, v->size, out);
     fputc('\n', out);
@@ -276,8 +274,8 @@ static void dump_template(const Program *prog, uint32_t ti, FILE *out)
     fprintf(out, "template %u %s", ti, t->name);
     if (t->is_array)
         fprintf(out, "[%u]", t->count);
-    fprintf(out, " first_tid %u n_pos %u pc_width %u block_size %u\n", t->first_tid, t->n_pos,
-            t->pc_width, t->block_size);
+    fprintf(out, " first_tid %u n_pos %u pc_bits %u block_bits %u\n", t->first_tid, t->n_pos,
+            t->pc_bits, t->block_bits);
     for (uint32_t l = 0; l < t->n_locals; l++)
         dump_var(prog, t->locals[l], t->count, out);
     for (uint32_t l = 0; l < t->n_labels; l++) {
@@ -333,20 +331,20 @@ void prog_dump(const Program *prog, FILE *out)
     for (uint32_t i = 0; i < prog->n_shared; i++)
         dump_var(prog, i, 1, out);
     for (uint32_t i = 0; i < prog->n_mutexes; i++)
-        fprintf(out, "mutex %u %s off %u width %u\n", i, prog->mutexes[i].name,
-                prog->mutexes[i].off, prog->mutexes[i].width);
+        fprintf(out, "mutex %u %s bit_off %u bits %u\n", i, prog->mutexes[i].name,
+                prog->mutexes[i].bit_off, prog->mutexes[i].bits);
     for (uint32_t i = 0; i < prog->n_conds; i++)
         fprintf(out, "cond %u %s\n", i, prog->conds[i].name);
     for (uint32_t i = 0; i < prog->n_queues; i++) {
         const Queue *q = &prog->queues[i];
-        fprintf(out, "queue %u %s[%u] off_len %u len_width %u off %u init", i, q->name, q->cap,
-                q->off_len, q->len_width, q->off);
+        fprintf(out, "queue %u %s[%u] len_bit_off %u len_bits %u bit_off %u init", i, q->name,
+                q->cap, q->len_bit_off, q->len_bits, q->bit_off);
         dump_values(q->init, q->n_init, out);
         fputc('\n', out);
     }
     for (uint32_t i = 0; i < prog->n_threads; i++)
-        fprintf(out, "thread %u %s template %u index %u base %u\n", i, prog->threads[i].name,
-                prog->threads[i].tmpl, prog->threads[i].index, prog->threads[i].base);
+        fprintf(out, "thread %u %s template %u index %u bit_base %u\n", i, prog->threads[i].name,
+                prog->threads[i].tmpl, prog->threads[i].index, prog->threads[i].bit_base);
     for (uint32_t i = 0; i < prog->n_templates; i++)
         dump_template(prog, i, out);
     dump_props(prog, out);

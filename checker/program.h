@@ -150,8 +150,9 @@ typedef struct Ins {
 typedef enum { VAR_SHARED, VAR_LOCAL } VarScope;
 
 /* A shared or local variable, scalar or array.
-** Encoding in the state vector: width 4 stores the int32 as is; width 1 or 2 (only for a
-** variable with a declared range that fits) stores the unsigned value - lo. */
+** Encoding in the state vector (state.h): each element is an unsigned field of 'bits' bits
+** holding value - lo for a variable with a declared range (bits for hi - lo + 1 values, 0 when
+** lo == hi), else the int32's two's complement bits in a field of 32 bits. */
 typedef struct Var {
     char *name;      /* as declared */
     VarScope scope;  /* shared, or local to every instance of template 'tmpl' */
@@ -160,8 +161,9 @@ typedef struct Var {
     bool is_array;   /* declared with [SIZE] */
     bool has_range;  /* declared with ': lo..hi' */
     int32_t lo, hi;  /* the declared range (has_range) */
-    uint32_t off;    /* element 0: absolute offset (shared) or offset in the thread block (local) */
-    uint8_t width;   /* bytes per element: 1, 2 or 4 */
+    uint32_t bit_off; /* element 0: absolute bit offset (shared) or bit offset in the thread
+                      ** block (local); elements follow each other with no padding */
+    uint8_t bits;     /* bits per element: 0 to 32 */
     int32_t *init;   /* initial values: shared, size values; local, size values per instance,
                      ** instance t's at init[t * size] (a local's initialiser may use 'id') */
     uint32_t line;   /* line of the declaration */
@@ -169,9 +171,9 @@ typedef struct Var {
 
 /* A mutex: its owner field holds 0 when free, else the owning thread index + 1. */
 typedef struct Mutex {
-    char *name;     /* as declared */
-    uint32_t off;   /* absolute offset of the owner field */
-    uint8_t width;  /* bytes of the owner field: 1 or 2 */
+    char *name;       /* as declared */
+    uint32_t bit_off; /* absolute bit offset of the owner field */
+    uint8_t bits;     /* bits of the owner field: enough for 0 .. n_threads */
 } Mutex;
 
 /* A condition variable. It has no field: sleepers are threads at a SLEEP position for it. */
@@ -179,14 +181,14 @@ typedef struct Cond {
     char *name; /* as declared */
 } Cond;
 
-/* A bounded FIFO of int32: a length field, then 'cap' elements of 4 bytes, oldest first.
+/* A bounded FIFO of int32: a length field, then 'cap' elements of 32 bits, oldest first.
 ** Slots at and past the length are kept zero, so equal queues have equal bytes. */
 typedef struct Queue {
-    char *name;       /* as declared */
-    uint32_t cap;     /* capacity, >= 1 */
-    uint32_t off_len; /* absolute offset of the length field */
-    uint8_t len_width; /* bytes of the length field: 1, 2 or 4 */
-    uint32_t off;     /* absolute offset of element 0 */
+    char *name;           /* as declared */
+    uint32_t cap;         /* capacity, >= 1 */
+    uint32_t len_bit_off; /* absolute bit offset of the length field */
+    uint8_t len_bits;     /* bits of the length field: enough for 0 .. cap */
+    uint32_t bit_off;     /* absolute bit offset of element 0 (elements are 32 bits) */
     uint32_t n_init;  /* initial length */
     int32_t *init;    /* initial elements */
 } Queue;
@@ -220,8 +222,9 @@ typedef struct Template {
     uint32_t first_tid;  /* thread index of instance 0; instance i is thread first_tid + i */
     uint32_t n_pos;      /* positions; the last one, n_pos - 1, is the end position */
     Pos *pos;            /* the positions; position 0 is where every instance starts */
-    uint8_t pc_width;    /* bytes of the position field at offset 0 of each thread block */
-    uint32_t block_size; /* bytes of one instance's block: position field, then locals */
+    uint8_t pc_bits;     /* bits of the position field at bit 0 of each thread block: enough
+                         ** for 0 .. n_pos - 1 (0 bits when the thread has only its end) */
+    uint32_t block_bits; /* bits of one instance's block: position field, then locals */
     uint32_t n_locals;   /* local variables */
     uint32_t *locals;    /* their indices in Program.vars, in declaration order */
     uint32_t n_code;     /* instructions */
@@ -238,7 +241,7 @@ typedef struct Thread {
     char *name;     /* "worker[1]", or "producer" for a single thread */
     uint32_t tmpl;  /* its template */
     uint32_t index; /* its instance index, the value of 'id' */
-    uint32_t base;  /* absolute offset of its block in the state vector */
+    uint32_t bit_base; /* absolute bit offset of its block in the state vector */
 } Thread;
 
 /* ---- properties ---- */
@@ -267,7 +270,7 @@ typedef struct Property {
 
 typedef struct Program {
     char *model_name;    /* the model's file name, as given */
-    uint32_t state_size; /* bytes of a state vector */
+    uint32_t state_size; /* bytes of a state vector: every field's bits, packed, rounded up */
     uint32_t n_vars;     /* shared variables first, then each template's locals */
     Var *vars;
     uint32_t n_shared;   /* vars[0 .. n_shared) are the shared ones, in declaration order */

@@ -2,9 +2,10 @@
 ** state.h -- reading and writing the fields of a packed state vector; hashing it.
 **
 ** A state is prog->state_size bytes: shared variables, then mutex owners, then queues, then one
-** block per thread (position field first, then its locals). Nothing in it points anywhere, so two
-** states are equal exactly when their bytes are. Fields are unaligned; every access goes
-** through memcpy, which compilers turn into plain loads. All functions are safe from any thread.
+** block per thread (position field first, then its locals), each field packed to the bits its
+** range needs with no padding (compile.c lays them out). Nothing in it points anywhere, and bits
+** past the last field stay zero, so two states are equal exactly when their bytes are. All
+** functions are safe from any thread (they write only the vector they are given).
 */
 #ifndef WEFT_STATE_H
 #define WEFT_STATE_H
@@ -15,89 +16,148 @@
 
 #include "program.h"
 
-/* The value of a field of 'width' bytes at p, decoded with the variable's range base 'lo'. */
-static inline int32_t field_get(const uint8_t *p, uint8_t width, int32_t lo)
+/* ---- bit fields ----
+**
+** Every field is an unsigned run of 0 to 32 bits at a bit offset, with no padding between fields;
+** bit b of the vector is bit b % 8 of byte b / 8 (little-endian bit order). A read loads the
+** 64-bit word that holds the field and shifts and masks it. The word starts at the field's byte,
+** or, near the end of the vector, at the last 8 bytes, so no access reads or writes past
+** state_size bytes and callers need no padding after a vector. A field never spans more than
+** 39 bits from its word's start (7 bits of shift + 32), so one word always holds it. Vectors under
+** 8 bytes take a byte-wise path. Writes touch only the field's bits: a vector that starts zeroed
+** keeps its unused bits zero, so equal states have equal bytes.
+*/
+
+/* The little-endian 64-bit word at p (unaligned). */
+static inline uint64_t bits_load64(const uint8_t *p)
 {
-    if (width == 1)
-        return (int32_t)((int64_t)lo + p[0]);
-    if (width == 2) {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return (int32_t)((int64_t)lo + v);
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+static inline void bits_store64(uint8_t *p, uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    memcpy(p, &w, 8);
+}
+
+/* Byte where the word holding bit 'bit' of a vector of 'size' >= 8 bytes starts. */
+static inline uint32_t bits_word_at(uint32_t size, uint32_t bit)
+{
+    uint32_t byte = bit >> 3;
+    return byte + 8 <= size ? byte : size - 8;
+}
+
+/* The field of 'n_bits' bits (0 to 32) at bit offset 'bit' of a vector of 'size' bytes. */
+static inline uint32_t bits_get(const uint8_t *vec, uint32_t size, uint32_t bit, uint32_t n_bits)
+{
+    uint64_t mask = (UINT64_C(1) << n_bits) - 1;
+    if (size >= 8) {
+        uint32_t byte = bits_word_at(size, bit);
+        return (uint32_t)((bits_load64(vec + byte) >> ((bit - 8 * byte) & 63)) & mask);
     }
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
+    uint64_t w = 0;
+    for (uint32_t i = 0; i < size; i++)
+        w |= (uint64_t)vec[i] << (8 * i);
+    return (uint32_t)((w >> bit) & mask);
 }
 
-/* Store 'value' (already checked to lie in lo..hi for narrow fields). */
-static inline void field_set(uint8_t *p, uint8_t width, int32_t lo, int32_t value)
+/* Set the field of 'n_bits' bits at 'bit' to 'value', which must fit in n_bits bits. */
+static inline void bits_set(uint8_t *vec, uint32_t size, uint32_t bit, uint32_t n_bits,
+                            uint32_t value)
 {
-    if (width == 1) {
-        p[0] = (uint8_t)((int64_t)value - lo);
-    } else if (width == 2) {
-        uint16_t v = (uint16_t)((int64_t)value - lo);
-        memcpy(p, &v, 2);
-    } else {
-        memcpy(p, &value, 4);
+    uint64_t mask = (UINT64_C(1) << n_bits) - 1;
+    if (size >= 8) {
+        uint32_t byte = bits_word_at(size, bit);
+        uint32_t shift = (bit - 8 * byte) & 63; /* 64 only for a 0-bit field at the very end */
+        uint64_t w = bits_load64(vec + byte);
+        w = (w & ~(mask << shift)) | (((uint64_t)value & mask) << shift);
+        bits_store64(vec + byte, w);
+        return;
     }
+    uint64_t w = 0;
+    for (uint32_t i = 0; i < size; i++)
+        w |= (uint64_t)vec[i] << (8 * i);
+    w = (w & ~(mask << bit)) | (((uint64_t)value & mask) << bit);
+    for (uint32_t i = 0; i < size; i++)
+        vec[i] = (uint8_t)(w >> (8 * i));
 }
 
-/* An unsigned field (positions, mutex owners, queue lengths). */
-static inline uint32_t ufield_get(const uint8_t *p, uint8_t width)
+/* Bits needed for an unsigned field holding values 0..max (0 for max == 0). */
+static inline uint8_t layout_bits_for(uint32_t max)
 {
-    if (width == 1)
-        return p[0];
-    if (width == 2) {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return v;
-    }
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
+    uint8_t n = 0;
+    while (n < 32 && (max >> n) != 0)
+        n++;
+    return n;
 }
 
-static inline void ufield_set(uint8_t *p, uint8_t width, uint32_t value)
+/* ---- variables ---- */
+
+/* The range base of variable v: a field holds value - base (0 for a variable with no range). */
+static inline int32_t var_base(const Var *v)
 {
-    if (width == 1) {
-        p[0] = (uint8_t)value;
-    } else if (width == 2) {
-        uint16_t v = (uint16_t)value;
-        memcpy(p, &v, 2);
-    } else {
-        memcpy(p, &value, 4);
-    }
+    return v->has_range ? v->lo : 0;
 }
 
-/* Bytes needed for an unsigned field holding values 0..max. */
-static inline uint8_t layout_width_for(uint32_t max)
+/* Decode a field holding value - base, in 32-bit two's complement arithmetic. */
+static inline int32_t field_decode(uint32_t raw, int32_t base)
 {
-    return max <= 0xff ? 1 : max <= 0xffff ? 2 : 4;
+    return (int32_t)(raw + (uint32_t)base);
 }
 
-/* Element 'i' of variable 'v' (no bounds check) for thread 'tid' (ignored for shared vars). */
+static inline uint32_t field_encode(int32_t value, int32_t base)
+{
+    return (uint32_t)value - (uint32_t)base;
+}
+
+/* Absolute bit offset of element 'i' of variable 'var' for thread 'tid' (ignored when shared). */
+static inline uint32_t state_var_bit(const Program *prog, uint32_t var, uint32_t tid, uint32_t i)
+{
+    const Var *v = &prog->vars[var];
+    uint32_t bit = v->bit_off + i * v->bits;
+    if (v->scope == VAR_LOCAL)
+        bit += prog->threads[tid].bit_base;
+    return bit;
+}
+
+/* Element 'i' of variable 'var' (no bounds check) for thread 'tid' (ignored for shared vars). */
 static inline int32_t state_var_get(const Program *prog, const uint8_t *vec, uint32_t var,
                                     uint32_t tid, uint32_t i)
 {
     const Var *v = &prog->vars[var];
-    uint32_t off = v->off + i * v->width;
-    if (v->scope == VAR_LOCAL)
-        off += prog->threads[tid].base;
-    return field_get(vec + off, v->width, v->lo);
+    uint32_t raw = bits_get(vec, prog->state_size, state_var_bit(prog, var, tid, i), v->bits);
+    return field_decode(raw, var_base(v));
 }
+
+/* Set element 'i' of variable 'var' for thread 'tid'; 'value' must lie in its declared range. */
+static inline void state_var_set(const Program *prog, uint8_t *vec, uint32_t var, uint32_t tid,
+                                 uint32_t i, int32_t value)
+{
+    const Var *v = &prog->vars[var];
+    bits_set(vec, prog->state_size, state_var_bit(prog, var, tid, i), v->bits,
+             field_encode(value, var_base(v)));
+}
+
+/* ---- positions, mutexes, queues ---- */
 
 /* The position of thread 'tid'. */
 static inline uint32_t state_pos(const Program *prog, const uint8_t *vec, uint32_t tid)
 {
     const Thread *t = &prog->threads[tid];
-    return ufield_get(vec + t->base, prog->templates[t->tmpl].pc_width);
+    return bits_get(vec, prog->state_size, t->bit_base, prog->templates[t->tmpl].pc_bits);
 }
 
 static inline void state_set_pos(const Program *prog, uint8_t *vec, uint32_t tid, uint32_t pos)
 {
     const Thread *t = &prog->threads[tid];
-    ufield_set(vec + t->base, prog->templates[t->tmpl].pc_width, pos);
+    bits_set(vec, prog->state_size, t->bit_base, prog->templates[t->tmpl].pc_bits, pos);
 }
 
 /* True when thread 'tid' is at its end position. */
@@ -114,23 +174,41 @@ bool state_all_done(const Program *prog, const uint8_t *vec);
 static inline uint32_t state_mutex_owner(const Program *prog, const uint8_t *vec, uint32_t m)
 {
     const Mutex *mx = &prog->mutexes[m];
-    return ufield_get(vec + mx->off, mx->width);
+    return bits_get(vec, prog->state_size, mx->bit_off, mx->bits);
+}
+
+static inline void state_set_mutex_owner(const Program *prog, uint8_t *vec, uint32_t m,
+                                         uint32_t owner)
+{
+    const Mutex *mx = &prog->mutexes[m];
+    bits_set(vec, prog->state_size, mx->bit_off, mx->bits, owner);
 }
 
 /* Length of queue 'q'. */
 static inline uint32_t state_queue_len(const Program *prog, const uint8_t *vec, uint32_t q)
 {
     const Queue *qu = &prog->queues[q];
-    return ufield_get(vec + qu->off_len, qu->len_width);
+    return bits_get(vec, prog->state_size, qu->len_bit_off, qu->len_bits);
+}
+
+static inline void state_set_queue_len(const Program *prog, uint8_t *vec, uint32_t q, uint32_t len)
+{
+    const Queue *qu = &prog->queues[q];
+    bits_set(vec, prog->state_size, qu->len_bit_off, qu->len_bits, len);
 }
 
 /* Element i (0 = oldest) of queue 'q'. */
 static inline int32_t state_queue_elem(const Program *prog, const uint8_t *vec, uint32_t q,
                                        uint32_t i)
 {
-    int32_t v;
-    memcpy(&v, vec + prog->queues[q].off + 4 * i, 4);
-    return v;
+    return (int32_t)bits_get(vec, prog->state_size, prog->queues[q].bit_off + 32 * i, 32);
+}
+
+/* Set slot i of queue 'q' (the caller keeps slots past the length zero). */
+static inline void state_set_queue_elem(const Program *prog, uint8_t *vec, uint32_t q, uint32_t i,
+                                        int32_t value)
+{
+    bits_set(vec, prog->state_size, prog->queues[q].bit_off + 32 * i, 32, (uint32_t)value);
 }
 
 /* 64-bit xxh3 hash of a vector of 'len' bytes. */

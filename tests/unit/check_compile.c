@@ -107,16 +107,16 @@ static const char *const assign_model = "const N = 2\n"
                                         "final done_ok: x == 12 || flags[1] == 0\n";
 
 static const char *const assign_listing =
-    "state_size 29 stack_max 2 slots 0\n"
+    "state_size 23 stack_max 2 slots 0\n"
     "const N = 2\n"
-    "var 0 x: -1..300 off 0 width 2 line 2 init [5]\n"
-    "var 1 flags[3]: 0..1 off 2 width 1 line 3 init [1, 0, 1]\n"
-    "mutex 0 m off 5 width 1\n"
-    "queue 0 q[3] off_len 6 len_width 1 off 7 init [4]\n"
-    "thread 0 w[0] template 0 index 0 base 19\n"
-    "thread 1 w[1] template 0 index 1 base 24\n"
-    "template 0 w[2] first_tid 0 n_pos 2 pc_width 1 block_size 5\n"
-    "  var 2 v off 1 width 4 line 7 init [0] [10]\n"
+    "var 0 x: -1..300 bit_off 0 bits 9 line 2 init [5]\n"
+    "var 1 flags[3]: 0..1 bit_off 9 bits 1 line 3 init [1, 0, 1]\n"
+    "mutex 0 m bit_off 12 bits 2\n"
+    "queue 0 q[3] len_bit_off 14 len_bits 2 bit_off 16 init [4]\n"
+    "thread 0 w[0] template 0 index 0 bit_base 112\n"
+    "thread 1 w[1] template 0 index 1 bit_base 145\n"
+    "template 0 w[2] first_tid 0 n_pos 2 pc_bits 1 block_bits 33\n"
+    "  var 2 v bit_off 1 bits 32 line 7 init [0] [10]\n"
     "  pos 0 step code 0 line 8 \"x = v + N\"\n"
     "  pos 1 end code 5 line 9 \"end\"\n"
     "     0  line 8   LOAD_L 2 (v)\n"
@@ -155,8 +155,8 @@ static const char *const if_chain_model = "shared x = 0\n"
                                           "}\n";
 
 static const char *const if_chain_listing =
-    "template 0 index 0 base 4\n"
-    "template 0 t first_tid 0 n_pos 4 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 32\n"
+    "template 0 t first_tid 0 n_pos 4 pc_bits 2 block_bits 2\n"
     "  pos 0 step code 0 line 3 \"if x == 1\"\n"
     "  pos 1 step code 11 line 4 \"x = 2\"\n"
     "  pos 2 step code 14 line 7 \"x = 3\"\n"
@@ -190,8 +190,8 @@ static const char *const while_loop_model = "shared x = 0\n"
                                             "}\n";
 
 static const char *const while_loop_listing =
-    "template 0 index 0 base 4\n"
-    "template 0 t first_tid 0 n_pos 4 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 32\n"
+    "template 0 t first_tid 0 n_pos 4 pc_bits 2 block_bits 2\n"
     "  pos 0 step code 0 line 3 \"while x < 5\"\n"
     "  pos 1 step code 6 line 4 \"if x == 3\"\n"
     "  pos 2 step code 12 line 5 \"x = x + 1\"\n"
@@ -226,8 +226,8 @@ static const char *const choose_model = "shared x = 0\n"
                                         "}\n";
 
 static const char *const choose_listing =
-    "template 0 index 0 base 4\n"
-    "template 0 t first_tid 0 n_pos 4 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 32\n"
+    "template 0 t first_tid 0 n_pos 4 pc_bits 2 block_bits 2\n"
     "  pos 0 step code 0 line 3 \"choose\"\n"
     "  pos 1 step code 7 line 4 \"x = 1\"\n"
     "  pos 2 step code 10 line 7 \"x = 3\"\n"
@@ -257,8 +257,8 @@ static const char *const lock_else_model = "mutex m\n"
                                            "}\n";
 
 static const char *const lock_else_listing =
-    "template 0 index 0 base 5\n"
-    "template 0 t first_tid 0 n_pos 4 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 33\n"
+    "template 0 t first_tid 0 n_pos 4 pc_bits 2 block_bits 2\n"
     "  pos 0 step code 0 line 4 \"lock m else\"\n"
     "  pos 1 step code 4 line 5 \"x = 1\"\n"
     "  pos 2 step code 7 line 7 \"unlock m\"\n"
@@ -285,8 +285,8 @@ static const char *const wait_relock_model = "mutex m\n"
                                              "}\n";
 
 static const char *const wait_relock_listing =
-    "template 0 index 0 base 1\n"
-    "template 0 t first_tid 0 n_pos 8 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 1\n"
+    "template 0 t first_tid 0 n_pos 8 pc_bits 3 block_bits 3\n"
     "  label 0 w at 1 2 3\n"
     "  pos 0 step code 0 line 4 \"lock m\"\n"
     "  pos 1 step code 2 line 5 label w \"wait c, m\"\n"
@@ -323,9 +323,9 @@ static const char *const get_else_index_model = "queue q[2] = [7]\n"
                                                 "}\n";
 
 static const char *const get_else_index_listing =
-    "template 0 index 0 base 17\n"
-    "template 0 t first_tid 0 n_pos 5 pc_width 1 block_size 5\n"
-    "  var 1 i off 1 width 4 line 4 init [1]\n"
+    "template 0 index 0 bit_base 130\n"
+    "template 0 t first_tid 0 n_pos 5 pc_bits 3 block_bits 35\n"
+    "  var 1 i bit_off 3 bits 32 line 4 init [1]\n"
     "  pos 0 step code 0 line 5 \"get q, a[i] else\"\n"
     "  pos 1 step code 7 line 6 \"put q, 1\"\n"
     "  pos 2 step code 10 line 8 \"get q, i\"\n"
@@ -368,9 +368,9 @@ static const char *const atomic_model = "shared x = 0\n"
                                         "}\n";
 
 static const char *const atomic_listing =
-    "template 0 index 0 base 5\n"
-    "template 0 t first_tid 0 n_pos 3 pc_width 1 block_size 5\n"
-    "  var 1 i off 1 width 4 line 4 init [0]\n"
+    "template 0 index 0 bit_base 33\n"
+    "template 0 t first_tid 0 n_pos 3 pc_bits 2 block_bits 34\n"
+    "  var 1 i bit_off 2 bits 32 line 4 init [0]\n"
     "  label 0 a at 1\n"
     "  pos 0 step code 0 line 5 \"atomic\"\n"
     "  pos 1 step code 13 line 11 label a \"atomic\"\n"
@@ -415,8 +415,8 @@ static const char *const repeat_jumps_model = "shared x = 0\n"
                                               "}\n";
 
 static const char *const repeat_jumps_listing =
-    "template 0 index 0 base 4\n"
-    "template 0 t first_tid 0 n_pos 8 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 32\n"
+    "template 0 t first_tid 0 n_pos 8 pc_bits 3 block_bits 3\n"
     "  label 0 r at 0\n"
     "  label 1 w at 0 2\n"
     "  pos 0 step code 0 line 4 label w \"x = x + 1\"\n"
@@ -480,8 +480,8 @@ static const char *const atomic_inner_model = "mutex m\n"
                                               "}\n";
 
 static const char *const atomic_inner_listing =
-    "template 0 index 0 base 5\n"
-    "template 0 t first_tid 0 n_pos 3 pc_width 1 block_size 1\n"
+    "template 0 index 0 bit_base 33\n"
+    "template 0 t first_tid 0 n_pos 3 pc_bits 2 block_bits 2\n"
     "  pos 0 step code 0 line 4 \"while true\"\n"
     "  pos 1 step code 4 line 5 \"atomic\"\n"
     "  pos 2 end code 26 line 11 \"end\"\n"
@@ -588,47 +588,82 @@ START_TEST(compile_initial_state_bytes)
 {
     Compiled c = compile_text(assign_model, NULL, 0);
     ck_assert_ptr_nonnull(c.prog);
-    ck_assert_uint_eq(c.prog->state_size, 29);
-    uint8_t vec[29];
+    /* 9 + 3 + 2 + (2 + 96) + 2 * (1 + 32) = 178 bits */
+    ck_assert_uint_eq(c.prog->state_size, 23);
+    uint8_t vec[23];
     memset(vec, 0xee, sizeof vec);
     prog_initial_state(c.prog, vec);
-    static const uint8_t expected[29] = {
-        6, 0,                                   /* x = 5 stored as 5 - (-1) in 2 bytes */
-        1, 0,  1,                               /* flags */
-        0,                                      /* mutex m free */
-        1, 4,  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* q: length 1, [4], zero slots */
-        0, 0,  0, 0, 0,                         /* w[0]: position 0, v = 0 */
-        0, 10, 0, 0, 0                          /* w[1]: position 0, v = 10 (id * 10) */
-    };
+    static const uint8_t expected[23] = {
+        [0] = 6,          /* bits 0-8: x = 5 stored as 5 - (-1) */
+        [1] = 2 | 8 | 64, /* bits 9-11: flags 1, 0, 1; 12-13: m free; 14-15: q length 1 */
+        [2] = 4,          /* bits 16-47: q[0] = 4; 48-111: its empty slots */
+        [18] = 8 | 32,    /* bit 112: w[0] at 0, 113-144: its v = 0; 145: w[1] at 0; 146-177: */
+    };                    /* its v = 10 (bits 147 and 149); every other bit is zero */
     ck_assert_mem_eq(vec, expected, sizeof expected);
     ck_assert_int_eq(state_var_get(c.prog, vec, 0, 0, 0), 5);
+    ck_assert_int_eq(state_var_get(c.prog, vec, 1, 0, 2), 1);
     ck_assert_int_eq(state_var_get(c.prog, vec, 2, 1, 0), 10);
+    ck_assert_int_eq(state_queue_len(c.prog, vec, 0), 1);
+    ck_assert_int_eq(state_queue_elem(c.prog, vec, 0, 0), 4);
     compiled_free(&c);
 }
 END_TEST
 
+/* Each field gets the bits its values need: a declared range hi - lo + 1 values, an
+** unranged variable (a boolean too) 32, a queue length cap + 1, fields follow with no gap. */
 START_TEST(compile_widths_follow_declared_ranges)
 {
     Compiled c = compile_text("shared a: 0..255 = 0\n"
                               "shared b: 0..256 = 0\n"
                               "shared d: -70000..0 = 0\n"
                               "shared e = 0\n"
+                              "shared f = true\n"
+                              "shared g: 3..3 = 3\n"
+                              "shared h: -2147483648..2147483647 = 0\n"
                               "queue q[300]\n"
                               "thread t { skip }\n",
                               NULL, 0);
     ck_assert_ptr_nonnull(c.prog);
     const Var *v = c.prog->vars;
-    ck_assert_uint_eq(v[0].width, 1);
-    ck_assert_uint_eq(v[1].width, 2);
-    ck_assert_uint_eq(v[1].off, 1);
-    ck_assert_uint_eq(v[2].width, 4);
-    ck_assert_uint_eq(v[3].width, 4);
-    ck_assert_uint_eq(v[3].off, 7);
-    ck_assert_uint_eq(c.prog->queues[0].len_width, 2);
-    ck_assert_uint_eq(c.prog->queues[0].off, 13);
-    ck_assert_uint_eq(c.prog->threads[0].base, 13 + 1200);
-    ck_assert_uint_eq(c.prog->state_size, 13 + 1200 + 1);
+    static const uint8_t bits[] = {8, 9, 17, 32, 32, 0, 32};
+    static const uint32_t offs[] = {0, 8, 17, 34, 66, 98, 98};
+    for (int i = 0; i < 7; i++) {
+        ck_assert_uint_eq(v[i].bits, bits[i]);
+        ck_assert_uint_eq(v[i].bit_off, offs[i]);
+    }
+    ck_assert_uint_eq(c.prog->queues[0].len_bit_off, 130);
+    ck_assert_uint_eq(c.prog->queues[0].len_bits, 9);
+    ck_assert_uint_eq(c.prog->queues[0].bit_off, 139);
+    ck_assert_uint_eq(c.prog->threads[0].bit_base, 139 + 300 * 32);
+    ck_assert_uint_eq(c.prog->templates[0].pc_bits, 1);
+    ck_assert_uint_eq(c.prog->state_size, (139 + 9600 + 1 + 7) / 8);
     compiled_free(&c);
+}
+END_TEST
+
+/* A mutex owner holds 0 (free) .. n_threads; a position 0 .. n_pos - 1; a queue length 0 .. cap. */
+START_TEST(compile_owner_position_and_length_bits)
+{
+    static const struct {
+        const char *model;
+        uint8_t owner, pc, len;
+        uint32_t size;
+    } cases[] = {
+        {"mutex m\nqueue q[1]\nthread t { }\n", 1, 0, 1, 5},
+        {"mutex m\nqueue q[3]\nthread t[3] { skip }\n", 2, 1, 2, 13},
+        {"mutex m\nqueue q[4]\nthread t[4] { skip\n skip\n skip }\n", 3, 2, 3, 18},
+        {"mutex m\nqueue q[255]\nthread t[255] { skip }\n", 8, 1, 8, 1054},
+        {"mutex m\nqueue q[256]\nthread t[256] { skip }\n", 9, 1, 9, 1059},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Compiled c = compile_text(cases[i].model, NULL, 0);
+        ck_assert_ptr_nonnull(c.prog);
+        ck_assert_uint_eq(c.prog->mutexes[0].bits, cases[i].owner);
+        ck_assert_uint_eq(c.prog->templates[0].pc_bits, cases[i].pc);
+        ck_assert_uint_eq(c.prog->queues[0].len_bits, cases[i].len);
+        ck_assert_uint_eq(c.prog->state_size, cases[i].size);
+        compiled_free(&c);
+    }
 }
 END_TEST
 
@@ -868,7 +903,7 @@ START_TEST(compile_repeat_cap_is_exact)
     Compiled ok = compile_text("thread t { repeat 99999 { skip } }\n", NULL, 0);
     ck_assert_ptr_nonnull(ok.prog);
     ck_assert_uint_eq(ok.prog->templates[0].n_pos, 100000);
-    ck_assert_uint_eq(ok.prog->templates[0].pc_width, 4);
+    ck_assert_uint_eq(ok.prog->templates[0].pc_bits, 17); /* 0 .. 99999 */
     compiled_free(&ok);
     char *got = first_error("thread t { repeat 100000 { skip } }\n");
     ck_assert_str_eq(got, "1:8: thread 't' has more than 100000 steps after unrolling 'repeat'");
@@ -895,13 +930,15 @@ START_TEST(compile_repeat_inside_atomic_is_capped)
 }
 END_TEST
 
-START_TEST(compile_pc_width_grows_past_256_positions)
+START_TEST(compile_pc_bits_grow_past_256_positions)
 {
     Compiled a = compile_text("thread t { repeat 255 { skip } }\n", NULL, 0);
     Compiled b = compile_text("thread t { repeat 256 { skip } }\n", NULL, 0);
     ck_assert_uint_eq(a.prog->templates[0].n_pos, 256);
-    ck_assert_uint_eq(a.prog->templates[0].pc_width, 1);
-    ck_assert_uint_eq(b.prog->templates[0].pc_width, 2);
+    ck_assert_uint_eq(a.prog->templates[0].pc_bits, 8);
+    ck_assert_uint_eq(a.prog->state_size, 1);
+    ck_assert_uint_eq(b.prog->templates[0].pc_bits, 9);
+    ck_assert_uint_eq(b.prog->state_size, 2);
     compiled_free(&a);
     compiled_free(&b);
 }
@@ -923,6 +960,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_atomic_inner_shapes);
     tcase_add_test(core, compile_initial_state_bytes);
     tcase_add_test(core, compile_widths_follow_declared_ranges);
+    tcase_add_test(core, compile_owner_position_and_length_bits);
     tcase_add_test(core, compile_defines_override_consts);
     tcase_add_test(core, compile_define_of_no_const_is_a_tool_error);
     tcase_add_test(core, compile_property_terms);
@@ -940,7 +978,7 @@ Suite *compile_suite(void)
     tcase_add_test(limits, compile_repeat_cap_is_exact);
     tcase_add_test(limits, compile_repeat_of_nothing_is_cheap);
     tcase_add_test(limits, compile_repeat_inside_atomic_is_capped);
-    tcase_add_test(limits, compile_pc_width_grows_past_256_positions);
+    tcase_add_test(limits, compile_pc_bits_grow_past_256_positions);
     suite_add_tcase(s, limits);
     return s;
 }

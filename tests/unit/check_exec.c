@@ -287,7 +287,7 @@ START_TEST(exec_jumps)
     go();
     step(0);
     ck_assert_uint_eq(pos(0, 0), 2);
-    field_set(S + P->vars[x].off, 4, 0, 1);
+    state_var_set(P, S, x, 0, 0, 1);
     step(0);
     ck_assert_uint_eq(pos(0, 0), 1);
 }
@@ -346,8 +346,8 @@ START_TEST(exec_range_checked_on_write)
              INS(STORE_G, x, 0), INS(LOAD_G, x, 0), INS(PUSH, 1, 0), INS(ADD, 0, 0),
              INS(STORE_G, x, 0), INS(END_STEP, 1, 0));
     go();
-    ck_assert_uint_eq(P->vars[x].width, 1);
-    ck_assert_uint_eq(P->vars[y].width, 2);
+    ck_assert_uint_eq(P->vars[x].bits, 3);  /* 0..7: 8 values */
+    ck_assert_uint_eq(P->vars[y].bits, 10); /* -300..300: 601 values */
     ck_assert_int_eq(state_var_get(P, S, y, 0, 0), -300);
     step(0);
     expect_failure(EXEC_RUNTIME_ERROR, 18, "value 8 out of range 0..7 for 'x'");
@@ -373,7 +373,7 @@ START_TEST(exec_assert)
     step(0);
     ck_assert_int_eq(G.status[0], EXEC_OK);
     ck_assert_uint_eq(pos(0, 0), 1);
-    field_set(S + P->vars[x].off, 4, 0, 0);
+    state_var_set(P, S, x, 0, 0, 0);
     ck_assert_int_eq(step(0), EXEC_STEP_RAN); /* a failing step is enabled */
     expect_failure(EXEC_ASSERT_FAILED, 11, "assertion failed");
 }
@@ -387,7 +387,7 @@ START_TEST(exec_await_blocks_when_false)
     go();
     ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED);
     ck_assert_uint_eq(G.n, 0);
-    field_set(S + P->vars[x].off, 4, 0, 2);
+    state_var_set(P, S, x, 0, 0, 2);
     ck_assert_int_eq(step(0), EXEC_STEP_RAN);
     ck_assert_uint_eq(pos(0, 0), 1);
 }
@@ -485,7 +485,7 @@ START_TEST(exec_wait_releases_and_sleeps)
     uint32_t m = cond_program(OP_SIGNAL);
     step(2);
     expect_failure(EXEC_RUNTIME_ERROR, 20, "wait on 'c' by w[1], which does not hold 'm'");
-    ufield_set(S + P->mutexes[m].off, 1, 3);
+    state_set_mutex_owner(P, S, m, 3);
     step(2);
     ck_assert_int_eq(G.status[0], EXEC_OK);
     ck_assert_uint_eq(state_mutex_owner(P, G.vec[0], m), 0);
@@ -534,9 +534,9 @@ START_TEST(exec_broadcast_wakes_all)
     ck_assert_uint_eq(pos(0, 2), 2);
     /* woken: re-taking m is enabled only while m is free */
     memcpy(S, G.vec[0], P->state_size);
-    ufield_set(S + P->mutexes[m].off, 1, 2);
+    state_set_mutex_owner(P, S, m, 2);
     ck_assert_int_eq(step(2), EXEC_STEP_BLOCKED);
-    ufield_set(S + P->mutexes[m].off, 1, 0);
+    state_set_mutex_owner(P, S, m, 0);
     step(2);
     ck_assert_uint_eq(state_mutex_owner(P, G.vec[0], m), 3);
     ck_assert_uint_eq(pos(0, 2), 3);
@@ -649,7 +649,9 @@ START_TEST(exec_queue_put_get)
     }
     uint8_t empty[MAX_VEC];
     memcpy(empty, S, P->state_size);
-    memset(empty + P->queues[q].off_len, 0, 1 + 4 * 3);
+    state_set_queue_len(P, empty, q, 0);
+    for (uint32_t i = 0; i < 3; i++)
+        state_set_queue_elem(P, empty, q, i, 0);
     ck_assert_mem_eq(S, empty, P->state_size);
     state_set_pos(P, S, 0, 1);
     ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED); /* empty */
@@ -713,7 +715,7 @@ START_TEST(exec_len_and_held)
     go();
     step(0);
     ck_assert_int_eq(val(0, r, 0, 0), 20);
-    ufield_set(S + P->mutexes[m].off, 1, 1);
+    state_set_mutex_owner(P, S, m, 1);
     step(0);
     ck_assert_int_eq(val(0, r, 0, 0), 21);
 }
@@ -732,11 +734,11 @@ START_TEST(exec_atomic_guard)
              INS(STORE_G, y, 0), INS(LOCK, m, 0), INS(END_STEP, 1, 0));
     go();
     ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED);
-    field_set(S + P->vars[x].off, 4, 0, 1);
+    state_var_set(P, S, x, 0, 0, 1);
     step(0);
     ck_assert_int_eq(G.status[0], EXEC_OK);
     ck_assert_uint_eq(state_mutex_owner(P, G.vec[0], m), 1);
-    ufield_set(S + P->mutexes[m].off, 1, 1); /* held, by the thread itself */
+    state_set_mutex_owner(P, S, m, 1); /* held, by the thread itself */
     ck_assert_int_eq(step(0), EXEC_STEP_RAN);
     expect_failure(EXEC_RUNTIME_ERROR, 15, "'atomic' block blocks after its first statement");
 }
@@ -843,7 +845,7 @@ START_TEST(exec_property_quantifier)
     ck_assert_int_eq(exec_property(X, S, p2, &msg), PROP_HOLDS);
     ck_assert_int_eq(exec_property(X, S, p1, &msg), PROP_ERROR);
     ck_assert_str_eq(msg, "index 3 out of bounds for 'a' (size 3)");
-    field_set(S + P->vars[a].off + 8, 4, 0, 0);
+    state_var_set(P, S, a, 0, 2, 0);
     ck_assert_int_eq(exec_property(X, S, p0, &msg), PROP_BROKEN);
     int32_t v = -1;
     ck_assert(exec_term(X, S, P->props[p0].code, &v));
@@ -890,7 +892,7 @@ START_TEST(exec_property_thread_terms)
     int32_t v;
     ck_assert(exec_term(X, S, tl, &v));
     ck_assert_int_eq(v, 3);
-    field_set(S + P->threads[1].base + P->vars[buf].off + 4, 4, 0, 77);
+    state_var_set(P, S, buf, 1, 1, 77);
     ck_assert(exec_term(X, S, tla, &v));
     ck_assert_int_eq(v, 77);
     ck_assert(exec_term(X, S, at, &v));
@@ -1028,7 +1030,7 @@ START_TEST(exec_model_blocking)
     step(0);
     memcpy(S, G.vec[0], P->state_size);
     ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED); /* re-locking its own mutex */
-    field_set(S + P->vars[var_named("x")].off, P->vars[0].width, P->vars[0].lo, 1);
+    state_var_set(P, S, var_named("x"), 0, 0, 1);
     step(1);
     ck_assert_int_eq(val(0, var_named("x"), 1, 0), 2);
     memcpy(S, G.vec[0], P->state_size);

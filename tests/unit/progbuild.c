@@ -2,7 +2,7 @@
 ** progbuild.c -- hand-built Programs for executor tests (see progbuild.h).
 **
 ** Every array is allocated at its PB_MAX capacity up front, so the builder only counts; the
-** layout follows program.h: shared variables, mutex owners, queues, then thread blocks.
+** layout is compile_layout()'s, the one compiled models get (bit-packed fields, state.h).
 */
 #include "progbuild.h"
 
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile.h"
 #include "state.h"
 #include "util.h"
 
@@ -39,7 +40,6 @@ static Var *add_var(Program *p, const char *name, uint32_t size, int32_t init, u
     v->name = xstrdup(name);
     v->size = size;
     v->is_array = size > 1;
-    v->width = 4;
     v->init = xcalloc((size_t)size * n_inits, sizeof *v->init);
     for (uint32_t i = 0; i < size * n_inits; i++)
         v->init[i] = init;
@@ -61,8 +61,6 @@ uint32_t pb_shared_range(Program *p, const char *name, uint32_t size, int32_t lo
     v->has_range = true;
     v->lo = lo;
     v->hi = hi;
-    uint64_t span = (uint64_t)((int64_t)hi - lo);
-    v->width = span <= 0xffff ? layout_width_for((uint32_t)span) : 4;
     return var;
 }
 
@@ -70,7 +68,6 @@ uint32_t pb_mutex(Program *p, const char *name)
 {
     assert(p->n_mutexes < PB_MAX && "too many mutexes for progbuild");
     p->mutexes[p->n_mutexes].name = xstrdup(name);
-    p->mutexes[p->n_mutexes].width = 1;
     return p->n_mutexes++;
 }
 
@@ -87,7 +84,6 @@ uint32_t pb_queue(Program *p, const char *name, uint32_t cap, uint32_t n_init, c
     Queue *q = &p->queues[p->n_queues];
     q->name = xstrdup(name);
     q->cap = cap;
-    q->len_width = 1;
     q->n_init = n_init;
     q->init = xcalloc(cap, sizeof *q->init);
     if (n_init)
@@ -169,20 +165,13 @@ uint32_t pb_prop(Program *p, PropKind kind, uint32_t code)
     return p->n_props++;
 }
 
-/* Lay out thread blocks: position field, then the template's locals. */
-static uint32_t layout_threads(Program *p, uint32_t off)
+/* Create the thread instances of every template, in declaration order. */
+static void make_threads(Program *p)
 {
     for (uint32_t ti = 0; ti < p->n_templates; ti++) {
         Template *t = &p->templates[ti];
         assert(t->n_pos > 0 && t->code[t->pos[t->n_pos - 1].code].op == OP_HALT &&
                "the last position must be the end position");
-        t->pc_width = layout_width_for(t->n_pos - 1);
-        t->block_size = t->pc_width;
-        for (uint32_t l = 0; l < t->n_locals; l++) {
-            Var *v = &p->vars[t->locals[l]];
-            v->off = t->block_size;
-            t->block_size += v->size * v->width;
-        }
         t->first_tid = p->n_threads;
         for (uint32_t i = 0; i < t->count; i++) {
             assert(p->n_threads < PB_MAX && "too many threads for progbuild");
@@ -195,55 +184,19 @@ static uint32_t layout_threads(Program *p, uint32_t off)
             th->name = xstrdup(name);
             th->tmpl = ti;
             th->index = i;
-            th->base = off;
-            off += t->block_size;
         }
     }
-    return off;
 }
 
 void pb_finish(Program *p)
 {
-    uint32_t off = 0;
-    for (uint32_t i = 0; i < p->n_shared; i++) {
-        p->vars[i].off = off;
-        off += p->vars[i].size * p->vars[i].width;
-    }
-    for (uint32_t m = 0; m < p->n_mutexes; m++) {
-        p->mutexes[m].off = off;
-        off += p->mutexes[m].width;
-    }
-    for (uint32_t q = 0; q < p->n_queues; q++) {
-        p->queues[q].off_len = off;
-        p->queues[q].off = off + p->queues[q].len_width;
-        off += p->queues[q].len_width + 4 * p->queues[q].cap;
-    }
-    p->state_size = layout_threads(p, off);
+    make_threads(p);
+    p->state_size = compile_layout(p);
 }
 
 void pb_initial(const Program *p, uint8_t *out)
 {
-    memset(out, 0, p->state_size);
-    for (uint32_t i = 0; i < p->n_shared; i++) {
-        const Var *v = &p->vars[i];
-        for (uint32_t e = 0; e < v->size; e++)
-            field_set(out + v->off + e * v->width, v->width, v->lo, v->init[e]);
-    }
-    for (uint32_t q = 0; q < p->n_queues; q++) {
-        const Queue *qu = &p->queues[q];
-        ufield_set(out + qu->off_len, qu->len_width, qu->n_init);
-        memcpy(out + qu->off, qu->init, 4 * (size_t)qu->n_init);
-    }
-    for (uint32_t tid = 0; tid < p->n_threads; tid++) {
-        const Thread *th = &p->threads[tid];
-        const Template *t = &p->templates[th->tmpl];
-        for (uint32_t l = 0; l < t->n_locals; l++) {
-            const Var *v = &p->vars[t->locals[l]];
-            for (uint32_t e = 0; e < v->size; e++)
-                field_set(out + th->base + v->off + e * v->width, v->width, v->lo,
-                          v->init[th->index * v->size + e]);
-        }
-    }
+    prog_initial_state(p, out);
 }
 
 void pb_free(Program *p)
