@@ -12,40 +12,24 @@
 */
 #include "search.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec.h"
+#include "search_int.h"
 #include "state.h"
 #include "util.h"
 
-enum { CHECK_EVERY = 4096 }; /* expansions between looks at the clock and the memory */
-
-typedef struct DfsEntry {
-    StateId sid;    /* a stored, unexpanded state */
-    uint32_t depth; /* steps from the initial state along its parent links */
-} DfsEntry;
-
-typedef struct Search {
-    const Program *prog;       /* the model, read only */
-    const SearchOptions *opts; /* limits and modes */
-    SearchResult *res;         /* what we fill in */
-    Store *st;                 /* res->store */
-    ExecCtx *ex;               /* runs steps */
-    ExecCtx *ex_prop;          /* evaluates properties inside exec_step's callbacks */
-    VEC(Violation) viols;      /* distinct violations so far */
-    StateId cur;               /* the state being expanded */
-    uint32_t depth;            /* its depth */
-    bool is_stopped;           /* the search must end now */
-    SearchStop stop;           /* why, when is_stopped */
-    VEC(StateId) fresh;        /* DFS: new successors of the current expansion, in order */
-    VEC(DfsEntry) stack;       /* DFS: states to expand */
-    double t0;                 /* util_now() at the start */
-} Search;
+enum {
+    CHECK_EVERY = 4096, /* expansions between looks at the clock and the memory */
+    FP_LEN = 8          /* --compact: bytes of a stored fingerprint */
+};
 
 /* ---- violations ---- */
 
-static bool viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t line)
+bool search_viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t line)
 {
     if (a->kind != kind)
         return false;
@@ -62,12 +46,18 @@ static bool viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t 
     return false;
 }
 
-/* Record 'v' unless a violation with its key was seen before; --first stops here. */
-static void viol_record(Search *s, const Violation *v)
+bool search_viol_known(const Search *s, const Violation *v)
 {
     for (size_t i = 0; i < s->viols.len; i++)
-        if (viol_same(&s->viols.items[i], v->kind, v->prop, v->line))
-            return;
+        if (search_viol_same(&s->viols.items[i], v->kind, v->prop, v->line))
+            return true;
+    return false;
+}
+
+void search_viol_record(Search *s, const Violation *v)
+{
+    if (search_viol_known(s, v))
+        return;
     Violation copy = *v;
     copy.message = v->message ? xstrdup(v->message) : NULL;
     vec_push(&s->viols, copy);
@@ -87,7 +77,7 @@ static void viol_prop(Search *s, ViolKind kind, uint32_t p, const char *msg, Sta
                    .message = (char *)msg,
                    .state = sid,
                    .depth = depth};
-    viol_record(s, &v);
+    search_viol_record(s, &v);
 }
 
 /* Evaluate every property of 'kind' in 'vec', the vector of 'sid'. */
@@ -107,7 +97,7 @@ static void check_props(Search *s, PropKind kind, const uint8_t *vec, StateId si
 
 /* ---- limits ---- */
 
-static void stop_at(Search *s, SearchStop why)
+void search_stop_at(Search *s, SearchStop why)
 {
     if (!s->is_stopped) {
         s->is_stopped = true;
@@ -128,9 +118,11 @@ static void check_limits(Search *s)
     note_memory(s);
     const SearchOptions *o = s->opts;
     if (o->max_memory && store_memory_bytes(s->st) > o->max_memory)
-        stop_at(s, SEARCH_MAX_MEMORY);
+        search_stop_at(s, SEARCH_MAX_MEMORY);
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
-        stop_at(s, SEARCH_TIME_LIMIT);
+        search_stop_at(s, SEARCH_TIME_LIMIT);
+    if (o->progress)
+        o->progress(o->progress_ctx, store_count(s->st), s->depth, store_memory_bytes(s->st));
 }
 
 /* ---- successors ---- */
@@ -142,13 +134,13 @@ static void add_successor(Search *s, const uint8_t *vec)
     uint64_t hash = state_hash(vec, len);
     if (s->opts->max_states && store_count(s->st) >= s->opts->max_states &&
         store_find(s->st, vec, hash) == STATE_ID_NONE) {
-        stop_at(s, SEARCH_MAX_STATES);
+        search_stop_at(s, SEARCH_MAX_STATES);
         return;
     }
     StateId sid;
     StoreResult r = store_insert(s->st, vec, hash, s->cur, &sid);
     if (r == STORE_FULL) {
-        stop_at(s, SEARCH_MAX_MEMORY);
+        search_stop_at(s, SEARCH_MAX_MEMORY);
         return;
     }
     if (r == STORE_SEEN)
@@ -180,7 +172,7 @@ static void on_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
                    .tid = tid,
                    .k = out->k,
                    .depth = s->depth + 1};
-    viol_record(s, &v);
+    search_viol_record(s, &v);
 }
 
 /* Expand state 'sid' at 'depth': finals if every thread is done, else every thread's step;
@@ -201,7 +193,7 @@ static void expand(Search *s, StateId sid, uint32_t depth)
             has_run = true;
     if (!has_run && !s->is_stopped && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = sid, .depth = depth};
-        viol_record(s, &v);
+        search_viol_record(s, &v);
     }
 }
 
@@ -245,7 +237,7 @@ static bool add_initial(Search *s)
     StateId sid;
     StoreResult r = store_insert(s->st, vec, state_hash(vec, len), STATE_ID_NONE, &sid);
     if (r == STORE_FULL) {
-        stop_at(s, SEARCH_MAX_MEMORY);
+        search_stop_at(s, SEARCH_MAX_MEMORY);
         free(vec);
         return false;
     }
@@ -261,18 +253,23 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     SearchResult *res = xcalloc(1, sizeof *res);
     Search s = {.prog = prog, .opts = opts, .res = res, .stop = SEARCH_COMPLETE};
     s.t0 = util_now();
-    s.st = res->store = store_new(prog->state_size, opts->max_memory);
+    res->is_compact = opts->compact;
+    s.st = res->store = store_new(opts->compact ? FP_LEN : prog->state_size, opts->max_memory);
     s.ex = exec_new(prog);
     s.ex_prop = exec_new(prog);
-    if (add_initial(&s)) {
-        if (opts->dfs)
-            run_dfs(&s);
-        else
-            run_bfs(&s);
+    if (opts->compact || (!opts->dfs && opts->n_threads > 1)) {
+        search_run_levels(&s);
+    } else {
+        if (add_initial(&s)) {
+            if (opts->dfs)
+                run_dfs(&s);
+            else
+                run_bfs(&s);
+        }
+        note_memory(&s);
+        res->n_states = store_count(s.st);
     }
-    note_memory(&s);
     res->stop = s.stop;
-    res->n_states = store_count(s.st);
     res->viols = s.viols.items;
     res->n_viols = s.viols.len;
     res->seconds = util_now() - s.t0;
@@ -292,6 +289,84 @@ void search_result_free(SearchResult *res)
     free(res->viols);
     store_free(res->store);
     free(res);
+}
+
+/* ---- vectors back from the store ---- */
+
+/* The step from 'from' whose successor has fingerprint 'fp' (first in tie-break order), into
+** 'out'. False when none has (a corrupt store). */
+static bool replay_link(const Program *prog, ExecCtx *ex, const uint8_t *from, uint64_t fp,
+                        uint8_t *out)
+{
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
+        for (uint32_t k = 0;; k++) {
+            bool exists = false;
+            uint32_t line;
+            const char *msg;
+            ExecStatus r = exec_outcome(ex, from, tid, k, out, &exists, &line, &msg);
+            if (!exists)
+                break;
+            if (r == EXEC_OK && state_hash(out, prog->state_size) == fp)
+                return true;
+        }
+    }
+    return false;
+}
+
+void search_path_states(const Program *prog, const SearchResult *res, StateId sid, uint32_t n_links,
+                        uint8_t *out)
+{
+    const Store *st = res->store;
+    size_t len = prog->state_size;
+    StateId *chain = xmalloc((size_t)(n_links + 1) * sizeof *chain);
+    for (uint32_t i = n_links + 1; i-- > 0; sid = store_parent(st, sid))
+        chain[i] = sid;
+    assert(sid == STATE_ID_NONE && "the parent chain is longer than n_links");
+    if (!res->is_compact) {
+        for (uint32_t i = 0; i <= n_links; i++)
+            memcpy(out + i * len, store_vec(st, chain[i]), len);
+        free(chain);
+        return;
+    }
+    ExecCtx *ex = exec_new(prog);
+    prog_initial_state(prog, out);
+    for (uint32_t i = 1; i <= n_links; i++) {
+        uint64_t fp;
+        memcpy(&fp, store_vec(st, chain[i]), sizeof fp);
+        bool found = replay_link(prog, ex, out + (i - 1) * len, fp, out + i * len);
+        assert(found && "no step leads from a parent to its child's fingerprint");
+        (void)found;
+    }
+    exec_free(ex);
+    free(chain);
+}
+
+double search_omission_probability(const SearchResult *res)
+{
+    if (!res->is_compact)
+        return 0;
+    double n = (double)res->n_states;
+    return n * n / 0x1p65;
+}
+
+/* MemAvailable of /proc/meminfo in bytes, or 0. */
+static size_t meminfo_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned long long kib = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+            break;
+    fclose(f);
+    return (size_t)kib * 1024;
+}
+
+size_t search_default_max_memory(void)
+{
+    return meminfo_available() / 4 * 3;
 }
 
 const char *search_viol_kind_name(ViolKind kind)

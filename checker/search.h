@@ -7,7 +7,10 @@
 ** index at the earliest differing step (DESIGN.md section 3). One violation is one property:
 ** each is recorded once, the first time it is seen.
 **
-** search_run() is single thread per call; the Program is only read.
+** Breadth first with opts->n_threads > 1 runs a level-synchronous search on that many worker
+** threads that gives the same result, byte for byte, as one thread: the canonical order of each
+** level is the order the single-thread search would store it in (see search_level.c).
+** search_run() may be called from any thread; the Program is only read.
 */
 #ifndef WEFT_SEARCH_H
 #define WEFT_SEARCH_H
@@ -56,6 +59,13 @@ typedef struct SearchOptions {
     uint64_t max_states; /* stop after storing this many states; 0: no limit */
     size_t max_memory;   /* stop when the store would exceed this many bytes; 0: no limit */
     double time_limit;   /* stop after this many seconds; 0: no limit */
+    uint32_t n_threads;  /* BFS worker threads (-j); 0 or 1: one. DFS always uses one */
+    bool compact;        /* --compact: store 64-bit fingerprints, not vectors (hash compaction) */
+    void (*progress)(void *ctx, uint64_t n_states, uint32_t depth, size_t memory_bytes);
+                         /* or NULL: called from the search thread every few thousand
+                         ** expansions, where the clock is looked at; the callee shows it at
+                         ** most every ~0.2 s (--progress) */
+    void *progress_ctx;  /* passed to progress */
 } SearchOptions;
 
 typedef struct SearchResult {
@@ -68,11 +78,29 @@ typedef struct SearchResult {
     double seconds;         /* wall time of the search */
     size_t memory_bytes;    /* peak bytes of the store and the frontier */
     Store *store;           /* the visited states, kept for traces; owned by the result */
+    bool is_compact;        /* --compact: store_vec() gives a state's 8-byte fingerprint, not its
+                            ** vector; use search_path_states() to get vectors back */
 } SearchResult;
 
 /* Explore 'prog' (borrowed). Never NULL. */
 SearchResult *search_run(const Program *prog, const SearchOptions *opts);
 void search_result_free(SearchResult *res); /* search_result_free(NULL) does nothing */
+
+/* The vectors of the states on the parent chain from the initial state to 'sid', which is
+** 'n_links' steps deep: (n_links + 1) * prog->state_size bytes into 'out', the initial state
+** first. Under --compact the vectors are rebuilt by re-running steps from the initial state,
+** at each link taking the first step in tie-break order whose successor has the child's
+** fingerprint. Single thread only. */
+void search_path_states(const Program *prog, const SearchResult *res, StateId sid, uint32_t n_links,
+                        uint8_t *out);
+
+/* Under --compact, the estimated probability that some reachable state was not explored
+** because its fingerprint equalled another's: n^2 / 2^65 for n stored states. 0 otherwise. */
+double search_omission_probability(const SearchResult *res);
+
+/* The default --max-memory: three quarters of the memory available when called (MemAvailable
+** in /proc/meminfo), or 0 (no budget) when that is unknown. */
+size_t search_default_max_memory(void);
 
 /* The name of a kind as reports and '# expect:' lines spell it: "invariant", "final",
 ** "assert", "error", "deadlock". */

@@ -17,6 +17,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,14 @@ enum {
 
 /* ---- the structures ---- */
 
+/* One cache line each (see store_new), so two threads locking neighbouring shards do not
+** fight over a line. */
 typedef struct Shard {
-    pthread_mutex_t lock; /* guards every field below */
-    uint32_t *ids;        /* cap slots of state ids; meaningful where tags[i] != 0 */
-    uint8_t *tags;        /* cap slots: 0 empty, else TAG_USED | 7 bits of the hash */
-    uint32_t cap;         /* slots, a power of two */
-    uint32_t n;           /* occupied slots */
+    alignas(64) pthread_mutex_t lock; /* guards every field below */
+    uint32_t *ids;                    /* cap slots of state ids; meaningful where tags[i] != 0 */
+    uint8_t *tags;                    /* cap slots: 0 empty, else TAG_USED | 7 bits of the hash */
+    uint32_t cap;                     /* slots, a power of two */
+    uint32_t n;                       /* occupied slots */
 } Shard;
 
 typedef _Atomic(uint8_t *) ChunkPtr;
@@ -267,7 +270,10 @@ Store *store_new(uint32_t vec_len, size_t max_bytes)
     pthread_mutex_init(&st->chunk_lock, NULL);
     for (size_t p = 0; p < N_PAGES; p++)
         atomic_init(&st->dir[p], NULL);
-    st->shards = xcalloc(N_SHARDS, sizeof(Shard));
+    st->shards = aligned_alloc(alignof(Shard), N_SHARDS * sizeof(Shard));
+    if (!st->shards)
+        st->shards = xmalloc(N_SHARDS * sizeof(Shard)); /* reports and aborts: out of memory */
+    memset(st->shards, 0, N_SHARDS * sizeof(Shard));
     for (size_t s = 0; s < N_SHARDS; s++) {
         pthread_mutex_init(&st->shards[s].lock, NULL);
         shard_alloc(st, &st->shards[s], SHARD_INIT_CAP);
@@ -352,6 +358,12 @@ StateId store_parent(const Store *st, StateId sid)
     StateId parent;
     memcpy(&parent, store_vec(st, sid) + st->vec_len, sizeof parent);
     return parent;
+}
+
+void store_set_parent(Store *st, StateId sid, StateId parent)
+{
+    assert(sid < atomic_load(&st->n_states) && "state id outside the store");
+    memcpy(record(st, sid) + st->vec_len, &parent, sizeof parent);
 }
 
 uint64_t store_count(const Store *st)

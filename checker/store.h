@@ -46,6 +46,11 @@ const uint8_t *store_vec(const Store *st, StateId sid);
 /* The state 'sid' was first reached from, or STATE_ID_NONE for the initial state. */
 StateId store_parent(const Store *st, StateId sid);
 
+/* Make 'parent' the state 'sid' was first reached from. The parallel search inserts with a
+** provisional parent and settles the canonical one once its level is complete. Safe from any
+** thread as long as nobody reads the parent of 'sid' at the same time. */
+void store_set_parent(Store *st, StateId sid, StateId parent);
+
 /* States stored so far. */
 uint64_t store_count(const Store *st);
 

@@ -83,9 +83,7 @@ Trace *trace_build(const Program *prog, const SearchResult *res, const Violation
     tr->n_steps = n_links + (v->by_step ? 1 : 0);
     tr->steps = xcalloc(tr->n_steps ? tr->n_steps : 1, sizeof *tr->steps);
     tr->states = xmalloc((size_t)(tr->n_steps + 1) * tr->state_size);
-    StateId sid = v->state;
-    for (uint32_t i = n_links + 1; i-- > 0; sid = store_parent(st, sid))
-        memcpy(tr->states + (size_t)i * tr->state_size, store_vec(st, sid), tr->state_size);
+    search_path_states(prog, res, v->state, n_links, tr->states);
 
     ExecCtx *ex = exec_new(prog);
     uint8_t *scratch = xmalloc(prog->state_size);

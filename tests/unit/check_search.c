@@ -361,7 +361,7 @@ START_TEST(search_counter_race_iters3_exact_count)
 {
     Define d = {"ITERS", 3};
     Program *prog = sf_compile_file("counter_race.weft", &d, 1);
-    ck_assert_uint_eq(prog->state_size, 24);
+    ck_assert_uint_eq(prog->state_size, 22); /* counter 32 bits, 4 x (3-bit position, tmp 32) */
     SearchResult *res = run(prog, false);
     ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
     ck_assert_uint_eq(res->n_states, 2986377);
@@ -539,6 +539,197 @@ START_TEST(search_result_free_null_does_nothing)
 }
 END_TEST
 
+/* ---- threads: -j N and --compact give the single-thread answer ---- */
+
+/* Every kind of violation, several in many states, and a deadlock. */
+static const char *const mixed_model = "shared x = 0\n"
+                                       "shared y = 0\n"
+                                       "mutex m\n"
+                                       "thread a[3] {\n"
+                                       "    local t = 0\n"
+                                       "    t = x\n"
+                                       "    x = t + 1\n"
+                                       "    if x == 2 {\n"
+                                       "        y = y + 1\n"
+                                       "    }\n"
+                                       "    assert x != 3\n"
+                                       "}\n"
+                                       "thread b {\n"
+                                       "    lock m\n"
+                                       "    await y > 5\n"
+                                       "}\n"
+                                       "invariant small: x < 3\n"
+                                       "invariant div: 10 / (2 - y) >= 0\n"
+                                       "final none: y == 0\n";
+
+/* The vectors along the parent chain of each violation of 'a' equal those of 'b'. */
+static void assert_same_chains(const Program *prog, const SearchResult *a, const SearchResult *b)
+{
+    for (size_t i = 0; i < a->n_viols; i++) {
+        const Violation *va = &a->viols[i], *vb = &b->viols[i];
+        uint32_t n_links = va->depth - (va->by_step ? 1 : 0);
+        size_t bytes = (size_t)(n_links + 1) * prog->state_size;
+        uint8_t *pa = malloc(bytes), *pb = malloc(bytes);
+        search_path_states(prog, a, va->state, n_links, pa);
+        search_path_states(prog, b, vb->state, n_links, pb);
+        ck_assert_msg(memcmp(pa, pb, bytes) == 0, "violation %zu: the schedules differ", i);
+        free(pa);
+        free(pb);
+    }
+}
+
+/* 'b' reports what 'a' does: why it stopped, the counts, the violations in order with their
+** schedules (state ids may differ: they are never reported). */
+static void assert_same_result(const Program *prog, const SearchResult *a, const SearchResult *b)
+{
+    ck_assert_int_eq(a->stop, b->stop);
+    ck_assert_uint_eq(a->n_states, b->n_states);
+    ck_assert_uint_eq(a->n_transitions, b->n_transitions);
+    ck_assert_uint_eq(a->max_depth, b->max_depth);
+    ck_assert_uint_eq(a->n_viols, b->n_viols);
+    for (size_t i = 0; i < a->n_viols; i++) {
+        const Violation *va = &a->viols[i], *vb = &b->viols[i];
+        ck_assert_int_eq(va->kind, vb->kind);
+        ck_assert_int_eq(va->prop, vb->prop);
+        ck_assert_uint_eq(va->line, vb->line);
+        ck_assert_int_eq(va->by_step, vb->by_step);
+        ck_assert_uint_eq(va->tid, vb->tid);
+        ck_assert_uint_eq(va->k, vb->k);
+        ck_assert_uint_eq(va->depth, vb->depth);
+        ck_assert_str_eq(va->message ? va->message : "", vb->message ? vb->message : "");
+    }
+    assert_same_chains(prog, a, b);
+}
+
+/* Option sets every model is searched with: plain, --first, cuts by --max-states. */
+static const SearchOptions option_sets[] = {
+    {0},
+    {.first = true},
+    {.max_states = 100},
+    {.max_states = 7},
+    {.first = true, .no_deadlock = true},
+};
+
+/* Search 'prog' with each option set on 1 thread, then on 2, 3 and 8 and with --compact. */
+static void check_threads_agree(const Program *prog)
+{
+    for (size_t o = 0; o < sizeof option_sets / sizeof *option_sets; o++) {
+        SearchOptions opt = option_sets[o];
+        SearchResult *one = search_run(prog, &opt);
+        static const uint32_t n_threads[] = {2, 3, 8, 1, 2};
+        for (size_t t = 0; t < sizeof n_threads / sizeof *n_threads; t++) {
+            opt.n_threads = n_threads[t];
+            opt.compact = t >= 3;
+            SearchResult *many = search_run(prog, &opt);
+            ck_assert_int_eq(many->is_compact, opt.compact);
+            assert_same_result(prog, one, many);
+            search_result_free(many);
+        }
+        search_result_free(one);
+    }
+}
+
+START_TEST(search_threads_agree_on_examples)
+{
+    Program *prog = sf_compile_file(examples[_i], NULL, 0);
+    check_threads_agree(prog);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_threads_agree_on_mixed_violations)
+{
+    Program *prog = sf_compile(mixed_model, NULL, 0);
+    SearchOptions o = {0};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_uint_eq(res->n_viols, 5); /* invariant, error, assert, deadlock, final */
+    search_result_free(res);
+    check_threads_agree(prog);
+    prog_free(prog);
+}
+END_TEST
+
+/* The acceptance count with two workers, and the parents that make its schedule. */
+START_TEST(search_threads_counter_race_iters3_exact_count)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    SearchOptions o = {.n_threads = 2};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    ck_assert_uint_eq(res->n_states, 2986377);
+    ck_assert_uint_eq(res->n_transitions, 8106620);
+    ck_assert_uint_eq(res->max_depth, 24);
+    ck_assert_uint_eq(res->n_viols, 1);
+    ck_assert_uint_eq(res->viols[0].depth, 24);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_threads_max_memory_stops)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    for (int compact = 0; compact < 2; compact++) {
+        SearchOptions o = {.n_threads = 2, .compact = compact, .max_memory = 4 << 20};
+        SearchResult *res = search_run(prog, &o);
+        ck_assert_int_eq(res->stop, SEARCH_MAX_MEMORY);
+        ck_assert_uint_gt(res->n_states, 20000);
+        ck_assert_uint_lt(res->n_states, 2986377);
+        ck_assert_uint_le(store_memory_bytes(res->store), 4 << 20);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_threads_time_limit_stops)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    SearchOptions o = {.n_threads = 4, .time_limit = 0.05};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_TIME_LIMIT);
+    ck_assert_uint_lt(res->n_states, 2986377);
+    ck_assert_double_lt(res->seconds, 5.0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+START_TEST(search_compact_omission_probability)
+{
+    Program *prog = sf_compile(two_threads, NULL, 0);
+    SearchOptions o = {.compact = true};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_uint_eq(res->n_states, 4);
+    ck_assert_double_eq(search_omission_probability(res), 16.0 / 0x1p65);
+    o.compact = false;
+    SearchResult *full = search_run(prog, &o);
+    ck_assert_double_eq(search_omission_probability(full), 0.0);
+    search_result_free(full);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* Three quarters of MemAvailable: positive, and below the machine's memory. */
+START_TEST(search_default_max_memory_is_a_share)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[256];
+    unsigned long long total_kib = 0;
+    while (fgets(line, sizeof line, f) && sscanf(line, "MemTotal: %llu kB", &total_kib) != 1)
+        ;
+    fclose(f);
+    size_t bytes = search_default_max_memory();
+    ck_assert_uint_gt(bytes, 0);
+    ck_assert_uint_le(bytes, total_kib * 1024 / 4 * 3);
+}
+END_TEST
+
 Suite *search_suite(void)
 {
     Suite *s = suite_create("search");
@@ -564,7 +755,19 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_max_memory_stops);
     tcase_add_test(tc, search_time_limit_stops);
     tcase_add_test(tc, search_counter_race_iters3_exact_count);
+    tcase_add_test(tc, search_default_max_memory_is_a_share);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_loop_test(tc, search_threads_agree_on_examples, 0,
+                        sizeof examples / sizeof *examples);
+    tcase_add_test(tc, search_threads_agree_on_mixed_violations);
+    tcase_add_test(tc, search_compact_omission_probability);
+    tcase_add_test(tc, search_threads_max_memory_stops);
+    tcase_add_test(tc, search_threads_time_limit_stops);
+    tcase_add_test(tc, search_threads_counter_race_iters3_exact_count);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -252,6 +252,24 @@ START_TEST(store_threads_insert_overlapping_sets)
 }
 END_TEST
 
+START_TEST(store_set_parent_changes_only_the_parent)
+{
+    StateId a, b, c;
+    ck_assert_int_eq(insert(st, 1, STATE_ID_NONE, &a), STORE_NEW);
+    ck_assert_int_eq(insert(st, 2, a, &b), STORE_NEW);
+    ck_assert_int_eq(insert(st, 3, a, &c), STORE_NEW);
+    store_set_parent(st, c, b);
+    ck_assert_uint_eq(store_parent(st, c), b);
+    ck_assert_uint_eq(store_parent(st, b), a);
+    ck_assert_uint_eq(store_parent(st, a), STATE_ID_NONE);
+    uint8_t v[VEC_LEN];
+    make_vec(3, v);
+    ck_assert_mem_eq(store_vec(st, c), v, VEC_LEN);
+    ck_assert_uint_eq(find(st, 3), c);
+    ck_assert_uint_eq(store_count(st), 3);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -264,6 +282,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_many_states_survive_growth);
     tcase_add_test(tc, store_extreme_vector_sizes);
     tcase_add_test(tc, store_free_null_does_nothing);
+    tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 

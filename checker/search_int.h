@@ -1,0 +1,54 @@
+/*
+** search_int.h -- what search.c and search_level.c share: the Search context and the recording
+** of violations. Private to the search module; nothing outside checker/search*.c includes it.
+*/
+#ifndef WEFT_SEARCH_INT_H
+#define WEFT_SEARCH_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec.h"
+#include "search.h"
+#include "util.h"
+
+typedef struct DfsEntry {
+    StateId sid;    /* a stored, unexpanded state */
+    uint32_t depth; /* steps from the initial state along its parent links */
+} DfsEntry;
+
+typedef struct Search {
+    const Program *prog;       /* the model, read only */
+    const SearchOptions *opts; /* limits and modes */
+    SearchResult *res;         /* what we fill in */
+    Store *st;                 /* res->store */
+    ExecCtx *ex;               /* runs steps */
+    ExecCtx *ex_prop;          /* evaluates properties inside exec_step's callbacks */
+    VEC(Violation) viols;      /* distinct violations so far */
+    StateId cur;               /* the state being expanded */
+    uint32_t depth;            /* its depth */
+    bool is_stopped;           /* the search must end now */
+    SearchStop stop;           /* why, when is_stopped */
+    VEC(StateId) fresh;        /* DFS: new successors of the current expansion, in order */
+    VEC(DfsEntry) stack;       /* DFS: states to expand */
+    double t0;                 /* util_now() at the start */
+} Search;
+
+/* True if violation 'a' has the key (kind, prop, line): one violation is one property. */
+bool search_viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t line);
+
+/* True if a violation with the key of 'v' is already recorded in s->viols. */
+bool search_viol_known(const Search *s, const Violation *v);
+
+/* Record 'v' (its message copied) unless its key was seen before; --first stops the search. */
+void search_viol_record(Search *s, const Violation *v);
+
+/* End the search for 'why' unless it already ended. */
+void search_stop_at(Search *s, SearchStop why);
+
+/* Level-synchronous breadth first search on opts->n_threads workers (search_level.c): the same
+** states, transitions, depth and violations, in the same order, as the single-thread BFS.
+** Also the BFS of --compact, whatever the number of threads. Fills s->res's counts. */
+void search_run_levels(Search *s);
+
+#endif

@@ -1,0 +1,674 @@
+/*
+** search_level.c -- breadth first search level by level on worker threads, deterministic.
+**
+** The single-thread BFS (search.c) defines the answer: it expands level d in id order, threads
+** in index order, outcomes in order k, and a state of level d+1 gets the id, the parent and the
+** place in the expansion order of its first discovery. Here the states of level d are expanded
+** by n workers at once, which insert into the shared store in any order, so ids and provisional
+** parents are nondeterministic. The canonical order is made explicit instead:
+**
+**   - the level being expanded is an array 'order' of ids in canonical order; a state's index
+**     in it is its rank r. The j-th outcome (j = 1, 2, ...) of the state at rank r has the
+**     position (r << 32) | j, which sorts exactly as the single-thread search meets outcomes;
+**   - each new state of level d+1 keeps the least position that reached it (an atomic max on
+**     the inverted key in a per-level side array indexed by id - lo): its key. Sorting the new
+**     level by key gives the order the single-thread search would have stored it in, and the
+**     parent is order[key >> 32], exactly the one the single-thread search records;
+**   - candidate violations carry positions too (finals (r, 0), deadlocks (r, 2^32 - 1), failing
+**     steps (r, j), invariants the key of their state); after the level they are sorted and
+**     recorded in that order, each property once, as the single-thread search records them;
+**   - a limit (--max-states, --first, the memory budget, the clock) becomes a cut position:
+**     the states, transitions and violations before it are what the single-thread search had
+**     when it stopped, so even partial reports agree (the clock and the memory excepted, which
+**     cut where they happen to be hit).
+**
+** Workers claim CLAIM ranks at a time from a shared cursor; when told to halt they stop
+** claiming but finish what they claimed, so the ranks below the cursor are fully expanded. One
+** barrier starts a level and one ends it; between them the calling thread alone settles the
+** level (sort, cut, parents, violations). The same machinery runs --compact with any number of
+** workers: the store then holds fingerprints, and the vectors of the level being expanded and
+** of the next one live in the side arrays.
+*/
+#include "search_int.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "state.h"
+#include "store.h"
+
+enum {
+    CLAIM = 64,                         /* ranks a worker claims at a time */
+    SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
+    SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
+    SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
+    LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
+    FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
+};
+
+#define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
+#define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
+
+typedef _Atomic uint64_t AtomicKey;
+typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
+
+/* ---- side arrays: per-level data of new states, indexed by id - lo ---- */
+
+typedef struct Side {
+    PagePtr *keys;          /* SIDE_PAGES pages of inverted keys (~key; 0: none yet) */
+    PagePtr *vecs;          /* --compact: SIDE_PAGES pages of state vectors */
+    _Atomic size_t n_bytes; /* bytes of the pages allocated */
+} Side;
+
+static void side_init(Side *sd)
+{
+    sd->keys = xcalloc(SIDE_PAGES, sizeof *sd->keys);
+    sd->vecs = xcalloc(SIDE_PAGES, sizeof *sd->vecs);
+    atomic_init(&sd->n_bytes, 0);
+}
+
+/* Free the pages of entries 0 .. n_entries - 1 (all that were used); the directories stay. */
+static void side_clear(Side *sd, uint64_t n_entries)
+{
+    uint64_t n_pages = (n_entries + SIDE_PAGE - 1) >> SIDE_BITS;
+    for (size_t p = 0; p < n_pages && p < SIDE_PAGES; p++) {
+        free(atomic_load(&sd->keys[p]));
+        free(atomic_load(&sd->vecs[p]));
+        atomic_store(&sd->keys[p], NULL);
+        atomic_store(&sd->vecs[p], NULL);
+    }
+    atomic_store(&sd->n_bytes, 0);
+}
+
+static void side_fini(Side *sd)
+{
+    side_clear(sd, (uint64_t)SIDE_PAGES << SIDE_BITS);
+    free(sd->keys);
+    free(sd->vecs);
+}
+
+/* The page for entry 'idx' of a directory, allocated (zeroed) by the first thread to need it;
+** a thread that loses the race frees its copy. */
+static void *page_get(PagePtr *dir, size_t page_bytes, _Atomic size_t *n_bytes)
+{
+    void *page = atomic_load_explicit(dir, memory_order_acquire);
+    if (page)
+        return page;
+    void *fresh = xcalloc(1, page_bytes);
+    void *expected = NULL;
+    if (atomic_compare_exchange_strong(dir, &expected, fresh)) {
+        atomic_fetch_add(n_bytes, page_bytes);
+        return fresh;
+    }
+    free(fresh);
+    return expected;
+}
+
+static AtomicKey *side_key(Side *sd, uint64_t idx)
+{
+    AtomicKey *page =
+        page_get(&sd->keys[idx >> SIDE_BITS], SIDE_PAGE * sizeof(AtomicKey), &sd->n_bytes);
+    return &page[idx & (SIDE_PAGE - 1)];
+}
+
+static uint8_t *side_vec(Side *sd, uint64_t idx, uint32_t len)
+{
+    uint8_t *page = page_get(&sd->vecs[idx >> SIDE_BITS], (size_t)SIDE_PAGE * len, &sd->n_bytes);
+    return page + (idx & (SIDE_PAGE - 1)) * len;
+}
+
+/* Lower the key of entry 'idx' to 'pos' if 'pos' is less (an atomic max on the inverse). */
+static void side_key_min(Side *sd, uint64_t idx, uint64_t pos)
+{
+    AtomicKey *k = side_key(sd, idx);
+    uint64_t inv = ~pos, cur = atomic_load_explicit(k, memory_order_relaxed);
+    while (cur < inv && !atomic_compare_exchange_weak_explicit(k, &cur, inv, memory_order_relaxed,
+                                                               memory_order_relaxed))
+        ;
+}
+
+/* The settled key of entry 'idx' (after the level's barrier). */
+static uint64_t side_key_get(Side *sd, uint64_t idx)
+{
+    uint64_t inv = atomic_load_explicit(side_key(sd, idx), memory_order_relaxed);
+    assert(inv != 0 && "a new state without a key");
+    return ~inv;
+}
+
+/* ---- the shared level and its workers ---- */
+
+/* A candidate violation met during a level; recorded after it in position order. */
+typedef struct Cand {
+    uint64_t pos; /* (rank << 32) | outcome ordinal; invariants: filled in from the key */
+    uint32_t sub; /* order among candidates at one position: the property index */
+    bool is_inv;  /* a property of a new state: its position is its state's key */
+    Violation v;  /* the violation; v.message is owned */
+} Cand;
+
+typedef VEC(Cand) CandVec;
+
+struct Level;
+
+typedef struct Worker {
+    struct Level *lv;    /* the search it works for */
+    pthread_t thread;    /* workers 1..n-1; worker 0 is the calling thread */
+    ExecCtx *ex;         /* runs steps */
+    ExecCtx *ex_prop;    /* evaluates properties inside exec_step's callbacks */
+    uint64_t rank;       /* the rank being expanded */
+    StateId cur;         /* its id */
+    uint32_t j;          /* outcomes of it so far */
+    CandVec cands;       /* candidate violations of this level */
+    bool has_full;       /* the store refused a new state: this worker stopped */
+    uint64_t full_pos;   /* has_full: the position of the refused state */
+    uint64_t n_expanded; /* expansions over the whole search, for LIMIT_EVERY */
+} Worker;
+
+typedef struct Level {
+    Search *s;               /* the search: options, store, violations, result */
+    uint32_t n_workers;      /* workers, the calling thread included */
+    Worker *workers;         /* n_workers */
+    pthread_barrier_t gate;  /* starts and ends each level */
+    StateId *order;          /* the level being expanded, in canonical order */
+    uint64_t n_order;        /* its states */
+    uint32_t *n_out;         /* outcomes (transitions) of each rank */
+    uint64_t cur_lo;         /* first id of the level being expanded */
+    uint64_t lo;             /* first id of the next level */
+    uint32_t depth;          /* depth of the level being expanded */
+    Side side[2];            /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
+    uint32_t cur;            /* which side is this level's */
+    _Atomic uint64_t cursor; /* the next rank to claim */
+    _Atomic bool is_halting; /* stop claiming ranks */
+    _Atomic int halt_why;    /* a SearchStop for the clock or the memory, or -1 */
+    bool is_done;            /* workers leave at the next gate */
+    uint32_t n_invariants;   /* invariants of the model */
+} Level;
+
+static Side *side_next(Level *lv)
+{
+    return &lv->side[lv->cur ^ 1];
+}
+
+/* Stop claiming ranks; 'why' (the clock or the memory, else -1) is kept if first. */
+static void level_halt(Level *lv, int why)
+{
+    atomic_store(&lv->is_halting, true);
+    int none = -1;
+    if (why >= 0)
+        atomic_compare_exchange_strong(&lv->halt_why, &none, why);
+}
+
+/* Bytes the search holds besides the store: side arrays and the level arrays. */
+static size_t level_bytes(Level *lv)
+{
+    return atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
+           lv->n_order * (sizeof *lv->order + sizeof *lv->n_out);
+}
+
+/* ---- candidates ---- */
+
+/* Keep 'v' as a candidate at 'pos' unless it is known, or (not for invariants, whose position
+** is not known yet) this worker already has one with its key: ranks are claimed in increasing
+** order, so a worker's first candidate per key is its least. */
+static void cand_add(Worker *w, const Violation *v, uint64_t pos, uint32_t sub, bool is_inv)
+{
+    Search *s = w->lv->s;
+    if (search_viol_known(s, v))
+        return;
+    if (!is_inv)
+        for (size_t i = 0; i < w->cands.len; i++)
+            if (!w->cands.items[i].is_inv &&
+                search_viol_same(&w->cands.items[i].v, v->kind, v->prop, v->line))
+                return;
+    Cand c = {.pos = pos, .sub = sub, .is_inv = is_inv, .v = *v};
+    c.v.message = v->message ? xstrdup(v->message) : NULL;
+    vec_push(&w->cands, c);
+    if (s->opts->first)
+        level_halt(w->lv, -1);
+}
+
+/* Properties of 'kind' in 'vec' (state 'sid' at 'depth'), as candidates at 'pos'. */
+static void cand_props(Worker *w, PropKind kind, const uint8_t *vec, StateId sid, uint32_t depth,
+                       uint64_t pos, bool is_inv)
+{
+    const Program *prog = w->lv->s->prog;
+    for (uint32_t p = 0; p < prog->n_props; p++) {
+        if (prog->props[p].kind != kind)
+            continue;
+        const char *msg = NULL;
+        PropResult r = exec_property(w->ex_prop, vec, p, &msg);
+        if (r == PROP_HOLDS)
+            continue;
+        Violation v = {.kind = r == PROP_ERROR          ? VIOL_ERROR
+                               : kind == PROP_INVARIANT ? VIOL_INVARIANT
+                                                        : VIOL_FINAL,
+                       .prop = (int32_t)p,
+                       .line = prog->props[p].line,
+                       .message = r == PROP_ERROR ? (char *)msg : NULL,
+                       .state = sid,
+                       .depth = depth};
+        cand_add(w, &v, pos, p, is_inv);
+    }
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const Cand *x = a, *y = b;
+    if (x->pos != y->pos)
+        return x->pos < y->pos ? -1 : 1;
+    return x->sub < y->sub ? -1 : x->sub > y->sub;
+}
+
+/* ---- expanding ---- */
+
+/* A new successor 'vec' of w->cur at 'pos': its key, its vector (--compact), its invariants. */
+static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t pos)
+{
+    Level *lv = w->lv;
+    Search *s = lv->s;
+    uint64_t idx = sid - lv->lo;
+    side_key_min(side_next(lv), idx, pos);
+    if (s->opts->compact)
+        memcpy(side_vec(side_next(lv), idx, s->prog->state_size), vec, s->prog->state_size);
+    if (lv->n_invariants)
+        cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, 0, true);
+    if (s->opts->max_states && store_count(s->st) > s->opts->max_states)
+        level_halt(lv, -1);
+}
+
+/* exec_step's callback: outcome j of the state at w->rank. */
+static void on_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
+{
+    Worker *w = ctx;
+    Level *lv = w->lv;
+    Search *s = lv->s;
+    if (w->has_full)
+        return;
+    assert(w->j < J_DEADLOCK - 1 && "more outcomes of one state than positions can name");
+    uint64_t pos = (w->rank << 32) | ++w->j;
+    if (out->status != EXEC_OK) {
+        Violation v = {.kind = out->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
+                       .prop = -1,
+                       .line = out->line,
+                       .message = (char *)out->message,
+                       .state = w->cur,
+                       .by_step = true,
+                       .tid = tid,
+                       .k = out->k,
+                       .depth = lv->depth + 1};
+        cand_add(w, &v, pos, 0, false);
+        return;
+    }
+    uint32_t len = s->prog->state_size;
+    uint64_t hash = state_hash(out->vec, len);
+    const uint8_t *key = out->vec;
+    uint8_t fp[FP_LEN];
+    if (s->opts->compact) {
+        memcpy(fp, &hash, FP_LEN);
+        key = fp;
+        hash = state_hash(fp, FP_LEN);
+    }
+    StateId sid;
+    StoreResult r = store_insert(s->st, key, hash, w->cur, &sid);
+    if (r == STORE_FULL) {
+        w->has_full = true;
+        w->full_pos = pos;
+        level_halt(lv, -1);
+        return;
+    }
+    if (sid < lv->lo)
+        return;
+    if (r == STORE_SEEN)
+        side_key_min(side_next(lv), sid - lv->lo, pos);
+    else
+        on_new_state(w, out->vec, sid, pos);
+}
+
+/* Expand the state at rank 'r': finals if every thread is done, else every thread's step;
+** a deadlock when nothing could move. */
+static void expand_rank(Worker *w, uint64_t r)
+{
+    Level *lv = w->lv;
+    Search *s = lv->s;
+    const Program *prog = s->prog;
+    StateId sid = lv->order[r];
+    const uint8_t *vec = s->opts->compact
+                             ? side_vec(&lv->side[lv->cur], sid - lv->cur_lo, prog->state_size)
+                             : store_vec(s->st, sid);
+    w->rank = r;
+    w->cur = sid;
+    w->j = 0;
+    if (state_all_done(prog, vec)) {
+        cand_props(w, PROP_FINAL, vec, sid, lv->depth, r << 32, false);
+        lv->n_out[r] = 0;
+        return;
+    }
+    bool has_run = false;
+    for (uint32_t tid = 0; tid < prog->n_threads && !w->has_full; tid++)
+        if (exec_step(w->ex, vec, tid, on_outcome, w) == EXEC_STEP_RAN)
+            has_run = true;
+    lv->n_out[r] = w->j;
+    if (!has_run && !w->has_full && !s->opts->no_deadlock) {
+        Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = sid, .depth = lv->depth};
+        cand_add(w, &v, (r << 32) | J_DEADLOCK, 0, false);
+    }
+}
+
+/* The clock and the memory budget. */
+static void check_limits(Worker *w)
+{
+    Level *lv = w->lv;
+    const SearchOptions *o = lv->s->opts;
+    if (o->max_memory && store_memory_bytes(lv->s->st) + level_bytes(lv) > o->max_memory)
+        level_halt(lv, SEARCH_MAX_MEMORY);
+    if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
+        level_halt(lv, SEARCH_TIME_LIMIT);
+    if (o->progress && w == &lv->workers[0]) /* worker 0 runs on the search thread */
+        o->progress(o->progress_ctx, store_count(lv->s->st), lv->depth,
+                    store_memory_bytes(lv->s->st));
+}
+
+/* One worker's share of a level: claim ranks until none is left or the level halts. */
+static void work_level(Worker *w)
+{
+    Level *lv = w->lv;
+    w->has_full = false;
+    while (!atomic_load_explicit(&lv->is_halting, memory_order_relaxed)) {
+        uint64_t a = atomic_fetch_add(&lv->cursor, CLAIM);
+        if (a >= lv->n_order)
+            break;
+        uint64_t b = a + CLAIM < lv->n_order ? a + CLAIM : lv->n_order;
+        for (uint64_t r = a; r < b && !w->has_full; r++)
+            expand_rank(w, r);
+        if (w->has_full)
+            break;
+        uint64_t before = w->n_expanded;
+        w->n_expanded += b - a;
+        if (before / LIMIT_EVERY != w->n_expanded / LIMIT_EVERY)
+            check_limits(w);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Level *lv = w->lv;
+    for (;;) {
+        pthread_barrier_wait(&lv->gate);
+        if (lv->is_done)
+            break;
+        work_level(w);
+        pthread_barrier_wait(&lv->gate);
+    }
+    return NULL;
+}
+
+/* ---- settling a level (the calling thread alone) ---- */
+
+/* The new level [lo, lo + n_new) sorted by key into ids_out and keys_out: a counting sort by
+** rank, then each rank's few children by outcome ordinal. */
+static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t *keys_out)
+{
+    Side *sd = side_next(lv);
+    uint32_t *end = xcalloc(lv->n_order + 1, sizeof *end);
+    for (uint64_t i = 0; i < n_new; i++)
+        end[(side_key_get(sd, i) >> 32) + 1]++;
+    for (uint64_t r = 0; r < lv->n_order; r++)
+        end[r + 1] += end[r];
+    for (uint64_t i = 0; i < n_new; i++) {
+        uint64_t key = side_key_get(sd, i);
+        uint32_t at = end[key >> 32]++;
+        ids_out[at] = (StateId)(lv->lo + i);
+        keys_out[at] = key;
+    }
+    for (uint64_t r = 0, begin = 0; r < lv->n_order; begin = end[r], r++) {
+        for (uint64_t i = begin + 1; i < end[r]; i++) {
+            uint64_t key = keys_out[i];
+            StateId id = ids_out[i];
+            uint64_t k = i;
+            for (; k > begin && keys_out[k - 1] > key; k--) {
+                keys_out[k] = keys_out[k - 1];
+                ids_out[k] = ids_out[k - 1];
+            }
+            keys_out[k] = key;
+            ids_out[k] = id;
+        }
+    }
+    free(end);
+}
+
+/* Every worker's candidates, positions resolved, sorted by position. */
+static void gather_cands(Level *lv, CandVec *all)
+{
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        Worker *w = &lv->workers[i];
+        for (size_t c = 0; c < w->cands.len; c++) {
+            Cand cand = w->cands.items[c];
+            if (cand.is_inv)
+                cand.pos = side_key_get(side_next(lv), cand.v.state - lv->lo);
+            vec_push(all, cand);
+        }
+        w->cands.len = 0;
+    }
+    if (all->len)
+        qsort(all->items, all->len, sizeof *all->items, cand_cmp);
+}
+
+/* Transitions of the level before the cut (outcomes at positions <= cut). */
+static uint64_t transitions_before(const Level *lv, uint64_t cut)
+{
+    uint64_t rc = cut == POS_NONE ? lv->n_order : cut >> 32, n = 0;
+    for (uint64_t r = 0; r < rc && r < lv->n_order; r++)
+        n += lv->n_out[r];
+    if (cut != POS_NONE && rc < lv->n_order) {
+        uint64_t jc = cut & 0xffffffffu;
+        n += jc < lv->n_out[rc] ? jc : lv->n_out[rc];
+    }
+    return n;
+}
+
+/* Where the level is cut and why: the least of a halt of the claiming, a refused insertion, the
+** state past --max-states and the first violation under --first. POS_NONE: nowhere. */
+static uint64_t level_cut(Level *lv, const uint64_t *keys, uint64_t n_new, const CandVec *all,
+                          bool *is_incl_out, int *why_out)
+{
+    const SearchOptions *o = lv->s->opts;
+    uint64_t claimed = atomic_load(&lv->cursor), cut = POS_NONE;
+    int why = -1;
+    *is_incl_out = false;
+    if (claimed < lv->n_order) {
+        cut = claimed << 32;
+        why = atomic_load(&lv->halt_why);
+    }
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        if (lv->workers[i].has_full && lv->workers[i].full_pos < cut) {
+            cut = lv->workers[i].full_pos;
+            why = SEARCH_MAX_MEMORY;
+        }
+    }
+    if (o->max_states) {
+        uint64_t quota = o->max_states > lv->lo ? o->max_states - lv->lo : 0;
+        if (n_new > quota && keys[quota] < cut) {
+            cut = keys[quota];
+            why = SEARCH_MAX_STATES;
+        }
+    }
+    if (o->first && all->len && all->items[0].pos < cut) {
+        cut = all->items[0].pos;
+        why = SEARCH_FIRST;
+        *is_incl_out = true;
+    }
+    assert((cut == POS_NONE || why >= 0) && "a halted level without a reason to cut it");
+    *why_out = why;
+    return cut;
+}
+
+/* Record the candidates before the cut in order; free every candidate's message. */
+static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
+{
+    Search *s = lv->s;
+    for (size_t i = 0; i < all->len; i++) {
+        Cand *c = &all->items[i];
+        bool is_in = c->pos < cut || (is_incl && c->pos == cut);
+        if (is_in && !(s->opts->first && s->is_stopped))
+            search_viol_record(s, &c->v);
+        free(c->v.message);
+    }
+    all->len = 0;
+}
+
+/* Settle the level just expanded: sort the new one, cut it at a limit, set parents, record
+** violations, and make the new level the one to expand next. */
+static void finish_level(Level *lv)
+{
+    Search *s = lv->s;
+    uint64_t hi = store_count(s->st), n_new = hi - lv->lo;
+    StateId *next = xmalloc((n_new ? n_new : 1) * sizeof *next);
+    uint64_t *keys = xmalloc((n_new ? n_new : 1) * sizeof *keys);
+    sort_new_level(lv, n_new, next, keys);
+    CandVec all = {0};
+    gather_cands(lv, &all);
+    bool is_incl;
+    int why;
+    uint64_t cut = level_cut(lv, keys, n_new, &all, &is_incl, &why);
+    uint64_t n_kept = 0;
+    while (n_kept < n_new && (keys[n_kept] < cut || (is_incl && keys[n_kept] == cut)))
+        n_kept++;
+    s->res->n_transitions += transitions_before(lv, cut);
+    record_cands(lv, &all, cut, is_incl);
+    vec_free(&all);
+    for (uint64_t i = 0; i < n_kept; i++)
+        store_set_parent(s->st, next[i], lv->order[keys[i] >> 32]);
+    if (n_kept)
+        s->res->max_depth = lv->depth + 1;
+    size_t bytes = store_memory_bytes(s->st) + level_bytes(lv) + n_new * sizeof *keys;
+    if (bytes > s->res->memory_bytes)
+        s->res->memory_bytes = bytes;
+    free(keys);
+    s->res->n_states = lv->lo + n_kept;
+    if (cut != POS_NONE)
+        search_stop_at(s, (SearchStop)why);
+    else if (atomic_load(&lv->halt_why) >= 0)
+        search_stop_at(s, (SearchStop)atomic_load(&lv->halt_why));
+    uint64_t n_expanded = lv->n_order;
+    free(lv->order);
+    lv->order = next;
+    lv->n_order = s->is_stopped ? 0 : n_new;
+    side_clear(&lv->side[lv->cur], n_expanded);
+    lv->cur ^= 1;
+    lv->cur_lo = lv->lo;
+    lv->lo = hi;
+    lv->depth++;
+}
+
+/* ---- the search ---- */
+
+/* Store the initial state (its vector on this level's side under --compact) and check the
+** invariants on it. False when even it does not fit. */
+static bool level_initial(Level *lv)
+{
+    Search *s = lv->s;
+    uint32_t len = s->prog->state_size;
+    uint8_t *vec = s->opts->compact ? side_vec(&lv->side[lv->cur], 0, len) : xmalloc(len);
+    prog_initial_state(s->prog, vec);
+    uint64_t hash = state_hash(vec, len);
+    uint8_t fp[FP_LEN];
+    const uint8_t *key = vec;
+    if (s->opts->compact) {
+        memcpy(fp, &hash, FP_LEN);
+        key = fp;
+        hash = state_hash(fp, FP_LEN);
+    }
+    StateId sid;
+    bool is_stored = store_insert(s->st, key, hash, STATE_ID_NONE, &sid) != STORE_FULL;
+    if (!is_stored) {
+        search_stop_at(s, SEARCH_MAX_MEMORY);
+    } else {
+        for (uint32_t p = 0; p < s->prog->n_props && !s->is_stopped; p++) {
+            if (s->prog->props[p].kind != PROP_INVARIANT)
+                continue;
+            const char *msg = NULL;
+            PropResult r = exec_property(s->ex_prop, vec, p, &msg);
+            if (r == PROP_HOLDS)
+                continue;
+            Violation v = {.kind = r == PROP_ERROR ? VIOL_ERROR : VIOL_INVARIANT,
+                           .prop = (int32_t)p,
+                           .line = s->prog->props[p].line,
+                           .message = r == PROP_ERROR ? (char *)msg : NULL,
+                           .state = sid};
+            search_viol_record(s, &v);
+        }
+    }
+    if (!s->opts->compact)
+        free(vec);
+    return is_stored;
+}
+
+static void level_init(Level *lv, Search *s)
+{
+    lv->s = s;
+    lv->n_workers = s->opts->n_threads > 1 ? s->opts->n_threads : 1;
+    lv->workers = xcalloc(lv->n_workers, sizeof *lv->workers);
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        lv->workers[i].lv = lv;
+        lv->workers[i].ex = exec_new(s->prog);
+        lv->workers[i].ex_prop = exec_new(s->prog);
+    }
+    side_init(&lv->side[0]);
+    side_init(&lv->side[1]);
+    atomic_init(&lv->cursor, 0);
+    atomic_init(&lv->is_halting, false);
+    atomic_init(&lv->halt_why, -1);
+    for (uint32_t p = 0; p < s->prog->n_props; p++)
+        lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
+    pthread_barrier_init(&lv->gate, NULL, lv->n_workers);
+}
+
+static void level_fini(Level *lv)
+{
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        exec_free(lv->workers[i].ex);
+        exec_free(lv->workers[i].ex_prop);
+        vec_free(&lv->workers[i].cands);
+    }
+    free(lv->workers);
+    side_fini(&lv->side[0]);
+    side_fini(&lv->side[1]);
+    free(lv->order);
+    free(lv->n_out);
+    pthread_barrier_destroy(&lv->gate);
+}
+
+void search_run_levels(Search *s)
+{
+    Level lv = {0};
+    level_init(&lv, s);
+    if (!level_initial(&lv)) {
+        level_fini(&lv);
+        return;
+    }
+    s->res->n_states = 1;
+    lv.order = xmalloc(sizeof *lv.order);
+    lv.order[0] = 0;
+    lv.n_order = s->is_stopped ? 0 : 1;
+    lv.lo = 1;
+    for (uint32_t i = 1; i < lv.n_workers; i++)
+        pthread_create(&lv.workers[i].thread, NULL, worker_main, &lv.workers[i]);
+    while (lv.n_order > 0) {
+        lv.n_out = xrealloc(lv.n_out, lv.n_order * sizeof *lv.n_out);
+        atomic_store(&lv.cursor, 0);
+        atomic_store(&lv.is_halting, false);
+        atomic_store(&lv.halt_why, -1);
+        pthread_barrier_wait(&lv.gate);
+        work_level(&lv.workers[0]);
+        pthread_barrier_wait(&lv.gate);
+        finish_level(&lv);
+    }
+    lv.is_done = true;
+    pthread_barrier_wait(&lv.gate);
+    for (uint32_t i = 1; i < lv.n_workers; i++)
+        pthread_join(lv.workers[i].thread, NULL);
+    level_fini(&lv);
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# determinism.sh -- the report of weft check is the same for every -j, and --compact agrees.
+#
+# usage: determinism.sh WEFT DIR...
+#
+# For every model DIR/*.weft: 'weft check MODEL -j N' for N = 1, 2, 4, 8 must print the same
+# report byte for byte (the "time ... memory ..." line masked) and exit with the same status;
+# 'weft check MODEL --compact -j 2' must give the same verdicts, violations, schedules and
+# counts (its report lacks only the outcome and schedule analyses, which need every state, and
+# adds the line on hash compaction). On a mismatch the diff is printed. Fails when no model is
+# found, so a lost directory cannot pass quietly.
+set -u
+
+if [ $# -lt 2 ]; then
+    echo "usage: determinism.sh WEFT DIR..." >&2
+    exit 2
+fi
+weft=$1
+shift
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory .*$/time (masked)/'
+
+# run NAME ARGS...: the masked report in $tmp/NAME.out, the exit status in $tmp/NAME.status.
+run() {
+    local name=$1
+    shift
+    "$weft" check "$@" >"$tmp/$name.out" 2>&1
+    echo $? >"$tmp/$name.status"
+    sed -E -i "$mask" "$tmp/$name.out"
+}
+
+# The report without what --compact cannot or does not print: the outcome and schedule
+# analyses (an "outcomes:" or "schedules:" line and the indented lines under it, and "... fails
+# in ... end states" lines) and the hash compaction line.
+core() {
+    awk '/^outcomes:|^schedules:/ { skip = 1; next } !/^  / { skip = 0 }
+         !skip && !/ fails in [0-9]+ end state/ && !/^hash compaction:/' "$1"
+}
+
+n_models=0
+failed=0
+for dir in "$@"; do
+    for model in "$dir"/*.weft; do
+        [ -f "$model" ] || continue
+        n_models=$((n_models + 1))
+        run j1 "$model" -j 1
+        for j in 2 4 8; do
+            run "j$j" "$model" -j "$j"
+            if ! cmp -s "$tmp/j1.out" "$tmp/j$j.out" ||
+                ! cmp -s "$tmp/j1.status" "$tmp/j$j.status"; then
+                echo "FAIL: $model: -j $j differs from -j 1 (exit $(cat "$tmp/j$j.status")," \
+                    "-j 1: $(cat "$tmp/j1.status"))"
+                diff -u "$tmp/j1.out" "$tmp/j$j.out" | head -n 40
+                failed=1
+            fi
+        done
+        run compact "$model" --compact -j 2
+        if ! diff -u <(core "$tmp/j1.out") <(core "$tmp/compact.out") >"$tmp/diff" ||
+            ! cmp -s "$tmp/j1.status" "$tmp/compact.status"; then
+            echo "FAIL: $model: --compact differs from the full search"
+            head -n 40 "$tmp/diff"
+            failed=1
+        fi
+        if ! grep -q '^hash compaction: 64-bit fingerprints' "$tmp/compact.out"; then
+            echo "FAIL: $model: --compact does not print the omission probability"
+            failed=1
+        fi
+    done
+done
+if [ $n_models = 0 ]; then
+    echo "FAIL: no model in $*"
+    exit 1
+fi
+[ $failed = 0 ] && echo "ok: $n_models models give the same report with -j 1, 2, 4, 8 and --compact"
+exit $failed
