@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# dot_files.sh -- the pictures weft writes to files, fed to the real Graphviz 'dot'.
+#
+# usage: dot_files.sh WEFT CLI_DIR EXAMPLES_DIR WORKDIR
+#
+# Checks: every DOT golden of the dot-* cases parses; --dot FILE.dot has the known node and
+# edge counts of the 2-thread counter race and parses; FILE.svg is SVG and FILE.png is PNG;
+# --trace-dot DIR/ writes one parsable file per violation; a refused graph leaves no file and
+# exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file.
+set -u
+if [ $# -ne 4 ]; then
+    echo "usage: dot_files.sh WEFT CLI_DIR EXAMPLES_DIR WORKDIR" >&2
+    exit 2
+fi
+weft=$1 cli_dir=$2 examples=$3 work=$4/dot_files
+rm -rf "$work" && mkdir -p "$work"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+parses() { dot -Tsvg "$1" >/dev/null 2>"$work/dot.err" || fail "dot rejects $1: $(cat "$work/dot.err")"; }
+
+# 1. the goldens that hold DOT text (the summary line of a check is not DOT)
+for out in "$cli_dir"/dot-*.out; do
+    grep -v '^dot-.*\.weft: ' "$out" >"$work/golden.dot"
+    parses "$work/golden.dot"
+done
+
+race=(-D N=2 -D ITERS=1 "$examples/counter_race.weft")
+
+# 2. --dot FILE.dot: 13 state nodes, 14 transitions, 4 bold edges, 1 red state
+"$weft" check --quiet --dot "$work/g.dot" "${race[@]}" >/dev/null
+[ $? = 1 ] || fail "check --dot: exit status not 1"
+parses "$work/g.dot"
+nodes=$(grep -cE '^  s[0-9]+ \[' "$work/g.dot")
+edges=$(grep -cE '^  s[0-9]+ -> [sf][0-9]+ ' "$work/g.dot")
+bold=$(grep -c 'penwidth=3' "$work/g.dot")
+red=$(grep -cE '^  s[0-9]+ .*color="#d00000"' "$work/g.dot")
+[ "$nodes $edges $bold $red" = "13 14 4 1" ] ||
+    fail "counter race graph: nodes edges bold red = $nodes $edges $bold $red, want 13 14 4 1"
+[ ! -e "$work/g.dot.tmp" ] || fail "g.dot.tmp left behind"
+
+# 3. SVG and PNG by name, and by --format
+"$weft" graph "${race[@]}" -o "$work/g.svg" || fail "graph -o g.svg failed"
+head -c 5 "$work/g.svg" | grep -q '<?xml' || fail "g.svg does not start with <?xml"
+grep -q '<svg' "$work/g.svg" || fail "g.svg has no <svg"
+"$weft" graph "${race[@]}" -o "$work/g.png" || fail "graph -o g.png failed"
+[ "$(head -c 4 "$work/g.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ] || fail "g.png is not PNG"
+"$weft" graph "${race[@]}" --format svg -o "$work/g.picture" || fail "--format svg failed"
+head -c 5 "$work/g.picture" | grep -q '<?xml' || fail "--format svg did not write SVG"
+
+# 4. --trace-dot DIR/: one file per violation, each parses
+"$weft" check --quiet --trace-dot "$work/pics/" "$examples"/lock_order.weft \
+    "$examples"/unlock_not_held.weft "$examples"/counter_race.weft >/dev/null
+want="counter_race-1-final-total.dot lock_order-1-deadlock.dot unlock_not_held-1-error-line13.dot"
+got=$(cd "$work/pics" && echo *)
+[ "$got" = "$want" ] || fail "--trace-dot DIR/ wrote '$got', want '$want'"
+for f in "$work"/pics/*.dot; do parses "$f"; done
+"$weft" check --quiet --trace-dot "$work/t.svg" "${race[@]}" >/dev/null
+grep -q '<svg' "$work/t.svg" || fail "--trace-dot t.svg is not SVG"
+
+# 5. a refused graph: exit 2, no file
+"$weft" check --quiet --dot "$work/big.dot" "$examples/counter_race.weft" >/dev/null 2>"$work/big.err"
+[ $? = 2 ] || fail "a refused --dot does not exit 2"
+[ ! -e "$work/big.dot" ] && [ ! -e "$work/big.dot.tmp" ] || fail "a refused graph left a file"
+grep -q "state graph too large: 107177 states, over the --dot-max-states limit of 500" \
+    "$work/big.err" || fail "refusal message: $(cat "$work/big.err")"
+
+# 6. no 'dot' on PATH
+PATH=/nonexistent "$weft" graph "${race[@]}" -o "$work/nodot.svg" 2>"$work/nodot.err"
+[ $? = 2 ] || fail "a missing 'dot' does not exit 2"
+[ ! -e "$work/nodot.svg" ] || fail "a missing 'dot' left a file"
+grep -q "the Graphviz program 'dot' is not on PATH" "$work/nodot.err" ||
+    fail "missing dot message: $(cat "$work/nodot.err")"
+
+[ $failed = 0 ] && echo "ok: dot files"
+exit $failed
