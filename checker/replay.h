@@ -1,0 +1,81 @@
+/*
+** replay.h -- run one schedule of a Program: a recorded one (weft replay) or a random one
+** (weft simulate).
+**
+** replay_run() re-executes a TraceFile step by step with exec_outcome(), so a trace means exactly
+** what it meant when it was written: thread 'tid', outcome 'k'. A trace that cannot be run on the
+** model at all (another model file, other constants, an unknown thread, a step that is not
+** enabled, an outcome index out of range, a violation the model cannot have) is refused with a
+** message; a trace that runs but where the model no longer does what was recorded, or where the
+** violation does not happen, is refuted, saying where and why.
+**
+** simulate_run() picks, at every state, one of all the enabled outcomes (every thread, every k)
+** with a small pseudo-random generator of its own (splitmix64), so a seed gives the same
+** schedule on every machine. Both build a Trace (trace.h) that the reporters print like a
+** counterexample. Nothing here prints. Single thread only.
+*/
+#ifndef WEFT_REPLAY_H
+#define WEFT_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "program.h"
+#include "search.h"
+#include "trace.h"
+#include "tracefile.h"
+
+/* ---- replay ---- */
+
+typedef enum {
+    REPLAY_CONFIRMED,    /* the recorded violation happens at the end of the schedule */
+    REPLAY_NO_VIOLATION, /* the schedule runs to its end and the violation does not happen */
+    REPLAY_DIVERGED      /* at step 'diverged_at' the model does not do what was recorded */
+} ReplayVerdict;
+
+typedef struct Replay {
+    Trace *trace;          /* the steps that ran and the state after each (owned) */
+    ReplayVerdict verdict; /* see ReplayVerdict */
+    Violation viol;        /* the recorded violation as the model names it: kind, prop, line;
+                           ** CONFIRMED: message set for failures (owned) */
+    uint32_t diverged_at;  /* DIVERGED: the 1-based step where the model left the schedule */
+    char *why;             /* DIVERGED, NO_VIOLATION: one line saying what happened (owned) */
+} Replay;
+
+/* Replay 'tf' (borrowed) on 'prog'. Returns NULL when the trace does not fit the model, with
+** *err_out (caller frees), e.g. "step 3: thread 'worker[1]' cannot move (its step at line 14
+** 'counter = tmp + 1' is not enabled)". */
+Replay *replay_run(const Program *prog, const TraceFile *tf, char **err_out);
+void replay_free(Replay *r); /* replay_free(NULL) does nothing */
+
+/* ---- simulate ---- */
+
+/* The seed of 'weft simulate' when none is given. */
+#define SIMULATE_DEFAULT_SEED 1
+/* The step budget of 'weft simulate' when --steps is not given. */
+#define SIMULATE_DEFAULT_STEPS 1000
+
+typedef struct SimOptions {
+    uint64_t seed;      /* seeds the generator: the same seed, the same schedule */
+    uint32_t max_steps; /* stop after this many steps */
+    bool no_deadlock;   /* a state where no thread can move ends the run without a violation */
+} SimOptions;
+
+typedef enum {
+    SIM_FINISHED,  /* every thread finished and every final holds */
+    SIM_VIOLATION, /* 'viol' happened: an invariant, a final, a failing step, a deadlock */
+    SIM_BLOCKED,   /* no thread can move, with --no-deadlock */
+    SIM_STEP_LIMIT /* max_steps steps ran and the schedule could go on */
+} SimEnd;
+
+typedef struct Simulation {
+    Trace *trace;   /* the steps taken and the state after each (owned) */
+    SimEnd end;     /* why it stopped */
+    Violation viol; /* SIM_VIOLATION: kind, prop, line, message (owned), tid/k of a failing step */
+} Simulation;
+
+/* One random schedule of 'prog'. Never NULL. */
+Simulation *simulate_run(const Program *prog, const SimOptions *opts);
+void simulate_free(Simulation *sim); /* simulate_free(NULL) does nothing */
+
+#endif

@@ -1,0 +1,300 @@
+/*
+** report_json.c -- the JSON report (docs/json.md): json-c objects, never printf'd text.
+**
+** Every value shown comes from the Program, the SearchResult and the Traces, with the same
+** helpers as the text report (report_changes, report_viol_text), so the JSON and the text can
+** never disagree. The document is deterministic except for statistics.seconds and
+** statistics.memory_bytes.
+*/
+#include "report_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "report_replay.h"
+#include "state.h"
+#include "store.h"
+#include "tracefile.h"
+#include "util.h"
+
+struct ReportJson {
+    json_object *root;   /* the document */
+    json_object *models; /* its "models" array (owned by root) */
+};
+
+ReportJson *report_json_new(const char *weft_version)
+{
+    ReportJson *rj = xcalloc(1, sizeof *rj);
+    rj->root = json_object_new_object();
+    json_object_object_add(rj->root, "schema", json_object_new_string("weft-report"));
+    json_object_object_add(rj->root, "schema_version",
+                           json_object_new_int(REPORT_JSON_SCHEMA_VERSION));
+    json_object_object_add(rj->root, "weft_version", json_object_new_string(weft_version));
+    rj->models = json_object_new_array();
+    json_object_object_add(rj->root, "models", rj->models);
+    return rj;
+}
+
+void report_json_free(ReportJson *rj)
+{
+    if (!rj)
+        return;
+    json_object_put(rj->root);
+    free(rj);
+}
+
+json_object *report_json_root(const ReportJson *rj)
+{
+    return rj->root;
+}
+
+bool report_json_save(const ReportJson *rj, const char *path, char **err_out)
+{
+    return tracefile_save(path, rj->root, err_out);
+}
+
+/* ---- states ---- */
+
+/* A variable's value: an integer, or an array of them. */
+static json_object *var_json(const Program *prog, const uint8_t *vec, uint32_t var, uint32_t tid)
+{
+    const Var *v = &prog->vars[var];
+    if (!v->is_array)
+        return json_object_new_int(state_var_get(prog, vec, var, tid, 0));
+    json_object *a = json_object_new_array();
+    for (uint32_t i = 0; i < v->size; i++)
+        json_object_array_add(a, json_object_new_int(state_var_get(prog, vec, var, tid, i)));
+    return a;
+}
+
+static json_object *thread_json(const Program *prog, const uint8_t *vec, uint32_t tid)
+{
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(prog->threads[tid].name));
+    const char *status = pos->kind == POS_END     ? "done"
+                         : pos->kind == POS_SLEEP ? "asleep"
+                                                  : "running";
+    json_object_object_add(o, "status", json_object_new_string(status));
+    json_object_object_add(o, "line", json_object_new_int64(pos->line));
+    json_object_object_add(o, "label",
+                           pos->label >= 0 ? json_object_new_string(tm->labels[pos->label]) : NULL);
+    json_object_object_add(o, "statement", json_object_new_string(pos->text));
+    json_object *locals = json_object_new_object();
+    for (uint32_t i = 0; i < tm->n_locals; i++)
+        json_object_object_add(locals, prog->vars[tm->locals[i]].name,
+                               var_json(prog, vec, tm->locals[i], tid));
+    json_object_object_add(o, "locals", locals);
+    return o;
+}
+
+json_object *report_json_state(const Program *prog, const uint8_t *vec)
+{
+    json_object *o = json_object_new_object();
+    json_object *shared = json_object_new_object();
+    for (uint32_t var = 0; var < prog->n_shared; var++)
+        json_object_object_add(shared, prog->vars[var].name, var_json(prog, vec, var, 0));
+    json_object_object_add(o, "shared", shared);
+    json_object *mutexes = json_object_new_object();
+    for (uint32_t m = 0; m < prog->n_mutexes; m++) {
+        uint32_t owner = state_mutex_owner(prog, vec, m);
+        json_object_object_add(mutexes, prog->mutexes[m].name,
+                               owner ? json_object_new_string(prog->threads[owner - 1].name)
+                                     : NULL);
+    }
+    json_object_object_add(o, "mutexes", mutexes);
+    json_object *queues = json_object_new_object();
+    for (uint32_t q = 0; q < prog->n_queues; q++) {
+        json_object *a = json_object_new_array();
+        for (uint32_t i = 0; i < state_queue_len(prog, vec, q); i++)
+            json_object_array_add(a, json_object_new_int(state_queue_elem(prog, vec, q, i)));
+        json_object_object_add(queues, prog->queues[q].name, a);
+    }
+    json_object_object_add(o, "queues", queues);
+    json_object *threads = json_object_new_array();
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++)
+        json_object_array_add(threads, thread_json(prog, vec, tid));
+    json_object_object_add(o, "threads", threads);
+    return o;
+}
+
+/* ---- violations ---- */
+
+static json_object *str_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+/* [{"text": "counter", "value": 7}, ...]: the values that break a property. */
+static json_object *values_json(const Program *prog, const Property *pr, const uint8_t *vec)
+{
+    json_object *a = json_object_new_array();
+    ExecCtx *ex = exec_new(prog);
+    for (uint32_t i = 0; i < pr->n_terms; i++) {
+        const PropTerm *t = &pr->terms[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "text", json_object_new_string(t->text));
+        int32_t value;
+        if (t->var >= 0)
+            json_object_object_add(o, "value", var_json(prog, vec, (uint32_t)t->var, 0));
+        else if (exec_term(ex, vec, t->code, &value))
+            json_object_object_add(o, "value", json_object_new_int(value));
+        else
+            json_object_object_add(o, "value", NULL);
+        json_object_array_add(a, o);
+    }
+    exec_free(ex);
+    return a;
+}
+
+static json_object *property_json(const Program *prog, int32_t p)
+{
+    if (p < 0)
+        return NULL;
+    const Property *pr = &prog->props[p];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind",
+                           json_object_new_string(pr->kind == PROP_FINAL ? "final" : "invariant"));
+    json_object_object_add(o, "label", str_or_null(pr->label));
+    json_object_object_add(o, "text", json_object_new_string(pr->text));
+    json_object_object_add(o, "line", json_object_new_int64(pr->line));
+    return o;
+}
+
+static json_object *schedule_json(const Program *prog, const Trace *tr, bool is_shortest)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "length", json_object_new_int64(tr->n_steps));
+    json_object_object_add(o, "preemptions", json_object_new_int64(tr->n_preemptions));
+    json_object_object_add(o, "shortest", json_object_new_boolean(is_shortest));
+    json_object_object_add(o, "initial_state", report_json_state(prog, trace_state(tr, 0)));
+    json_object *steps = json_object_new_array();
+    for (uint32_t i = 0; i < tr->n_steps; i++) {
+        json_object *s = tracefile_step_json(prog, tr, i);
+        const TraceStep *ts = &tr->steps[i];
+        bool is_failure = i + 1 == tr->n_steps && tr->ends_in_failure;
+        char *changes =
+            report_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), ts->tid, ts->pos);
+        json_object_object_add(s, "changes", json_object_new_string(is_failure ? "-" : changes));
+        free(changes);
+        if (is_failure) {
+            json_object *f = json_object_new_object();
+            json_object_object_add(f, "line", json_object_new_int64(tr->fail_line));
+            json_object_object_add(f, "message", json_object_new_string(tr->fail_message));
+            json_object_object_add(s, "failure", f);
+        } else {
+            json_object_object_add(s, "failure", NULL);
+        }
+        json_object_object_add(s, "state", report_json_state(prog, trace_state(tr, i + 1)));
+        json_object_array_add(steps, s);
+    }
+    json_object_object_add(o, "steps", steps);
+    return o;
+}
+
+static json_object *violation_json(const ModelOutcome *m, const Violation *v, const Trace *tr)
+{
+    const Program *prog = m->prog;
+    const uint8_t *vec = trace_state(tr, tr->n_steps);
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(search_viol_kind_name(v->kind)));
+    json_object_object_add(o, "property", property_json(prog, v->prop));
+    json_object_object_add(o, "line", json_object_new_int64(v->line));
+    json_object_object_add(o, "message", str_or_null(v->message));
+    char *text = report_viol_text(prog, v, vec);
+    json_object_object_add(o, "description", json_object_new_string(text));
+    free(text);
+    bool has_values = v->kind == VIOL_INVARIANT || v->kind == VIOL_FINAL;
+    json_object_object_add(o, "values",
+                           has_values ? values_json(prog, &prog->props[v->prop], vec)
+                                      : json_object_new_array());
+    bool is_dfs = m->ropts && m->ropts->search && m->ropts->search->dfs;
+    json_object_object_add(o, "schedule", schedule_json(prog, tr, !is_dfs));
+    return o;
+}
+
+/* ---- models ---- */
+
+static const char *verdict_name(Verdict v)
+{
+    switch (v) {
+    case VERDICT_OK:
+        return "ok";
+    case VERDICT_VIOLATION:
+        return "violation";
+    case VERDICT_INCOMPLETE:
+        return "incomplete";
+    case VERDICT_NOT_CHECKED:
+        return "model error";
+    case VERDICT_UNREADABLE:
+        return "unreadable";
+    }
+    return "?";
+}
+
+static const char *stop_name(SearchStop stop)
+{
+    switch (stop) {
+    case SEARCH_COMPLETE:
+        return "complete";
+    case SEARCH_FIRST:
+        return "first";
+    case SEARCH_MAX_STATES:
+        return "max states";
+    case SEARCH_MAX_MEMORY:
+        return "max memory";
+    case SEARCH_TIME_LIMIT:
+        return "time limit";
+    }
+    return "?";
+}
+
+static json_object *statistics_json(const SearchResult *res)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "states", json_object_new_int64((int64_t)res->n_states));
+    json_object_object_add(o, "transitions", json_object_new_int64((int64_t)res->n_transitions));
+    json_object_object_add(o, "depth", json_object_new_int64(res->max_depth));
+    json_object_object_add(o, "seconds", json_object_new_double(res->seconds));
+    json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)res->memory_bytes));
+    json_object_object_add(o, "stop", json_object_new_string(stop_name(res->stop)));
+    return o;
+}
+
+static json_object *constants_json(const Program *prog)
+{
+    json_object *o = json_object_new_object();
+    for (uint32_t i = 0; i < prog->n_consts; i++)
+        json_object_object_add(o, prog->const_names[i],
+                               json_object_new_int64(prog->const_values[i]));
+    return o;
+}
+
+void report_json_add(ReportJson *rj, const ModelOutcome *m)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "file", json_object_new_string(m->path));
+    json_object_object_add(o, "verdict", json_object_new_string(verdict_name(m->verdict)));
+    json_object *expect = NULL;
+    if (m->expect_text) {
+        expect = json_object_new_object();
+        json_object_object_add(expect, "text", json_object_new_string(m->expect_text));
+        json_object_object_add(expect, "met", json_object_new_boolean(m->is_expect_met));
+    }
+    json_object_object_add(o, "expectation", expect);
+    if (m->prog && m->res) {
+        json_object_object_add(o, "constants", constants_json(m->prog));
+        json_object *viols = json_object_new_array();
+        for (size_t i = 0; i < m->res->n_viols; i++)
+            json_object_array_add(viols, violation_json(m, &m->res->viols[i], m->traces[i]));
+        json_object_object_add(o, "violations", viols);
+        json_object_object_add(o, "statistics", statistics_json(m->res));
+    } else {
+        json_object_object_add(o, "constants", NULL);
+        json_object_object_add(o, "violations", json_object_new_array());
+        json_object_object_add(o, "statistics", NULL);
+    }
+    json_object_array_add(rj->models, o);
+}

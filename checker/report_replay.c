@@ -1,0 +1,269 @@
+/*
+** report_replay.c -- the text output of 'weft replay' and 'weft simulate'.
+**
+** A replay shows every state, not only what changed: after each step row comes the whole state
+** on one line (report_state_text). A simulation is printed like a counterexample, with the rows
+** report_steps() prints for 'weft check', so the two read the same.
+*/
+#include "report_replay.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "report.h"
+#include "state.h"
+#include "util.h"
+
+/* ---- growable strings ---- */
+
+typedef struct Str {
+    char *s;    /* NUL-terminated, or NULL while empty */
+    size_t len; /* bytes before the NUL */
+    size_t cap; /* bytes allocated */
+} Str;
+
+static void str_add(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void str_add(Str *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+static char *str_take(Str *b)
+{
+    return b->s ? b->s : xstrdup("");
+}
+
+/* ---- names and values ---- */
+
+char *report_prop_name(const Program *prog, int32_t p)
+{
+    const Property *pr = &prog->props[p];
+    Str b = {0};
+    const char *kind = pr->kind == PROP_FINAL ? "final" : "invariant";
+    if (pr->label)
+        str_add(&b, "%s '%s'", kind, pr->label);
+    else
+        str_add(&b, "%s at line %u", kind, pr->line);
+    return str_take(&b);
+}
+
+/* "x = 3" or "a = [1, 2, 3]" for variable 'var' as thread tid sees it. */
+static void add_var(Str *b, const Program *prog, const uint8_t *vec, uint32_t var, uint32_t tid)
+{
+    const Var *v = &prog->vars[var];
+    if (!v->is_array) {
+        str_add(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
+        return;
+    }
+    str_add(b, "%s = [", v->name);
+    for (uint32_t i = 0; i < v->size; i++)
+        str_add(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
+    str_add(b, "]");
+}
+
+/* ", counter = 7, worker[0].tmp = 1": the values of a property's terms. */
+static void add_terms(Str *b, ExecCtx *ex, const Program *prog, const Property *pr,
+                      const uint8_t *vec)
+{
+    for (uint32_t i = 0; i < pr->n_terms; i++) {
+        const PropTerm *t = &pr->terms[i];
+        str_add(b, "%s", i ? ", " : " with ");
+        int32_t value;
+        if (t->var >= 0)
+            add_var(b, prog, vec, (uint32_t)t->var, 0);
+        else if (exec_term(ex, vec, t->code, &value))
+            str_add(b, "%s = %d", t->text, value);
+        else
+            str_add(b, "%s = ?", t->text);
+    }
+}
+
+/* The text of the step statement at 'line' in any template, or NULL (an assert inside an
+** atomic block has no position of its own). */
+static const char *statement_at_line(const Program *prog, uint32_t line)
+{
+    for (uint32_t t = 0; t < prog->n_templates; t++) {
+        const Template *tm = &prog->templates[t];
+        for (uint32_t p = 0; p < tm->n_pos; p++)
+            if (tm->pos[p].kind == POS_STEP && tm->pos[p].line == line)
+                return tm->pos[p].text;
+    }
+    return NULL;
+}
+
+char *report_viol_name(const Program *prog, const Violation *v)
+{
+    if (v->prop >= 0 && v->kind != VIOL_ERROR)
+        return report_prop_name(prog, v->prop);
+    Str b = {0};
+    if (v->kind == VIOL_DEADLOCK)
+        str_add(&b, "deadlock");
+    else
+        str_add(&b, "%s at line %u", search_viol_kind_name(v->kind), v->line);
+    return str_take(&b);
+}
+
+char *report_viol_text(const Program *prog, const Violation *v, const uint8_t *vec)
+{
+    Str b = {0};
+    if (v->kind == VIOL_INVARIANT || v->kind == VIOL_FINAL) {
+        char *name = report_prop_name(prog, v->prop);
+        str_add(&b, "%s (%s) breaks", name, prog->props[v->prop].text);
+        ExecCtx *ex = exec_new(prog);
+        add_terms(&b, ex, prog, &prog->props[v->prop], vec);
+        exec_free(ex);
+        free(name);
+    } else if (v->kind == VIOL_ASSERT) {
+        const char *text = statement_at_line(prog, v->line);
+        if (text)
+            str_add(&b, "assert at line %u (%s) fails", v->line, text);
+        else
+            str_add(&b, "assert at line %u fails", v->line);
+    } else if (v->kind == VIOL_ERROR) {
+        str_add(&b, "error at line %u: %s", v->line, v->message ? v->message : "runtime error");
+        if (v->prop >= 0) {
+            char *name = report_prop_name(prog, v->prop);
+            str_add(&b, " (evaluating %s)", name);
+            free(name);
+        }
+    } else {
+        str_add(&b, "deadlock: every unfinished thread is blocked");
+    }
+    return str_take(&b);
+}
+
+char *report_state_text(const Program *prog, const uint8_t *vec)
+{
+    Str b = {0};
+    const char *sep = "";
+    for (uint32_t var = 0; var < prog->n_shared; var++, sep = ", ") {
+        str_add(&b, "%s", sep);
+        add_var(&b, prog, vec, var, 0);
+    }
+    for (uint32_t m = 0; m < prog->n_mutexes; m++, sep = ", ") {
+        uint32_t owner = state_mutex_owner(prog, vec, m);
+        str_add(&b, "%s%s = %s", sep, prog->mutexes[m].name,
+                owner ? prog->threads[owner - 1].name : "free");
+    }
+    for (uint32_t q = 0; q < prog->n_queues; q++, sep = ", ") {
+        str_add(&b, "%s%s = [", sep, prog->queues[q].name);
+        for (uint32_t i = 0; i < state_queue_len(prog, vec, q); i++)
+            str_add(&b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
+        str_add(&b, "]");
+    }
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
+        const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+        const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
+        str_add(&b, "%s%s ", b.len ? " | " : "", prog->threads[tid].name);
+        if (pos->kind == POS_END)
+            str_add(&b, "done");
+        else
+            str_add(&b, "line %u", pos->line);
+        if (pos->kind != POS_END && pos->label >= 0)
+            str_add(&b, " %s", tm->labels[pos->label]);
+        if (pos->kind == POS_SLEEP)
+            str_add(&b, " (asleep on '%s')", prog->conds[pos->cond].name);
+        for (uint32_t i = 0; i < tm->n_locals; i++) {
+            str_add(&b, "%s", i ? ", " : ": ");
+            add_var(&b, prog, vec, tm->locals[i], tid);
+        }
+    }
+    return str_take(&b);
+}
+
+/* ---- replay ---- */
+
+/* The last column of step i: what it changed, or why it failed. */
+static char *step_result(const Program *prog, const Trace *tr, uint32_t i)
+{
+    const TraceStep *s = &tr->steps[i];
+    if (i + 1 == tr->n_steps && tr->ends_in_failure) {
+        Str b = {0};
+        str_add(&b, "fails at line %u: %s", tr->fail_line, tr->fail_message);
+        return str_take(&b);
+    }
+    return report_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, s->pos);
+}
+
+void report_replay(FILE *out, const Program *prog, const char *trace_name, const Replay *r)
+{
+    const Trace *tr = r->trace;
+    fprintf(out, "replay of %s on %s\n", trace_name, prog->model_name);
+    char *st = report_state_text(prog, trace_state(tr, 0));
+    fprintf(out, "  initial state: %s\n", st);
+    free(st);
+    for (uint32_t i = 0; i < tr->n_steps; i++) {
+        const TraceStep *s = &tr->steps[i];
+        const Template *tm = &prog->templates[prog->threads[s->tid].tmpl];
+        const Pos *pos = &tm->pos[s->pos];
+        char *changes = step_result(prog, tr, i);
+        fprintf(out, "%4u  %s  %s  line %u  %s  %s\n", i + 1, prog->threads[s->tid].name,
+                pos->label >= 0 ? tm->labels[pos->label] : "-", pos->line, pos->text, changes);
+        free(changes);
+        st = report_state_text(prog, trace_state(tr, i + 1));
+        fprintf(out, "      state: %s\n", st);
+        free(st);
+    }
+    fprintf(out, "%u %s, %u %s\n", tr->n_steps, tr->n_steps == 1 ? "step" : "steps",
+            tr->n_preemptions, tr->n_preemptions == 1 ? "preemption" : "preemptions");
+    char *what = report_viol_text(prog, &r->viol, trace_state(tr, tr->n_steps));
+    switch (r->verdict) {
+    case REPLAY_CONFIRMED:
+        fprintf(out, "violation confirmed: %s\n", what);
+        break;
+    case REPLAY_DIVERGED:
+        fprintf(out, "not confirmed: the schedule diverged at %s\n", r->why);
+        break;
+    case REPLAY_NO_VIOLATION: {
+        char *name = report_viol_name(prog, &r->viol);
+        fprintf(out, "not confirmed: %s (%s)\n", r->why, name);
+        free(name);
+        break;
+    }
+    }
+    free(what);
+}
+
+/* ---- simulate ---- */
+
+void report_simulate(FILE *out, const Program *prog, const SimOptions *opts, const Simulation *sim)
+{
+    const Trace *tr = sim->trace;
+    fprintf(out, "simulation of %s: seed %llu, %u %s, %u %s\n", prog->model_name,
+            (unsigned long long)opts->seed, tr->n_steps, tr->n_steps == 1 ? "step" : "steps",
+            tr->n_preemptions, tr->n_preemptions == 1 ? "preemption" : "preemptions");
+    report_steps(out, prog, sim->end == SIM_VIOLATION ? &sim->viol : NULL, tr);
+    char *what;
+    switch (sim->end) {
+    case SIM_FINISHED:
+        fprintf(out, "end: every thread finished, no violation\n");
+        break;
+    case SIM_BLOCKED:
+        fprintf(out, "end: no thread can move (deadlocks not reported: --no-deadlock)\n");
+        break;
+    case SIM_STEP_LIMIT:
+        fprintf(out, "end: --steps %u reached, no violation so far\n", opts->max_steps);
+        break;
+    case SIM_VIOLATION:
+        what = report_viol_text(prog, &sim->viol, trace_state(tr, tr->n_steps));
+        fprintf(out, "violation: %s\n", what);
+        free(what);
+        break;
+    }
+}

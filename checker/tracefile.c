@@ -1,0 +1,364 @@
+/*
+** tracefile.c -- write and read JSON traces (docs/json.md, "trace").
+**
+** Writing builds json-c objects and lets json-c print them, so every string is escaped right.
+** Reading checks the shape field by field and says which field of which step is wrong, so that
+** a hand-edited or truncated trace gets a message a user can act on, never a crash.
+*/
+#include "tracefile.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- writing ---- */
+
+const char *tracefile_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* A string, or JSON null for NULL. */
+static json_object *json_str_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+json_object *tracefile_step_json(const Program *prog, const Trace *tr, uint32_t i)
+{
+    const TraceStep *s = &tr->steps[i];
+    const Thread *th = &prog->threads[s->tid];
+    const Template *tm = &prog->templates[th->tmpl];
+    const Pos *pos = &tm->pos[s->pos];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "step", json_object_new_int64((int64_t)i + 1));
+    json_object_object_add(o, "thread", json_object_new_string(th->name));
+    json_object_object_add(o, "tid", json_object_new_int64(s->tid));
+    json_object_object_add(o, "k", json_object_new_int64(s->k));
+    json_object_object_add(o, "label",
+                           json_str_or_null(pos->label >= 0 ? tm->labels[pos->label] : NULL));
+    json_object_object_add(o, "line", json_object_new_int64(pos->line));
+    json_object_object_add(o, "statement", json_object_new_string(pos->text));
+    json_object_object_add(o, "preemption", json_object_new_boolean(s->is_preemption));
+    return o;
+}
+
+/* {"N": 4, "ITERS": 2}: the constants after -D, in declaration order. */
+static json_object *constants_json(const Program *prog)
+{
+    json_object *o = json_object_new_object();
+    for (uint32_t i = 0; i < prog->n_consts; i++)
+        json_object_object_add(o, prog->const_names[i],
+                               json_object_new_int64(prog->const_values[i]));
+    return o;
+}
+
+/* What a trace says about its violation: enough for replay to confirm it. */
+static json_object *violation_json(const Program *prog, const Violation *v)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "kind", json_object_new_string(search_viol_kind_name(v->kind)));
+    const char *label = v->prop >= 0 ? prog->props[v->prop].label : NULL;
+    json_object_object_add(o, "property", json_str_or_null(label));
+    json_object_object_add(o, "line", json_object_new_int64(v->line));
+    json_object_object_add(o, "message", json_str_or_null(v->message));
+    return o;
+}
+
+json_object *tracefile_json(const Program *prog, const Violation *v, const Trace *tr)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "format", json_object_new_string("weft-trace"));
+    json_object_object_add(o, "version", json_object_new_int(TRACEFILE_VERSION));
+    json_object_object_add(o, "model",
+                           json_object_new_string(tracefile_basename(prog->model_name)));
+    json_object_object_add(o, "constants", constants_json(prog));
+    json_object_object_add(o, "violation", violation_json(prog, v));
+    json_object *steps = json_object_new_array();
+    for (uint32_t i = 0; i < tr->n_steps; i++)
+        json_object_array_add(steps, tracefile_step_json(prog, tr, i));
+    json_object_object_add(o, "steps", steps);
+    return o;
+}
+
+void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
+{
+    json_object *o = tracefile_json(prog, v, tr);
+    fputs(
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+        out);
+    fputc('\n', out);
+    json_object_put(o);
+}
+
+static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt_msg(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t len = (size_t)(n > 0 ? n : 0) + 1;
+    char *s = xmalloc(len);
+    va_start(ap, fmt);
+    vsnprintf(s, len, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+bool tracefile_save(const char *path, json_object *obj, char **err_out)
+{
+    size_t n = strlen(path);
+    char *tmp = xmalloc(n + 5);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp", 5);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        *err_out = fmt_msg("cannot write '%s': %s", tmp, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
+          f);
+    fputc('\n', f);
+    bool ok = !ferror(f);
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        *err_out = fmt_msg("cannot write '%s': %s", path, strerror(saved));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* ---- reading ---- */
+
+void tracefile_free(TraceFile *tf)
+{
+    if (!tf)
+        return;
+    free(tf->model);
+    for (uint32_t i = 0; i < tf->n_consts; i++)
+        free(tf->const_names[i]);
+    free(tf->const_names);
+    free(tf->const_values);
+    free(tf->kind);
+    free(tf->property);
+    for (uint32_t i = 0; i < tf->n_steps; i++) {
+        free(tf->steps[i].thread);
+        free(tf->steps[i].statement);
+    }
+    free(tf->steps);
+    free(tf);
+}
+
+/* The whole file as a NUL-terminated string, or NULL with *err_out. */
+static char *read_all(const char *path, char **err_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err_out = fmt_msg("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    VEC(char) buf = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            vec_push(&buf, chunk[i]);
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        *err_out = fmt_msg("cannot read '%s'", path);
+        vec_free(&buf);
+        return NULL;
+    }
+    vec_push(&buf, '\0');
+    return buf.items;
+}
+
+/* Field 'key' of 'obj' with JSON type 'type'; NULL with *err_out when missing or mistyped.
+** 'where' prefixes the message ("" or "step 3: "). */
+static json_object *get_field(json_object *obj, const char *key, json_type type, const char *where,
+                              char **err_out)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(obj, key, &v) || !v) {
+        *err_out = fmt_msg("%smissing field '%s'", where, key);
+        return NULL;
+    }
+    if (!json_object_is_type(v, type)) {
+        *err_out = fmt_msg("%sfield '%s' is not %s", where, key,
+                           type == json_type_string  ? "a string"
+                           : type == json_type_int   ? "an integer"
+                           : type == json_type_array ? "an array"
+                                                     : "an object");
+        return NULL;
+    }
+    return v;
+}
+
+/* A non-negative 32-bit integer field. */
+static bool get_uint(json_object *obj, const char *key, const char *where, uint32_t *out,
+                     char **err_out)
+{
+    json_object *v = get_field(obj, key, json_type_int, where, err_out);
+    if (!v)
+        return false;
+    int64_t x = json_object_get_int64(v);
+    if (x < 0 || x > UINT32_MAX) {
+        *err_out = fmt_msg("%sfield '%s' is out of range (%lld)", where, key, (long long)x);
+        return false;
+    }
+    *out = (uint32_t)x;
+    return true;
+}
+
+/* An optional string field: absent or null gives NULL; another type is an error. */
+static bool get_opt_string(json_object *obj, const char *key, const char *where, char **out,
+                           char **err_out)
+{
+    json_object *v;
+    *out = NULL;
+    if (!json_object_object_get_ex(obj, key, &v) || !v)
+        return true;
+    if (!json_object_is_type(v, json_type_string)) {
+        *err_out = fmt_msg("%sfield '%s' is not a string", where, key);
+        return false;
+    }
+    *out = xstrdup(json_object_get_string(v));
+    return true;
+}
+
+static bool read_step(json_object *o, uint32_t i, TraceFileStep *out, char **err_out)
+{
+    char where[32];
+    snprintf(where, sizeof where, "step %u: ", i + 1);
+    if (!json_object_is_type(o, json_type_object)) {
+        *err_out = fmt_msg("%snot an object", where);
+        return false;
+    }
+    json_object *th = get_field(o, "thread", json_type_string, where, err_out);
+    if (!th)
+        return false;
+    out->thread = xstrdup(json_object_get_string(th));
+    if (!get_uint(o, "tid", where, &out->tid, err_out) ||
+        !get_uint(o, "k", where, &out->k, err_out))
+        return false;
+    json_object *line;
+    if (json_object_object_get_ex(o, "line", &line) && line &&
+        !get_uint(o, "line", where, &out->line, err_out))
+        return false;
+    return get_opt_string(o, "statement", where, &out->statement, err_out);
+}
+
+static bool read_constants(json_object *root, TraceFile *tf, char **err_out)
+{
+    json_object *c = get_field(root, "constants", json_type_object, "", err_out);
+    if (!c)
+        return false;
+    tf->const_names = xcalloc((size_t)json_object_object_length(c) + 1, sizeof(char *));
+    tf->const_values = xcalloc((size_t)json_object_object_length(c) + 1, sizeof(int32_t));
+    json_object_object_foreach(c, key, val)
+    {
+        if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < INT32_MIN ||
+            json_object_get_int64(val) > INT32_MAX) {
+            *err_out = fmt_msg("constant '%s' is not a 32-bit integer", key);
+            return false;
+        }
+        tf->const_names[tf->n_consts] = xstrdup(key);
+        tf->const_values[tf->n_consts++] = (int32_t)json_object_get_int64(val);
+    }
+    return true;
+}
+
+static bool read_violation(json_object *root, TraceFile *tf, char **err_out)
+{
+    json_object *v = get_field(root, "violation", json_type_object, "", err_out);
+    if (!v)
+        return false;
+    json_object *kind = get_field(v, "kind", json_type_string, "violation: ", err_out);
+    if (!kind)
+        return false;
+    tf->kind = xstrdup(json_object_get_string(kind));
+    return get_uint(v, "line", "violation: ", &tf->line, err_out) &&
+           get_opt_string(v, "property", "violation: ", &tf->property, err_out);
+}
+
+/* Fill 'tf' from the parsed document; false with *err_out on the first problem. */
+static bool read_root(json_object *root, TraceFile *tf, char **err_out)
+{
+    if (!json_object_is_type(root, json_type_object)) {
+        *err_out = fmt_msg("not a weft trace (the JSON text is not an object)");
+        return false;
+    }
+    json_object *format = get_field(root, "format", json_type_string, "", err_out);
+    if (!format)
+        return false;
+    if (strcmp(json_object_get_string(format), "weft-trace") != 0) {
+        *err_out = fmt_msg("not a weft trace (format '%s')", json_object_get_string(format));
+        return false;
+    }
+    uint32_t version;
+    if (!get_uint(root, "version", "", &version, err_out))
+        return false;
+    if (version != TRACEFILE_VERSION) {
+        *err_out = fmt_msg("trace version %u is not supported (this weft reads version %d)",
+                           version, TRACEFILE_VERSION);
+        return false;
+    }
+    json_object *model = get_field(root, "model", json_type_string, "", err_out);
+    if (!model)
+        return false;
+    tf->model = xstrdup(json_object_get_string(model));
+    if (!read_constants(root, tf, err_out) || !read_violation(root, tf, err_out))
+        return false;
+    json_object *steps = get_field(root, "steps", json_type_array, "", err_out);
+    if (!steps)
+        return false;
+    size_t n = json_object_array_length(steps);
+    tf->steps = xcalloc(n ? n : 1, sizeof *tf->steps);
+    for (size_t i = 0; i < n; i++) {
+        tf->n_steps = (uint32_t)i + 1;
+        if (!read_step(json_object_array_get_idx(steps, i), (uint32_t)i, &tf->steps[i], err_out))
+            return false;
+    }
+    return true;
+}
+
+TraceFile *tracefile_read(const char *path, char **err_out)
+{
+    char *text = read_all(path, err_out);
+    if (!text)
+        return NULL;
+    enum json_tokener_error jerr = json_tokener_success;
+    json_object *root = json_tokener_parse_verbose(text, &jerr);
+    free(text);
+    if (jerr != json_tokener_success) {
+        *err_out = fmt_msg("not a JSON trace (%s)", json_tokener_error_desc(jerr));
+        return NULL;
+    }
+    TraceFile *tf = xcalloc(1, sizeof *tf);
+    bool ok = read_root(root, tf, err_out);
+    json_object_put(root);
+    if (!ok) {
+        tracefile_free(tf);
+        return NULL;
+    }
+    return tf;
+}

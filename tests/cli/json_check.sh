@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# json_check.sh -- 'weft check --json' and '--trace' parsed back with jq, field by field.
+#
+# usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR
+#
+# Checks the report of the counter race (a final), the lock-order deadlock, the unlock-not-held
+# runtime error and a model that does not compile, all in one run, against docs/json.md.
+set -u
+if [ $# -ne 3 ]; then
+    echo "usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR" >&2
+    exit 2
+fi
+weft=$1
+examples=$2
+workdir=$3
+mkdir -p "$workdir"
+json=$workdir/report.json
+trace=$workdir/first.trace.json
+bad=$workdir/broken.weft
+printf 'shared x = 0\nthread t {\n    x = y\n}\n' >"$bad"
+rm -f "$json" "$trace"
+text=$("$weft" check -j 1 --expect-from-model --json "$json" --trace "$trace" \
+    "$examples/counter_race.weft" "$examples/lock_order.weft" "$examples/unlock_not_held.weft" \
+    2>"$workdir/json.err")
+status=$?
+failed=0
+# check NAME JQ-EXPRESSION: the expression must be true of FILE.
+check() {
+    if ! jq -e "$2" "$3" >/dev/null; then
+        echo "FAIL: $1: jq -e '$2' is not true"
+        failed=1
+    fi
+}
+[ "$status" = 0 ] || { echo "FAIL: exit status $status (every expectation is met: want 0)"; failed=1; }
+states=$(sed -n 's/^states \([0-9]*\) .*/\1/p' <<<"$text" | head -n 1)
+r=$json
+check top '.schema == "weft-report" and .schema_version == 1 and .weft_version == "0.1.0"' $r
+check top '.models | length == 3' $r
+m='.models[0]'
+check race "$m.file == \"$examples/counter_race.weft\" and $m.verdict == \"violation\"" $r
+check race "$m.constants == {\"N\": 4, \"ITERS\": 2}" $r
+check race "$m.expectation == {\"text\": \"violation final total\", \"met\": true}" $r
+check race "$m.statistics.states == $states and $m.statistics.stop == \"complete\"" $r
+check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
+v="$m.violations[0]"
+check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
+check race "$v.property == {\"kind\": \"final\", \"label\": \"total\", \"text\": \"counter == N * ITERS\", \"line\": $(jq "$v.property.line" $r)}" $r
+check race "$v.values == [{\"text\": \"counter\", \"value\": 7}] and $v.message == null" $r
+check race "$v.description == \"final 'total' (counter == N * ITERS) breaks with counter = 7\"" $r
+s="$v.schedule"
+check race "$s.length == 16 and ($s.steps | length) == 16 and $s.shortest == true and $s.preemptions == 2" $r
+check race "$s.initial_state.shared == {\"counter\": 0} and ($s.initial_state.threads | length) == 4" $r
+check race "$s.steps[0] | .step == 1 and .thread == \"worker[0]\" and .tid == 0 and .k == 0 and .label == \"read\" and .statement == \"tmp = counter\" and .changes == \"tmp = 0\" and .failure == null" $r
+check race "$s.steps[0].state.threads[0] | .name == \"worker[0]\" and .status == \"running\" and .label == \"write\" and .locals == {\"tmp\": 0}" $r
+check race "$s.steps[1].changes == \"counter = 1\" and $s.steps[1].state.shared.counter == 1" $r
+check race "$s.steps[15].state.shared.counter == 7 and ([$s.steps[15].state.threads[].status] | unique) == [\"done\"]" $r
+check race "[$s.steps[].step] == [range(1; 17)]" $r
+m='.models[1]'
+v="$m.violations[0]"
+check deadlock "$m.verdict == \"violation\" and $v.kind == \"deadlock\" and $v.property == null and $v.values == []" $r
+check deadlock "$v.description == \"deadlock: every unfinished thread is blocked\"" $r
+check deadlock "$v.schedule.steps[-1].state.mutexes | (.a != null and .b != null)" $r
+m='.models[2]'
+v="$m.violations[0]"
+check error "$v.kind == \"error\" and ($v.message | type) == \"string\" and $v.schedule.steps[-1].failure.message == $v.message" $r
+check error "$v.schedule.steps[-1].failure.line == $v.line and $v.schedule.steps[-1].changes == \"-\"" $r
+# The trace: the first violation of the run, the counter race's.
+t=$trace
+check trace '.format == "weft-trace" and .version == 1 and .model == "counter_race.weft"' $t
+check trace '.constants == {"N": 4, "ITERS": 2} and .violation.kind == "final" and .violation.property == "total"' $t
+check trace '(.steps | length) == 16 and .steps[0] == {"step": 1, "thread": "worker[0]", "tid": 0, "k": 0, "label": "read", "line": .steps[0].line, "statement": "tmp = counter", "preemption": false}' $t
+if [ "$(jq -c '[.steps[] | .thread, .tid, .k]' $t)" != "$(jq -c "[$s.steps[] | .thread, .tid, .k]" $r)" ]; then
+    echo "FAIL: trace: its steps are not the report's schedule"
+    failed=1
+fi
+# A model that does not compile is in the report, without results.
+rm -f "$json"
+"$weft" check -j 1 --json "$json" "$bad" >/dev/null 2>&1
+check model-error '.models[0] | .verdict == "model error" and .violations == [] and .statistics == null and .constants == null' $r
+if [ $failed = 1 ]; then
+    exit 1
+fi
+echo "ok: JSON report and trace"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# junit_check.sh -- 'weft check --junit' validates against junit-10.xsd and says the right thing.
+#
+# usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR
+#
+# 1. Every model of models/ and shared/examples/ with --expect-from-model: a valid document, a
+#    testsuite per model, no failure (every expectation is met), exit 0.
+# 2. The counter race without expectation: its test cases by name, one failure for 'total'
+#    whose text holds the schedule, exit 1. 3. A model error is a testsuite with an <error>.
+set -u
+if [ $# -ne 4 ]; then
+    echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
+    exit 2
+fi
+weft=$1
+models=$2
+examples=$3
+workdir=$4
+xsd=$(cd "$(dirname "$0")" && pwd)/junit-10.xsd
+mkdir -p "$workdir"
+xml=$workdir/report.xml
+failed=0
+fail() {
+    echo "FAIL: $*"
+    failed=1
+}
+xpath() {
+    xmllint --xpath "$1" "$xml" 2>/dev/null
+}
+valid() {
+    xmllint --noout --schema "$xsd" "$xml" 2>"$workdir/xmllint.err" ||
+        fail "$1: $xml does not validate: $(cat "$workdir/xmllint.err")"
+}
+
+rm -f "$xml"
+"$weft" check -j 1 --quiet --expect-from-model --junit "$xml" "$models"/*.weft "$examples"/*.weft \
+    >/dev/null 2>&1
+status=$?
+n_models=$(ls "$models"/*.weft "$examples"/*.weft | wc -l)
+[ "$status" = 0 ] || fail "all models: exit status $status, want 0"
+valid "all models"
+[ "$(xpath 'count(/testsuites/testsuite)')" = "$n_models" ] || fail "all models: not $n_models testsuites"
+[ "$(xpath 'count(//failure)')" = 0 ] || fail "all models: failures in $xml"
+[ "$(xpath 'string(/testsuites/@failures)')" = 0 ] || fail "all models: testsuites/@failures is not 0"
+[ "$(xpath 'count(//testcase[starts-with(@name, "expect: ")])')" = "$n_models" ] ||
+    fail "all models: not one 'expect:' test case per model"
+
+rm -f "$xml"
+"$weft" check -j 1 --quiet --junit "$xml" "$examples/counter_race.weft" >/dev/null 2>&1
+status=$?
+[ "$status" = 1 ] || fail "counter race: exit status $status, want 1"
+valid "counter race"
+names=$(xpath '//testcase/@name' | tr -s ' \n' ' ')
+[ "$names" = " name=\"final 'total'\" name=\"deadlock\" " ] || fail "counter race: test cases are [$names]"
+[ "$(xpath 'string(//testsuite/@tests)') $(xpath 'string(//testsuite/@failures)')" = "2 1" ] ||
+    fail "counter race: testsuite counts"
+[ "$(xpath 'string(//testcase[@name="final '"'"'total'"'"'"]/failure/@type)')" = final ] ||
+    fail "counter race: no failure of type final for 'total'"
+xpath 'string(//failure)' | grep -q '^shortest schedule: 16 steps' || fail "counter race: no schedule in the failure text"
+[ "$(xpath 'string(//property[@name="N"]/@value)')" = 4 ] || fail "counter race: no property N = 4"
+
+rm -f "$xml"
+printf 'shared x = 0\nthread t {\n    assert x == 1\n}\n' >"$workdir/assert.weft"
+printf 'thread t {\n    x = 1\n}\n' >"$workdir/broken.weft"
+"$weft" check -j 1 --quiet --junit "$xml" "$workdir/assert.weft" "$workdir/broken.weft" >/dev/null 2>&1
+status=$?
+[ "$status" = 2 ] || fail "assert + model error: exit status $status, want 2"
+valid "assert + model error"
+[ "$(xpath 'string(//testsuite[1]/testcase[2]/@name)')" = "assert at line 3" ] || fail "no 'assert at line 3' test case"
+[ "$(xpath 'string(//testsuite[1]/testcase[2]/failure/@type)')" = assert ] || fail "the assert does not fail"
+[ "$(xpath 'string(//testsuite[2]/testcase/error/@type)')" = "model error" ] || fail "the model error is no <error>"
+[ "$(xpath 'string(/testsuites/@errors)')" = 1 ] || fail "testsuites/@errors is not 1"
+
+[ $failed = 0 ] && echo "ok: JUnit reports validate and say what happened"
+exit $failed

@@ -1,0 +1,308 @@
+/*
+** check_tracefile.c -- JSON traces written and read back, replay, simulate, the JSON state
+** object and '# expect:' lines.
+**
+** Models go through the whole front end and a breadth-first search; every JSON text is parsed
+** back with json-c and checked field by field.
+*/
+#include <check.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "compile.h"
+#include "diag.h"
+#include "expect.h"
+#include "parse.h"
+#include "replay.h"
+#include "report_json.h"
+#include "search.h"
+#include "suites_list.h"
+#include "trace.h"
+#include "tracefile.h"
+
+static const char race_text[] = "const N = 2\n"
+                                "shared counter = 0\n"
+                                "mutex m\n"
+                                "thread worker[N] {\n"
+                                "    local tmp = 0\n"
+                                "    read: tmp = counter\n"
+                                "    write: counter = tmp + 1\n"
+                                "}\n"
+                                "final total: counter == N\n";
+
+/* ---- fixture: the race, searched, with the trace of its violation ---- */
+
+static Program *prog;
+static SearchResult *res;
+static Trace *tr;
+
+static Program *compile_text(const char *name, const char *text)
+{
+    Source *src = src_from_string(name, text, strlen(text));
+    Arena *arena = arena_new();
+    Diag *d = diag_new(src);
+    AstNode *model = parse_model(arena, src, d);
+    char *err = NULL;
+    Program *p = diag_count(d) ? NULL : compile_model(model, src, NULL, 0, d, &err);
+    ck_assert_msg(p != NULL, "model error: %s",
+                  err             ? err
+                  : diag_count(d) ? diag_message(d, 0)
+                                  : "");
+    diag_free(d);
+    arena_free(arena);
+    src_free(src);
+    return p;
+}
+
+static void race_setup(void)
+{
+    prog = compile_text("race.weft", race_text);
+    SearchOptions so = {0};
+    res = search_run(prog, &so);
+    ck_assert_uint_eq(res->n_viols, 1);
+    tr = trace_build(prog, res, &res->viols[0]);
+}
+
+static void race_teardown(void)
+{
+    trace_free(tr);
+    search_result_free(res);
+    prog_free(prog);
+}
+
+/* A temporary file name for this test process. */
+static void tmp_name(char *out, size_t cap, const char *what)
+{
+    snprintf(out, cap, "/tmp/weft-check-tracefile-%ld-%s", (long)getpid(), what);
+}
+
+/* ---- writing and reading ---- */
+
+START_TEST(tracefile_save_and_read_back)
+{
+    char path[256];
+    tmp_name(path, sizeof path, "race.json");
+    json_object *o = tracefile_json(prog, &res->viols[0], tr);
+    char *err = NULL;
+    ck_assert(tracefile_save(path, o, &err));
+    json_object_put(o);
+    TraceFile *tf = tracefile_read(path, &err);
+    ck_assert_msg(tf != NULL, "%s", err);
+    ck_assert_str_eq(tf->model, "race.weft");
+    ck_assert_uint_eq(tf->n_consts, 1);
+    ck_assert_str_eq(tf->const_names[0], "N");
+    ck_assert_int_eq(tf->const_values[0], 2);
+    ck_assert_str_eq(tf->kind, "final");
+    ck_assert_str_eq(tf->property, "total");
+    ck_assert_uint_eq(tf->line, 9);
+    ck_assert_uint_eq(tf->n_steps, 4);
+    /* the shortest schedule, lowest thread first: read, read, write, write */
+    const char *threads[] = {"worker[0]", "worker[1]", "worker[0]", "worker[1]"};
+    const char *stmts[] = {"tmp = counter", "tmp = counter", "counter = tmp + 1",
+                           "counter = tmp + 1"};
+    for (uint32_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(tf->steps[i].thread, threads[i]);
+        ck_assert_uint_eq(tf->steps[i].tid, i % 2);
+        ck_assert_uint_eq(tf->steps[i].k, 0);
+        ck_assert_str_eq(tf->steps[i].statement, stmts[i]);
+        ck_assert_uint_eq(tf->steps[i].line, i < 2 ? 6 : 7);
+    }
+    Replay *r = replay_run(prog, tf, &err);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_int_eq(r->verdict, REPLAY_CONFIRMED);
+    ck_assert_uint_eq(r->trace->n_steps, 4);
+    ck_assert_int_eq(memcmp(trace_state(r->trace, 4), trace_state(tr, 4), prog->state_size), 0);
+    replay_free(r);
+    tracefile_free(tf);
+    remove(path);
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    ck_assert_int_ne(access(tmp, F_OK), 0);
+}
+END_TEST
+
+START_TEST(tracefile_write_line_is_one_line)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    tracefile_write_line(f, prog, &res->viols[0], tr);
+    fclose(f);
+    ck_assert_uint_gt(len, 0);
+    ck_assert_ptr_eq(strchr(text, '\n'), text + len - 1);
+    json_object *o = json_tokener_parse(text);
+    ck_assert_ptr_nonnull(o);
+    json_object *steps, *step, *v;
+    ck_assert(json_object_object_get_ex(o, "steps", &steps));
+    ck_assert_uint_eq(json_object_array_length(steps), 4);
+    step = json_object_array_get_idx(steps, 2);
+    ck_assert(json_object_object_get_ex(step, "label", &v));
+    ck_assert_str_eq(json_object_get_string(v), "write");
+    ck_assert(json_object_object_get_ex(step, "preemption", &v));
+    ck_assert(json_object_get_boolean(v));
+    ck_assert(json_object_object_get_ex(o, "version", &v));
+    ck_assert_int_eq(json_object_get_int(v), TRACEFILE_VERSION);
+    json_object_put(o);
+    free(text);
+}
+END_TEST
+
+/* Bad trace files and the exact message for each. */
+static const struct {
+    const char *text;
+    const char *message;
+} bad_traces[] = {
+    {"", "not a JSON trace (unexpected end of data)"},
+    {"[1, 2]", "not a weft trace (the JSON text is not an object)"},
+    {"{\"format\": \"other\"}", "not a weft trace (format 'other')"},
+    {"{\"format\": \"weft-trace\", \"version\": 9}",
+     "trace version 9 is not supported (this weft reads version 1)"},
+    {"{\"format\": \"weft-trace\", \"version\": 1}", "missing field 'model'"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": 3}]}",
+     "step 1: field 'thread' is not a string"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": -1, \"k\": 0}]}",
+     "step 1: field 'tid' is out of range (-1)"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\","
+     " \"constants\": {\"N\": \"two\"}}",
+     "constant 'N' is not a 32-bit integer"},
+};
+
+START_TEST(tracefile_read_refuses_bad_files)
+{
+    char path[256];
+    tmp_name(path, sizeof path, "bad.json");
+    FILE *f = fopen(path, "w");
+    fputs(bad_traces[_i].text, f);
+    fclose(f);
+    char *err = NULL;
+    ck_assert_ptr_null(tracefile_read(path, &err));
+    ck_assert_str_eq(err, bad_traces[_i].message);
+    free(err);
+    remove(path);
+}
+END_TEST
+
+/* ---- replay refusals that need the model ---- */
+
+START_TEST(replay_refuses_unknown_property)
+{
+    TraceFile tf = {.model = "race.weft", .kind = "invariant", .property = "nosuch"};
+    char *names[] = {"N"};
+    int32_t values[] = {2};
+    tf.n_consts = 1;
+    tf.const_names = names;
+    tf.const_values = values;
+    char *err = NULL;
+    ck_assert_ptr_null(replay_run(prog, &tf, &err));
+    ck_assert_str_eq(err, "the model has no invariant 'nosuch'");
+    free(err);
+    tf.kind = "racy";
+    ck_assert_ptr_null(replay_run(prog, &tf, &err));
+    ck_assert_str_eq(err, "violation: unknown kind 'racy' (expected invariant, final, assert, "
+                          "error or deadlock)");
+    free(err);
+}
+END_TEST
+
+/* ---- simulate ---- */
+
+START_TEST(simulate_same_seed_same_schedule)
+{
+    SimOptions so = {.seed = 42, .max_steps = 100};
+    Simulation *a = simulate_run(prog, &so), *b = simulate_run(prog, &so);
+    ck_assert_uint_eq(a->trace->n_steps, 4);
+    ck_assert_uint_eq(b->trace->n_steps, a->trace->n_steps);
+    for (uint32_t i = 0; i < a->trace->n_steps; i++)
+        ck_assert_uint_eq(a->trace->steps[i].tid, b->trace->steps[i].tid);
+    ck_assert(a->end == SIM_VIOLATION || a->end == SIM_FINISHED);
+    ck_assert_int_eq(a->end, b->end);
+    simulate_free(a);
+    simulate_free(b);
+    so.max_steps = 1;
+    Simulation *c = simulate_run(prog, &so);
+    ck_assert_int_eq(c->end, SIM_STEP_LIMIT);
+    ck_assert_uint_eq(c->trace->n_steps, 1);
+    simulate_free(c);
+}
+END_TEST
+
+/* ---- the JSON state ---- */
+
+START_TEST(report_json_state_fields)
+{
+    json_object *s = report_json_state(prog, trace_state(tr, 3));
+    json_object *shared, *v, *threads, *t0, *locals;
+    ck_assert(json_object_object_get_ex(s, "shared", &shared));
+    ck_assert(json_object_object_get_ex(shared, "counter", &v));
+    ck_assert_int_eq(json_object_get_int(v), 1);
+    ck_assert(json_object_object_get_ex(s, "mutexes", &v));
+    ck_assert(json_object_object_get_ex(v, "m", &v));
+    ck_assert_ptr_null(v); /* free */
+    ck_assert(json_object_object_get_ex(s, "threads", &threads));
+    ck_assert_uint_eq(json_object_array_length(threads), 2);
+    t0 = json_object_array_get_idx(threads, 0);
+    ck_assert(json_object_object_get_ex(t0, "status", &v));
+    ck_assert_str_eq(json_object_get_string(v), "done");
+    ck_assert(json_object_object_get_ex(t0, "statement", &v));
+    ck_assert_str_eq(json_object_get_string(v), "end");
+    ck_assert(json_object_object_get_ex(json_object_array_get_idx(threads, 1), "label", &v));
+    ck_assert_str_eq(json_object_get_string(v), "write");
+    ck_assert(json_object_object_get_ex(t0, "locals", &locals));
+    ck_assert(json_object_object_get_ex(locals, "tmp", &v));
+    ck_assert_int_eq(json_object_get_int(v), 0);
+    json_object_put(s);
+}
+END_TEST
+
+/* ---- '# expect:' lines ---- */
+
+START_TEST(expect_parse_words)
+{
+    ModelExpect e;
+    ck_assert(expect_parse(" violation   final total\n", &e));
+    ck_assert_int_eq(e.verdict, EXPECT_VIOLATION);
+    ck_assert(e.has_kind);
+    ck_assert_int_eq(e.kind, VIOL_FINAL);
+    ck_assert_str_eq(e.label, "total");
+    ck_assert_str_eq(e.text, "violation final total");
+    ck_assert(expect_met(&e, prog, res, VERDICT_VIOLATION));
+    expect_fini(&e);
+    ck_assert(expect_parse("violation invariant total", &e));
+    ck_assert(!expect_met(&e, prog, res, VERDICT_VIOLATION));
+    expect_fini(&e);
+    ck_assert(expect_parse("ok", &e));
+    ck_assert(!expect_met(&e, prog, res, VERDICT_VIOLATION));
+    expect_fini(&e);
+    ck_assert(!expect_parse("violation racy", &e));
+    ck_assert(!expect_parse("fine", &e));
+    ck_assert(!expect_parse("violation final total extra", &e));
+    ck_assert(!expect_parse("ok ok", &e));
+}
+END_TEST
+
+Suite *tracefile_suite(void)
+{
+    Suite *s = suite_create("tracefile");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, race_setup, race_teardown);
+    tcase_add_test(tc, tracefile_save_and_read_back);
+    tcase_add_test(tc, tracefile_write_line_is_one_line);
+    tcase_add_test(tc, replay_refuses_unknown_property);
+    tcase_add_test(tc, simulate_same_seed_same_schedule);
+    tcase_add_test(tc, report_json_state_fields);
+    tcase_add_test(tc, expect_parse_words);
+    tcase_set_timeout(tc, 30);
+    suite_add_tcase(s, tc);
+    TCase *te = tcase_create("errors");
+    tcase_add_loop_test(te, tracefile_read_refuses_bad_files, 0,
+                        sizeof bad_traces / sizeof bad_traces[0]);
+    suite_add_tcase(s, te);
+    return s;
+}
