@@ -1,0 +1,1295 @@
+/*
+** count.c -- every schedule at once: outcomes, exact counts, fewest preemptions, enumeration,
+** points of no return, all computed over the state graph of a finished search.
+**
+** The graph is built once: each stored state's steps are re-run in tie-break order (thread
+** index, then outcome k) and each successor is looked up with store_find, giving a compact
+** successor array (CSR) whose edges keep that order. Everything after that walks the graph;
+** nothing depends on state ids, only on the graph and the edge order, so the answers are the
+** same for every -j. Definitions (DESIGN.md sections 3 and 6, docs/schedules.md):
+**   - a schedule ends in a state with no successor (every thread finished, or a deadlock) or
+**     with a failing step (an edge to no state);
+**   - it violates when it passes through a state breaking an invariant, ends with a failing
+**     step, in a deadlock (unless --no-deadlock), or in an end state breaking a final.
+** Counts: with a topological order (iterative DFS, which also finds cycles), the schedules from
+** each state (backward) and the schedules reaching each state (forward) are sums over edges.
+** Each count is a uint64 until it passes 2^63; then that state alone gets a GMP integer.
+*/
+#include "count.h"
+
+#include <assert.h>
+#include <gmp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "state.h"
+#include "store.h"
+#include "util.h"
+
+_Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "mpz_add_ui needs a 64-bit long");
+
+/* ---- the state graph ---- */
+
+/* Flags of a state. */
+enum {
+    SF_INV_BAD = 1,   /* breaks an invariant (or evaluating one fails) */
+    SF_END = 2,       /* every thread has finished */
+    SF_FINAL_BAD = 4, /* an end state breaking a final (or evaluating one fails) */
+    SF_DEADLOCK = 8,  /* a deadlock that counts as a violation */
+    SF_HAS_FAIL = 16  /* some step from it fails */
+};
+
+typedef struct Edge {
+    uint32_t to;  /* the successor's id; for a failing step, its index in Graph.fails */
+    uint16_t tid; /* the thread that moves */
+    uint16_t k;   /* its outcome index */
+    bool is_fail; /* the step fails: the schedule ends with it */
+} Edge;
+
+typedef struct Fail {
+    ViolKind kind; /* VIOL_ASSERT or VIOL_ERROR */
+    uint32_t line; /* the failing statement's line: the violation's key */
+} Fail;
+
+typedef struct Graph {
+    const Program *prog; /* the model */
+    const Store *st;     /* the finished search's states */
+    uint64_t n;          /* states */
+    StateId init;        /* the initial state */
+    uint64_t *first;     /* edges of state s: edges[first[s] .. first[s + 1]) */
+    VEC(Edge) edges;     /* every step of every state, in tie-break order per state */
+    VEC(Fail) fails;     /* failing steps */
+    uint8_t *flags;      /* SF_* per state */
+} Graph;
+
+typedef struct BuildCtx {
+    Graph *g; /* the graph being built */
+} BuildCtx;
+
+static void on_edge(void *ctx, uint32_t tid, const ExecOutcome *out)
+{
+    Graph *g = ((BuildCtx *)ctx)->g;
+    assert(tid <= UINT16_MAX && out->k <= UINT16_MAX && "too many threads or outcomes");
+    Edge e = {.tid = (uint16_t)tid, .k = (uint16_t)out->k};
+    if (out->status == EXEC_OK) {
+        uint32_t len = g->prog->state_size;
+        e.to = store_find(g->st, out->vec, state_hash(out->vec, len));
+        assert(e.to != STATE_ID_NONE && "a successor of a complete search is not stored");
+    } else {
+        Fail f = {out->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, out->line};
+        e.is_fail = true;
+        e.to = (uint32_t)g->fails.len;
+        vec_push(&g->fails, f);
+    }
+    vec_push(&g->edges, e);
+}
+
+/* True when some property of 'kind' does not hold in 'vec' (broken, or its evaluation fails). */
+static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, PropKind kind)
+{
+    for (uint32_t p = 0; p < prog->n_props; p++) {
+        const char *msg;
+        if (prog->props[p].kind == kind && exec_property(ex, vec, p, &msg) != PROP_HOLDS)
+            return true;
+    }
+    return false;
+}
+
+static void graph_build(Graph *g, const Program *prog, const SearchResult *res, bool no_deadlock)
+{
+    g->prog = prog;
+    g->st = res->store;
+    g->n = store_count(res->store);
+    g->first = xmalloc((g->n + 1) * sizeof *g->first);
+    g->flags = xcalloc(g->n ? g->n : 1, 1);
+    ExecCtx *ex = exec_new(prog), *ex_prop = exec_new(prog);
+    BuildCtx bc = {g};
+    for (uint64_t s = 0; s < g->n; s++) {
+        const uint8_t *vec = store_vec(g->st, (StateId)s);
+        g->first[s] = g->edges.len;
+        if (props_fail(ex_prop, prog, vec, PROP_INVARIANT))
+            g->flags[s] |= SF_INV_BAD;
+        if (state_all_done(prog, vec)) {
+            g->flags[s] |= SF_END;
+            if (props_fail(ex_prop, prog, vec, PROP_FINAL))
+                g->flags[s] |= SF_FINAL_BAD;
+            continue;
+        }
+        bool has_run = false;
+        for (uint32_t tid = 0; tid < prog->n_threads; tid++)
+            if (exec_step(ex, vec, tid, on_edge, &bc) == EXEC_STEP_RAN)
+                has_run = true;
+        if (!has_run && !no_deadlock)
+            g->flags[s] |= SF_DEADLOCK;
+        for (uint64_t i = g->first[s]; i < g->edges.len; i++)
+            if (g->edges.items[i].is_fail)
+                g->flags[s] |= SF_HAS_FAIL;
+    }
+    g->first[g->n] = g->edges.len;
+    uint8_t *vec = xmalloc(prog->state_size);
+    prog_initial_state(prog, vec);
+    g->init = store_find(g->st, vec, state_hash(vec, prog->state_size));
+    assert(g->init != STATE_ID_NONE && "the initial state is not stored");
+    free(vec);
+    exec_free(ex);
+    exec_free(ex_prop);
+}
+
+static void graph_free(Graph *g)
+{
+    free(g->first);
+    free(g->flags);
+    vec_free(&g->edges);
+    vec_free(&g->fails);
+}
+
+/* A state where a schedule ends in violation, or which a violating schedule passes. */
+static bool is_viol_state(const Graph *g, uint64_t s)
+{
+    return g->flags[s] & (SF_INV_BAD | SF_FINAL_BAD | SF_DEADLOCK);
+}
+
+static bool is_leaf(const Graph *g, uint64_t s)
+{
+    return g->first[s] == g->first[s + 1];
+}
+
+/* Reverse post-order from the initial state (a topological order when acyclic) into 'order'
+** (g->n entries, every state being reachable). Returns false when a cycle was found. */
+static bool graph_order(const Graph *g, StateId *order)
+{
+    typedef struct Frame {
+        StateId sid;   /* the state */
+        uint64_t next; /* its next edge to follow */
+    } Frame;
+    uint8_t *color = xcalloc(g->n ? g->n : 1, 1); /* 0 new, 1 on the stack, 2 done */
+    VEC(Frame) stack = {0};
+    uint64_t n_done = 0;
+    bool is_acyclic = true;
+    vec_push(&stack, ((Frame){g->init, g->first[g->init]}));
+    color[g->init] = 1;
+    while (stack.len) {
+        Frame *f = &stack.items[stack.len - 1];
+        if (f->next == g->first[f->sid + 1]) {
+            color[f->sid] = 2;
+            order[g->n - ++n_done] = f->sid;
+            stack.len--;
+            continue;
+        }
+        const Edge *e = &g->edges.items[f->next++];
+        if (e->is_fail)
+            continue;
+        if (color[e->to] == 1)
+            is_acyclic = false;
+        if (color[e->to] == 0) {
+            color[e->to] = 1;
+            vec_push(&stack, ((Frame){e->to, g->first[e->to]}));
+        }
+    }
+    assert(n_done == g->n && "a stored state is not reachable from the initial state");
+    vec_free(&stack);
+    free(color);
+    return is_acyclic;
+}
+
+/* ---- exact counts: uint64, or GMP past 2^63 ---- */
+
+#define NUM_BIG (UINT64_C(1) << 63) /* tag: the rest is an index in Nums.big */
+
+typedef struct Nums {
+    uint64_t *v;      /* per item: a value below 2^63, or NUM_BIG | index in big */
+    VEC(mpz_ptr) big; /* the values that did not fit */
+} Nums;
+
+static void nums_init(Nums *n, uint64_t count)
+{
+    n->v = xcalloc(count ? count : 1, sizeof *n->v);
+    n->big.items = NULL;
+    n->big.len = n->big.cap = 0;
+}
+
+static void nums_fini(Nums *n)
+{
+    for (size_t i = 0; i < n->big.len; i++) {
+        mpz_clear(n->big.items[i]);
+        free(n->big.items[i]);
+    }
+    vec_free(&n->big);
+    free(n->v);
+}
+
+/* Item i as a GMP integer (made one if it was not). */
+static mpz_ptr nums_promote(Nums *n, uint64_t i)
+{
+    if (n->v[i] & NUM_BIG)
+        return n->big.items[n->v[i] & ~NUM_BIG];
+    mpz_ptr z = xmalloc(sizeof *z);
+    mpz_init_set_ui(z, n->v[i]);
+    n->v[i] = NUM_BIG | n->big.len;
+    vec_push(&n->big, z);
+    return z;
+}
+
+/* dst[i] += x, where x is an encoded value of 'src'. */
+static void nums_add(Nums *dst, uint64_t i, const Nums *src, uint64_t x)
+{
+    if (!(dst->v[i] & NUM_BIG) && !(x & NUM_BIG)) {
+        uint64_t sum = dst->v[i] + x; /* both below 2^63: cannot wrap */
+        if (!(sum & NUM_BIG)) {
+            dst->v[i] = sum;
+            return;
+        }
+    }
+    mpz_ptr z = nums_promote(dst, i);
+    if (x & NUM_BIG)
+        mpz_add(z, z, src->big.items[x & ~NUM_BIG]);
+    else
+        mpz_add_ui(z, z, x);
+}
+
+/* The decimal text of an encoded value of 'n'. Caller frees. */
+static char *nums_text(const Nums *n, uint64_t x)
+{
+    if (!(x & NUM_BIG)) {
+        char buf[24];
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)x);
+        return xstrdup(buf);
+    }
+    mpz_srcptr z = n->big.items[x & ~NUM_BIG];
+    char *s = xmalloc(mpz_sizeinbase(z, 10) + 2);
+    mpz_get_str(s, 10, z);
+    return s;
+}
+
+/* Backward: tot[s] schedules from s, bad[s] violating ones, successors before predecessors. */
+static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums *bad)
+{
+    for (uint64_t i = g->n; i-- > 0;) {
+        StateId s = order[i];
+        if (is_leaf(g, s)) {
+            tot->v[s] = 1;
+            bad->v[s] = is_viol_state(g, s) ? 1 : 0;
+            continue;
+        }
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            nums_add(tot, s, tot, e->is_fail ? 1 : tot->v[e->to]);
+            nums_add(bad, s, bad, e->is_fail ? 1 : bad->v[e->to]);
+        }
+        if (g->flags[s] & SF_INV_BAD) { /* every schedule through s violates */
+            bad->v[s] = 0;
+            nums_add(bad, s, tot, tot->v[s]);
+        }
+    }
+}
+
+/* Forward: paths[s] schedule prefixes reaching s, bad[s] those that already violated. */
+static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad)
+{
+    paths->v[g->init] = 1;
+    bad->v[g->init] = (g->flags[g->init] & SF_INV_BAD) ? 1 : 0;
+    for (uint64_t i = 0; i < g->n; i++) {
+        StateId s = order[i];
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            if (e->is_fail)
+                continue;
+            nums_add(paths, e->to, paths, paths->v[s]);
+            if (g->flags[e->to] & SF_INV_BAD)
+                nums_add(bad, e->to, paths, paths->v[s]);
+            else
+                nums_add(bad, e->to, bad, bad->v[s]);
+        }
+    }
+}
+
+/* ---- outcomes ---- */
+
+static OutcomeTerm term_copy(const OutcomeTerm *t)
+{
+    OutcomeTerm c = *t;
+    c.text = xstrdup(t->text);
+    return c;
+}
+
+/* The terms for every shared scalar, in declaration order. */
+static void default_terms(const Program *prog, Analysis *an)
+{
+    an->terms = xcalloc(prog->n_shared ? prog->n_shared : 1, sizeof *an->terms);
+    for (uint32_t v = 0; v < prog->n_shared; v++)
+        if (!prog->vars[v].is_array)
+            an->terms[an->n_terms++] =
+                (OutcomeTerm){xstrdup(prog->vars[v].name), v, 0, 0, 1, false};
+}
+
+/* Compare the tuples of 'w' values at rows[a * w] and rows[b * w]. */
+static int cmp_rows(const int32_t *rows, uint32_t w, uint64_t a, uint64_t b)
+{
+    for (uint32_t c = 0; c < w; c++) {
+        int32_t x = rows[a * w + c], y = rows[b * w + c];
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Sort 'idx' (n items) by the tuples they index (merge sort: stable, needs no globals). */
+static void sort_rows(uint64_t *idx, uint64_t n, const int32_t *rows, uint32_t w)
+{
+    uint64_t *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (uint64_t run = 1; run < n; run *= 2) {
+        for (uint64_t lo = 0; lo < n; lo += 2 * run) {
+            uint64_t mid = lo + run < n ? lo + run : n, hi = lo + 2 * run < n ? lo + 2 * run : n;
+            uint64_t i = lo, j = mid, k = lo;
+            while (i < mid || j < hi) {
+                bool left = j >= hi || (i < mid && cmp_rows(rows, w, idx[i], idx[j]) <= 0);
+                tmp[k++] = left ? idx[i++] : idx[j++];
+            }
+        }
+        memcpy(idx, tmp, n * sizeof *idx);
+    }
+    free(tmp);
+}
+
+/* Group the end states by the terms' values; with counts, sum their schedules. */
+static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, const Nums *vpaths)
+{
+    const Program *prog = g->prog;
+    uint32_t w = 0;
+    for (size_t t = 0; t < an->n_terms; t++)
+        w += an->terms[t].n_elems;
+    an->width = w;
+    VEC(StateId) ends = {0};
+    VEC(int32_t) rows = {0};
+    for (uint64_t s = 0; s < g->n; s++) {
+        if (!(g->flags[s] & SF_END))
+            continue;
+        vec_push(&ends, (StateId)s);
+        const uint8_t *vec = store_vec(g->st, (StateId)s);
+        for (size_t t = 0; t < an->n_terms; t++) {
+            const OutcomeTerm *term = &an->terms[t];
+            for (uint32_t i = 0; i < term->n_elems; i++)
+                vec_push(&rows, state_var_get(prog, vec, term->var, term->tid, term->elem + i));
+        }
+    }
+    an->n_end_states = ends.len;
+    uint64_t *idx = xmalloc((ends.len ? ends.len : 1) * sizeof *idx);
+    for (uint64_t i = 0; i < ends.len; i++)
+        idx[i] = i;
+    sort_rows(idx, ends.len, rows.items, w);
+    an->outcomes = xcalloc(ends.len ? ends.len : 1, sizeof *an->outcomes);
+    Nums sched, viol;
+    nums_init(&sched, ends.len);
+    nums_init(&viol, ends.len);
+    for (uint64_t i = 0; i < ends.len; i++) {
+        const int32_t *row = w ? rows.items + idx[i] * w : NULL; /* no terms: one outcome */
+        if (an->n_outcomes == 0 ||
+            (w && memcmp(an->outcomes[an->n_outcomes - 1].vals, row, w * sizeof *row) != 0)) {
+            Outcome *o = &an->outcomes[an->n_outcomes++];
+            o->vals = xcalloc(w ? w : 1, sizeof *o->vals);
+            if (w)
+                memcpy(o->vals, row, w * sizeof *row);
+        }
+        Outcome *o = &an->outcomes[an->n_outcomes - 1];
+        StateId s = ends.items[idx[i]];
+        bool is_bad = g->flags[s] & (SF_INV_BAD | SF_FINAL_BAD);
+        o->n_states++;
+        o->is_violating |= is_bad;
+        if (paths) {
+            nums_add(&sched, an->n_outcomes - 1, paths, paths->v[s]);
+            nums_add(&viol, an->n_outcomes - 1, is_bad ? paths : vpaths,
+                     is_bad ? paths->v[s] : vpaths->v[s]);
+        }
+    }
+    for (size_t i = 0; paths && i < an->n_outcomes; i++) {
+        an->outcomes[i].n_schedules = nums_text(&sched, sched.v[i]);
+        an->outcomes[i].n_violating = nums_text(&viol, viol.v[i]);
+    }
+    nums_fini(&sched);
+    nums_fini(&viol);
+    free(idx);
+    vec_free(&ends);
+    vec_free(&rows);
+}
+
+/* ---- schedules as traces ---- */
+
+Trace *count_trace_replay(const Program *prog, const uint32_t *tids, const uint32_t *ks, uint32_t n)
+{
+    Trace *tr = xcalloc(1, sizeof *tr);
+    size_t size = prog->state_size;
+    tr->state_size = prog->state_size;
+    tr->n_steps = n;
+    tr->steps = xcalloc(n ? n : 1, sizeof *tr->steps);
+    tr->states = xmalloc((n + 1) * size);
+    prog_initial_state(prog, tr->states);
+    ExecCtx *ex = exec_new(prog);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *before = tr->states + i * size, *after = before + size;
+        bool exists = false;
+        uint32_t line = 0;
+        const char *msg = NULL;
+        ExecStatus r = exec_outcome(ex, before, tids[i], ks[i], after, &exists, &line, &msg);
+        if (!exists || (r != EXEC_OK && i + 1 != n)) {
+            exec_free(ex);
+            trace_free(tr);
+            return NULL;
+        }
+        tr->steps[i] = (TraceStep){tids[i], ks[i], state_pos(prog, before, tids[i]), false};
+        if (r != EXEC_OK) {
+            memcpy(after, before, size);
+            tr->ends_in_failure = true;
+            tr->fail_line = line;
+            tr->fail_message = xstrdup(msg ? msg : "");
+        }
+    }
+    for (uint32_t i = 1; i < n; i++) { /* the rule of trace.h */
+        uint32_t prev = tr->steps[i - 1].tid;
+        const uint8_t *before = trace_state(tr, i);
+        bool is_pre = tr->steps[i].tid != prev && !state_thread_done(prog, before, prev) &&
+                      exec_enabled(ex, before, prev);
+        tr->steps[i].is_preemption = is_pre;
+        tr->n_preemptions += is_pre;
+    }
+    exec_free(ex);
+    return tr;
+}
+
+/* A schedule being put together: its steps. */
+typedef struct Path {
+    VEC(uint32_t) tids; /* thread of each step */
+    VEC(uint32_t) ks;   /* outcome of each step */
+} Path;
+
+static void path_push(Path *p, const Edge *e)
+{
+    vec_push(&p->tids, e->tid);
+    vec_push(&p->ks, e->k);
+}
+
+static void path_free(Path *p)
+{
+    vec_free(&p->tids);
+    vec_free(&p->ks);
+}
+
+static Trace *path_trace(const Graph *g, const Path *p)
+{
+    Trace *tr = count_trace_replay(g->prog, p->tids.items, p->ks.items, (uint32_t)p->tids.len);
+    assert(tr && "a path of the state graph does not replay");
+    return tr;
+}
+
+/* ---- which violation a schedule ends in ---- */
+
+static size_t viol_find(const SearchResult *res, ViolKind kind, int32_t prop, uint32_t line)
+{
+    for (size_t i = 0; i < res->n_viols; i++) {
+        const Violation *v = &res->viols[i];
+        if (v->kind != kind)
+            continue;
+        if ((kind == VIOL_INVARIANT || kind == VIOL_FINAL) && v->prop == prop)
+            return i;
+        if ((kind == VIOL_ASSERT || kind == VIOL_ERROR) && v->line == line)
+            return i;
+        if (kind == VIOL_DEADLOCK)
+            return i;
+    }
+    assert(0 && "a violation of the graph was not recorded by the search");
+    return 0;
+}
+
+/* The violation that state s shows (is_viol_state): the first property, in declaration order,
+** invariants before finals, else the deadlock. */
+static size_t state_viol(const Graph *g, ExecCtx *ex, const SearchResult *res, uint64_t s)
+{
+    const Program *prog = g->prog;
+    const uint8_t *vec = store_vec(g->st, (StateId)s);
+    for (int pass = 0; pass < 2; pass++) {
+        PropKind kind = pass == 0 ? PROP_INVARIANT : PROP_FINAL;
+        if (kind == PROP_FINAL && !(g->flags[s] & SF_END))
+            break;
+        for (uint32_t p = 0; p < prog->n_props; p++) {
+            if (prog->props[p].kind != kind)
+                continue;
+            const char *msg;
+            PropResult r = exec_property(ex, vec, p, &msg);
+            if (r == PROP_BROKEN)
+                return viol_find(res, kind == PROP_FINAL ? VIOL_FINAL : VIOL_INVARIANT, (int32_t)p,
+                                 0);
+            if (r == PROP_ERROR)
+                return viol_find(res, VIOL_ERROR, (int32_t)p, prog->props[p].line);
+        }
+    }
+    return viol_find(res, VIOL_DEADLOCK, -1, 0);
+}
+
+static size_t fail_viol(const Graph *g, const SearchResult *res, const Edge *e)
+{
+    const Fail *f = &g->fails.items[e->to];
+    return viol_find(res, f->kind, -1, f->line);
+}
+
+/* ---- predecessors, doomed states, states that can still violate ---- */
+
+typedef struct Preds {
+    uint64_t *first; /* predecessors of s: from[first[s] .. first[s + 1]), one per edge */
+    StateId *from;
+} Preds;
+
+static void preds_build(const Graph *g, Preds *p)
+{
+    p->first = xcalloc(g->n + 1, sizeof *p->first);
+    for (uint64_t j = 0; j < g->edges.len; j++)
+        if (!g->edges.items[j].is_fail)
+            p->first[g->edges.items[j].to + 1]++;
+    for (uint64_t s = 0; s < g->n; s++)
+        p->first[s + 1] += p->first[s];
+    uint64_t *fill = xmalloc((g->n ? g->n : 1) * sizeof *fill);
+    memcpy(fill, p->first, g->n * sizeof *fill);
+    p->from = xmalloc((p->first[g->n] ? p->first[g->n] : 1) * sizeof *p->from);
+    for (uint64_t s = 0; s < g->n; s++)
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+            if (!g->edges.items[j].is_fail)
+                p->from[fill[g->edges.items[j].to]++] = (StateId)s;
+    free(fill);
+}
+
+static void preds_free(Preds *p)
+{
+    free(p->first);
+    free(p->from);
+}
+
+/* doomed[s]: every schedule from s violates. The least fixpoint of "s shows a violation, or s
+** has a step and every step from s fails or leads to a doomed state": a state on a cycle that
+** can loop forever without violating is not doomed (that endless schedule does not violate). */
+static uint8_t *doomed_states(const Graph *g, const Preds *p)
+{
+    uint8_t *doomed = xcalloc(g->n ? g->n : 1, 1);
+    uint64_t *left = xcalloc(g->n ? g->n : 1, sizeof *left); /* steps to undoomed states */
+    VEC(StateId) work = {0};
+    for (uint64_t s = 0; s < g->n; s++) {
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+            left[s] += !g->edges.items[j].is_fail;
+        if (is_viol_state(g, s) || (!is_leaf(g, s) && left[s] == 0)) {
+            doomed[s] = 1;
+            vec_push(&work, (StateId)s);
+        }
+    }
+    while (work.len) {
+        StateId t = work.items[--work.len];
+        for (uint64_t j = p->first[t]; j < p->first[t + 1]; j++) {
+            StateId s = p->from[j];
+            if (!doomed[s] && --left[s] == 0) {
+                doomed[s] = 1;
+                vec_push(&work, s);
+            }
+        }
+    }
+    vec_free(&work);
+    free(left);
+    return doomed;
+}
+
+/* live[s]: some violation can still be reached from s (backward search from where they show). */
+static uint8_t *live_states(const Graph *g, const Preds *p)
+{
+    uint8_t *live = xcalloc(g->n ? g->n : 1, 1);
+    VEC(StateId) work = {0};
+    for (uint64_t s = 0; s < g->n; s++)
+        if (is_viol_state(g, s) || (g->flags[s] & SF_HAS_FAIL)) {
+            live[s] = 1;
+            vec_push(&work, (StateId)s);
+        }
+    while (work.len) {
+        StateId t = work.items[--work.len];
+        for (uint64_t j = p->first[t]; j < p->first[t + 1]; j++)
+            if (!live[p->from[j]]) {
+                live[p->from[j]] = 1;
+                vec_push(&work, p->from[j]);
+            }
+    }
+    vec_free(&work);
+    return live;
+}
+
+/* ---- breadth first paths ---- */
+
+typedef struct Bfs {
+    StateId *parent; /* the state each was first reached from */
+    uint64_t *via;   /* the edge (index in Graph.edges) that reached it */
+    uint8_t *seen;   /* reached */
+    StateId *queue;  /* states in the order reached */
+} Bfs;
+
+static void bfs_init(Bfs *b, uint64_t n)
+{
+    b->parent = xmalloc((n ? n : 1) * sizeof *b->parent);
+    b->via = xmalloc((n ? n : 1) * sizeof *b->via);
+    b->seen = xcalloc(n ? n : 1, 1);
+    b->queue = xmalloc((n ? n : 1) * sizeof *b->queue);
+}
+
+static void bfs_fini(Bfs *b)
+{
+    free(b->parent);
+    free(b->via);
+    free(b->seen);
+    free(b->queue);
+}
+
+/* Append the steps from the BFS root to s. */
+static void bfs_path(const Graph *g, const Bfs *b, StateId root, StateId s, Path *out)
+{
+    VEC(uint64_t) rev = {0};
+    for (; s != root; s = b->parent[s])
+        vec_push(&rev, b->via[s]);
+    for (size_t i = rev.len; i-- > 0;)
+        path_push(out, &g->edges.items[rev.items[i]]);
+    vec_free(&rev);
+}
+
+/* Extend 'out' from 'from' by the shortest continuation (tie-break order) to where a violation
+** shows: a state that shows one, or a failing step. Returns the violation. 'from' is doomed,
+** so such a place is reachable. */
+static size_t continue_to_violation(const Graph *g, ExecCtx *ex, const SearchResult *res,
+                                    StateId from, Path *out)
+{
+    if (is_viol_state(g, from))
+        return state_viol(g, ex, res, from);
+    Bfs b;
+    bfs_init(&b, g->n);
+    uint64_t head = 0, tail = 0;
+    b.queue[tail++] = from;
+    b.seen[from] = 1;
+    size_t viol = 0;
+    bool found = false;
+    while (head < tail && !found) {
+        StateId u = b.queue[head++];
+        for (uint64_t j = g->first[u]; j < g->first[u + 1] && !found; j++) {
+            const Edge *e = &g->edges.items[j];
+            if (e->is_fail) {
+                bfs_path(g, &b, from, u, out);
+                path_push(out, e);
+                viol = fail_viol(g, res, e);
+                found = true;
+            } else if (!b.seen[e->to]) {
+                b.seen[e->to] = 1;
+                b.parent[e->to] = u;
+                b.via[e->to] = j;
+                b.queue[tail++] = e->to;
+                if (is_viol_state(g, e->to)) {
+                    bfs_path(g, &b, from, e->to, out);
+                    viol = state_viol(g, ex, res, e->to);
+                    found = true;
+                }
+            }
+        }
+    }
+    assert(found && "no violation is reachable from a doomed state");
+    bfs_fini(&b);
+    return viol;
+}
+
+/* ---- points of no return ---- */
+
+/* True when the point of no return (tid at u) names a statement already recorded. */
+static bool cause_known(const Program *prog, const Analysis *an, uint32_t tid, uint32_t pos)
+{
+    const Thread *t = &prog->threads[tid];
+    uint32_t line = prog->templates[t->tmpl].pos[pos].line;
+    for (size_t i = 0; i < an->n_causes; i++) {
+        const Cause *c = &an->causes[i];
+        const Thread *ct = &prog->threads[c->tid];
+        if (ct->tmpl == t->tmpl && prog->templates[ct->tmpl].pos[c->pos].line == line)
+            return true;
+    }
+    return false;
+}
+
+/* The step e from the undoomed state u (reached by the BFS b from the initial state) makes the
+** violation unavoidable: record it, with its schedule, unless its statement is known. */
+static void cause_add(const Graph *g, ExecCtx *ex, const SearchResult *res, Analysis *an,
+                      const Bfs *b, StateId u, const Edge *e)
+{
+    uint32_t pos = state_pos(g->prog, store_vec(g->st, u), e->tid);
+    if (cause_known(g->prog, an, e->tid, pos))
+        return;
+    Path p = {0};
+    bfs_path(g, b, g->init, u, &p);
+    uint32_t step = (uint32_t)p.tids.len;
+    path_push(&p, e);
+    size_t viol = e->is_fail ? fail_viol(g, res, e) : continue_to_violation(g, ex, res, e->to, &p);
+    an->causes = xrealloc(an->causes, (an->n_causes + 1) * sizeof *an->causes);
+    an->causes[an->n_causes++] = (Cause){e->tid, pos, step, viol, path_trace(g, &p)};
+    path_free(&p);
+}
+
+/* Breadth first over the undoomed states in tie-break order: each step into doom found first
+** for its statement is that statement's point of no return. */
+static void find_causes(const Graph *g, const Preds *preds, const SearchResult *res, Analysis *an)
+{
+    uint8_t *doomed = doomed_states(g, preds);
+    if (doomed[g->init]) {
+        an->is_doomed = true;
+        free(doomed);
+        return;
+    }
+    ExecCtx *ex = exec_new(g->prog);
+    Bfs b;
+    bfs_init(&b, g->n);
+    uint64_t head = 0, tail = 0;
+    b.queue[tail++] = g->init;
+    b.seen[g->init] = 1;
+    while (head < tail) {
+        StateId u = b.queue[head++];
+        for (uint64_t j = g->first[u]; j < g->first[u + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            if (e->is_fail || doomed[e->to]) {
+                cause_add(g, ex, res, an, &b, u, e);
+            } else if (!b.seen[e->to]) {
+                b.seen[e->to] = 1;
+                b.parent[e->to] = u;
+                b.via[e->to] = j;
+                b.queue[tail++] = e->to;
+            }
+        }
+    }
+    bfs_fini(&b);
+    exec_free(ex);
+    free(doomed);
+}
+
+/* ---- fewest preemptions ---- */
+
+/* Nodes are (state, last thread): node = s * (n_threads + 1) + last, last == n_threads at the
+** start. A cost is preemptions << 32 | steps, so comparing costs compares preemptions first. */
+typedef struct HeapItem {
+    uint64_t cost; /* the node's cost when pushed */
+    uint64_t seq;  /* push order: ties go to the earlier push */
+    uint64_t node;
+} HeapItem;
+
+typedef struct Heap {
+    VEC(HeapItem) items; /* a binary min-heap by (cost, seq) */
+} Heap;
+
+static bool heap_less(const HeapItem *a, const HeapItem *b)
+{
+    return a->cost != b->cost ? a->cost < b->cost : a->seq < b->seq;
+}
+
+static void heap_push(Heap *h, HeapItem x)
+{
+    vec_push(&h->items, x);
+    size_t i = h->items.len - 1;
+    while (i > 0 && heap_less(&h->items.items[i], &h->items.items[(i - 1) / 2])) {
+        HeapItem t = h->items.items[i];
+        h->items.items[i] = h->items.items[(i - 1) / 2];
+        h->items.items[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+static HeapItem heap_pop(Heap *h)
+{
+    HeapItem top = h->items.items[0];
+    h->items.items[0] = h->items.items[--h->items.len];
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->items.len && heap_less(&h->items.items[l], &h->items.items[m]))
+            m = l;
+        if (r < h->items.len && heap_less(&h->items.items[r], &h->items.items[m]))
+            m = r;
+        if (m == i)
+            break;
+        HeapItem t = h->items.items[i];
+        h->items.items[i] = h->items.items[m];
+        h->items.items[m] = t;
+        i = m;
+    }
+    return top;
+}
+
+#define COST_STEP       UINT64_C(1)
+#define COST_PREEMPTION (UINT64_C(1) << 32)
+
+typedef struct Fewest {
+    const Graph *g;
+    uint32_t n_last;       /* n_threads + 1 */
+    uint64_t *cost;        /* per node; UINT64_MAX: unreached */
+    VEC(uint64_t) settled; /* nodes in the order their cost became final */
+} Fewest;
+
+/* The cost of step e from state s right after a step of 'last': a preemption when 'last' could
+** have gone on (it has a step from s: it is unfinished and enabled). */
+static uint64_t step_cost(const Fewest *f, uint64_t s, uint32_t last, const Edge *e)
+{
+    const Graph *g = f->g;
+    if (last == f->n_last - 1 || e->tid == last)
+        return COST_STEP;
+    for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+        if (g->edges.items[j].tid == last)
+            return COST_STEP + COST_PREEMPTION;
+    return COST_STEP;
+}
+
+/* Dijkstra from the initial node over every node. */
+static void fewest_costs(Fewest *f)
+{
+    const Graph *g = f->g;
+    uint64_t n_nodes = g->n * f->n_last;
+    f->cost = xmalloc((n_nodes ? n_nodes : 1) * sizeof *f->cost);
+    memset(f->cost, 0xff, n_nodes * sizeof *f->cost);
+    uint8_t *done = xcalloc(n_nodes ? n_nodes : 1, 1);
+    Heap h = {0};
+    uint64_t seq = 0, start = (uint64_t)g->init * f->n_last + f->n_last - 1;
+    f->cost[start] = 0;
+    heap_push(&h, (HeapItem){0, seq++, start});
+    while (h.items.len) {
+        HeapItem x = heap_pop(&h);
+        if (done[x.node] || x.cost != f->cost[x.node])
+            continue;
+        done[x.node] = 1;
+        vec_push(&f->settled, x.node);
+        uint64_t s = x.node / f->n_last;
+        uint32_t last = (uint32_t)(x.node % f->n_last);
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            if (e->is_fail)
+                continue;
+            uint64_t m = (uint64_t)e->to * f->n_last + e->tid,
+                     c = x.cost + step_cost(f, s, last, e);
+            if (c < f->cost[m]) {
+                f->cost[m] = c;
+                heap_push(&h, (HeapItem){c, seq++, m});
+            }
+        }
+    }
+    vec_free(&h.items);
+    free(done);
+}
+
+/* Does state s show violation v? */
+static bool shows_viol(const Graph *g, ExecCtx *ex, uint64_t s, const Violation *v)
+{
+    const char *msg;
+    switch (v->kind) {
+    case VIOL_DEADLOCK:
+        return g->flags[s] & SF_DEADLOCK;
+    case VIOL_INVARIANT:
+    case VIOL_FINAL:
+        if (v->kind == VIOL_FINAL && !(g->flags[s] & SF_END))
+            return false;
+        return exec_property(ex, store_vec(g->st, (StateId)s), (uint32_t)v->prop, &msg) ==
+               PROP_BROKEN;
+    case VIOL_ERROR:
+    case VIOL_ASSERT:
+        if (v->prop < 0)
+            return false;
+        if (g->prog->props[v->prop].kind == PROP_FINAL && !(g->flags[s] & SF_END))
+            return false;
+        return exec_property(ex, store_vec(g->st, (StateId)s), (uint32_t)v->prop, &msg) ==
+               PROP_ERROR;
+    }
+    return false;
+}
+
+/* Is e a failing step that is violation v? */
+static bool fails_as(const Graph *g, const Edge *e, const Violation *v)
+{
+    if (!e->is_fail || v->prop >= 0)
+        return false;
+    const Fail *fl = &g->fails.items[e->to];
+    return fl->kind == v->kind && fl->line == v->line;
+}
+
+/* The schedule of v with the fewest preemptions, then fewest steps, then first in tie-break
+** order: among the cheapest ends, mark the nodes from which one is reachable along steps that
+** keep the cost optimal ("good"), then walk forward from the start taking the first good step. */
+static Trace *fewest_one(const Fewest *f, ExecCtx *ex, const Violation *v)
+{
+    const Graph *g = f->g;
+    uint8_t *shows = xcalloc(g->n ? g->n : 1, 1);
+    for (uint64_t s = 0; s < g->n; s++)
+        shows[s] = shows_viol(g, ex, s, v);
+    uint64_t best = UINT64_MAX;
+    for (size_t i = 0; i < f->settled.len; i++) {
+        uint64_t node = f->settled.items[i], s = node / f->n_last, c = f->cost[node];
+        if (shows[s] && c < best)
+            best = c;
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+            if (fails_as(g, &g->edges.items[j], v)) {
+                uint64_t cf = c + step_cost(f, s, (uint32_t)(node % f->n_last), &g->edges.items[j]);
+                best = cf < best ? cf : best;
+            }
+    }
+    if (best == UINT64_MAX) {
+        free(shows);
+        return NULL;
+    }
+    uint64_t n_nodes = g->n * f->n_last;
+    uint8_t *good = xcalloc(n_nodes ? n_nodes : 1, 1);
+    for (size_t i = f->settled.len; i-- > 0;) {
+        uint64_t node = f->settled.items[i], s = node / f->n_last, c = f->cost[node];
+        uint32_t last = (uint32_t)(node % f->n_last);
+        if (c > best)
+            continue;
+        bool is_good = shows[s] && c == best;
+        for (uint64_t j = g->first[s]; j < g->first[s + 1] && !is_good; j++) {
+            const Edge *e = &g->edges.items[j];
+            uint64_t ce = c + step_cost(f, s, last, e);
+            if (e->is_fail)
+                is_good = fails_as(g, e, v) && ce == best;
+            else
+                is_good = good[(uint64_t)e->to * f->n_last + e->tid] &&
+                          f->cost[(uint64_t)e->to * f->n_last + e->tid] == ce;
+        }
+        good[node] = is_good;
+    }
+    Path p = {0};
+    uint64_t node = (uint64_t)g->init * f->n_last + f->n_last - 1;
+    assert(good[node] && "the start cannot reach the cheapest violation");
+    for (;;) {
+        uint64_t s = node / f->n_last, c = f->cost[node];
+        uint32_t last = (uint32_t)(node % f->n_last);
+        if (shows[s] && c == best)
+            break;
+        uint64_t next = UINT64_MAX;
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            uint64_t ce = c + step_cost(f, s, last, e);
+            if (e->is_fail && fails_as(g, e, v) && ce == best) {
+                path_push(&p, e);
+                break;
+            }
+            uint64_t m = (uint64_t)e->to * f->n_last + e->tid;
+            if (!e->is_fail && good[m] && f->cost[m] == ce) {
+                path_push(&p, e);
+                next = m;
+                break;
+            }
+        }
+        if (next == UINT64_MAX)
+            break;
+        node = next;
+    }
+    Trace *tr = path_trace(g, &p);
+    path_free(&p);
+    free(good);
+    free(shows);
+    return tr;
+}
+
+static Trace **fewest_all(const Graph *g, const SearchResult *res)
+{
+    Fewest f = {.g = g, .n_last = g->prog->n_threads + 1};
+    fewest_costs(&f);
+    ExecCtx *ex = exec_new(g->prog);
+    Trace **out = xcalloc(res->n_viols ? res->n_viols : 1, sizeof *out);
+    for (size_t i = 0; i < res->n_viols; i++)
+        out[i] = fewest_one(&f, ex, &res->viols[i]);
+    exec_free(ex);
+    free(f.cost);
+    vec_free(&f.settled);
+    return out;
+}
+
+/* The violations as the fewest-preemption schedules show them: the state each ends in. */
+static Violation *fewest_viols(const Graph *g, const SearchResult *res, Trace *const *fewest)
+{
+    Violation *out = xcalloc(res->n_viols ? res->n_viols : 1, sizeof *out);
+    uint32_t len = g->prog->state_size;
+    for (size_t i = 0; i < res->n_viols; i++) {
+        out[i] = res->viols[i];
+        const Trace *tr = fewest[i];
+        if (!tr)
+            continue;
+        uint32_t last = tr->ends_in_failure ? tr->n_steps - 1 : tr->n_steps;
+        const uint8_t *vec = trace_state(tr, last);
+        out[i].state = store_find(g->st, vec, state_hash(vec, len));
+        out[i].depth = tr->n_steps;
+        if (tr->ends_in_failure) {
+            out[i].tid = tr->steps[tr->n_steps - 1].tid;
+            out[i].k = tr->steps[tr->n_steps - 1].k;
+        }
+    }
+    return out;
+}
+
+/* ---- enumeration ---- */
+
+typedef struct Enum {
+    const Graph *g;
+    const SearchResult *res;
+    ExecCtx *ex;
+    CountEmit emit;
+    void *ctx;
+    uint64_t n_emitted;
+} Enum;
+
+static void enum_emit(Enum *en, const Path *p, size_t viol)
+{
+    Trace *tr = path_trace(en->g, p);
+    en->emit(en->ctx, tr, viol);
+    trace_free(tr);
+    en->n_emitted++;
+}
+
+/* Depth first from the initial state, steps in tie-break order, never revisiting a state of
+** the current path, entering only states from which a violation is reachable; a schedule is
+** cut where its violation first shows. */
+static void enumerate(Enum *en, const uint8_t *live, uint64_t max)
+{
+    typedef struct Frame {
+        StateId sid;   /* the state */
+        uint64_t next; /* its next edge to try */
+    } Frame;
+    const Graph *g = en->g;
+    if (is_viol_state(g, g->init)) {
+        Path empty = {0};
+        enum_emit(en, &empty, state_viol(g, en->ex, en->res, g->init));
+        return;
+    }
+    uint8_t *on_path = xcalloc(g->n ? g->n : 1, 1);
+    VEC(Frame) stack = {0};
+    Path p = {0};
+    vec_push(&stack, ((Frame){g->init, g->first[g->init]}));
+    on_path[g->init] = 1;
+    while (stack.len && en->n_emitted < max) {
+        Frame *f = &stack.items[stack.len - 1];
+        if (f->next == g->first[f->sid + 1]) {
+            on_path[f->sid] = 0;
+            stack.len--;
+            if (p.tids.len)
+                p.tids.len--, p.ks.len--;
+            continue;
+        }
+        const Edge *e = &g->edges.items[f->next++];
+        if (e->is_fail) {
+            path_push(&p, e);
+            enum_emit(en, &p, fail_viol(g, en->res, e));
+            p.tids.len--, p.ks.len--;
+            continue;
+        }
+        if (on_path[e->to] || !live[e->to])
+            continue;
+        path_push(&p, e);
+        if (is_viol_state(g, e->to)) {
+            enum_emit(en, &p, state_viol(g, en->ex, en->res, e->to));
+            p.tids.len--, p.ks.len--;
+            continue;
+        }
+        on_path[e->to] = 1;
+        vec_push(&stack, ((Frame){e->to, g->first[e->to]}));
+    }
+    path_free(&p);
+    vec_free(&stack);
+    free(on_path);
+}
+
+uint64_t count_schedules(const Program *prog, const SearchResult *res, const CountOptions *opts,
+                         uint64_t max, CountEmit emit, void *ctx)
+{
+    if (res->stop != SEARCH_COMPLETE || res->is_compact || max == 0)
+        return 0;
+    Graph g = {0};
+    graph_build(&g, prog, res, opts->no_deadlock);
+    Preds p;
+    preds_build(&g, &p);
+    uint8_t *live = live_states(&g, &p);
+    Enum en = {&g, res, exec_new(prog), emit, ctx, 0};
+    if (live[g.init])
+        enumerate(&en, live, max);
+    exec_free(en.ex);
+    free(live);
+    preds_free(&p);
+    graph_free(&g);
+    return en.n_emitted;
+}
+
+/* ---- the analysis ---- */
+
+Analysis *count_run(const Program *prog, const SearchResult *res, const CountOptions *opts)
+{
+    if (res->stop != SEARCH_COMPLETE || res->is_compact)
+        return NULL;
+    Graph g = {0};
+    graph_build(&g, prog, res, opts->no_deadlock);
+    Analysis *an = xcalloc(1, sizeof *an);
+    if (opts->terms) {
+        an->terms = xcalloc(opts->n_terms ? opts->n_terms : 1, sizeof *an->terms);
+        for (size_t i = 0; i < opts->n_terms; i++)
+            an->terms[i] = term_copy(&opts->terms[i]);
+        an->n_terms = opts->n_terms;
+    } else {
+        default_terms(prog, an);
+    }
+    for (uint64_t s = 0; s < g.n; s++)
+        an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);
+    StateId *order = xmalloc((g.n ? g.n : 1) * sizeof *order);
+    an->is_cyclic = !graph_order(&g, order);
+    if (!an->is_cyclic) {
+        Nums tot, bad, paths, vpaths;
+        nums_init(&tot, g.n);
+        nums_init(&bad, g.n);
+        count_backward(&g, order, &tot, &bad);
+        an->n_schedules = nums_text(&tot, tot.v[g.init]);
+        an->n_violating = nums_text(&bad, bad.v[g.init]);
+        nums_fini(&tot);
+        nums_fini(&bad);
+        nums_init(&paths, g.n);
+        nums_init(&vpaths, g.n);
+        count_forward(&g, order, &paths, &vpaths);
+        gather_outcomes(&g, an, &paths, &vpaths);
+        nums_fini(&paths);
+        nums_fini(&vpaths);
+    } else {
+        gather_outcomes(&g, an, NULL, NULL);
+    }
+    free(order);
+    if (opts->fewest_preemptions)
+        an->fewest = fewest_all(&g, res);
+    an->has_causes = opts->causes;
+    if (opts->causes) {
+        Preds p;
+        preds_build(&g, &p);
+        find_causes(&g, &p, res, an);
+        preds_free(&p);
+    }
+    an->n_fewest = opts->fewest_preemptions ? res->n_viols : 0;
+    if (an->n_fewest)
+        an->fewest_viols = fewest_viols(&g, res, an->fewest);
+    graph_free(&g);
+    return an;
+}
+
+void count_free(Analysis *an)
+{
+    if (!an)
+        return;
+    count_terms_free(an->terms, an->n_terms);
+    for (size_t i = 0; i < an->n_outcomes; i++) {
+        free(an->outcomes[i].vals);
+        free(an->outcomes[i].n_schedules);
+        free(an->outcomes[i].n_violating);
+    }
+    free(an->outcomes);
+    free(an->n_schedules);
+    free(an->n_violating);
+    for (size_t i = 0; i < an->n_fewest; i++)
+        trace_free(an->fewest[i]);
+    free(an->fewest);
+    free(an->fewest_viols);
+    for (size_t i = 0; i < an->n_causes; i++)
+        trace_free(an->causes[i].trace);
+    free(an->causes);
+    free(an);
+}
+
+/* ---- --outcomes ---- */
+
+void count_terms_free(OutcomeTerm *terms, size_t n)
+{
+    for (size_t i = 0; terms && i < n; i++)
+        free(terms[i].text);
+    free(terms);
+}
+
+/* "name" or "name[i]": the variable among vars[from .. to) (of template tmpl for locals). */
+static bool term_var(const Program *prog, const char *item, const char *text, uint32_t from,
+                     uint32_t to, int64_t tmpl, OutcomeTerm *out, char **err_out)
+{
+    size_t n = strcspn(text, "[");
+    for (uint32_t v = from; v < to; v++) {
+        const Var *var = &prog->vars[v];
+        if ((tmpl >= 0 && var->tmpl != (uint32_t)tmpl) || strlen(var->name) != n ||
+            strncmp(var->name, text, n))
+            continue;
+        out->var = v;
+        out->elem = 0;
+        out->n_elems = var->is_array ? var->size : 1;
+        out->is_whole_array = var->is_array;
+        if (text[n] == '\0')
+            return true;
+        out->is_whole_array = false;
+        char *end;
+        unsigned long i = strtoul(text + n + 1, &end, 10);
+        if (!var->is_array || text[n + 1] < '0' || text[n + 1] > '9' || strcmp(end, "]")) {
+            *err_out =
+                xstrdup(var->is_array ? "expected an index such as 'a[1]'" : "it is not an array");
+            return false;
+        }
+        if (i >= var->size) {
+            *err_out = xstrdup("index out of bounds");
+            return false;
+        }
+        out->elem = (uint32_t)i;
+        out->n_elems = 1;
+        return true;
+    }
+    (void)item;
+    *err_out = xstrdup(tmpl >= 0 ? "no such local" : "no such shared variable");
+    return false;
+}
+
+/* One item of the list: a shared variable or THREAD.LOCAL. */
+static bool term_parse(const Program *prog, const char *item, OutcomeTerm *out, char **err_out)
+{
+    const char *dot = strchr(item, '.');
+    out->tid = 0;
+    if (!dot)
+        return term_var(prog, item, item, 0, prog->n_shared, -1, out, err_out);
+    for (uint32_t t = 0; t < prog->n_threads; t++) {
+        const char *name = prog->threads[t].name;
+        if (strlen(name) != (size_t)(dot - item) || strncmp(name, item, (size_t)(dot - item)))
+            continue;
+        out->tid = t;
+        return term_var(prog, item, dot + 1, prog->n_shared, prog->n_vars, prog->threads[t].tmpl,
+                        out, err_out);
+    }
+    *err_out = xstrdup("no such thread");
+    return false;
+}
+
+bool count_parse_terms(const Program *prog, const char *list, OutcomeTerm **out, size_t *n_out,
+                       char **err_out)
+{
+    VEC(OutcomeTerm) terms = {0};
+    const char *p = list;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        while (n > 0 && (*p == ' ' || *p == '\t'))
+            p++, n--;
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        char *item = xstrndup(p, n);
+        OutcomeTerm t = {0};
+        char *why = NULL;
+        if (n == 0 || !term_parse(prog, item, &t, &why)) {
+            size_t len = strlen(list) + (why ? strlen(why) : 0) + 64;
+            *err_out = xmalloc(len);
+            if (n == 0)
+                snprintf(*err_out, len, "invalid value '%s' for --outcomes (an empty name)", list);
+            else
+                snprintf(*err_out, len, "--outcomes: cannot group by '%s' (%s)", item, why);
+            free(why);
+            free(item);
+            count_terms_free(terms.items, terms.len);
+            return false;
+        }
+        t.text = item;
+        vec_push(&terms, t);
+        p += strcspn(p, ",");
+        if (*p != ',')
+            break;
+        p++;
+    }
+    *out = terms.items;
+    *n_out = terms.len;
+    return true;
+}
