@@ -15,18 +15,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "compile.h"
+#include "count.h"
 #include "diag.h"
+#include "dot.h"
+#include "expect.h"
 #include "parse.h"
 #include "program.h"
+#include "replay.h"
 #include "report.h"
+#include "report_json.h"
+#include "report_junit.h"
+#include "report_replay.h"
 #include "search.h"
 #include "trace.h"
+#include "tracefile.h"
 #include "util.h"
 
 #define WEFT_VERSION "0.1.0"
+#define MAX_JOBS 1024 /* the most worker threads -j accepts */
+
+/* When to show the progress line of a search on stderr (--progress). */
+typedef enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } ProgressMode;
 
 /* Everything the command line of 'weft check' says. */
 typedef struct CliOptions {
@@ -36,6 +50,22 @@ typedef struct CliOptions {
     Expect expect;            /* --expect */
     bool is_quiet;            /* --quiet: only the summary lines */
     bool is_color;            /* --color */
+    const char *dot_path;       /* --dot FILE: the state graph, or NULL */
+    const char *trace_dot_path; /* --trace-dot FILE or DIR/: schedule pictures, or NULL */
+    DotOptions dot;             /* --dot-locals, --dot-max-states */
+    bool has_format;            /* --format given: it overrides the file names' suffixes */
+    DotFormat format;           /* --format dot|svg|png */
+    const char *json_path;      /* --json FILE, or NULL */
+    const char *junit_path;     /* --junit FILE, or NULL */
+    const char *trace_path;     /* --trace FILE, or NULL */
+    bool is_expect_from_model;  /* --expect-from-model */
+    ProgressMode progress;      /* --progress auto|always|never */
+    struct CliSinks *sinks;     /* documents being built for --json, --junit, --trace */
+    const char *outcomes;       /* --outcomes VAR,...: what outcomes are grouped by, or NULL */
+    bool is_fewest;             /* --fewest-preemptions */
+    bool is_causes;             /* --causes: points of no return */
+    uint64_t n_schedules;       /* --schedules K FILE: K, or 0 */
+    const char *schedules_path; /* --schedules K FILE: FILE */
 } CliOptions;
 
 /* The outcome of one model, kept for the summary lines at the end. */
@@ -43,10 +73,18 @@ typedef struct ModelResult {
     const char *name;  /* the path as given */
     Verdict verdict;   /* what its summary line says */
     SearchResult *res; /* NULL when not checked */
+    bool is_picture_failed; /* a --dot, --trace-dot or --schedules file could not be written */
+    bool has_model_expect;  /* --expect-from-model: 'model_expect' was read */
+    ModelExpect model_expect; /* the model's '# expect:' line */
+    bool is_expect_met;     /* has_model_expect: the verdict meets it */
 } ModelResult;
 
 static const char usage_text[] =
     "usage: weft check MODEL... [options]   explore every interleaving, report violations\n"
+    "       weft graph MODEL -o FILE [options]   the whole state graph (DOT, SVG or PNG)\n"
+    "       weft replay MODEL TRACE.json [-D ...]   re-run a recorded schedule, show every state\n"
+    "       weft simulate MODEL [--seed N] [--steps N] [-D ...] [--no-deadlock]\n"
+    "                                       one random schedule, printed as a trace\n"
     "       weft help | --help | --version\n"
     "\n"
     "options of check:\n"
@@ -55,12 +93,35 @@ static const char usage_text[] =
     "  --dfs                   depth first search\n"
     "  --first                 stop at the first violation\n"
     "  --max-states N          stop after storing N states (exit 3 if no violation was found)\n"
-    "  --max-memory SIZE       stop when the store would pass SIZE bytes (512K, 512M, 2G)\n"
+    "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G;\n"
+    "                          default: 3/4 of the memory available at the start)\n"
     "  --time-limit SECONDS    stop after SECONDS of search\n"
+    "  -j N                    N worker threads for breadth first search (default: the online\n"
+    "                          CPUs; --dfs runs on one); the report is the same for every N\n"
+    "  --compact               hash compaction: store 64-bit fingerprints, not states (BFS;\n"
+    "                          a state may be missed, with the probability printed)\n"
     "  --expect ok|violation   exit 0 when the verdict is the expected one, else 1\n"
     "  --no-deadlock           do not report deadlocks\n"
     "  --quiet                 print only the summary line of each model\n"
     "  --color                 colour errors and verdicts\n"
+    "  --dot FILE              write the state graph (FILE.svg/.png: rendered by Graphviz)\n"
+    "  --trace-dot FILE|DIR/   draw the first violation's schedule, or each one into DIR/\n"
+    "  --dot-locals            show each thread's locals in the state graph\n"
+    "  --dot-max-states N      refuse a state graph of more than N states (default 500)\n"
+    "  --format dot|svg|png    the format of --dot, --trace-dot and graph -o files\n"
+    "  --json FILE             write the whole report as JSON (docs/json.md)\n"
+    "  --trace FILE            write the first violation's schedule as a JSON trace for replay\n"
+    "  --junit FILE            write JUnit XML for CI: a test suite per model\n"
+    "  --expect-from-model     take each model's '# expect: ok|violation [KIND [LABEL]]' line\n"
+    "                          as its --expect\n"
+    "  --progress auto|always|never\n"
+    "                          a progress line on stderr during the search (auto: on a\n"
+    "                          terminal only)\n"
+    "  --outcomes VAR,...      group end-state outcomes by these variables (shared, 'a[1]',\n"
+    "                          'worker[0].tmp'; default: every shared scalar)\n"
+    "  --fewest-preemptions    show for each violation a schedule with the fewest preemptions\n"
+    "  --causes                show each point of no return (docs/schedules.md) once\n"
+    "  --schedules K FILE      write up to K violating schedules to FILE as JSON lines\n"
     "  --help                  this text\n"
     "  --version               the version of weft\n"
     "\n"
@@ -91,6 +152,10 @@ static _Noreturn void cli_fail(const char *fmt, ...)
 static const char *const option_names[] = {
     "--bfs",    "--dfs",   "--first",       "--max-states", "--max-memory", "--time-limit",
     "--expect", "--quiet", "--no-deadlock", "--color",      "--help",       "--version",
+    "-j",       "--compact",
+    "--dot",    "--trace-dot", "--dot-locals", "--dot-max-states", "--format",
+    "--outcomes", "--fewest-preemptions", "--causes", "--schedules",
+    "--json",   "--junit", "--trace", "--expect-from-model", "--progress",
 };
 
 static _Noreturn void cli_unknown_option(const char *arg)
@@ -236,12 +301,22 @@ static bool cli_flag(CliOptions *o, const char *arg)
         o->search.dfs = true;
     else if (!strcmp(arg, "--first"))
         o->search.first = true;
+    else if (!strcmp(arg, "--fewest-preemptions"))
+        o->is_fewest = true;
+    else if (!strcmp(arg, "--causes"))
+        o->is_causes = true;
     else if (!strcmp(arg, "--no-deadlock"))
         o->search.no_deadlock = true;
     else if (!strcmp(arg, "--quiet"))
         o->is_quiet = true;
     else if (!strcmp(arg, "--color"))
         o->is_color = true;
+    else if (!strcmp(arg, "--compact"))
+        o->search.compact = true;
+    else if (!strcmp(arg, "--dot-locals"))
+        o->dot.show_locals = true;
+    else if (!strcmp(arg, "--expect-from-model"))
+        o->is_expect_from_model = true;
     else if (!strcmp(arg, "--help")) {
         fputs(usage_text, stdout);
         exit(WEFT_EXIT_OK);
@@ -269,6 +344,15 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
         const char *v = option_value("--time-limit", argc, argv, i);
         if (!parse_seconds(v, &o->search.time_limit))
             cli_bad_value("--time-limit", v, "a positive number of seconds");
+    } else if (is_option(arg, "--outcomes")) {
+        o->outcomes = option_value("--outcomes", argc, argv, i);
+    } else if (is_option(arg, "--schedules")) {
+        const char *v = option_value("--schedules", argc, argv, i);
+        if (!parse_count(v, &o->n_schedules))
+            cli_bad_value("--schedules", v, "a positive number of schedules, then a file");
+        if (*i + 1 >= argc)
+            cli_fail("option '--schedules' needs a file after the number");
+        o->schedules_path = argv[++*i];
     } else if (is_option(arg, "--expect")) {
         const char *v = option_value("--expect", argc, argv, i);
         if (!strcmp(v, "ok"))
@@ -277,6 +361,41 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
             o->expect = EXPECT_VIOLATION;
         else
             cli_bad_value("--expect", v, "'ok' or 'violation'");
+    } else if (is_option(arg, "--json")) {
+        o->json_path = option_value("--json", argc, argv, i);
+    } else if (is_option(arg, "--junit")) {
+        o->junit_path = option_value("--junit", argc, argv, i);
+    } else if (is_option(arg, "--trace")) {
+        o->trace_path = option_value("--trace", argc, argv, i);
+    } else if (is_option(arg, "--progress")) {
+        const char *v = option_value("--progress", argc, argv, i);
+        if (!strcmp(v, "auto"))
+            o->progress = PROGRESS_AUTO;
+        else if (!strcmp(v, "always"))
+            o->progress = PROGRESS_ALWAYS;
+        else if (!strcmp(v, "never"))
+            o->progress = PROGRESS_NEVER;
+        else
+            cli_bad_value("--progress", v, "'auto', 'always' or 'never'");
+    } else if (is_option(arg, "--dot")) {
+        o->dot_path = option_value("--dot", argc, argv, i);
+    } else if (is_option(arg, "--trace-dot")) {
+        o->trace_dot_path = option_value("--trace-dot", argc, argv, i);
+    } else if (is_option(arg, "--dot-max-states")) {
+        const char *v = option_value("--dot-max-states", argc, argv, i);
+        if (!parse_count(v, &o->dot.max_states))
+            cli_bad_value("--dot-max-states", v, "a positive integer");
+    } else if (is_option(arg, "--format")) {
+        const char *v = option_value("--format", argc, argv, i);
+        if (!dot_format_parse(v, &o->format))
+            cli_bad_value("--format", v, "'dot', 'svg' or 'png'");
+        o->has_format = true;
+    } else if (!strcmp(arg, "-j") || !strncmp(arg, "-j", 2)) {
+        const char *v = arg[2] ? arg + 2 + (arg[2] == '=') : option_value("-j", argc, argv, i);
+        uint64_t n;
+        if (!parse_count(v, &n) || n > MAX_JOBS)
+            cli_bad_value("-j", v, "a number of threads from 1 to 1024");
+        o->search.n_threads = (uint32_t)n;
     } else if (!strcmp(arg, "-D")) {
         if (*i + 1 >= argc)
             cli_fail("option '-D' needs a value");
@@ -305,6 +424,152 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
     }
     if (o->models.len == 0)
         cli_fail("no model to check (usage: weft check MODEL... [options])");
+    if (o->is_expect_from_model && o->expect != EXPECT_NONE)
+        cli_fail("--expect and --expect-from-model cannot be used together");
+    if (o->search.compact && o->search.dfs)
+        cli_fail("--compact works with breadth first search only (drop --dfs)");
+    if (o->search.compact && o->dot_path)
+        cli_fail("--dot needs every stored state; it does not work with --compact");
+    if (o->schedules_path && o->models.len > 1)
+        cli_fail("--schedules writes the schedules of one model (%zu given)", o->models.len);
+    if (o->search.compact && (o->is_fewest || o->is_causes || o->schedules_path))
+        cli_fail("--compact keeps no states: drop it for --fewest-preemptions, --causes or "
+                 "--schedules");
+    if (o->search.n_threads == 0) {
+        long n_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        o->search.n_threads = n_cpus > 0 && n_cpus <= MAX_JOBS ? (uint32_t)n_cpus : 1;
+    }
+    if (o->search.max_memory == 0)
+        o->search.max_memory = search_default_max_memory();
+}
+
+/* ---- pictures: --dot, --trace-dot, weft graph ---- */
+
+/* Options that only make sense together: a single file for several models, '-' rendered. */
+static void cli_check_picture_options(const CliOptions *o)
+{
+    size_t len = o->trace_dot_path ? strlen(o->trace_dot_path) : 0;
+    bool is_trace_dir = len > 0 && o->trace_dot_path[len - 1] == '/';
+    if (o->models.len > 1 && o->dot_path)
+        cli_fail("--dot writes one file: check one model at a time");
+    if (o->models.len > 1 && o->trace_dot_path && !is_trace_dir)
+        cli_fail("--trace-dot FILE takes one model; give a directory ('%s/') for several",
+                 o->trace_dot_path);
+    bool is_rendered = o->has_format && o->format != DOT_FORMAT_DOT;
+    if (is_rendered && ((o->dot_path && !strcmp(o->dot_path, "-")) ||
+                        (o->trace_dot_path && !strcmp(o->trace_dot_path, "-"))))
+        cli_fail("'-' writes DOT text to stdout; --format svg or png needs a file name");
+}
+
+/* Put DOT 'text' in 'path' ('-': stdout), rendered as --format or the name says; false after
+** saying why on stderr. */
+static bool cli_write_picture(const char *path, const CliOptions *o, const char *text,
+                              size_t len)
+{
+    if (!strcmp(path, "-")) {
+        fwrite(text, 1, len, stdout);
+        return true;
+    }
+    DotFormat fmt = o->has_format ? o->format : dot_format_for_name(path);
+    char *err = NULL;
+    bool ok = dot_write_file(path, fmt, text, len, &err);
+    if (!ok) {
+        fflush(stdout);
+        fprintf(stderr, "weft: %s\n", err);
+    }
+    free(err);
+    return ok;
+}
+
+static bool cli_state_graph(const char *path, const Program *prog, const SearchResult *res,
+                            const CliOptions *o)
+{
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    DotOptions d = o->dot;
+    d.no_deadlock = o->search.no_deadlock;
+    bool ok = dot_state_graph(mem, prog, res, &d, &err);
+    fclose(mem);
+    if (ok) {
+        ok = cli_write_picture(path, o, text, len);
+    } else {
+        fflush(stdout);
+        fprintf(stderr, "weft: '%s' not written: %s\n", path, err);
+    }
+    free(err);
+    free(text);
+    return ok;
+}
+
+/* DIR/MODEL-N-KIND[-NAME].EXT for violation i: "pics/counter_race-1-final-total.svg". */
+static char *cli_trace_file_name(const char *dir, const char *model_path, const Program *prog,
+                                 const Violation *v, size_t i, const CliOptions *o)
+{
+    const char *base = strrchr(model_path, '/') ? strrchr(model_path, '/') + 1 : model_path;
+    size_t base_len = strcspn(base, ".");
+    char what[160] = "";
+    if ((v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) && prog->props[v->prop].label)
+        snprintf(what, sizeof what, "-%s", prog->props[v->prop].label);
+    else if (v->kind != VIOL_DEADLOCK)
+        snprintf(what, sizeof what, "-line%u", v->line);
+    DotFormat fmt = o->has_format ? o->format : DOT_FORMAT_DOT;
+    const char *ext = fmt == DOT_FORMAT_SVG ? "svg" : fmt == DOT_FORMAT_PNG ? "png" : "dot";
+    size_t n = strlen(dir) + base_len + sizeof what + 64;
+    char *name = xmalloc(n);
+    snprintf(name, n, "%s%.*s-%zu-%s%s.%s", dir, (int)base_len, base, i + 1,
+             search_viol_kind_name(v->kind), what, ext);
+    return name;
+}
+
+/* Draw the schedule of violation i into 'path'. */
+static bool cli_trace_picture(const char *path, const Program *prog, const SearchResult *res,
+                              size_t i, const CliOptions *o)
+{
+    Trace *tr = trace_build(prog, res, &res->viols[i]);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    dot_trace(mem, prog, &res->viols[i], tr);
+    fclose(mem);
+    bool ok = cli_write_picture(path, o, text, len);
+    free(text);
+    trace_free(tr);
+    return ok;
+}
+
+/* --trace-dot FILE: the first violation; --trace-dot DIR/: every one, DIR made if missing. */
+static bool cli_trace_pictures(const char *model_path, const Program *prog,
+                               const SearchResult *res, const CliOptions *o)
+{
+    const char *path = o->trace_dot_path;
+    size_t len = strlen(path);
+    if (path[len - 1] != '/')
+        return res->n_viols == 0 || cli_trace_picture(path, prog, res, 0, o);
+    if (res->n_viols > 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
+        fflush(stdout);
+        fprintf(stderr, "weft: cannot create directory '%s': %s\n", path, strerror(errno));
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < res->n_viols; i++) {
+        char *name = cli_trace_file_name(path, model_path, prog, &res->viols[i], i, o);
+        ok = cli_trace_picture(name, prog, res, i, o) && ok;
+        free(name);
+    }
+    return ok;
+}
+
+/* The pictures a checked model asks for; false when one could not be written. */
+static bool cli_pictures(const char *model_path, const Program *prog, const SearchResult *res,
+                         const CliOptions *o)
+{
+    bool ok = true;
+    if (o->dot_path)
+        ok = cli_state_graph(o->dot_path, prog, res, o);
+    if (o->trace_dot_path)
+        ok = cli_trace_pictures(model_path, prog, res, o) && ok;
+    return ok;
 }
 
 /* ---- checking one model ---- */
@@ -344,20 +609,216 @@ static Program *cli_compile(const char *path, const CliOptions *o, Verdict *out)
 /* The report of a checked model on stdout. The Source is re-read only for statement texts
 ** that have no position (an assert inside an atomic block). */
 static void cli_report(const char *path, const Program *prog, const SearchResult *res,
-                       const CliOptions *o)
+                       const CliOptions *o, const CountOptions *co)
 {
+    Analysis *an = count_run(prog, res, co);
     Trace **traces = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
+    bool is_fewest = an && an->fewest;
     for (size_t i = 0; i < res->n_viols; i++)
-        traces[i] = trace_build(prog, res, &res->viols[i]);
+        traces[i] = is_fewest && an->fewest[i] ? NULL : trace_build(prog, res, &res->viols[i]);
+    Trace **shown = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
+    for (size_t i = 0; i < res->n_viols; i++)
+        shown[i] = traces[i] ? traces[i] : an->fewest[i];
     char *err = NULL;
     Source *src = src_read_file(path, &err);
     free(err);
-    ReportOptions ro = {.color = o->is_color, .search = &o->search, .src = src};
-    report_text(stdout, prog, res, traces, &ro);
+    ReportOptions ro = {.color = o->is_color, .search = &o->search, .src = src, .analysis = an,
+                        .is_fewest = is_fewest};
+    SearchResult as_shown = *res; /* with --fewest-preemptions, headers name their ends */
+    if (is_fewest)
+        as_shown.viols = an->fewest_viols;
+    report_text(stdout, prog, &as_shown, shown, &ro);
     src_free(src);
     for (size_t i = 0; i < res->n_viols; i++)
         trace_free(traces[i]);
     free(traces);
+    free(shown);
+    count_free(an);
+}
+
+/* --schedules: one violating schedule a line, written whole or not at all (FILE.tmp, then
+** rename). */
+typedef struct SchedulesOut {
+    FILE *f;                  /* FILE.tmp */
+    const Program *prog;      /* the model */
+    const SearchResult *res;  /* its search, for the violations */
+} SchedulesOut;
+
+static void cli_write_schedule(void *ctx, const Trace *tr, size_t viol)
+{
+    SchedulesOut *so = ctx;
+    tracefile_write_line(so->f, so->prog, &so->res->viols[viol], tr);
+}
+
+/* False (after saying why on stderr) when the file could not be written. */
+static bool cli_schedules(const Program *prog, const SearchResult *res, const CliOptions *o,
+                          const CountOptions *co)
+{
+    size_t n = strlen(o->schedules_path);
+    char *tmp = xmalloc(n + 5);
+    memcpy(tmp, o->schedules_path, n);
+    memcpy(tmp + n, ".tmp", 5);
+    SchedulesOut so = {fopen(tmp, "w"), prog, res};
+    bool ok = so.f != NULL;
+    if (ok) {
+        count_schedules(prog, res, co, o->n_schedules, cli_write_schedule, &so);
+        ok = !ferror(so.f);
+        ok = fclose(so.f) == 0 && ok;
+        ok = ok && rename(tmp, o->schedules_path) == 0;
+    }
+    if (!ok) {
+        fflush(stdout);
+        fprintf(stderr, "weft: cannot write '%s': %s\n", o->schedules_path, strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    return ok;
+}
+
+/* ---- --json, --junit, --trace, --expect-from-model, --progress ---- */
+
+/* What the models of one run add up to: the --json and --junit documents, and the progress
+** line's clock. */
+typedef struct CliSinks {
+    ReportJson *json;      /* --json, or NULL */
+    ReportJunit *junit;    /* --junit, or NULL */
+    bool is_trace_written; /* --trace: the first violation's trace is written */
+    bool is_failed;        /* an output file could not be written */
+    double progress_t0;    /* util_now() when the search being shown started */
+    double progress_last;  /* util_now() of the last progress line; 0: none shown yet */
+} CliSinks;
+
+/* The progress line: redrawn in place on stderr, at most every 0.2 s. */
+static void cli_progress(void *ctx, uint64_t n_states, uint32_t depth, size_t memory_bytes)
+{
+    CliSinks *k = ctx;
+    double now = util_now();
+    if (now - (k->progress_last > 0 ? k->progress_last : k->progress_t0) < 0.2)
+        return;
+    k->progress_last = now;
+    double rate = now > k->progress_t0 ? (double)n_states / (now - k->progress_t0) : 0;
+    fprintf(stderr, "\r\033[Ksearching: %llu states  %.0f states/s  depth %u  memory %.1f MiB",
+            (unsigned long long)n_states, rate, depth, (double)memory_bytes / (1024 * 1024));
+    fflush(stderr);
+}
+
+/* search_run with the progress line when --progress asks for it, erased at the end. */
+static SearchResult *cli_search(const Program *prog, const CliOptions *o)
+{
+    SearchOptions so = o->search;
+    bool is_shown = o->progress == PROGRESS_ALWAYS ||
+                    (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+    if (is_shown) {
+        so.progress = cli_progress;
+        so.progress_ctx = o->sinks;
+        o->sinks->progress_t0 = util_now();
+        o->sinks->progress_last = 0;
+    }
+    SearchResult *res = search_run(prog, &so);
+    if (is_shown && o->sinks->progress_last > 0) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    return res;
+}
+
+/* --expect-from-model: read the model's '# expect:' line into out; false after saying why. */
+static bool cli_read_expect(const char *path, ModelResult *out)
+{
+    char *err = NULL;
+    out->has_model_expect = expect_read(path, &out->model_expect, &err);
+    if (!out->has_model_expect) {
+        fflush(stdout);
+        fprintf(stderr, "weft: %s\n", err);
+        free(err);
+    }
+    return out->has_model_expect;
+}
+
+/* Say that an output file could not be written. */
+static void cli_output_failed(const CliOptions *o, char *err)
+{
+    fflush(stdout);
+    fprintf(stderr, "weft: %s\n", err);
+    free(err);
+    o->sinks->is_failed = true;
+}
+
+/* Add a model to --json and --junit, and write --trace for the run's first violation. 'prog'
+** and 'res' are NULL for a model that was not checked. */
+static void cli_outputs(const char *path, const Program *prog, const ModelResult *mr,
+                        const CliOptions *o)
+{
+    CliSinks *k = o->sinks;
+    const SearchResult *res = mr->res;
+    size_t n_viols = res ? res->n_viols : 0;
+    if (!k->json && !k->junit && (!o->trace_path || k->is_trace_written || n_viols == 0))
+        return;
+    Trace **traces = xcalloc(n_viols ? n_viols : 1, sizeof(Trace *));
+    for (size_t i = 0; i < n_viols; i++)
+        traces[i] = trace_build(prog, res, &res->viols[i]);
+    ReportOptions ro = {.search = &o->search};
+    const char *expect_text = mr->has_model_expect            ? mr->model_expect.text
+                              : o->expect == EXPECT_OK        ? "ok"
+                              : o->expect == EXPECT_VIOLATION ? "violation"
+                                                              : NULL;
+    bool is_expect_violation = mr->has_model_expect
+                                   ? mr->model_expect.verdict == EXPECT_VIOLATION
+                                   : o->expect == EXPECT_VIOLATION;
+    ModelOutcome m = {.path = path,
+                      .verdict = mr->verdict,
+                      .prog = prog,
+                      .res = res,
+                      .traces = traces,
+                      .ropts = &ro,
+                      .expect_text = expect_text,
+                      .is_expect_violation = is_expect_violation,
+                      .is_expect_met = mr->has_model_expect
+                                           ? mr->is_expect_met
+                                           : report_exit_status(mr->verdict, o->expect) ==
+                                                 WEFT_EXIT_OK};
+    if (k->json)
+        report_json_add(k->json, &m);
+    if (k->junit)
+        report_junit_add(k->junit, &m);
+    if (o->trace_path && !k->is_trace_written && n_viols > 0) {
+        json_object *t = tracefile_json(prog, &res->viols[0], traces[0]);
+        char *err = NULL;
+        if (!tracefile_save(o->trace_path, t, &err))
+            cli_output_failed(o, err);
+        json_object_put(t);
+        k->is_trace_written = true;
+    }
+    for (size_t i = 0; i < n_viols; i++)
+        trace_free(traces[i]);
+    free(traces);
+}
+
+/* The exit status of one model under --expect or its own '# expect:' line. */
+static WeftExit cli_model_status(const ModelResult *mr, const CliOptions *o)
+{
+    if (!mr->has_model_expect)
+        return report_exit_status(mr->verdict, o->expect);
+    WeftExit plain = report_exit_status(mr->verdict, EXPECT_NONE);
+    if (plain == WEFT_EXIT_USAGE || plain == WEFT_EXIT_INCOMPLETE)
+        return plain;
+    return mr->is_expect_met ? WEFT_EXIT_OK : WEFT_EXIT_VIOLATION;
+}
+
+/* Write the --json and --junit documents; false after saying why. */
+static bool cli_write_documents(const CliOptions *o)
+{
+    CliSinks *k = o->sinks;
+    char *err = NULL;
+    if (k->json && !report_json_save(k->json, o->json_path, &err))
+        cli_output_failed(o, err);
+    if (k->junit && !report_junit_save(k->junit, o->junit_path, &err))
+        cli_output_failed(o, err);
+    if (o->trace_path && !k->is_trace_written) {
+        fflush(stdout);
+        fprintf(stderr, "weft: no violation: '%s' not written\n", o->trace_path);
+    }
+    return !k->is_failed;
 }
 
 static void cli_check_one(const char *path, const CliOptions *o, bool is_many, ModelResult *out)
@@ -366,39 +827,87 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     out->res = NULL;
     if (is_many && !o->is_quiet)
         printf("checking %s\n", path);
-    Program *prog = cli_compile(path, o, &out->verdict);
-    if (!prog) {
+    if (o->is_expect_from_model && !cli_read_expect(path, out)) {
+        out->verdict = VERDICT_NOT_CHECKED;
+        cli_outputs(path, NULL, out, o);
         if (is_many && !o->is_quiet)
             putchar('\n');
         return;
     }
-    out->res = search_run(prog, &o->search);
+    Program *prog = cli_compile(path, o, &out->verdict);
+    if (!prog) {
+        cli_outputs(path, NULL, out, o);
+        if (is_many && !o->is_quiet)
+            putchar('\n');
+        return;
+    }
+    CountOptions co = {.no_deadlock = o->search.no_deadlock,
+                       .fewest_preemptions = o->is_fewest,
+                       .causes = o->is_causes};
+    char *err = NULL;
+    OutcomeTerm *terms = NULL;
+    if (o->outcomes && !count_parse_terms(prog, o->outcomes, &terms, &co.n_terms, &err)) {
+        fflush(stdout);
+        fprintf(stderr, "weft: %s: %s\n", path, err);
+        free(err);
+        out->verdict = VERDICT_NOT_CHECKED;
+        prog_free(prog);
+        return;
+    }
+    co.terms = terms;
+    out->res = cli_search(prog, o);
     out->verdict = report_verdict(out->res);
+    if (out->has_model_expect)
+        out->is_expect_met = expect_met(&out->model_expect, prog, out->res, out->verdict);
+    cli_outputs(path, prog, out, o);
     if (!o->is_quiet) {
-        cli_report(path, prog, out->res, o);
+        cli_report(path, prog, out->res, o, &co);
         if (is_many)
             putchar('\n');
     }
+    out->is_picture_failed = !cli_pictures(path, prog, out->res, o);
+    if (o->schedules_path && !cli_schedules(prog, out->res, o, &co))
+        out->is_picture_failed = true;
+    count_terms_free(terms, co.n_terms);
     prog_free(prog);
 }
 
 static int cli_check(int argc, char **argv)
 {
-    CliOptions o = {0};
+    CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o);
+    cli_check_picture_options(&o);
+    CliSinks sinks = {0};
+    o.sinks = &sinks;
+    if (o.json_path)
+        sinks.json = report_json_new(WEFT_VERSION);
+    if (o.junit_path)
+        sinks.junit = report_junit_new();
     size_t n = o.models.len;
     ModelResult *results = xcalloc(n, sizeof(ModelResult));
     WeftExit status = WEFT_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         cli_check_one(o.models.items[i], &o, n > 1, &results[i]);
-        status = report_worse_exit(status, report_exit_status(results[i].verdict, o.expect));
+        status = report_worse_exit(status, cli_model_status(&results[i], &o));
+        if (results[i].is_picture_failed)
+            status = report_worse_exit(status, WEFT_EXIT_USAGE);
     }
     for (size_t i = 0; i < n; i++) {
-        report_summary(stdout, results[i].name, results[i].verdict, results[i].res, o.expect,
-                       o.is_color);
+        if (results[i].has_model_expect)
+            report_summary_expect(stdout, results[i].name, results[i].verdict, results[i].res,
+                                  results[i].model_expect.text, results[i].is_expect_met,
+                                  o.is_color);
+        else
+            report_summary(stdout, results[i].name, results[i].verdict, results[i].res,
+                           o.expect, o.is_color);
+        expect_fini(&results[i].model_expect);
         search_result_free(results[i].res);
     }
     free(results);
+    if (!cli_write_documents(&o))
+        status = report_worse_exit(status, WEFT_EXIT_USAGE);
+    report_json_free(sinks.json);
+    report_junit_free(sinks.junit);
     for (size_t i = 0; i < o.defs.len; i++)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
@@ -409,7 +918,159 @@ static int cli_check(int argc, char **argv)
 
 /* ---- subcommands ---- */
 
-static const char *const command_names[] = {"check", "help"};
+/* weft graph MODEL -o FILE [options]: the state graph alone. The options of check are read
+** (-D, --no-deadlock, --dot-locals, --dot-max-states, --format, the limits); the search stops one
+** state past --dot-max-states, so a model too large to draw is refused without exploring it. */
+static int cli_graph(int argc, char **argv)
+{
+    CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
+    VEC(char *) rest = {0};
+    const char *out_path = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") || is_option(argv[i], "--output"))
+            out_path = option_value(argv[i][1] == 'o' ? "-o" : "--output", argc, argv, &i);
+        else
+            vec_push(&rest, argv[i]);
+    }
+    if (rest.len == 0)
+        cli_fail("no model to draw (usage: weft graph MODEL -o FILE [options])");
+    cli_parse_check((int)rest.len, rest.items, &o);
+    vec_free(&rest);
+    if (o.models.len != 1)
+        cli_fail("graph draws one model (usage: weft graph MODEL -o FILE [options])");
+    if (!out_path)
+        cli_fail("graph needs an output file: -o FILE (.dot, .svg, .png, or - for stdout)");
+    if (o.dot_path || o.trace_dot_path)
+        cli_fail("--dot and --trace-dot are options of 'weft check'; graph writes -o FILE");
+    o.dot_path = out_path;
+    cli_check_picture_options(&o);
+    Verdict verdict;
+    Program *prog = cli_compile(o.models.items[0], &o, &verdict);
+    bool ok = prog != NULL;
+    if (prog) {
+        uint64_t cap = o.dot.max_states + 1;
+        if (o.dot.max_states && (!o.search.max_states || o.search.max_states > cap))
+            o.search.max_states = cap;
+        SearchResult *res = search_run(prog, &o.search);
+        ok = cli_state_graph(out_path, prog, res, &o);
+        search_result_free(res);
+        prog_free(prog);
+    }
+    for (size_t i = 0; i < o.defs.len; i++)
+        free((char *)o.defs.items[i].name);
+    vec_free(&o.defs);
+    vec_free(&o.models);
+    fflush(stdout);
+    return ok ? WEFT_EXIT_OK : WEFT_EXIT_USAGE;
+}
+
+
+/* Read and compile the one model of replay or simulate, with -D and the options 'parse' knows;
+** exits on a bad command line. */
+static Program *cli_compile_one(const char *path, CliOptions *o)
+{
+    Verdict v;
+    Program *prog = cli_compile(path, o, &v);
+    if (!prog)
+        exit(WEFT_EXIT_USAGE);
+    return prog;
+}
+
+/* weft replay MODEL TRACE.json [-D NAME=VALUE]...: exit 1 when the violation is confirmed, 0
+** when the schedule refutes it, 2 when the trace does not fit the model. */
+static int cli_replay(int argc, char **argv)
+{
+    CliOptions o = {0};
+    VEC(const char *) files = {0};
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-D") || !strncmp(argv[i], "-D", 2))
+            cli_valued(&o, argc, argv, &i);
+        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "--version"))
+            cli_flag(&o, argv[i]);
+        else if (argv[i][0] == '-' && argv[i][1] != '\0')
+            cli_fail("unknown option '%s' of replay (usage: weft replay MODEL TRACE.json "
+                     "[-D NAME=VALUE]...)",
+                     argv[i]);
+        else
+            vec_push(&files, argv[i]);
+    }
+    if (files.len != 2)
+        cli_fail("replay needs a model and a trace (usage: weft replay MODEL TRACE.json "
+                 "[-D NAME=VALUE]...)");
+    char *err = NULL;
+    TraceFile *tf = tracefile_read(files.items[1], &err);
+    if (!tf)
+        cli_fail("%s: %s", files.items[1], err);
+    Program *prog = cli_compile_one(files.items[0], &o);
+    Replay *r = replay_run(prog, tf, &err);
+    if (!r)
+        cli_fail("%s: %s", files.items[1], err);
+    report_replay(stdout, prog, files.items[1], r);
+    int status = r->verdict == REPLAY_CONFIRMED ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+    replay_free(r);
+    prog_free(prog);
+    tracefile_free(tf);
+    for (size_t i = 0; i < o.defs.len; i++)
+        free((char *)o.defs.items[i].name);
+    vec_free(&o.defs);
+    vec_free(&files);
+    fflush(stdout);
+    return status;
+}
+
+/* weft simulate MODEL [--seed N] [--steps N] [--no-deadlock] [-D NAME=VALUE]...: exit 1 when the
+** schedule breaks a property, else 0. */
+static int cli_simulate(int argc, char **argv)
+{
+    CliOptions o = {0};
+    SimOptions so = {.seed = SIMULATE_DEFAULT_SEED, .max_steps = SIMULATE_DEFAULT_STEPS};
+    const char *model = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        uint64_t n;
+        if (is_option(arg, "--seed")) {
+            const char *v = option_value("--seed", argc, argv, &i);
+            if (!strcmp(v, "0"))
+                so.seed = 0;
+            else if (!parse_count(v, &so.seed))
+                cli_bad_value("--seed", v, "a non-negative integer");
+        } else if (is_option(arg, "--steps")) {
+            const char *v = option_value("--steps", argc, argv, &i);
+            if (!parse_count(v, &n) || n > UINT32_MAX)
+                cli_bad_value("--steps", v, "a positive integer");
+            so.max_steps = (uint32_t)n;
+        } else if (!strcmp(arg, "--no-deadlock")) {
+            so.no_deadlock = true;
+        } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {
+            cli_valued(&o, argc, argv, &i);
+        } else if (!strcmp(arg, "--help") || !strcmp(arg, "--version")) {
+            cli_flag(&o, arg);
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
+                     "[--steps N] [--no-deadlock] [-D NAME=VALUE]...)",
+                     arg);
+        } else if (model) {
+            cli_fail("simulate runs one model (usage: weft simulate MODEL [--seed N] ...)");
+        } else {
+            model = arg;
+        }
+    }
+    if (!model)
+        cli_fail("no model to simulate (usage: weft simulate MODEL [--seed N] [--steps N])");
+    Program *prog = cli_compile_one(model, &o);
+    Simulation *sim = simulate_run(prog, &so);
+    report_simulate(stdout, prog, &so, sim);
+    int status = sim->end == SIM_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+    simulate_free(sim);
+    prog_free(prog);
+    for (size_t i = 0; i < o.defs.len; i++)
+        free((char *)o.defs.items[i].name);
+    vec_free(&o.defs);
+    fflush(stdout);
+    return status;
+}
+
+static const char *const command_names[] = {"check", "graph", "help", "replay", "simulate"};
 
 int main(int argc, char **argv)
 {
@@ -428,11 +1089,16 @@ int main(int argc, char **argv)
         printf("weft %s\n", WEFT_VERSION);
         return WEFT_EXIT_OK;
     }
-    if (!strcmp(cmd, "replay") || !strcmp(cmd, "simulate") || !strcmp(cmd, "graph"))
-        cli_fail("'%s' is not available yet in this version (see 'weft --help')", cmd);
+    if (!strcmp(cmd, "graph"))
+        return cli_graph(argc - 2, argv + 2);
+    if (!strcmp(cmd, "replay"))
+        return cli_replay(argc - 2, argv + 2);
+    if (!strcmp(cmd, "simulate"))
+        return cli_simulate(argc - 2, argv + 2);
     if (cmd[0] == '-')
         cli_unknown_option(cmd);
-    const char *best = diag_suggest(cmd, command_names, 2);
+    const char *best =
+        diag_suggest(cmd, command_names, sizeof command_names / sizeof command_names[0]);
     if (best)
         cli_fail("unknown command '%s' (did you mean '%s'?)", cmd, best);
     cli_fail("unknown command '%s' (see 'weft --help')", cmd);

@@ -384,7 +384,8 @@ static char *statement_at(const Program *prog, const ReportOptions *opts, uint32
     return xstrndup(s, len);
 }
 
-static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const SearchResult *res,
+/* 'vec' is the violating state (the trace's last: under --compact the store has no vectors). */
+static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const uint8_t *vec,
                          const Violation *v, const ReportOptions *opts)
 {
     fprintf(out, "%sviolation:%s ", color_on(opts->color), color_off(opts->color));
@@ -392,7 +393,7 @@ static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const Sea
         const Property *pr = &prog->props[v->prop];
         char *name = property_name(prog, v->prop);
         Buf b = {0};
-        add_term_values(&b, ctx, prog, pr, store_vec(res->store, v->state));
+        add_term_values(&b, ctx, prog, pr, vec);
         if (b.len > 0)
             fprintf(out, "%s (%s) breaks with %s\n", name, pr->text, b.s);
         else
@@ -468,20 +469,33 @@ static void print_blocked(FILE *out, const Program *prog, const uint8_t *vec)
 /* The last column of a failing last step: what went wrong. */
 static char *describe_failure(const Violation *v, const Trace *tr, const Pos *pos)
 {
-    const char *what = v->kind == VIOL_ASSERT ? "fails" : "error";
+    const char *what = v && v->kind == VIOL_ASSERT ? "fails" : "error";
     const char *msg = tr->fail_message ? tr->fail_message : "runtime error";
     if (tr->fail_line != pos->line)
         return str_printf("%s at line %u: %s", what, tr->fail_line, msg);
     return str_printf("%s: %s", what, msg);
 }
 
+char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
+                     uint32_t tid, uint32_t pos)
+{
+    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
+    return describe_changes(prog, before, after, tid, &tm->pos[pos]);
+}
+
 static void print_schedule(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
                            const ReportOptions *opts)
 {
-    const char *what = opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
-                                                         : "shortest schedule";
+    const char *what = opts->is_fewest ? "schedule with fewest preemptions"
+                       : opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
+                                                           : "shortest schedule";
     fprintf(out, "%s: %u %s, %u %s\n", what, tr->n_steps, plural(tr->n_steps, "step", "steps"),
             tr->n_preemptions, plural(tr->n_preemptions, "preemption", "preemptions"));
+    report_steps(out, prog, v, tr);
+}
+
+void report_steps(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
+{
     Table t = {.n_cols = 6, .right = {true}};
     for (uint32_t i = 0; i < tr->n_steps; i++) {
         const TraceStep *s = &tr->steps[i];
@@ -575,7 +589,7 @@ static void print_outcomes(FILE *out, ExecCtx *ctx, const Program *prog, const S
                            int32_t p)
 {
     const Property *pr = &prog->props[p];
-    if (!terms_are_scalar(pr) || res->stop != SEARCH_COMPLETE)
+    if (!terms_are_scalar(pr) || res->stop != SEARCH_COMPLETE || res->is_compact)
         return;
     Outcomes o = {0};
     gather_outcomes(ctx, prog, res, p, &o);
@@ -646,14 +660,20 @@ static void print_memory(FILE *out, size_t bytes)
         fprintf(out, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
 }
 
-static void print_totals(FILE *out, const SearchResult *res)
+/* The last line also says what a state costs: the store's memory per stored state, and the
+** packed vector's bytes (state.h), so layouts can be compared across models and tools. */
+static void print_totals(FILE *out, const Program *prog, const SearchResult *res)
 {
     fprintf(out, "states %llu  transitions %llu  depth %u\n", (unsigned long long)res->n_states,
             (unsigned long long)res->n_transitions, res->max_depth);
+    if (res->is_compact)
+        fprintf(out, "hash compaction: 64-bit fingerprints, probability of a missed state %.2g\n",
+                search_omission_probability(res));
     double rate = res->seconds > 0 ? (double)res->n_states / res->seconds : 0;
     fprintf(out, "time %.2f s  rate %.0f states/s  memory ", res->seconds, rate);
     print_memory(out, res->memory_bytes);
-    fputc('\n', out);
+    double per_state = res->n_states ? (double)res->memory_bytes / (double)res->n_states : 0;
+    fprintf(out, " (%.1f bytes/state, vector %u bytes)\n", per_state, prog->state_size);
 }
 
 /* ---- the report ---- */
@@ -661,24 +681,32 @@ static void print_totals(FILE *out, const SearchResult *res)
 void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
                  const ReportOptions *opts)
 {
-    ExecCtx *ctx = exec_new(prog);
     for (size_t i = 0; i < res->n_viols; i++) {
-        const Violation *v = &res->viols[i];
-        print_header(out, ctx, prog, res, v, opts);
-        if (v->kind == VIOL_DEADLOCK)
-            print_blocked(out, prog, store_vec(res->store, v->state));
-        print_schedule(out, prog, v, traces[i], opts);
-        if (v->kind == VIOL_FINAL)
-            print_outcomes(out, ctx, prog, res, v->prop);
+        report_violation(out, prog, res, &res->viols[i], traces[i], opts);
         fputc('\n', out);
     }
+    if (opts->analysis)
+        report_analysis(out, prog, res, opts->analysis);
     print_limit(out, res, opts);
-    print_totals(out, res);
+    print_totals(out, prog, res);
+}
+
+void report_violation(FILE *out, const Program *prog, const SearchResult *res, const Violation *v,
+                      const Trace *tr, const ReportOptions *opts)
+{
+    ExecCtx *ctx = exec_new(prog);
+    print_header(out, ctx, prog, trace_state(tr, tr->n_steps), v, opts);
+    if (v->kind == VIOL_DEADLOCK)
+        print_blocked(out, prog, trace_state(tr, tr->n_steps));
+    print_schedule(out, prog, v, tr, opts);
+    if (v->kind == VIOL_FINAL)
+        print_outcomes(out, ctx, prog, res, v->prop);
     exec_free(ctx);
 }
 
-void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
-                    bool color)
+/* "NAME: violation (2 properties)" without the expectation and the newline. */
+static void print_summary_verdict(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                                  bool color)
 {
     fprintf(out, "%s: ", name);
     switch (v) {
@@ -702,6 +730,22 @@ void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *
         fprintf(out, "not checked (cannot read)");
         break;
     }
+}
+
+void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                           const char *wanted, bool is_met, bool color)
+{
+    print_summary_verdict(out, name, v, res, color);
+    if (v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE)
+        fprintf(out, " -- expected %s: %s", wanted,
+                v == VERDICT_INCOMPLETE ? "unknown" : is_met ? "met" : "not met");
+    fputc('\n', out);
+}
+
+void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
+                    bool color)
+{
+    print_summary_verdict(out, name, v, res, color);
     if (expect != EXPECT_NONE && v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE) {
         const char *wanted = expect == EXPECT_OK ? "ok" : "violation";
         const char *how = v == VERDICT_INCOMPLETE                         ? "unknown"

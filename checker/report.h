@@ -12,8 +12,10 @@
 #define WEFT_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "count.h"
 #include "diag.h"
 #include "program.h"
 #include "search.h"
@@ -46,6 +48,9 @@ typedef struct ReportOptions {
     bool color;                  /* bold red for violations, as --color asks */
     const SearchOptions *search; /* the limits the search ran with (to name the one hit) */
     const Source *src;           /* the model text, for statements without a position, or NULL */
+    const Analysis *analysis;    /* outcomes, counts, causes to print after the violations, or
+                                 ** NULL (count.h) */
+    bool is_fewest;              /* the schedules given are the fewest-preemption ones */
 } ReportOptions;
 
 /* The verdict of a finished search. */
@@ -63,6 +68,30 @@ WeftExit report_worse_exit(WeftExit a, WeftExit b);
 ** "states N  transitions N  depth N" and the last line "time ...  rate ...  memory ...". */
 void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
                  const ReportOptions *opts);
+
+/* Print what an Analysis says about every schedule (report_count.c): the outcomes in end
+** states, the number of schedules and of violating ones (per outcome), the points of no
+** return with their schedules. report_text calls it when opts->analysis is set. */
+void report_analysis(FILE *out, const Program *prog, const SearchResult *res, const Analysis *an);
+
+/* Print one violation as report_text does: its header, the blocked threads of a deadlock, its
+** schedule 'tr' and, for a final, its outcomes (no blank line after it). */
+void report_violation(FILE *out, const Program *prog, const SearchResult *res, const Violation *v,
+                      const Trace *tr, const ReportOptions *opts);
+
+/* Print the rows of a schedule, one step a line, as report_text does ('v' names the kind of a
+** failing last step; NULL: "error"). */
+void report_steps(FILE *out, const Program *prog, const Violation *v, const Trace *tr);
+
+/* What thread tid's step from position 'pos' changed between two states, as the last column of a
+** schedule shows it: "counter = 1, m = worker[0]", or "-" for nothing. Caller frees. */
+char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
+                     uint32_t tid, uint32_t pos);
+
+/* The summary line with an expectation spelled by the caller ("violation final 'total'"):
+** "NAME: violation (1 property) -- expected violation final 'total': met". */
+void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                           const char *wanted, bool is_met, bool color);
 
 /* Print the one summary line of a model: "NAME: ok", "NAME: violation (2 properties)",
 ** "NAME: incomplete (max states)", "NAME: not checked (model error)", "NAME: not checked (cannot

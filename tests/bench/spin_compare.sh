@@ -6,12 +6,17 @@
 # Promela transition), so both tools must store the same number of states; a row says MISMATCH
 # when they do not. pan is built as docs/performance.md describes: spin -a, then
 # gcc -O2 -DSAFETY -DNOREDUCE (no partial-order reduction, safety only), then pan -c0 (go on
-# past errors and explore everything, as weft does).
+# past errors and explore everything, as weft does), with -m and -w large enough for the model.
+# weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2.
+#
+# Then a whole-command comparison on small models (at most 10,000 states): weft from parse to
+# report, against spin -a + gcc + pan, each timed end to end (weft as the mean of 5 runs).
 #
 # Usage (from a fresh clone, after the build):
 #     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2
-#     tests/bench/spin_compare.sh [MODEL...]        MODEL: counter_race, philosophers
-# Environment: WEFT (default build/weft), WEFT_JOBS (passed as weft -j N when set), CC (default gcc).
+#     tests/bench/spin_compare.sh [MODEL...]     MODEL: counter_race locked_counter philosophers
+#                                                 peterson producer_consumer small
+# Environment: WEFT (default build/weft), CC (default gcc).
 # It prints figures and never fails on them; it fails (status 2) only when it cannot run.
 
 set -u
@@ -19,7 +24,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 weft=${WEFT:-$root/build/weft}
-jobs=${WEFT_JOBS:-}
 cc=${CC:-gcc}
 
 die() {
@@ -41,6 +45,8 @@ if ! command -v spin >/dev/null 2>&1; then
 fi
 command -v "$cc" >/dev/null 2>&1 || die "no C compiler '$cc'"
 [ -x "$weft" ] || die "no weft at '$weft' (build it first, or set WEFT)"
+has_jobs=0
+"$weft" check --help 2>&1 | grep -q -- '-j N' && has_jobs=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/spin_compare.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
@@ -49,116 +55,178 @@ now() {
     date +%s.%N
 }
 
-# elapsed START END -> seconds with 2 decimals
+# elapsed START END -> seconds with 3 decimals
 elapsed() {
-    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
 }
 
-# ---- models: name, weft file, weft -D options, Promela file, cpp options, pan -m depth ----
+# ---- models ----
+# name -> weft file | weft -D options | Promela file | spin options | pan -m depth | pan -w bits
 
 model_args() {
+    local b=$here
     case "$1" in
-    counter_race)
-        echo "$root/models/counter_race.weft|-D N=4 -D ITERS=3|$here/counter_race.pml|-DN=4 -DITERS=3|10000"
-        ;;
-    philosophers)
-        echo "$here/philosophers.weft|-D N=10|$here/philosophers.pml|-DN=10|4000000"
-        ;;
-    *)
-        return 1
-        ;;
+    counter_race) echo "$root/models/counter_race.weft|-D N=4 -D ITERS=3|$b/counter_race.pml|-DN=4 -DITERS=3|10000|24" ;;
+    locked_counter) echo "$b/locked_counter.weft|-D N=4 -D ITERS=4|$b/locked_counter.pml|-DN=4 -DITERS=4|10000|24" ;;
+    philosophers) echo "$b/philosophers.weft|-D N=10|$b/philosophers.pml|-DN=10|4000000|24" ;;
+    peterson) echo "$b/peterson.weft|-D N=3|$b/peterson.pml|-o3 -DN=3|1000000|20" ;;
+    producer_consumer) echo "$b/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3|$b/producer_consumer.pml|-DPRODUCERS=3 -DCONSUMERS=3 -DITEMS=4 -DCAP=3|10000|24" ;;
+    # small models for the whole-command comparison
+    small_counter_race) echo "$root/models/counter_race.weft|-D N=3 -D ITERS=2|$b/counter_race.pml|-DN=3 -DITERS=2|10000|18" ;;
+    small_locked_counter) echo "$b/locked_counter.weft|-D N=3 -D ITERS=2|$b/locked_counter.pml|-DN=3 -DITERS=2|10000|18" ;;
+    small_philosophers) echo "$b/philosophers.weft|-D N=4|$b/philosophers.pml|-DN=4|100000|18" ;;
+    small_peterson) echo "$b/peterson.weft|-D N=2|$b/peterson.pml|-o3 -DN=2|100000|18" ;;
+    small_producer_consumer) echo "$b/producer_consumer.weft||$b/producer_consumer.pml||10000|18" ;;
+    *) return 1 ;;
     esac
 }
 
-# ---- one model ----
+# ---- SPIN ----
 
-# Prints two rows (spin, weft) for model $1.
-run_model() {
-    local name=$1 spec wfile wdefs pml cppdefs depth
-    spec=$(model_args "$name") || die "unknown model '$name' (counter_race, philosophers)"
-    IFS='|' read -r wfile wdefs pml cppdefs depth <<<"$spec"
-    local dir="$work/$name"
+# build_pan NAME -> sets p_compile (seconds of spin -a + gcc) and leaves $work/NAME/pan
+build_pan() {
+    local dir="$work/$1" t0 t1
     mkdir -p "$dir"
-
-    # SPIN: generate and compile pan (timed apart), then run it.
-    local t0 t1 t2 t3
     t0=$(now)
-    (cd "$dir" && spin $cppdefs -a "$pml" >spin.out 2>&1) || die "spin -a failed: $(cat "$dir/spin.out")"
+    # shellcheck disable=SC2086
+    (cd "$dir" && spin $spin_opts -a "$pml" >spin.out 2>&1) || die "spin -a failed: $(cat "$dir/spin.out")"
     (cd "$dir" && "$cc" -O2 -DSAFETY -DNOREDUCE -o pan pan.c >cc.out 2>&1) ||
         die "compiling pan failed: $(cat "$dir/cc.out")"
     t1=$(now)
-    (cd "$dir" && ./pan -c0 -m"$depth" >pan.out 2>&1)
-    t2=$(now)
-    grep -q 'max search depth too small' "$dir/pan.out" &&
-        echo "spin_compare: $name: pan's depth limit $depth was too small" >&2
+    p_compile=$(elapsed "$t0" "$t1")
+}
 
-    local p_states p_trans p_mem_states p_mem_hash p_bytes
+# run_pan NAME -> sets p_s (wall), p_search (pan's own elapsed time), p_states, p_trans, p_bytes
+run_pan() {
+    local dir="$work/$1" t0 t1
+    t0=$(now)
+    (cd "$dir" && ./pan -c0 -m"$depth" -w"$wbits" >pan.out 2>&1)
+    t1=$(now)
+    p_s=$(elapsed "$t0" "$t1")
+    grep -q 'max search depth too small' "$dir/pan.out" &&
+        echo "spin_compare: $1: pan's depth limit $depth was too small" >&2
     p_states=$(awk '/states, stored/ { print $1 }' "$dir/pan.out")
+    p_search=$(awk '/^pan: elapsed time/ { print $4 }' "$dir/pan.out")
     p_trans=$(awk '/transitions \(= stored\+matched\)/ { print $1 }' "$dir/pan.out")
     # Memory for the states themselves (after compression when pan reports it) plus the hash
     # table; the DFS stack is left out, as it depends on -m, not on the model.
-    p_mem_states=$(awk '/actual memory usage for states/ { print $1; exit }' "$dir/pan.out")
-    [ -n "$p_mem_states" ] ||
-        p_mem_states=$(awk '/equivalent memory usage for states/ { print $1; exit }' "$dir/pan.out")
-    p_mem_hash=$(awk '/memory used for hash table/ { print $1; exit }' "$dir/pan.out")
-    p_bytes=$(awk -v s="${p_mem_states:-0}" -v h="${p_mem_hash:-0}" -v n="${p_states:-0}" \
+    local ms mh
+    ms=$(awk '/actual memory usage for states/ { print $1; exit }' "$dir/pan.out")
+    [ -n "$ms" ] || ms=$(awk '/equivalent memory usage for states/ { print $1; exit }' "$dir/pan.out")
+    mh=$(awk '/memory used for hash table/ { print $1; exit }' "$dir/pan.out")
+    p_bytes=$(awk -v s="${ms:-0}" -v h="${mh:-0}" -v n="${p_states:-0}" \
         'BEGIN { if (n > 0) printf "%.1f", (s + h) * 1048576 / n; else print "?" }')
-
-    # weft: no compile step. Exit status 1 (a violation) is expected for some models.
-    t3=$(now)
-    # shellcheck disable=SC2086
-    "$weft" check "$wfile" $wdefs ${jobs:+-j "$jobs"} >"$dir/weft.out" 2>&1
-    local status=$?
-    local t4
-    t4=$(now)
-    [ "$status" -le 1 ] || die "weft failed on $name (status $status): $(tail -3 "$dir/weft.out")"
-
-    local w_states w_trans w_mem w_bytes
-    w_states=$(awk '$1 == "states" { gsub(/,/, "", $2); print $2 }' "$dir/weft.out" | tail -1)
-    w_trans=$(awk '$1 == "states" { for (i = 1; i < NF; i++) if ($i == "transitions") { v = $(i + 1); gsub(/,/, "", v); print v } }' \
-        "$dir/weft.out" | tail -1)
-    # "memory 1.2 MiB" on the last line: convert to bytes.
-    w_mem=$(awk '{ for (i = 1; i < NF; i++) if ($i == "memory") { v = $(i + 1); u = $(i + 2) } }
-        END {
-            m = 1
-            if (u ~ /^Ki/) m = 1024; else if (u ~ /^Mi/) m = 1048576; else if (u ~ /^Gi/) m = 1073741824
-            else if (u ~ /^kB/ || u ~ /^KB/) m = 1000; else if (u ~ /^MB/) m = 1e6; else if (u ~ /^GB/) m = 1e9
-            if (v != "") printf "%.0f", v * m
-        }' "$dir/weft.out")
-    w_bytes=$(awk -v b="${w_mem:-0}" -v n="${w_states:-0}" \
-        'BEGIN { if (n > 0 && b > 0) printf "%.1f", b / n; else print "?" }')
-
-    local c_s p_s w_s
-    c_s=$(elapsed "$t0" "$t1")
-    p_s=$(elapsed "$t1" "$t2")
-    w_s=$(elapsed "$t3" "$t4")
-    local note=""
-    [ "${p_states:-x}" = "${w_states:-y}" ] || note="  MISMATCH"
-
-    row "$name" spin "$p_states" "$p_trans" "$p_s" "$p_bytes" "$c_s" "-"
-    local ratio
-    ratio=$(awk -v w="$w_s" -v p="$p_s" -v c="$c_s" 'BEGIN { if (p + c > 0) printf "%.3f", w / (p + c); else print "?" }')
-    row "$name" "weft${jobs:+-j$jobs}" "$w_states" "$w_trans" "$w_s" "$w_bytes" "0.00" "$ratio$note"
 }
 
-# row MODEL TOOL STATES TRANSITIONS SECONDS BYTES/STATE COMPILE RATIO
+# ---- weft ----
+
+# run_weft NAME JOBS -> sets w_s (wall), w_search (weft's search time), w_states, w_trans, w_bytes
+run_weft() {
+    local out="$work/$1/weft-j$2.out" t0 t1 status
+    t0=$(now)
+    # shellcheck disable=SC2086
+    "$weft" check "$wfile" $wdefs ${2:+-j "$2"} >"$out" 2>&1
+    status=$?
+    t1=$(now)
+    # exit status 1 (a violation) is expected for some models
+    [ "$status" -le 1 ] || die "weft failed on $1 (status $status): $(tail -3 "$out")"
+    w_s=$(elapsed "$t0" "$t1")
+    w_states=$(awk '$1 == "states" { print $2 }' "$out" | tail -1)
+    w_search=$(awk '$1 == "time" { print $2 }' "$out" | tail -1)
+    w_trans=$(awk '$1 == "states" { print $4 }' "$out" | tail -1)
+    # "memory 94.8 MiB (33.3 bytes/state, vector 22 bytes)" on the last line
+    w_bytes=$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /^\(/ && $(i + 1) ~ /^bytes\/state/) { v = $i; gsub(/\(/, "", v); print v } }' "$out" | tail -1)
+}
+
+# ---- the big table ----
+
+# row MODEL TOOL STATES TRANSITIONS SEARCH_SECONDS WALL_SECONDS BYTES/STATE COMPILE RATIO VS_J1 NOTE
 row() {
     local rate
     rate=$(awk -v n="${3:-0}" -v s="$5" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "-" }')
-    printf '%-14s %-8s %11s %12s %8s %10s %8s %8s %s\n' "$1" "$2" "${3:-?}" "${4:-?}" "$5" \
-        "$rate" "$6" "$7" "$8"
+    printf '%-17s %-8s %10s %11s %7s %7s %9s %8s %7s %6s %6s %s\n' "$1" "$2" "${3:-?}" "${4:-?}" \
+        "$5" "$6" "$rate" "${7:-?}" "$8" "$9" "${10}" "${11:-}"
+}
+
+# ratio A_STATES A_SECONDS B_STATES B_SECONDS -> (A states/s) / (B states/s)
+rate_ratio() {
+    awk -v a="$1" -v as="$2" -v b="$3" -v bs="$4" \
+        'BEGIN { if (as > 0 && bs > 0 && b > 0) printf "%.2f", (a / as) / (b / bs); else print "?" }'
+}
+
+run_model() {
+    local name=$1 spec
+    spec=$(model_args "$name") || die "unknown model '$name'"
+    IFS='|' read -r wfile wdefs pml spin_opts depth wbits <<<"$spec"
+    build_pan "$name"
+    run_pan "$name"
+    row "$name" spin "$p_states" "$p_trans" "$p_search" "$p_s" "$p_bytes" "$p_compile" "-" "-"
+    local jobs_list=1 j1_states="" j1_s=""
+    [ "$has_jobs" = 1 ] && jobs_list="1 2"
+    for j in $jobs_list; do
+        if [ "$has_jobs" = 1 ]; then run_weft "$name" "$j"; else run_weft "$name" ""; fi
+        local note=""
+        [ "${p_states:-x}" = "${w_states:-y}" ] || note="MISMATCH"
+        local vs_j1="-"
+        if [ "$j" = 1 ]; then
+            j1_states=$w_states
+            j1_s=$w_search
+        else
+            vs_j1=$(rate_ratio "$w_states" "$w_search" "$j1_states" "$j1_s")
+        fi
+        row "$name" "weft-j$j" "$w_states" "$w_trans" "$w_search" "$w_s" "$w_bytes" "0" \
+            "$(rate_ratio "$w_states" "$w_search" "$p_states" "$p_search")" "$vs_j1" "$note"
+    done
+}
+
+# ---- the small-model table ----
+
+run_small() {
+    local name=$1 spec
+    spec=$(model_args "$name") || die "unknown model '$name'"
+    IFS='|' read -r wfile wdefs pml spin_opts depth wbits <<<"$spec"
+    build_pan "$name"
+    run_pan "$name"
+    local spin_total
+    spin_total=$(awk -v c="$p_compile" -v p="$p_s" 'BEGIN { printf "%.3f", c + p }')
+    local t0 t1 i
+    t0=$(now)
+    for i in 1 2 3 4 5; do
+        run_weft "$name" ""
+    done
+    t1=$(now)
+    local w_mean
+    w_mean=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 5 }')
+    local note=""
+    [ "${p_states:-x}" = "${w_states:-y}" ] || note="MISMATCH"
+    printf '%-24s %8s %10s %10s %12s %s\n' "${name#small_}" "$w_states" "$w_mean" "$spin_total" \
+        "$(awk -v s="$spin_total" -v w="$w_mean" 'BEGIN { if (w > 0) printf "%.0f", s / w; else print "?" }')" \
+        "$note"
 }
 
 # ---- main ----
 
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(counter_race philosophers)
+[ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers peterson producer_consumer small)
 
 echo "machine: $(nproc) cpus, $(lscpu 2>/dev/null | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')"
 echo "spin: $(spin -V 2>&1 | head -1)    cc: $("$cc" --version | head -1)"
-echo "ratio: weft seconds / (pan seconds + pan compile seconds), end to end"
-printf '%-14s %-8s %11s %12s %8s %10s %8s %8s %s\n' model tool states transitions seconds \
-    states/s bytes/st compile ratio
+echo "search: the tool's own search time (pan: elapsed time; weft: the 'time' of its last line);"
+echo "wall: the whole run of pan or of weft check (weft's includes the schedule counts and report);"
+echo "states/s = states / search; x spin: weft states/s / pan's; vs j1: weft -j2 states/s / -j1's"
+printf '%-17s %-8s %10s %11s %7s %7s %9s %8s %7s %6s %6s\n' model tool states transitions search \
+    wall states/s bytes/st compile "x spin" "vs j1"
 for m in "${models[@]}"; do
+    [ "$m" = small ] && continue
     run_model "$m"
+done
+for m in "${models[@]}"; do
+    [ "$m" = small ] || continue
+    echo
+    echo "whole command, small models: weft check (mean of 5) against spin -a + gcc + pan"
+    printf '%-24s %8s %10s %10s %12s\n' model states "weft s" "spin s" "spin/weft"
+    for s in small_counter_race small_locked_counter small_philosophers small_peterson \
+        small_producer_consumer; do
+        run_small "$s"
+    done
 done

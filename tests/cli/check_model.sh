@@ -7,7 +7,9 @@
 # '# expect: ok' wants exit status 0 and the summary "NAME: ok". '# expect: violation KIND
 # [LABEL]' wants exit status 1 and a report line "violation: KIND 'LABEL' ..." (or "violation:
 # KIND ..." without a label). Each model is checked breadth first and again with --dfs: the
-# verdict must not depend on the search order.
+# verdict must not depend on the search order. Each '# outcomes: VAR in {v1, v2, ...}' line
+# wants the report of 'weft check --outcomes VAR' to list exactly those values of VAR in end
+# states ("  VAR: v1 v2 ..."), in both orders.
 set -u
 
 if [ "${1:-}" = --dir ]; then
@@ -54,8 +56,31 @@ if [ -n "${rest:-}" ]; then
     exit 1
 fi
 
+# The '# outcomes:' lines as "VAR|v1 v2 ..." (values sorted as the report sorts them).
+outcome_specs=()
+while IFS= read -r line; do
+    var=$(sed -E -n 's/^# outcomes: *([A-Za-z_][A-Za-z0-9_.]*(\[[0-9]+\])?) +in +\{(.*)\} *$/\1/p' <<<"$line")
+    vals=$(sed -E -n 's/^# outcomes: *([A-Za-z_][A-Za-z0-9_.]*(\[[0-9]+\])?) +in +\{(.*)\} *$/\3/p' <<<"$line")
+    if [ -z "$var" ]; then
+        echo "FAIL: $base: bad '$line' (expected '# outcomes: VAR in {v1, v2, ...}')"
+        exit 1
+    fi
+    sorted=$(tr ',' '\n' <<<"$vals" | tr -d ' ' | sort -n | tr '\n' ' ' | sed 's/ *$//')
+    outcome_specs+=("$var|$sorted")
+done < <(grep '^# outcomes:' "$model")
+
 failed=0
 for mode in --bfs --dfs; do
+    for spec in "${outcome_specs[@]}"; do
+        var=${spec%%|*}
+        want="  $var: ${spec#*|}"
+        got=$("$weft" check "$model" "$mode" --outcomes "$var" 2>&1 | grep -F -x -- "$want")
+        if [ -z "$got" ]; then
+            echo "FAIL: $base ($mode): the report does not list the outcomes '$want'"
+            "$weft" check "$model" "$mode" --outcomes "$var" 2>&1 | sed -n '/^outcomes:/,/^schedules/p'
+            exit 1
+        fi
+    done
     out=$("$weft" check "$model" "$mode" 2>&1)
     got_exit=$?
     if [ "$got_exit" != "$want_exit" ]; then
@@ -79,4 +104,4 @@ for mode in --bfs --dfs; do
         exit 1
     fi
 done
-echo "ok: $base: $expect"
+echo "ok: $base: $expect${outcome_specs:+ (outcomes ${outcome_specs[*]})}"

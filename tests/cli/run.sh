@@ -86,7 +86,7 @@ err=$workdir/$name.stderr
 # shellcheck disable=SC2086  # the command line is split into words on purpose
 (cd "$run_dir" && "$weft" $cmdline) >"$out" 2>"$err"
 got_exit=$?
-mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory [0-9.]+ (B|KiB|MiB|GiB)$/time (masked)/'
+mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory [0-9.]+ (B|KiB|MiB|GiB)( \([0-9.]+ bytes\/state, vector [0-9]+ bytes\))?$/time (masked)/'
 sed -E -i "$mask" "$out"
 
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
