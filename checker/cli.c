@@ -611,7 +611,12 @@ static Program *cli_compile(const char *path, const CliOptions *o, Verdict *out)
 static void cli_report(const char *path, const Program *prog, const SearchResult *res,
                        const CliOptions *o, const CountOptions *co)
 {
-    Analysis *an = count_run(prog, res, co);
+    size_t need = count_memory_estimate(res), budget = o->search.max_memory;
+    size_t held = res->memory_bytes, skipped = 0;
+    if (budget && res->stop == SEARCH_COMPLETE && !res->is_compact &&
+        (held > budget || need > budget - held))
+        skipped = held > budget ? need : need - (budget - held);
+    Analysis *an = skipped ? NULL : count_run(prog, res, co);
     Trace **traces = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
     bool is_fewest = an && an->fewest;
     for (size_t i = 0; i < res->n_viols; i++)
@@ -623,7 +628,7 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
     Source *src = src_read_file(path, &err);
     free(err);
     ReportOptions ro = {.color = o->is_color, .search = &o->search, .src = src, .analysis = an,
-                        .is_fewest = is_fewest};
+                        .is_fewest = is_fewest, .analysis_skipped = skipped};
     SearchResult as_shown = *res; /* with --fewest-preemptions, headers name their ends */
     if (is_fewest)
         as_shown.viols = an->fewest_viols;

@@ -1114,6 +1114,16 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
 
 /* ---- the analysis ---- */
 
+size_t count_memory_estimate(const SearchResult *res)
+{
+    /* per state: edge offsets, flags, topological order, two live counters; per transition:
+    ** an Edge, twice over for the growth of the edge array */
+    uint64_t n = store_count(res->store);
+    uint64_t bytes = n * (sizeof(uint64_t) + 1 + sizeof(StateId) + 2 * sizeof(uint64_t)) +
+                     res->n_transitions * 2 * sizeof(Edge);
+    return bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+}
+
 Analysis *count_run(const Program *prog, const SearchResult *res, const CountOptions *opts)
 {
     if (res->stop != SEARCH_COMPLETE || res->is_compact)

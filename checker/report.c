@@ -687,6 +687,11 @@ void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace 
     }
     if (opts->analysis)
         report_analysis(out, prog, res, opts->analysis);
+    if (opts->analysis_skipped) {
+        fputs("outcomes and schedule counts: skipped, they need about ", out);
+        print_memory(out, opts->analysis_skipped);
+        fputs(" more than --max-memory leaves\n\n", out);
+    }
     print_limit(out, res, opts);
     print_totals(out, prog, res);
 }

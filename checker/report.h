@@ -51,6 +51,8 @@ typedef struct ReportOptions {
     const Analysis *analysis;    /* outcomes, counts, causes to print after the violations, or
                                  ** NULL (count.h) */
     bool is_fewest;              /* the schedules given are the fewest-preemption ones */
+    size_t analysis_skipped;     /* > 0: the analysis was skipped, needing about this many
+                                 ** bytes more than the memory budget left */
 } ReportOptions;
 
 /* The verdict of a finished search. */
