@@ -82,14 +82,14 @@ typedef struct AstList {
 } AstList;
 
 struct AstNode {
-    AstKind kind;    /* what this node is */
-    Loc loc;         /* the whole construct's head: for a statement its text up to any '{' */
-    int op;          /* UNARY/BINARY/QUANT: the operator's TokKind */
-    int64_t value;   /* INT/BOOL: the literal's value */
-    const char *name; /* declared or used name; property label; NULL where none */
-    Loc name_loc;     /* where 'name' stands */
-    const char *label; /* statement label ("read" in 'read: tmp = counter'), or NULL */
-    Loc label_loc;     /* where the label stands */
+    AstKind kind;       /* what this node is */
+    Loc loc;            /* the whole construct's head: for a statement its text up to any '{' */
+    int op;             /* UNARY/BINARY/QUANT: the operator's TokKind */
+    int64_t value;      /* INT/BOOL: the literal's value */
+    const char *name;   /* declared or used name; property label; NULL where none */
+    Loc name_loc;       /* where 'name' stands */
+    const char *label;  /* statement label ("read" in 'read: tmp = counter'), or NULL */
+    Loc label_loc;      /* where the label stands */
     AstNode *a, *b, *c; /* children, by kind (see AST_LIST) */
     AstNode *lo, *hi;   /* SHARED/LOCAL: the declared range bounds, or NULL */
     AstList list;       /* block statements, list elements, declarations, branches */

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "compile.h"
@@ -37,19 +37,19 @@
 #include "util.h"
 
 #define WEFT_VERSION "0.1.0"
-#define MAX_JOBS 1024 /* the most worker threads -j accepts */
+#define MAX_JOBS     1024 /* the most worker threads -j accepts */
 
 /* When to show the progress line of a search on stderr (--progress). */
 typedef enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } ProgressMode;
 
 /* Everything the command line of 'weft check' says. */
 typedef struct CliOptions {
-    VEC(const char *) models; /* model paths in the order given (argv strings) */
-    VEC(Define) defs;         /* -D overrides; a later one for the same name replaces it */
-    SearchOptions search;     /* --dfs, --first, --no-deadlock and the limits */
-    Expect expect;            /* --expect */
-    bool is_quiet;            /* --quiet: only the summary lines */
-    bool is_color;            /* --color */
+    VEC(const char *) models;   /* model paths in the order given (argv strings) */
+    VEC(Define) defs;           /* -D overrides; a later one for the same name replaces it */
+    SearchOptions search;       /* --dfs, --first, --no-deadlock and the limits */
+    Expect expect;              /* --expect */
+    bool is_quiet;              /* --quiet: only the summary lines */
+    bool is_color;              /* --color */
     const char *dot_path;       /* --dot FILE: the state graph, or NULL */
     const char *trace_dot_path; /* --trace-dot FILE or DIR/: schedule pictures, or NULL */
     DotOptions dot;             /* --dot-locals, --dot-max-states */
@@ -70,13 +70,13 @@ typedef struct CliOptions {
 
 /* The outcome of one model, kept for the summary lines at the end. */
 typedef struct ModelResult {
-    const char *name;  /* the path as given */
-    Verdict verdict;   /* what its summary line says */
-    SearchResult *res; /* NULL when not checked */
-    bool is_picture_failed; /* a --dot, --trace-dot or --schedules file could not be written */
-    bool has_model_expect;  /* --expect-from-model: 'model_expect' was read */
+    const char *name;         /* the path as given */
+    Verdict verdict;          /* what its summary line says */
+    SearchResult *res;        /* NULL when not checked */
+    bool is_picture_failed;   /* a --dot, --trace-dot or --schedules file could not be written */
+    bool has_model_expect;    /* --expect-from-model: 'model_expect' was read */
     ModelExpect model_expect; /* the model's '# expect:' line */
-    bool is_expect_met;     /* has_model_expect: the verdict meets it */
+    bool is_expect_met;       /* has_model_expect: the verdict meets it */
 } ModelResult;
 
 static const char usage_text[] =
@@ -150,12 +150,16 @@ static _Noreturn void cli_fail(const char *fmt, ...)
 
 /* All options of check, for "did you mean" hints. */
 static const char *const option_names[] = {
-    "--bfs",    "--dfs",   "--first",       "--max-states", "--max-memory", "--time-limit",
-    "--expect", "--quiet", "--no-deadlock", "--color",      "--help",       "--version",
-    "-j",       "--compact",
-    "--dot",    "--trace-dot", "--dot-locals", "--dot-max-states", "--format",
-    "--outcomes", "--fewest-preemptions", "--causes", "--schedules",
-    "--json",   "--junit", "--trace", "--expect-from-model", "--progress",
+    "--bfs",        "--dfs",        "--first",
+    "--max-states", "--max-memory", "--time-limit",
+    "--expect",     "--quiet",      "--no-deadlock",
+    "--color",      "--help",       "--version",
+    "-j",           "--compact",    "--dot",
+    "--trace-dot",  "--dot-locals", "--dot-max-states",
+    "--format",     "--outcomes",   "--fewest-preemptions",
+    "--causes",     "--schedules",  "--json",
+    "--junit",      "--trace",      "--expect-from-model",
+    "--progress",
 };
 
 static _Noreturn void cli_unknown_option(const char *arg)
@@ -463,8 +467,7 @@ static void cli_check_picture_options(const CliOptions *o)
 
 /* Put DOT 'text' in 'path' ('-': stdout), rendered as --format or the name says; false after
 ** saying why on stderr. */
-static bool cli_write_picture(const char *path, const CliOptions *o, const char *text,
-                              size_t len)
+static bool cli_write_picture(const char *path, const CliOptions *o, const char *text, size_t len)
 {
     if (!strcmp(path, "-")) {
         fwrite(text, 1, len, stdout);
@@ -539,8 +542,8 @@ static bool cli_trace_picture(const char *path, const Program *prog, const Searc
 }
 
 /* --trace-dot FILE: the first violation; --trace-dot DIR/: every one, DIR made if missing. */
-static bool cli_trace_pictures(const char *model_path, const Program *prog,
-                               const SearchResult *res, const CliOptions *o)
+static bool cli_trace_pictures(const char *model_path, const Program *prog, const SearchResult *res,
+                               const CliOptions *o)
 {
     const char *path = o->trace_dot_path;
     size_t len = strlen(path);
@@ -627,8 +630,12 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
     char *err = NULL;
     Source *src = src_read_file(path, &err);
     free(err);
-    ReportOptions ro = {.color = o->is_color, .search = &o->search, .src = src, .analysis = an,
-                        .is_fewest = is_fewest, .analysis_skipped = skipped};
+    ReportOptions ro = {.color = o->is_color,
+                        .search = &o->search,
+                        .src = src,
+                        .analysis = an,
+                        .is_fewest = is_fewest,
+                        .analysis_skipped = skipped};
     SearchResult as_shown = *res; /* with --fewest-preemptions, headers name their ends */
     if (is_fewest)
         as_shown.viols = an->fewest_viols;
@@ -644,9 +651,9 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
 /* --schedules: one violating schedule a line, written whole or not at all (FILE.tmp, then
 ** rename). */
 typedef struct SchedulesOut {
-    FILE *f;                  /* FILE.tmp */
-    const Program *prog;      /* the model */
-    const SearchResult *res;  /* its search, for the violations */
+    FILE *f;                 /* FILE.tmp */
+    const Program *prog;     /* the model */
+    const SearchResult *res; /* its search, for the violations */
 } SchedulesOut;
 
 static void cli_write_schedule(void *ctx, const Trace *tr, size_t viol)
@@ -711,8 +718,8 @@ static void cli_progress(void *ctx, uint64_t n_states, uint32_t depth, size_t me
 static SearchResult *cli_search(const Program *prog, const CliOptions *o)
 {
     SearchOptions so = o->search;
-    bool is_shown = o->progress == PROGRESS_ALWAYS ||
-                    (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+    bool is_shown =
+        o->progress == PROGRESS_ALWAYS || (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
     if (is_shown) {
         so.progress = cli_progress;
         so.progress_ctx = o->sinks;
@@ -767,9 +774,8 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
                               : o->expect == EXPECT_OK        ? "ok"
                               : o->expect == EXPECT_VIOLATION ? "violation"
                                                               : NULL;
-    bool is_expect_violation = mr->has_model_expect
-                                   ? mr->model_expect.verdict == EXPECT_VIOLATION
-                                   : o->expect == EXPECT_VIOLATION;
+    bool is_expect_violation = mr->has_model_expect ? mr->model_expect.verdict == EXPECT_VIOLATION
+                                                    : o->expect == EXPECT_VIOLATION;
     ModelOutcome m = {.path = path,
                       .verdict = mr->verdict,
                       .prog = prog,
@@ -778,10 +784,10 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
                       .ropts = &ro,
                       .expect_text = expect_text,
                       .is_expect_violation = is_expect_violation,
-                      .is_expect_met = mr->has_model_expect
-                                           ? mr->is_expect_met
-                                           : report_exit_status(mr->verdict, o->expect) ==
-                                                 WEFT_EXIT_OK};
+                      .is_expect_met =
+                          mr->has_model_expect
+                              ? mr->is_expect_met
+                              : report_exit_status(mr->verdict, o->expect) == WEFT_EXIT_OK};
     if (k->json)
         report_json_add(k->json, &m);
     if (k->junit)
@@ -903,8 +909,8 @@ static int cli_check(int argc, char **argv)
                                   results[i].model_expect.text, results[i].is_expect_met,
                                   o.is_color);
         else
-            report_summary(stdout, results[i].name, results[i].verdict, results[i].res,
-                           o.expect, o.is_color);
+            report_summary(stdout, results[i].name, results[i].verdict, results[i].res, o.expect,
+                           o.is_color);
         expect_fini(&results[i].model_expect);
         search_result_free(results[i].res);
     }
@@ -968,7 +974,6 @@ static int cli_graph(int argc, char **argv)
     fflush(stdout);
     return ok ? WEFT_EXIT_OK : WEFT_EXIT_USAGE;
 }
-
 
 /* Read and compile the one model of replay or simulate, with -D and the options 'parse' knows;
 ** exits on a bad command line. */

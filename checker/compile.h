@@ -26,8 +26,8 @@ typedef struct Define {
 ** when an error was recorded in 'd', or when a define names no const of the model: then
 ** *tool_err_out is set to a one-line message for "weft: ..." (caller frees) and 'd' is
 ** untouched. The tree is only read; the Program owns copies of everything it keeps. */
-Program *compile_model(const AstNode *model, const Source *src, const Define *defs,
-                       size_t n_defs, Diag *d, char **tool_err_out);
+Program *compile_model(const AstNode *model, const Source *src, const Define *defs, size_t n_defs,
+                       Diag *d, char **tool_err_out);
 
 /* Lay out the state vector of 'prog' from its declarations (ranges, positions, thread count,
 ** queue capacities): set every field's width and offset in bits, packed with no padding

@@ -248,15 +248,15 @@ void diag_print(const Diag *d, FILE *out, bool color)
         src_line_col(d->src, e->loc.off, &line, &col);
         const char *kind = e->is_note ? "note" : "error";
         if (color)
-            fprintf(out, "\033[1m%s:%u:%u: \033[1;%sm%s:\033[0m\033[1m %s\033[0m\n",
-                    d->src->name, line, col, e->is_note ? "36" : "31", kind, e->msg);
+            fprintf(out, "\033[1m%s:%u:%u: \033[1;%sm%s:\033[0m\033[1m %s\033[0m\n", d->src->name,
+                    line, col, e->is_note ? "36" : "31", kind, e->msg);
         else
             fprintf(out, "%s:%u:%u: %s: %s\n", d->src->name, line, col, kind, e->msg);
         print_excerpt(d, out, e->loc, color);
     }
     if (d->n_errors > DIAG_MAX_ERRORS)
-        fprintf(out, "%s: too many errors (%zu), stopped after %d\n", d->src->name,
-                d->n_errors, DIAG_MAX_ERRORS);
+        fprintf(out, "%s: too many errors (%zu), stopped after %d\n", d->src->name, d->n_errors,
+                DIAG_MAX_ERRORS);
 }
 
 /* ---- hints ---- */

@@ -40,9 +40,9 @@ typedef struct ExecOutcome {
 typedef void (*ExecEmit)(void *ctx, uint32_t tid, const ExecOutcome *out);
 
 typedef enum {
-    EXEC_STEP_RAN,      /* the step was enabled: emit was called at least once */
-    EXEC_STEP_BLOCKED,  /* the thread cannot move now: no outcome */
-    EXEC_STEP_FINISHED  /* the thread has finished: no outcome */
+    EXEC_STEP_RAN,     /* the step was enabled: emit was called at least once */
+    EXEC_STEP_BLOCKED, /* the thread cannot move now: no outcome */
+    EXEC_STEP_FINISHED /* the thread has finished: no outcome */
 } ExecStepResult;
 
 typedef struct ExecCtx ExecCtx; /* opaque */

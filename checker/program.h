@@ -154,19 +154,19 @@ typedef enum { VAR_SHARED, VAR_LOCAL } VarScope;
 ** holding value - lo for a variable with a declared range (bits for hi - lo + 1 values, 0 when
 ** lo == hi), else the int32's two's complement bits in a field of 32 bits. */
 typedef struct Var {
-    char *name;      /* as declared */
-    VarScope scope;  /* shared, or local to every instance of template 'tmpl' */
-    uint32_t tmpl;   /* VAR_LOCAL: the owning thread template */
-    uint32_t size;   /* number of elements: 1 for a scalar */
-    bool is_array;   /* declared with [SIZE] */
-    bool has_range;  /* declared with ': lo..hi' */
-    int32_t lo, hi;  /* the declared range (has_range) */
+    char *name;       /* as declared */
+    VarScope scope;   /* shared, or local to every instance of template 'tmpl' */
+    uint32_t tmpl;    /* VAR_LOCAL: the owning thread template */
+    uint32_t size;    /* number of elements: 1 for a scalar */
+    bool is_array;    /* declared with [SIZE] */
+    bool has_range;   /* declared with ': lo..hi' */
+    int32_t lo, hi;   /* the declared range (has_range) */
     uint32_t bit_off; /* element 0: absolute bit offset (shared) or bit offset in the thread
                       ** block (local); elements follow each other with no padding */
     uint8_t bits;     /* bits per element: 0 to 32 */
-    int32_t *init;   /* initial values: shared, size values; local, size values per instance,
-                     ** instance t's at init[t * size] (a local's initialiser may use 'id') */
-    uint32_t line;   /* line of the declaration */
+    int32_t *init;    /* initial values: shared, size values; local, size values per instance,
+                      ** instance t's at init[t * size] (a local's initialiser may use 'id') */
+    uint32_t line;    /* line of the declaration */
 } Var;
 
 /* A mutex: its owner field holds 0 when free, else the owning thread index + 1. */
@@ -189,8 +189,8 @@ typedef struct Queue {
     uint32_t len_bit_off; /* absolute bit offset of the length field */
     uint8_t len_bits;     /* bits of the length field: enough for 0 .. cap */
     uint32_t bit_off;     /* absolute bit offset of element 0 (elements are 32 bits) */
-    uint32_t n_init;  /* initial length */
-    int32_t *init;    /* initial elements */
+    uint32_t n_init;      /* initial length */
+    int32_t *init;        /* initial elements */
 } Queue;
 
 /* ---- threads ---- */
@@ -204,14 +204,14 @@ typedef enum {
 
 /* A position of a thread template: where a thread can be between steps. */
 typedef struct Pos {
-    PosKind kind;   /* see PosKind */
-    uint32_t code;  /* index in the template's code of the step's first instruction */
-    uint32_t line;  /* source line of the statement (if chain: the 'if'; re-lock: the 'wait') */
-    int32_t label;  /* the statement's own label (index in Template.labels), or -1 */
-    char *text;     /* the statement as written on one line: "tmp = counter", "if x > 0",
-                    ** "lock m else", "atomic"; the end position: "end" */
-    int32_t cond;   /* POS_SLEEP: the cond slept on; else -1 */
-    uint32_t wake;  /* POS_SLEEP: the position a signal moves the thread to (its POS_RELOCK) */
+    PosKind kind;  /* see PosKind */
+    uint32_t code; /* index in the template's code of the step's first instruction */
+    uint32_t line; /* source line of the statement (if chain: the 'if'; re-lock: the 'wait') */
+    int32_t label; /* the statement's own label (index in Template.labels), or -1 */
+    char *text;    /* the statement as written on one line: "tmp = counter", "if x > 0",
+                   ** "lock m else", "atomic"; the end position: "end" */
+    int32_t cond;  /* POS_SLEEP: the cond slept on; else -1 */
+    uint32_t wake; /* POS_SLEEP: the position a signal moves the thread to (its POS_RELOCK) */
 } Pos;
 
 /* A thread template: one 'thread' declaration, with 'count' instances. */
@@ -238,9 +238,9 @@ typedef struct Template {
 
 /* One thread: an instance of a template. */
 typedef struct Thread {
-    char *name;     /* "worker[1]", or "producer" for a single thread */
-    uint32_t tmpl;  /* its template */
-    uint32_t index; /* its instance index, the value of 'id' */
+    char *name;        /* "worker[1]", or "producer" for a single thread */
+    uint32_t tmpl;     /* its template */
+    uint32_t index;    /* its instance index, the value of 'id' */
     uint32_t bit_base; /* absolute bit offset of its block in the state vector */
 } Thread;
 
@@ -273,7 +273,7 @@ typedef struct Program {
     uint32_t state_size; /* bytes of a state vector: every field's bits, packed, rounded up */
     uint32_t n_vars;     /* shared variables first, then each template's locals */
     Var *vars;
-    uint32_t n_shared;   /* vars[0 .. n_shared) are the shared ones, in declaration order */
+    uint32_t n_shared; /* vars[0 .. n_shared) are the shared ones, in declaration order */
     uint32_t n_mutexes;
     Mutex *mutexes;
     uint32_t n_conds;
@@ -282,16 +282,16 @@ typedef struct Program {
     Queue *queues;
     uint32_t n_templates;
     Template *templates;
-    uint32_t n_threads;  /* instances of all templates, in declaration order */
+    uint32_t n_threads; /* instances of all templates, in declaration order */
     Thread *threads;
-    uint32_t n_props;    /* invariants and finals in declaration order */
+    uint32_t n_props; /* invariants and finals in declaration order */
     Property *props;
     uint32_t n_prop_code;
-    Ins *prop_code;      /* code of every property expression and term */
+    Ins *prop_code; /* code of every property expression and term */
     uint32_t *prop_code_line;
-    uint32_t n_slots;    /* quantifier slots that property code needs (QBEGIN uses a, a+1) */
-    uint32_t stack_max;  /* deepest value stack any code needs */
-    uint32_t n_consts;   /* constants after -D overrides, for reports */
+    uint32_t n_slots;   /* quantifier slots that property code needs (QBEGIN uses a, a+1) */
+    uint32_t stack_max; /* deepest value stack any code needs */
+    uint32_t n_consts;  /* constants after -D overrides, for reports */
     char **const_names;
     int32_t *const_values;
 } Program;

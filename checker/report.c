@@ -476,8 +476,8 @@ static char *describe_failure(const Violation *v, const Trace *tr, const Pos *po
     return str_printf("%s: %s", what, msg);
 }
 
-char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
-                     uint32_t tid, uint32_t pos)
+char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after, uint32_t tid,
+                     uint32_t pos)
 {
     const Template *tm = &prog->templates[prog->threads[tid].tmpl];
     return describe_changes(prog, before, after, tid, &tm->pos[pos]);
@@ -486,7 +486,7 @@ char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *
 static void print_schedule(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
                            const ReportOptions *opts)
 {
-    const char *what = opts->is_fewest ? "schedule with fewest preemptions"
+    const char *what = opts->is_fewest                     ? "schedule with fewest preemptions"
                        : opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
                                                            : "shortest schedule";
     fprintf(out, "%s: %u %s, %u %s\n", what, tr->n_steps, plural(tr->n_steps, "step", "steps"),
@@ -743,7 +743,9 @@ void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchR
     print_summary_verdict(out, name, v, res, color);
     if (v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE)
         fprintf(out, " -- expected %s: %s", wanted,
-                v == VERDICT_INCOMPLETE ? "unknown" : is_met ? "met" : "not met");
+                v == VERDICT_INCOMPLETE ? "unknown"
+                : is_met                ? "met"
+                                        : "not met");
     fputc('\n', out);
 }
 

@@ -87,8 +87,8 @@ void report_steps(FILE *out, const Program *prog, const Violation *v, const Trac
 
 /* What thread tid's step from position 'pos' changed between two states, as the last column of a
 ** schedule shows it: "counter = 1, m = worker[0]", or "-" for nothing. Caller frees. */
-char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
-                     uint32_t tid, uint32_t pos);
+char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after, uint32_t tid,
+                     uint32_t pos);
 
 /* The summary line with an expectation spelled by the caller ("violation final 'total'"):
 ** "NAME: violation (1 property) -- expected violation final 'total': met". */

@@ -32,15 +32,15 @@ typedef enum {
 
 /* One distinct violation and where its shortest schedule ends. */
 typedef struct Violation {
-    ViolKind kind;     /* see ViolKind */
-    int32_t prop;      /* the property (invariant, final, or an error evaluating one), or -1 */
-    uint32_t line;     /* identifying line: the property's, or the failing statement's */
-    char *message;     /* failures: the executor's message; else NULL */
-    StateId state;     /* the state that breaks it, or that the failing step starts from */
-    bool by_step;      /* true when a failing step from 'state' is the violation */
-    uint32_t tid;      /* by_step: the thread of the failing step */
-    uint32_t k;        /* by_step: the outcome index of the failing step */
-    uint32_t depth;    /* steps in its schedule (the failing step included) */
+    ViolKind kind;  /* see ViolKind */
+    int32_t prop;   /* the property (invariant, final, or an error evaluating one), or -1 */
+    uint32_t line;  /* identifying line: the property's, or the failing statement's */
+    char *message;  /* failures: the executor's message; else NULL */
+    StateId state;  /* the state that breaks it, or that the failing step starts from */
+    bool by_step;   /* true when a failing step from 'state' is the violation */
+    uint32_t tid;   /* by_step: the thread of the failing step */
+    uint32_t k;     /* by_step: the outcome index of the failing step */
+    uint32_t depth; /* steps in its schedule (the failing step included) */
 } Violation;
 
 /* Why the search ended. */
@@ -62,14 +62,14 @@ typedef struct SearchOptions {
     uint32_t n_threads;  /* BFS worker threads (-j); 0 or 1: one. DFS always uses one */
     bool compact;        /* --compact: store 64-bit fingerprints, not vectors (hash compaction) */
     void (*progress)(void *ctx, uint64_t n_states, uint32_t depth, size_t memory_bytes);
-                         /* or NULL: called from the search thread every few thousand
-                         ** expansions, where the clock is looked at; the callee shows it at
-                         ** most every ~0.2 s (--progress) */
-    void *progress_ctx;  /* passed to progress */
+    /* or NULL: called from the search thread every few thousand
+    ** expansions, where the clock is looked at; the callee shows it at
+    ** most every ~0.2 s (--progress) */
+    void *progress_ctx; /* passed to progress */
 } SearchOptions;
 
 typedef struct SearchResult {
-    Violation *viols;       /* distinct violations, in the order the search found them */
+    Violation *viols; /* distinct violations, in the order the search found them */
     size_t n_viols;
     SearchStop stop;        /* why the search ended */
     uint64_t n_states;      /* states stored */

@@ -15,22 +15,22 @@
 #include "search.h"
 
 typedef struct TraceStep {
-    uint32_t tid;         /* the thread that moved */
-    uint32_t k;           /* its outcome index (choose branch, signal target) */
-    uint32_t pos;         /* its position before the step (names label, line, statement) */
-    bool is_preemption;   /* another thread could have gone on: the previous step's thread was
-                          ** not finished and still enabled in the state before this step */
+    uint32_t tid;       /* the thread that moved */
+    uint32_t k;         /* its outcome index (choose branch, signal target) */
+    uint32_t pos;       /* its position before the step (names label, line, statement) */
+    bool is_preemption; /* another thread could have gone on: the previous step's thread was
+                        ** not finished and still enabled in the state before this step */
 } TraceStep;
 
 typedef struct Trace {
-    uint32_t n_steps;      /* steps in the schedule */
-    TraceStep *steps;      /* the steps, first to last */
-    uint8_t *states;       /* (n_steps + 1) vectors: states[0] initial, states[i] after step i;
-                           ** after a failing last step, the state before it is repeated */
-    uint32_t state_size;   /* bytes of each vector */
-    bool ends_in_failure;  /* the last step failed (assert, runtime error) */
-    uint32_t fail_line;    /* ends_in_failure: the failing statement's line */
-    char *fail_message;    /* ends_in_failure: the executor's message */
+    uint32_t n_steps;       /* steps in the schedule */
+    TraceStep *steps;       /* the steps, first to last */
+    uint8_t *states;        /* (n_steps + 1) vectors: states[0] initial, states[i] after step i;
+                            ** after a failing last step, the state before it is repeated */
+    uint32_t state_size;    /* bytes of each vector */
+    bool ends_in_failure;   /* the last step failed (assert, runtime error) */
+    uint32_t fail_line;     /* ends_in_failure: the failing statement's line */
+    char *fail_message;     /* ends_in_failure: the executor's message */
     uint32_t n_preemptions; /* steps with is_preemption */
 } Trace;
 

@@ -17,28 +17,28 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Growable array of T: declare with VEC(T) name = {0}; free with vec_free. */
-#define VEC(T)                                                                                     \
-    struct {                                                                                       \
-        T *items;                                                                                  \
-        size_t len;                                                                                \
-        size_t cap;                                                                                \
+#define VEC(T)      \
+    struct {        \
+        T *items;   \
+        size_t len; \
+        size_t cap; \
     }
 
 /* Append 'x' (an expression of the element type). */
-#define vec_push(v, x)                                                                             \
-    do {                                                                                           \
-        if ((v)->len == (v)->cap) {                                                                \
-            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                                                \
-            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items);                      \
-        }                                                                                          \
-        (v)->items[(v)->len++] = (x);                                                              \
+#define vec_push(v, x)                                                        \
+    do {                                                                      \
+        if ((v)->len == (v)->cap) {                                           \
+            (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                           \
+            (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
+        }                                                                     \
+        (v)->items[(v)->len++] = (x);                                         \
     } while (0)
 
-#define vec_free(v)                                                                                \
-    do {                                                                                           \
-        free((v)->items);                                                                          \
-        (v)->items = NULL;                                                                         \
-        (v)->len = (v)->cap = 0;                                                                   \
+#define vec_free(v)              \
+    do {                         \
+        free((v)->items);        \
+        (v)->items = NULL;       \
+        (v)->len = (v)->cap = 0; \
     } while (0)
 
 /* Bytes of memory the process holds now (resident set), 0 if unknown. */
