@@ -7,7 +7,8 @@
 # report byte for byte (the "time ... memory ..." line masked) and exit with the same status;
 # 'weft check MODEL --compact -j 2' must give the same verdicts, violations, schedules and
 # counts (its report lacks only the outcome and schedule analyses, which need every state, and
-# adds the line on hash compaction). On a mismatch the diff is printed. Fails when no model is
+# adds the line on hash compaction); 'weft check MODEL --fewest-preemptions --causes' must be
+# the same for -j 1 and -j 4. On a mismatch the diff is printed. Fails when no model is
 # found, so a lost directory cannot pass quietly.
 set -u
 
@@ -55,6 +56,14 @@ for dir in "$@"; do
                 failed=1
             fi
         done
+        # The analyses of issue 4 (fewest-preemption schedules, points of no return) too.
+        run a1 "$model" -j 1 --fewest-preemptions --causes
+        run a4 "$model" -j 4 --fewest-preemptions --causes
+        if ! cmp -s "$tmp/a1.out" "$tmp/a4.out" || ! cmp -s "$tmp/a1.status" "$tmp/a4.status"; then
+            echo "FAIL: $model: --fewest-preemptions --causes differs between -j 4 and -j 1"
+            diff -u "$tmp/a1.out" "$tmp/a4.out" | head -n 40
+            failed=1
+        fi
         run compact "$model" --compact -j 2
         if ! diff -u <(core "$tmp/j1.out") <(core "$tmp/compact.out") >"$tmp/diff" ||
             ! cmp -s "$tmp/j1.status" "$tmp/compact.status"; then
@@ -72,5 +81,6 @@ if [ $n_models = 0 ]; then
     echo "FAIL: no model in $*"
     exit 1
 fi
-[ $failed = 0 ] && echo "ok: $n_models models give the same report with -j 1, 2, 4, 8 and --compact"
+[ $failed = 0 ] && echo "ok: $n_models models give the same report with -j 1, 2, 4, 8, with" \
+    "--fewest-preemptions --causes at -j 1 and 4, and with --compact"
 exit $failed
