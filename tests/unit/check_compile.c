@@ -16,6 +16,7 @@
 #include "program.h"
 #include "state.h"
 #include "suites_list.h"
+#include "testmodel.h"
 
 /* ---- helpers ---- */
 
@@ -745,21 +746,14 @@ START_TEST(compile_examples)
     static const char *const names[] = {"check_then_act", "condvar_buffer", "counter_lock",
                                         "counter_race",   "lock_order",     "queue_consumers",
                                         "unlock_not_held"};
-    /* this file is tests/unit/check_compile.c; the examples are ../shared/examples/ of the root */
-    char root[1024];
-    snprintf(root, sizeof root, "%s", __FILE__);
-    char *cut = strstr(root, "tests/unit/check_compile.c");
-    ck_assert_ptr_nonnull(cut);
-    *cut = '\0';
-    char path[1200];
-    snprintf(path, sizeof path, "%s../shared/examples/%s.weft", root, names[_i]);
-    char *err = NULL;
-    Source *src = src_read_file(path, &err);
-    ck_assert_msg(src != NULL, "%s", err ? err : path);
+    char name[64];
+    snprintf(name, sizeof name, "%s.weft", names[_i]);
+    Source *src = tm_example_source(name);
     Arena *arena = arena_new();
     Diag *d = diag_new(src);
     AstNode *model = parse_model(arena, src, d);
     ck_assert_uint_eq(diag_count(d), 0);
+    char *err = NULL;
     Program *prog = compile_model(model, src, NULL, 0, d, &err);
     ck_assert_msg(prog != NULL, "%s: %s", names[_i], diag_message(d, 0));
     ck_assert_uint_ge(prog->n_threads, 1);

@@ -11,35 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "compile.h"
 #include "count.h"
-#include "diag.h"
 #include "exec.h"
-#include "parse.h"
 #include "search.h"
 #include "state.h"
 #include "suites_list.h"
+#include "testmodel.h"
 
 /* ---- fixture ---- */
-
-static Program *cf_compile(const char *text)
-{
-    Source *src = src_from_string("test.weft", text, strlen(text));
-    Arena *arena = arena_new();
-    Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *err = NULL;
-    Program *prog = diag_count(d) ? NULL : compile_model(model, src, NULL, 0, d, &err);
-    ck_assert_msg(prog != NULL, "model error: %s",
-                  err             ? err
-                  : diag_count(d) ? diag_message(d, 0)
-                                  : "?");
-    diag_free(d);
-    arena_free(arena);
-    src_free(src);
-    return prog;
-}
 
 typedef struct Run {
     Program *prog;
@@ -49,9 +28,8 @@ typedef struct Run {
 
 static Run cf_run(const char *text, const CountOptions *co)
 {
-    Run r = {cf_compile(text), NULL, NULL};
-    SearchOptions so = {0};
-    r.res = search_run(r.prog, &so);
+    Run r = {tm_compile(text, NULL, 0), NULL, NULL};
+    r.res = tm_search(r.prog, false);
     ck_assert_int_eq(r.res->stop, SEARCH_COMPLETE);
     CountOptions none = {0};
     r.an = count_run(r.prog, r.res, co ? co : &none);
@@ -121,22 +99,10 @@ START_TEST(count_overflows_64_bits)
 }
 END_TEST
 
-static const char *const race_model = "const N = 4\n"
-                                      "const ITERS = 2\n"
-                                      "shared counter = 0\n"
-                                      "thread worker[N] {\n"
-                                      "    local tmp = 0\n"
-                                      "    repeat ITERS {\n"
-                                      "        read:  tmp = counter\n"
-                                      "        write: counter = tmp + 1\n"
-                                      "    }\n"
-                                      "}\n"
-                                      "final total: counter == N * ITERS\n";
-
 /* (N*2K)!/((2K)!)^N schedules; exactly (N*K)!/(K!)^N keep every read-write pair whole. */
 START_TEST(count_counter_race)
 {
-    Run r = cf_run(race_model, NULL);
+    Run r = cf_run(tm_counter_race, NULL);
     ck_assert_str_eq(r.an->n_schedules, "63063000");
     ck_assert_str_eq(r.an->n_violating, "63060480");
     char *all = multinomial(4, 4), *ok = multinomial(4, 2);
@@ -217,7 +183,7 @@ END_TEST
 
 START_TEST(count_outcome_terms)
 {
-    Program *prog = cf_compile(race_model);
+    Program *prog = tm_compile(tm_counter_race, NULL, 0);
     OutcomeTerm *terms = NULL;
     size_t n = 0;
     char *err = NULL;
@@ -244,13 +210,12 @@ START_TEST(count_outcomes_of_arrays_and_locals)
     const char *text =
         "shared a[2] = 0\n"
         "thread t[2] {\n    local mine = 0\n    mine = id + 1\n    a[id] = mine\n}\n";
-    Program *prog = cf_compile(text);
+    Program *prog = tm_compile(text, NULL, 0);
     OutcomeTerm *terms = NULL;
     size_t n = 0;
     char *err = NULL;
     ck_assert(count_parse_terms(prog, "a,t[1].mine,a[0]", &terms, &n, &err));
-    SearchOptions so = {0};
-    SearchResult *res = search_run(prog, &so);
+    SearchResult *res = tm_search(prog, false);
     CountOptions co = {.terms = terms, .n_terms = n};
     Analysis *an = count_run(prog, res, &co);
     ck_assert_uint_eq(an->width, 4);
@@ -271,7 +236,7 @@ END_TEST
 START_TEST(count_fewest_preemptions_counter_race)
 {
     CountOptions co = {.fewest_preemptions = true};
-    Run r = cf_run(race_model, &co);
+    Run r = cf_run(tm_counter_race, &co);
     ck_assert_uint_eq(r.res->n_viols, 1);
     const Trace *tr = r.an->fewest[0];
     ck_assert_ptr_nonnull(tr);
@@ -290,7 +255,7 @@ END_TEST
 START_TEST(count_causes_counter_race)
 {
     CountOptions co = {.causes = true};
-    Run r = cf_run(race_model, &co);
+    Run r = cf_run(tm_counter_race, &co);
     ck_assert(!r.an->is_doomed);
     ck_assert_uint_eq(r.an->n_causes, 1);
     const Cause *c = &r.an->causes[0];
@@ -334,9 +299,8 @@ static void collect(void *ctx, const Trace *tr, size_t viol)
 
 START_TEST(count_enumerates_distinct_violations)
 {
-    Program *prog = cf_compile(race_model);
-    SearchOptions so = {0};
-    SearchResult *res = search_run(prog, &so);
+    Program *prog = tm_compile(tm_counter_race, NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     CountOptions co = {0};
     Collect c = {prog, 0, calloc(50, sizeof(char *))};
     ck_assert_uint_eq(count_schedules(prog, res, &co, 50, collect, &c), 50);

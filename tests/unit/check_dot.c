@@ -11,52 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "compile.h"
-#include "diag.h"
 #include "dot.h"
-#include "parse.h"
 #include "search.h"
 #include "suites_list.h"
+#include "testmodel.h"
 #include "trace.h"
 
 /* ---- fixture: model text -> Program -> search -> DOT text ---- */
 
-static Program *df_compile(const char *text, const Define *defs, size_t n_defs)
-{
-    Source *src = src_from_string("test.weft", text, strlen(text));
-    Arena *arena = arena_new();
-    Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *tool_err = NULL;
-    Program *prog = diag_count(d) ? NULL : compile_model(model, src, defs, n_defs, d, &tool_err);
-    if (!prog)
-        ck_abort_msg("model error: %s", tool_err        ? tool_err
-                                        : diag_count(d) ? diag_message(d, 0)
-                                                        : "?");
-    diag_free(d);
-    arena_free(arena);
-    src_free(src);
-    return prog;
-}
-
-/* The counter race of shared/examples, as text, so the test does not depend on a path. */
-static const char counter_race[] = "const N = 4\n"
-                                   "const ITERS = 2\n"
-                                   "shared counter = 0\n"
-                                   "thread worker[N] {\n"
-                                   "    local tmp = 0\n"
-                                   "    repeat ITERS {\n"
-                                   "        read:  tmp = counter\n"
-                                   "        write: counter = tmp + 1\n"
-                                   "    }\n"
-                                   "}\n"
-                                   "final total: counter == N * ITERS\n";
-
+/* counter_race with N = 2, ITERS = 1. */
 static Program *small_race(void)
 {
     static const Define defs[] = {{"N", 2}, {"ITERS", 1}};
-    return df_compile(counter_race, defs, 2);
+    return tm_compile(tm_counter_race, defs, 2);
 }
 
 static SearchResult *bfs(const Program *prog, bool no_deadlock)
@@ -221,7 +189,7 @@ END_TEST
 ** transitions: s0 -> s1, s0 -> s2, s1 -> f0, s2 -> s3. */
 START_TEST(dot_failing_step_node)
 {
-    Program *prog = df_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread a {\n    x = 1\n}\n"
                                "thread b {\n    check: assert x == 0\n}\n",
                                NULL, 0);
@@ -252,7 +220,7 @@ END_TEST
 /* 'lock m' twice deadlocks in s1; --no-deadlock leaves it uncoloured. */
 START_TEST(dot_deadlock_state)
 {
-    Program *prog = df_compile("mutex m\nthread t {\n    lock m\n    again: lock m\n}\n", NULL, 0);
+    Program *prog = tm_compile("mutex m\nthread t {\n    lock m\n    again: lock m\n}\n", NULL, 0);
     for (int no_deadlock = 0; no_deadlock <= 1; no_deadlock++) {
         SearchResult *res = bfs(prog, no_deadlock);
         ck_assert_uint_eq(res->n_states, 2);
@@ -278,7 +246,7 @@ END_TEST
 /* A choose step has one edge per branch, numbered. */
 START_TEST(dot_choice_edges_numbered)
 {
-    Program *prog = df_compile(
+    Program *prog = tm_compile(
         "shared x = 0\nthread t {\n    pick: choose { x = 1 } or { x = 2 }\n}\n", NULL, 0);
     SearchResult *res = bfs(prog, false);
     DotOptions o = {.max_states = 10};
@@ -334,7 +302,7 @@ END_TEST
 /* A failing last step shows its message in red. */
 START_TEST(dot_trace_failing_step)
 {
-    Program *prog = df_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread a {\n    x = 1\n}\n"
                                "thread b {\n    check: assert x == 0\n}\n",
                                NULL, 0);

@@ -5,20 +5,16 @@
 #include <check.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "compile.h"
-#include "diag.h"
 #include "exec.h"
-#include "parse.h"
+#include "progbuild.h"
 #include "state.h"
 #include "store.h"
 #include "suites_list.h"
-
-/* progbuild.c is a test helper, not a suite; CMake builds each check_<module>.c alone. */
-#include "progbuild.c"
+#include "testmodel.h"
 
 enum { MAX_GOT = 16, MAX_VEC = 512 };
 
@@ -939,20 +935,7 @@ END_TEST
 /* Replace the hand-built P by the compiled 'text', with S its initial state and X its executor. */
 static void compile_text(const char *text)
 {
-    Source *src = src_from_string("m.weft", text, strlen(text));
-    Diag *d = diag_new(src);
-    Arena *arena = arena_new();
-    AstNode *model = parse_model(arena, src, d);
-    char *tool_err = NULL;
-    Program *prog = NULL;
-    if (diag_count(d) == 0)
-        prog = compile_model(model, src, NULL, 0, d, &tool_err);
-    if (!prog)
-        diag_print(d, stderr, false);
-    ck_assert_ptr_nonnull(prog);
-    arena_free(arena);
-    diag_free(d);
-    src_free(src);
+    Program *prog = tm_compile_named("m.weft", text, NULL, 0);
     pb_free(P);
     P = prog;
     is_compiled = true;
@@ -1094,10 +1077,7 @@ END_TEST
 ** states, and the final counter values its header lists. */
 START_TEST(exec_model_counter_race_outcomes)
 {
-    compile_text("const N = 4\nconst ITERS = 2\nshared counter = 0\n"
-                 "thread worker[N] {\n    local tmp = 0\n    repeat ITERS {\n"
-                 "        read:  tmp = counter\n        write: counter = tmp + 1\n    }\n}\n"
-                 "final total: counter == N * ITERS\n");
+    compile_text(tm_counter_race);
     Store *st = store_new(P->state_size, 0);
     StateId sid;
     store_insert(st, S, state_hash(S, P->state_size), STATE_ID_NONE, &sid);

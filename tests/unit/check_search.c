@@ -10,81 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
 #include "compile.h"
 #include "diag.h"
-#include "parse.h"
 #include "search.h"
 #include "state.h"
 #include "suites_list.h"
-
-/* ---- fixture: model text -> Program ---- */
-
-/* The repository root: WEFT_SOURCE_DIR (ctest sets it), else from this file's path. */
-static void sf_root(char *out, size_t cap)
-{
-    const char *env = getenv("WEFT_SOURCE_DIR");
-    snprintf(out, cap, "%s", env ? env : __FILE__);
-    char *tail = env ? NULL : strstr(out, "/tests/unit/");
-    if (tail)
-        *tail = '\0';
-}
-
-/* shared/examples/NAME, which lives beside the repository. */
-static Source *sf_example_source(const char *name)
-{
-    char root[2048], path[4096];
-    sf_root(root, sizeof root);
-    snprintf(path, sizeof path, "%s/../shared/examples/%s", root, name);
-    char *err = NULL;
-    Source *src = src_read_file(path, &err);
-    ck_assert_msg(src != NULL, "%s", err ? err : path);
-    return src;
-}
-
-/* Parse and compile 'src'; any model error fails the test with the compiler's message. */
-static Program *sf_compile_source(const Source *src, const Define *defs, size_t n_defs)
-{
-    Arena *arena = arena_new();
-    Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *tool_err = NULL;
-    Program *prog = diag_count(d) ? NULL : compile_model(model, src, defs, n_defs, d, &tool_err);
-    if (!prog) {
-        diag_print(d, stderr, false);
-        ck_abort_msg("model error in %s: %s", src->name,
-                     tool_err        ? tool_err
-                     : diag_count(d) ? diag_message(d, 0)
-                                     : "?");
-    }
-    diag_free(d);
-    arena_free(arena);
-    return prog;
-}
-
-static Program *sf_compile(const char *text, const Define *defs, size_t n_defs)
-{
-    Source *src = src_from_string("test.weft", text, strlen(text));
-    Program *prog = sf_compile_source(src, defs, n_defs);
-    src_free(src);
-    return prog;
-}
-
-static Program *sf_compile_file(const char *name, const Define *defs, size_t n_defs)
-{
-    Source *src = sf_example_source(name);
-    Program *prog = sf_compile_source(src, defs, n_defs);
-    src_free(src);
-    return prog;
-}
+#include "testmodel.h"
 
 /* ---- helpers ---- */
-
-static SearchResult *run(const Program *prog, bool dfs)
-{
-    SearchOptions o = {.dfs = dfs};
-    return search_run(prog, &o);
-}
 
 static const Violation *only_viol(const SearchResult *res)
 {
@@ -96,14 +29,14 @@ static const Violation *only_viol(const SearchResult *res)
 
 START_TEST(search_one_thread_three_steps)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread t {\n"
                                "    x = 1\n"
                                "    x = 2\n"
                                "    x = 3\n"
                                "}\n",
                                NULL, 0);
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
     ck_assert_uint_eq(res->n_states, 4);
     ck_assert_uint_eq(res->n_transitions, 3);
@@ -126,9 +59,9 @@ static const char *const two_threads = "shared x = 0\n"
 
 START_TEST(search_two_independent_threads)
 {
-    Program *prog = sf_compile(two_threads, NULL, 0);
+    Program *prog = tm_compile(two_threads, NULL, 0);
     for (int dfs = 0; dfs < 2; dfs++) {
-        SearchResult *res = run(prog, dfs);
+        SearchResult *res = tm_search(prog, dfs);
         ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
         ck_assert_uint_eq(res->n_states, 4);
         ck_assert_uint_eq(res->n_transitions, 4);
@@ -143,8 +76,8 @@ END_TEST
 /* BFS stores level by level: ids 1, 2 at depth 1 (a's step first), id 3 at depth 2. */
 START_TEST(search_bfs_ids_follow_levels)
 {
-    Program *prog = sf_compile(two_threads, NULL, 0);
-    SearchResult *res = run(prog, false);
+    Program *prog = tm_compile(two_threads, NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     const Store *st = res->store;
     ck_assert_uint_eq(store_parent(st, 1), 0);
     ck_assert_uint_eq(store_parent(st, 2), 0);
@@ -160,14 +93,14 @@ END_TEST
 /* A self-deadlock: 2 states, the deadlock in the second at depth 1; --no-deadlock hides it. */
 START_TEST(search_deadlock_only)
 {
-    Program *prog = sf_compile("mutex m\n"
+    Program *prog = tm_compile("mutex m\n"
                                "thread t {\n"
                                "    lock m\n"
                                "    lock m\n"
                                "}\n",
                                NULL, 0);
     for (int dfs = 0; dfs < 2; dfs++) {
-        SearchResult *res = run(prog, dfs);
+        SearchResult *res = tm_search(prog, dfs);
         ck_assert_uint_eq(res->n_states, 2);
         const Violation *v = only_viol(res);
         ck_assert_int_eq(v->kind, VIOL_DEADLOCK);
@@ -189,7 +122,7 @@ END_TEST
 /* The final breaks only where b wrote before a: x == 1, after 2 steps (b, then a). */
 START_TEST(search_final_breaks_in_some_end_states)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread a {\n"
                                "    x = 1\n"
                                "}\n"
@@ -198,7 +131,7 @@ START_TEST(search_final_breaks_in_some_end_states)
                                "}\n"
                                "final f: x == 2\n",
                                NULL, 0);
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_states, 5);
     ck_assert_uint_eq(res->n_transitions, 4);
     const Violation *v = only_viol(res);
@@ -218,13 +151,13 @@ END_TEST
 
 START_TEST(search_invariant_checked_on_initial_state)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread t {\n"
                                "    x = 1\n"
                                "}\n"
                                "invariant positive: x > 0\n",
                                NULL, 0);
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = only_viol(res);
     ck_assert_int_eq(v->kind, VIOL_INVARIANT);
     ck_assert_uint_eq(v->state, 0);
@@ -239,13 +172,13 @@ END_TEST
 /* A failing assert is a violation by step: the state it would make is not stored. */
 START_TEST(search_assert_is_by_step)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread t {\n"
                                "    x = 1\n"
                                "    assert x == 2\n"
                                "}\n",
                                NULL, 0);
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_states, 2);
     ck_assert_uint_eq(res->n_transitions, 2);
     const Violation *v = only_viol(res);
@@ -276,8 +209,8 @@ static const char *const many_failures = "shared x = 0\n"
 
 START_TEST(search_each_violation_once)
 {
-    Program *prog = sf_compile(many_failures, NULL, 0);
-    SearchResult *res = run(prog, false);
+    Program *prog = tm_compile(many_failures, NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_viols, 2);
     ck_assert_int_eq(res->viols[0].kind, VIOL_ERROR);
     ck_assert_uint_eq(res->viols[0].line, 5);
@@ -296,7 +229,7 @@ END_TEST
 
 START_TEST(search_first_stops_at_first_violation)
 {
-    Program *prog = sf_compile(many_failures, NULL, 0);
+    Program *prog = tm_compile(many_failures, NULL, 0);
     SearchOptions o = {.first = true};
     SearchResult *res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_FIRST);
@@ -311,14 +244,14 @@ END_TEST
 /* A property that cannot be evaluated is an error at the property's line. */
 START_TEST(search_property_error)
 {
-    Program *prog = sf_compile("shared a[2] = 0\n"
+    Program *prog = tm_compile("shared a[2] = 0\n"
                                "shared i = 0\n"
                                "thread t {\n"
                                "    i = 5\n"
                                "}\n"
                                "invariant fits: a[i] == 0\n",
                                NULL, 0);
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = only_viol(res);
     ck_assert_int_eq(v->kind, VIOL_ERROR);
     ck_assert_int_eq(v->prop, 0);
@@ -336,9 +269,9 @@ END_TEST
 START_TEST(search_dfs_matches_bfs)
 {
     Define d = {"ITERS", 2};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
-    SearchResult *bfs = run(prog, false);
-    SearchResult *dfs = run(prog, true);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
+    SearchResult *bfs = tm_search(prog, false);
+    SearchResult *dfs = tm_search(prog, true);
     ck_assert_uint_eq(dfs->n_states, bfs->n_states);
     ck_assert_uint_eq(dfs->n_transitions, bfs->n_transitions);
     ck_assert_uint_eq(bfs->max_depth, 16);
@@ -360,9 +293,9 @@ END_TEST
 START_TEST(search_counter_race_iters3_exact_count)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     ck_assert_uint_eq(prog->state_size, 22); /* counter 32 bits, 4 x (3-bit position, tmp 32) */
-    SearchResult *res = run(prog, false);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
     ck_assert_uint_eq(res->n_states, 2986377);
     ck_assert_uint_eq(res->max_depth, 24);
@@ -455,10 +388,10 @@ static const char *const examples[] = {
 
 START_TEST(search_example_verdicts)
 {
-    Source *src = sf_example_source(examples[_i]);
-    Program *prog = sf_compile_source(src, NULL, 0);
+    Source *src = tm_example_source(examples[_i]);
+    Program *prog = tm_compile_source(src, NULL, 0);
     for (int dfs = 0; dfs < 2; dfs++) {
-        SearchResult *res = run(prog, dfs);
+        SearchResult *res = tm_search(prog, dfs);
         ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
         int n_expect = 0;
         for (const char *p = src->text; p && *p == '#'; p = next_line(p)) {
@@ -481,14 +414,14 @@ END_TEST
 
 START_TEST(search_max_states_stops_exactly)
 {
-    Program *prog = sf_compile_file("counter_race.weft", NULL, 0);
+    Program *prog = tm_compile_file("counter_race.weft", NULL, 0);
     SearchOptions o = {.max_states = 100};
     SearchResult *res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_MAX_STATES);
     ck_assert_uint_eq(res->n_states, 100);
     search_result_free(res);
     /* A limit equal to the number of states does not cut the search short. */
-    SearchResult *all = run(prog, false);
+    SearchResult *all = tm_search(prog, false);
     o.max_states = all->n_states;
     res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
@@ -503,7 +436,7 @@ END_TEST
 START_TEST(search_max_memory_stops)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     for (int dfs = 0; dfs < 2; dfs++) {
         SearchOptions o = {.dfs = dfs, .max_memory = 4 << 20};
         SearchResult *res = search_run(prog, &o);
@@ -520,7 +453,7 @@ END_TEST
 START_TEST(search_time_limit_stops)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     SearchOptions o = {.time_limit = 0.05};
     SearchResult *res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_TIME_LIMIT);
@@ -631,7 +564,7 @@ static void check_threads_agree(const Program *prog)
 
 START_TEST(search_threads_agree_on_examples)
 {
-    Program *prog = sf_compile_file(examples[_i], NULL, 0);
+    Program *prog = tm_compile_file(examples[_i], NULL, 0);
     check_threads_agree(prog);
     prog_free(prog);
 }
@@ -639,9 +572,8 @@ END_TEST
 
 START_TEST(search_threads_agree_on_mixed_violations)
 {
-    Program *prog = sf_compile(mixed_model, NULL, 0);
-    SearchOptions o = {0};
-    SearchResult *res = search_run(prog, &o);
+    Program *prog = tm_compile(mixed_model, NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_viols, 5); /* invariant, error, assert, deadlock, final */
     search_result_free(res);
     check_threads_agree(prog);
@@ -653,7 +585,7 @@ END_TEST
 START_TEST(search_threads_counter_race_iters3_exact_count)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     SearchOptions o = {.n_threads = 2};
     SearchResult *res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
@@ -670,7 +602,7 @@ END_TEST
 START_TEST(search_threads_max_memory_stops)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     for (int compact = 0; compact < 2; compact++) {
         SearchOptions o = {.n_threads = 2, .compact = compact, .max_memory = 4 << 20};
         SearchResult *res = search_run(prog, &o);
@@ -687,7 +619,7 @@ END_TEST
 START_TEST(search_threads_time_limit_stops)
 {
     Define d = {"ITERS", 3};
-    Program *prog = sf_compile_file("counter_race.weft", &d, 1);
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
     SearchOptions o = {.n_threads = 4, .time_limit = 0.05};
     SearchResult *res = search_run(prog, &o);
     ck_assert_int_eq(res->stop, SEARCH_TIME_LIMIT);
@@ -700,7 +632,7 @@ END_TEST
 
 START_TEST(search_compact_omission_probability)
 {
-    Program *prog = sf_compile(two_threads, NULL, 0);
+    Program *prog = tm_compile(two_threads, NULL, 0);
     SearchOptions o = {.compact = true};
     SearchResult *res = search_run(prog, &o);
     ck_assert_uint_eq(res->n_states, 4);

@@ -9,74 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "compile.h"
-#include "diag.h"
-#include "parse.h"
 #include "search.h"
 #include "state.h"
 #include "suites_list.h"
+#include "testmodel.h"
 #include "trace.h"
-
-/* ---- fixture: model text -> Program ---- */
-
-/* The repository root: WEFT_SOURCE_DIR (ctest sets it), else from this file's path. */
-static void sf_root(char *out, size_t cap)
-{
-    const char *env = getenv("WEFT_SOURCE_DIR");
-    snprintf(out, cap, "%s", env ? env : __FILE__);
-    char *tail = env ? NULL : strstr(out, "/tests/unit/");
-    if (tail)
-        *tail = '\0';
-}
-
-/* shared/examples/NAME, which lives beside the repository. */
-static Source *sf_example_source(const char *name)
-{
-    char root[2048], path[4096];
-    sf_root(root, sizeof root);
-    snprintf(path, sizeof path, "%s/../shared/examples/%s", root, name);
-    char *err = NULL;
-    Source *src = src_read_file(path, &err);
-    ck_assert_msg(src != NULL, "%s", err ? err : path);
-    return src;
-}
-
-/* Parse and compile 'src'; any model error fails the test with the compiler's message. */
-static Program *sf_compile_source(const Source *src, const Define *defs, size_t n_defs)
-{
-    Arena *arena = arena_new();
-    Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *tool_err = NULL;
-    Program *prog = diag_count(d) ? NULL : compile_model(model, src, defs, n_defs, d, &tool_err);
-    if (!prog) {
-        diag_print(d, stderr, false);
-        ck_abort_msg("model error in %s: %s", src->name,
-                     tool_err        ? tool_err
-                     : diag_count(d) ? diag_message(d, 0)
-                                     : "?");
-    }
-    diag_free(d);
-    arena_free(arena);
-    return prog;
-}
-
-static Program *sf_compile(const char *text, const Define *defs, size_t n_defs)
-{
-    Source *src = src_from_string("test.weft", text, strlen(text));
-    Program *prog = sf_compile_source(src, defs, n_defs);
-    src_free(src);
-    return prog;
-}
-
-static Program *sf_compile_file(const char *name, const Define *defs, size_t n_defs)
-{
-    Source *src = sf_example_source(name);
-    Program *prog = sf_compile_source(src, defs, n_defs);
-    src_free(src);
-    return prog;
-}
 
 /* ---- helpers ---- */
 
@@ -97,12 +34,6 @@ static const char *step_text(const Program *prog, const Trace *tr, uint32_t i)
     return prog->templates[t->tmpl].pos[tr->steps[i].pos].text;
 }
 
-static SearchResult *bfs(const Program *prog)
-{
-    SearchOptions o = {0};
-    return search_run(prog, &o);
-}
-
 /* ---- core ---- */
 
 /* counter_race (N = 4, ITERS = 2): the lexicographically least violating schedule of 16 steps
@@ -112,8 +43,8 @@ START_TEST(trace_counter_race_shortest)
 {
     static const uint32_t tids[16] = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3, 2, 3, 3, 3};
     static const uint32_t pos[16] = {0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 0, 3, 1, 2, 3};
-    Program *prog = sf_compile_file("counter_race.weft", NULL, 0);
-    SearchResult *res = bfs(prog);
+    Program *prog = tm_compile_file("counter_race.weft", NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = viol_of(res, VIOL_FINAL);
     ck_assert_uint_eq(v->depth, 16);
     Trace *tr = trace_build(prog, res, v);
@@ -145,8 +76,8 @@ END_TEST
 /* lock_order: left takes a, right takes b, and neither can go on. */
 START_TEST(trace_lock_order_deadlock)
 {
-    Program *prog = sf_compile_file("lock_order.weft", NULL, 0);
-    SearchResult *res = bfs(prog);
+    Program *prog = tm_compile_file("lock_order.weft", NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = viol_of(res, VIOL_DEADLOCK);
     Trace *tr = trace_build(prog, res, v);
     ck_assert_uint_eq(tr->n_steps, 2);
@@ -170,8 +101,8 @@ END_TEST
 /* unlock_not_held: b's very first step fails; the state before it is repeated after it. */
 START_TEST(trace_unlock_not_held_failing_step)
 {
-    Program *prog = sf_compile_file("unlock_not_held.weft", NULL, 0);
-    SearchResult *res = bfs(prog);
+    Program *prog = tm_compile_file("unlock_not_held.weft", NULL, 0);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = viol_of(res, VIOL_ERROR);
     ck_assert_uint_eq(v->depth, 1);
     Trace *tr = trace_build(prog, res, v);
@@ -193,7 +124,7 @@ END_TEST
 /* Outcome indices: the failing branch of a choose is k = 1, after a step of another thread. */
 START_TEST(trace_choose_branch_and_assert)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread a {\n"
                                "    x = 1\n"
                                "}\n"
@@ -205,7 +136,7 @@ START_TEST(trace_choose_branch_and_assert)
                                "    }\n"
                                "}\n",
                                NULL, 0);
-    SearchResult *res = bfs(prog);
+    SearchResult *res = tm_search(prog, false);
     const Violation *v = viol_of(res, VIOL_ASSERT);
     ck_assert_uint_eq(v->depth, 3);
     Trace *tr = trace_build(prog, res, v);
@@ -229,7 +160,7 @@ END_TEST
 /* A depth-first violation: the trace follows the path the search took, as long as its depth. */
 START_TEST(trace_dfs_length_is_depth)
 {
-    Program *prog = sf_compile_file("check_then_act.weft", NULL, 0);
+    Program *prog = tm_compile_file("check_then_act.weft", NULL, 0);
     SearchOptions o = {.dfs = true};
     SearchResult *res = search_run(prog, &o);
     const Violation *v = viol_of(res, VIOL_FINAL);
@@ -245,13 +176,13 @@ END_TEST
 /* An invariant broken in the initial state: a trace of no steps. */
 START_TEST(trace_initial_state_violation)
 {
-    Program *prog = sf_compile("shared x = 0\n"
+    Program *prog = tm_compile("shared x = 0\n"
                                "thread t {\n"
                                "    x = 1\n"
                                "}\n"
                                "invariant positive: x > 0\n",
                                NULL, 0);
-    SearchResult *res = bfs(prog);
+    SearchResult *res = tm_search(prog, false);
     Trace *tr = trace_build(prog, res, viol_of(res, VIOL_INVARIANT));
     ck_assert_uint_eq(tr->n_steps, 0);
     ck_assert_uint_eq(tr->n_preemptions, 0);

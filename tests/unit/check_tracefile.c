@@ -12,15 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "compile.h"
-#include "diag.h"
 #include "expect.h"
-#include "parse.h"
 #include "replay.h"
 #include "report_json.h"
 #include "search.h"
 #include "suites_list.h"
+#include "testmodel.h"
 #include "trace.h"
 #include "tracefile.h"
 
@@ -40,29 +37,10 @@ static Program *prog;
 static SearchResult *res;
 static Trace *tr;
 
-static Program *compile_text(const char *name, const char *text)
-{
-    Source *src = src_from_string(name, text, strlen(text));
-    Arena *arena = arena_new();
-    Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *err = NULL;
-    Program *p = diag_count(d) ? NULL : compile_model(model, src, NULL, 0, d, &err);
-    ck_assert_msg(p != NULL, "model error: %s",
-                  err             ? err
-                  : diag_count(d) ? diag_message(d, 0)
-                                  : "");
-    diag_free(d);
-    arena_free(arena);
-    src_free(src);
-    return p;
-}
-
 static void race_setup(void)
 {
-    prog = compile_text("race.weft", race_text);
-    SearchOptions so = {0};
-    res = search_run(prog, &so);
+    prog = tm_compile_named("race.weft", race_text, NULL, 0);
+    res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_viols, 1);
     tr = trace_build(prog, res, &res->viols[0]);
 }
