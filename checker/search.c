@@ -24,6 +24,7 @@
 
 enum {
     CHECK_EVERY = 4096, /* expansions between looks at the clock and the memory */
+    BATCH = 16,         /* BFS: states whose successors are generated before any is stored */
     FP_LEN = 8          /* --compact: bytes of a stored fingerprint */
 };
 
@@ -127,11 +128,10 @@ static void check_limits(Search *s)
 
 /* ---- successors ---- */
 
-/* Store 'vec', reached from s->cur; check the invariants on it when it is new. */
-static void add_successor(Search *s, const uint8_t *vec)
+/* Store 'vec' (whose state_hash is 'hash'), reached from s->cur; check the invariants on it
+** when it is new. */
+static void add_successor(Search *s, const uint8_t *vec, uint64_t hash)
 {
-    uint32_t len = s->prog->state_size;
-    uint64_t hash = state_hash(vec, len);
     if (s->opts->max_states && store_count(s->st) >= s->opts->max_states &&
         store_find(s->st, vec, hash) == STATE_ID_NONE) {
         search_stop_at(s, SEARCH_MAX_STATES);
@@ -160,7 +160,7 @@ static void on_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
         return;
     s->res->n_transitions++;
     if (out->status == EXEC_OK) {
-        add_successor(s, out->vec);
+        add_successor(s, out->vec, state_hash(out->vec, s->prog->state_size));
         return;
     }
     Violation v = {.kind = out->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
@@ -199,14 +199,124 @@ static void expand(Search *s, StateId sid, uint32_t depth)
 
 /* ---- the two orders ---- */
 
+/* ---- breadth first, in batches ----
+**
+** The BFS generates the successors of BATCH states before it stores any, prefetching each one's
+** home slot in the store as it is hashed, so that the cache misses of the table overlap. Then
+** it walks the batch in order, doing exactly what expand() does, outcome by outcome: the ids,
+** parents, counts and violations are those of one state at a time. Generating early is safe:
+** exec_step only reads the store, and a stop skips the outcomes after it as before. */
+
+/* exec_step's callback while a batch is generated: keep the outcome for its turn. */
+static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
+{
+    Batch *bt = ctx;
+    Pending p = {.status = out->status, .tid = tid, .k = out->k, .line = out->line};
+    if (out->status == EXEC_OK) {
+        uint32_t len = bt->prog->state_size;
+        p.hash = p.key_hash = state_hash(out->vec, len);
+        if (bt->is_compact)
+            p.key_hash = state_hash((const uint8_t *)&p.hash, FP_LEN);
+        p.vec_at = bt->vecs.len;
+        store_prefetch(bt->st, p.key_hash);
+        if (bt->vecs.len + len > bt->vecs.cap) {
+            bt->vecs.cap = 2 * (bt->vecs.len + len);
+            bt->vecs.items = xrealloc(bt->vecs.items, bt->vecs.cap);
+        }
+        memcpy(bt->vecs.items + bt->vecs.len, out->vec, len);
+        bt->vecs.len += len;
+    } else {
+        p.message = out->message ? xstrdup(out->message) : NULL;
+    }
+    vec_push(&bt->pend, p);
+}
+
+void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e)
+{
+    const Program *prog = bt->prog;
+    e->is_all_done = state_all_done(prog, vec);
+    e->has_run = false;
+    for (uint32_t tid = 0; tid < prog->n_threads && !e->is_all_done; tid++)
+        if (exec_step(ex, vec, tid, on_batch_outcome, bt) == EXEC_STEP_RAN)
+            e->has_run = true;
+    e->end = bt->pend.len;
+}
+
+const uint8_t *search_batch_vec(const Batch *bt, const Pending *p)
+{
+    return bt->vecs.items + p->vec_at;
+}
+
+void search_batch_clear(Batch *bt)
+{
+    for (size_t i = 0; i < bt->pend.len; i++)
+        free(bt->pend.items[i].message);
+    bt->pend.len = 0;
+    bt->vecs.len = 0;
+}
+
+void search_batch_free(Batch *bt)
+{
+    search_batch_clear(bt);
+    vec_free(&bt->pend);
+    vec_free(&bt->vecs);
+}
+
+/* The outcome 'p' of s->cur, as on_outcome() takes it. */
+static void pending_take(Search *s, const Pending *p)
+{
+    s->res->n_transitions++;
+    if (p->status == EXEC_OK) {
+        add_successor(s, search_batch_vec(&s->batch, p), p->hash);
+        return;
+    }
+    Violation v = {.kind = p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
+                   .prop = -1,
+                   .line = p->line,
+                   .message = p->message,
+                   .state = s->cur,
+                   .by_step = true,
+                   .tid = p->tid,
+                   .k = p->k,
+                   .depth = s->depth + 1};
+    search_viol_record(s, &v);
+}
+
+/* Expand the state batch[b] from its kept outcomes, as expand() would; 'begin' is where its
+** outcomes start in s->pend. */
+static void batch_expand(Search *s, const BatchEntry *e, size_t begin, uint32_t depth)
+{
+    s->cur = e->sid;
+    s->depth = depth;
+    if (e->is_all_done) {
+        check_props(s, PROP_FINAL, store_vec(s->st, e->sid), e->sid, depth);
+        return;
+    }
+    for (size_t i = begin; i < e->end && !s->is_stopped; i++)
+        pending_take(s, &s->batch.pend.items[i]);
+    if (!e->has_run && !s->is_stopped && !s->opts->no_deadlock) {
+        Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = depth};
+        search_viol_record(s, &v);
+    }
+}
+
 static void run_bfs(Search *s)
 {
     uint64_t lo = 0, hi = store_count(s->st), n_expanded = 0;
+    BatchEntry batch[BATCH];
     for (uint32_t depth = 0; lo < hi && !s->is_stopped; depth++) {
-        for (uint64_t sid = lo; sid < hi && !s->is_stopped; sid++) {
-            expand(s, (StateId)sid, depth);
-            if (++n_expanded % CHECK_EVERY == 0)
-                check_limits(s);
+        for (uint64_t sid = lo; sid < hi && !s->is_stopped;) {
+            size_t n = hi - sid < BATCH ? (size_t)(hi - sid) : BATCH;
+            for (size_t b = 0; b < n; b++) {
+                batch[b].sid = (StateId)(sid + b);
+                search_batch_generate(&s->batch, s->ex, store_vec(s->st, batch[b].sid), &batch[b]);
+            }
+            for (size_t b = 0; b < n && !s->is_stopped; b++, sid++) {
+                batch_expand(s, &batch[b], b ? batch[b - 1].end : 0, depth);
+                if (++n_expanded % CHECK_EVERY == 0)
+                    check_limits(s);
+            }
+            search_batch_clear(&s->batch);
         }
         lo = hi;
         hi = store_count(s->st);
@@ -252,11 +362,14 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
 {
     SearchResult *res = xcalloc(1, sizeof *res);
     Search s = {.prog = prog, .opts = opts, .res = res, .stop = SEARCH_COMPLETE};
+    s.batch.prog = prog;
+    s.batch.is_compact = opts->compact;
     s.t0 = util_now();
     res->is_compact = opts->compact;
     s.st = res->store = store_new(opts->compact ? FP_LEN : prog->state_size, opts->max_memory);
     s.ex = exec_new(prog);
     s.ex_prop = exec_new(prog);
+    s.batch.st = s.st;
     if (opts->compact || (!opts->dfs && opts->n_threads > 1)) {
         search_run_levels(&s);
     } else {
@@ -277,6 +390,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     exec_free(s.ex_prop);
     vec_free(&s.fresh);
     vec_free(&s.stack);
+    search_batch_free(&s.batch);
     return res;
 }
 

@@ -17,6 +17,49 @@ typedef struct DfsEntry {
     uint32_t depth; /* steps from the initial state along its parent links */
 } DfsEntry;
 
+/* BFS: one outcome of a state of the batch being expanded, kept until its turn comes. */
+typedef struct Pending {
+    ExecStatus status; /* the outcome's status */
+    uint32_t tid;      /* the thread whose step it is */
+    uint32_t k;        /* its index among the step's outcomes */
+    uint32_t line;     /* failures: the failing statement's line */
+    char *message;     /* failures: an owned copy of the executor's message */
+    uint64_t hash;     /* EXEC_OK: state_hash of the successor */
+    uint64_t key_hash; /* EXEC_OK: the hash the store files it under (--compact: the hash of
+                       ** its fingerprint, else 'hash') */
+    size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
+} Pending;
+
+/* BFS: a state of the batch being expanded and the range of its outcomes in Batch.pend. */
+typedef struct BatchEntry {
+    StateId sid;      /* the state */
+    bool is_all_done; /* every thread has finished: its finals are checked, nothing runs */
+    bool has_run;     /* some thread's step was enabled */
+    size_t end;       /* one past its last outcome in Batch.pend */
+} BatchEntry;
+
+/* BFS: the outcomes of a few states, generated before any is stored so that the store's cache
+** misses overlap (each outcome's home slot is prefetched as it is hashed). One per thread. */
+typedef struct Batch {
+    const Program *prog; /* the model */
+    Store *st;           /* the store to prefetch from */
+    bool is_compact;     /* --compact: the store files fingerprints */
+    VEC(Pending) pend;   /* outcomes, in expansion order */
+    VEC(uint8_t) vecs;   /* their successor vectors, back to back */
+} Batch;
+
+/* Forget the outcomes kept (freeing their messages); the buffers stay. */
+void search_batch_clear(Batch *bt);
+
+/* Run every thread's step of 'vec' (the vector of e->sid) with 'ex', keeping the outcomes and
+** filling in e->is_all_done, e->has_run and e->end. Safe with other threads inserting. */
+void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e);
+
+/* The successor vector of the kept outcome 'p'. */
+const uint8_t *search_batch_vec(const Batch *bt, const Pending *p);
+
+void search_batch_free(Batch *bt); /* frees the buffers */
+
 typedef struct Search {
     const Program *prog;       /* the model, read only */
     const SearchOptions *opts; /* limits and modes */
@@ -32,6 +75,7 @@ typedef struct Search {
     VEC(StateId) fresh;        /* DFS: new successors of the current expansion, in order */
     VEC(DfsEntry) stack;       /* DFS: states to expand */
     double t0;                 /* util_now() at the start */
+    Batch batch;               /* BFS: the states being expanded and their outcomes */
 } Search;
 
 /* True if violation 'a' has the key (kind, prop, line): one violation is one property. */

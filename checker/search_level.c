@@ -42,6 +42,7 @@
 
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time */
+    BATCH = 16,                         /* ranks generated before any outcome is stored */
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
@@ -164,6 +165,7 @@ typedef struct Worker {
     bool has_full;       /* the store refused a new state: this worker stopped */
     uint64_t full_pos;   /* has_full: the position of the refused state */
     uint64_t n_expanded; /* expansions over the whole search, for LIMIT_EVERY */
+    Batch batch;         /* the outcomes of the ranks being expanded */
 } Worker;
 
 typedef struct Level {
@@ -278,40 +280,43 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
         level_halt(lv, -1);
 }
 
-/* exec_step's callback: outcome j of the state at w->rank. */
-static void on_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
+/* The vector of the state 'sid' of the level being expanded. */
+static const uint8_t *level_vec(Level *lv, StateId sid)
 {
-    Worker *w = ctx;
+    Search *s = lv->s;
+    return s->opts->compact ? side_vec(&lv->side[lv->cur], sid - lv->cur_lo, s->prog->state_size)
+                            : store_vec(s->st, sid);
+}
+
+/* The kept outcome 'p', outcome j of the state at w->rank. */
+static void take_outcome(Worker *w, const Pending *p)
+{
     Level *lv = w->lv;
     Search *s = lv->s;
-    if (w->has_full)
-        return;
     assert(w->j < J_DEADLOCK - 1 && "more outcomes of one state than positions can name");
     uint64_t pos = (w->rank << 32) | ++w->j;
-    if (out->status != EXEC_OK) {
-        Violation v = {.kind = out->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
+    if (p->status != EXEC_OK) {
+        Violation v = {.kind = p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
                        .prop = -1,
-                       .line = out->line,
-                       .message = (char *)out->message,
+                       .line = p->line,
+                       .message = p->message,
                        .state = w->cur,
                        .by_step = true,
-                       .tid = tid,
-                       .k = out->k,
+                       .tid = p->tid,
+                       .k = p->k,
                        .depth = lv->depth + 1};
         cand_add(w, &v, pos, 0, false);
         return;
     }
-    uint32_t len = s->prog->state_size;
-    uint64_t hash = state_hash(out->vec, len);
-    const uint8_t *key = out->vec;
+    const uint8_t *vec = search_batch_vec(&w->batch, p);
+    const uint8_t *key = vec;
     uint8_t fp[FP_LEN];
     if (s->opts->compact) {
-        memcpy(fp, &hash, FP_LEN);
+        memcpy(fp, &p->hash, FP_LEN);
         key = fp;
-        hash = state_hash(fp, FP_LEN);
     }
     StateId sid;
-    StoreResult r = store_insert(s->st, key, hash, w->cur, &sid);
+    StoreResult r = store_insert(s->st, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
         w->has_full = true;
         w->full_pos = pos;
@@ -323,36 +328,47 @@ static void on_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
     if (r == STORE_SEEN)
         side_key_min(side_next(lv), sid - lv->lo, pos);
     else
-        on_new_state(w, out->vec, sid, pos);
+        on_new_state(w, vec, sid, pos);
 }
 
-/* Expand the state at rank 'r': finals if every thread is done, else every thread's step;
-** a deadlock when nothing could move. */
-static void expand_rank(Worker *w, uint64_t r)
+/* Expand the state at rank 'r' from its kept outcomes (from 'begin' in w->batch): finals if
+** every thread is done, else every outcome in order; a deadlock when nothing could move. */
+static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin)
 {
     Level *lv = w->lv;
     Search *s = lv->s;
-    const Program *prog = s->prog;
-    StateId sid = lv->order[r];
-    const uint8_t *vec = s->opts->compact
-                             ? side_vec(&lv->side[lv->cur], sid - lv->cur_lo, prog->state_size)
-                             : store_vec(s->st, sid);
     w->rank = r;
-    w->cur = sid;
+    w->cur = e->sid;
     w->j = 0;
-    if (state_all_done(prog, vec)) {
-        cand_props(w, PROP_FINAL, vec, sid, lv->depth, r << 32, false);
+    if (e->is_all_done) {
+        cand_props(w, PROP_FINAL, level_vec(lv, e->sid), e->sid, lv->depth, r << 32, false);
         lv->n_out[r] = 0;
         return;
     }
-    bool has_run = false;
-    for (uint32_t tid = 0; tid < prog->n_threads && !w->has_full; tid++)
-        if (exec_step(w->ex, vec, tid, on_outcome, w) == EXEC_STEP_RAN)
-            has_run = true;
+    for (size_t i = begin; i < e->end && !w->has_full; i++)
+        take_outcome(w, &w->batch.pend.items[i]);
     lv->n_out[r] = w->j;
-    if (!has_run && !w->has_full && !s->opts->no_deadlock) {
-        Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = sid, .depth = lv->depth};
+    if (!e->has_run && !w->has_full && !s->opts->no_deadlock) {
+        Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = lv->depth};
         cand_add(w, &v, (r << 32) | J_DEADLOCK, 0, false);
+    }
+}
+
+/* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
+** then store them, so that the store's cache misses overlap. */
+static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
+{
+    Level *lv = w->lv;
+    BatchEntry batch[BATCH];
+    for (uint64_t r0 = a; r0 < b && !w->has_full; r0 += BATCH) {
+        size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
+        for (size_t k = 0; k < n; k++) {
+            batch[k].sid = lv->order[r0 + k];
+            search_batch_generate(&w->batch, w->ex, level_vec(lv, batch[k].sid), &batch[k]);
+        }
+        for (size_t k = 0; k < n && !w->has_full; k++)
+            expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
+        search_batch_clear(&w->batch);
     }
 }
 
@@ -380,8 +396,7 @@ static void work_level(Worker *w)
         if (a >= lv->n_order)
             break;
         uint64_t b = a + CLAIM < lv->n_order ? a + CLAIM : lv->n_order;
-        for (uint64_t r = a; r < b && !w->has_full; r++)
-            expand_rank(w, r);
+        expand_ranks(w, a, b);
         if (w->has_full)
             break;
         uint64_t before = w->n_expanded;
@@ -615,6 +630,9 @@ static void level_init(Level *lv, Search *s)
         lv->workers[i].lv = lv;
         lv->workers[i].ex = exec_new(s->prog);
         lv->workers[i].ex_prop = exec_new(s->prog);
+        lv->workers[i].batch.prog = s->prog;
+        lv->workers[i].batch.st = s->st;
+        lv->workers[i].batch.is_compact = s->opts->compact;
     }
     side_init(&lv->side[0]);
     side_init(&lv->side[1]);
@@ -632,6 +650,7 @@ static void level_fini(Level *lv)
         exec_free(lv->workers[i].ex);
         exec_free(lv->workers[i].ex_prop);
         vec_free(&lv->workers[i].cands);
+        search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);
     side_fini(&lv->side[0]);

@@ -3,17 +3,10 @@
 */
 #include "state.h"
 
-#include <xxhash.h>
-
 bool state_all_done(const Program *prog, const uint8_t *vec)
 {
     for (uint32_t tid = 0; tid < prog->n_threads; tid++)
         if (!state_thread_done(prog, vec, tid))
             return false;
     return true;
-}
-
-uint64_t state_hash(const uint8_t *vec, uint32_t len)
-{
-    return XXH3_64bits(vec, len);
 }

@@ -16,6 +16,11 @@
 
 #include "program.h"
 
+/* xxh3 compiled into each caller: a vector is a few dozen bytes, for which the call through the
+** shared library and its dispatch cost as much as the hash itself. */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 /* ---- bit fields ----
 **
 ** Every field is an unsigned run of 0 to 32 bits at a bit offset, with no padding between fields;
@@ -212,6 +217,9 @@ static inline void state_set_queue_elem(const Program *prog, uint8_t *vec, uint3
 }
 
 /* 64-bit xxh3 hash of a vector of 'len' bytes. */
-uint64_t state_hash(const uint8_t *vec, uint32_t len);
+static inline uint64_t state_hash(const uint8_t *vec, uint32_t len)
+{
+    return XXH3_64bits(vec, len);
+}
 
 #endif

@@ -51,6 +51,12 @@ typedef struct Shard {
     uint8_t *tags;                    /* cap slots: 0 empty, else TAG_USED | 7 bits of the hash */
     uint32_t cap;                     /* slots, a power of two */
     uint32_t n;                       /* occupied slots */
+    /* For store_prefetch(), which takes no lock: copies of ids, tags and cap - 1, stored when
+    ** the table changes and read without order. A stale or torn set only prefetches a useless
+    ** address, which is harmless. On a line of their own, away from the lock's. */
+    alignas(64) _Atomic(uint32_t *) hint_ids;
+    _Atomic(uint8_t *) hint_tags;
+    _Atomic uint32_t hint_mask;
 } Shard;
 
 typedef _Atomic(uint8_t *) ChunkPtr;
@@ -220,6 +226,9 @@ static void shard_alloc(Store *st, Shard *sh, uint32_t cap)
     sh->ids = xmalloc((size_t)cap * sizeof *sh->ids);
     sh->tags = xcalloc(cap, 1);
     sh->cap = cap;
+    atomic_store_explicit(&sh->hint_ids, sh->ids, memory_order_relaxed);
+    atomic_store_explicit(&sh->hint_tags, sh->tags, memory_order_relaxed);
+    atomic_store_explicit(&sh->hint_mask, cap - 1, memory_order_relaxed);
     bytes_add(st, (size_t)cap * (sizeof *sh->ids + 1));
 }
 
@@ -335,6 +344,14 @@ done:
     pthread_mutex_unlock(&sh->lock);
     *out = sid;
     return res;
+}
+
+void store_prefetch(const Store *st, uint64_t hash)
+{
+    Shard *sh = shard_for(st, hash);
+    uint32_t i = (uint32_t)hash & atomic_load_explicit(&sh->hint_mask, memory_order_relaxed);
+    __builtin_prefetch(atomic_load_explicit(&sh->hint_tags, memory_order_relaxed) + i);
+    __builtin_prefetch(atomic_load_explicit(&sh->hint_ids, memory_order_relaxed) + i);
 }
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)

@@ -37,6 +37,11 @@ void store_free(Store *st); /* store_free(NULL) does nothing */
 StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId parent,
                          StateId *out);
 
+/* A hint: start loading the table slot where a state of hash 'hash' would be looked up, so a
+** store_insert() or store_find() of it soon after misses the cache less. Takes no lock; safe
+** from any thread. */
+void store_prefetch(const Store *st, uint64_t hash);
+
 /* Look 'vec' up without inserting; STATE_ID_NONE when absent. Safe from any thread. */
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash);
 
