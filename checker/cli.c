@@ -701,16 +701,19 @@ typedef struct CliSinks {
 } CliSinks;
 
 /* The progress line: redrawn in place on stderr, at most every 0.2 s. */
-static void cli_progress(void *ctx, uint64_t n_states, uint32_t depth, size_t memory_bytes)
+static void cli_progress(void *ctx, const SearchProgress *p)
 {
     CliSinks *k = ctx;
     double now = util_now();
     if (now - (k->progress_last > 0 ? k->progress_last : k->progress_t0) < 0.2)
         return;
     k->progress_last = now;
-    double rate = now > k->progress_t0 ? (double)n_states / (now - k->progress_t0) : 0;
-    fprintf(stderr, "\r\033[Ksearching: %llu states  %.0f states/s  depth %u  memory %.1f MiB",
-            (unsigned long long)n_states, rate, depth, (double)memory_bytes / (1024 * 1024));
+    double rate = now > k->progress_t0 ? (double)p->n_states / (now - k->progress_t0) : 0;
+    fprintf(
+        stderr,
+        "\r\033[Ksearching: %llu states  %.0f states/s  frontier %llu  depth %u  memory %.1f MiB",
+        (unsigned long long)p->n_states, rate, (unsigned long long)p->n_frontier, p->depth,
+        (double)p->memory_bytes / (1024 * 1024));
     fflush(stderr);
 }
 

@@ -113,8 +113,9 @@ static void note_memory(Search *s)
         s->res->memory_bytes = bytes;
 }
 
-/* The clock and the memory budget, looked at every CHECK_EVERY expansions. */
-static void check_limits(Search *s)
+/* The clock and the memory budget, looked at every CHECK_EVERY expansions; 'n_frontier'
+** states are stored and not expanded yet. */
+static void check_limits(Search *s, uint64_t n_frontier)
 {
     note_memory(s);
     const SearchOptions *o = s->opts;
@@ -122,8 +123,10 @@ static void check_limits(Search *s)
         search_stop_at(s, SEARCH_MAX_MEMORY);
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
         search_stop_at(s, SEARCH_TIME_LIMIT);
-    if (o->progress)
-        o->progress(o->progress_ctx, store_count(s->st), s->depth, store_memory_bytes(s->st));
+    if (o->progress) {
+        SearchProgress p = {store_count(s->st), n_frontier, s->depth, store_memory_bytes(s->st)};
+        o->progress(o->progress_ctx, &p);
+    }
 }
 
 /* ---- successors ---- */
@@ -314,7 +317,7 @@ static void run_bfs(Search *s)
             for (size_t b = 0; b < n && !s->is_stopped; b++, sid++) {
                 batch_expand(s, &batch[b], b ? batch[b - 1].end : 0, depth);
                 if (++n_expanded % CHECK_EVERY == 0)
-                    check_limits(s);
+                    check_limits(s, store_count(s->st) - n_expanded);
             }
             search_batch_clear(&s->batch);
         }
@@ -334,7 +337,7 @@ static void run_dfs(Search *s)
         for (size_t i = s->fresh.len; i-- > 0;)
             vec_push(&s->stack, ((DfsEntry){s->fresh.items[i], e.depth + 1}));
         if (++n_expanded % CHECK_EVERY == 0)
-            check_limits(s);
+            check_limits(s, s->stack.len);
     }
 }
 

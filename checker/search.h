@@ -52,6 +52,14 @@ typedef enum {
     SEARCH_TIME_LIMIT  /* --time-limit reached */
 } SearchStop;
 
+/* Where a running search is, for a progress line. */
+typedef struct SearchProgress {
+    uint64_t n_states;   /* states stored so far */
+    uint64_t n_frontier; /* of those, the ones not expanded yet (BFS) or on the stack (DFS) */
+    uint32_t depth;      /* the level being expanded (BFS), the current depth (DFS) */
+    size_t memory_bytes; /* the store's bytes now */
+} SearchProgress;
+
 typedef struct SearchOptions {
     bool dfs;            /* depth first instead of breadth first */
     bool first;          /* stop at the first violation */
@@ -61,7 +69,7 @@ typedef struct SearchOptions {
     double time_limit;   /* stop after this many seconds; 0: no limit */
     uint32_t n_threads;  /* BFS worker threads (-j); 0 or 1: one. DFS always uses one */
     bool compact;        /* --compact: store 64-bit fingerprints, not vectors (hash compaction) */
-    void (*progress)(void *ctx, uint64_t n_states, uint32_t depth, size_t memory_bytes);
+    void (*progress)(void *ctx, const SearchProgress *p);
     /* or NULL: called from the search thread every few thousand
     ** expansions, where the clock is looked at; the callee shows it at
     ** most every ~0.2 s (--progress) */

@@ -381,9 +381,13 @@ static void check_limits(Worker *w)
         level_halt(lv, SEARCH_MAX_MEMORY);
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
-    if (o->progress && w == &lv->workers[0]) /* worker 0 runs on the search thread */
-        o->progress(o->progress_ctx, store_count(lv->s->st), lv->depth,
-                    store_memory_bytes(lv->s->st));
+    if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
+        uint64_t n_stored = store_count(lv->s->st), claimed = atomic_load(&lv->cursor);
+        uint64_t n_left = claimed < lv->n_order ? lv->n_order - claimed : 0;
+        uint64_t n_next = n_stored > lv->lo ? n_stored - lv->lo : 0;
+        SearchProgress p = {n_stored, n_left + n_next, lv->depth, store_memory_bytes(lv->s->st)};
+        o->progress(o->progress_ctx, &p);
+    }
 }
 
 /* One worker's share of a level: claim ranks until none is left or the level halts. */

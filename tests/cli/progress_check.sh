@@ -4,7 +4,7 @@
 # usage: progress_check.sh WEFT MODELS_DIR
 #
 # A search of about a million states (a second or more) with '--progress always' must redraw
-# "searching: N states  R states/s  depth D  memory M MiB" in place ('\r' + erase line) and end
+# "searching: N states  R states/s  frontier F  depth D  memory M MiB" in place ('\r' + erase line) and end
 # with an erase; the same search under '--progress auto' into a pipe writes nothing on stderr.
 set -u
 if [ $# -ne 2 ]; then
@@ -16,7 +16,7 @@ model=$2/counter_race.weft
 args=(check "$model" -D ITERS=3 --max-states 1000000 --quiet)
 failed=0
 err=$("$weft" "${args[@]}" --progress always 2>&1 >/dev/null)
-line_re=$'\r\e\\[Ksearching: [0-9]+ states  [0-9]+ states/s  depth [0-9]+  memory [0-9.]+ MiB'
+line_re=$'\r\e\\[Ksearching: [0-9]+ states  [0-9]+ states/s  frontier [0-9]+  depth [0-9]+  memory [0-9.]+ MiB'
 if ! [[ $err =~ $line_re ]]; then
     echo "FAIL: --progress always: no progress line on stderr"
     failed=1
