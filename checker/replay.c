@@ -16,22 +16,6 @@
 #include "state.h"
 #include "util.h"
 
-static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_msg(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t len = (size_t)(n > 0 ? n : 0) + 1;
-    char *s = xmalloc(len);
-    va_start(ap, fmt);
-    vsnprintf(s, len, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* ---- growing a trace ---- */
 
 typedef struct Builder {
@@ -156,7 +140,7 @@ static bool check_model_name(const Program *prog, const TraceFile *tf, char **er
     const char *name = tracefile_basename(prog->model_name);
     if (strcmp(name, tf->model) == 0)
         return true;
-    *err_out = fmt_msg("the trace was recorded on '%s', not '%s'", tf->model, name);
+    *err_out = xasprintf("the trace was recorded on '%s', not '%s'", tf->model, name);
     return false;
 }
 
@@ -167,16 +151,16 @@ static bool check_constants(const Program *prog, const TraceFile *tf, char **err
         while (c < prog->n_consts && strcmp(prog->const_names[c], tf->const_names[i]) != 0)
             c++;
         if (c == prog->n_consts) {
-            *err_out = fmt_msg("the trace was recorded with const %s, which '%s' does not "
-                               "declare",
-                               tf->const_names[i], tracefile_basename(prog->model_name));
+            *err_out = xasprintf("the trace was recorded with const %s, which '%s' does not "
+                                 "declare",
+                                 tf->const_names[i], tracefile_basename(prog->model_name));
             return false;
         }
         if (prog->const_values[c] != tf->const_values[i]) {
-            *err_out = fmt_msg("the trace was recorded with %s = %d, the model has %s = %d "
-                               "(use -D %s=%d)",
-                               tf->const_names[i], tf->const_values[i], tf->const_names[i],
-                               prog->const_values[c], tf->const_names[i], tf->const_values[i]);
+            *err_out = xasprintf("the trace was recorded with %s = %d, the model has %s = %d "
+                                 "(use -D %s=%d)",
+                                 tf->const_names[i], tf->const_values[i], tf->const_names[i],
+                                 prog->const_values[c], tf->const_names[i], tf->const_values[i]);
             return false;
         }
     }
@@ -185,8 +169,8 @@ static bool check_constants(const Program *prog, const TraceFile *tf, char **err
         while (i < tf->n_consts && strcmp(prog->const_names[c], tf->const_names[i]) != 0)
             i++;
         if (i == tf->n_consts) {
-            *err_out = fmt_msg("the model declares const %s, which the trace does not record",
-                               prog->const_names[c]);
+            *err_out = xasprintf("the model declares const %s, which the trace does not record",
+                                 prog->const_names[c]);
             return false;
         }
     }
@@ -204,9 +188,9 @@ static bool resolve_violation(const Program *prog, const TraceFile *tf, Violatio
     while (i < n && strcmp(search_viol_kind_name(kinds[i]), tf->kind) != 0)
         i++;
     if (i == n) {
-        *err_out = fmt_msg("violation: unknown kind '%s' (expected invariant, final, assert, "
-                           "error or deadlock)",
-                           tf->kind);
+        *err_out = xasprintf("violation: unknown kind '%s' (expected invariant, final, assert, "
+                             "error or deadlock)",
+                             tf->kind);
         return false;
     }
     *out = (Violation){.kind = kinds[i], .prop = -1, .line = tf->line};
@@ -227,10 +211,10 @@ static bool resolve_violation(const Program *prog, const TraceFile *tf, Violatio
         }
     }
     if (tf->property)
-        *err_out = fmt_msg("the model has no %s '%s'",
-                           out->kind == VIOL_ERROR ? "property" : tf->kind, tf->property);
+        *err_out = xasprintf("the model has no %s '%s'",
+                             out->kind == VIOL_ERROR ? "property" : tf->kind, tf->property);
     else
-        *err_out = fmt_msg("the model has no unlabelled %s at line %u", tf->kind, tf->line);
+        *err_out = xasprintf("the model has no unlabelled %s at line %u", tf->kind, tf->line);
     return false;
 }
 
@@ -247,12 +231,12 @@ static bool fit_step(Builder *b, const TraceFile *tf, uint32_t i, Replay *r, uin
     while (tid < prog->n_threads && strcmp(prog->threads[tid].name, s->thread) != 0)
         tid++;
     if (tid == prog->n_threads) {
-        *err_out = fmt_msg("step %u: unknown thread '%s'", i + 1, s->thread);
+        *err_out = xasprintf("step %u: unknown thread '%s'", i + 1, s->thread);
         return false;
     }
     if (s->tid != tid) {
-        *err_out = fmt_msg("step %u: thread '%s' has index %u in the model, not %u", i + 1,
-                           s->thread, tid, s->tid);
+        *err_out = xasprintf("step %u: thread '%s' has index %u in the model, not %u", i + 1,
+                             s->thread, tid, s->tid);
         return false;
     }
     *tid_out = tid;
@@ -261,26 +245,26 @@ static bool fit_step(Builder *b, const TraceFile *tf, uint32_t i, Replay *r, uin
     if (s->statement && strcmp(s->statement, pos->text) != 0) {
         *diverged_out = true;
         r->diverged_at = i + 1;
-        r->why = fmt_msg("step %u: the trace has %s run '%s' (line %u), the model has it at "
-                         "'%s' (line %u)",
-                         i + 1, s->thread, s->statement, s->line, pos->text, pos->line);
+        r->why = xasprintf("step %u: the trace has %s run '%s' (line %u), the model has it at "
+                           "'%s' (line %u)",
+                           i + 1, s->thread, s->statement, s->line, pos->text, pos->line);
         return true;
     }
     if (state_thread_done(prog, vec, tid)) {
-        *err_out = fmt_msg("step %u: thread '%s' has finished", i + 1, s->thread);
+        *err_out = xasprintf("step %u: thread '%s' has finished", i + 1, s->thread);
         return false;
     }
     uint32_t n = count_outcomes(b, vec, tid);
     if (n == 0) {
-        *err_out = fmt_msg("step %u: thread '%s' cannot move (its step at line %u '%s' is not "
-                           "enabled)",
-                           i + 1, s->thread, pos->line, pos->text);
+        *err_out = xasprintf("step %u: thread '%s' cannot move (its step at line %u '%s' is not "
+                             "enabled)",
+                             i + 1, s->thread, pos->line, pos->text);
         return false;
     }
     if (s->k >= n) {
-        *err_out = fmt_msg("step %u: outcome k = %u is out of range (the step at line %u '%s' "
-                           "has %u %s)",
-                           i + 1, s->k, pos->line, pos->text, n, n == 1 ? "outcome" : "outcomes");
+        *err_out = xasprintf("step %u: outcome k = %u is out of range (the step at line %u '%s' "
+                             "has %u %s)",
+                             i + 1, s->k, pos->line, pos->text, n, n == 1 ? "outcome" : "outcomes");
         return false;
     }
     return true;
@@ -345,10 +329,10 @@ Replay *replay_run(const Program *prog, const TraceFile *tf, char **err_out)
         if (last != EXEC_OK && i + 1 < tf->n_steps) {
             diverged = true;
             r->diverged_at = i + 1;
-            r->why = fmt_msg("step %u: %s at line %u: %s; the schedule cannot go on (the trace "
-                             "has %u steps)",
-                             i + 1, last == EXEC_ASSERT_FAILED ? "the assert fails" : "error", line,
-                             msg ? msg : "", tf->n_steps);
+            r->why = xasprintf("step %u: %s at line %u: %s; the schedule cannot go on (the trace "
+                               "has %u steps)",
+                               i + 1, last == EXEC_ASSERT_FAILED ? "the assert fails" : "error",
+                               line, msg ? msg : "", tf->n_steps);
         }
     }
     if (diverged)
@@ -357,9 +341,9 @@ Replay *replay_run(const Program *prog, const TraceFile *tf, char **err_out)
         r->verdict = REPLAY_CONFIRMED;
     else {
         r->verdict = REPLAY_NO_VIOLATION;
-        r->why = fmt_msg("the schedule ends after %u %s with no %s", tf->n_steps,
-                         tf->n_steps == 1 ? "step" : "steps",
-                         r->viol.kind == VIOL_DEADLOCK ? "deadlock" : "such violation");
+        r->why = xasprintf("the schedule ends after %u %s with no %s", tf->n_steps,
+                           tf->n_steps == 1 ? "step" : "steps",
+                           r->viol.kind == VIOL_DEADLOCK ? "deadlock" : "such violation");
     }
     builder_fini(&b);
     return r;

@@ -23,46 +23,11 @@ enum { MAX_OUTCOMES_SHOWN = 20 };
 
 /* ---- growable strings ---- */
 
-typedef struct Buf {
-    char *s;    /* NUL-terminated text, or NULL while empty */
-    size_t len; /* bytes before the NUL */
-    size_t cap; /* bytes allocated */
-} Buf;
-
-static void buf_add(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_add(Buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n <= 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
 /* Start a new item of a comma-separated list. */
-static void buf_sep(Buf *b)
+static void buf_sep(StrBuf *b)
 {
     if (b->len > 0)
-        buf_add(b, ", ");
-}
-
-/* The text, or "-" when nothing was added. Ownership passes to the caller. */
-static char *buf_take(Buf *b)
-{
-    char *s = b->s ? b->s : xstrdup("-");
-    b->s = NULL;
-    b->len = b->cap = 0;
-    return s;
+        strbuf_addf(b, ", ");
 }
 
 /* ---- colour ---- */
@@ -147,27 +112,27 @@ static const char *stop_name(SearchStop stop)
 /* ---- values in states ---- */
 
 /* Append the whole variable 'var' as seen by thread 'tid': "x = 3" or "a = [1, 2, 3]". */
-static void add_var_value(Buf *b, const Program *prog, const uint8_t *vec, uint32_t var,
+static void add_var_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var,
                           uint32_t tid)
 {
     const Var *v = &prog->vars[var];
     if (!v->is_array) {
-        buf_add(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
+        strbuf_addf(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
         return;
     }
-    buf_add(b, "%s = [", v->name);
+    strbuf_addf(b, "%s = [", v->name);
     for (uint32_t i = 0; i < v->size; i++)
-        buf_add(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
-    buf_add(b, "]");
+        strbuf_addf(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
+    strbuf_addf(b, "]");
 }
 
-static void add_queue_value(Buf *b, const Program *prog, const uint8_t *vec, uint32_t q)
+static void add_queue_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t q)
 {
-    buf_add(b, "%s = [", prog->queues[q].name);
+    strbuf_addf(b, "%s = [", prog->queues[q].name);
     uint32_t len = state_queue_len(prog, vec, q);
     for (uint32_t i = 0; i < len; i++)
-        buf_add(b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
-    buf_add(b, "]");
+        strbuf_addf(b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
+    strbuf_addf(b, "]");
 }
 
 /* True when the step at position 'pos' of template 'tm' surely stores to scalar variable
@@ -201,7 +166,7 @@ static bool step_stores(const Template *tm, const Pos *pos, uint32_t var)
 
 /* Append "name = v" or "name[i] = v" for every element of 'var' that differs, and for a scalar
 ** the step wrote with the value it already had (a lost update shows as "counter = 6"). */
-static void add_var_changes(Buf *b, const Program *prog, const uint8_t *before,
+static void add_var_changes(StrBuf *b, const Program *prog, const uint8_t *before,
                             const uint8_t *after, uint32_t var, uint32_t tid, const Pos *pos)
 {
     const Var *v = &prog->vars[var];
@@ -213,9 +178,9 @@ static void add_var_changes(Buf *b, const Program *prog, const uint8_t *before,
             continue;
         buf_sep(b);
         if (v->is_array)
-            buf_add(b, "%s[%u] = %d", v->name, i, x);
+            strbuf_addf(b, "%s[%u] = %d", v->name, i, x);
         else
-            buf_add(b, "%s = %d", v->name, x);
+            strbuf_addf(b, "%s = %d", v->name, x);
     }
 }
 
@@ -237,7 +202,7 @@ static bool queue_changed(const Program *prog, const uint8_t *before, const uint
 static char *describe_changes(const Program *prog, const uint8_t *before, const uint8_t *after,
                               uint32_t tid, const Pos *pos)
 {
-    Buf b = {0};
+    StrBuf b = {0};
     for (uint32_t var = 0; var < prog->n_shared; var++)
         add_var_changes(&b, prog, before, after, var, tid, pos);
     const Template *tm = &prog->templates[prog->threads[tid].tmpl];
@@ -248,8 +213,8 @@ static char *describe_changes(const Program *prog, const uint8_t *before, const 
         if (state_mutex_owner(prog, before, m) == owner)
             continue;
         buf_sep(&b);
-        buf_add(&b, "%s = %s", prog->mutexes[m].name,
-                owner ? prog->threads[owner - 1].name : "free");
+        strbuf_addf(&b, "%s = %s", prog->mutexes[m].name,
+                    owner ? prog->threads[owner - 1].name : "free");
     }
     for (uint32_t q = 0; q < prog->n_queues; q++) {
         if (!queue_changed(prog, before, after, q))
@@ -260,10 +225,10 @@ static char *describe_changes(const Program *prog, const uint8_t *before, const 
     for (uint32_t t = 0; t < prog->n_threads; t++) {
         if (t != tid && state_pos(prog, before, t) != state_pos(prog, after, t)) {
             buf_sep(&b);
-            buf_add(&b, "woke %s", prog->threads[t].name);
+            strbuf_addf(&b, "woke %s", prog->threads[t].name);
         }
     }
-    return buf_take(&b);
+    return strbuf_take(&b, "-");
 }
 
 /* ---- tables with aligned columns ---- */
@@ -311,21 +276,6 @@ static void table_free(Table *t)
     vec_free(&t->rows);
 }
 
-static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = xmalloc((size_t)(n > 0 ? n : 0) + 1);
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 /* ---- headers of violations ---- */
 
 static const char *plural(uint64_t n, const char *one, const char *many)
@@ -339,12 +289,12 @@ static char *property_name(const Program *prog, int32_t p)
     const Property *pr = &prog->props[p];
     const char *kind = pr->kind == PROP_FINAL ? "final" : "invariant";
     if (pr->label)
-        return str_printf("%s '%s'", kind, pr->label);
-    return str_printf("%s at line %u", kind, pr->line);
+        return xasprintf("%s '%s'", kind, pr->label);
+    return xasprintf("%s at line %u", kind, pr->line);
 }
 
 /* Append "counter = 7, worker[0].tmp = 1": the values of a property's terms in 'vec'. */
-static void add_term_values(Buf *b, ExecCtx *ctx, const Program *prog, const Property *pr,
+static void add_term_values(StrBuf *b, ExecCtx *ctx, const Program *prog, const Property *pr,
                             const uint8_t *vec)
 {
     for (uint32_t i = 0; i < pr->n_terms; i++) {
@@ -356,9 +306,9 @@ static void add_term_values(Buf *b, ExecCtx *ctx, const Program *prog, const Pro
         }
         int32_t value;
         if (exec_term(ctx, vec, term->code, &value))
-            buf_add(b, "%s = %d", term->text, value);
+            strbuf_addf(b, "%s = %d", term->text, value);
         else
-            buf_add(b, "%s = ?", term->text);
+            strbuf_addf(b, "%s = ?", term->text);
     }
 }
 
@@ -392,7 +342,7 @@ static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const uin
     if (v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) {
         const Property *pr = &prog->props[v->prop];
         char *name = property_name(prog, v->prop);
-        Buf b = {0};
+        StrBuf b = {0};
         add_term_values(&b, ctx, prog, pr, vec);
         if (b.len > 0)
             fprintf(out, "%s (%s) breaks with %s\n", name, pr->text, b.s);
@@ -428,7 +378,7 @@ static char *blocked_reason(const Program *prog, const uint8_t *vec, uint32_t ti
     const Template *tm = &prog->templates[prog->threads[tid].tmpl];
     const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
     if (pos->kind == POS_SLEEP)
-        return str_printf("asleep on '%s'", prog->conds[pos->cond].name);
+        return xasprintf("asleep on '%s'", prog->conds[pos->cond].name);
     for (uint32_t pc = pos->code; pc < tm->n_code && tm->code[pc].op != OP_END_STEP; pc++) {
         const Ins *in = &tm->code[pc];
         if (in->op == OP_LOCK) {
@@ -436,12 +386,12 @@ static char *blocked_reason(const Program *prog, const uint8_t *vec, uint32_t ti
             const char *who = owner == tid + 1 ? "itself"
                               : owner          ? prog->threads[owner - 1].name
                                                : "nobody";
-            return str_printf("'%s' is held by %s", prog->mutexes[in->a].name, who);
+            return xasprintf("'%s' is held by %s", prog->mutexes[in->a].name, who);
         }
         if (in->op == OP_PUT)
-            return str_printf("'%s' is full", prog->queues[in->a].name);
+            return xasprintf("'%s' is full", prog->queues[in->a].name);
         if (in->op == OP_GET)
-            return str_printf("'%s' is empty", prog->queues[in->a].name);
+            return xasprintf("'%s' is empty", prog->queues[in->a].name);
         if (in->op == OP_AWAIT)
             return xstrdup("the condition is false");
     }
@@ -456,7 +406,7 @@ static void print_blocked(FILE *out, const Program *prog, const uint8_t *vec)
             continue;
         const Template *tm = &prog->templates[prog->threads[tid].tmpl];
         const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
-        Row r = {{xstrdup(prog->threads[tid].name), str_printf("line %u", pos->line),
+        Row r = {{xstrdup(prog->threads[tid].name), xasprintf("line %u", pos->line),
                   xstrdup(pos->text), blocked_reason(prog, vec, tid)}};
         vec_push(&t.rows, r);
     }
@@ -472,8 +422,8 @@ static char *describe_failure(const Violation *v, const Trace *tr, const Pos *po
     const char *what = v && v->kind == VIOL_ASSERT ? "fails" : "error";
     const char *msg = tr->fail_message ? tr->fail_message : "runtime error";
     if (tr->fail_line != pos->line)
-        return str_printf("%s at line %u: %s", what, tr->fail_line, msg);
-    return str_printf("%s: %s", what, msg);
+        return xasprintf("%s at line %u: %s", what, tr->fail_line, msg);
+    return xasprintf("%s: %s", what, msg);
 }
 
 char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after, uint32_t tid,
@@ -507,9 +457,9 @@ void report_steps(FILE *out, const Program *prog, const Violation *v, const Trac
         else
             changes =
                 describe_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, pos);
-        Row r = {{str_printf("%u", i + 1), xstrdup(prog->threads[s->tid].name),
+        Row r = {{xasprintf("%u", i + 1), xstrdup(prog->threads[s->tid].name),
                   xstrdup(pos->label >= 0 ? tm->labels[pos->label] : "-"),
-                  str_printf("line %u", pos->line), xstrdup(pos->text), changes}};
+                  xasprintf("line %u", pos->line), xstrdup(pos->text), changes}};
         vec_push(&t.rows, r);
     }
     table_print(out, &t, "  ");
@@ -603,9 +553,9 @@ static void print_outcomes(FILE *out, ExecCtx *ctx, const Program *prog, const S
     char *name = property_name(prog, p);
     fprintf(out, "%s fails in %llu end %s: ", name, (unsigned long long)o.n_states,
             plural(o.n_states, "state", "states"));
-    Buf b = {0};
+    StrBuf b = {0};
     for (uint32_t i = 0; i < w; i++)
-        buf_add(&b, "%s%s", i ? ", " : "", pr->terms[i].text);
+        strbuf_addf(&b, "%s%s", i ? ", " : "", pr->terms[i].text);
     fprintf(out, w > 1 ? "(%s) = " : "%s = ", b.s);
     for (size_t i = 0; i < n_distinct && i < MAX_OUTCOMES_SHOWN; i++) {
         fputs(i ? ", " : "", out);

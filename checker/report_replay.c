@@ -16,81 +16,48 @@
 #include "state.h"
 #include "util.h"
 
-/* ---- growable strings ---- */
-
-typedef struct Str {
-    char *s;    /* NUL-terminated, or NULL while empty */
-    size_t len; /* bytes before the NUL */
-    size_t cap; /* bytes allocated */
-} Str;
-
-static void str_add(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void str_add(Str *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n <= 0)
-        return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-static char *str_take(Str *b)
-{
-    return b->s ? b->s : xstrdup("");
-}
-
 /* ---- names and values ---- */
 
 char *report_prop_name(const Program *prog, int32_t p)
 {
     const Property *pr = &prog->props[p];
-    Str b = {0};
+    StrBuf b = {0};
     const char *kind = pr->kind == PROP_FINAL ? "final" : "invariant";
     if (pr->label)
-        str_add(&b, "%s '%s'", kind, pr->label);
+        strbuf_addf(&b, "%s '%s'", kind, pr->label);
     else
-        str_add(&b, "%s at line %u", kind, pr->line);
-    return str_take(&b);
+        strbuf_addf(&b, "%s at line %u", kind, pr->line);
+    return strbuf_take(&b, "");
 }
 
 /* "x = 3" or "a = [1, 2, 3]" for variable 'var' as thread tid sees it. */
-static void add_var(Str *b, const Program *prog, const uint8_t *vec, uint32_t var, uint32_t tid)
+static void add_var(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var, uint32_t tid)
 {
     const Var *v = &prog->vars[var];
     if (!v->is_array) {
-        str_add(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
+        strbuf_addf(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
         return;
     }
-    str_add(b, "%s = [", v->name);
+    strbuf_addf(b, "%s = [", v->name);
     for (uint32_t i = 0; i < v->size; i++)
-        str_add(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
-    str_add(b, "]");
+        strbuf_addf(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
+    strbuf_addf(b, "]");
 }
 
 /* ", counter = 7, worker[0].tmp = 1": the values of a property's terms. */
-static void add_terms(Str *b, ExecCtx *ex, const Program *prog, const Property *pr,
+static void add_terms(StrBuf *b, ExecCtx *ex, const Program *prog, const Property *pr,
                       const uint8_t *vec)
 {
     for (uint32_t i = 0; i < pr->n_terms; i++) {
         const PropTerm *t = &pr->terms[i];
-        str_add(b, "%s", i ? ", " : " with ");
+        strbuf_addf(b, "%s", i ? ", " : " with ");
         int32_t value;
         if (t->var >= 0)
             add_var(b, prog, vec, (uint32_t)t->var, 0);
         else if (exec_term(ex, vec, t->code, &value))
-            str_add(b, "%s = %d", t->text, value);
+            strbuf_addf(b, "%s = %d", t->text, value);
         else
-            str_add(b, "%s = ?", t->text);
+            strbuf_addf(b, "%s = ?", t->text);
     }
 }
 
@@ -111,20 +78,20 @@ char *report_viol_name(const Program *prog, const Violation *v)
 {
     if (v->prop >= 0 && v->kind != VIOL_ERROR)
         return report_prop_name(prog, v->prop);
-    Str b = {0};
+    StrBuf b = {0};
     if (v->kind == VIOL_DEADLOCK)
-        str_add(&b, "deadlock");
+        strbuf_addf(&b, "deadlock");
     else
-        str_add(&b, "%s at line %u", search_viol_kind_name(v->kind), v->line);
-    return str_take(&b);
+        strbuf_addf(&b, "%s at line %u", search_viol_kind_name(v->kind), v->line);
+    return strbuf_take(&b, "");
 }
 
 char *report_viol_text(const Program *prog, const Violation *v, const uint8_t *vec)
 {
-    Str b = {0};
+    StrBuf b = {0};
     if (v->kind == VIOL_INVARIANT || v->kind == VIOL_FINAL) {
         char *name = report_prop_name(prog, v->prop);
-        str_add(&b, "%s (%s) breaks", name, prog->props[v->prop].text);
+        strbuf_addf(&b, "%s (%s) breaks", name, prog->props[v->prop].text);
         ExecCtx *ex = exec_new(prog);
         add_terms(&b, ex, prog, &prog->props[v->prop], vec);
         exec_free(ex);
@@ -132,59 +99,59 @@ char *report_viol_text(const Program *prog, const Violation *v, const uint8_t *v
     } else if (v->kind == VIOL_ASSERT) {
         const char *text = statement_at_line(prog, v->line);
         if (text)
-            str_add(&b, "assert at line %u (%s) fails", v->line, text);
+            strbuf_addf(&b, "assert at line %u (%s) fails", v->line, text);
         else
-            str_add(&b, "assert at line %u fails", v->line);
+            strbuf_addf(&b, "assert at line %u fails", v->line);
     } else if (v->kind == VIOL_ERROR) {
-        str_add(&b, "error at line %u: %s", v->line, v->message ? v->message : "runtime error");
+        strbuf_addf(&b, "error at line %u: %s", v->line, v->message ? v->message : "runtime error");
         if (v->prop >= 0) {
             char *name = report_prop_name(prog, v->prop);
-            str_add(&b, " (evaluating %s)", name);
+            strbuf_addf(&b, " (evaluating %s)", name);
             free(name);
         }
     } else {
-        str_add(&b, "deadlock: every unfinished thread is blocked");
+        strbuf_addf(&b, "deadlock: every unfinished thread is blocked");
     }
-    return str_take(&b);
+    return strbuf_take(&b, "");
 }
 
 char *report_state_text(const Program *prog, const uint8_t *vec)
 {
-    Str b = {0};
+    StrBuf b = {0};
     const char *sep = "";
     for (uint32_t var = 0; var < prog->n_shared; var++, sep = ", ") {
-        str_add(&b, "%s", sep);
+        strbuf_addf(&b, "%s", sep);
         add_var(&b, prog, vec, var, 0);
     }
     for (uint32_t m = 0; m < prog->n_mutexes; m++, sep = ", ") {
         uint32_t owner = state_mutex_owner(prog, vec, m);
-        str_add(&b, "%s%s = %s", sep, prog->mutexes[m].name,
-                owner ? prog->threads[owner - 1].name : "free");
+        strbuf_addf(&b, "%s%s = %s", sep, prog->mutexes[m].name,
+                    owner ? prog->threads[owner - 1].name : "free");
     }
     for (uint32_t q = 0; q < prog->n_queues; q++, sep = ", ") {
-        str_add(&b, "%s%s = [", sep, prog->queues[q].name);
+        strbuf_addf(&b, "%s%s = [", sep, prog->queues[q].name);
         for (uint32_t i = 0; i < state_queue_len(prog, vec, q); i++)
-            str_add(&b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
-        str_add(&b, "]");
+            strbuf_addf(&b, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
+        strbuf_addf(&b, "]");
     }
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
         const Template *tm = &prog->templates[prog->threads[tid].tmpl];
         const Pos *pos = &tm->pos[state_pos(prog, vec, tid)];
-        str_add(&b, "%s%s ", b.len ? " | " : "", prog->threads[tid].name);
+        strbuf_addf(&b, "%s%s ", b.len ? " | " : "", prog->threads[tid].name);
         if (pos->kind == POS_END)
-            str_add(&b, "done");
+            strbuf_addf(&b, "done");
         else
-            str_add(&b, "line %u", pos->line);
+            strbuf_addf(&b, "line %u", pos->line);
         if (pos->kind != POS_END && pos->label >= 0)
-            str_add(&b, " %s", tm->labels[pos->label]);
+            strbuf_addf(&b, " %s", tm->labels[pos->label]);
         if (pos->kind == POS_SLEEP)
-            str_add(&b, " (asleep on '%s')", prog->conds[pos->cond].name);
+            strbuf_addf(&b, " (asleep on '%s')", prog->conds[pos->cond].name);
         for (uint32_t i = 0; i < tm->n_locals; i++) {
-            str_add(&b, "%s", i ? ", " : ": ");
+            strbuf_addf(&b, "%s", i ? ", " : ": ");
             add_var(&b, prog, vec, tm->locals[i], tid);
         }
     }
-    return str_take(&b);
+    return strbuf_take(&b, "");
 }
 
 /* ---- replay ---- */
@@ -194,9 +161,9 @@ static char *step_result(const Program *prog, const Trace *tr, uint32_t i)
 {
     const TraceStep *s = &tr->steps[i];
     if (i + 1 == tr->n_steps && tr->ends_in_failure) {
-        Str b = {0};
-        str_add(&b, "fails at line %u: %s", tr->fail_line, tr->fail_message);
-        return str_take(&b);
+        StrBuf b = {0};
+        strbuf_addf(&b, "fails at line %u: %s", tr->fail_line, tr->fail_message);
+        return strbuf_take(&b, "");
     }
     return report_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, s->pos);
 }

@@ -96,22 +96,6 @@ void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, co
     json_object_put(o);
 }
 
-static char *fmt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt_msg(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    size_t len = (size_t)(n > 0 ? n : 0) + 1;
-    char *s = xmalloc(len);
-    va_start(ap, fmt);
-    vsnprintf(s, len, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 bool tracefile_save(const char *path, json_object *obj, char **err_out)
 {
     size_t n = strlen(path);
@@ -120,7 +104,7 @@ bool tracefile_save(const char *path, json_object *obj, char **err_out)
     memcpy(tmp + n, ".tmp", 5);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        *err_out = fmt_msg("cannot write '%s': %s", tmp, strerror(errno));
+        *err_out = xasprintf("cannot write '%s': %s", tmp, strerror(errno));
         free(tmp);
         return false;
     }
@@ -139,7 +123,7 @@ bool tracefile_save(const char *path, json_object *obj, char **err_out)
         saved = errno;
     }
     if (!ok) {
-        *err_out = fmt_msg("cannot write '%s': %s", path, strerror(saved));
+        *err_out = xasprintf("cannot write '%s': %s", path, strerror(saved));
         remove(tmp);
     }
     free(tmp);
@@ -172,7 +156,7 @@ static char *read_all(const char *path, char **err_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *err_out = fmt_msg("cannot open '%s': %s", path, strerror(errno));
+        *err_out = xasprintf("cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
     VEC(char) buf = {0};
@@ -184,7 +168,7 @@ static char *read_all(const char *path, char **err_out)
     bool failed = ferror(f);
     fclose(f);
     if (failed) {
-        *err_out = fmt_msg("cannot read '%s'", path);
+        *err_out = xasprintf("cannot read '%s'", path);
         vec_free(&buf);
         return NULL;
     }
@@ -199,15 +183,15 @@ static json_object *get_field(json_object *obj, const char *key, json_type type,
 {
     json_object *v;
     if (!json_object_object_get_ex(obj, key, &v) || !v) {
-        *err_out = fmt_msg("%smissing field '%s'", where, key);
+        *err_out = xasprintf("%smissing field '%s'", where, key);
         return NULL;
     }
     if (!json_object_is_type(v, type)) {
-        *err_out = fmt_msg("%sfield '%s' is not %s", where, key,
-                           type == json_type_string  ? "a string"
-                           : type == json_type_int   ? "an integer"
-                           : type == json_type_array ? "an array"
-                                                     : "an object");
+        *err_out = xasprintf("%sfield '%s' is not %s", where, key,
+                             type == json_type_string  ? "a string"
+                             : type == json_type_int   ? "an integer"
+                             : type == json_type_array ? "an array"
+                                                       : "an object");
         return NULL;
     }
     return v;
@@ -222,7 +206,7 @@ static bool get_uint(json_object *obj, const char *key, const char *where, uint3
         return false;
     int64_t x = json_object_get_int64(v);
     if (x < 0 || x > UINT32_MAX) {
-        *err_out = fmt_msg("%sfield '%s' is out of range (%lld)", where, key, (long long)x);
+        *err_out = xasprintf("%sfield '%s' is out of range (%lld)", where, key, (long long)x);
         return false;
     }
     *out = (uint32_t)x;
@@ -238,7 +222,7 @@ static bool get_opt_string(json_object *obj, const char *key, const char *where,
     if (!json_object_object_get_ex(obj, key, &v) || !v)
         return true;
     if (!json_object_is_type(v, json_type_string)) {
-        *err_out = fmt_msg("%sfield '%s' is not a string", where, key);
+        *err_out = xasprintf("%sfield '%s' is not a string", where, key);
         return false;
     }
     *out = xstrdup(json_object_get_string(v));
@@ -250,7 +234,7 @@ static bool read_step(json_object *o, uint32_t i, TraceFileStep *out, char **err
     char where[32];
     snprintf(where, sizeof where, "step %u: ", i + 1);
     if (!json_object_is_type(o, json_type_object)) {
-        *err_out = fmt_msg("%snot an object", where);
+        *err_out = xasprintf("%snot an object", where);
         return false;
     }
     json_object *th = get_field(o, "thread", json_type_string, where, err_out);
@@ -278,7 +262,7 @@ static bool read_constants(json_object *root, TraceFile *tf, char **err_out)
     {
         if (!json_object_is_type(val, json_type_int) || json_object_get_int64(val) < INT32_MIN ||
             json_object_get_int64(val) > INT32_MAX) {
-            *err_out = fmt_msg("constant '%s' is not a 32-bit integer", key);
+            *err_out = xasprintf("constant '%s' is not a 32-bit integer", key);
             return false;
         }
         tf->const_names[tf->n_consts] = xstrdup(key);
@@ -304,22 +288,22 @@ static bool read_violation(json_object *root, TraceFile *tf, char **err_out)
 static bool read_root(json_object *root, TraceFile *tf, char **err_out)
 {
     if (!json_object_is_type(root, json_type_object)) {
-        *err_out = fmt_msg("not a weft trace (the JSON text is not an object)");
+        *err_out = xasprintf("not a weft trace (the JSON text is not an object)");
         return false;
     }
     json_object *format = get_field(root, "format", json_type_string, "", err_out);
     if (!format)
         return false;
     if (strcmp(json_object_get_string(format), "weft-trace") != 0) {
-        *err_out = fmt_msg("not a weft trace (format '%s')", json_object_get_string(format));
+        *err_out = xasprintf("not a weft trace (format '%s')", json_object_get_string(format));
         return false;
     }
     uint32_t version;
     if (!get_uint(root, "version", "", &version, err_out))
         return false;
     if (version != TRACEFILE_VERSION) {
-        *err_out = fmt_msg("trace version %u is not supported (this weft reads version %d)",
-                           version, TRACEFILE_VERSION);
+        *err_out = xasprintf("trace version %u is not supported (this weft reads version %d)",
+                             version, TRACEFILE_VERSION);
         return false;
     }
     json_object *model = get_field(root, "model", json_type_string, "", err_out);
@@ -350,7 +334,7 @@ TraceFile *tracefile_read(const char *path, char **err_out)
     json_object *root = json_tokener_parse_verbose(text, &jerr);
     free(text);
     if (jerr != json_tokener_success) {
-        *err_out = fmt_msg("not a JSON trace (%s)", json_tokener_error_desc(jerr));
+        *err_out = xasprintf("not a JSON trace (%s)", json_tokener_error_desc(jerr));
         return NULL;
     }
     TraceFile *tf = xcalloc(1, sizeof *tf);

@@ -6,6 +6,7 @@
 */
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,46 @@ char *xstrndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    size_t len = (size_t)(n > 0 ? n : 0) + 1;
+    char *s = xmalloc(len);
+    va_start(ap, fmt);
+    vsnprintf(s, len, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void strbuf_addf(StrBuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    if (b->len + (size_t)n + 1 > b->cap) {
+        b->cap = (b->len + (size_t)n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+char *strbuf_take(StrBuf *b, const char *if_empty)
+{
+    char *s = b->s ? b->s : xstrdup(if_empty);
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
 }
 
 size_t util_rss_bytes(void)

@@ -41,6 +41,22 @@ char *xstrndup(const char *s, size_t n);
         (v)->len = (v)->cap = 0; \
     } while (0)
 
+/* A formatted string in new memory (the caller frees it). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable NUL-terminated string: declare with StrBuf b = {0}. */
+typedef struct StrBuf {
+    char *s;    /* the text, or NULL while nothing was added */
+    size_t len; /* bytes before the NUL */
+    size_t cap; /* bytes allocated */
+} StrBuf;
+
+/* Append formatted text. */
+void strbuf_addf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text, or a copy of 'if_empty' when nothing was added; the caller owns it and 'b' is
+** empty again. */
+char *strbuf_take(StrBuf *b, const char *if_empty);
+
 /* Bytes of memory the process holds now (resident set), 0 if unknown. */
 size_t util_rss_bytes(void);
 /* Peak resident set of the process so far, 0 if unknown. */
