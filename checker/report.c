@@ -112,8 +112,8 @@ static const char *stop_name(SearchStop stop)
 /* ---- values in states ---- */
 
 /* Append the whole variable 'var' as seen by thread 'tid': "x = 3" or "a = [1, 2, 3]". */
-static void add_var_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var,
-                          uint32_t tid)
+void report_var_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var,
+                      uint32_t tid)
 {
     const Var *v = &prog->vars[var];
     if (!v->is_array) {
@@ -301,7 +301,7 @@ static void add_term_values(StrBuf *b, ExecCtx *ctx, const Program *prog, const 
         const PropTerm *term = &pr->terms[i];
         buf_sep(b);
         if (term->var >= 0) {
-            add_var_value(b, prog, vec, (uint32_t)term->var, 0);
+            report_var_value(b, prog, vec, (uint32_t)term->var, 0);
             continue;
         }
         int32_t value;

@@ -20,6 +20,7 @@
 #include "program.h"
 #include "search.h"
 #include "trace.h"
+#include "util.h"
 
 /* Exit statuses of the weft command (DESIGN.md section 2). When several models are checked the
 ** worst wins, in the order USAGE > VIOLATION > INCOMPLETE > OK: a broken model or command line
@@ -54,6 +55,11 @@ typedef struct ReportOptions {
     size_t analysis_skipped;     /* > 0: the analysis was skipped, needing about this many
                                  ** bytes more than the memory budget left */
 } ReportOptions;
+
+/* Append the whole variable 'var' as thread 'tid' sees it in 'vec': "x = 3" or
+** "a = [1, 2, 3]". */
+void report_var_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var,
+                      uint32_t tid);
 
 /* The verdict of a finished search. */
 Verdict report_verdict(const SearchResult *res);

@@ -30,20 +30,6 @@ char *report_prop_name(const Program *prog, int32_t p)
     return strbuf_take(&b, "");
 }
 
-/* "x = 3" or "a = [1, 2, 3]" for variable 'var' as thread tid sees it. */
-static void add_var(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var, uint32_t tid)
-{
-    const Var *v = &prog->vars[var];
-    if (!v->is_array) {
-        strbuf_addf(b, "%s = %d", v->name, state_var_get(prog, vec, var, tid, 0));
-        return;
-    }
-    strbuf_addf(b, "%s = [", v->name);
-    for (uint32_t i = 0; i < v->size; i++)
-        strbuf_addf(b, "%s%d", i ? ", " : "", state_var_get(prog, vec, var, tid, i));
-    strbuf_addf(b, "]");
-}
-
 /* ", counter = 7, worker[0].tmp = 1": the values of a property's terms. */
 static void add_terms(StrBuf *b, ExecCtx *ex, const Program *prog, const Property *pr,
                       const uint8_t *vec)
@@ -53,7 +39,7 @@ static void add_terms(StrBuf *b, ExecCtx *ex, const Program *prog, const Propert
         strbuf_addf(b, "%s", i ? ", " : " with ");
         int32_t value;
         if (t->var >= 0)
-            add_var(b, prog, vec, (uint32_t)t->var, 0);
+            report_var_value(b, prog, vec, (uint32_t)t->var, 0);
         else if (exec_term(ex, vec, t->code, &value))
             strbuf_addf(b, "%s = %d", t->text, value);
         else
@@ -121,7 +107,7 @@ char *report_state_text(const Program *prog, const uint8_t *vec)
     const char *sep = "";
     for (uint32_t var = 0; var < prog->n_shared; var++, sep = ", ") {
         strbuf_addf(&b, "%s", sep);
-        add_var(&b, prog, vec, var, 0);
+        report_var_value(&b, prog, vec, var, 0);
     }
     for (uint32_t m = 0; m < prog->n_mutexes; m++, sep = ", ") {
         uint32_t owner = state_mutex_owner(prog, vec, m);
@@ -148,7 +134,7 @@ char *report_state_text(const Program *prog, const uint8_t *vec)
             strbuf_addf(&b, " (asleep on '%s')", prog->conds[pos->cond].name);
         for (uint32_t i = 0; i < tm->n_locals; i++) {
             strbuf_addf(&b, "%s", i ? ", " : ": ");
-            add_var(&b, prog, vec, tm->locals[i], tid);
+            report_var_value(&b, prog, vec, tm->locals[i], tid);
         }
     }
     return strbuf_take(&b, "");
