@@ -7,7 +7,8 @@
 # when they do not. pan is built as docs/performance.md describes: spin -a, then
 # gcc -O2 -DSAFETY -DNOREDUCE (no partial-order reduction, safety only), then pan -c0 (go on
 # past errors and explore everything, as weft does), with -m and -w large enough for the model.
-# weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2.
+# weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2. Each model's Murphi twin
+# (NAME.m) runs in Rumur through rumur_compare.sh, one row after pan's (NO_RUMUR=1 skips it).
 #
 # Then a whole-command comparison on small models (at most 10,000 states): weft from parse to
 # report, against spin -a + gcc + pan, each timed end to end (weft as the mean of 5 runs).
@@ -16,7 +17,7 @@
 #     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2
 #     tests/bench/spin_compare.sh [MODEL...]     MODEL: counter_race locked_counter philosophers
 #                                                 peterson producer_consumer small
-# Environment: WEFT (default build/weft), CC (default gcc).
+# Environment: WEFT (default build/weft), CC (default gcc), NO_RUMUR (1: no Rumur rows).
 # It prints figures and never fails on them; it fails (status 2) only when it cannot run.
 
 set -u
@@ -25,6 +26,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 weft=${WEFT:-$root/build/weft}
 cc=${CC:-gcc}
+no_rumur=${NO_RUMUR:-0}
 
 die() {
     echo "spin_compare: $*" >&2
@@ -161,6 +163,8 @@ run_model() {
     build_pan "$name"
     run_pan "$name"
     row "$name" spin "$p_states" "$p_trans" "$p_search" "$p_s" "$p_bytes" "$p_compile" "-" "-"
+    # Rumur on the Murphi twin NAME.m (rumur_compare.sh; MISMATCH when its count is not pan's)
+    [ "$no_rumur" = 1 ] || "$here/rumur_compare.sh" "$name" "${p_states:-0}"
     local jobs_list=1 j1_states="" j1_s=""
     [ "$has_jobs" = 1 ] && jobs_list="1 2"
     for j in $jobs_list; do
@@ -210,7 +214,9 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers peterson producer_consumer small)
 
 echo "machine: $(nproc) cpus, $(lscpu 2>/dev/null | awk -F: '/Model name/ { gsub(/^ +/, "", $2); print $2; exit }')"
-echo "spin: $(spin -V 2>&1 | head -1)    cc: $("$cc" --version | head -1)"
+echo "spin: $(spin -V 2>&1 | head -1)    rumur: $(rumur --version 2>&1 | head -1)    cc: $("$cc" --version | head -1)"
+echo "rumur: rumur --threads 1 --deadlock-detection off, cc -O2 -march=native; its search = its wall;"
+echo "  its bytes/st = the verifier's peak RSS / states (whole process); note: its packed vector"
 echo "search: the tool's own search time (pan: elapsed time; weft: the 'time' of its last line);"
 echo "wall: the whole run of pan or of weft check (weft's includes the schedule counts and report);"
 echo "states/s = states / search; x spin: weft states/s / pan's; vs j1: weft -j2 states/s / -j1's"
