@@ -25,7 +25,9 @@
 ** Workers claim CLAIM ranks at a time from a shared cursor; when told to halt they stop
 ** claiming but finish what they claimed, so the ranks below the cursor are fully expanded. One
 ** barrier starts a level and one ends it; between them the calling thread alone settles the
-** level (sort, cut, parents, violations). The same machinery runs --compact with any number of
+** level (sort, cut, parents, violations). A level of fewer than SOLO_LEVEL states is expanded by
+** the calling thread alone, without waking the workers: the result is the same, since it never
+** depends on which worker claimed a rank. The same machinery runs --compact with any number of
 ** workers: the store then holds fingerprints, and the vectors of the level being expanded and
 ** of the next one live in the side arrays.
 */
@@ -33,6 +35,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,7 @@ enum {
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
+    SOLO_LEVEL = 4096,                  /* levels smaller than this run on the calling thread */
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
 
@@ -153,19 +157,21 @@ typedef VEC(Cand) CandVec;
 
 struct Level;
 
+/* One per thread, each on cache lines of its own (see level_init): a worker writes its fields
+** on every outcome, and a neighbour sharing the line would pay a miss each time. */
 typedef struct Worker {
-    struct Level *lv;    /* the search it works for */
-    pthread_t thread;    /* workers 1..n-1; worker 0 is the calling thread */
-    ExecCtx *ex;         /* runs steps */
-    ExecCtx *ex_prop;    /* evaluates properties inside exec_step's callbacks */
-    uint64_t rank;       /* the rank being expanded */
-    StateId cur;         /* its id */
-    uint32_t j;          /* outcomes of it so far */
-    CandVec cands;       /* candidate violations of this level */
-    bool has_full;       /* the store refused a new state: this worker stopped */
-    uint64_t full_pos;   /* has_full: the position of the refused state */
-    uint64_t n_expanded; /* expansions over the whole search, for LIMIT_EVERY */
-    Batch batch;         /* the outcomes of the ranks being expanded */
+    alignas(64) struct Level *lv; /* the search it works for */
+    pthread_t thread;             /* workers 1..n-1; worker 0 is the calling thread */
+    ExecCtx *ex;                  /* runs steps */
+    ExecCtx *ex_prop;             /* evaluates properties inside exec_step's callbacks */
+    uint64_t rank;                /* the rank being expanded */
+    StateId cur;                  /* its id */
+    uint32_t j;                   /* outcomes of it so far */
+    CandVec cands;                /* candidate violations of this level */
+    bool has_full;                /* the store refused a new state: this worker stopped */
+    uint64_t full_pos;            /* has_full: the position of the refused state */
+    uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
+    Batch batch;                  /* the outcomes of the ranks being expanded */
 } Worker;
 
 typedef struct Level {
@@ -629,7 +635,10 @@ static void level_init(Level *lv, Search *s)
 {
     lv->s = s;
     lv->n_workers = s->opts->n_threads > 1 ? s->opts->n_threads : 1;
-    lv->workers = xcalloc(lv->n_workers, sizeof *lv->workers);
+    lv->workers = aligned_alloc(alignof(Worker), lv->n_workers * sizeof *lv->workers);
+    if (!lv->workers) /* reports and aborts: out of memory */
+        lv->workers = xmalloc(lv->n_workers * sizeof *lv->workers);
+    memset(lv->workers, 0, lv->n_workers * sizeof *lv->workers);
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         lv->workers[i].lv = lv;
         lv->workers[i].ex = exec_new(s->prog);
@@ -684,9 +693,13 @@ void search_run_levels(Search *s)
         atomic_store(&lv.cursor, 0);
         atomic_store(&lv.is_halting, false);
         atomic_store(&lv.halt_why, -1);
-        pthread_barrier_wait(&lv.gate);
-        work_level(&lv.workers[0]);
-        pthread_barrier_wait(&lv.gate);
+        if (lv.n_order < SOLO_LEVEL) { /* narrow: two barriers would cost more than they save */
+            work_level(&lv.workers[0]);
+        } else {
+            pthread_barrier_wait(&lv.gate);
+            work_level(&lv.workers[0]);
+            pthread_barrier_wait(&lv.gate);
+        }
         finish_level(&lv);
     }
     lv.is_done = true;
