@@ -28,21 +28,11 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cc=${CC:-cc}
 
-die() {
-    echo "rumur_compare: $*" >&2
-    exit 2
-}
+prog=rumur_compare
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
-if ! command -v rumur >/dev/null 2>&1; then
-    echo "rumur_compare: rumur not found; installing the Debian package 'rumur'" >&2
-    if [ "$(id -u)" = 0 ]; then
-        apt-get install -y rumur >&2 || die "cannot install rumur"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo apt-get install -y rumur >&2 || die "cannot install rumur"
-    else
-        die "rumur is missing and neither root nor sudo is available"
-    fi
-fi
+need_tool rumur rumur
 command -v "$cc" >/dev/null 2>&1 || die "no C compiler '$cc'"
 
 # the benchmark's parameters, the same as spin_compare.sh's model_args

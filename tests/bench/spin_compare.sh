@@ -28,23 +28,13 @@ weft=${WEFT:-$root/build/weft}
 cc=${CC:-gcc}
 no_rumur=${NO_RUMUR:-0}
 
-die() {
-    echo "spin_compare: $*" >&2
-    exit 2
-}
+prog=spin_compare
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 
 # ---- tools ----
 
-if ! command -v spin >/dev/null 2>&1; then
-    echo "spin_compare: spin not found; installing the Debian package 'spin'" >&2
-    if [ "$(id -u)" = 0 ]; then
-        apt-get install -y spin >&2 || die "cannot install spin"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo apt-get install -y spin >&2 || die "cannot install spin"
-    else
-        die "spin is missing and neither root nor sudo is available"
-    fi
-fi
+need_tool spin spin
 command -v "$cc" >/dev/null 2>&1 || die "no C compiler '$cc'"
 [ -x "$weft" ] || die "no weft at '$weft' (build it first, or set WEFT)"
 has_jobs=0

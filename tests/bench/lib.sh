@@ -1,0 +1,21 @@
+# shellcheck shell=bash disable=SC2154
+# lib.sh -- what the benchmark scripts share; sourced, never run. The caller sets 'prog' to its
+# own name for messages.
+
+die() {
+    echo "$prog: $*" >&2
+    exit 2
+}
+
+# need_tool CMD PACKAGE: install Debian's PACKAGE (as root, or through sudo) when CMD is missing.
+need_tool() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    echo "$prog: $1 not found; installing the Debian package '$2'" >&2
+    if [ "$(id -u)" = 0 ]; then
+        apt-get install -y "$2" >&2 || die "cannot install $2"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo apt-get install -y "$2" >&2 || die "cannot install $2"
+    else
+        die "$1 is missing and neither root nor sudo is available"
+    fi
+}
