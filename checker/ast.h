@@ -59,7 +59,7 @@
     X(LOCAL)      /* local name ...: as SHARED                                             */\
     X(MUTEX)      /* mutex name                                                            */\
     X(COND)       /* cond name                                                             */\
-    X(QUEUE)      /* queue name[a] [= b]: b a LIST or NULL                                 */\
+    X(QUEUE)      /* queue name[a] [: lo..hi] [= b]: b a LIST or NULL                       */\
     X(THREAD)     /* thread name[a] { list2 locals, list body }: a NULL for one thread     */\
     X(INVARIANT)  /* invariant [name:] a: name NULL when unlabelled                        */\
     X(FINAL)      /* final [name:] a                                                       */\
@@ -91,7 +91,7 @@ struct AstNode {
     const char *label;  /* statement label ("read" in 'read: tmp = counter'), or NULL */
     Loc label_loc;      /* where the label stands */
     AstNode *a, *b, *c; /* children, by kind (see AST_LIST) */
-    AstNode *lo, *hi;   /* SHARED/LOCAL: the declared range bounds, or NULL */
+    AstNode *lo, *hi;   /* SHARED/LOCAL/QUEUE: the declared range bounds, or NULL */
     AstList list;       /* block statements, list elements, declarations, branches */
     AstList list2;      /* THREAD: its local declarations */
     bool has_else;      /* LOCK/PUT/GET: an else-block follows (in list) */

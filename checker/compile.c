@@ -482,6 +482,19 @@ static bool var_init_values(Compiler *c, Var *v, const AstNode *decl, const Cons
     return true;
 }
 
+/* The declared range 'lo..hi' of a SHARED, LOCAL or QUEUE declaration (decl->lo and decl->hi
+** set): constant bounds, not empty. */
+static bool range_bounds(Compiler *c, const AstNode *decl, int32_t *lo, int32_t *hi)
+{
+    if (!const_eval(c, decl->lo, &const_env, lo) || !const_eval(c, decl->hi, &const_env, hi))
+        return false;
+    if (*lo > *hi) {
+        report(c, decl->lo->loc, "empty range %d..%d", (int)*lo, (int)*hi);
+        return false;
+    }
+    return true;
+}
+
 /* Size and range of a SHARED or LOCAL declaration into 'v'. */
 static bool var_shape(Compiler *c, const AstNode *decl, Var *v)
 {
@@ -494,16 +507,9 @@ static bool var_shape(Compiler *c, const AstNode *decl, Var *v)
             return false;
     }
     if (decl->lo && decl->hi) {
-        int32_t lo, hi;
-        if (!const_eval(c, decl->lo, &const_env, &lo) || !const_eval(c, decl->hi, &const_env, &hi))
+        if (!range_bounds(c, decl, &v->lo, &v->hi))
             return false;
-        if (lo > hi) {
-            report(c, decl->lo->loc, "empty range %d..%d", (int)lo, (int)hi);
-            return false;
-        }
         v->has_range = true;
-        v->lo = lo;
-        v->hi = hi;
     }
     return true;
 }
@@ -1851,7 +1857,30 @@ static void compile_sync(Compiler *c, const AstNode *decl)
     }
 }
 
-/* queue_decl -> 'queue' NAME '[' cap ']' ['=' '[' e0, ... ']'] */
+/* The initial elements of queue 'q' from its initialiser 'init': a LIST, at most cap long, each
+** value inside the queue's range. Every bad element is reported. */
+static void queue_init_values(Compiler *c, Queue *q, const AstNode *init)
+{
+    if (init->kind != AST_LIST) {
+        report(c, init->loc, "a queue's initialiser is a list '[e0, ...]'");
+        return;
+    }
+    if (init->list.len > q->cap) {
+        report(c, init->loc, "queue '%s' holds at most %u elements but the list has %u", q->name,
+               q->cap, init->list.len);
+        return;
+    }
+    q->n_init = init->list.len;
+    for (uint32_t i = 0; i < q->n_init; i++) {
+        const AstNode *e = init->list.items[i];
+        if (const_eval(c, e, &const_env, &q->init[i]) && q->has_range &&
+            (q->init[i] < q->lo || q->init[i] > q->hi))
+            report(c, e->loc, "initial value %d of queue '%s' is outside its range %d..%d",
+                   (int)q->init[i], q->name, (int)q->lo, (int)q->hi);
+    }
+}
+
+/* queue_decl -> 'queue' NAME '[' cap ']' [':' lo '..' hi] ['=' '[' e0, ... ']'] */
 static void compile_queue(Compiler *c, const AstNode *decl)
 {
     bool fresh = check_new_name(c, decl->name, decl->name_loc);
@@ -1860,18 +1889,11 @@ static void compile_queue(Compiler *c, const AstNode *decl)
     q.cap = 1;
     if (decl->a && !const_count(c, decl->a, "queue capacity", 1, &q.cap))
         q.cap = 1;
-    const AstNode *init = decl->b;
     q.init = xcalloc(q.cap, sizeof(int32_t));
-    if (init && init->kind != AST_LIST) {
-        report(c, init->loc, "a queue's initialiser is a list '[e0, ...]'");
-    } else if (init && init->list.len > q.cap) {
-        report(c, init->loc, "queue '%s' holds at most %u elements but the list has %u", q.name,
-               q.cap, init->list.len);
-    } else if (init) {
-        q.n_init = init->list.len;
-        for (uint32_t i = 0; i < q.n_init; i++)
-            const_eval(c, init->list.items[i], &const_env, &q.init[i]);
-    }
+    bool ok = !decl->lo || range_bounds(c, decl, &q.lo, &q.hi);
+    q.has_range = ok && decl->lo != NULL;
+    if (ok && decl->b)
+        queue_init_values(c, &q, decl->b);
     if (fresh)
         add_global(c, decl, SYM_QUEUE, (uint32_t)c->queues.len, 0, false);
     vec_push(&c->queues, q);
@@ -1908,10 +1930,11 @@ static void compile_decl(Compiler *c, const AstNode *decl)
 
 /* ---- layout and assembly ---- */
 
-/* Bits per element of variable v: enough for its declared range, else a whole int32. */
-static uint8_t var_bits(const Var *v)
+/* Bits per element of a variable or queue slot: enough for its declared range lo..hi (when
+** has_range), else a whole int32. */
+static uint8_t range_bits(bool has_range, int32_t lo, int32_t hi)
 {
-    return v->has_range ? layout_bits_for((uint32_t)v->hi - (uint32_t)v->lo) : 32;
+    return has_range ? layout_bits_for((uint32_t)hi - (uint32_t)lo) : 32;
 }
 
 /* Widths and offsets, in bits, of every field: shared vars, mutex owners, queues (length, then
@@ -1923,7 +1946,7 @@ uint32_t compile_layout(Program *prog)
     uint64_t bit = 0;
     for (uint32_t i = 0; i < prog->n_shared; i++) {
         Var *v = &prog->vars[i];
-        v->bits = var_bits(v);
+        v->bits = range_bits(v->has_range, v->lo, v->hi);
         v->bit_off = (uint32_t)bit;
         bit += (uint64_t)v->size * v->bits;
     }
@@ -1936,9 +1959,10 @@ uint32_t compile_layout(Program *prog)
     for (uint32_t i = 0; i < prog->n_queues; i++) {
         Queue *q = &prog->queues[i];
         q->len_bits = layout_bits_for(q->cap);
+        q->bits = range_bits(q->has_range, q->lo, q->hi);
         q->len_bit_off = (uint32_t)bit;
         q->bit_off = (uint32_t)bit + q->len_bits;
-        bit = q->bit_off + 32 * (uint64_t)q->cap;
+        bit = q->bit_off + (uint64_t)q->bits * q->cap;
     }
     for (uint32_t ti = 0; ti < prog->n_templates; ti++) {
         Template *t = &prog->templates[ti];
@@ -1946,7 +1970,7 @@ uint32_t compile_layout(Program *prog)
         uint64_t local_bit = t->pc_bits;
         for (uint32_t l = 0; l < t->n_locals; l++) {
             Var *v = &prog->vars[t->locals[l]];
-            v->bits = var_bits(v);
+            v->bits = range_bits(v->has_range, v->lo, v->hi);
             v->bit_off = (uint32_t)local_bit;
             local_bit += (uint64_t)v->size * v->bits;
         }

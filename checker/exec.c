@@ -244,7 +244,8 @@ static inline uint32_t instance_pos(const ExecCtx *c, uint32_t tmpl, uint32_t t)
 **
 ** A mutex's owner field is 0 when free, else thread index + 1, so a try-lock or a lock of a
 ** mutex the caller holds itself sees "held" and fails or blocks: mutexes are not reentrant.
-** A queue keeps its elements oldest first from slot 0; slots at and past the length are zero.
+** A queue keeps its elements oldest first from slot 0; slots at and past the length are free: all
+** their bits zero, whatever the range.
 */
 
 static inline uint32_t mutex_owner(const ExecCtx *c, uint32_t m)
@@ -262,24 +263,32 @@ static inline uint32_t queue_len(const ExecCtx *c, uint32_t q)
     return state_queue_len(c->prog, c->vec, q);
 }
 
-/* Append x; the caller checked there is room. */
-static void queue_put(ExecCtx *c, uint32_t q, int32_t x)
+/* Append x; the caller checked there is room. False (with the message) when x is outside the
+** queue's declared range: like a write to a ranged variable, checked only when the put appends. */
+static bool queue_put(ExecCtx *c, uint32_t q, int32_t x)
 {
+    const Queue *qu = &c->prog->queues[q];
+    if (qu->has_range && (x < qu->lo || x > qu->hi)) {
+        fail(c, "value %d out of range %d..%d for queue '%s'", x, qu->lo, qu->hi, qu->name);
+        return false;
+    }
     uint32_t len = queue_len(c, q);
     state_set_queue_elem(c->prog, c->vec, q, len, x);
     state_set_queue_len(c->prog, c->vec, q, len + 1);
+    return true;
 }
 
 /* Remove and return the oldest element; the caller checked the queue is not empty. The freed
-** slot is zeroed so that equal queues have equal bytes. Slots are 32-bit fields at any bit
-** offset, so they move one by one (queues are short). */
+** slot is cleared (raw zero, not the value 0, which a range may not even hold) so that equal
+** queues have equal bytes. Slots are fields of up to 32 bits at any bit offset, so they move one
+** by one (queues are short). */
 static int32_t queue_get(ExecCtx *c, uint32_t q)
 {
     uint32_t len = queue_len(c, q);
     int32_t x = state_queue_elem(c->prog, c->vec, q, 0);
     for (uint32_t i = 1; i < len; i++)
         state_set_queue_elem(c->prog, c->vec, q, i - 1, state_queue_elem(c->prog, c->vec, q, i));
-    state_set_queue_elem(c->prog, c->vec, q, len - 1, 0);
+    state_clear_queue_elem(c->prog, c->vec, q, len - 1);
     state_set_queue_len(c->prog, c->vec, q, len - 1);
     return x;
 }
@@ -703,13 +712,13 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         case OP_PUT:
             if (queue_len(c, (uint32_t)in->a) == prog->queues[in->a].cap)
                 BLOCK();
-            queue_put(c, (uint32_t)in->a, *--sp);
+            x = *--sp;
+            FAIL_IF(!queue_put(c, (uint32_t)in->a, x));
             break;
         case OP_PUT_TRY:
             x = *--sp;
             y = queue_len(c, (uint32_t)in->a) < prog->queues[in->a].cap;
-            if (y)
-                queue_put(c, (uint32_t)in->a, x);
+            FAIL_IF(y && !queue_put(c, (uint32_t)in->a, x));
             *sp++ = y;
             break;
         case OP_GET:

@@ -788,7 +788,15 @@ static AstNode *parse_stmt(Parser *p)
 
 /* ---- declarations ---- */
 
-/* var_decl -> ('shared' | 'local') IDENT ['[' expr ']'] [':' expr '..' expr] '=' (expr | list) */
+/* range -> [':' expr '..' expr]: into n->lo and n->hi (both NULL when absent); false on error */
+static bool parse_range(Parser *p, AstNode *n)
+{
+    if (!accept(p, TOK_COLON))
+        return true;
+    return (n->lo = parse_expr(p)) && expect(p, TOK_DOTDOT) && (n->hi = parse_expr(p));
+}
+
+/* var_decl -> ('shared' | 'local') IDENT ['[' expr ']'] range '=' (expr | list) */
 static AstNode *parse_var_decl(Parser *p, AstKind kind)
 {
     Loc start = p->cur.loc;
@@ -798,11 +806,7 @@ static AstNode *parse_var_decl(Parser *p, AstKind kind)
         return NULL;
     if (accept(p, TOK_LBRACKET) && (!(n->a = parse_expr(p)) || !expect(p, TOK_RBRACKET)))
         return NULL;
-    if (accept(p, TOK_COLON)) {
-        if (!(n->lo = parse_expr(p)) || !expect(p, TOK_DOTDOT) || !(n->hi = parse_expr(p)))
-            return NULL;
-    }
-    if (!expect(p, TOK_ASSIGN))
+    if (!parse_range(p, n) || !expect(p, TOK_ASSIGN))
         return NULL;
     if (!(n->b = check(p, TOK_LBRACKET) ? parse_list(p) : parse_expr(p)))
         return NULL;
@@ -834,7 +838,7 @@ static AstNode *parse_sync_decl(Parser *p, AstKind kind)
     return n;
 }
 
-/* queue_decl -> 'queue' IDENT '[' expr ']' ['=' list] */
+/* queue_decl -> 'queue' IDENT '[' expr ']' range ['=' list] */
 static AstNode *parse_queue(Parser *p)
 {
     Loc start = p->cur.loc;
@@ -842,6 +846,8 @@ static AstNode *parse_queue(Parser *p)
     AstNode *n = new_node(p, AST_QUEUE, start);
     if (!take_name(p, n) || !expect(p, TOK_LBRACKET) || !(n->a = parse_expr(p)) ||
         !expect(p, TOK_RBRACKET))
+        return NULL;
+    if (!parse_range(p, n))
         return NULL;
     if (accept(p, TOK_ASSIGN) && !(n->b = parse_list(p)))
         return NULL;

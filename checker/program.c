@@ -337,8 +337,11 @@ void prog_dump(const Program *prog, FILE *out)
         fprintf(out, "cond %u %s\n", i, prog->conds[i].name);
     for (uint32_t i = 0; i < prog->n_queues; i++) {
         const Queue *q = &prog->queues[i];
-        fprintf(out, "queue %u %s[%u] len_bit_off %u len_bits %u bit_off %u init", i, q->name,
-                q->cap, q->len_bit_off, q->len_bits, q->bit_off);
+        fprintf(out, "queue %u %s[%u]", i, q->name, q->cap);
+        if (q->has_range)
+            fprintf(out, ": %d..%d", (int)q->lo, (int)q->hi);
+        fprintf(out, " len_bit_off %u len_bits %u bit_off %u bits %u init", q->len_bit_off,
+                q->len_bits, q->bit_off, q->bits);
         dump_values(q->init, q->n_init, out);
         fputc('\n', out);
     }

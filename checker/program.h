@@ -118,8 +118,8 @@
     X(SIGNAL)      /* wake one sleeper on cond a: one outcome per sleeper by thread index,     */\
                    /* or a single outcome (the signal is lost) when none sleeps                */\
     X(BROADCAST)   /* wake every sleeper on cond a                                             */\
-    X(PUT)         /* pop x; append x to queue a; blocks while the queue is full               */\
-    X(PUT_TRY)     /* pop x; if queue a has room append x and push 1, else push 0              */\
+    X(PUT)         /* pop x; append x to queue a (range: runtime error); blocks while full     */\
+    X(PUT_TRY)     /* pop x; if queue a has room append x (range: error), push 1; else push 0  */\
     X(GET)         /* remove the oldest element of queue a and push it; blocks while empty     */\
     X(GET_TRY)     /* if queue a is not empty remove the oldest, push it, push 1; else push 0  */\
     X(CHOOSE)      /* a branches: outcome k (0 <= k < a) goes on at code pc+1+k, a JMP         */\
@@ -181,14 +181,19 @@ typedef struct Cond {
     char *name; /* as declared */
 } Cond;
 
-/* A bounded FIFO of int32: a length field, then 'cap' elements of 32 bits, oldest first.
-** Slots at and past the length are kept zero, so equal queues have equal bytes. */
+/* A bounded FIFO of int32: a length field, then 'cap' slots of 'bits' bits each, oldest first.
+** A slot is encoded as a Var's element is: value - lo with a declared range (bits for
+** hi - lo + 1 values), else the int32's 32 bits. Slots at and past the length hold raw 0 (which,
+** with a range, is not the value 0 but nothing at all), so equal queues have equal bytes. */
 typedef struct Queue {
     char *name;           /* as declared */
     uint32_t cap;         /* capacity, >= 1 */
+    bool has_range;       /* declared with ': lo..hi': a put outside it is a runtime error */
+    int32_t lo, hi;       /* the declared range (has_range) */
     uint32_t len_bit_off; /* absolute bit offset of the length field */
     uint8_t len_bits;     /* bits of the length field: enough for 0 .. cap */
-    uint32_t bit_off;     /* absolute bit offset of element 0 (elements are 32 bits) */
+    uint32_t bit_off;     /* absolute bit offset of slot 0; slots follow with no padding */
+    uint8_t bits;         /* bits per slot: 0 to 32 */
     uint32_t n_init;      /* initial length */
     int32_t *init;        /* initial elements */
 } Queue;

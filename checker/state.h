@@ -202,18 +202,38 @@ static inline void state_set_queue_len(const Program *prog, uint8_t *vec, uint32
     bits_set(vec, prog->state_size, qu->len_bit_off, qu->len_bits, len);
 }
 
-/* Element i (0 = oldest) of queue 'q'. */
+/* The range base of queue q's slots: a slot holds value - base (0 for a queue with no range). */
+static inline int32_t queue_base(const Queue *qu)
+{
+    return qu->has_range ? qu->lo : 0;
+}
+
+/* Element i (0 = oldest) of queue 'q'; i must be below the length (a free slot reads as the
+** range's low bound, or 0). */
 static inline int32_t state_queue_elem(const Program *prog, const uint8_t *vec, uint32_t q,
                                        uint32_t i)
 {
-    return (int32_t)bits_get(vec, prog->state_size, prog->queues[q].bit_off + 32 * i, 32);
+    const Queue *qu = &prog->queues[q];
+    uint32_t raw = bits_get(vec, prog->state_size, qu->bit_off + i * qu->bits, qu->bits);
+    return field_decode(raw, queue_base(qu));
 }
 
-/* Set slot i of queue 'q' (the caller keeps slots past the length zero). */
+/* Set slot i of queue 'q' to 'value', which must lie in its declared range (the caller keeps
+** slots past the length free with state_clear_queue_elem). */
 static inline void state_set_queue_elem(const Program *prog, uint8_t *vec, uint32_t q, uint32_t i,
                                         int32_t value)
 {
-    bits_set(vec, prog->state_size, prog->queues[q].bit_off + 32 * i, 32, (uint32_t)value);
+    const Queue *qu = &prog->queues[q];
+    bits_set(vec, prog->state_size, qu->bit_off + i * qu->bits, qu->bits,
+             field_encode(value, queue_base(qu)));
+}
+
+/* Free slot i of queue 'q': all its bits zero, whatever the range, so equal queues have equal
+** bytes. */
+static inline void state_clear_queue_elem(const Program *prog, uint8_t *vec, uint32_t q, uint32_t i)
+{
+    const Queue *qu = &prog->queues[q];
+    bits_set(vec, prog->state_size, qu->bit_off + i * qu->bits, qu->bits, 0);
 }
 
 /* 64-bit xxh3 hash of a vector of 'len' bytes. */

@@ -1,14 +1,16 @@
--- counter_race.m -- the Murphi twin of models/counter_race.weft, for Rumur, at the same atomicity.
+-- counter_race.m -- the Murphi twin of tests/bench/counter_race.weft (models/counter_race.weft
+-- with ranges), for Rumur, at the same atomicity.
 --
 -- Murphi has no processes: each weft thread worker[i] is the ruleset index i, with its own
 -- program counter pc[i]. One weft step is one rule firing. 'repeat ITERS' is unrolled by weft
 -- (no loop counter in the state), so pc[i] counts the steps taken: an even pc is the read of
 -- round pc/2, an odd pc its write, and pc = 2*ITERS is 'done' (a finished thread stays).
 --
--- Ranges: weft declares none for 'counter' and 'tmp' (it keeps 32 bits each). Every reachable
+-- Ranges, as tests/bench/counter_race.weft declares them ('counter' and 'tmp' 0..N*ITERS; the
+-- plain example models/counter_race.weft declares none and keeps 32 bits each). Every reachable
 -- value lies in 0..N*ITERS (each write stores a value read plus one, at most N*ITERS writes),
--- so that range is used: it covers every reachable value (Rumur stops with an error on an
--- out-of-range assignment), hence it changes no state count.
+-- so the range covers every reachable value (Rumur stops with an error on an out-of-range
+-- assignment, weft reports a runtime error), hence it changes no state count.
 --
 -- tests/bench/rumur_compare.sh rewrites the two constants below (N = 4, ITERS = 3: 2,986,377
 -- states, as weft and pan).

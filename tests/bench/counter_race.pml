@@ -1,5 +1,7 @@
 /*
-** counter_race.pml -- the Promela twin of models/counter_race.weft, at the same atomicity.
+** counter_race.pml -- the Promela twin of tests/bench/counter_race.weft (models/counter_race.weft
+** with 'counter' and 'tmp' ranged 0..N*ITERS; Promela has no ranges, so they stay ints here), at
+** the same atomicity.
 **
 ** One weft step is one Promela statement: 'tmp = counter' and 'counter = tmp + 1' each read or
 ** write the global once, so each is one transition of pan. weft unrolls 'repeat ITERS' and keeps

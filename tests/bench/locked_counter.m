@@ -6,8 +6,8 @@
 -- and pc = 4*ITERS is 'done' (a finished thread stays). The mutex owner is 0 when free, else
 -- the thread index + 1, as in weft (0..N).
 --
--- Ranges: 'counter' and 'tmp' have no range in weft (32 bits). Every reachable value lies in
--- 0..N*ITERS, the range used here; it covers every reachable value, so it changes no count.
+-- Ranges as declared in weft: 'counter' and 'tmp' 0..N*ITERS. Every reachable value lies in
+-- that range (each round under the lock adds one to 'counter'), so it changes no count.
 -- tests/bench/rumur_compare.sh rewrites the constants (N = 4, ITERS = 4: 1,291,193 states).
 const
   N: 3;

@@ -7,10 +7,12 @@
 -- pp[i] counts producer i's puts (ITEMS: done); a consumer's pc cp[j] is 2r for the get of
 -- round r, 2r+1 for 'total = total + item', 2*TAKES for done. Finished threads stay.
 --
--- Ranges: weft declares none (queue slots, 'total' and 'item' are 32 bits there). The values
--- put are 1..PRODUCERS (0 marks a free slot), an item is 0..PRODUCERS, and 'total' never
--- exceeds the sum of all items, ITEMS*PRODUCERS*(PRODUCERS+1)/2: these ranges cover every
--- reachable value, so they change no count.
+-- Ranges as declared in weft ('queue q[CAP]: 1..PRODUCERS', 'item' 0..PRODUCERS, 'total'
+-- 0..SUM). The values put are 1..PRODUCERS; a slot here is 0..PRODUCERS, as 0 marks a free
+-- slot (weft keeps free slots at all-zero bits and stores value - 1, so its slot needs one
+-- value fewer: the same 2 bits for PRODUCERS = 3). An item is 0..PRODUCERS, and 'total' never
+-- exceeds the sum of all items, SUM = ITEMS*PRODUCERS*(PRODUCERS+1)/2: these ranges cover
+-- every reachable value, so they change no count.
 -- tests/bench/rumur_compare.sh rewrites the constants (3, 3, 4, 3: 2,362,138 states).
 const
   PRODUCERS: 2;

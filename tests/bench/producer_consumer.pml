@@ -1,11 +1,12 @@
 /*
 ** producer_consumer.pml -- the Promela twin of tests/bench/producer_consumer.weft.
 **
-** weft's 'queue q[CAP]' is a buffered channel of CAP ints: 'put q, e' is 'q!e' and 'get q, x' is
-** 'q?x', each one statement that blocks on a full or an empty queue (pan's default, without
-** -m). Loops are unrolled by the preprocessor (up to 8 rounds), and each process ends blocked at
-** a valid end state, as in counter_race.pml. Producers have _pid 0 .. PRODUCERS - 1, which is
-** their weft instance index.
+** weft's 'queue q[CAP]: 1..PRODUCERS' is a buffered channel of CAP ints (Promela has no ranges;
+** nor do 'total' and 'item' here): 'put q, e' is 'q!e' and 'get q, x' is 'q?x', each one
+** statement that blocks on a full or an empty queue (pan's default, without -m). Loops are
+** unrolled by the preprocessor (up to 8 rounds), and each process ends blocked at a valid end
+** state, as in counter_race.pml. Producers have _pid 0 .. PRODUCERS - 1, which is their weft
+** instance index.
 **
 ** PRODUCERS = CONSUMERS = 3, ITEMS = 4, CAP = 3: the same number of states as weft.
 */

@@ -3,8 +3,10 @@
 # rumur_compare.sh -- run Rumur (a Murphi model checker) on the Murphi twin of a benchmark model
 # and print its row in spin_compare.sh's table.
 #
-# Each model NAME has a Murphi twin tests/bench/NAME.m at weft's atomicity (one weft step is one
-# rule firing). The script rewrites the twin's constants to the benchmark's parameters, then
+# Each model NAME has a Murphi twin tests/bench/NAME.m of tests/bench/NAME.weft (the weft file
+# spin_compare.sh runs) at weft's atomicity (one weft step is one rule firing), with the same
+# ranges: the weft file declares those of the twin, so both tools pack the same values. The
+# script rewrites the twin's constants to the benchmark's parameters, then
 #     rumur --threads 1 --deadlock-detection off -o model.c model.m
 #     cc -O2 -march=native -o verifier model.c -lpthread          (both timed as 'compile')
 #     /usr/bin/time -f %M ./verifier                              (timed as 'search' and 'wall')

@@ -2,11 +2,14 @@
 #
 # spin_compare.sh -- run weft and SPIN's compiled verifier on the same models and print a table.
 #
-# Each model has a weft file and a Promela twin at the same atomicity (one weft step is one
-# Promela transition), so both tools must store the same number of states; a row says MISMATCH
-# when they do not. pan is built as docs/performance.md describes: spin -a, then
-# gcc -O2 -DSAFETY -DNOREDUCE (no partial-order reduction, safety only), then pan -c0 (go on
-# past errors and explore everything, as weft does), with -m and -w large enough for the model.
+# Each model has a weft file, tests/bench/NAME.weft, and a Promela twin NAME.pml at the same
+# atomicity (one weft step is one Promela transition), so both tools must store the same number
+# of states; a row says MISMATCH when they do not. The weft files declare the ranges of their
+# Murphi twins (NAME.m), which cover every reachable value, so they change no count
+# (counter_race.weft is models/counter_race.weft with its two variables ranged). pan is built as
+# docs/performance.md describes: spin -a, then gcc -O2 -DSAFETY -DNOREDUCE (no partial-order
+# reduction, safety only), then pan -c0 (go on past errors and explore everything, as weft does),
+# with -m and -w large enough for the model.
 # weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2. Each model's Murphi twin
 # (NAME.m) runs in Rumur through rumur_compare.sh, one row after pan's (NO_RUMUR=1 skips it).
 #
@@ -58,13 +61,13 @@ elapsed() {
 model_args() {
     local b=$here
     case "$1" in
-    counter_race) echo "$root/models/counter_race.weft|-D N=4 -D ITERS=3|$b/counter_race.pml|-DN=4 -DITERS=3|10000|24" ;;
+    counter_race) echo "$b/counter_race.weft|-D N=4 -D ITERS=3|$b/counter_race.pml|-DN=4 -DITERS=3|10000|24" ;;
     locked_counter) echo "$b/locked_counter.weft|-D N=4 -D ITERS=4|$b/locked_counter.pml|-DN=4 -DITERS=4|10000|24" ;;
     philosophers) echo "$b/philosophers.weft|-D N=10|$b/philosophers.pml|-DN=10|4000000|24" ;;
     peterson) echo "$b/peterson.weft|-D N=3|$b/peterson.pml|-o3 -DN=3|1000000|20" ;;
     producer_consumer) echo "$b/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3|$b/producer_consumer.pml|-DPRODUCERS=3 -DCONSUMERS=3 -DITEMS=4 -DCAP=3|10000|24" ;;
     # small models for the whole-command comparison
-    small_counter_race) echo "$root/models/counter_race.weft|-D N=3 -D ITERS=2|$b/counter_race.pml|-DN=3 -DITERS=2|10000|18" ;;
+    small_counter_race) echo "$b/counter_race.weft|-D N=3 -D ITERS=2|$b/counter_race.pml|-DN=3 -DITERS=2|10000|18" ;;
     small_locked_counter) echo "$b/locked_counter.weft|-D N=3 -D ITERS=2|$b/locked_counter.pml|-DN=3 -DITERS=2|10000|18" ;;
     small_philosophers) echo "$b/philosophers.weft|-D N=4|$b/philosophers.pml|-DN=4|100000|18" ;;
     small_peterson) echo "$b/peterson.weft|-D N=2|$b/peterson.pml|-o3 -DN=2|100000|18" ;;

@@ -113,7 +113,7 @@ static const char *const assign_listing =
     "var 0 x: -1..300 bit_off 0 bits 9 line 2 init [5]\n"
     "var 1 flags[3]: 0..1 bit_off 9 bits 1 line 3 init [1, 0, 1]\n"
     "mutex 0 m bit_off 12 bits 2\n"
-    "queue 0 q[3] len_bit_off 14 len_bits 2 bit_off 16 init [4]\n"
+    "queue 0 q[3] len_bit_off 14 len_bits 2 bit_off 16 bits 32 init [4]\n"
     "thread 0 w[0] template 0 index 0 bit_base 112\n"
     "thread 1 w[1] template 0 index 1 bit_base 145\n"
     "template 0 w[2] first_tid 0 n_pos 2 pc_bits 1 block_bits 33\n"
@@ -642,6 +642,66 @@ START_TEST(compile_widths_follow_declared_ranges)
 }
 END_TEST
 
+/* A ranged queue's slots take the bits of its range (value - lo, like a ranged variable), an
+** unranged one's 32; the initial elements are encoded the same way and free slots are zero. */
+START_TEST(compile_queue_slots_follow_declared_range)
+{
+    static const char ranged[] = "queue q[3]: 1..4 = [2, 4]\n"
+                                 "queue r[2]: 5..5\n"
+                                 "queue s[2]: -1..1 = [-1]\n"
+                                 "thread t { skip }\n";
+    static const char plain[] = "queue q[3] = [2, 4]\n"
+                                "queue r[2]\n"
+                                "queue s[2] = [-1]\n"
+                                "thread t { skip }\n";
+    Compiled c = compile_text(ranged, NULL, 0);
+    Compiled u = compile_text(plain, NULL, 0);
+    ck_assert_ptr_nonnull(c.prog);
+    ck_assert_ptr_nonnull(u.prog);
+    const Queue *q = c.prog->queues;
+    static const uint8_t bits[] = {2, 0, 2};       /* 4 values, 1 value, 3 values */
+    static const uint32_t len_offs[] = {0, 8, 10}; /* each length field takes 2 bits */
+    for (int i = 0; i < 3; i++) {
+        ck_assert_uint_eq(q[i].bits, bits[i]);
+        ck_assert_uint_eq(u.prog->queues[i].bits, 32);
+        ck_assert_uint_eq(q[i].len_bit_off, len_offs[i]);
+        ck_assert_uint_eq(q[i].bit_off, len_offs[i] + 2);
+    }
+    /* q: 2 + 3 * 2, r: 2 + 0, s: 2 + 2 * 2, t's position 1: 17 bits, 3 bytes; unranged, the
+    ** 7 slots take 32 bits each: 6 + 224 + 1 = 231 bits, 29 bytes. */
+    ck_assert_uint_eq(c.prog->threads[0].bit_base, 16);
+    ck_assert_uint_eq(c.prog->state_size, 3);
+    ck_assert_uint_eq(u.prog->threads[0].bit_base, 230);
+    ck_assert_uint_eq(u.prog->state_size, 29);
+    uint8_t vec[8]; /* 3 used: a buffer of 8 keeps gcc's bounds warning about bits_get quiet */
+    memset(vec, 0xee, sizeof vec);
+    prog_initial_state(c.prog, vec);
+    static const uint8_t expected[3] = {
+        2 | 1 << 2 | 3 << 4, /* q: length 2, slots 2 - 1 and 4 - 1, the third slot free */
+        1 << 2,              /* r: empty (no slot bits); s: length 1, slot 0: -1 - (-1) */
+        0,                   /* s's free slot, t at position 0 */
+    };
+    ck_assert_mem_eq(vec, expected, sizeof expected);
+    ck_assert_int_eq(state_queue_elem(c.prog, vec, 0, 0), 2);
+    ck_assert_int_eq(state_queue_elem(c.prog, vec, 0, 1), 4);
+    ck_assert_int_eq(state_queue_elem(c.prog, vec, 2, 0), -1);
+    char *got = listing(ranged, "queue 0");
+    ck_assert_str_eq(got,
+                     "queue 0 q[3]: 1..4 len_bit_off 0 len_bits 2 bit_off 2 bits 2 init [2, 4]\n"
+                     "queue 1 r[2]: 5..5 len_bit_off 8 len_bits 2 bit_off 10 bits 0 init []\n"
+                     "queue 2 s[2]: -1..1 len_bit_off 10 len_bits 2 bit_off 12 bits 2 init [-1]\n"
+                     "thread 0 t template 0 index 0 bit_base 16\n"
+                     "template 0 t first_tid 0 n_pos 2 pc_bits 1 block_bits 1\n"
+                     "  pos 0 step code 0 line 4 \"skip\"\n"
+                     "  pos 1 end code 1 line 4 \"end\"\n"
+                     "     0  line 4   END_STEP 1\n"
+                     "     1  line 4   HALT\n");
+    free(got);
+    compiled_free(&c);
+    compiled_free(&u);
+}
+END_TEST
+
 /* A mutex owner holds 0 (free) .. n_threads; a position 0 .. n_pos - 1; a queue length 0 .. cap. */
 START_TEST(compile_owner_position_and_length_bits)
 {
@@ -811,6 +871,12 @@ static const ErrorCase error_cases[] = {
     {"queue q[0]\nthread t { skip }", "1:9: queue capacity must be at least 1, not 0"},
     {"queue q[1] = [1, 2]\nthread t { skip }",
      "1:14: queue 'q' holds at most 1 elements but the list has 2"},
+    {"queue q[2]: 0..3 = [1, 4]\nthread t { skip }",
+     "1:24: initial value 4 of queue 'q' is outside its range 0..3"},
+    {"queue q[3]: -2..-1 = [-1, 0]\nthread t { skip }",
+     "1:27: initial value 0 of queue 'q' is outside its range -2..-1"},
+    {"queue q[2]: 3..1\nthread t { skip }", "1:13: empty range 3..1"},
+    {"queue q[2]: 0..N = [1]\nthread t { skip }", "1:16: unknown constant 'N'"},
     {"thread w[0] { skip }", "1:10: thread count must be at least 1, not 0"},
     {"thread t { repeat -1 { skip } }", "1:19: repeat count must be at least 0, not -1"},
     {"thread t { break }", "1:12: 'break' outside a loop"},
@@ -954,6 +1020,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_atomic_inner_shapes);
     tcase_add_test(core, compile_initial_state_bytes);
     tcase_add_test(core, compile_widths_follow_declared_ranges);
+    tcase_add_test(core, compile_queue_slots_follow_declared_range);
     tcase_add_test(core, compile_owner_position_and_length_bits);
     tcase_add_test(core, compile_defines_override_consts);
     tcase_add_test(core, compile_define_of_no_const_is_a_tool_error);

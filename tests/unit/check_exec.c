@@ -647,7 +647,7 @@ START_TEST(exec_queue_put_get)
     memcpy(empty, S, P->state_size);
     state_set_queue_len(P, empty, q, 0);
     for (uint32_t i = 0; i < 3; i++)
-        state_set_queue_elem(P, empty, q, i, 0);
+        state_clear_queue_elem(P, empty, q, i);
     ck_assert_mem_eq(S, empty, P->state_size);
     state_set_pos(P, S, 0, 1);
     ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED); /* empty */
@@ -994,6 +994,10 @@ static const FailCase fail_cases[] = {
      "assertion failed"},
     {"shared a[2] = 0\nthread t {\n    await a[2] == 0\n}\n", 0, EXEC_RUNTIME_ERROR, 3,
      "index 2 out of bounds for 'a' (size 2)"},
+    {"queue q[2]: 1..3 = [2]\nthread t {\n    put q, 4\n}\n", 0, EXEC_RUNTIME_ERROR, 3,
+     "value 4 out of range 1..3 for queue 'q'"},
+    {"queue q[2]: -1..1\nthread t {\n    put q, -2 else { skip }\n}\n", 0, EXEC_RUNTIME_ERROR, 3,
+     "value -2 out of range -1..1 for queue 'q'"},
 };
 
 START_TEST(exec_model_failures)
@@ -1018,6 +1022,46 @@ START_TEST(exec_model_blocking)
     ck_assert_int_eq(val(0, var_named("x"), 1, 0), 2);
     memcpy(S, G.vec[0], P->state_size);
     ck_assert_int_eq(step(1), EXEC_STEP_FINISHED);
+}
+END_TEST
+
+/* A ranged queue: puts inside the range go in; the range is checked only when a put appends
+** (a full queue blocks a put, or sends a try-put to its else-block, whatever the value); a get
+** frees its slot to all-zero bits, so the bytes are those of a queue that never held more. */
+START_TEST(exec_model_ranged_queue)
+{
+    compile_text("queue q[2]: 5..7 = [7]\nshared x = 0\n"
+                 "thread t {\n    put q, 5\n    put q, 9\n    put q, 9 else { skip }\n"
+                 "    get q, x\n}\n");
+    uint32_t x = var_named("x");
+    ck_assert_uint_eq(P->queues[0].bits, 2);
+    step(0); /* put q, 5 */
+    ck_assert_int_eq(G.status[0], EXEC_OK);
+    ck_assert_uint_eq(state_queue_len(P, G.vec[0], 0), 2);
+    ck_assert_int_eq(state_queue_elem(P, G.vec[0], 0, 0), 7);
+    ck_assert_int_eq(state_queue_elem(P, G.vec[0], 0, 1), 5);
+    memcpy(S, G.vec[0], P->state_size);
+    ck_assert_int_eq(step(0), EXEC_STEP_BLOCKED); /* put q, 9 on a full queue: not an error */
+    state_set_pos(P, S, 0, 2);
+    step(0); /* put q, 9 else: full, so the else-block, and no error */
+    ck_assert_int_eq(G.status[0], EXEC_OK);
+    ck_assert_uint_eq(pos(0, 0), 3);
+    state_set_pos(P, S, 0, 4);
+    step(0); /* get q, x */
+    ck_assert_int_eq(val(0, x, 0, 0), 7);
+    uint8_t want[MAX_VEC];
+    memcpy(want, S, P->state_size);
+    state_set_queue_len(P, want, 0, 1);
+    state_set_queue_elem(P, want, 0, 0, 5);
+    state_clear_queue_elem(P, want, 0, 1);
+    state_var_set(P, want, x, 0, 0, 7);
+    state_set_pos(P, want, 0, state_pos(P, G.vec[0], 0));
+    ck_assert_mem_eq(G.vec[0], want, P->state_size);
+    state_set_pos(P, S, 0, 1);
+    state_set_queue_len(P, S, 0, 1);
+    state_clear_queue_elem(P, S, 0, 1);
+    step(0); /* put q, 9 with room: the runtime error */
+    expect_failure(EXEC_RUNTIME_ERROR, 5, "value 9 out of range 5..7 for queue 'q'");
 }
 END_TEST
 
@@ -1154,6 +1198,7 @@ Suite *exec_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, exec_model_failures, 0, sizeof fail_cases / sizeof fail_cases[0]);
     tcase_add_test(tc, exec_model_blocking);
+    tcase_add_test(tc, exec_model_ranged_queue);
     tcase_add_test(tc, exec_model_fork_order);
     tcase_add_test(tc, exec_model_properties);
     tcase_add_test(tc, exec_model_counter_race_outcomes);

@@ -295,6 +295,8 @@ START_TEST(parse_declarations)
                 "queue q[3]\n"
                 "queue r[2] = []\n"
                 "queue s[2] = [7]\n"
+                "queue t[2]: 1..A = [1]\n"
+                "queue u[4]: -1..1\n"
                 "thread one { local v[2]: 0..1 = [0, 1] local w = id skip }\n"
                 "invariant x >= 0\n"
                 "final ok: true\n",
@@ -328,6 +330,17 @@ START_TEST(parse_declarations)
                 "    cap: INT 2\n"
                 "    init: LIST\n"
                 "      INT 7\n"
+                "  QUEUE t\n"
+                "    cap: INT 2\n"
+                "    init: LIST\n"
+                "      INT 1\n"
+                "    lo: INT 1\n"
+                "    hi: NAME A\n"
+                "  QUEUE u\n"
+                "    cap: INT 4\n"
+                "    lo: UNARY '-'\n"
+                "      INT 1\n"
+                "    hi: INT 1\n"
                 "  THREAD one\n"
                 "    LOCAL v\n"
                 "      size: INT 2\n"
@@ -524,7 +537,8 @@ START_TEST(parse_declaration_locations)
 {
     const char *text = "shared a[2]: 0..3 = [1, 2]\n"
                        "invariant small: a[0] + w[1].x <= 3\n"
-                       "final all i in 0..1: done(w[i])\n";
+                       "final all i in 0..1: done(w[i])\n"
+                       "queue q[2]: -1..N + 1 = [0]\n";
     Parsed *p = parse(text);
     ck_assert_uint_eq(diag_count(p->d), 0);
     AstList *decls = &p->model->list;
@@ -538,6 +552,10 @@ START_TEST(parse_declaration_locations)
     assert_loc(p->src, decls->items[2]->a->loc, "all i in 0..1: done(w[i])");
     assert_loc(p->src, decls->items[2]->a->name_loc, "i");
     assert_loc(p->src, decls->items[2]->a->c->loc, "done(w[i])");
+    assert_loc(p->src, decls->items[3]->loc, "queue q[2]: -1..N + 1 = [0]");
+    assert_loc(p->src, decls->items[3]->lo->loc, "-1");
+    assert_loc(p->src, decls->items[3]->hi->loc, "N + 1");
+    assert_loc(p->src, decls->items[3]->b->loc, "[0]");
     parsed_free(p);
 }
 END_TEST
@@ -621,6 +639,12 @@ static const ErrorCase error_cases[] = {
     {"thread t { ] }", "expected a statement, found ']'", 1, 12, 1},
     {"queue q[2] = 3", "expected '[', found '3'", 1, 14, 1},
     {"queue q = [1]", "expected '[', found '='", 1, 9, 1},
+    {"queue q[2]: 1 = [1]", "expected '..', found '='", 1, 15, 1},
+    {"queue q[2]: 1.. = [1]", "expected expression, found '='", 1, 17, 1},
+    {"queue q[2]: 0..3 [1]",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, "
+     "invariant, final), found '['",
+     1, 18, 1},
     {"shared a[3 = 0", "expected ']', found '='", 1, 12, 1},
     {"shared x: 0 = 1", "expected '..', found '='", 1, 13, 1},
     {"shared x", "expected '=', found end of file", 1, 9, 1},
