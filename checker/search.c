@@ -117,6 +117,7 @@ static void note_memory(Search *s)
 ** states are stored and not expanded yet. */
 static void check_limits(Search *s, uint64_t n_frontier)
 {
+    store_quiesce(s->st); /* one thread: nobody else is probing the tables grown since */
     note_memory(s);
     const SearchOptions *o = s->opts;
     if (o->max_memory && store_memory_bytes(s->st) > o->max_memory)
@@ -214,24 +215,33 @@ static void expand(Search *s, StateId sid, uint32_t depth)
 static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
 {
     Batch *bt = ctx;
-    Pending p = {.status = out->status, .tid = tid, .k = out->k, .line = out->line};
-    if (out->status == EXEC_OK) {
-        uint32_t len = bt->prog->state_size;
-        p.hash = p.key_hash = state_hash(out->vec, len);
-        if (bt->is_compact)
-            p.key_hash = state_hash((const uint8_t *)&p.hash, FP_LEN);
-        p.vec_at = bt->vecs.len;
-        store_prefetch(bt->st, p.key_hash);
-        if (bt->vecs.len + len > bt->vecs.cap) {
-            bt->vecs.cap = 2 * (bt->vecs.len + len);
-            bt->vecs.items = xrealloc(bt->vecs.items, bt->vecs.cap);
-        }
-        memcpy(bt->vecs.items + bt->vecs.len, out->vec, len);
-        bt->vecs.len += len;
-    } else {
-        p.message = out->message ? xstrdup(out->message) : NULL;
+    if (bt->pend.len == bt->pend.cap) {
+        bt->pend.cap = bt->pend.cap ? 2 * bt->pend.cap : 64;
+        bt->pend.items = xrealloc(bt->pend.items, bt->pend.cap * sizeof *bt->pend.items);
     }
-    vec_push(&bt->pend, p);
+    Pending *p = &bt->pend.items[bt->pend.len++]; /* filled in place: it is read back soon */
+    p->status = out->status;
+    p->tid = tid;
+    p->k = out->k;
+    p->line = out->line;
+    p->message = NULL;
+    p->sid = STATE_ID_NONE;
+    if (out->status != EXEC_OK) {
+        p->message = out->message ? xstrdup(out->message) : NULL;
+        return;
+    }
+    uint32_t len = bt->prog->state_size;
+    p->hash = p->key_hash = state_hash(out->vec, len);
+    if (bt->is_compact)
+        p->key_hash = state_hash((const uint8_t *)&p->hash, FP_LEN);
+    p->vec_at = bt->vecs.len;
+    store_prefetch(bt->st, p->key_hash);
+    if (bt->vecs.len + len > bt->vecs.cap) {
+        bt->vecs.cap = 2 * (bt->vecs.len + len);
+        bt->vecs.items = xrealloc(bt->vecs.items, bt->vecs.cap);
+    }
+    memcpy(bt->vecs.items + bt->vecs.len, out->vec, len);
+    bt->vecs.len += len;
 }
 
 void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e)
@@ -243,6 +253,13 @@ void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntr
         if (exec_step(ex, vec, tid, on_batch_outcome, bt) == EXEC_STEP_RAN)
             e->has_run = true;
     e->end = bt->pend.len;
+}
+
+void search_batch_prefetch(const Batch *bt)
+{
+    for (size_t i = 0; i < bt->pend.len; i++)
+        if (bt->pend.items[i].status == EXEC_OK)
+            store_prefetch_match(bt->st, bt->pend.items[i].key_hash);
 }
 
 const uint8_t *search_batch_vec(const Batch *bt, const Pending *p)
@@ -314,6 +331,7 @@ static void run_bfs(Search *s)
                 batch[b].sid = (StateId)(sid + b);
                 search_batch_generate(&s->batch, s->ex, store_vec(s->st, batch[b].sid), &batch[b]);
             }
+            search_batch_prefetch(&s->batch);
             for (size_t b = 0; b < n && !s->is_stopped; b++, sid++) {
                 batch_expand(s, &batch[b], b ? batch[b - 1].end : 0, depth);
                 if (++n_expanded % CHECK_EVERY == 0)
@@ -382,6 +400,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
             else
                 run_bfs(&s);
         }
+        store_quiesce(s.st);
         note_memory(&s);
         res->n_states = store_count(s.st);
     }

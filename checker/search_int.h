@@ -28,6 +28,9 @@ typedef struct Pending {
     uint64_t key_hash; /* EXEC_OK: the hash the store files it under (--compact: the hash of
                        ** its fingerprint, else 'hash') */
     size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
+    uint64_t pos;      /* search_level.c: the outcome's position, once stored */
+    StateId sid;       /* search_level.c: the stored successor's id, once stored */
+    bool is_new;       /* search_level.c: the store did not have it before */
 } Pending;
 
 /* BFS: a state of the batch being expanded and the range of its outcomes in Batch.pend. */
@@ -54,6 +57,10 @@ void search_batch_clear(Batch *bt);
 /* Run every thread's step of 'vec' (the vector of e->sid) with 'ex', keeping the outcomes and
 ** filling in e->is_all_done, e->has_run and e->end. Safe with other threads inserting. */
 void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e);
+
+/* Once the batch is generated (its table slots prefetched): prefetch the stored vector each
+** successor will be compared with, where its home slot holds a likely match. */
+void search_batch_prefetch(const Batch *bt);
 
 /* The successor vector of the kept outcome 'p'. */
 const uint8_t *search_batch_vec(const Batch *bt, const Pending *p);

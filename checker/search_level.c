@@ -75,22 +75,25 @@ static void side_init(Side *sd)
     atomic_init(&sd->n_bytes, 0);
 }
 
-/* Free the pages of entries 0 .. n_entries - 1 (all that were used); the directories stay. */
+/* Make entries 0 .. n_entries - 1 (all that were used) empty again for the next level. Pages
+** are kept and zeroed, not freed: a big allocation is a fresh mapping whose pages fault in one
+** by one, which costs more than clearing them. */
 static void side_clear(Side *sd, uint64_t n_entries)
 {
     uint64_t n_pages = (n_entries + SIDE_PAGE - 1) >> SIDE_BITS;
     for (size_t p = 0; p < n_pages && p < SIDE_PAGES; p++) {
-        free(atomic_load(&sd->keys[p]));
-        free(atomic_load(&sd->vecs[p]));
-        atomic_store(&sd->keys[p], NULL);
-        atomic_store(&sd->vecs[p], NULL);
+        void *page = atomic_load(&sd->keys[p]);
+        if (page)
+            memset(page, 0, SIDE_PAGE * sizeof(AtomicKey));
     }
-    atomic_store(&sd->n_bytes, 0);
 }
 
 static void side_fini(Side *sd)
 {
-    side_clear(sd, (uint64_t)SIDE_PAGES << SIDE_BITS);
+    for (size_t p = 0; p < SIDE_PAGES; p++) {
+        free(atomic_load(&sd->keys[p]));
+        free(atomic_load(&sd->vecs[p]));
+    }
     free(sd->keys);
     free(sd->vecs);
 }
@@ -123,6 +126,14 @@ static uint8_t *side_vec(Side *sd, uint64_t idx, uint32_t len)
 {
     uint8_t *page = page_get(&sd->vecs[idx >> SIDE_BITS], (size_t)SIDE_PAGE * len, &sd->n_bytes);
     return page + (idx & (SIDE_PAGE - 1)) * len;
+}
+
+/* A hint: start loading the key of entry 'idx', if its page exists. */
+static void side_key_prefetch(Side *sd, uint64_t idx)
+{
+    AtomicKey *page = atomic_load_explicit(&sd->keys[idx >> SIDE_BITS], memory_order_acquire);
+    if (page)
+        __builtin_prefetch(&page[idx & (SIDE_PAGE - 1)]);
 }
 
 /* Lower the key of entry 'idx' to 'pos' if 'pos' is less (an atomic max on the inverse). */
@@ -180,6 +191,7 @@ typedef struct Level {
     Worker *workers;         /* n_workers */
     pthread_barrier_t gate;  /* starts and ends each level */
     StateId *order;          /* the level being expanded, in canonical order */
+    StateId *parents;        /* the canonical parent of each, written as it is expanded */
     uint64_t n_order;        /* its states */
     uint32_t *n_out;         /* outcomes (transitions) of each rank */
     uint64_t cur_lo;         /* first id of the level being expanded */
@@ -212,7 +224,7 @@ static void level_halt(Level *lv, int why)
 static size_t level_bytes(Level *lv)
 {
     return atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
-           lv->n_order * (sizeof *lv->order + sizeof *lv->n_out);
+           lv->n_order * (sizeof *lv->order + sizeof *lv->parents + sizeof *lv->n_out);
 }
 
 /* ---- candidates ---- */
@@ -294,13 +306,15 @@ static const uint8_t *level_vec(Level *lv, StateId sid)
                             : store_vec(s->st, sid);
 }
 
-/* The kept outcome 'p', outcome j of the state at w->rank. */
-static void take_outcome(Worker *w, const Pending *p)
+/* Store the kept outcome 'p', outcome j of the state at w->rank (a failing step is a candidate
+** violation instead). Its key is not lowered yet: see settle_keys(). */
+static void store_outcome(Worker *w, Pending *p)
 {
     Level *lv = w->lv;
     Search *s = lv->s;
     assert(w->j < J_DEADLOCK - 1 && "more outcomes of one state than positions can name");
     uint64_t pos = (w->rank << 32) | ++w->j;
+    p->sid = STATE_ID_NONE;
     if (p->status != EXEC_OK) {
         Violation v = {.kind = p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
                        .prop = -1,
@@ -314,8 +328,7 @@ static void take_outcome(Worker *w, const Pending *p)
         cand_add(w, &v, pos, 0, false);
         return;
     }
-    const uint8_t *vec = search_batch_vec(&w->batch, p);
-    const uint8_t *key = vec;
+    const uint8_t *key = search_batch_vec(&w->batch, p);
     uint8_t fp[FP_LEN];
     if (s->opts->compact) {
         memcpy(fp, &p->hash, FP_LEN);
@@ -331,14 +344,14 @@ static void take_outcome(Worker *w, const Pending *p)
     }
     if (sid < lv->lo)
         return;
-    if (r == STORE_SEEN)
-        side_key_min(side_next(lv), sid - lv->lo, pos);
-    else
-        on_new_state(w, vec, sid, pos);
+    p->sid = sid;
+    p->pos = pos;
+    p->is_new = r == STORE_NEW;
+    side_key_prefetch(side_next(lv), sid - lv->lo);
 }
 
-/* Expand the state at rank 'r' from its kept outcomes (from 'begin' in w->batch): finals if
-** every thread is done, else every outcome in order; a deadlock when nothing could move. */
+/* Store the outcomes of the state at rank 'r' (from 'begin' in w->batch): finals if every
+** thread is done, else every outcome in order; a deadlock when nothing could move. */
 static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin)
 {
     Level *lv = w->lv;
@@ -352,7 +365,7 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
         return;
     }
     for (size_t i = begin; i < e->end && !w->has_full; i++)
-        take_outcome(w, &w->batch.pend.items[i]);
+        store_outcome(w, &w->batch.pend.items[i]);
     lv->n_out[r] = w->j;
     if (!e->has_run && !w->has_full && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = lv->depth};
@@ -360,20 +373,43 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     }
 }
 
+/* The second pass over a batch: lower the key of every successor of the next level to its
+** position, and take the new ones in. Apart from expand_rank so that the key lines, prefetched
+** as the ids came back, have arrived; the order does not matter, a key being a minimum. */
+static void settle_keys(Worker *w, size_t end)
+{
+    Level *lv = w->lv;
+    for (size_t i = 0; i < end; i++) {
+        Pending *p = &w->batch.pend.items[i];
+        if (p->status != EXEC_OK || p->sid == STATE_ID_NONE)
+            continue;
+        if (p->is_new)
+            on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
+        else
+            side_key_min(side_next(lv), p->sid - lv->lo, p->pos);
+    }
+}
+
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
-** then store them, so that the store's cache misses overlap. */
+** then store them, so that the store's cache misses overlap. Each state's canonical parent,
+** settled with its level, is written as the state is expanded: its record is in cache then. */
 static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
 {
     Level *lv = w->lv;
+    Search *s = lv->s;
     BatchEntry batch[BATCH];
     for (uint64_t r0 = a; r0 < b && !w->has_full; r0 += BATCH) {
         size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
         for (size_t k = 0; k < n; k++) {
             batch[k].sid = lv->order[r0 + k];
             search_batch_generate(&w->batch, w->ex, level_vec(lv, batch[k].sid), &batch[k]);
+            store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
         }
-        for (size_t k = 0; k < n && !w->has_full; k++)
+        search_batch_prefetch(&w->batch);
+        size_t k = 0;
+        for (; k < n && !w->has_full; k++)
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
+        settle_keys(w, k ? batch[k - 1].end : 0);
         search_batch_clear(&w->batch);
     }
 }
@@ -549,6 +585,7 @@ static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
 static void finish_level(Level *lv)
 {
     Search *s = lv->s;
+    store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     uint64_t hi = store_count(s->st), n_new = hi - lv->lo;
     StateId *next = xmalloc((n_new ? n_new : 1) * sizeof *next);
     uint64_t *keys = xmalloc((n_new ? n_new : 1) * sizeof *keys);
@@ -564,8 +601,9 @@ static void finish_level(Level *lv)
     s->res->n_transitions += transitions_before(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
+    StateId *parents = xmalloc((n_new ? n_new : 1) * sizeof *parents);
     for (uint64_t i = 0; i < n_kept; i++)
-        store_set_parent(s->st, next[i], lv->order[keys[i] >> 32]);
+        parents[i] = lv->order[keys[i] >> 32];
     if (n_kept)
         s->res->max_depth = lv->depth + 1;
     size_t bytes = store_memory_bytes(s->st) + level_bytes(lv) + n_new * sizeof *keys;
@@ -577,9 +615,17 @@ static void finish_level(Level *lv)
         search_stop_at(s, (SearchStop)why);
     else if (atomic_load(&lv->halt_why) >= 0)
         search_stop_at(s, (SearchStop)atomic_load(&lv->halt_why));
+    if (s->is_stopped) { /* nothing more is expanded: write the parents expanding would have */
+        for (uint64_t r = 0; r < lv->n_order; r++)
+            store_set_parent(s->st, lv->order[r], lv->parents[r]);
+        for (uint64_t i = 0; i < n_kept; i++)
+            store_set_parent(s->st, next[i], parents[i]);
+    }
     uint64_t n_expanded = lv->n_order;
     free(lv->order);
+    free(lv->parents);
     lv->order = next;
+    lv->parents = parents;
     lv->n_order = s->is_stopped ? 0 : n_new;
     side_clear(&lv->side[lv->cur], n_expanded);
     lv->cur ^= 1;
@@ -669,6 +715,7 @@ static void level_fini(Level *lv)
     side_fini(&lv->side[0]);
     side_fini(&lv->side[1]);
     free(lv->order);
+    free(lv->parents);
     free(lv->n_out);
     pthread_barrier_destroy(&lv->gate);
 }
@@ -684,6 +731,8 @@ void search_run_levels(Search *s)
     s->res->n_states = 1;
     lv.order = xmalloc(sizeof *lv.order);
     lv.order[0] = 0;
+    lv.parents = xmalloc(sizeof *lv.parents);
+    lv.parents[0] = STATE_ID_NONE;
     lv.n_order = s->is_stopped ? 0 : 1;
     lv.lo = 1;
     for (uint32_t i = 1; i < lv.n_workers; i++)

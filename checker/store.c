@@ -5,8 +5,16 @@
 ** allocated once and never move: a StateId names a chunk and an offset by arithmetic alone, so
 ** store_vec() takes no lock. The hash table is split into N_SHARDS shards chosen by the hash's
 ** high bits; each shard is an open-addressing table of ids with a parallel array of one-byte
-** tags (occupied bit + 7 hash bits) so most probes never touch a vector. Each shard has its own
-** mutex and doubles by itself at 75% load, so a growing shard blocks only its own inserts.
+** tags (occupied bit + 7 hash bits) so most probes never touch a vector but the one they are
+** after. Each shard has its own lock and doubles by itself at 75% load, so a growing shard
+** blocks only its own inserts.
+**
+** Looking up takes no lock: a state already stored (most successors are) is found without
+** writing anything shared. A slot is published by a release store of its tag after its id and
+** its record are written, and never changes after; a reader that acquires the tag sees both.
+** A lookup that finds nothing is not trusted: the insert then takes the shard's lock and probes
+** again. A grown shard's old table may still be probed by a reader, so it is not freed but
+** retired, and store_quiesce() frees retired tables when the caller knows nobody is reading.
 **
 ** Ids are dense: one is taken by a compare-and-swap on the state counter, only after the
 ** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole.
@@ -17,6 +25,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -32,6 +41,10 @@ enum {
     N_SHARDS = 1 << SHARD_BITS, /* shard = hash >> (64 - SHARD_BITS) */
     SHARD_INIT_CAP = 64,        /* slots of a new shard table (a power of two) */
     TAG_USED = 0x80,            /* tag bit: the slot holds an id */
+    REHASH_AHEAD = 16,
+    SPINS_BEFORE_YIELD = 256,
+    /* a thread waiting for a shard's lock yields this often */ /* a growing table prefetches the
+                                                                   record this many slots on */
     CHUNK_BYTES = 1 << 20,      /* a full-size chunk holds about this many bytes */
     GEOM_CHUNKS = 6,            /* chunks 0..5 double in size, so tiny models stay small */
     PAGE_BITS = 10,             /* the chunk directory: pages of 1024 chunk pointers */
@@ -43,20 +56,21 @@ enum {
 
 /* ---- the structures ---- */
 
-/* One cache line each (see store_new), so two threads locking neighbouring shards do not
-** fight over a line. */
+/* A shard's open-addressing table, in one allocation: this header, the ids, the tags. */
+typedef struct Table {
+    uint32_t cap;               /* slots, a power of two */
+    uint32_t *ids;              /* cap state ids; meaningful where the slot's tag is not 0 */
+    _Atomic uint8_t *tags;      /* cap tags: 0 empty, else TAG_USED | 7 bits of the hash */
+    struct Table *retired_next; /* a retired table: the next one retired */
+} Table;
+
+/* Two cache lines each (see store_new): the lock's line is written by every insert, the
+** table pointer's only when the shard grows, so lock-free readers keep theirs in cache. */
 typedef struct Shard {
-    alignas(64) pthread_mutex_t lock; /* guards every field below */
-    uint32_t *ids;                    /* cap slots of state ids; meaningful where tags[i] != 0 */
-    uint8_t *tags;                    /* cap slots: 0 empty, else TAG_USED | 7 bits of the hash */
-    uint32_t cap;                     /* slots, a power of two */
+    alignas(64) _Atomic bool lock;    /* guards n, retired and every write to the table */
     uint32_t n;                       /* occupied slots */
-    /* For store_prefetch(), which takes no lock: copies of ids, tags and cap - 1, stored when
-    ** the table changes and read without order. A stale or torn set only prefetches a useless
-    ** address, which is harmless. On a line of their own, away from the lock's. */
-    alignas(64) _Atomic(uint32_t *) hint_ids;
-    _Atomic(uint8_t *) hint_tags;
-    _Atomic uint32_t hint_mask;
+    Table *retired;                   /* tables replaced by a bigger one, not freed yet */
+    alignas(64) _Atomic(Table *) tab; /* the table; replaced (under the lock) when it grows */
 } Shard;
 
 typedef _Atomic(uint8_t *) ChunkPtr;
@@ -71,6 +85,7 @@ struct Store {
     uint64_t geom_recs;               /* records held by the doubling chunks together */
     _Atomic uint64_t n_states;        /* ids handed out; ids are dense */
     _Atomic size_t n_bytes;           /* bytes allocated now: chunks, tables, directory, this */
+    _Atomic bool has_retired;         /* some shard has a retired table (store_quiesce) */
     pthread_mutex_t chunk_lock;       /* serialises chunk and directory page allocation */
     Shard *shards;                    /* N_SHARDS shards */
     _Atomic(ChunkPtr *) dir[N_PAGES]; /* directory pages, allocated as chunks need them */
@@ -196,6 +211,21 @@ static Shard *shard_for(const Store *st, uint64_t hash)
     return &st->shards[hash >> (64 - SHARD_BITS)];
 }
 
+/* Take the shard's lock. A spin lock: it is held for a probe and a copy, and its release is a
+** plain store; a thread that finds it held long (the shard is growing) yields its core. */
+static void shard_lock(Shard *sh)
+{
+    while (atomic_exchange_explicit(&sh->lock, true, memory_order_acquire))
+        for (uint32_t n = 1; atomic_load_explicit(&sh->lock, memory_order_relaxed); n++)
+            if (n % SPINS_BEFORE_YIELD == 0)
+                sched_yield();
+}
+
+static void shard_unlock(Shard *sh)
+{
+    atomic_store_explicit(&sh->lock, false, memory_order_release);
+}
+
 /* Bits 49..55 of the hash: disjoint from the shard bits and from the slot bits of any table
 ** smaller than 2^49 slots. */
 static uint8_t tag_of(uint64_t hash)
@@ -203,61 +233,93 @@ static uint8_t tag_of(uint64_t hash)
     return (uint8_t)(TAG_USED | ((hash >> 49) & 0x7f));
 }
 
-/* The id of 'vec' in 'sh', or STATE_ID_NONE with *slot_out at the empty slot that ends the
-** probe. Nothing is ever removed, so the first empty slot ends the search. The caller holds
-** the shard's lock. */
-static StateId shard_probe(const Store *st, const Shard *sh, const uint8_t *vec, uint64_t hash,
+static size_t table_bytes(uint32_t cap)
+{
+    return sizeof(Table) + (size_t)cap * (sizeof(uint32_t) + 1);
+}
+
+/* A table of 'cap' empty slots. */
+static Table *table_new(Store *st, uint32_t cap)
+{
+    Table *t = xmalloc(table_bytes(cap));
+    t->cap = cap;
+    t->ids = (uint32_t *)(t + 1);
+    t->tags = (_Atomic uint8_t *)(t->ids + cap);
+    memset((void *)t->tags, 0, cap);
+    t->retired_next = NULL;
+    bytes_add(st, table_bytes(cap));
+    return t;
+}
+
+static void table_free(Store *st, Table *t)
+{
+    bytes_sub(st, table_bytes(t->cap));
+    free(t);
+}
+
+/* The id of 'vec' in 't', or STATE_ID_NONE with *slot_out at the empty slot that ends the
+** probe. Nothing is ever removed, so the first empty slot ends the search. Safe without the
+** shard's lock: a slot seen occupied has its id and record in place (the tag is stored last,
+** with release); a slot being filled meanwhile may be seen empty, and only the caller holding
+** the lock may take an empty slot as the truth. */
+static StateId table_probe(const Store *st, const Table *t, const uint8_t *vec, uint64_t hash,
                            uint32_t *slot_out)
 {
-    uint32_t mask = sh->cap - 1;
+    uint32_t mask = t->cap - 1;
     uint8_t tag = tag_of(hash);
     for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
-        if (sh->tags[i] == 0) {
+        uint8_t g = atomic_load_explicit(&t->tags[i], memory_order_acquire);
+        if (g == 0) {
             *slot_out = i;
             return STATE_ID_NONE;
         }
-        if (sh->tags[i] == tag && memcmp(record(st, sh->ids[i]), vec, st->vec_len) == 0)
-            return sh->ids[i];
+        if (g == tag && memcmp(record(st, t->ids[i]), vec, st->vec_len) == 0)
+            return t->ids[i];
     }
 }
 
-static void shard_alloc(Store *st, Shard *sh, uint32_t cap)
+/* Fill the empty slot 'slot' of 't' with 'sid' under 'tag'; the tag last, with release. */
+static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
 {
-    sh->ids = xmalloc((size_t)cap * sizeof *sh->ids);
-    sh->tags = xcalloc(cap, 1);
-    sh->cap = cap;
-    atomic_store_explicit(&sh->hint_ids, sh->ids, memory_order_relaxed);
-    atomic_store_explicit(&sh->hint_tags, sh->tags, memory_order_relaxed);
-    atomic_store_explicit(&sh->hint_mask, cap - 1, memory_order_relaxed);
-    bytes_add(st, (size_t)cap * (sizeof *sh->ids + 1));
+    t->ids[slot] = sid;
+    atomic_store_explicit(&t->tags[slot], tag, memory_order_release);
 }
 
-/* Double the table of 'sh' (lock held), rehashing every id from its vector. False when the
-** new table does not fit the budget; the old one is then left as it was. */
+static const Table *shard_table(const Shard *sh)
+{
+    return atomic_load_explicit(&((Shard *)sh)->tab, memory_order_acquire);
+}
+
+/* Double the table of 'sh' (lock held), rehashing every id from its vector; the old table is
+** retired, not freed: a reader may be probing it. False when the new table does not fit the
+** budget; the old one is then left as it was. */
 static bool shard_grow(Store *st, Shard *sh)
 {
-    if (sh->cap > UINT32_MAX / 2)
+    Table *old = (Table *)shard_table(sh);
+    if (old->cap > UINT32_MAX / 2)
         return false;
-    uint32_t old_cap = sh->cap;
-    if (!budget_allows(st, (size_t)old_cap * 2 * (sizeof *sh->ids + 1)))
+    if (!budget_allows(st, table_bytes(old->cap * 2)))
         return false;
-    uint32_t *old_ids = sh->ids;
-    uint8_t *old_tags = sh->tags;
-    shard_alloc(st, sh, old_cap * 2);
-    uint32_t mask = sh->cap - 1;
-    for (uint32_t j = 0; j < old_cap; j++) {
-        if (!old_tags[j])
+    Table *t = table_new(st, old->cap * 2);
+    uint32_t mask = t->cap - 1;
+    for (uint32_t j = 0; j < old->cap; j++) {
+        /* The records are met in hash order, each a cache miss: load some ahead. */
+        uint32_t ahead = j + REHASH_AHEAD;
+        if (ahead < old->cap && atomic_load_explicit(&old->tags[ahead], memory_order_relaxed))
+            __builtin_prefetch(record(st, old->ids[ahead]));
+        uint8_t g = atomic_load_explicit(&old->tags[j], memory_order_relaxed);
+        if (!g)
             continue;
-        uint64_t hash = state_hash(record(st, old_ids[j]), st->vec_len);
+        uint64_t hash = state_hash(record(st, old->ids[j]), st->vec_len);
         uint32_t i = (uint32_t)hash & mask;
-        while (sh->tags[i])
+        while (atomic_load_explicit(&t->tags[i], memory_order_relaxed))
             i = (i + 1) & mask;
-        sh->ids[i] = old_ids[j];
-        sh->tags[i] = tag_of(hash);
+        table_fill(t, i, old->ids[j], g);
     }
-    free(old_ids);
-    free(old_tags);
-    bytes_sub(st, (size_t)old_cap * (sizeof *sh->ids + 1));
+    atomic_store_explicit(&sh->tab, t, memory_order_release);
+    old->retired_next = sh->retired;
+    sh->retired = old;
+    atomic_store_explicit(&st->has_retired, true, memory_order_relaxed);
     return true;
 }
 
@@ -283,9 +345,10 @@ Store *store_new(uint32_t vec_len, size_t max_bytes)
     if (!st->shards)
         st->shards = xmalloc(N_SHARDS * sizeof(Shard)); /* reports and aborts: out of memory */
     memset(st->shards, 0, N_SHARDS * sizeof(Shard));
+    atomic_init(&st->has_retired, false);
     for (size_t s = 0; s < N_SHARDS; s++) {
-        pthread_mutex_init(&st->shards[s].lock, NULL);
-        shard_alloc(st, &st->shards[s], SHARD_INIT_CAP);
+        atomic_init(&st->shards[s].lock, false);
+        atomic_init(&st->shards[s].tab, table_new(st, SHARD_INIT_CAP));
     }
     return st;
 }
@@ -294,10 +357,9 @@ void store_free(Store *st)
 {
     if (!st)
         return;
+    store_quiesce(st);
     for (size_t s = 0; s < N_SHARDS; s++) {
-        pthread_mutex_destroy(&st->shards[s].lock);
-        free(st->shards[s].ids);
-        free(st->shards[s].tags);
+        free(atomic_load(&st->shards[s].tab));
     }
     free(st->shards);
     for (size_t p = 0; p < N_PAGES; p++) {
@@ -315,20 +377,27 @@ void store_free(Store *st)
 StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId parent, StateId *out)
 {
     Shard *sh = shard_for(st, hash);
-    StoreResult res = STORE_NEW;
     uint32_t slot;
-    pthread_mutex_lock(&sh->lock);
-    StateId sid = shard_probe(st, sh, vec, hash, &slot);
+    StateId sid = table_probe(st, shard_table(sh), vec, hash, &slot);
+    if (sid != STATE_ID_NONE) {
+        *out = sid;
+        return STORE_SEEN;
+    }
+    StoreResult res = STORE_NEW;
+    shard_lock(sh);
+    Table *t = (Table *)shard_table(sh);
+    sid = table_probe(st, t, vec, hash, &slot);
     if (sid != STATE_ID_NONE) {
         res = STORE_SEEN;
         goto done;
     }
-    if ((uint64_t)(sh->n + 1) * 4 > (uint64_t)sh->cap * 3) {
+    if ((uint64_t)(sh->n + 1) * 4 > (uint64_t)t->cap * 3) {
         if (!shard_grow(st, sh)) {
             res = STORE_FULL;
             goto done;
         }
-        shard_probe(st, sh, vec, hash, &slot);
+        t = (Table *)shard_table(sh);
+        table_probe(st, t, vec, hash, &slot);
     }
     if (!id_take(st, &sid)) {
         res = STORE_FULL;
@@ -337,31 +406,60 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
     uint8_t *rec = record(st, sid);
     memcpy(rec, vec, st->vec_len);
     memcpy(rec + st->vec_len, &parent, sizeof parent);
-    sh->ids[slot] = sid;
-    sh->tags[slot] = tag_of(hash);
+    table_fill(t, slot, sid, tag_of(hash));
     sh->n++;
 done:
-    pthread_mutex_unlock(&sh->lock);
+    shard_unlock(sh);
     *out = sid;
     return res;
 }
 
 void store_prefetch(const Store *st, uint64_t hash)
 {
-    Shard *sh = shard_for(st, hash);
-    uint32_t i = (uint32_t)hash & atomic_load_explicit(&sh->hint_mask, memory_order_relaxed);
-    __builtin_prefetch(atomic_load_explicit(&sh->hint_tags, memory_order_relaxed) + i);
-    __builtin_prefetch(atomic_load_explicit(&sh->hint_ids, memory_order_relaxed) + i);
+    const Table *t = shard_table(shard_for(st, hash));
+    uint32_t i = (uint32_t)hash & (t->cap - 1);
+    __builtin_prefetch((const void *)&t->tags[i]);
+    __builtin_prefetch(&t->ids[i]);
+}
+
+void store_prefetch_match(const Store *st, uint64_t hash)
+{
+    const Table *t = shard_table(shard_for(st, hash));
+    uint32_t i = (uint32_t)hash & (t->cap - 1);
+    if (atomic_load_explicit(&t->tags[i], memory_order_acquire) == tag_of(hash))
+        __builtin_prefetch(record(st, t->ids[i]));
 }
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
 {
     Shard *sh = shard_for(st, hash);
     uint32_t slot;
-    pthread_mutex_lock(&sh->lock);
-    StateId sid = shard_probe(st, sh, vec, hash, &slot);
-    pthread_mutex_unlock(&sh->lock);
+    StateId sid = table_probe(st, shard_table(sh), vec, hash, &slot);
+    if (sid != STATE_ID_NONE)
+        return sid;
+    shard_lock(sh); /* an insert in flight may be missed without the lock */
+    sid = table_probe(st, shard_table(sh), vec, hash, &slot);
+    shard_unlock(sh);
     return sid;
+}
+
+void store_quiesce(Store *st)
+{
+    if (!atomic_load_explicit(&st->has_retired, memory_order_relaxed))
+        return;
+    atomic_store_explicit(&st->has_retired, false, memory_order_relaxed);
+    for (size_t s = 0; s < N_SHARDS; s++) {
+        Shard *sh = &st->shards[s];
+        shard_lock(sh);
+        Table *t = sh->retired;
+        sh->retired = NULL;
+        shard_unlock(sh);
+        while (t) {
+            Table *next = t->retired_next;
+            table_free(st, t);
+            t = next;
+        }
+    }
 }
 
 const uint8_t *store_vec(const Store *st, StateId sid)

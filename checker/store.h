@@ -7,8 +7,10 @@
 ** builder re-runs the parent's successors and picks the first that gives the state, which is
 ** the same step a search in tie-break order recorded, for 0 bytes per state.
 **
-** Safe from any thread: insertion takes one of many shard locks (by hash), never a global lock,
-** and a growing shard blocks only its own inserts. store_memory_bytes() may be read any time.
+** Safe from any thread: a lookup takes no lock, so a state already stored is found without
+** writing anything shared; inserting a new one takes one of many shard locks (by hash), never a
+** global lock, and a growing shard blocks only its own inserts. A grown shard's old table is
+** kept until store_quiesce(). store_memory_bytes() may be read any time.
 */
 #ifndef WEFT_STORE_H
 #define WEFT_STORE_H
@@ -41,6 +43,15 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
 ** store_insert() or store_find() of it soon after misses the cache less. Takes no lock; safe
 ** from any thread. */
 void store_prefetch(const Store *st, uint64_t hash);
+
+/* A second hint, once store_prefetch's line has arrived: if the slot there looks like it holds
+** this state, start loading that state's vector, which the lookup will compare. Takes no lock;
+** safe from any thread. */
+void store_prefetch_match(const Store *st, uint64_t hash);
+
+/* Free the tables that grown shards replaced (they count in store_memory_bytes until then).
+** Only while no other thread uses the store: between levels, or in a single-thread search. */
+void store_quiesce(Store *st);
 
 /* Look 'vec' up without inserting; STATE_ID_NONE when absent. Safe from any thread. */
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash);
