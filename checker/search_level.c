@@ -182,6 +182,7 @@ typedef struct Worker {
     bool has_full;                /* the store refused a new state: this worker stopped */
     uint64_t full_pos;            /* has_full: the position of the refused state */
     uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
+    StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
     Batch batch;                  /* the outcomes of the ranks being expanded */
 } Worker;
 
@@ -294,7 +295,9 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
         memcpy(side_vec(side_next(lv), idx, s->prog->state_size), vec, s->prog->state_size);
     if (lv->n_invariants)
         cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, 0, true);
-    if (s->opts->max_states && store_count(s->st) > s->opts->max_states)
+    /* store_count() includes the ids reserved and not used yet: at most a block a worker */
+    uint64_t slack = (uint64_t)lv->n_workers * STORE_ID_BLOCK;
+    if (s->opts->max_states && store_count(s->st) > s->opts->max_states + slack)
         level_halt(lv, -1);
 }
 
@@ -335,7 +338,7 @@ static void store_outcome(Worker *w, Pending *p)
         key = fp;
     }
     StateId sid;
-    StoreResult r = store_insert(s->st, key, p->key_hash, w->cur, &sid);
+    StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
         w->has_full = true;
         w->full_pos = pos;
@@ -398,8 +401,14 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
     Level *lv = w->lv;
     Search *s = lv->s;
     BatchEntry batch[BATCH];
+    for (uint64_t r = a; r < a + BATCH && r < b; r++)
+        __builtin_prefetch(level_vec(lv, lv->order[r]));
     for (uint64_t r0 = a; r0 < b && !w->has_full; r0 += BATCH) {
         size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
+        /* The level's ids are in the order the workers stored them, not in rank order: the
+        ** next batch's records are scattered, so start loading them now. */
+        for (uint64_t r = r0 + BATCH; r < r0 + 2 * BATCH && r < b; r++)
+            __builtin_prefetch(level_vec(lv, lv->order[r]));
         for (size_t k = 0; k < n; k++) {
             batch[k].sid = lv->order[r0 + k];
             search_batch_generate(&w->batch, w->ex, level_vec(lv, batch[k].sid), &batch[k]);
@@ -500,6 +509,60 @@ static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t
     free(end);
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Each worker takes the ids of its new states from a block of its own, so that two workers
+** never write the same cache line of the records or of the side arrays. The ids a worker
+** reserved and did not use are holes in the new level [lo, store_count): move the level's last
+** states into them, keys, vectors (--compact) and invariant candidates along, and drop the
+** ids past the last state, so that the level is dense, as one thread leaves it. Its order is
+** settled by the keys afterwards, so which state lands in which hole does not matter. */
+static void fill_holes(Level *lv)
+{
+    Search *s = lv->s;
+    VEC(uint64_t) holes = {0};
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        StoreIds *ids = &lv->workers[i].ids;
+        for (uint64_t id = ids->next; id < ids->end; id++)
+            vec_push(&holes, id);
+        ids->next = ids->end = 0;
+    }
+    if (!holes.len)
+        return;
+    qsort(holes.items, holes.len, sizeof *holes.items, id_cmp);
+    uint64_t hi = store_count(s->st), top = hi;
+    uint32_t len = s->prog->state_size;
+    Side *sd = side_next(lv);
+    size_t h = 0, hl = holes.len;
+    while (h < hl) {
+        uint64_t t = top - 1;
+        top--;
+        if (holes.items[hl - 1] == t) { /* the last id is a hole itself: drop it */
+            hl--;
+            continue;
+        }
+        uint64_t to = holes.items[h++];
+        store_move(s->st, (StateId)t, (StateId)to);
+        AtomicKey *from_key = side_key(sd, t - lv->lo);
+        atomic_store(side_key(sd, to - lv->lo), atomic_load(from_key));
+        atomic_store(from_key, 0);
+        if (s->opts->compact)
+            memcpy(side_vec(sd, to - lv->lo, len), side_vec(sd, t - lv->lo, len), len);
+        for (uint32_t i = 0; i < lv->n_workers; i++)
+            for (size_t c = 0; c < lv->workers[i].cands.len; c++) {
+                Cand *cand = &lv->workers[i].cands.items[c];
+                if (cand->is_inv && cand->v.state == t)
+                    cand->v.state = (StateId)to;
+            }
+    }
+    store_truncate(s->st, hi - holes.len);
+    vec_free(&holes);
+}
+
 /* Every worker's candidates, positions resolved, sorted by position. */
 static void gather_cands(Level *lv, CandVec *all)
 {
@@ -586,6 +649,7 @@ static void finish_level(Level *lv)
 {
     Search *s = lv->s;
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
+    fill_holes(lv);
     uint64_t hi = store_count(s->st), n_new = hi - lv->lo;
     StateId *next = xmalloc((n_new ? n_new : 1) * sizeof *next);
     uint64_t *keys = xmalloc((n_new ? n_new : 1) * sizeof *keys);

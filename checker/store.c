@@ -43,6 +43,7 @@ enum {
     TAG_USED = 0x80,            /* tag bit: the slot holds an id */
     REHASH_AHEAD = 16,
     SPINS_BEFORE_YIELD = 256,
+    ID_BLOCK = STORE_ID_BLOCK,
     /* a thread waiting for a shard's lock yields this often */ /* a growing table prefetches the
                                                                    record this many slots on */
     CHUNK_BYTES = 1 << 20,      /* a full-size chunk holds about this many bytes */
@@ -186,22 +187,46 @@ static uint8_t *record(const Store *st, uint64_t sid)
     return chunk + off * st->rec_len;
 }
 
-/* Take the next id, after making sure its chunk exists. False: budget or id space spent. */
-static bool id_take(Store *st, StateId *out)
+/* Take the next 'n' ids, after making sure their chunks exist; the first into *out. False:
+** budget or id space spent. */
+static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
 {
     uint64_t n = atomic_load(&st->n_states);
     for (;;) {
-        if (n >= STORE_MAX_STATES)
+        if (n + n_ids > STORE_MAX_STATES)
             return false;
-        uint64_t c, off;
-        chunk_of(st, n, &c, &off);
-        if (!chunk_ensure(st, c))
-            return false;
-        if (atomic_compare_exchange_weak(&st->n_states, &n, n + 1)) {
-            *out = (StateId)n;
+        uint64_t c_first, c_last, off;
+        chunk_of(st, n, &c_first, &off);
+        chunk_of(st, n + n_ids - 1, &c_last, &off);
+        for (uint64_t c = c_first; c <= c_last; c++)
+            if (!chunk_ensure(st, c))
+                return false;
+        if (atomic_compare_exchange_weak(&st->n_states, &n, n + n_ids)) {
+            *out = n;
             return true;
         }
     }
+}
+
+/* The next id for an insert: from the caller's block if it has one (refilled ID_BLOCK at a
+** time), else straight from the counter. */
+static bool id_take(Store *st, StoreIds *blk, StateId *out)
+{
+    uint64_t id;
+    if (!blk) {
+        if (!ids_take(st, 1, &id))
+            return false;
+        *out = (StateId)id;
+        return true;
+    }
+    if (blk->next == blk->end) {
+        if (!ids_take(st, ID_BLOCK, &id))
+            return false;
+        blk->next = id;
+        blk->end = id + ID_BLOCK;
+    }
+    *out = (StateId)blk->next++;
+    return true;
 }
 
 /* ---- shards ---- */
@@ -376,6 +401,12 @@ void store_free(Store *st)
 
 StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId parent, StateId *out)
 {
+    return store_insert_ids(st, NULL, vec, hash, parent, out);
+}
+
+StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint64_t hash,
+                             StateId parent, StateId *out)
+{
     Shard *sh = shard_for(st, hash);
     uint32_t slot;
     StateId sid = table_probe(st, shard_table(sh), vec, hash, &slot);
@@ -399,7 +430,7 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
         t = (Table *)shard_table(sh);
         table_probe(st, t, vec, hash, &slot);
     }
-    if (!id_take(st, &sid)) {
+    if (!id_take(st, blk, &sid)) {
         res = STORE_FULL;
         goto done;
     }
@@ -460,6 +491,26 @@ void store_quiesce(Store *st)
             t = next;
         }
     }
+}
+
+void store_move(Store *st, StateId from, StateId to)
+{
+    assert(from < atomic_load(&st->n_states) && to < from && "a move outside the store");
+    const uint8_t *src = record(st, from);
+    uint64_t hash = state_hash(src, st->vec_len);
+    Table *t = (Table *)shard_table(shard_for(st, hash));
+    uint32_t mask = t->cap - 1;
+    uint32_t i = (uint32_t)hash & mask;
+    while (!(atomic_load_explicit(&t->tags[i], memory_order_relaxed) && t->ids[i] == from))
+        i = (i + 1) & mask;
+    t->ids[i] = to;
+    memcpy(record(st, to), src, st->rec_len);
+}
+
+void store_truncate(Store *st, uint64_t n)
+{
+    assert(n <= atomic_load(&st->n_states) && "truncating a store to more states");
+    atomic_store(&st->n_states, n);
 }
 
 const uint8_t *store_vec(const Store *st, StateId sid)

@@ -39,6 +39,29 @@ void store_free(Store *st); /* store_free(NULL) does nothing */
 StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId parent,
                          StateId *out);
 
+/* A thread's block of ids: store_insert_ids() takes ids from it and refills it STORE_ID_BLOCK
+** at a time, so that the records (and anything the caller indexes by id) of two threads
+** inserting at once do not share cache lines. Ids left in a block when the thread stops are
+** holes: ids below store_count() that name no state, until store_move() fills them and
+** store_truncate() drops the ids past the last state. Zero-initialise; {0, 0} is empty. */
+enum { STORE_ID_BLOCK = 256 };
+typedef struct StoreIds {
+    uint64_t next; /* the next id to hand out */
+    uint64_t end;  /* one past the block's last id */
+} StoreIds;
+
+/* store_insert, taking a new state's id from 'blk' (NULL: straight from the counter, dense). */
+StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint64_t hash,
+                             StateId parent, StateId *out);
+
+/* Give state 'from' the id 'to' (a hole below it): its record is copied and its table slot
+** rewritten; 'from' becomes a hole. Only while no other thread uses the store. */
+void store_move(Store *st, StateId from, StateId to);
+
+/* Make 'n' the count of ids: those from n on are holes and are forgotten. Only while no other
+** thread uses the store. */
+void store_truncate(Store *st, uint64_t n);
+
 /* A hint: start loading the table slot where a state of hash 'hash' would be looked up, so a
 ** store_insert() or store_find() of it soon after misses the cache less. Takes no lock; safe
 ** from any thread. */

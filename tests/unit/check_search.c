@@ -581,6 +581,32 @@ START_TEST(search_threads_agree_on_mixed_violations)
 }
 END_TEST
 
+/* Levels wide enough for every worker to take part (over 4096 states), each worker filling
+** new states from its own block of ids, holes moved away at each level's end, and an invariant
+** broken on many states of a wide level: its candidates follow the states that move. */
+START_TEST(search_threads_agree_on_wide_levels)
+{
+    Program *prog = tm_compile("const N = 4\n"
+                               "shared counter = 0\n"
+                               "thread worker[N] {\n"
+                               "    local tmp = 0\n"
+                               "    repeat 2 {\n"
+                               "        tmp = counter\n"
+                               "        counter = tmp + 1\n"
+                               "    }\n"
+                               "}\n"
+                               "invariant low: counter <= 5\n"
+                               "final total: counter == 8\n",
+                               NULL, 0);
+    SearchResult *res = tm_search(prog, false);
+    ck_assert_uint_eq(res->n_states, 107177);
+    ck_assert_uint_eq(res->n_viols, 2);
+    search_result_free(res);
+    check_threads_agree(prog);
+    prog_free(prog);
+}
+END_TEST
+
 /* The acceptance count with two workers, and the parents that make its schedule. */
 START_TEST(search_threads_counter_race_iters3_exact_count)
 {
@@ -695,6 +721,7 @@ Suite *search_suite(void)
     tcase_add_loop_test(tc, search_threads_agree_on_examples, 0,
                         sizeof examples / sizeof *examples);
     tcase_add_test(tc, search_threads_agree_on_mixed_violations);
+    tcase_add_test(tc, search_threads_agree_on_wide_levels);
     tcase_add_test(tc, search_compact_omission_probability);
     tcase_add_test(tc, search_threads_max_memory_stops);
     tcase_add_test(tc, search_threads_time_limit_stops);

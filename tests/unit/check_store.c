@@ -256,6 +256,44 @@ START_TEST(store_threads_insert_overlapping_sets)
 }
 END_TEST
 
+/* Two blocks of ids used in turn: each new state takes the next id of its block, the count
+** covers both blocks whole; moving the states past the holes into them and truncating leaves
+** a dense store in which every state is found at its new id with its vector and parent. */
+START_TEST(store_id_blocks_then_holes_filled)
+{
+    StoreIds a = {0}, b = {0};
+    StateId sid;
+    uint8_t v[VEC_LEN];
+    for (uint32_t i = 0; i < 10; i++) {
+        make_vec(i, v);
+        StoreIds *blk = i % 2 ? &b : &a;
+        ck_assert_int_eq(store_insert_ids(st, blk, v, state_hash(v, VEC_LEN), 100 + i, &sid),
+                         STORE_NEW);
+        ck_assert_uint_eq(sid, (i % 2 ? STORE_ID_BLOCK : 0) + i / 2);
+    }
+    make_vec(4, v);
+    ck_assert_int_eq(store_insert_ids(st, &b, v, state_hash(v, VEC_LEN), 0, &sid), STORE_SEEN);
+    ck_assert_uint_eq(sid, 2);
+    ck_assert_uint_eq(store_count(st), 2 * STORE_ID_BLOCK);
+    /* Holes: 5 .. STORE_ID_BLOCK - 1 and STORE_ID_BLOCK + 5 .. the end; move the five states
+    ** of block b down into 5 .. 9. */
+    for (uint32_t k = 0; k < 5; k++)
+        store_move(st, STORE_ID_BLOCK + k, 5 + k);
+    store_truncate(st, 10);
+    ck_assert_uint_eq(store_count(st), 10);
+    for (uint32_t i = 0; i < 10; i++) {
+        StateId want = i % 2 ? 5 + i / 2 : i / 2;
+        ck_assert_uint_eq(find(st, i), want);
+        make_vec(i, v);
+        ck_assert_mem_eq(store_vec(st, want), v, VEC_LEN);
+        ck_assert_uint_eq(store_parent(st, want), 100 + i);
+    }
+    /* Inserting goes on from the end of the dense store. */
+    ck_assert_int_eq(insert(st, 10, 0, &sid), STORE_NEW);
+    ck_assert_uint_eq(sid, 10);
+}
+END_TEST
+
 START_TEST(store_set_parent_changes_only_the_parent)
 {
     StateId a, b, c;
@@ -287,6 +325,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_extreme_vector_sizes);
     tcase_add_test(tc, store_free_null_does_nothing);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
+    tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
