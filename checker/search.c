@@ -228,6 +228,7 @@ static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
     p->sid = STATE_ID_NONE;
     if (out->status != EXEC_OK) {
         p->message = out->message ? xstrdup(out->message) : NULL;
+        bt->n_messages += p->message != NULL;
         return;
     }
     uint32_t len = bt->prog->state_size;
@@ -269,8 +270,9 @@ const uint8_t *search_batch_vec(const Batch *bt, const Pending *p)
 
 void search_batch_clear(Batch *bt)
 {
-    for (size_t i = 0; i < bt->pend.len; i++)
+    for (size_t i = 0; i < bt->pend.len && bt->n_messages; i++)
         free(bt->pend.items[i].message);
+    bt->n_messages = 0;
     bt->pend.len = 0;
     bt->vecs.len = 0;
 }

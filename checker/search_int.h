@@ -29,6 +29,7 @@ typedef struct Pending {
                        ** its fingerprint, else 'hash') */
     size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
     uint64_t pos;      /* search_level.c: the outcome's position, once stored */
+    StateId seen;      /* search_level.c: its id if a lookup before storing found it */
     StateId sid;       /* search_level.c: the stored successor's id, once stored */
     bool is_new;       /* search_level.c: the store did not have it before */
 } Pending;
@@ -49,6 +50,7 @@ typedef struct Batch {
     bool is_compact;     /* --compact: the store files fingerprints */
     VEC(Pending) pend;   /* outcomes, in expansion order */
     VEC(uint8_t) vecs;   /* their successor vectors, back to back */
+    size_t n_messages;   /* outcomes in pend with a message to free (failures are rare) */
 } Batch;
 
 /* Forget the outcomes kept (freeing their messages); the buffers stay. */

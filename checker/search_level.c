@@ -193,6 +193,14 @@ typedef struct Level {
     pthread_barrier_t gate;  /* starts and ends each level */
     StateId *order;          /* the level being expanded, in canonical order */
     StateId *parents;        /* the canonical parent of each, written as it is expanded */
+    size_t order_cap;        /* entries order and parents have room for */
+    StateId *spare_order;    /* the arrays of the level before, reused for the next one */
+    StateId *spare_parents;  /* (fresh big arrays would fault their pages in each level) */
+    size_t spare_cap;        /* entries spare_order and spare_parents have room for */
+    uint64_t *keys;          /* settling: the new level's keys in canonical order */
+    size_t keys_cap;         /* entries keys has room for */
+    uint32_t *ends;          /* settling: the counting sort's bucket ends, one per rank */
+    size_t ends_cap;         /* entries ends has room for */
     uint64_t n_order;        /* its states */
     uint32_t *n_out;         /* outcomes (transitions) of each rank */
     uint64_t cur_lo;         /* first id of the level being expanded */
@@ -225,7 +233,9 @@ static void level_halt(Level *lv, int why)
 static size_t level_bytes(Level *lv)
 {
     return atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
-           lv->n_order * (sizeof *lv->order + sizeof *lv->parents + sizeof *lv->n_out);
+           (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
+           lv->n_order * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
+           lv->ends_cap * sizeof *lv->ends;
 }
 
 /* ---- candidates ---- */
@@ -337,8 +347,10 @@ static void store_outcome(Worker *w, Pending *p)
         memcpy(fp, &p->hash, FP_LEN);
         key = fp;
     }
-    StateId sid;
-    StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
+    StateId sid = p->seen;
+    StoreResult r = STORE_SEEN;
+    if (sid == STATE_ID_NONE)
+        r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
         w->has_full = true;
         w->full_pos = pos;
@@ -393,6 +405,28 @@ static void settle_keys(Worker *w, size_t end)
     }
 }
 
+/* Look every successor of the batch up without a lock; for one not found, start moving its
+** shard's lock to this core: the insert that follows then rarely waits for the line. */
+static void look_up_batch(Worker *w)
+{
+    Store *st = w->lv->s->st;
+    bool is_compact = w->lv->s->opts->compact;
+    for (size_t i = 0; i < w->batch.pend.len; i++) {
+        Pending *p = &w->batch.pend.items[i];
+        if (p->status != EXEC_OK)
+            continue;
+        const uint8_t *key = search_batch_vec(&w->batch, p);
+        uint8_t fp[FP_LEN];
+        if (is_compact) {
+            memcpy(fp, &p->hash, FP_LEN);
+            key = fp;
+        }
+        p->seen = store_lookup(st, key, p->key_hash);
+        if (p->seen == STATE_ID_NONE)
+            store_prefetch_insert(st, p->key_hash);
+    }
+}
+
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
 ** then store them, so that the store's cache misses overlap. Each state's canonical parent,
 ** settled with its level, is written as the state is expanded: its record is in cache then. */
@@ -415,6 +449,7 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
             store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
         }
         search_batch_prefetch(&w->batch);
+        look_up_batch(w);
         size_t k = 0;
         for (; k < n && !w->has_full; k++)
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
@@ -477,21 +512,44 @@ static void *worker_main(void *arg)
 
 /* ---- settling a level (the calling thread alone) ---- */
 
+/* '*buf' with room for at least 'n' entries of 'size' bytes, grown (never shrunk) as levels
+** widen; its old contents are not kept. */
+static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
+{
+    if (n > *cap || !*buf) {
+        free(*buf);
+        *cap = n > *cap ? n : *cap;
+        *buf = xmalloc(*cap * size);
+    }
+    return *buf;
+}
+
 /* The new level [lo, lo + n_new) sorted by key into ids_out and keys_out: a counting sort by
 ** rank, then each rank's few children by outcome ordinal. */
 static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t *keys_out)
 {
     Side *sd = side_next(lv);
-    uint32_t *end = xcalloc(lv->n_order + 1, sizeof *end);
-    for (uint64_t i = 0; i < n_new; i++)
-        end[(side_key_get(sd, i) >> 32) + 1]++;
+    uint32_t *end = buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order + 1, sizeof *end);
+    memset(end, 0, (lv->n_order + 1) * sizeof *end);
+    /* Two passes over the keys, a side page at a time (no lookup of the page per key). */
+    for (uint64_t i0 = 0; i0 < n_new; i0 += SIDE_PAGE) {
+        const AtomicKey *page = side_key(sd, i0);
+        uint64_t n = n_new - i0 < SIDE_PAGE ? n_new - i0 : SIDE_PAGE;
+        for (uint64_t i = 0; i < n; i++)
+            end[(~atomic_load_explicit(&page[i], memory_order_relaxed) >> 32) + 1]++;
+    }
     for (uint64_t r = 0; r < lv->n_order; r++)
         end[r + 1] += end[r];
-    for (uint64_t i = 0; i < n_new; i++) {
-        uint64_t key = side_key_get(sd, i);
-        uint32_t at = end[key >> 32]++;
-        ids_out[at] = (StateId)(lv->lo + i);
-        keys_out[at] = key;
+    for (uint64_t i0 = 0; i0 < n_new; i0 += SIDE_PAGE) {
+        const AtomicKey *page = side_key(sd, i0);
+        uint64_t n = n_new - i0 < SIDE_PAGE ? n_new - i0 : SIDE_PAGE;
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t inv = atomic_load_explicit(&page[i], memory_order_relaxed);
+            assert(inv != 0 && "a new state without a key");
+            uint32_t at = end[~inv >> 32]++;
+            ids_out[at] = (StateId)(lv->lo + i0 + i);
+            keys_out[at] = ~inv;
+        }
     }
     for (uint64_t r = 0, begin = 0; r < lv->n_order; begin = end[r], r++) {
         for (uint64_t i = begin + 1; i < end[r]; i++) {
@@ -506,7 +564,6 @@ static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t
             ids_out[k] = id;
         }
     }
-    free(end);
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -651,8 +708,10 @@ static void finish_level(Level *lv)
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
     uint64_t hi = store_count(s->st), n_new = hi - lv->lo;
-    StateId *next = xmalloc((n_new ? n_new : 1) * sizeof *next);
-    uint64_t *keys = xmalloc((n_new ? n_new : 1) * sizeof *keys);
+    StateId *next = buf_reserve((void **)&lv->spare_order, &lv->spare_cap, n_new, sizeof *next);
+    lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
+    StateId *parents = lv->spare_parents;
+    uint64_t *keys = buf_reserve((void **)&lv->keys, &lv->keys_cap, n_new, sizeof *keys);
     sort_new_level(lv, n_new, next, keys);
     CandVec all = {0};
     gather_cands(lv, &all);
@@ -665,15 +724,13 @@ static void finish_level(Level *lv)
     s->res->n_transitions += transitions_before(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
-    StateId *parents = xmalloc((n_new ? n_new : 1) * sizeof *parents);
     for (uint64_t i = 0; i < n_kept; i++)
         parents[i] = lv->order[keys[i] >> 32];
     if (n_kept)
         s->res->max_depth = lv->depth + 1;
-    size_t bytes = store_memory_bytes(s->st) + level_bytes(lv) + n_new * sizeof *keys;
+    size_t bytes = store_memory_bytes(s->st) + level_bytes(lv);
     if (bytes > s->res->memory_bytes)
         s->res->memory_bytes = bytes;
-    free(keys);
     s->res->n_states = lv->lo + n_kept;
     if (cut != POS_NONE)
         search_stop_at(s, (SearchStop)why);
@@ -686,10 +743,13 @@ static void finish_level(Level *lv)
             store_set_parent(s->st, next[i], parents[i]);
     }
     uint64_t n_expanded = lv->n_order;
-    free(lv->order);
-    free(lv->parents);
+    lv->spare_order = lv->order;
+    lv->spare_parents = lv->parents;
+    size_t cap = lv->spare_cap;
+    lv->spare_cap = lv->order_cap;
     lv->order = next;
     lv->parents = parents;
+    lv->order_cap = cap;
     lv->n_order = s->is_stopped ? 0 : n_new;
     side_clear(&lv->side[lv->cur], n_expanded);
     lv->cur ^= 1;
@@ -780,6 +840,10 @@ static void level_fini(Level *lv)
     side_fini(&lv->side[1]);
     free(lv->order);
     free(lv->parents);
+    free(lv->spare_order);
+    free(lv->spare_parents);
+    free(lv->keys);
+    free(lv->ends);
     free(lv->n_out);
     pthread_barrier_destroy(&lv->gate);
 }
@@ -796,6 +860,7 @@ void search_run_levels(Search *s)
     lv.order = xmalloc(sizeof *lv.order);
     lv.order[0] = 0;
     lv.parents = xmalloc(sizeof *lv.parents);
+    lv.order_cap = 1;
     lv.parents[0] = STATE_ID_NONE;
     lv.n_order = s->is_stopped ? 0 : 1;
     lv.lo = 1;

@@ -76,6 +76,14 @@ void store_prefetch_match(const Store *st, uint64_t hash);
 ** Only while no other thread uses the store: between levels, or in a single-thread search. */
 void store_quiesce(Store *st);
 
+/* Look 'vec' up without a lock: its id, or STATE_ID_NONE when it is absent or being inserted
+** by another thread right now (only store_insert* and store_find can tell those apart). */
+StateId store_lookup(const Store *st, const uint8_t *vec, uint64_t hash);
+
+/* A hint before inserting a state that store_lookup() did not find: start moving the line of
+** its shard's lock to this core, for writing. */
+void store_prefetch_insert(const Store *st, uint64_t hash);
+
 /* Look 'vec' up without inserting; STATE_ID_NONE when absent. Safe from any thread. */
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash);
 
