@@ -45,6 +45,7 @@
 
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time */
+    RECENT = 4,                         /* id blocks a worker remembers (is_own_recent) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
@@ -56,6 +57,7 @@ enum {
 
 #define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
 #define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
+#define NO_BLOCK   ((uint64_t)1 << 63) /* Worker.recent: no block (no id is near it) */
 
 typedef _Atomic uint64_t AtomicKey;
 typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
@@ -183,6 +185,7 @@ typedef struct Worker {
     uint64_t full_pos;            /* has_full: the position of the refused state */
     uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
+    uint64_t recent[RECENT];      /* the first ids of its last RECENT blocks of this level */
     Batch batch;                  /* the outcomes of the ranks being expanded */
 } Worker;
 
@@ -357,6 +360,10 @@ static void store_outcome(Worker *w, Pending *p)
         level_halt(lv, -1);
         return;
     }
+    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) { /* the first of a new block */
+        memmove(&w->recent[1], &w->recent[0], (RECENT - 1) * sizeof *w->recent);
+        w->recent[0] = sid;
+    }
     if (sid < lv->lo)
         return;
     p->sid = sid;
@@ -388,6 +395,25 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     }
 }
 
+/* A level starts: no block is recent. */
+static void forget_recent(Worker *w)
+{
+    for (uint32_t i = 0; i < RECENT; i++)
+        w->recent[i] = NO_BLOCK;
+}
+
+/* True if 'sid' is a state this worker stored during this level in one of its last few id
+** blocks. Its key is then already below any position the worker reaches now (a worker's
+** positions only grow: it claims ranks in increasing order), so a later sighting need not
+** touch the key. */
+static bool is_own_recent(const Worker *w, StateId sid)
+{
+    for (uint32_t i = 0; i < RECENT; i++)
+        if (sid - w->recent[i] < STORE_ID_BLOCK)
+            return true;
+    return false;
+}
+
 /* The second pass over a batch: lower the key of every successor of the next level to its
 ** position, and take the new ones in. Apart from expand_rank so that the key lines, prefetched
 ** as the ids came back, have arrived; the order does not matter, a key being a minimum. */
@@ -400,7 +426,7 @@ static void settle_keys(Worker *w, size_t end)
             continue;
         if (p->is_new)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
-        else
+        else if (!is_own_recent(w, p->sid))
             side_key_min(side_next(lv), p->sid - lv->lo, p->pos);
     }
 }
@@ -587,6 +613,7 @@ static void fill_holes(Level *lv)
         for (uint64_t id = ids->next; id < ids->end; id++)
             vec_push(&holes, id);
         ids->next = ids->end = 0;
+        forget_recent(&lv->workers[i]);
     }
     if (!holes.len)
         return;
@@ -816,6 +843,7 @@ static void level_init(Level *lv, Search *s)
         lv->workers[i].batch.prog = s->prog;
         lv->workers[i].batch.st = s->st;
         lv->workers[i].batch.is_compact = s->opts->compact;
+        forget_recent(&lv->workers[i]);
     }
     side_init(&lv->side[0]);
     side_init(&lv->side[1]);
