@@ -1,46 +1,108 @@
 #!/usr/bin/env bash
-# jobs.sh -- how breadth first search scales with -j, and what --compact costs per state.
+# jobs.sh -- how breadth first search scales with -j on the benchmark models, and what
+# --compact costs per state.
 #
-# usage: tests/bench/jobs.sh [WEFT]     (default: build/weft)
+# usage: tests/bench/jobs.sh [MODEL...]   MODEL: counter_race locked_counter philosophers
+#                                                 producer_consumer (default: all four, the
+#                                                 benchmark models of at least 1 M states)
+# Environment: WEFT (default build/weft), RUNS (default 5).
 #
-# Runs the counter race at N=4 ITERS=3 (2,986,377 states) and N=5 ITERS=2 (6,214,748 states)
-# with -j 1 and -j 2, and with --compact -j 2, and prints one table: the search's own seconds
-# and rate (the report's last line: the analysis after the search is not timed), the peak
-# memory of the search per state, and the speedup of -j 2 over -j 1. The counts of every run
-# must agree, or the script fails. Figures only: nothing here is a timed test. The load average
-# is printed, since on a shared machine other processes take cores from -j 2.
+# For each model, runs 'weft check' with -j 1 and -j 2 alternately, RUNS times each (one
+# single run is not a figure: on a shared virtual machine a memory-bound search varies by up
+# to 30% from one run to the next, with the other machines' load), then --compact -j 2 once.
+# Each run is '--quiet --json': the search's own seconds, states and memory come from the
+# JSON statistics, and the schedule counting after the search is skipped. Prints, per model
+# and setting, the median and the fastest search time, the states per second of the median,
+# and the bytes per state; then the speedup of -j 2 over -j 1 from the medians and from the
+# fastest runs. The state counts of every run must agree, or the script fails (status 1).
+# Figures only: nothing here is a timed test.
 set -u
-weft=${1:-build/weft}
-model=$(cd "$(dirname "$0")/../.." && pwd)/../shared/examples/counter_race.weft
-[ -f "$model" ] || { echo "jobs.sh: no model at $model" >&2; exit 2; }
 
-echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-18s %-14s %10s %12s %8s %14s %12s\n' model options states transitions seconds \
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+weft=${WEFT:-$root/build/weft}
+runs=${RUNS:-5}
+
+# shellcheck disable=SC2034  # read by lib.sh
+prog="jobs"
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+[ -x "$weft" ] || die "no weft at '$weft' (build it first, or set WEFT)"
+need_tool jq jq
+case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$runs'" ;; esac
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/jobs.XXXXXX") || die "cannot make a temporary directory"
+trap 'rm -rf "$work"' EXIT
+
+# model_args NAME -> "FILE|-D options", the sizes of spin_compare.sh
+model_args() {
+    case "$1" in
+    counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
+    locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
+    philosophers) echo "$here/philosophers.weft|-D N=10" ;;
+    producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;
+    *) return 1 ;;
+    esac
+}
+
+# run FILE DEFS OPTIONS... -> "seconds states memory_bytes" of one search
+run() {
+    local file=$1 defs=$2
+    shift 2
+    # shellcheck disable=SC2086  # the -D options are split into words on purpose
+    "$weft" check "$file" $defs "$@" --quiet --json "$work/r.json" --progress never \
+        >/dev/null 2>"$work/err"
+    [ -s "$work/r.json" ] || die "weft failed on $file: $(cat "$work/err")"
+    jq -r '.models[0].statistics | "\(.seconds) \(.states) \(.memory_bytes)"' "$work/r.json"
+    rm -f "$work/r.json"
+}
+
+# stats "S1 S2 ..." -> "median min" with 3 decimals
+stats() {
+    echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g |
+        awk '{ v[NR] = $1 } END { printf "%.3f %.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1] }'
+}
+
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers producer_consumer)
+
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each"
+printf '%-18s %-15s %10s %9s %9s %12s %12s\n' model options states median fastest \
     states/s bytes/state
 status=0
-for defs in "-D N=4 -D ITERS=3" "-D N=5 -D ITERS=2"; do
-    base_secs= base_states=
-    for opts in "-j 1" "-j 2" "--compact -j 2"; do
-        # shellcheck disable=SC2086  # option strings are split into words on purpose
-        line=$("$weft" check "$model" $defs $opts --progress never 2>/dev/null |
-            grep -E '^(states|time) ')
-        states=$(echo "$line" | sed -n 's/^states \([0-9]*\) .*/\1/p')
-        trans=$(echo "$line" | sed -n 's/.*transitions \([0-9]*\) .*/\1/p')
-        secs=$(echo "$line" | sed -n 's/^time \([0-9.]*\) s.*/\1/p')
-        rate=$(echo "$line" | sed -n 's/.*rate \([0-9]*\) states.*/\1/p')
-        bps=$(echo "$line" | sed -n 's/.*(\([0-9.]*\) bytes\/state.*/\1/p')
-        printf '%-18s %-14s %10s %12s %8s %14s %12s\n' "${defs//-D /}" "$opts" "$states" \
-            "$trans" "$secs" "$rate" "${bps:--}"
-        if [ -z "$base_states" ]; then
-            base_states=$states base_secs=$secs
-        elif [ "$states" != "$base_states" ]; then
-            echo "jobs.sh: $opts stored $states states, -j 1 stored $base_states" >&2
-            status=1
-        fi
-        if [ "$opts" = "-j 2" ]; then
-            echo "  speedup of -j 2 over -j 1: $(awk -v a="$base_secs" -v b="$secs" \
-                'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')x"
-        fi
+for m in "${models[@]}"; do
+    args=$(model_args "$m") || die "unknown model '$m'"
+    file=${args%%|*} defs=${args#*|}
+    declare -A secs=() mem=()
+    states=
+    for ((i = 0; i < runs; i++)); do
+        for j in 1 2; do
+            read -r s n b < <(run "$file" "$defs" -j "$j")
+            secs[$j]="${secs[$j]:-} $s"
+            mem[$j]=$b
+            if [ -z "$states" ]; then
+                states=$n
+            elif [ "$n" != "$states" ]; then
+                echo "jobs: $m -j $j stored $n states, an earlier run $states" >&2
+                status=1
+            fi
+        done
     done
+    read -r cs cn cb < <(run "$file" "$defs" --compact -j 2)
+    [ "$cn" = "$states" ] || { echo "jobs: $m --compact stored $cn states, not $states" >&2; status=1; }
+    for j in 1 2; do
+        read -r med fast < <(stats "${secs[$j]}")
+        printf '%-18s %-15s %10s %9s %9s %12.0f %12.1f\n' "$m" "-j $j" "$states" "$med" "$fast" \
+            "$(awk -v n="$states" -v s="$med" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+            "$(awk -v b="${mem[$j]}" -v n="$states" 'BEGIN { print b / n }')"
+        [ "$j" = 1 ] && med1=$med fast1=$fast
+    done
+    printf '%-18s %-15s %10s %9.3f %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - \
+        "$(awk -v n="$cn" -v s="$cs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+        "$(awk -v b="$cb" -v n="$cn" 'BEGIN { print b / n }')"
+    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" 'BEGIN {
+        printf "  speedup of -j 2 over -j 1: %.2fx (medians), %.2fx (fastest runs)\n", a / b, c / d }'
+    unset secs mem
 done
 exit $status
