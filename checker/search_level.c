@@ -55,8 +55,8 @@ enum {
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
 
-#define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
-#define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
+#define POS_NONE   UINT64_MAX          /* no cut: the whole level counts */
+#define J_DEADLOCK UINT32_MAX          /* the outcome ordinal of a deadlock: after every outcome */
 #define NO_BLOCK   ((uint64_t)1 << 63) /* Worker.recent: no block (no id is near it) */
 
 typedef _Atomic uint64_t AtomicKey;
