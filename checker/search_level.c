@@ -208,6 +208,7 @@ typedef struct Level {
     uint32_t *n_out;         /* outcomes (transitions) of each rank */
     uint64_t cur_lo;         /* first id of the level being expanded */
     uint64_t lo;             /* first id of the next level */
+    uint64_t n_expect;       /* new states the level being expanded is expected to find */
     uint32_t depth;          /* depth of the level being expanded */
     Side side[2];            /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
     uint32_t cur;            /* which side is this level's */
@@ -507,6 +508,8 @@ static void work_level(Worker *w)
 {
     Level *lv = w->lv;
     w->has_full = false;
+    if (lv->n_expect && lv->n_order >= SOLO_LEVEL) /* grow the store's tables for the level */
+        store_reserve(lv->s->st, lv->n_expect, (uint32_t)(w - lv->workers), lv->n_workers);
     while (!atomic_load_explicit(&lv->is_halting, memory_order_relaxed)) {
         uint64_t a = atomic_fetch_add(&lv->cursor, CLAIM);
         if (a >= lv->n_order)
@@ -777,6 +780,8 @@ static void finish_level(Level *lv)
     lv->order = next;
     lv->parents = parents;
     lv->order_cap = cap;
+    /* The next level is expected to grow as this one did, give or take 10%. */
+    lv->n_expect = lv->n_order ? (uint64_t)((double)n_new * n_new / lv->n_order * 1.1) : 0;
     lv->n_order = s->is_stopped ? 0 : n_new;
     side_clear(&lv->side[lv->cur], n_expanded);
     lv->cur ^= 1;

@@ -498,6 +498,19 @@ StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
     return sid;
 }
 
+void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
+{
+    uint64_t per_shard = n_more / N_SHARDS + 1;
+    for (uint32_t s = part; s < N_SHARDS; s += n_parts) {
+        Shard *sh = &st->shards[s];
+        shard_lock(sh);
+        while ((uint64_t)(sh->n + per_shard) * 4 > (uint64_t)shard_table(sh)->cap * 3)
+            if (!shard_grow(st, sh))
+                break; /* the budget: inserting will say STORE_FULL in its turn */
+        shard_unlock(sh);
+    }
+}
+
 void store_quiesce(Store *st)
 {
     if (!atomic_load_explicit(&st->has_retired, memory_order_relaxed))

@@ -72,6 +72,12 @@ void store_prefetch(const Store *st, uint64_t hash);
 ** safe from any thread. */
 void store_prefetch_match(const Store *st, uint64_t hash);
 
+/* Grow the tables of shards part, part + n_parts, ... now, so that each has room for its share
+** of 'n_more' new states: n_parts threads calling it with parts 0 .. n_parts - 1 grow every
+** shard in parallel, before the inserts that would otherwise grow them one at a time and make
+** other threads wait for the lock meanwhile. A hint: the budget may stop it. */
+void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts);
+
 /* Free the tables that grown shards replaced (they count in store_memory_bytes until then).
 ** Only while no other thread uses the store: between levels, or in a single-thread search. */
 void store_quiesce(Store *st);

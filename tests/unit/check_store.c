@@ -294,6 +294,28 @@ START_TEST(store_id_blocks_then_holes_filled)
 }
 END_TEST
 
+/* Reserving room for a million states in two parts grows the tables at once: inserting them
+** afterwards adds only records (no table grows, none is retired), and every one is found. */
+START_TEST(store_reserve_grows_tables_before_inserts)
+{
+    enum { N = 1000000 }; /* its tables, over 5 MiB, dwarf the rounding of record chunks */
+    size_t empty = store_memory_bytes(st);
+    store_reserve(st, N, 0, 2);
+    store_reserve(st, N, 1, 2);
+    size_t reserved = store_memory_bytes(st);
+    ck_assert_uint_ge(reserved - empty, (size_t)N * 5 * 4 / 3);
+    StateId sid;
+    for (uint32_t i = 0; i < N; i++)
+        ck_assert_int_eq(insert(st, i, 0, &sid), STORE_NEW);
+    size_t records = (size_t)N * (VEC_LEN + 4);
+    ck_assert_uint_le(store_memory_bytes(st) - reserved, records + (2 << 20));
+    store_quiesce(st); /* nothing was retired: nothing to free */
+    ck_assert_uint_le(store_memory_bytes(st) - reserved, records + (2 << 20));
+    for (uint32_t i = 0; i < N; i += 97)
+        ck_assert_uint_eq(find(st, i), i);
+}
+END_TEST
+
 START_TEST(store_set_parent_changes_only_the_parent)
 {
     StateId a, b, c;
@@ -326,6 +348,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_free_null_does_nothing);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
+    tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
