@@ -22,6 +22,9 @@
 **     when it stopped, so even partial reports agree (the clock and the memory excepted, which
 **     cut where they happen to be hit).
 **
+** Each worker numbers the new states it stores from a block of ids of its own (so the workers
+** never write the same cache line of the records or of the side arrays); the ids left unused
+** are filled at the level's end by moving the level's last states into them (fill_holes).
 ** Workers claim CLAIM ranks at a time from a shared cursor; when told to halt they stop
 ** claiming but finish what they claimed, so the ranks below the cursor are fully expanded. One
 ** barrier starts a level and one ends it; between them the calling thread alone settles the

@@ -17,7 +17,9 @@
 ** retired, and store_quiesce() frees retired tables when the caller knows nobody is reading.
 **
 ** Ids are dense: one is taken by a compare-and-swap on the state counter, only after the
-** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole.
+** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole. A
+** thread may take them a block at a time instead (store_insert_ids); the ids it leaves unused
+** are holes until the caller moves states into them (store_move) and truncates the count.
 ** Memory per state for a 24-byte vector: 28 bytes of record plus 5 bytes a table slot at a
 ** load between 37% and 75%, about 35 bytes in all.
 */

@@ -2,8 +2,9 @@
 ** store.h -- the visited set: every reached state once, with the state it was first reached from.
 **
 ** Open addressing over an arena of state vectors, keyed by a 64-bit xxh3 hash. Ids are dense,
-** 0, 1, 2, ... in order of insertion, and stable for the store's lifetime; vectors never move,
-** so store_vec() pointers stay valid. The step that reached a state is not kept: the trace
+** 0, 1, 2, ... in order of insertion, and stable for the store's lifetime (but for a thread
+** inserting from a block of ids, see StoreIds); vectors never move, so store_vec() pointers
+** stay valid. The step that reached a state is not kept: the trace
 ** builder re-runs the parent's successors and picks the first that gives the state, which is
 ** the same step a search in tie-break order recorded, for 0 bytes per state.
 **
