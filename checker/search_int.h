@@ -29,7 +29,6 @@ typedef struct Pending {
                        ** its fingerprint, else 'hash') */
     size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
     uint64_t pos;      /* search_level.c: the outcome's position, once stored */
-    StateId seen;      /* search_level.c: its id if a lookup before storing found it */
     StateId sid;       /* search_level.c: the stored successor's id, once stored */
     bool is_new;       /* search_level.c: the store did not have it before */
 } Pending;

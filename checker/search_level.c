@@ -354,10 +354,8 @@ static void store_outcome(Worker *w, Pending *p)
         memcpy(fp, &p->hash, FP_LEN);
         key = fp;
     }
-    StateId sid = p->seen;
-    StoreResult r = STORE_SEEN;
-    if (sid == STATE_ID_NONE)
-        r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
+    StateId sid;
+    StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
         w->has_full = true;
         w->full_pos = pos;
@@ -435,28 +433,6 @@ static void settle_keys(Worker *w, size_t end)
     }
 }
 
-/* Look every successor of the batch up without a lock; for one not found, start moving its
-** shard's lock to this core: the insert that follows then rarely waits for the line. */
-static void look_up_batch(Worker *w)
-{
-    Store *st = w->lv->s->st;
-    bool is_compact = w->lv->s->opts->compact;
-    for (size_t i = 0; i < w->batch.pend.len; i++) {
-        Pending *p = &w->batch.pend.items[i];
-        if (p->status != EXEC_OK)
-            continue;
-        const uint8_t *key = search_batch_vec(&w->batch, p);
-        uint8_t fp[FP_LEN];
-        if (is_compact) {
-            memcpy(fp, &p->hash, FP_LEN);
-            key = fp;
-        }
-        p->seen = store_lookup(st, key, p->key_hash);
-        if (p->seen == STATE_ID_NONE)
-            store_prefetch_insert(st, p->key_hash);
-    }
-}
-
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
 ** then store them, so that the store's cache misses overlap. Each state's canonical parent,
 ** settled with its level, is written as the state is expanded: its record is in cache then. */
@@ -465,21 +441,28 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
     Level *lv = w->lv;
     Search *s = lv->s;
     BatchEntry batch[BATCH];
-    for (uint64_t r = a; r < a + BATCH && r < b; r++)
-        __builtin_prefetch(level_vec(lv, lv->order[r]));
-    for (uint64_t r0 = a; r0 < b && !w->has_full; r0 += BATCH) {
+    const uint8_t *vecs[2][BATCH]; /* the vectors of this batch and of the next one */
+    for (uint64_t r = a; r < a + BATCH && r < b; r++) {
+        vecs[0][r - a] = level_vec(lv, lv->order[r]);
+        __builtin_prefetch(vecs[0][r - a]);
+    }
+    for (uint64_t r0 = a, cur = 0; r0 < b && !w->has_full; r0 += BATCH, cur ^= 1) {
         size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
         /* The level's ids are in the order the workers stored them, not in rank order: the
         ** next batch's records are scattered, so start loading them now. */
-        for (uint64_t r = r0 + BATCH; r < r0 + 2 * BATCH && r < b; r++)
-            __builtin_prefetch(level_vec(lv, lv->order[r]));
+        for (uint64_t r = r0 + BATCH; r < r0 + 2 * BATCH && r < b; r++) {
+            vecs[cur ^ 1][r - r0 - BATCH] = level_vec(lv, lv->order[r]);
+            __builtin_prefetch(vecs[cur ^ 1][r - r0 - BATCH]);
+        }
         for (size_t k = 0; k < n; k++) {
             batch[k].sid = lv->order[r0 + k];
-            search_batch_generate(&w->batch, w->ex, level_vec(lv, batch[k].sid), &batch[k]);
-            store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
+            search_batch_generate(&w->batch, w->ex, vecs[cur][k], &batch[k]);
+            if (!s->opts->compact)
+                store_set_parent_of(s->st, vecs[cur][k], lv->parents[r0 + k]);
+            else
+                store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
         }
         search_batch_prefetch(&w->batch);
-        look_up_batch(w);
         size_t k = 0;
         for (; k < n && !w->has_full; k++)
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);

@@ -463,30 +463,6 @@ void store_prefetch_match(const Store *st, uint64_t hash)
         __builtin_prefetch(record(st, t->ids[i]));
 }
 
-StateId store_lookup(const Store *st, const uint8_t *vec, uint64_t hash)
-{
-    uint32_t slot;
-    return table_probe(st, shard_table(shard_for(st, hash)), vec, hash, &slot);
-}
-
-/* PREFETCHW: load the line in a state that lets this core write it (a plain prefetch fetches
-** it shared, and the write then still waits for the other copies to go). gcc emits nothing for
-** a write prefetch unless told the processor has the instruction, so it is written out; every
-** x86-64 processor runs it (older Intel ones as a no-op). */
-static void prefetch_for_write(const void *p)
-{
-#if defined(__x86_64__)
-    __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
-#else
-    __builtin_prefetch(p, 1);
-#endif
-}
-
-void store_prefetch_insert(const Store *st, uint64_t hash)
-{
-    prefetch_for_write(&shard_for(st, hash)->lock);
-}
-
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
 {
     Shard *sh = shard_for(st, hash);
@@ -569,6 +545,11 @@ void store_set_parent(Store *st, StateId sid, StateId parent)
 {
     assert(sid < atomic_load(&st->n_states) && "state id outside the store");
     memcpy(record(st, sid) + st->vec_len, &parent, sizeof parent);
+}
+
+void store_set_parent_of(Store *st, const uint8_t *vec, StateId parent)
+{
+    memcpy((uint8_t *)vec + st->vec_len, &parent, sizeof parent);
 }
 
 uint64_t store_count(const Store *st)

@@ -83,14 +83,6 @@ void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts);
 ** Only while no other thread uses the store: between levels, or in a single-thread search. */
 void store_quiesce(Store *st);
 
-/* Look 'vec' up without a lock: its id, or STATE_ID_NONE when it is absent or being inserted
-** by another thread right now (only store_insert* and store_find can tell those apart). */
-StateId store_lookup(const Store *st, const uint8_t *vec, uint64_t hash);
-
-/* A hint before inserting a state that store_lookup() did not find: start moving the line of
-** its shard's lock to this core, for writing. */
-void store_prefetch_insert(const Store *st, uint64_t hash);
-
 /* Look 'vec' up without inserting; STATE_ID_NONE when absent. Safe from any thread. */
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash);
 
@@ -104,6 +96,9 @@ StateId store_parent(const Store *st, StateId sid);
 ** provisional parent and settles the canonical one once its level is complete. Safe from any
 ** thread as long as nobody reads the parent of 'sid' at the same time. */
 void store_set_parent(Store *st, StateId sid, StateId parent);
+
+/* store_set_parent of the state whose vector, from store_vec(), is 'vec': no id to look up. */
+void store_set_parent_of(Store *st, const uint8_t *vec, StateId parent);
 
 /* States stored so far. */
 uint64_t store_count(const Store *st);
