@@ -48,7 +48,6 @@
 
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time */
-    RECENT = 4,                         /* id blocks a worker remembers (is_own_recent) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
@@ -58,9 +57,8 @@ enum {
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
 
-#define POS_NONE   UINT64_MAX          /* no cut: the whole level counts */
-#define J_DEADLOCK UINT32_MAX          /* the outcome ordinal of a deadlock: after every outcome */
-#define NO_BLOCK   ((uint64_t)1 << 63) /* Worker.recent: no block (no id is near it) */
+#define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
+#define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
 
 typedef _Atomic uint64_t AtomicKey;
 typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
@@ -188,7 +186,7 @@ typedef struct Worker {
     uint64_t full_pos;            /* has_full: the position of the refused state */
     uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
-    uint64_t recent[RECENT];      /* the first ids of its last RECENT blocks of this level */
+    VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
 } Worker;
 
@@ -326,6 +324,35 @@ static const uint8_t *level_vec(Level *lv, StateId sid)
                             : store_vec(s->st, sid);
 }
 
+/* Remember that the block of ids starting at 'sid' (a state of the next level) is this
+** worker's. Blocks are taken STORE_ID_BLOCK at a time from lo on, so the block of an id is
+** (id - lo) / STORE_ID_BLOCK. */
+static void own_block(Worker *w, StateId sid)
+{
+    uint64_t b = (sid - w->lv->lo) / STORE_ID_BLOCK;
+    assert((sid - w->lv->lo) % STORE_ID_BLOCK == 0 && "id blocks not aligned to the level");
+    while (w->own.len <= b / 64)
+        vec_push(&w->own, 0);
+    w->own.items[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+/* True if 'sid', of the next level, is a state this worker stored, in a block of its own. Its
+** key is then already below any position the worker reaches now (a worker's positions only
+** grow: it claims ranks in increasing order, and it stored the state at the first position it
+** met it), so a later sighting need not touch the key. With one worker, no sighting does. */
+static bool is_own(const Worker *w, StateId sid)
+{
+    uint64_t b = (sid - w->lv->lo) / STORE_ID_BLOCK;
+    return b / 64 < w->own.len && (w->own.items[b / 64] >> (b % 64) & 1);
+}
+
+/* A level starts: no block is anyone's. */
+static void forget_own(Worker *w)
+{
+    if (w->own.len)
+        memset(w->own.items, 0, w->own.len * sizeof *w->own.items);
+}
+
 /* Store the kept outcome 'p', outcome j of the state at w->rank (a failing step is a candidate
 ** violation instead). Its key is not lowered yet: see settle_keys(). */
 static void store_outcome(Worker *w, Pending *p)
@@ -362,10 +389,8 @@ static void store_outcome(Worker *w, Pending *p)
         level_halt(lv, -1);
         return;
     }
-    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) { /* the first of a new block */
-        memmove(&w->recent[1], &w->recent[0], (RECENT - 1) * sizeof *w->recent);
-        w->recent[0] = sid;
-    }
+    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
+        own_block(w, sid);
     if (sid < lv->lo)
         return;
     p->sid = sid;
@@ -397,25 +422,6 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     }
 }
 
-/* A level starts: no block is recent. */
-static void forget_recent(Worker *w)
-{
-    for (uint32_t i = 0; i < RECENT; i++)
-        w->recent[i] = NO_BLOCK;
-}
-
-/* True if 'sid' is a state this worker stored during this level in one of its last few id
-** blocks. Its key is then already below any position the worker reaches now (a worker's
-** positions only grow: it claims ranks in increasing order), so a later sighting need not
-** touch the key. */
-static bool is_own_recent(const Worker *w, StateId sid)
-{
-    for (uint32_t i = 0; i < RECENT; i++)
-        if (sid - w->recent[i] < STORE_ID_BLOCK)
-            return true;
-    return false;
-}
-
 /* The second pass over a batch: lower the key of every successor of the next level to its
 ** position, and take the new ones in. Apart from expand_rank so that the key lines, prefetched
 ** as the ids came back, have arrived; the order does not matter, a key being a minimum. */
@@ -428,7 +434,7 @@ static void settle_keys(Worker *w, size_t end)
             continue;
         if (p->is_new)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
-        else if (!is_own_recent(w, p->sid))
+        else if (!is_own(w, p->sid))
             side_key_min(side_next(lv), p->sid - lv->lo, p->pos);
     }
 }
@@ -602,7 +608,7 @@ static void fill_holes(Level *lv)
         for (uint64_t id = ids->next; id < ids->end; id++)
             vec_push(&holes, id);
         ids->next = ids->end = 0;
-        forget_recent(&lv->workers[i]);
+        forget_own(&lv->workers[i]);
     }
     if (!holes.len)
         return;
@@ -834,7 +840,6 @@ static void level_init(Level *lv, Search *s)
         lv->workers[i].batch.prog = s->prog;
         lv->workers[i].batch.st = s->st;
         lv->workers[i].batch.is_compact = s->opts->compact;
-        forget_recent(&lv->workers[i]);
     }
     side_init(&lv->side[0]);
     side_init(&lv->side[1]);
@@ -852,6 +857,7 @@ static void level_fini(Level *lv)
         exec_free(lv->workers[i].ex);
         exec_free(lv->workers[i].ex_prop);
         vec_free(&lv->workers[i].cands);
+        vec_free(&lv->workers[i].own);
         search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);
