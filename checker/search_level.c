@@ -25,14 +25,19 @@
 ** Each worker numbers the new states it stores from a block of ids of its own (so the workers
 ** never write the same cache line of the records or of the side arrays); the ids left unused
 ** are filled at the level's end by moving the level's last states into them (fill_holes).
-** Workers claim CLAIM ranks at a time from a shared cursor; when told to halt they stop
-** claiming but finish what they claimed, so the ranks below the cursor are fully expanded. One
-** barrier starts a level and one ends it; between them the calling thread alone settles the
-** level (sort, cut, parents, violations). A level of fewer than SOLO_LEVEL states is expanded by
-** the calling thread alone, without waking the workers: the result is the same, since it never
-** depends on which worker claimed a rank. The same machinery runs --compact with any number of
-** workers: the store then holds fingerprints, and the vectors of the level being expanded and
-** of the next one live in the side arrays.
+** A worker skips the key of a state it stored itself in this level: it met it first at a
+** position below any it reaches later. Workers claim CLAIM ranks at a time from a shared cursor;
+** when told to halt they stop claiming but finish what they claimed, so the ranks below the
+** cursor are fully expanded. A parallel level passes three gates (run_parallel): after the
+** expansion (the last worker to arrive makes the new level dense), after each settler counted
+** the new states whose parents are in its share of the ranks, and after each placed them in key
+** order with their parents (the last worker then cuts the level at a limit, records the
+** violations and prepares the next level, whose expansion follows at once). A level of fewer
+** than SOLO_LEVEL states is expanded and settled by the calling thread alone, without waking
+** the workers: the result is the same, since it never depends on which worker claimed a rank.
+** The same machinery runs --compact with any number of workers: the store then holds
+** fingerprints, and the vectors of the level being expanded and of the next one live in the
+** side arrays.
 */
 #include "search_int.h"
 
@@ -54,6 +59,8 @@ enum {
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
     SOLO_LEVEL = 4096,                  /* levels smaller than this run on the calling thread */
+    GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
+    MAX_SETTLERS = 4,                   /* workers that share the sort of a new level */
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
 
@@ -157,6 +164,73 @@ static uint64_t side_key_get(Side *sd, uint64_t idx)
     return ~inv;
 }
 
+/* ---- gates: barriers that spin a little before they sleep ----
+**
+** A parallel level passes three gates (settle_level), each a few microseconds apart when the
+** workers have a core each: a futex barrier would put them to sleep and wake them each time. A
+** gate spins GATE_SPINS times first, then sleeps on a condition variable, so workers that wait
+** long (through the levels the calling thread runs alone, or with more workers than cores) do
+** not take the cores from the others. The last thread to arrive may run a serial section
+** before any leaves: it sees what every thread wrote before arriving, and they see what it
+** wrote. */
+
+typedef struct Level Level;
+
+typedef struct Gate {
+    uint32_t n;                 /* threads that pass it */
+    _Atomic uint32_t n_arrived; /* threads waiting now */
+    _Atomic uint32_t phase;     /* passes so far: a waiter leaves when it changes */
+    pthread_mutex_t lock;       /* with 'woken', for the waiters that sleep */
+    pthread_cond_t woken;       /* signalled when the phase changes */
+} Gate;
+
+static void gate_init(Gate *g, uint32_t n)
+{
+    g->n = n;
+    atomic_init(&g->n_arrived, 0);
+    atomic_init(&g->phase, 0);
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->woken, NULL);
+}
+
+static void gate_fini(Gate *g)
+{
+    pthread_mutex_destroy(&g->lock);
+    pthread_cond_destroy(&g->woken);
+}
+
+static void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Wait until all g->n threads have arrived; the last one runs serial(lv) first, if given. */
+static void gate_pass(Gate *g, void (*serial)(Level *), Level *lv)
+{
+    uint32_t phase = atomic_load_explicit(&g->phase, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&g->n_arrived, 1, memory_order_acq_rel) + 1 == g->n) {
+        if (serial)
+            serial(lv);
+        atomic_store_explicit(&g->n_arrived, 0, memory_order_relaxed);
+        pthread_mutex_lock(&g->lock);
+        atomic_store_explicit(&g->phase, phase + 1, memory_order_release);
+        pthread_cond_broadcast(&g->woken);
+        pthread_mutex_unlock(&g->lock);
+        return;
+    }
+    for (uint32_t i = 0; i < GATE_SPINS; i++) {
+        if (atomic_load_explicit(&g->phase, memory_order_acquire) != phase)
+            return;
+        cpu_relax();
+    }
+    pthread_mutex_lock(&g->lock);
+    while (atomic_load_explicit(&g->phase, memory_order_acquire) == phase)
+        pthread_cond_wait(&g->woken, &g->lock);
+    pthread_mutex_unlock(&g->lock);
+}
+
 /* ---- the shared level and its workers ---- */
 
 /* A candidate violation met during a level; recorded after it in position order. */
@@ -168,8 +242,6 @@ typedef struct Cand {
 } Cand;
 
 typedef VEC(Cand) CandVec;
-
-struct Level;
 
 /* One per thread, each on cache lines of its own (see level_init): a worker writes its fields
 ** on every outcome, and a neighbour sharing the line would pay a miss each time. */
@@ -190,11 +262,15 @@ typedef struct Worker {
     Batch batch;                  /* the outcomes of the ranks being expanded */
 } Worker;
 
-typedef struct Level {
+struct Level {
     Search *s;               /* the search: options, store, violations, result */
     uint32_t n_workers;      /* workers, the calling thread included */
     Worker *workers;         /* n_workers */
-    pthread_barrier_t gate;  /* starts and ends each level */
+    Gate start;              /* workers wait here while the calling thread runs alone */
+    Gate gate;               /* the three gates of a parallel level (settle_level) */
+    uint64_t n_new;          /* settling: states of the new level */
+    uint32_t n_settlers;     /* settling: workers that sort a share of the new level */
+    uint64_t *n_share;       /* settling: new states in each settler's share of the ranks */
     StateId *order;          /* the level being expanded, in canonical order */
     StateId *parents;        /* the canonical parent of each, written as it is expanded */
     size_t order_cap;        /* entries order and parents have room for */
@@ -218,7 +294,8 @@ typedef struct Level {
     _Atomic int halt_why;    /* a SearchStop for the clock or the memory, or -1 */
     bool is_done;            /* workers leave at the next gate */
     uint32_t n_invariants;   /* invariants of the model */
-} Level;
+    bool is_solo;            /* the level being expanded runs on the calling thread alone */
+};
 
 static Side *side_next(Level *lv)
 {
@@ -500,7 +577,7 @@ static void work_level(Worker *w)
 {
     Level *lv = w->lv;
     w->has_full = false;
-    if (lv->n_expect && lv->n_order >= SOLO_LEVEL) /* grow the store's tables for the level */
+    if (lv->n_expect && !lv->is_solo) /* grow the store's tables for the level */
         store_reserve(lv->s->st, lv->n_expect, (uint32_t)(w - lv->workers), lv->n_workers);
     while (!atomic_load_explicit(&lv->is_halting, memory_order_relaxed)) {
         uint64_t a = atomic_fetch_add(&lv->cursor, CLAIM);
@@ -517,21 +594,7 @@ static void work_level(Worker *w)
     }
 }
 
-static void *worker_main(void *arg)
-{
-    Worker *w = arg;
-    Level *lv = w->lv;
-    for (;;) {
-        pthread_barrier_wait(&lv->gate);
-        if (lv->is_done)
-            break;
-        work_level(w);
-        pthread_barrier_wait(&lv->gate);
-    }
-    return NULL;
-}
-
-/* ---- settling a level (the calling thread alone) ---- */
+/* ---- settling a level ---- */
 
 /* '*buf' with room for at least 'n' entries of 'size' bytes, grown (never shrunk) as levels
 ** widen; its old contents are not kept. */
@@ -545,8 +608,25 @@ static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
     return *buf;
 }
 
+/* Sort the new level's bucket of rank r, [begin, end) of ids_out and keys_out, by key: the few
+** children of one state, by outcome ordinal. */
+static void sort_bucket(StateId *ids_out, uint64_t *keys_out, uint64_t begin, uint64_t end)
+{
+    for (uint64_t i = begin + 1; i < end; i++) {
+        uint64_t key = keys_out[i];
+        StateId id = ids_out[i];
+        uint64_t k = i;
+        for (; k > begin && keys_out[k - 1] > key; k--) {
+            keys_out[k] = keys_out[k - 1];
+            ids_out[k] = ids_out[k - 1];
+        }
+        keys_out[k] = key;
+        ids_out[k] = id;
+    }
+}
+
 /* The new level [lo, lo + n_new) sorted by key into ids_out and keys_out: a counting sort by
-** rank, then each rank's few children by outcome ordinal. */
+** rank, then each rank's few children by outcome ordinal. One thread (a narrow level). */
 static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t *keys_out)
 {
     Side *sd = side_next(lv);
@@ -572,19 +652,8 @@ static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t
             keys_out[at] = ~inv;
         }
     }
-    for (uint64_t r = 0, begin = 0; r < lv->n_order; begin = end[r], r++) {
-        for (uint64_t i = begin + 1; i < end[r]; i++) {
-            uint64_t key = keys_out[i];
-            StateId id = ids_out[i];
-            uint64_t k = i;
-            for (; k > begin && keys_out[k - 1] > key; k--) {
-                keys_out[k] = keys_out[k - 1];
-                ids_out[k] = ids_out[k - 1];
-            }
-            keys_out[k] = key;
-            ids_out[k] = id;
-        }
-    }
+    for (uint64_t r = 0, begin = 0; r < lv->n_order; begin = end[r], r++)
+        sort_bucket(ids_out, keys_out, begin, end[r]);
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -722,19 +791,109 @@ static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
     all->len = 0;
 }
 
-/* Settle the level just expanded: sort the new one, cut it at a limit, set parents, record
-** violations, and make the new level the one to expand next. */
-static void finish_level(Level *lv)
+/* Make the level in lv->order the one to expand: its counters reset, and whether it runs on the
+** calling thread alone (a narrow one: gates would cost more than the workers save). */
+static void prepare_level(Level *lv)
+{
+    if (lv->n_order)
+        lv->n_out = xrealloc(lv->n_out, lv->n_order * sizeof *lv->n_out);
+    atomic_store(&lv->cursor, 0);
+    atomic_store(&lv->is_halting, false);
+    atomic_store(&lv->halt_why, -1);
+    lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
+    lv->n_settlers = lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
+}
+
+/* Settling, first part (one thread, every worker done expanding): make the new level dense and
+** make room for its sorted order. */
+static void settle_begin(Level *lv)
 {
     Search *s = lv->s;
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
-    uint64_t hi = store_count(s->st), n_new = hi - lv->lo;
-    StateId *next = buf_reserve((void **)&lv->spare_order, &lv->spare_cap, n_new, sizeof *next);
+    lv->n_new = store_count(s->st) - lv->lo;
+    buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
-    StateId *parents = lv->spare_parents;
-    uint64_t *keys = buf_reserve((void **)&lv->keys, &lv->keys_cap, n_new, sizeof *keys);
-    sort_new_level(lv, n_new, next, keys);
+    buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
+    buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order + 1, sizeof *lv->ends);
+}
+
+/* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' sorts. */
+static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t *b_out)
+{
+    *a_out = lv->n_order * i / lv->n_settlers;
+    *b_out = lv->n_order * (i + 1) / lv->n_settlers;
+}
+
+/* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
+** of its share, each rank's children at ends[r], then turn the counts into the offsets of each
+** rank's bucket within the share. Every settler reads every key, a side page at a time, and
+** writes only the entries of its own ranks. */
+static void settle_count(Level *lv, uint32_t i)
+{
+    uint64_t a, b;
+    settle_share(lv, i, &a, &b);
+    uint32_t *ends = lv->ends;
+    memset(ends + a, 0, (b - a) * sizeof *ends);
+    Side *sd = side_next(lv);
+    for (uint64_t i0 = 0; i0 < lv->n_new; i0 += SIDE_PAGE) {
+        const AtomicKey *page = side_key(sd, i0);
+        uint64_t n = lv->n_new - i0 < SIDE_PAGE ? lv->n_new - i0 : SIDE_PAGE;
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t r = ~atomic_load_explicit(&page[k], memory_order_relaxed) >> 32;
+            if (r - a < b - a)
+                ends[r]++;
+        }
+    }
+    uint64_t sum = 0;
+    for (uint64_t r = a; r < b; r++) {
+        uint32_t c = ends[r];
+        ends[r] = (uint32_t)sum;
+        sum += c;
+    }
+    lv->n_share[i] = sum;
+}
+
+/* Settling in parallel, third part (settler 'i'): place the new states of its share in key
+** order, after the shares of the settlers before it, and find each one's canonical parent. */
+static void settle_place(Level *lv, uint32_t i)
+{
+    uint64_t a, b, base = 0;
+    settle_share(lv, i, &a, &b);
+    for (uint32_t j = 0; j < i; j++)
+        base += lv->n_share[j];
+    uint32_t *ends = lv->ends;
+    StateId *ids_out = lv->spare_order;
+    uint64_t *keys_out = lv->keys;
+    Side *sd = side_next(lv);
+    for (uint64_t i0 = 0; i0 < lv->n_new; i0 += SIDE_PAGE) {
+        const AtomicKey *page = side_key(sd, i0);
+        uint64_t n = lv->n_new - i0 < SIDE_PAGE ? lv->n_new - i0 : SIDE_PAGE;
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t inv = atomic_load_explicit(&page[k], memory_order_relaxed);
+            assert(inv != 0 && "a new state without a key");
+            uint64_t r = ~inv >> 32;
+            if (r - a >= b - a)
+                continue;
+            uint64_t at = base + ends[r]++;
+            ids_out[at] = (StateId)(lv->lo + i0 + k);
+            keys_out[at] = ~inv;
+        }
+    }
+    for (uint64_t r = a, begin = base; r < b; begin = base + ends[r], r++)
+        sort_bucket(ids_out, keys_out, begin, base + ends[r]);
+    for (uint64_t k = base; k < base + lv->n_share[i]; k++)
+        lv->spare_parents[k] = lv->order[keys_out[k] >> 32];
+}
+
+/* Settling, last part (one thread): cut the sorted new level at a limit, record violations and
+** make it the level to expand next (prepare_level). */
+static void settle_end(Level *lv)
+{
+    Search *s = lv->s;
+    uint64_t n_new = lv->n_new, hi = lv->lo + n_new;
+    StateId *next = lv->spare_order, *parents = lv->spare_parents;
+    uint64_t *keys = lv->keys;
     CandVec all = {0};
     gather_cands(lv, &all);
     bool is_incl;
@@ -746,8 +905,6 @@ static void finish_level(Level *lv)
     s->res->n_transitions += transitions_before(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
-    for (uint64_t i = 0; i < n_kept; i++)
-        parents[i] = lv->order[keys[i] >> 32];
     if (n_kept)
         s->res->max_depth = lv->depth + 1;
     size_t bytes = store_memory_bytes(s->st) + level_bytes(lv);
@@ -780,6 +937,47 @@ static void finish_level(Level *lv)
     lv->cur_lo = lv->lo;
     lv->lo = hi;
     lv->depth++;
+    prepare_level(lv);
+}
+
+/* Settle a level the calling thread expanded alone. */
+static void settle_solo(Level *lv)
+{
+    settle_begin(lv);
+    sort_new_level(lv, lv->n_new, lv->spare_order, lv->keys);
+    for (uint64_t k = 0; k < lv->n_new; k++)
+        lv->spare_parents[k] = lv->order[lv->keys[k] >> 32];
+    settle_end(lv);
+}
+
+/* Expand and settle parallel levels with the other workers, as long as they come. */
+static void run_parallel(Worker *w)
+{
+    Level *lv = w->lv;
+    uint32_t i = (uint32_t)(w - lv->workers);
+    while (lv->n_order > 0 && !lv->is_solo) {
+        work_level(w);
+        gate_pass(&lv->gate, settle_begin, lv);
+        if (i < lv->n_settlers)
+            settle_count(lv, i);
+        gate_pass(&lv->gate, NULL, lv);
+        if (i < lv->n_settlers)
+            settle_place(lv, i);
+        gate_pass(&lv->gate, settle_end, lv);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    Worker *w = arg;
+    Level *lv = w->lv;
+    for (;;) {
+        gate_pass(&lv->start, NULL, lv);
+        if (lv->is_done)
+            break;
+        run_parallel(w);
+    }
+    return NULL;
 }
 
 /* ---- the search ---- */
@@ -848,7 +1046,9 @@ static void level_init(Level *lv, Search *s)
     atomic_init(&lv->halt_why, -1);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
-    pthread_barrier_init(&lv->gate, NULL, lv->n_workers);
+    gate_init(&lv->start, lv->n_workers);
+    gate_init(&lv->gate, lv->n_workers);
+    lv->n_share = xcalloc(MAX_SETTLERS, sizeof *lv->n_share);
 }
 
 static void level_fini(Level *lv)
@@ -870,7 +1070,9 @@ static void level_fini(Level *lv)
     free(lv->keys);
     free(lv->ends);
     free(lv->n_out);
-    pthread_barrier_destroy(&lv->gate);
+    gate_fini(&lv->start);
+    gate_fini(&lv->gate);
+    free(lv->n_share);
 }
 
 void search_run_levels(Search *s)
@@ -889,24 +1091,20 @@ void search_run_levels(Search *s)
     lv.parents[0] = STATE_ID_NONE;
     lv.n_order = s->is_stopped ? 0 : 1;
     lv.lo = 1;
+    prepare_level(&lv);
     for (uint32_t i = 1; i < lv.n_workers; i++)
         pthread_create(&lv.workers[i].thread, NULL, worker_main, &lv.workers[i]);
     while (lv.n_order > 0) {
-        lv.n_out = xrealloc(lv.n_out, lv.n_order * sizeof *lv.n_out);
-        atomic_store(&lv.cursor, 0);
-        atomic_store(&lv.is_halting, false);
-        atomic_store(&lv.halt_why, -1);
-        if (lv.n_order < SOLO_LEVEL) { /* narrow: two barriers would cost more than they save */
+        if (lv.is_solo) {
             work_level(&lv.workers[0]);
+            settle_solo(&lv);
         } else {
-            pthread_barrier_wait(&lv.gate);
-            work_level(&lv.workers[0]);
-            pthread_barrier_wait(&lv.gate);
+            gate_pass(&lv.start, NULL, &lv); /* wake the workers */
+            run_parallel(&lv.workers[0]);
         }
-        finish_level(&lv);
     }
     lv.is_done = true;
-    pthread_barrier_wait(&lv.gate);
+    gate_pass(&lv.start, NULL, &lv);
     for (uint32_t i = 1; i < lv.n_workers; i++)
         pthread_join(lv.workers[i].thread, NULL);
     level_fini(&lv);
