@@ -166,7 +166,7 @@ static uint64_t side_key_get(Side *sd, uint64_t idx)
 
 /* ---- gates: barriers that spin a little before they sleep ----
 **
-** A parallel level passes three gates (settle_level), each a few microseconds apart when the
+** A parallel level passes three gates (run_parallel), each a few microseconds apart when the
 ** workers have a core each: a futex barrier would put them to sleep and wake them each time. A
 ** gate spins GATE_SPINS times first, then sleeps on a condition variable, so workers that wait
 ** long (through the levels the calling thread runs alone, or with more workers than cores) do
@@ -267,7 +267,7 @@ struct Level {
     uint32_t n_workers;      /* workers, the calling thread included */
     Worker *workers;         /* n_workers */
     Gate start;              /* workers wait here while the calling thread runs alone */
-    Gate gate;               /* the three gates of a parallel level (settle_level) */
+    Gate gate;               /* the three gates of a parallel level (run_parallel) */
     uint64_t n_new;          /* settling: states of the new level */
     uint32_t n_settlers;     /* settling: workers that sort a share of the new level */
     uint64_t *n_share;       /* settling: new states in each settler's share of the ranks */
@@ -279,7 +279,7 @@ struct Level {
     size_t spare_cap;        /* entries spare_order and spare_parents have room for */
     uint64_t *keys;          /* settling: the new level's keys in canonical order */
     size_t keys_cap;         /* entries keys has room for */
-    uint32_t *ends;          /* settling: the counting sort's bucket ends, one per rank */
+    uint32_t *ends;          /* settling: the counting sort's bucket offsets, one per rank */
     size_t ends_cap;         /* entries ends has room for */
     uint64_t n_order;        /* its states */
     uint32_t *n_out;         /* outcomes (transitions) of each rank */
@@ -608,8 +608,8 @@ static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
     return *buf;
 }
 
-/* Sort the new level's bucket of rank r, [begin, end) of ids_out and keys_out, by key: the few
-** children of one state, by outcome ordinal. */
+/* Sort the new level's bucket of one rank, [begin, end) of ids_out and keys_out, by key: the
+** few children of one state, by outcome ordinal. */
 static void sort_bucket(StateId *ids_out, uint64_t *keys_out, uint64_t begin, uint64_t end)
 {
     for (uint64_t i = begin + 1; i < end; i++) {
@@ -623,37 +623,6 @@ static void sort_bucket(StateId *ids_out, uint64_t *keys_out, uint64_t begin, ui
         keys_out[k] = key;
         ids_out[k] = id;
     }
-}
-
-/* The new level [lo, lo + n_new) sorted by key into ids_out and keys_out: a counting sort by
-** rank, then each rank's few children by outcome ordinal. One thread (a narrow level). */
-static void sort_new_level(Level *lv, uint64_t n_new, StateId *ids_out, uint64_t *keys_out)
-{
-    Side *sd = side_next(lv);
-    uint32_t *end = buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order + 1, sizeof *end);
-    memset(end, 0, (lv->n_order + 1) * sizeof *end);
-    /* Two passes over the keys, a side page at a time (no lookup of the page per key). */
-    for (uint64_t i0 = 0; i0 < n_new; i0 += SIDE_PAGE) {
-        const AtomicKey *page = side_key(sd, i0);
-        uint64_t n = n_new - i0 < SIDE_PAGE ? n_new - i0 : SIDE_PAGE;
-        for (uint64_t i = 0; i < n; i++)
-            end[(~atomic_load_explicit(&page[i], memory_order_relaxed) >> 32) + 1]++;
-    }
-    for (uint64_t r = 0; r < lv->n_order; r++)
-        end[r + 1] += end[r];
-    for (uint64_t i0 = 0; i0 < n_new; i0 += SIDE_PAGE) {
-        const AtomicKey *page = side_key(sd, i0);
-        uint64_t n = n_new - i0 < SIDE_PAGE ? n_new - i0 : SIDE_PAGE;
-        for (uint64_t i = 0; i < n; i++) {
-            uint64_t inv = atomic_load_explicit(&page[i], memory_order_relaxed);
-            assert(inv != 0 && "a new state without a key");
-            uint32_t at = end[~inv >> 32]++;
-            ids_out[at] = (StateId)(lv->lo + i0 + i);
-            keys_out[at] = ~inv;
-        }
-    }
-    for (uint64_t r = 0, begin = 0; r < lv->n_order; begin = end[r], r++)
-        sort_bucket(ids_out, keys_out, begin, end[r]);
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -801,7 +770,7 @@ static void prepare_level(Level *lv)
     atomic_store(&lv->is_halting, false);
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
-    lv->n_settlers = lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
+    lv->n_settlers = lv->is_solo ? 1 : lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
 }
 
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
@@ -815,7 +784,7 @@ static void settle_begin(Level *lv)
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
     buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
-    buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order + 1, sizeof *lv->ends);
+    buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order, sizeof *lv->ends);
 }
 
 /* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' sorts. */
@@ -944,9 +913,8 @@ static void settle_end(Level *lv)
 static void settle_solo(Level *lv)
 {
     settle_begin(lv);
-    sort_new_level(lv, lv->n_new, lv->spare_order, lv->keys);
-    for (uint64_t k = 0; k < lv->n_new; k++)
-        lv->spare_parents[k] = lv->order[lv->keys[k] >> 32];
+    settle_count(lv, 0); /* one settler (prepare_level): its share is every rank */
+    settle_place(lv, 0);
     settle_end(lv);
 }
 
