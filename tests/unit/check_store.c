@@ -3,6 +3,7 @@
 */
 #include <check.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -256,6 +257,97 @@ START_TEST(store_threads_insert_overlapping_sets)
 }
 END_TEST
 
+/* The same sets inserted through id blocks, as the parallel search does: each thread takes
+** its ids a block at a time, and the tables, small at first, grow while the other threads go
+** on probing and inserting. Every state is stored once: the new ones counted by the threads
+** are the distinct states, the ids handed out are those plus the unused rest of each block,
+** and every state is found under the id its insert returned. */
+typedef struct BlockWorker {
+    uint32_t w;     /* the worker's index: it inserts w*STRIDE .. w*STRIDE + PER_WORKER - 1 */
+    StoreIds ids;   /* its block of ids and its credits */
+    StateId *id_of; /* out: the id each of its values got (NEW or SEEN) */
+    uint64_t n_new; /* out: its inserts that were new */
+    bool is_full;   /* out: the store refused an insert */
+} BlockWorker;
+
+static void *block_worker(void *arg)
+{
+    BlockWorker *bw = arg;
+    for (uint32_t i = 0; i < PER_WORKER; i++) {
+        uint32_t x = bw->w * STRIDE + i;
+        uint8_t v[VEC_LEN];
+        make_vec(x, v);
+        StoreResult r = store_insert_ids(st, &bw->ids, v, state_hash(v, VEC_LEN), x, &bw->id_of[i]);
+        bw->is_full |= r == STORE_FULL;
+        bw->n_new += r == STORE_NEW;
+    }
+    return NULL;
+}
+
+START_TEST(store_threads_insert_through_id_blocks)
+{
+    static BlockWorker bw[N_WORKERS];
+    static StateId id_of[N_WORKERS][PER_WORKER];
+    pthread_t th[N_WORKERS];
+    for (uint32_t w = 0; w < N_WORKERS; w++) {
+        bw[w] = (BlockWorker){.w = w, .id_of = id_of[w]};
+        ck_assert_int_eq(pthread_create(&th[w], NULL, block_worker, &bw[w]), 0);
+    }
+    uint64_t n_new = 0, n_unused = 0;
+    for (uint32_t w = 0; w < N_WORKERS; w++) {
+        pthread_join(th[w], NULL);
+        ck_assert(!bw[w].is_full);
+        n_new += bw[w].n_new;
+        n_unused += bw[w].ids.end - bw[w].ids.next;
+    }
+    uint64_t expect = (uint64_t)(N_WORKERS - 1) * STRIDE + PER_WORKER;
+    ck_assert_uint_eq(n_new, expect);
+    ck_assert_uint_eq(store_count(st), expect + n_unused);
+    for (uint32_t w = 0; w < N_WORKERS; w++)
+        for (uint32_t i = 0; i < PER_WORKER; i++) {
+            uint32_t x = w * STRIDE + i;
+            StateId sid = id_of[w][i];
+            ck_assert_uint_eq(find(st, x), sid);
+            ck_assert_uint_eq(store_parent(st, sid), x);
+        }
+}
+END_TEST
+
+/* Growing tables under inserts: one thread reserves room for ever more states (each call grows
+** every shard's table) while the others insert; nothing is lost or stored twice. */
+static void *reserve_worker(void *arg)
+{
+    (void)arg;
+    for (uint64_t n = 1000; n <= 512000; n *= 2)
+        store_reserve(st, n, 0, 1);
+    return NULL;
+}
+
+START_TEST(store_tables_grow_under_inserts)
+{
+    enum { N_INSERTERS = 3 };
+    static BlockWorker bw[N_INSERTERS];
+    static StateId id_of[N_INSERTERS][PER_WORKER];
+    pthread_t th[N_INSERTERS + 1];
+    ck_assert_int_eq(pthread_create(&th[N_INSERTERS], NULL, reserve_worker, NULL), 0);
+    for (uint32_t w = 0; w < N_INSERTERS; w++) {
+        bw[w] = (BlockWorker){.w = w, .id_of = id_of[w]};
+        ck_assert_int_eq(pthread_create(&th[w], NULL, block_worker, &bw[w]), 0);
+    }
+    uint64_t n_new = 0;
+    for (uint32_t w = 0; w <= N_INSERTERS; w++)
+        pthread_join(th[w], NULL);
+    for (uint32_t w = 0; w < N_INSERTERS; w++) {
+        ck_assert(!bw[w].is_full);
+        n_new += bw[w].n_new;
+    }
+    ck_assert_uint_eq(n_new, (uint64_t)(N_INSERTERS - 1) * STRIDE + PER_WORKER);
+    for (uint32_t w = 0; w < N_INSERTERS; w++)
+        for (uint32_t i = 0; i < PER_WORKER; i += 3)
+            ck_assert_uint_eq(find(st, w * STRIDE + i), id_of[w][i]);
+}
+END_TEST
+
 /* Two blocks of ids used in turn: each new state takes the next id of its block, the count
 ** covers both blocks whole; moving the states past the holes into them and truncating leaves
 ** a dense store in which every state is found at its new id with its vector and parent. */
@@ -361,6 +453,8 @@ Suite *store_suite(void)
     tc = tcase_create("threads");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, store_threads_insert_overlapping_sets);
+    tcase_add_test(tc, store_threads_insert_through_id_blocks);
+    tcase_add_test(tc, store_tables_grow_under_inserts);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
