@@ -4,10 +4,10 @@
 ** Every state is one record, its vector followed by its parent id (4 bytes), in chunks that are
 ** allocated once and never move: a StateId names a chunk and an offset by arithmetic alone, so
 ** store_vec() takes no lock. The hash table is split into N_SHARDS shards chosen by the hash's
-** high bits; each shard is an open-addressing table of ids with a parallel array of one-byte
-** tags (occupied bit + 7 hash bits) so most probes never touch a vector but the one they are
-** after. Each shard has its own lock and doubles by itself at 75% load, so a growing shard
-** blocks only its own inserts.
+** high bits; each shard is an open-addressing table of 5-byte slots, a one-byte tag (occupied
+** bit + 7 hash bits) then the id, so most probes never touch a vector but the one they are
+** after, and a probe reads one cache line, an insert writes one. Each shard has its own lock
+** and doubles by itself at 75% load, so a growing shard blocks only its own inserts.
 **
 ** Looking up takes no lock: a state already stored (most successors are) is found without
 ** writing anything shared. A slot is published by a release store of its tag after its id and
@@ -59,11 +59,19 @@ enum {
 
 /* ---- the structures ---- */
 
-/* A shard's open-addressing table, in one allocation: this header, the ids, the tags. */
+/* A slot of a table: its tag, then its id, five bytes with no padding, so that a probe reads
+** one cache line (separate arrays of tags and ids cost two) and an insert writes one. */
+typedef struct Slot {
+    _Atomic uint8_t tag; /* 0 empty, else TAG_USED | 7 bits of the hash; written last */
+    uint8_t id[4];       /* the state id, unaligned; meaningful where the tag is not 0 */
+} Slot;
+
+_Static_assert(sizeof(Slot) == 5, "a slot is a tag and an id, unpadded");
+
+/* A shard's open-addressing table, in one allocation: this header, then the slots. */
 typedef struct Table {
     uint32_t cap;               /* slots, a power of two */
-    uint32_t *ids;              /* cap state ids; meaningful where the slot's tag is not 0 */
-    _Atomic uint8_t *tags;      /* cap tags: 0 empty, else TAG_USED | 7 bits of the hash */
+    Slot *slots;                /* cap slots */
     struct Table *retired_next; /* a retired table: the next one retired */
 } Table;
 
@@ -262,7 +270,19 @@ static uint8_t tag_of(uint64_t hash)
 
 static size_t table_bytes(uint32_t cap)
 {
-    return sizeof(Table) + (size_t)cap * (sizeof(uint32_t) + 1);
+    return sizeof(Table) + (size_t)cap * sizeof(Slot);
+}
+
+static uint8_t slot_tag(const Slot *sl, memory_order order)
+{
+    return atomic_load_explicit(&((Slot *)sl)->tag, order);
+}
+
+static StateId slot_id(const Slot *sl)
+{
+    StateId sid;
+    memcpy(&sid, sl->id, sizeof sid);
+    return sid;
 }
 
 /* A table of 'cap' empty slots. */
@@ -270,9 +290,8 @@ static Table *table_new(Store *st, uint32_t cap)
 {
     Table *t = xmalloc(table_bytes(cap));
     t->cap = cap;
-    t->ids = (uint32_t *)(t + 1);
-    t->tags = (_Atomic uint8_t *)(t->ids + cap);
-    memset((void *)t->tags, 0, cap);
+    t->slots = (Slot *)(t + 1);
+    memset((void *)t->slots, 0, (size_t)cap * sizeof(Slot));
     t->retired_next = NULL;
     bytes_add(st, table_bytes(cap));
     return t;
@@ -295,21 +314,21 @@ static StateId table_probe(const Store *st, const Table *t, const uint8_t *vec, 
     uint32_t mask = t->cap - 1;
     uint8_t tag = tag_of(hash);
     for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
-        uint8_t g = atomic_load_explicit(&t->tags[i], memory_order_acquire);
+        uint8_t g = slot_tag(&t->slots[i], memory_order_acquire);
         if (g == 0) {
             *slot_out = i;
             return STATE_ID_NONE;
         }
-        if (g == tag && memcmp(record(st, t->ids[i]), vec, st->vec_len) == 0)
-            return t->ids[i];
+        if (g == tag && memcmp(record(st, slot_id(&t->slots[i])), vec, st->vec_len) == 0)
+            return slot_id(&t->slots[i]);
     }
 }
 
 /* Fill the empty slot 'slot' of 't' with 'sid' under 'tag'; the tag last, with release. */
 static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
 {
-    t->ids[slot] = sid;
-    atomic_store_explicit(&t->tags[slot], tag, memory_order_release);
+    memcpy(t->slots[slot].id, &sid, sizeof sid);
+    atomic_store_explicit(&t->slots[slot].tag, tag, memory_order_release);
 }
 
 static const Table *shard_table(const Shard *sh)
@@ -332,16 +351,17 @@ static bool shard_grow(Store *st, Shard *sh)
     for (uint32_t j = 0; j < old->cap; j++) {
         /* The records are met in hash order, each a cache miss: load some ahead. */
         uint32_t ahead = j + REHASH_AHEAD;
-        if (ahead < old->cap && atomic_load_explicit(&old->tags[ahead], memory_order_relaxed))
-            __builtin_prefetch(record(st, old->ids[ahead]));
-        uint8_t g = atomic_load_explicit(&old->tags[j], memory_order_relaxed);
+        if (ahead < old->cap && slot_tag(&old->slots[ahead], memory_order_relaxed))
+            __builtin_prefetch(record(st, slot_id(&old->slots[ahead])));
+        uint8_t g = slot_tag(&old->slots[j], memory_order_relaxed);
         if (!g)
             continue;
-        uint64_t hash = state_hash(record(st, old->ids[j]), st->vec_len);
+        StateId sid = slot_id(&old->slots[j]);
+        uint64_t hash = state_hash(record(st, sid), st->vec_len);
         uint32_t i = (uint32_t)hash & mask;
-        while (atomic_load_explicit(&t->tags[i], memory_order_relaxed))
+        while (slot_tag(&t->slots[i], memory_order_relaxed))
             i = (i + 1) & mask;
-        table_fill(t, i, old->ids[j], g);
+        table_fill(t, i, sid, g);
     }
     atomic_store_explicit(&sh->tab, t, memory_order_release);
     old->retired_next = sh->retired;
@@ -451,16 +471,15 @@ void store_prefetch(const Store *st, uint64_t hash)
 {
     const Table *t = shard_table(shard_for(st, hash));
     uint32_t i = (uint32_t)hash & (t->cap - 1);
-    __builtin_prefetch((const void *)&t->tags[i]);
-    __builtin_prefetch(&t->ids[i]);
+    __builtin_prefetch(&t->slots[i]);
 }
 
 void store_prefetch_match(const Store *st, uint64_t hash)
 {
     const Table *t = shard_table(shard_for(st, hash));
     uint32_t i = (uint32_t)hash & (t->cap - 1);
-    if (atomic_load_explicit(&t->tags[i], memory_order_acquire) == tag_of(hash))
-        __builtin_prefetch(record(st, t->ids[i]));
+    if (slot_tag(&t->slots[i], memory_order_acquire) == tag_of(hash))
+        __builtin_prefetch(record(st, slot_id(&t->slots[i])));
 }
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
@@ -516,9 +535,9 @@ void store_move(Store *st, StateId from, StateId to)
     Table *t = (Table *)shard_table(shard_for(st, hash));
     uint32_t mask = t->cap - 1;
     uint32_t i = (uint32_t)hash & mask;
-    while (!(atomic_load_explicit(&t->tags[i], memory_order_relaxed) && t->ids[i] == from))
+    while (!(slot_tag(&t->slots[i], memory_order_relaxed) && slot_id(&t->slots[i]) == from))
         i = (i + 1) & mask;
-    t->ids[i] = to;
+    memcpy(t->slots[i].id, &to, sizeof to);
     memcpy(record(st, to), src, st->rec_len);
 }
 
