@@ -767,6 +767,24 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
 ** any other: it is numbered, and it makes the step enabled.
 */
 
+/* True if a step whose first instruction is 'in0' blocks at once from 'vec': a lock of a held
+** mutex, a sleep, a blocking get from an empty queue. run() would block there too, before any
+** choice, so the step has no outcome; deciding it here saves the copy and the run. Threads
+** waiting for a lock or asleep are most of the steps tried in a model with locks. */
+static bool blocks_at_once(const ExecCtx *c, const uint8_t *vec, const Ins *in0)
+{
+    switch ((Opcode)in0->op) {
+    case OP_LOCK:
+        return state_mutex_owner(c->prog, vec, (uint32_t)in0->a) != 0;
+    case OP_SLEEP:
+        return true;
+    case OP_GET:
+        return state_queue_len(c->prog, vec, (uint32_t)in0->a) == 0;
+    default:
+        return false;
+    }
+}
+
 /* Run every outcome of thread tid's step from 'in', in order, calling emit for each (emit may
 ** be NULL); stop after outcome 'last' when it is not UINT32_MAX. Returns the outcomes emitted
 ** in *n_out. */
@@ -781,6 +799,8 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
     *n_out = 0;
     if (tp->code[pc0].op == OP_HALT)
         return EXEC_STEP_FINISHED;
+    if (blocks_at_once(c, in, &tp->code[pc0]))
+        return EXEC_STEP_BLOCKED;
     c->n_forks = 0;
     do {
         memcpy(c->vec, in, c->size);
