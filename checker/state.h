@@ -28,9 +28,10 @@
 ** 64-bit word that holds the field and shifts and masks it. The word starts at the field's byte,
 ** or, near the end of the vector, at the last 8 bytes, so no access reads or writes past
 ** state_size bytes and callers need no padding after a vector. A field never spans more than
-** 39 bits from its word's start (7 bits of shift + 32), so one word always holds it. Vectors under
-** 8 bytes take a byte-wise path. Writes touch only the field's bits: a vector that starts zeroed
-** keeps its unused bits zero, so equal states have equal bytes.
+** 39 bits from its word's start (7 bits of shift + 32), so one word always holds it. A vector
+** under 8 bytes (most small models) is read whole into one word by two overlapping loads, and
+** written back the same way, never past its end. Writes touch only the field's bits: a vector
+** that starts zeroed keeps its unused bits zero, so equal states have equal bytes.
 */
 
 /* The little-endian 64-bit word at p (unaligned). */
@@ -52,6 +53,62 @@ static inline void bits_store64(uint8_t *p, uint64_t w)
     memcpy(p, &w, 8);
 }
 
+/* The little-endian 32- and 16-bit words at p (unaligned), and their stores. */
+static inline uint32_t bits_load32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    return w;
+}
+
+static inline uint32_t bits_load16(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static inline void bits_store32(uint8_t *p, uint32_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
+    memcpy(p, &w, 4);
+}
+
+static inline void bits_store16(uint8_t *p, uint32_t w)
+{
+    p[0] = (uint8_t)w;
+    p[1] = (uint8_t)(w >> 8);
+}
+
+/* A whole vector of 1 to 7 bytes as one word: two loads of 4 (or 2) bytes, from the start and
+** up to the end, overlapping where the vector is shorter than both; the overlapping bytes are
+** the same in both, so or-ing the loads gives each byte once. */
+static inline uint64_t bits_load_small(const uint8_t *vec, uint32_t size)
+{
+    if (size >= 4)
+        return bits_load32(vec) | (uint64_t)bits_load32(vec + size - 4) << (8 * (size - 4));
+    if (size >= 2)
+        return bits_load16(vec) | (uint64_t)bits_load16(vec + size - 2) << (8 * (size - 2));
+    return size ? vec[0] : 0;
+}
+
+/* Write the low 'size' bytes of 'w' (size 1 to 7) back, as bits_load_small read them. */
+static inline void bits_store_small(uint8_t *vec, uint32_t size, uint64_t w)
+{
+    if (size >= 4) {
+        bits_store32(vec, (uint32_t)w);
+        bits_store32(vec + size - 4, (uint32_t)(w >> (8 * (size - 4))));
+    } else if (size >= 2) {
+        bits_store16(vec, (uint32_t)w);
+        bits_store16(vec + size - 2, (uint32_t)(w >> (8 * (size - 2))));
+    } else if (size) {
+        vec[0] = (uint8_t)w;
+    }
+}
+
 /* Byte where the word holding bit 'bit' of a vector of 'size' >= 8 bytes starts. */
 static inline uint32_t bits_word_at(uint32_t size, uint32_t bit)
 {
@@ -67,10 +124,7 @@ static inline uint32_t bits_get(const uint8_t *vec, uint32_t size, uint32_t bit,
         uint32_t byte = bits_word_at(size, bit);
         return (uint32_t)((bits_load64(vec + byte) >> ((bit - 8 * byte) & 63)) & mask);
     }
-    uint64_t w = 0;
-    for (uint32_t i = 0; i < size; i++)
-        w |= (uint64_t)vec[i] << (8 * i);
-    return (uint32_t)((w >> bit) & mask);
+    return (uint32_t)((bits_load_small(vec, size) >> bit) & mask);
 }
 
 /* Set the field of 'n_bits' bits at 'bit' to 'value', which must fit in n_bits bits. */
@@ -86,12 +140,9 @@ static inline void bits_set(uint8_t *vec, uint32_t size, uint32_t bit, uint32_t 
         bits_store64(vec + byte, w);
         return;
     }
-    uint64_t w = 0;
-    for (uint32_t i = 0; i < size; i++)
-        w |= (uint64_t)vec[i] << (8 * i);
+    uint64_t w = bits_load_small(vec, size);
     w = (w & ~(mask << bit)) | (((uint64_t)value & mask) << bit);
-    for (uint32_t i = 0; i < size; i++)
-        vec[i] = (uint8_t)(w >> (8 * i));
+    bits_store_small(vec, size, w);
 }
 
 /* Bits needed for an unsigned field holding values 0..max (0 for max == 0). */
