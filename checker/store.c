@@ -205,10 +205,14 @@ static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
     for (;;) {
         if (n + n_ids > STORE_MAX_STATES)
             return false;
-        uint64_t c_first, c_last, off;
-        chunk_of(st, n, &c_first, &off);
-        chunk_of(st, n + n_ids - 1, &c_last, &off);
-        for (uint64_t c = c_first; c <= c_last; c++)
+        /* Chunks are made before any id in them is taken: the chunk of id n exists already
+        ** unless n is its first record, so most single ids need no look at the directory. */
+        uint64_t c_first, c_last, off_first, off;
+        chunk_of(st, n, &c_first, &off_first);
+        c_last = c_first;
+        if (n_ids > 1)
+            chunk_of(st, n + n_ids - 1, &c_last, &off);
+        for (uint64_t c = off_first ? c_first + 1 : c_first; c <= c_last; c++)
             if (!chunk_ensure(st, c))
                 return false;
         if (atomic_compare_exchange_weak(&st->n_states, &n, n + n_ids)) {
