@@ -803,7 +803,7 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
         return EXEC_STEP_BLOCKED;
     c->n_forks = 0;
     do {
-        memcpy(c->vec, in, c->size);
+        state_copy(c->vec, in, c->size);
         c->fork_depth = 0;
         c->is_guarded = false;
         loop_reset(c);
@@ -887,7 +887,7 @@ ExecStatus exec_outcome(ExecCtx *c, const uint8_t *vec, uint32_t tid, uint32_t k
 /* Evaluate property code at 'code' on a copy of vec. */
 static RunResult eval(ExecCtx *c, const uint8_t *vec, uint32_t code, int32_t *value_out)
 {
-    memcpy(c->vec, vec, c->size);
+    state_copy(c->vec, vec, c->size);
     c->is_guarded = false;
     *value_out = 0;
     return run(c, c->prog->prop_code, code, NO_THREAD, value_out);

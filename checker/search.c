@@ -241,7 +241,7 @@ static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
         bt->vecs.cap = 2 * (bt->vecs.len + len);
         bt->vecs.items = xrealloc(bt->vecs.items, bt->vecs.cap);
     }
-    memcpy(bt->vecs.items + bt->vecs.len, out->vec, len);
+    state_copy(bt->vecs.items + bt->vecs.len, out->vec, len);
     bt->vecs.len += len;
 }
 

@@ -109,6 +109,19 @@ static inline void bits_store_small(uint8_t *vec, uint32_t size, uint64_t w)
     }
 }
 
+/* Copy a vector of 'size' bytes: 4 to 8 bytes (most small models) by two overlapping 4-byte
+** loads and stores instead of a call to memcpy, whose length is not known at compile time. */
+static inline void state_copy(uint8_t *dst, const uint8_t *src, uint32_t size)
+{
+    if (size >= 4 && size <= 8) {
+        uint32_t head = bits_load32(src), tail = bits_load32(src + size - 4);
+        bits_store32(dst, head);
+        bits_store32(dst + size - 4, tail);
+        return;
+    }
+    memcpy(dst, src, size);
+}
+
 /* Byte where the word holding bit 'bit' of a vector of 'size' >= 8 bytes starts. */
 static inline uint32_t bits_word_at(uint32_t size, uint32_t bit)
 {
