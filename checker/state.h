@@ -122,6 +122,16 @@ static inline void state_copy(uint8_t *dst, const uint8_t *src, uint32_t size)
     memcpy(dst, src, size);
 }
 
+/* True if the vectors 'a' and 'b' of 'size' bytes are equal: 4 to 8 bytes by two overlapping
+** words each, without a call to memcmp. */
+static inline bool state_equal(const uint8_t *a, const uint8_t *b, uint32_t size)
+{
+    if (size >= 4 && size <= 8)
+        return ((bits_load32(a) ^ bits_load32(b)) |
+                (bits_load32(a + size - 4) ^ bits_load32(b + size - 4))) == 0;
+    return memcmp(a, b, size) == 0;
+}
+
 /* Byte where the word holding bit 'bit' of a vector of 'size' >= 8 bytes starts. */
 static inline uint32_t bits_word_at(uint32_t size, uint32_t bit)
 {

@@ -323,7 +323,7 @@ static StateId table_probe(const Store *st, const Table *t, const uint8_t *vec, 
             *slot_out = i;
             return STATE_ID_NONE;
         }
-        if (g == tag && memcmp(record(st, slot_id(&t->slots[i])), vec, st->vec_len) == 0)
+        if (g == tag && state_equal(record(st, slot_id(&t->slots[i])), vec, st->vec_len))
             return slot_id(&t->slots[i]);
     }
 }
