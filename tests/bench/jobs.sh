@@ -9,12 +9,19 @@
 #
 # For each model, runs 'weft check' with -j 1 and -j 2 alternately, RUNS times each (one
 # single run is not a figure: on a shared virtual machine a memory-bound search varies by up
-# to 30% from one run to the next, with the other machines' load), then --compact -j 2 once.
+# to 30% from one run to the next, with the other machines' load), and, in the same rounds,
+# two -j 1 searches side by side; then --compact -j 2 once.
 # Each run is '--quiet --json': the search's own seconds, states and memory come from the
 # JSON statistics, and the schedule counting after the search is skipped. Prints, per model
 # and setting, the median and the fastest search time, the states per second of the median,
 # and the bytes per state; then the speedup of -j 2 over -j 1 from the medians and from the
 # fastest runs. The state counts of every run must agree, or the script fails (status 1).
+#
+# The side-by-side runs measure the machine, not weft: two independent one-thread searches
+# share nothing but the machine (its memory system, and on a virtual machine the host's other
+# guests), so the ratio of their median to the median alone bounds what any search on two
+# threads can reach here: 2 x alone / side by side is the speedup of a perfect -j 2, with no
+# work shared, no overhead and no waiting. The script prints it as the machine's ceiling.
 # Figures only: nothing here is a timed test.
 set -u
 
@@ -34,6 +41,22 @@ case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$ru
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/jobs.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
+
+# run_pair FILE DEFS -> "seconds seconds" of two -j 1 searches started together
+run_pair() {
+    local file=$1 defs=$2 k
+    for k in a b; do
+        # shellcheck disable=SC2086  # the -D options are split into words on purpose
+        "$weft" check "$file" $defs -j 1 --quiet --json "$work/$k.json" --progress never \
+            >/dev/null 2>"$work/$k.err" &
+    done
+    wait
+    for k in a b; do
+        [ -s "$work/$k.json" ] || die "weft failed on $file: $(cat "$work/$k.err")"
+    done
+    jq -r '.models[0].statistics.seconds' "$work/a.json" "$work/b.json" | tr '\n' ' '
+    rm -f "$work/a.json" "$work/b.json"
+}
 
 # model_args NAME -> "FILE|-D options", the sizes of spin_compare.sh
 model_args() {
@@ -68,13 +91,14 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers producer_consumer)
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each"
-printf '%-18s %-15s %10s %9s %9s %12s %12s\n' model options states median fastest \
+printf '%-18s %-17s %10s %9s %9s %12s %12s\n' model options states median fastest \
     states/s bytes/state
 status=0
 for m in "${models[@]}"; do
     args=$(model_args "$m") || die "unknown model '$m'"
     file=${args%%|*} defs=${args#*|}
     declare -A secs=() mem=()
+    pair=
     states=
     for ((i = 0; i < runs; i++)); do
         for j in 1 2; do
@@ -88,21 +112,26 @@ for m in "${models[@]}"; do
                 status=1
             fi
         done
+        pair="$pair $(run_pair "$file" "$defs")"
     done
     read -r cs cn cb < <(run "$file" "$defs" --compact -j 2)
     [ "$cn" = "$states" ] || { echo "jobs: $m --compact stored $cn states, not $states" >&2; status=1; }
     for j in 1 2; do
         read -r med fast < <(stats "${secs[$j]}")
-        printf '%-18s %-15s %10s %9s %9s %12.0f %12.1f\n' "$m" "-j $j" "$states" "$med" "$fast" \
+        printf '%-18s %-17s %10s %9s %9s %12.0f %12.1f\n' "$m" "-j $j" "$states" "$med" "$fast" \
             "$(awk -v n="$states" -v s="$med" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
             "$(awk -v b="${mem[$j]}" -v n="$states" 'BEGIN { print b / n }')"
         [ "$j" = 1 ] && med1=$med fast1=$fast
     done
-    printf '%-18s %-15s %10s %9.3f %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - \
+    printf '%-18s %-17s %10s %9.3f %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - \
         "$(awk -v n="$cn" -v s="$cs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
         "$(awk -v b="$cb" -v n="$cn" 'BEGIN { print b / n }')"
-    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" 'BEGIN {
-        printf "  speedup of -j 2 over -j 1: %.2fx (medians), %.2fx (fastest runs)\n", a / b, c / d }'
+    read -r pmed pfast < <(stats "$pair")
+    printf '%-18s %-17s %10s %9s %9s\n' "$m" "-j 1 side by side" "$states" "$pmed" "$pfast"
+    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" -v p="$pmed" 'BEGIN {
+        printf "  speedup of -j 2 over -j 1: %.2fx (medians), %.2fx (fastest runs)\n", a / b, c / d
+        printf "  the machine'"'"'s ceiling: two -j 1 side by side run %.2fx slower than alone, ", p / a
+        printf "so a perfect -j 2 would reach %.2fx\n", 2 * a / p }'
     unset secs mem
 done
 exit $status

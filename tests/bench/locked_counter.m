@@ -8,6 +8,9 @@
 --
 -- Ranges as declared in weft: 'counter' and 'tmp' 0..N*ITERS. Every reachable value lies in
 -- that range (each round under the lock adds one to 'counter'), so it changes no count.
+--
+-- weft checks its invariant (at most one worker at 'write') in every state, and so does this
+-- twin: no two workers are at pc 4r+2 at once.
 -- tests/bench/rumur_compare.sh rewrites the constants (N = 4, ITERS = 4: 1,291,193 states).
 const
   N: 3;
@@ -41,3 +44,9 @@ ruleset i: tid do
   rule "unlock" pc[i] % 4 = 3 ==>
   begin m := 0; pc[i] := pc[i] + 1; end;
 end;
+
+-- weft's 'invariant mutual_exclusion: count(worker@write) <= 1'
+invariant "mutual_exclusion"
+  forall i: tid do forall j: tid do
+    i = j | !(pc[i] % 4 = 2 & pc[j] % 4 = 2)
+  end end;

@@ -10,6 +10,8 @@
 --    5  k = 0                      12  level[id] = 0   (then pc 0)
 --    6  'while k < N' test
 -- Ranges as declared in weft: level[], victim[] 0..N-1, the locals l and k 0..N.
+-- weft checks its invariant (at most one thread at 'cs') in every state, and so does this twin:
+-- no two threads are at pc 11 at once.
 -- tests/bench/rumur_compare.sh rewrites N (N = 3: 82,066 states, as weft and pan).
 const
   N: 3;
@@ -45,3 +47,9 @@ ruleset i: tid do
   rule "cs" pc[i] = 11 ==> begin pc[i] := 12; end;
   rule "level[id] = 0" pc[i] = 12 ==> begin level[i] := 0; pc[i] := 0; end;
 end;
+
+-- weft's 'invariant mutual_exclusion: count(p@cs) <= 1'
+invariant "mutual_exclusion"
+  forall i: tid do forall j: tid do
+    i = j | !(pc[i] = 11 & pc[j] = 11)
+  end end;

@@ -10,17 +10,20 @@
 # docs/performance.md describes: spin -a, then gcc -O2 -DSAFETY -DNOREDUCE (no partial-order
 # reduction, safety only), then pan -c0 (go on past errors and explore everything, as weft does),
 # with -m and -w large enough for the model.
-# weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2. Each model's Murphi twin
+# weft runs at -j 1 and, when its 'check --help' lists -j, at -j 2. pan and weft run in turn
+# RUNS times (default 3) and each row gives the medians of their times: on a shared virtual
+# machine one run of a memory-bound search can be 30% off the next. Each model's Murphi twin
 # (NAME.m) runs in Rumur through rumur_compare.sh, one row after pan's (NO_RUMUR=1 skips it).
 #
 # Then a whole-command comparison on small models (at most 10,000 states): weft from parse to
-# report, against spin -a + gcc + pan, each timed end to end (weft as the mean of 5 runs).
+# report, against spin -a + gcc + pan, each timed end to end (weft as the median of 5 runs).
 #
 # Usage (from a fresh clone, after the build):
 #     cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2
 #     tests/bench/spin_compare.sh [MODEL...]     MODEL: counter_race locked_counter philosophers
 #                                                 peterson producer_consumer small
-# Environment: WEFT (default build/weft), CC (default gcc), NO_RUMUR (1: no Rumur rows).
+# Environment: WEFT (default build/weft), CC (default gcc), NO_RUMUR (1: no Rumur rows),
+# RUNS (default 3: runs of pan and of weft per model, alternating; the rows show medians).
 # It prints figures and never fails on them; it fails (status 2) only when it cannot run.
 
 set -u
@@ -30,6 +33,7 @@ root=$(cd "$here/../.." && pwd)
 weft=${WEFT:-$root/build/weft}
 cc=${CC:-gcc}
 no_rumur=${NO_RUMUR:-0}
+runs=${RUNS:-3}
 
 prog=spin_compare
 # shellcheck source=lib.sh
@@ -40,6 +44,7 @@ prog=spin_compare
 need_tool spin spin
 command -v "$cc" >/dev/null 2>&1 || die "no C compiler '$cc'"
 [ -x "$weft" ] || die "no weft at '$weft' (build it first, or set WEFT)"
+case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$runs'" ;; esac
 has_jobs=0
 "$weft" check --help 2>&1 | grep -q -- '-j N' && has_jobs=1
 
@@ -48,6 +53,12 @@ trap 'rm -rf "$work"' EXIT
 
 now() {
     date +%s.%N
+}
+
+# median "S1 S2 ..." -> the median, as given (the mean of the middle two for an even count)
+median() {
+    echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # elapsed START END -> seconds with 3 decimals
@@ -150,18 +161,29 @@ rate_ratio() {
 }
 
 run_model() {
-    local name=$1 spec
+    local name=$1 spec i j
     spec=$(model_args "$name") || die "unknown model '$name'"
     IFS='|' read -r wfile wdefs pml spin_opts depth wbits <<<"$spec"
     build_pan "$name"
-    run_pan "$name"
+    local jobs_list=1 p_list="" p_walls=""
+    declare -A w_list=() w_walls=() w_mem=()
+    [ "$has_jobs" = 1 ] && jobs_list="1 2"
+    for ((i = 0; i < runs; i++)); do
+        run_pan "$name"
+        p_list="$p_list $p_search" p_walls="$p_walls $p_s"
+        for j in $jobs_list; do
+            if [ "$has_jobs" = 1 ]; then run_weft "$name" "$j"; else run_weft "$name" ""; fi
+            w_list[$j]="${w_list[$j]:-} $w_search" w_walls[$j]="${w_walls[$j]:-} $w_s"
+            w_mem[$j]=$w_bytes
+        done
+    done
+    p_search=$(median "$p_list") p_s=$(median "$p_walls")
     row "$name" spin "$p_states" "$p_trans" "$p_search" "$p_s" "$p_bytes" "$p_compile" "-" "-"
     # Rumur on the Murphi twin NAME.m (rumur_compare.sh; MISMATCH when its count is not pan's)
     [ "$no_rumur" = 1 ] || "$here/rumur_compare.sh" "$name" "${p_states:-0}"
-    local jobs_list=1 j1_states="" j1_s=""
-    [ "$has_jobs" = 1 ] && jobs_list="1 2"
+    local j1_states="" j1_s=""
     for j in $jobs_list; do
-        if [ "$has_jobs" = 1 ]; then run_weft "$name" "$j"; else run_weft "$name" ""; fi
+        w_search=$(median "${w_list[$j]}") w_s=$(median "${w_walls[$j]}") w_bytes=${w_mem[$j]}
         local note=""
         [ "${p_states:-x}" = "${w_states:-y}" ] || note="MISMATCH"
         local vs_j1="-"
@@ -186,18 +208,17 @@ run_small() {
     run_pan "$name"
     local spin_total
     spin_total=$(awk -v c="$p_compile" -v p="$p_s" 'BEGIN { printf "%.3f", c + p }')
-    local t0 t1 i
-    t0=$(now)
+    local i walls=""
     for i in 1 2 3 4 5; do
         run_weft "$name" ""
+        walls="$walls $w_s"
     done
-    t1=$(now)
-    local w_mean
-    w_mean=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 5 }')
+    local w_med
+    w_med=$(median "$walls")
     local note=""
     [ "${p_states:-x}" = "${w_states:-y}" ] || note="MISMATCH"
-    printf '%-24s %8s %10s %10s %12s %s\n' "${name#small_}" "$w_states" "$w_mean" "$spin_total" \
-        "$(awk -v s="$spin_total" -v w="$w_mean" 'BEGIN { if (w > 0) printf "%.0f", s / w; else print "?" }')" \
+    printf '%-24s %8s %10s %10s %12s %s\n' "${name#small_}" "$w_states" "$w_med" "$spin_total" \
+        "$(awk -v s="$spin_total" -v w="$w_med" 'BEGIN { if (w > 0) printf "%.0f", s / w; else print "?" }')" \
         "$note"
 }
 
@@ -210,7 +231,8 @@ echo "machine: $(nproc) cpus, $(lscpu 2>/dev/null | awk -F: '/Model name/ { gsub
 echo "spin: $(spin -V 2>&1 | head -1)    rumur: $(rumur --version 2>&1 | head -1)    cc: $("$cc" --version | head -1)"
 echo "rumur: rumur --threads 1 --deadlock-detection off, cc -O2 -march=native; its search = its wall;"
 echo "  its bytes/st = the verifier's peak RSS / states (whole process); note: its packed vector"
-echo "search: the tool's own search time (pan: elapsed time; weft: the 'time' of its last line);"
+echo "search: the tool's own search time (pan: elapsed time; weft: the 'time' of its last line),"
+echo "  the median of $runs alternating runs of each (RUNS), and so is wall;"
 echo "wall: the whole run of pan or of weft check (weft's includes the schedule counts and report);"
 echo "states/s = states / search; x spin: weft states/s / pan's; vs j1: weft -j2 states/s / -j1's"
 printf '%-17s %-8s %10s %11s %7s %7s %9s %8s %7s %6s %6s\n' model tool states transitions search \
@@ -222,7 +244,7 @@ done
 for m in "${models[@]}"; do
     [ "$m" = small ] || continue
     echo
-    echo "whole command, small models: weft check (mean of 5) against spin -a + gcc + pan"
+    echo "whole command, small models: weft check (median of 5) against spin -a + gcc + pan"
     printf '%-24s %8s %10s %10s %12s\n' model states "weft s" "spin s" "spin/weft"
     for s in small_counter_race small_locked_counter small_philosophers small_peterson \
         small_producer_consumer; do
