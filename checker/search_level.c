@@ -76,6 +76,7 @@ typedef struct Side {
     PagePtr *keys;          /* SIDE_PAGES pages of inverted keys (~key; 0: none yet) */
     PagePtr *vecs;          /* --compact: SIDE_PAGES pages of state vectors */
     _Atomic size_t n_bytes; /* bytes of the pages allocated */
+    _Atomic size_t n_dir;   /* one past the highest page index allocated, in either */
 } Side;
 
 static void side_init(Side *sd)
@@ -83,6 +84,7 @@ static void side_init(Side *sd)
     sd->keys = xcalloc(SIDE_PAGES, sizeof *sd->keys);
     sd->vecs = xcalloc(SIDE_PAGES, sizeof *sd->vecs);
     atomic_init(&sd->n_bytes, 0);
+    atomic_init(&sd->n_dir, 0);
 }
 
 /* Make entries 0 .. n_entries - 1 (all that were used) empty again for the next level. Pages
@@ -98,9 +100,11 @@ static void side_clear(Side *sd, uint64_t n_entries)
     }
 }
 
+/* Only the directory entries up to n_dir are read: the directories are 2 MiB each, mostly
+** never touched, and walking them whole faulted in 8 MiB of zero pages at every search's end. */
 static void side_fini(Side *sd)
 {
-    for (size_t p = 0; p < SIDE_PAGES; p++) {
+    for (size_t p = 0; p < atomic_load(&sd->n_dir); p++) {
         free(atomic_load(&sd->keys[p]));
         free(atomic_load(&sd->vecs[p]));
     }
@@ -108,33 +112,35 @@ static void side_fini(Side *sd)
     free(sd->vecs);
 }
 
-/* The page for entry 'idx' of a directory, allocated (zeroed) by the first thread to need it;
-** a thread that loses the race frees its copy. */
-static void *page_get(PagePtr *dir, size_t page_bytes, _Atomic size_t *n_bytes)
+/* Page 'p' of directory 'dir' of side 'sd', allocated (zeroed) by the first thread to need
+** it; a thread that loses the race frees its copy. */
+static void *page_get(Side *sd, PagePtr *dir, size_t p, size_t page_bytes)
 {
-    void *page = atomic_load_explicit(dir, memory_order_acquire);
+    void *page = atomic_load_explicit(&dir[p], memory_order_acquire);
     if (page)
         return page;
     void *fresh = xcalloc(1, page_bytes);
     void *expected = NULL;
-    if (atomic_compare_exchange_strong(dir, &expected, fresh)) {
-        atomic_fetch_add(n_bytes, page_bytes);
-        return fresh;
+    if (!atomic_compare_exchange_strong(&dir[p], &expected, fresh)) {
+        free(fresh);
+        return expected;
     }
-    free(fresh);
-    return expected;
+    atomic_fetch_add(&sd->n_bytes, page_bytes);
+    size_t hi = atomic_load(&sd->n_dir);
+    while (hi < p + 1 && !atomic_compare_exchange_weak(&sd->n_dir, &hi, p + 1))
+        ;
+    return fresh;
 }
 
 static AtomicKey *side_key(Side *sd, uint64_t idx)
 {
-    AtomicKey *page =
-        page_get(&sd->keys[idx >> SIDE_BITS], SIDE_PAGE * sizeof(AtomicKey), &sd->n_bytes);
+    AtomicKey *page = page_get(sd, sd->keys, idx >> SIDE_BITS, SIDE_PAGE * sizeof(AtomicKey));
     return &page[idx & (SIDE_PAGE - 1)];
 }
 
 static uint8_t *side_vec(Side *sd, uint64_t idx, uint32_t len)
 {
-    uint8_t *page = page_get(&sd->vecs[idx >> SIDE_BITS], (size_t)SIDE_PAGE * len, &sd->n_bytes);
+    uint8_t *page = page_get(sd, sd->vecs, idx >> SIDE_BITS, (size_t)SIDE_PAGE * len);
     return page + (idx & (SIDE_PAGE - 1)) * len;
 }
 
