@@ -81,12 +81,6 @@ run() {
     rm -f "$work/r.json"
 }
 
-# stats "S1 S2 ..." -> "median min" with 3 decimals
-stats() {
-    echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g |
-        awk '{ v[NR] = $1 } END { printf "%.3f %.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1] }'
-}
-
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers producer_consumer)
 

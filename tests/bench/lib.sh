@@ -19,3 +19,17 @@ need_tool() {
         die "$1 is missing and neither root nor sudo is available"
     fi
 }
+
+# stats "S1 S2 ..." -> "median min" with 3 decimals (the median of an even count: the mean of
+# the middle two)
+stats() {
+    echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g |
+        awk '{ v[NR] = $1 } END { printf "%.3f %.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1] }'
+}
+
+# median "S1 S2 ..." -> the median with 3 decimals
+median() {
+    local med
+    read -r med _ < <(stats "$1")
+    echo "$med"
+}

@@ -55,12 +55,6 @@ now() {
     date +%s.%N
 }
 
-# median "S1 S2 ..." -> the median, as given (the mean of the middle two for an even count)
-median() {
-    echo "$1" | tr ' ' '\n' | grep -v '^$' | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 # elapsed START END -> seconds with 3 decimals
 elapsed() {
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
