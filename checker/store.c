@@ -323,8 +323,11 @@ static StateId table_probe(const Store *st, const Table *t, const uint8_t *vec, 
             *slot_out = i;
             return STATE_ID_NONE;
         }
-        if (g == tag && state_equal(record(st, slot_id(&t->slots[i])), vec, st->vec_len))
-            return slot_id(&t->slots[i]);
+        if (g != tag)
+            continue;
+        StateId sid = slot_id(&t->slots[i]);
+        if (state_equal(record(st, sid), vec, st->vec_len))
+            return sid;
     }
 }
 
