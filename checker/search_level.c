@@ -266,6 +266,7 @@ typedef struct Worker {
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
     VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
+    bool is_parallel;             /* after a parallel level: the next one is parallel too */
 } Worker;
 
 struct Level {
@@ -924,12 +925,24 @@ static void settle_solo(Level *lv)
     settle_end(lv);
 }
 
-/* Expand and settle parallel levels with the other workers, as long as they come. */
+/* The last gate of a parallel level: settle_end, then tell each worker whether the next level
+** is parallel too. Each reads its own flag, written before the gate opens: the level fields
+** themselves may be rewritten by the calling thread, running the next levels alone, before a
+** slow worker gets to read them. */
+static void settle_end_parallel(Level *lv)
+{
+    settle_end(lv);
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        lv->workers[i].is_parallel = lv->n_order > 0 && !lv->is_solo;
+}
+
+/* Expand and settle parallel levels with the other workers, as long as they come (the first
+** one is parallel: the caller saw it after the start gate). */
 static void run_parallel(Worker *w)
 {
     Level *lv = w->lv;
     uint32_t i = (uint32_t)(w - lv->workers);
-    while (lv->n_order > 0 && !lv->is_solo) {
+    do {
         work_level(w);
         gate_pass(&lv->gate, settle_begin, lv);
         if (i < lv->n_settlers)
@@ -937,8 +950,8 @@ static void run_parallel(Worker *w)
         gate_pass(&lv->gate, NULL, lv);
         if (i < lv->n_settlers)
             settle_place(lv, i);
-        gate_pass(&lv->gate, settle_end, lv);
-    }
+        gate_pass(&lv->gate, settle_end_parallel, lv);
+    } while (w->is_parallel);
 }
 
 static void *worker_main(void *arg)
