@@ -26,13 +26,20 @@
 ** never write the same cache line of the records or of the side arrays); the ids left unused
 ** are filled at the level's end by moving the level's last states into them (fill_holes).
 ** A worker skips the key of a state it stored itself in this level: it met it first at a
-** position below any it reaches later. Workers claim CLAIM ranks at a time from a shared cursor;
-** when told to halt they stop claiming but finish what they claimed, so the ranks below the
-** cursor are fully expanded. A parallel level passes three gates (run_parallel): after the
-** expansion (the last worker to arrive makes the new level dense), after each settler counted
-** the new states whose parents are in its share of the ranks, and after each placed them in key
-** order with their parents (the last worker then cuts the level at a limit, records the
-** violations and prepares the next level, whose expansion follows at once). A level of fewer
+** position below any it reaches later. The ranks of a level are cut into one contiguous share
+** per worker, and a worker claims CLAIM ranks at a time from its own share, then from the
+** others' when its own is done: neighbouring ranks reach many of the same successors, so a
+** worker mostly meets the states it stored itself, whose table slots, records and keys are in
+** its own core's cache (claiming from one shared cursor, the workers took turns along the level
+** and met each other's states as often as their own). When told to halt, workers stop claiming
+** at the halt's rank but finish what they claimed: the ranks below the least unclaimed one are
+** fully expanded. Under --max-states a level is one share (the cut needs every rank below the
+** quota's state expanded, and which rank that is is known only after sorting). A parallel level
+** passes three gates (run_parallel): after the expansion (the last worker to arrive makes the
+** new level dense), after each settler counted the new states whose parents are in its share
+** of the ranks, and after each placed them in key order with their parents (the last worker
+** then cuts the level at a limit, records the violations and prepares the next level, whose
+** expansion follows at once). A level of fewer
 ** than SOLO_LEVEL states is expanded and settled by the calling thread alone, without waking
 ** the workers: the result is the same, since it never depends on which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
@@ -68,6 +75,7 @@ enum {
 #define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
 
 typedef _Atomic uint64_t AtomicKey;
+typedef _Atomic uint64_t AtomicRank;
 typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
 
 /* ---- side arrays: per-level data of new states, indexed by id - lo ---- */
@@ -249,6 +257,13 @@ typedef struct Cand {
 
 typedef VEC(Cand) CandVec;
 
+/* A contiguous share of a level's ranks, [next, end) still to claim; on a cache line of its
+** own, as a worker's claims write it. 'next' may pass 'end' (a claim past the end is void). */
+typedef struct Share {
+    alignas(64) _Atomic uint64_t next; /* the next rank to claim */
+    uint64_t end;                      /* one past the share's last rank */
+} Share;
+
 /* One per thread, each on cache lines of its own (see level_init): a worker writes its fields
 ** on every outcome, and a neighbour sharing the line would pay a miss each time. */
 typedef struct Worker {
@@ -270,38 +285,39 @@ typedef struct Worker {
 } Worker;
 
 struct Level {
-    Search *s;               /* the search: options, store, violations, result */
-    uint32_t n_workers;      /* workers, the calling thread included */
-    Worker *workers;         /* n_workers */
-    Gate start;              /* workers wait here while the calling thread runs alone */
-    Gate gate;               /* the three gates of a parallel level (run_parallel) */
-    uint64_t n_new;          /* settling: states of the new level */
-    uint32_t n_settlers;     /* settling: workers that sort a share of the new level */
-    uint64_t *n_share;       /* settling: new states in each settler's share of the ranks */
-    StateId *order;          /* the level being expanded, in canonical order */
-    StateId *parents;        /* the canonical parent of each, written as it is expanded */
-    size_t order_cap;        /* entries order and parents have room for */
-    StateId *spare_order;    /* the arrays of the level before, reused for the next one */
-    StateId *spare_parents;  /* (fresh big arrays would fault their pages in each level) */
-    size_t spare_cap;        /* entries spare_order and spare_parents have room for */
-    uint64_t *keys;          /* settling: the new level's keys in canonical order */
-    size_t keys_cap;         /* entries keys has room for */
-    uint32_t *ends;          /* settling: the counting sort's bucket offsets, one per rank */
-    size_t ends_cap;         /* entries ends has room for */
-    uint64_t n_order;        /* its states */
-    uint32_t *n_out;         /* outcomes (transitions) of each rank */
-    uint64_t cur_lo;         /* first id of the level being expanded */
-    uint64_t lo;             /* first id of the next level */
-    uint64_t n_expect;       /* new states the level being expanded is expected to find */
-    uint32_t depth;          /* depth of the level being expanded */
-    Side side[2];            /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
-    uint32_t cur;            /* which side is this level's */
-    _Atomic uint64_t cursor; /* the next rank to claim */
-    _Atomic bool is_halting; /* stop claiming ranks */
-    _Atomic int halt_why;    /* a SearchStop for the clock or the memory, or -1 */
-    bool is_done;            /* workers leave at the next gate */
-    uint32_t n_invariants;   /* invariants of the model */
-    bool is_solo;            /* the level being expanded runs on the calling thread alone */
+    Search *s;              /* the search: options, store, violations, result */
+    uint32_t n_workers;     /* workers, the calling thread included */
+    Worker *workers;        /* n_workers */
+    Gate start;             /* workers wait here while the calling thread runs alone */
+    Gate gate;              /* the three gates of a parallel level (run_parallel) */
+    uint64_t n_new;         /* settling: states of the new level */
+    uint32_t n_settlers;    /* settling: workers that sort a share of the new level */
+    uint64_t *n_share;      /* settling: new states in each settler's share of the ranks */
+    StateId *order;         /* the level being expanded, in canonical order */
+    StateId *parents;       /* the canonical parent of each, written as it is expanded */
+    size_t order_cap;       /* entries order and parents have room for */
+    StateId *spare_order;   /* the arrays of the level before, reused for the next one */
+    StateId *spare_parents; /* (fresh big arrays would fault their pages in each level) */
+    size_t spare_cap;       /* entries spare_order and spare_parents have room for */
+    uint64_t *keys;         /* settling: the new level's keys in canonical order */
+    size_t keys_cap;        /* entries keys has room for */
+    uint32_t *ends;         /* settling: the counting sort's bucket offsets, one per rank */
+    size_t ends_cap;        /* entries ends has room for */
+    uint64_t n_order;       /* its states */
+    uint32_t *n_out;        /* outcomes (transitions) of each rank */
+    uint64_t cur_lo;        /* first id of the level being expanded */
+    uint64_t lo;            /* first id of the next level */
+    uint64_t n_expect;      /* new states the level being expanded is expected to find */
+    uint32_t depth;         /* depth of the level being expanded */
+    Side side[2];           /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
+    uint32_t cur;           /* which side is this level's */
+    Share *shares;          /* n_workers entries, of which n_shares are in use this level */
+    uint32_t n_shares;      /* shares of the level being expanded */
+    AtomicRank halt_rank;   /* no chunk starting at or past it is claimed; UINT64_MAX: none */
+    _Atomic int halt_why;   /* a SearchStop for the clock or the memory, or -1 */
+    bool is_done;           /* workers leave at the next gate */
+    uint32_t n_invariants;  /* invariants of the model */
+    bool is_solo;           /* the level being expanded runs on the calling thread alone */
 };
 
 static Side *side_next(Level *lv)
@@ -309,10 +325,18 @@ static Side *side_next(Level *lv)
     return &lv->side[lv->cur ^ 1];
 }
 
+/* Claim no chunk that starts at or past rank 'rank' (the halt rank only goes down). */
+static void level_halt_at(Level *lv, uint64_t rank)
+{
+    uint64_t cur = atomic_load(&lv->halt_rank);
+    while (rank < cur && !atomic_compare_exchange_weak(&lv->halt_rank, &cur, rank))
+        ;
+}
+
 /* Stop claiming ranks; 'why' (the clock or the memory, else -1) is kept if first. */
 static void level_halt(Level *lv, int why)
 {
-    atomic_store(&lv->is_halting, true);
+    level_halt_at(lv, 0);
     int none = -1;
     if (why >= 0)
         atomic_compare_exchange_strong(&lv->halt_why, &none, why);
@@ -330,23 +354,36 @@ static size_t level_bytes(Level *lv)
 /* ---- candidates ---- */
 
 /* Keep 'v' as a candidate at 'pos' unless it is known, or (not for invariants, whose position
-** is not known yet) this worker already has one with its key: ranks are claimed in increasing
-** order, so a worker's first candidate per key is its least. */
+** is their state's key, not known yet) this worker already has one with its key at a position
+** no greater. An invariant's 'pos' is where its state was met, at or past its key: --first
+** halts the level after that rank, so that every rank that could hold an earlier violation is
+** still expanded. */
 static void cand_add(Worker *w, const Violation *v, uint64_t pos, uint32_t sub, bool is_inv)
 {
     Search *s = w->lv->s;
     if (search_viol_known(s, v))
         return;
-    if (!is_inv)
-        for (size_t i = 0; i < w->cands.len; i++)
-            if (!w->cands.items[i].is_inv &&
-                search_viol_same(&w->cands.items[i].v, v->kind, v->prop, v->line))
-                return;
     Cand c = {.pos = pos, .sub = sub, .is_inv = is_inv, .v = *v};
     c.v.message = v->message ? xstrdup(v->message) : NULL;
-    vec_push(&w->cands, c);
+    Cand *slot = NULL;
+    for (size_t i = 0; i < w->cands.len && !is_inv; i++) {
+        Cand *old = &w->cands.items[i];
+        if (!old->is_inv && search_viol_same(&old->v, v->kind, v->prop, v->line)) {
+            if (old->pos <= pos) {
+                free(c.v.message);
+                return;
+            }
+            free(old->v.message); /* a stolen chunk of lower ranks met it earlier */
+            slot = old;
+            break;
+        }
+    }
+    if (slot)
+        *slot = c;
+    else
+        vec_push(&w->cands, c);
     if (s->opts->first)
-        level_halt(w->lv, -1);
+        level_halt_at(w->lv, (pos >> 32) + 1);
 }
 
 /* Properties of 'kind' in 'vec' (state 'sid' at 'depth'), as candidates at 'pos'. */
@@ -393,7 +430,7 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
     if (s->opts->compact)
         memcpy(side_vec(side_next(lv), idx, s->prog->state_size), vec, s->prog->state_size);
     if (lv->n_invariants)
-        cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, 0, true);
+        cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, pos, true);
     /* store_count() includes the ids reserved and not used yet: at most a block a worker */
     uint64_t slack = (uint64_t)lv->n_workers * STORE_ID_BLOCK;
     if (s->opts->max_states && store_count(s->st) > s->opts->max_states + slack)
@@ -470,7 +507,7 @@ static void store_outcome(Worker *w, Pending *p)
     if (r == STORE_FULL) {
         w->has_full = true;
         w->full_pos = pos;
-        level_halt(lv, -1);
+        level_halt(lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
         return;
     }
     if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
@@ -571,33 +608,56 @@ static void check_limits(Worker *w)
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
     if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
-        uint64_t n_stored = store_count(lv->s->st), claimed = atomic_load(&lv->cursor);
-        uint64_t n_left = claimed < lv->n_order ? lv->n_order - claimed : 0;
+        uint64_t n_stored = store_count(lv->s->st), n_left = 0;
+        for (uint32_t i = 0; i < lv->n_shares; i++) {
+            uint64_t next = atomic_load(&lv->shares[i].next);
+            n_left += next < lv->shares[i].end ? lv->shares[i].end - next : 0;
+        }
         uint64_t n_next = n_stored > lv->lo ? n_stored - lv->lo : 0;
         SearchProgress p = {n_stored, n_left + n_next, lv->depth, store_memory_bytes(lv->s->st)};
         o->progress(o->progress_ctx, &p);
     }
 }
 
-/* One worker's share of a level: claim ranks until none is left or the level halts. */
+/* Claim the next chunk of 'sh' into [*a_out, *b_out); false when the share is done or the rest
+** of it is past the halt rank. A chunk claimed is expanded whole (level_cut counts on it). */
+static bool share_claim(Level *lv, Share *sh, uint64_t *a_out, uint64_t *b_out)
+{
+    uint64_t next = atomic_load_explicit(&sh->next, memory_order_relaxed);
+    if (next >= sh->end || next >= atomic_load_explicit(&lv->halt_rank, memory_order_relaxed))
+        return false;
+    uint64_t a = atomic_fetch_add(&sh->next, CLAIM);
+    if (a >= sh->end)
+        return false;
+    *a_out = a;
+    *b_out = a + CLAIM < sh->end ? a + CLAIM : sh->end;
+    return true;
+}
+
+/* One worker's part of a level: claim ranks from its own share, then from the others' in turn,
+** until none is left or the level halts. */
 static void work_level(Worker *w)
 {
     Level *lv = w->lv;
+    uint32_t me = (uint32_t)(w - lv->workers);
     w->has_full = false;
     if (lv->n_expect && !lv->is_solo) /* grow the store's tables for the level */
-        store_reserve(lv->s->st, lv->n_expect, (uint32_t)(w - lv->workers), lv->n_workers);
-    while (!atomic_load_explicit(&lv->is_halting, memory_order_relaxed)) {
-        uint64_t a = atomic_fetch_add(&lv->cursor, CLAIM);
-        if (a >= lv->n_order)
-            break;
-        uint64_t b = a + CLAIM < lv->n_order ? a + CLAIM : lv->n_order;
-        expand_ranks(w, a, b);
-        if (w->has_full)
-            break;
-        uint64_t before = w->n_expanded;
-        w->n_expanded += b - a;
-        if (before / LIMIT_EVERY != w->n_expanded / LIMIT_EVERY)
-            check_limits(w);
+        store_reserve(lv->s->st, lv->n_expect, me, lv->n_workers);
+    uint64_t last = 0, a, b;
+    for (uint32_t k = 0; k < lv->n_shares; k++) {
+        Share *sh = &lv->shares[(me + k) % lv->n_shares];
+        while (share_claim(lv, sh, &a, &b)) {
+            if (a < last) /* back to lower ranks: its own states may be met earlier now */
+                forget_own(w);
+            last = b;
+            expand_ranks(w, a, b);
+            if (w->has_full)
+                return;
+            uint64_t before = w->n_expanded;
+            w->n_expanded += b - a;
+            if (before / LIMIT_EVERY != w->n_expanded / LIMIT_EVERY)
+                check_limits(w);
+        }
     }
 }
 
@@ -723,7 +783,12 @@ static uint64_t level_cut(Level *lv, const uint64_t *keys, uint64_t n_new, const
                           bool *is_incl_out, int *why_out)
 {
     const SearchOptions *o = lv->s->opts;
-    uint64_t claimed = atomic_load(&lv->cursor), cut = POS_NONE;
+    uint64_t claimed = lv->n_order, cut = POS_NONE; /* the least rank not claimed */
+    for (uint32_t i = 0; i < lv->n_shares; i++) {
+        uint64_t next = atomic_load(&lv->shares[i].next);
+        if (next < lv->shares[i].end && next < claimed)
+            claimed = next;
+    }
     int why = -1;
     *is_incl_out = false;
     if (claimed < lv->n_order) {
@@ -773,10 +838,14 @@ static void prepare_level(Level *lv)
 {
     if (lv->n_order)
         lv->n_out = xrealloc(lv->n_out, lv->n_order * sizeof *lv->n_out);
-    atomic_store(&lv->cursor, 0);
-    atomic_store(&lv->is_halting, false);
+    atomic_store(&lv->halt_rank, UINT64_MAX);
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
+    lv->n_shares = lv->is_solo || lv->s->opts->max_states ? 1 : lv->n_workers;
+    for (uint32_t i = 0; i < lv->n_shares; i++) {
+        atomic_store(&lv->shares[i].next, lv->n_order * i / lv->n_shares);
+        lv->shares[i].end = lv->n_order * (i + 1) / lv->n_shares;
+    }
     lv->n_settlers = lv->is_solo ? 1 : lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
 }
 
@@ -1028,8 +1097,14 @@ static void level_init(Level *lv, Search *s)
     }
     side_init(&lv->side[0]);
     side_init(&lv->side[1]);
-    atomic_init(&lv->cursor, 0);
-    atomic_init(&lv->is_halting, false);
+    lv->shares = aligned_alloc(alignof(Share), lv->n_workers * sizeof *lv->shares);
+    if (!lv->shares) /* reports and aborts: out of memory */
+        lv->shares = xmalloc(lv->n_workers * sizeof *lv->shares);
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        atomic_init(&lv->shares[i].next, 0);
+        lv->shares[i].end = 0;
+    }
+    atomic_init(&lv->halt_rank, UINT64_MAX);
     atomic_init(&lv->halt_why, -1);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
@@ -1048,6 +1123,7 @@ static void level_fini(Level *lv)
         search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);
+    free(lv->shares);
     side_fini(&lv->side[0]);
     side_fini(&lv->side[1]);
     free(lv->order);
