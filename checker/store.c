@@ -86,20 +86,22 @@ typedef struct Shard {
 
 typedef _Atomic(uint8_t *) ChunkPtr;
 
+/* The fields every lookup reads come first; the counters that inserting threads write are on
+** cache lines of their own, or each write would take the line from every reader. */
 struct Store {
-    uint32_t vec_len;                 /* bytes of a state vector */
-    uint32_t rec_len;                 /* bytes of a record: vector, then parent id */
-    size_t max_bytes;                 /* budget, 0 for none */
-    uint32_t big_shift;               /* log2 of the records of a full-size chunk */
-    uint32_t first_shift;             /* log2 of the records of chunk 0 */
-    uint32_t n_geom;                  /* chunks that double (0 .. n_geom-1) before the full size */
-    uint64_t geom_recs;               /* records held by the doubling chunks together */
-    _Atomic uint64_t n_states;        /* ids handed out; ids are dense */
-    _Atomic size_t n_bytes;           /* bytes allocated now: chunks, tables, directory, this */
-    _Atomic bool has_retired;         /* some shard has a retired table (store_quiesce) */
-    pthread_mutex_t chunk_lock;       /* serialises chunk and directory page allocation */
-    Shard *shards;                    /* N_SHARDS shards */
-    _Atomic(ChunkPtr *) dir[N_PAGES]; /* directory pages, allocated as chunks need them */
+    uint32_t vec_len;                             /* bytes of a state vector */
+    uint32_t rec_len;                             /* bytes of a record: vector, then parent id */
+    size_t max_bytes;                             /* budget, 0 for none */
+    uint32_t big_shift;                           /* log2 of the records of a full-size chunk */
+    uint32_t first_shift;                         /* log2 of the records of chunk 0 */
+    uint32_t n_geom;                              /* chunks that double before the full size */
+    uint64_t geom_recs;                           /* records held by the doubling chunks */
+    Shard *shards;                                /* N_SHARDS shards */
+    alignas(64) _Atomic uint64_t n_states;        /* ids handed out; ids are dense */
+    alignas(64) _Atomic size_t n_bytes;           /* bytes allocated now: chunks, tables, ... */
+    _Atomic bool has_retired;                     /* some shard has a retired table */
+    pthread_mutex_t chunk_lock;                   /* serialises chunk and directory allocation */
+    alignas(64) _Atomic(ChunkPtr *) dir[N_PAGES]; /* directory pages, allocated as needed */
 };
 
 /* ---- budget ---- */
@@ -381,7 +383,10 @@ static bool shard_grow(Store *st, Shard *sh)
 
 Store *store_new(uint32_t vec_len, size_t max_bytes)
 {
-    Store *st = xcalloc(1, sizeof *st);
+    Store *st = aligned_alloc(alignof(Store), sizeof *st);
+    if (!st) /* reports and aborts: out of memory */
+        st = xmalloc(sizeof *st);
+    memset(st, 0, sizeof *st);
     st->vec_len = vec_len;
     st->rec_len = vec_len + (uint32_t)sizeof(StateId);
     st->max_bytes = max_bytes;
