@@ -6,15 +6,26 @@
 ** store_vec() takes no lock. The hash table is split into N_SHARDS shards chosen by the hash's
 ** high bits; each shard is an open-addressing table of 5-byte slots, a one-byte tag (occupied
 ** bit + 7 hash bits) then the id, so most probes never touch a vector but the one they are
-** after, and a probe reads one cache line, an insert writes one. Each shard has its own lock
-** and doubles by itself at 75% load, so a growing shard blocks only its own inserts.
+** after, and a probe reads one cache line, an insert writes one. Each shard doubles by itself
+** at 75% load, so a growing shard holds up only its own inserts.
 **
-** Looking up takes no lock: a state already stored (most successors are) is found without
-** writing anything shared. A slot is published by a release store of its tag after its id and
-** its record are written, and never changes after; a reader that acquires the tag sees both.
-** A lookup that finds nothing is not trusted: the insert then takes the shard's lock and probes
-** again. A grown shard's old table may still be probed by a reader, so it is not freed but
-** retired, and store_quiesce() frees retired tables when the caller knows nobody is reading.
+** No lock is taken but to grow a table. A lookup writes nothing shared: a state already stored
+** (most successors are) is found without a cache line changing hands. An insert claims the
+** empty slot that ends its probe with a compare-and-swap of its tag (EMPTY to BUSY), writes the
+** record and the id, and publishes the slot by a release store of the real tag; a slot never
+** changes after, and a reader that acquires the tag sees the id and the record. A probe that
+** meets a BUSY slot waits for it (it may be the very state sought). A thread first takes a
+** credit, a slot promised by the shard's counter, so that the table never fills past 75%; with
+** a StoreIds it takes a few at a time, so that threads inserting at once rarely write the same
+** counter. (A lock per insert, as before 2026-12-02, moved the lock's cache line between the
+** cores at every insert; docs/performance.md has the figures.)
+**
+** Growing (under the shard's lock, which only growers take) marks every empty slot of the old
+** table MOVED with a compare-and-swap as it copies the table, and waits for the BUSY ones, so
+** no insert can land in the old table once it is copied; a probe that meets MOVED waits for
+** the new table and starts again there. A grown shard's old table may still be probed by a
+** reader, so it is not freed but retired, and store_quiesce() frees retired tables when the
+** caller knows nobody is reading.
 **
 ** Ids are dense: one is taken by a compare-and-swap on the state counter, only after the
 ** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole. A
@@ -42,12 +53,14 @@ enum {
     SHARD_BITS = 7,             /* 128 shards: little contention at -j 8, 60 KiB when empty */
     N_SHARDS = 1 << SHARD_BITS, /* shard = hash >> (64 - SHARD_BITS) */
     SHARD_INIT_CAP = 64,        /* slots of a new shard table (a power of two) */
+    TAG_EMPTY = 0,              /* tag: the slot is free */
+    TAG_BUSY = 1,               /* tag: a thread is filling the slot */
+    TAG_MOVED = 2,              /* tag: an empty slot of a table being grown: look in the next */
     TAG_USED = 0x80,            /* tag bit: the slot holds an id */
-    REHASH_AHEAD = 16,
-    SPINS_BEFORE_YIELD = 256,
+    REHASH_AHEAD = 16,          /* a growing table prefetches the record this many slots on */
+    SPINS_BEFORE_YIELD = 256,   /* a waiting thread yields its core this often */
+    CREDIT_MAX = 32,            /* credits a thread with a StoreIds takes at most at a time */
     ID_BLOCK = STORE_ID_BLOCK,
-    /* a thread waiting for a shard's lock yields this often */ /* a growing table prefetches the
-                                                                   record this many slots on */
     CHUNK_BYTES = 1 << 20,      /* a full-size chunk holds about this many bytes */
     GEOM_CHUNKS = 6,            /* chunks 0..5 double in size, so tiny models stay small */
     PAGE_BITS = 10,             /* the chunk directory: pages of 1024 chunk pointers */
@@ -62,11 +75,12 @@ enum {
 /* A slot of a table: its tag, then its id, five bytes with no padding, so that a probe reads
 ** one cache line (separate arrays of tags and ids cost two) and an insert writes one. */
 typedef struct Slot {
-    _Atomic uint8_t tag; /* 0 empty, else TAG_USED | 7 bits of the hash; written last */
-    uint8_t id[4];       /* the state id, unaligned; meaningful where the tag is not 0 */
+    _Atomic uint8_t tag; /* TAG_EMPTY, TAG_BUSY, TAG_MOVED or TAG_USED | 7 bits of the hash */
+    uint8_t id[4];       /* the state id, unaligned; meaningful where the tag is TAG_USED | .. */
 } Slot;
 
 _Static_assert(sizeof(Slot) == 5, "a slot is a tag and an id, unpadded");
+_Static_assert((int)N_SHARDS == (int)STORE_SHARDS, "StoreIds keeps a credit count per shard");
 
 /* A shard's open-addressing table, in one allocation: this header, then the slots. */
 typedef struct Table {
@@ -75,11 +89,11 @@ typedef struct Table {
     struct Table *retired_next; /* a retired table: the next one retired */
 } Table;
 
-/* Two cache lines each (see store_new): the lock's line is written by every insert, the
-** table pointer's only when the shard grows, so lock-free readers keep theirs in cache. */
+/* Two cache lines each (see store_new): the counter's line is written when a thread takes
+** credits, the table pointer's only when the shard grows, so readers keep theirs in cache. */
 typedef struct Shard {
-    alignas(64) _Atomic bool lock;    /* guards n, retired and every write to the table */
-    uint32_t n;                       /* occupied slots */
+    alignas(64) _Atomic bool lock;    /* taken to grow the table; guards 'retired' */
+    _Atomic uint32_t n;               /* slots occupied or promised (credits not used yet) */
     Table *retired;                   /* tables replaced by a bigger one, not freed yet */
     alignas(64) _Atomic(Table *) tab; /* the table; replaced (under the lock) when it grows */
 } Shard;
@@ -252,14 +266,25 @@ static Shard *shard_for(const Store *st, uint64_t hash)
     return &st->shards[hash >> (64 - SHARD_BITS)];
 }
 
-/* Take the shard's lock. A spin lock: it is held for a probe and a copy, and its release is a
-** plain store; a thread that finds it held long (the shard is growing) yields its core. */
+/* A pause in a wait loop, yielding the core now and then (the thread waited for may need it). */
+static void wait_a_little(uint32_t *n_spins)
+{
+    if (++*n_spins % SPINS_BEFORE_YIELD == 0)
+        sched_yield();
+#if defined(__x86_64__) || defined(__i386__)
+    else
+        __builtin_ia32_pause();
+#endif
+}
+
+/* Take the shard's lock, which only a thread growing the table (or freeing retired ones) holds,
+** for a while: a thread waiting for it yields its core now and then. */
 static void shard_lock(Shard *sh)
 {
+    uint32_t n_spins = 0;
     while (atomic_exchange_explicit(&sh->lock, true, memory_order_acquire))
-        for (uint32_t n = 1; atomic_load_explicit(&sh->lock, memory_order_relaxed); n++)
-            if (n % SPINS_BEFORE_YIELD == 0)
-                sched_yield();
+        while (atomic_load_explicit(&sh->lock, memory_order_relaxed))
+            wait_a_little(&n_spins);
 }
 
 static void shard_unlock(Shard *sh)
@@ -291,6 +316,16 @@ static StateId slot_id(const Slot *sl)
     return sid;
 }
 
+/* The tag of 'sl' once no thread is filling it: published, EMPTY or MOVED. */
+static uint8_t slot_tag_settled(const Slot *sl)
+{
+    uint32_t n_spins = 0;
+    uint8_t g;
+    while ((g = slot_tag(sl, memory_order_acquire)) == TAG_BUSY)
+        wait_a_little(&n_spins);
+    return g;
+}
+
 /* A table of 'cap' empty slots. */
 static Table *table_new(Store *st, uint32_t cap)
 {
@@ -309,45 +344,104 @@ static void table_free(Store *st, Table *t)
     free(t);
 }
 
-/* The id of 'vec' in 't', or STATE_ID_NONE with *slot_out at the empty slot that ends the
-** probe. Nothing is ever removed, so the first empty slot ends the search. Safe without the
-** shard's lock: a slot seen occupied has its id and record in place (the tag is stored last,
-** with release); a slot being filled meanwhile may be seen empty, and only the caller holding
-** the lock may take an empty slot as the truth. */
-static StateId table_probe(const Store *st, const Table *t, const uint8_t *vec, uint64_t hash,
-                           uint32_t *slot_out)
-{
-    uint32_t mask = t->cap - 1;
-    uint8_t tag = tag_of(hash);
-    for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
-        uint8_t g = slot_tag(&t->slots[i], memory_order_acquire);
-        if (g == 0) {
-            *slot_out = i;
-            return STATE_ID_NONE;
-        }
-        if (g != tag)
-            continue;
-        StateId sid = slot_id(&t->slots[i]);
-        if (state_equal(record(st, sid), vec, st->vec_len))
-            return sid;
-    }
-}
-
-/* Fill the empty slot 'slot' of 't' with 'sid' under 'tag'; the tag last, with release. */
-static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
-{
-    memcpy(t->slots[slot].id, &sid, sizeof sid);
-    atomic_store_explicit(&t->slots[slot].tag, tag, memory_order_release);
-}
-
 static const Table *shard_table(const Shard *sh)
 {
     return atomic_load_explicit(&((Shard *)sh)->tab, memory_order_acquire);
 }
 
-/* Double the table of 'sh' (lock held), rehashing every id from its vector; the old table is
-** retired, not freed: a reader may be probing it. False when the new table does not fit the
-** budget; the old one is then left as it was. */
+typedef enum {
+    PROBE_FOUND, /* the state is in the table */
+    PROBE_EMPTY, /* it is not: *slot_out is the empty slot that ends the probe */
+    PROBE_MOVED  /* the table is being grown: look again in the next one */
+} ProbeResult;
+
+/* Look 'vec' up in 't' from slot *slot_out on (its home slot, or where an earlier probe of the
+** same state stopped). Nothing is ever removed, so the first empty slot ends the search.
+** Found: *sid_out is its id. A slot seen published has its id and record in place (the tag is
+** stored last, with release); a slot being filled is waited for: it may hold this very state. */
+static ProbeResult table_probe(const Store *st, const Table *t, const uint8_t *vec, uint64_t hash,
+                               uint32_t *slot_out, StateId *sid_out)
+{
+    uint32_t mask = t->cap - 1;
+    uint8_t tag = tag_of(hash);
+    for (uint32_t i = *slot_out;; i = (i + 1) & mask) {
+        uint8_t g = slot_tag(&t->slots[i], memory_order_acquire);
+        if (g == TAG_BUSY)
+            g = slot_tag_settled(&t->slots[i]);
+        if (g == TAG_EMPTY || g == TAG_MOVED) {
+            *slot_out = i;
+            return g == TAG_EMPTY ? PROBE_EMPTY : PROBE_MOVED;
+        }
+        if (g != tag)
+            continue;
+        StateId sid = slot_id(&t->slots[i]);
+        if (state_equal(record(st, sid), vec, st->vec_len)) {
+            *sid_out = sid;
+            return PROBE_FOUND;
+        }
+    }
+}
+
+/* Wait until the shard's table is no longer 't' (a thread is growing it). */
+static void wait_table_change(const Shard *sh, const Table *t)
+{
+    uint32_t n_spins = 0;
+    while (shard_table(sh) == t)
+        wait_a_little(&n_spins);
+}
+
+/* Look 'vec' up in the shard's current table, following it as it grows. */
+static StateId shard_find(const Store *st, const Shard *sh, const uint8_t *vec, uint64_t hash)
+{
+    for (;;) {
+        const Table *t = shard_table(sh);
+        uint32_t slot = (uint32_t)hash & (t->cap - 1);
+        StateId sid;
+        ProbeResult r = table_probe(st, t, vec, hash, &slot, &sid);
+        if (r == PROBE_FOUND)
+            return sid;
+        if (r == PROBE_EMPTY)
+            return STATE_ID_NONE;
+        wait_table_change(sh, t);
+    }
+}
+
+/* Fill the empty slot 'slot' of 't', which no other thread can see, with 'sid' under 'tag'. */
+static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
+{
+    memcpy(t->slots[slot].id, &sid, sizeof sid);
+    atomic_store_explicit(&t->slots[slot].tag, tag, memory_order_relaxed);
+}
+
+/* Slot 'j' of the table being grown, copied into 't': a published one is rehashed from its
+** record; an empty one is marked MOVED, so that no insert lands there any more; one being
+** filled is waited for. */
+static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
+{
+    uint32_t mask = t->cap - 1;
+    for (;;) {
+        uint8_t g = slot_tag_settled(&old->slots[j]);
+        if (g == TAG_EMPTY) {
+            if (atomic_compare_exchange_strong(&old->slots[j].tag, &g, TAG_MOVED))
+                return;
+            continue; /* an insert claimed it meanwhile: wait for it */
+        }
+        if (g == TAG_MOVED) /* cannot happen: growers hold the lock */
+            return;
+        StateId sid = slot_id(&old->slots[j]);
+        uint64_t hash = state_hash(record(st, sid), st->vec_len);
+        uint32_t i = (uint32_t)hash & mask;
+        while (slot_tag(&t->slots[i], memory_order_relaxed) != TAG_EMPTY)
+            i = (i + 1) & mask;
+        table_fill(t, i, sid, g);
+        return;
+    }
+}
+
+/* Double the table of 'sh' (its lock held), while other threads may go on probing and
+** inserting: each slot of the old table is moved (slot_move), then the new table is published.
+** The old table is retired, not freed: a reader may be probing it. False when the new table
+** does not fit the budget; the old one is then left as it was. */
 static bool shard_grow(Store *st, Shard *sh)
 {
     Table *old = (Table *)shard_table(sh);
@@ -356,27 +450,95 @@ static bool shard_grow(Store *st, Shard *sh)
     if (!budget_allows(st, table_bytes(old->cap * 2)))
         return false;
     Table *t = table_new(st, old->cap * 2);
-    uint32_t mask = t->cap - 1;
     for (uint32_t j = 0; j < old->cap; j++) {
         /* The records are met in hash order, each a cache miss: load some ahead. */
         uint32_t ahead = j + REHASH_AHEAD;
-        if (ahead < old->cap && slot_tag(&old->slots[ahead], memory_order_relaxed))
+        if (ahead < old->cap && slot_tag(&old->slots[ahead], memory_order_acquire) >= TAG_USED)
             __builtin_prefetch(record(st, slot_id(&old->slots[ahead])));
-        uint8_t g = slot_tag(&old->slots[j], memory_order_relaxed);
-        if (!g)
-            continue;
-        StateId sid = slot_id(&old->slots[j]);
-        uint64_t hash = state_hash(record(st, sid), st->vec_len);
-        uint32_t i = (uint32_t)hash & mask;
-        while (slot_tag(&t->slots[i], memory_order_relaxed))
-            i = (i + 1) & mask;
-        table_fill(t, i, sid, g);
+        slot_move(st, old, j, t);
     }
     atomic_store_explicit(&sh->tab, t, memory_order_release);
     old->retired_next = sh->retired;
     sh->retired = old;
     atomic_store_explicit(&st->has_retired, true, memory_order_relaxed);
     return true;
+}
+
+/* ---- credits: room in a shard's table ---- */
+
+typedef enum {
+    CREDIT_OK,   /* the caller may fill a slot of the table it probed */
+    CREDIT_GREW, /* that table was grown meanwhile: probe the new one */
+    CREDIT_FULL  /* no room and the table cannot grow (the budget) */
+} CreditResult;
+
+/* Make sure the caller may fill one slot of 't', the table of shard 's' it probed: from the
+** caller's credits (blk), else by taking credits from the shard's counter (a few with a blk,
+** one without), else by growing the table. */
+static CreditResult credit_take(Store *st, uint32_t s, const Table *t, StoreIds *blk)
+{
+    Shard *sh = &st->shards[s];
+    if (blk && blk->credit[s])
+        return CREDIT_OK;
+    uint32_t n = atomic_load_explicit(&sh->n, memory_order_relaxed);
+    for (;;) {
+        if (shard_table(sh) != t)
+            return CREDIT_GREW;
+        uint32_t limit = (uint32_t)((uint64_t)t->cap * 3 / 4);
+        if (n < limit) {
+            uint32_t q = blk ? (limit - n) / 16 : 1;
+            q = q < 1 ? 1 : q > CREDIT_MAX ? CREDIT_MAX : q;
+            if (!atomic_compare_exchange_weak_explicit(&sh->n, &n, n + q, memory_order_relaxed,
+                                                       memory_order_relaxed))
+                continue;
+            if (blk)
+                blk->credit[s] = (uint8_t)q;
+            return CREDIT_OK;
+        }
+        shard_lock(sh);
+        bool ok = shard_table(sh) != t || shard_grow(st, sh);
+        shard_unlock(sh);
+        return ok ? CREDIT_GREW : CREDIT_FULL;
+    }
+}
+
+/* The caller took a credit and did not fill a slot with it: give it back (a blk keeps it). */
+static void credit_unused(Store *st, uint32_t s, StoreIds *blk)
+{
+    if (!blk)
+        atomic_fetch_sub_explicit(&st->shards[s].n, 1, memory_order_relaxed);
+}
+
+/* The caller filled a slot with its credit. */
+static void credit_used(uint32_t s, StoreIds *blk)
+{
+    if (blk) {
+        assert(blk->credit[s] > 0 && "a slot filled without a credit");
+        blk->credit[s]--;
+    }
+}
+
+/* Fill slot 'slot' of 't', claimed (BUSY) by the caller with a credit, with a new state: its id
+** (from 'blk' if given), its record, then its tag, published with release. */
+static StoreResult slot_fill(Store *st, Table *t, uint32_t slot, StoreIds *blk, const uint8_t *vec,
+                             uint64_t hash, StateId parent, StateId *out)
+{
+    uint32_t s = (uint32_t)(hash >> (64 - SHARD_BITS));
+    StateId sid;
+    if (!id_take(st, blk, &sid)) {
+        atomic_store_explicit(&t->slots[slot].tag, TAG_EMPTY, memory_order_release);
+        credit_unused(st, s, blk);
+        *out = STATE_ID_NONE;
+        return STORE_FULL;
+    }
+    uint8_t *rec = record(st, sid);
+    state_copy(rec, vec, st->vec_len);
+    memcpy(rec + st->vec_len, &parent, sizeof parent);
+    memcpy(t->slots[slot].id, &sid, sizeof sid);
+    atomic_store_explicit(&t->slots[slot].tag, tag_of(hash), memory_order_release);
+    credit_used(s, blk);
+    *out = sid;
+    return STORE_NEW;
 }
 
 /* ---- public ---- */
@@ -441,42 +603,41 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
 StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint64_t hash,
                              StateId parent, StateId *out)
 {
-    Shard *sh = shard_for(st, hash);
-    uint32_t slot;
-    StateId sid = table_probe(st, shard_table(sh), vec, hash, &slot);
-    if (sid != STATE_ID_NONE) {
-        *out = sid;
-        return STORE_SEEN;
-    }
-    StoreResult res = STORE_NEW;
-    shard_lock(sh);
-    Table *t = (Table *)shard_table(sh);
-    sid = table_probe(st, t, vec, hash, &slot);
-    if (sid != STATE_ID_NONE) {
-        res = STORE_SEEN;
-        goto done;
-    }
-    if ((uint64_t)(sh->n + 1) * 4 > (uint64_t)t->cap * 3) {
-        if (!shard_grow(st, sh)) {
-            res = STORE_FULL;
-            goto done;
+    uint32_t s = (uint32_t)(hash >> (64 - SHARD_BITS));
+    Shard *sh = &st->shards[s];
+    bool has_credit = false;
+    for (;;) {
+        Table *t = (Table *)shard_table(sh);
+        uint32_t slot = (uint32_t)hash & (t->cap - 1);
+        StateId sid;
+        ProbeResult r;
+        while ((r = table_probe(st, t, vec, hash, &slot, &sid)) == PROBE_EMPTY) {
+            if (!has_credit) {
+                CreditResult c = credit_take(st, s, t, blk);
+                if (c == CREDIT_FULL) {
+                    *out = STATE_ID_NONE;
+                    return STORE_FULL;
+                }
+                if (c == CREDIT_GREW)
+                    break;
+                has_credit = true;
+                continue; /* probe on from the slot: it may have been filled meanwhile */
+            }
+            uint8_t g = TAG_EMPTY;
+            if (atomic_compare_exchange_strong_explicit(&t->slots[slot].tag, &g, TAG_BUSY,
+                                                        memory_order_acq_rel, memory_order_acquire))
+                return slot_fill(st, t, slot, blk, vec, hash, parent, out);
+            /* another thread claimed the slot, or moved it: look at it again */
         }
-        t = (Table *)shard_table(sh);
-        table_probe(st, t, vec, hash, &slot);
+        if (r == PROBE_FOUND) {
+            if (has_credit)
+                credit_unused(st, s, blk);
+            *out = sid;
+            return STORE_SEEN;
+        }
+        if (r == PROBE_MOVED)
+            wait_table_change(sh, t); /* after CREDIT_GREW the table has changed already */
     }
-    if (!id_take(st, blk, &sid)) {
-        res = STORE_FULL;
-        goto done;
-    }
-    uint8_t *rec = record(st, sid);
-    memcpy(rec, vec, st->vec_len);
-    memcpy(rec + st->vec_len, &parent, sizeof parent);
-    table_fill(t, slot, sid, tag_of(hash));
-    sh->n++;
-done:
-    shard_unlock(sh);
-    *out = sid;
-    return res;
 }
 
 void store_prefetch(const Store *st, uint64_t hash)
@@ -496,15 +657,7 @@ void store_prefetch_match(const Store *st, uint64_t hash)
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
 {
-    Shard *sh = shard_for(st, hash);
-    uint32_t slot;
-    StateId sid = table_probe(st, shard_table(sh), vec, hash, &slot);
-    if (sid != STATE_ID_NONE)
-        return sid;
-    shard_lock(sh); /* an insert in flight may be missed without the lock */
-    sid = table_probe(st, shard_table(sh), vec, hash, &slot);
-    shard_unlock(sh);
-    return sid;
+    return shard_find(st, shard_for(st, hash), vec, hash);
 }
 
 void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
@@ -513,7 +666,7 @@ void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
     for (uint32_t s = part; s < N_SHARDS; s += n_parts) {
         Shard *sh = &st->shards[s];
         shard_lock(sh);
-        while ((uint64_t)(sh->n + per_shard) * 4 > (uint64_t)shard_table(sh)->cap * 3)
+        while ((atomic_load(&sh->n) + per_shard) * 4 > (uint64_t)shard_table(sh)->cap * 3)
             if (!shard_grow(st, sh))
                 break; /* the budget: inserting will say STORE_FULL in its turn */
         shard_unlock(sh);
@@ -547,7 +700,8 @@ void store_move(Store *st, StateId from, StateId to)
     Table *t = (Table *)shard_table(shard_for(st, hash));
     uint32_t mask = t->cap - 1;
     uint32_t i = (uint32_t)hash & mask;
-    while (!(slot_tag(&t->slots[i], memory_order_relaxed) && slot_id(&t->slots[i]) == from))
+    while (!(slot_tag(&t->slots[i], memory_order_relaxed) >= TAG_USED &&
+             slot_id(&t->slots[i]) == from))
         i = (i + 1) & mask;
     memcpy(t->slots[i].id, &to, sizeof to);
     memcpy(record(st, to), src, st->rec_len);

@@ -9,9 +9,10 @@
 ** the same step a search in tie-break order recorded, for 0 bytes per state.
 **
 ** Safe from any thread: a lookup takes no lock, so a state already stored is found without
-** writing anything shared; inserting a new one takes one of many shard locks (by hash), never a
-** global lock, and a growing shard blocks only its own inserts. A grown shard's old table is
-** kept until store_quiesce(). store_memory_bytes() may be read any time.
+** writing anything shared; inserting a new one claims its table slot with a compare-and-swap,
+** never a lock (only a shard's table growth takes that shard's lock, and holds up only its own
+** inserts). A grown shard's old table is kept until store_quiesce(). store_memory_bytes() may
+** be read any time.
 */
 #ifndef WEFT_STORE_H
 #define WEFT_STORE_H
@@ -42,13 +43,17 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
 
 /* A thread's block of ids: store_insert_ids() takes ids from it and refills it STORE_ID_BLOCK
 ** at a time, so that the records (and anything the caller indexes by id) of two threads
-** inserting at once do not share cache lines. Ids left in a block when the thread stops are
+** inserting at once do not share cache lines. It also keeps the thread's credits: slots of each
+** shard's table promised to it a few at a time, so that inserting threads rarely write the same
+** shard counter (credits left over stay promised; the tables grow a little earlier). Ids left in a
+*block when the thread stops are
 ** holes: ids below store_count() that name no state, until store_move() fills them and
 ** store_truncate() drops the ids past the last state. Zero-initialise; {0, 0} is empty. */
-enum { STORE_ID_BLOCK = 256 };
+enum { STORE_ID_BLOCK = 256, STORE_SHARDS = 128 };
 typedef struct StoreIds {
-    uint64_t next; /* the next id to hand out */
-    uint64_t end;  /* one past the block's last id */
+    uint64_t next;                /* the next id to hand out */
+    uint64_t end;                 /* one past the block's last id */
+    uint8_t credit[STORE_SHARDS]; /* slots of each shard's table promised to this thread */
 } StoreIds;
 
 /* store_insert, taking a new state's id from 'blk' (NULL: straight from the counter, dense). */

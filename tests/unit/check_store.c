@@ -408,6 +408,71 @@ START_TEST(store_reserve_grows_tables_before_inserts)
 }
 END_TEST
 
+/* A budget hit by threads inserting at once, each stopping at its first refusal: every state an
+** insert reported stored is found under its id with its parent, the value refused is not in the
+** store (a slot claimed for it was given up again), and the memory stays within the budget but
+** for an allocation or two per racing thread. */
+enum { FULL_WORKERS = 4, FULL_BUDGET = 2 << 20, FULL_MAX = 100000 };
+
+typedef struct FullWorker {
+    Store *s;                /* the store, shared */
+    uint32_t w;              /* inserts w * FULL_MAX + 0, 1, 2, ... until refused */
+    StoreIds ids;            /* its ids and credits */
+    StateId id_of[FULL_MAX]; /* out: the id of each value stored */
+    uint32_t n_stored;       /* out: values stored before the refusal */
+    bool is_full;            /* out: it was refused */
+} FullWorker;
+
+static void *full_worker(void *arg)
+{
+    FullWorker *fw = arg;
+    for (uint32_t i = 0; i < FULL_MAX; i++) {
+        uint8_t v[VEC_LEN];
+        make_vec(fw->w * FULL_MAX + i, v);
+        StateId sid;
+        StoreResult r = store_insert_ids(fw->s, &fw->ids, v, state_hash(v, VEC_LEN), i, &sid);
+        if (r == STORE_FULL) {
+            fw->is_full = true;
+            return NULL;
+        }
+        fw->id_of[i] = sid;
+        fw->n_stored++;
+    }
+    return NULL;
+}
+
+START_TEST(store_threads_hit_the_budget)
+{
+    static FullWorker fw[FULL_WORKERS];
+    Store *s = store_new(VEC_LEN, FULL_BUDGET);
+    pthread_t th[FULL_WORKERS];
+    for (uint32_t w = 0; w < FULL_WORKERS; w++) {
+        fw[w] = (FullWorker){.s = s, .w = w};
+        ck_assert_int_eq(pthread_create(&th[w], NULL, full_worker, &fw[w]), 0);
+    }
+    uint64_t n_stored = 0;
+    for (uint32_t w = 0; w < FULL_WORKERS; w++) {
+        pthread_join(th[w], NULL);
+        ck_assert(fw[w].is_full);
+        n_stored += fw[w].n_stored;
+    }
+    ck_assert_uint_gt(n_stored, 10000);
+    ck_assert_uint_le(store_memory_bytes(s), FULL_BUDGET + FULL_WORKERS * (1 << 20));
+    for (uint32_t w = 0; w < FULL_WORKERS; w++) {
+        for (uint32_t i = 0; i < fw[w].n_stored; i++) {
+            uint8_t v[VEC_LEN];
+            make_vec(w * FULL_MAX + i, v);
+            ck_assert_uint_eq(store_find(s, v, state_hash(v, VEC_LEN)), fw[w].id_of[i]);
+            ck_assert_uint_eq(store_parent(s, fw[w].id_of[i]), i);
+        }
+        uint8_t v[VEC_LEN];
+        make_vec(w * FULL_MAX + fw[w].n_stored, v);
+        ck_assert_uint_eq(store_find(s, v, state_hash(v, VEC_LEN)), STATE_ID_NONE);
+    }
+    store_free(s);
+}
+END_TEST
+
 START_TEST(store_set_parent_changes_only_the_parent)
 {
     StateId a, b, c;
@@ -455,6 +520,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_threads_insert_overlapping_sets);
     tcase_add_test(tc, store_threads_insert_through_id_blocks);
     tcase_add_test(tc, store_tables_grow_under_inserts);
+    tcase_add_test(tc, store_threads_hit_the_budget);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
