@@ -17,8 +17,8 @@
 ** meets a BUSY slot waits for it (it may be the very state sought). A thread first takes a
 ** credit, a slot promised by the shard's counter, so that the table never fills past 75%; with
 ** a StoreIds it takes a few at a time, so that threads inserting at once rarely write the same
-** counter. (A lock per insert, as before 2026-12-02, moved the lock's cache line between the
-** cores at every insert; docs/performance.md has the figures.)
+** counter. (A lock per insert would move the lock's cache line between the cores at every
+** insert; docs/performance.md has the figures.)
 **
 ** Growing (under the shard's lock, which only growers take) marks every empty slot of the old
 ** table MOVED with a compare-and-swap as it copies the table, and waits for the BUSY ones, so
@@ -261,9 +261,15 @@ static bool id_take(Store *st, StoreIds *blk, StateId *out)
 
 /* ---- shards ---- */
 
+/* The shard of a state with hash 'hash': its high bits. */
+static uint32_t shard_index(uint64_t hash)
+{
+    return (uint32_t)(hash >> (64 - SHARD_BITS));
+}
+
 static Shard *shard_for(const Store *st, uint64_t hash)
 {
-    return &st->shards[hash >> (64 - SHARD_BITS)];
+    return &st->shards[shard_index(hash)];
 }
 
 /* A pause in a wait loop, yielding the core now and then (the thread waited for may need it). */
@@ -365,9 +371,7 @@ static ProbeResult table_probe(const Store *st, const Table *t, const uint8_t *v
     uint32_t mask = t->cap - 1;
     uint8_t tag = tag_of(hash);
     for (uint32_t i = *slot_out;; i = (i + 1) & mask) {
-        uint8_t g = slot_tag(&t->slots[i], memory_order_acquire);
-        if (g == TAG_BUSY)
-            g = slot_tag_settled(&t->slots[i]);
+        uint8_t g = slot_tag_settled(&t->slots[i]);
         if (g == TAG_EMPTY || g == TAG_MOVED) {
             *slot_out = i;
             return g == TAG_EMPTY ? PROBE_EMPTY : PROBE_MOVED;
@@ -523,7 +527,7 @@ static void credit_used(uint32_t s, StoreIds *blk)
 static StoreResult slot_fill(Store *st, Table *t, uint32_t slot, StoreIds *blk, const uint8_t *vec,
                              uint64_t hash, StateId parent, StateId *out)
 {
-    uint32_t s = (uint32_t)(hash >> (64 - SHARD_BITS));
+    uint32_t s = shard_index(hash);
     StateId sid;
     if (!id_take(st, blk, &sid)) {
         atomic_store_explicit(&t->slots[slot].tag, TAG_EMPTY, memory_order_release);
@@ -603,7 +607,7 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
 StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint64_t hash,
                              StateId parent, StateId *out)
 {
-    uint32_t s = (uint32_t)(hash >> (64 - SHARD_BITS));
+    uint32_t s = shard_index(hash);
     Shard *sh = &st->shards[s];
     bool has_credit = false;
     for (;;) {
