@@ -39,9 +39,9 @@
 ** new level dense), after each settler counted the new states whose parents are in its share
 ** of the ranks, and after each placed them in key order with their parents (the last worker
 ** then cuts the level at a limit, records the violations and prepares the next level, whose
-** expansion follows at once). A level of fewer
-** than SOLO_LEVEL states is expanded and settled by the calling thread alone, without waking
-** the workers: the result is the same, since it never depends on which worker claimed a rank.
+** expansion follows at once). A level of fewer than SOLO_LEVEL states is expanded and settled
+** by the calling thread alone, without waking the workers: the result is the same, since it
+** never depends on which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
 ** fingerprints, and the vectors of the level being expanded and of the next one live in the
 ** side arrays.
