@@ -95,13 +95,14 @@ static void side_init(Side *sd)
     atomic_init(&sd->n_dir, 0);
 }
 
-/* Make entries 0 .. n_entries - 1 (all that were used) empty again for the next level. Pages
-** are kept and zeroed, not freed: a big allocation is a fresh mapping whose pages fault in one
-** by one, which costs more than clearing them. */
-static void side_clear(Side *sd, uint64_t n_entries)
+/* Make the keys 0 .. n_entries - 1 (all that were used) empty again, in pages part, part +
+** n_parts, ...: n_parts threads with parts 0 .. n_parts - 1 clear them all. Pages are kept and
+** zeroed, not freed: a big allocation is a fresh mapping whose pages fault in one by one, which
+** costs more than clearing them. */
+static void side_clear(Side *sd, uint64_t n_entries, uint32_t part, uint32_t n_parts)
 {
     uint64_t n_pages = (n_entries + SIDE_PAGE - 1) >> SIDE_BITS;
-    for (size_t p = 0; p < n_pages && p < SIDE_PAGES; p++) {
+    for (size_t p = part; p < n_pages && p < SIDE_PAGES; p += n_parts) {
         void *page = atomic_load(&sd->keys[p]);
         if (page)
             memset(page, 0, SIDE_PAGE * sizeof(AtomicKey));
@@ -278,6 +279,7 @@ typedef struct Worker {
     bool has_full;                /* the store refused a new state: this worker stopped */
     uint64_t full_pos;            /* has_full: the position of the refused state */
     uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
+    uint64_t n_out;               /* outcomes of the ranks it expanded in this level */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
     VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
@@ -305,6 +307,7 @@ struct Level {
     size_t ends_cap;        /* entries ends has room for */
     uint64_t n_order;       /* its states */
     uint32_t *n_out;        /* outcomes (transitions) of each rank */
+    size_t n_out_cap;       /* entries n_out has room for */
     uint64_t cur_lo;        /* first id of the level being expanded */
     uint64_t lo;            /* first id of the next level */
     uint64_t n_expect;      /* new states the level being expanded is expected to find */
@@ -347,7 +350,7 @@ static size_t level_bytes(Level *lv)
 {
     return atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
            (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
-           lv->n_order * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
+           lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
            lv->ends_cap * sizeof *lv->ends;
 }
 
@@ -537,6 +540,7 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     for (size_t i = begin; i < e->end && !w->has_full; i++)
         store_outcome(w, &w->batch.pend.items[i]);
     lv->n_out[r] = w->j;
+    w->n_out += w->j;
     if (!e->has_run && !w->has_full && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = lv->depth};
         cand_add(w, &v, (r << 32) | J_DEADLOCK, 0, false);
@@ -764,16 +768,21 @@ static void gather_cands(Level *lv, CandVec *all)
         qsort(all->items, all->len, sizeof *all->items, cand_cmp);
 }
 
-/* Transitions of the level before the cut (outcomes at positions <= cut). */
+/* Transitions of the level before the cut (outcomes at positions <= cut). Uncut, every rank
+** was expanded whole, and the workers' sums say it without a pass over the ranks. */
 static uint64_t transitions_before(const Level *lv, uint64_t cut)
 {
-    uint64_t rc = cut == POS_NONE ? lv->n_order : cut >> 32, n = 0;
+    uint64_t n = 0;
+    if (cut == POS_NONE) {
+        for (uint32_t i = 0; i < lv->n_workers; i++)
+            n += lv->workers[i].n_out;
+        return n;
+    }
+    uint64_t rc = cut >> 32, jc = cut & 0xffffffffu;
     for (uint64_t r = 0; r < rc && r < lv->n_order; r++)
         n += lv->n_out[r];
-    if (cut != POS_NONE && rc < lv->n_order) {
-        uint64_t jc = cut & 0xffffffffu;
+    if (rc < lv->n_order)
         n += jc < lv->n_out[rc] ? jc : lv->n_out[rc];
-    }
     return n;
 }
 
@@ -837,7 +846,9 @@ static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
 static void prepare_level(Level *lv)
 {
     if (lv->n_order)
-        lv->n_out = xrealloc(lv->n_out, lv->n_order * sizeof *lv->n_out);
+        buf_reserve((void **)&lv->n_out, &lv->n_out_cap, lv->n_order, sizeof *lv->n_out);
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        lv->workers[i].n_out = 0;
     atomic_store(&lv->halt_rank, UINT64_MAX);
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
@@ -873,11 +884,13 @@ static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t 
 /* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
 ** of its share, each rank's children at ends[r], then turn the counts into the offsets of each
 ** rank's bucket within the share. Every settler reads every key, a side page at a time, and
-** writes only the entries of its own ranks. */
+** writes only the entries of its own ranks. It also clears its part of the keys of the level
+** just expanded, settled a level ago and read no more, for the level after the next. */
 static void settle_count(Level *lv, uint32_t i)
 {
     uint64_t a, b;
     settle_share(lv, i, &a, &b);
+    side_clear(&lv->side[lv->cur], lv->n_order, i, lv->n_settlers);
     uint32_t *ends = lv->ends;
     memset(ends + a, 0, (b - a) * sizeof *ends);
     Side *sd = side_next(lv);
@@ -944,7 +957,7 @@ static void settle_end(Level *lv)
     bool is_incl;
     int why;
     uint64_t cut = level_cut(lv, keys, n_new, &all, &is_incl, &why);
-    uint64_t n_kept = 0;
+    uint64_t n_kept = cut == POS_NONE ? n_new : 0;
     while (n_kept < n_new && (keys[n_kept] < cut || (is_incl && keys[n_kept] == cut)))
         n_kept++;
     s->res->n_transitions += transitions_before(lv, cut);
@@ -966,7 +979,6 @@ static void settle_end(Level *lv)
         for (uint64_t i = 0; i < n_kept; i++)
             store_set_parent(s->st, next[i], parents[i]);
     }
-    uint64_t n_expanded = lv->n_order;
     lv->spare_order = lv->order;
     lv->spare_parents = lv->parents;
     size_t cap = lv->spare_cap;
@@ -977,7 +989,6 @@ static void settle_end(Level *lv)
     /* The next level is expected to grow as this one did, give or take 10%. */
     lv->n_expect = lv->n_order ? (uint64_t)((double)n_new * n_new / lv->n_order * 1.1) : 0;
     lv->n_order = s->is_stopped ? 0 : n_new;
-    side_clear(&lv->side[lv->cur], n_expanded);
     lv->cur ^= 1;
     lv->cur_lo = lv->lo;
     lv->lo = hi;
