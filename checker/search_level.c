@@ -65,6 +65,7 @@ enum {
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
+    TALLY_BITS = 6,                     /* a worker tallies new states by blocks of 2^6 ranks */
     SOLO_LEVEL = 4096,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the sort of a new level */
@@ -161,14 +162,20 @@ static void side_key_prefetch(Side *sd, uint64_t idx)
         __builtin_prefetch(&page[idx & (SIDE_PAGE - 1)]);
 }
 
-/* Lower the key of entry 'idx' to 'pos' if 'pos' is less (an atomic max on the inverse). */
-static void side_key_min(Side *sd, uint64_t idx, uint64_t pos)
+/* Lower the key of entry 'idx' to 'pos' if 'pos' is less (an atomic max on the inverse); true
+** if it did, with the inverse it replaced (0: none yet) in *old_out. */
+static bool side_key_min(Side *sd, uint64_t idx, uint64_t pos, uint64_t *old_out)
 {
     AtomicKey *k = side_key(sd, idx);
     uint64_t inv = ~pos, cur = atomic_load_explicit(k, memory_order_relaxed);
-    while (cur < inv && !atomic_compare_exchange_weak_explicit(k, &cur, inv, memory_order_relaxed,
-                                                               memory_order_relaxed))
-        ;
+    while (cur < inv) {
+        if (atomic_compare_exchange_weak_explicit(k, &cur, inv, memory_order_relaxed,
+                                                  memory_order_relaxed)) {
+            *old_out = cur;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* The settled key of entry 'idx' (after the level's barrier). */
@@ -280,6 +287,9 @@ typedef struct Worker {
     uint64_t full_pos;            /* has_full: the position of the refused state */
     uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
     uint64_t n_out;               /* outcomes of the ranks it expanded in this level */
+    int64_t *tally;               /* new states whose key is in each block of ranks, as moved
+                                  ** by this worker's key writes (see key_lower) */
+    size_t tally_cap;             /* entries tally has room for */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
     VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
@@ -295,6 +305,8 @@ struct Level {
     uint64_t n_new;         /* settling: states of the new level */
     uint32_t n_settlers;    /* settling: workers that sort a share of the new level */
     uint64_t *n_share;      /* settling: new states in each settler's share of the ranks */
+    uint64_t *settle_at;    /* settling: settler i sorts the children of ranks settle_at[i] ..
+                            ** settle_at[i + 1] - 1 */
     StateId *order;         /* the level being expanded, in canonical order */
     StateId *parents;       /* the canonical parent of each, written as it is expanded */
     size_t order_cap;       /* entries order and parents have room for */
@@ -423,13 +435,27 @@ static int cand_cmp(const void *a, const void *b)
 
 /* ---- expanding ---- */
 
+/* Lower the key of the next level's state 'sid' to 'pos' if that is less, and tally the move:
+** the state's key leaves the block of ranks it was in (if it had one) for the block of 'pos'.
+** Summed over the workers, the tallies count the new states whose parent is in each block, so
+** that settling can give each settler an even part (settle_split). */
+static void key_lower(Worker *w, StateId sid, uint64_t pos)
+{
+    uint64_t old;
+    if (!side_key_min(side_next(w->lv), sid - w->lv->lo, pos, &old))
+        return;
+    w->tally[(pos >> 32) >> TALLY_BITS]++;
+    if (old)
+        w->tally[(~old >> 32) >> TALLY_BITS]--;
+}
+
 /* A new successor 'vec' of w->cur at 'pos': its key, its vector (--compact), its invariants. */
 static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t pos)
 {
     Level *lv = w->lv;
     Search *s = lv->s;
     uint64_t idx = sid - lv->lo;
-    side_key_min(side_next(lv), idx, pos);
+    key_lower(w, sid, pos);
     if (s->opts->compact)
         memcpy(side_vec(side_next(lv), idx, s->prog->state_size), vec, s->prog->state_size);
     if (lv->n_invariants)
@@ -552,7 +578,6 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
 ** as the ids came back, have arrived; the order does not matter, a key being a minimum. */
 static void settle_keys(Worker *w, size_t end)
 {
-    Level *lv = w->lv;
     for (size_t i = 0; i < end; i++) {
         Pending *p = &w->batch.pend.items[i];
         if (p->status != EXEC_OK || p->sid == STATE_ID_NONE)
@@ -560,7 +585,7 @@ static void settle_keys(Worker *w, size_t end)
         if (p->is_new)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
         else if (!is_own(w, p->sid))
-            side_key_min(side_next(lv), p->sid - lv->lo, p->pos);
+            key_lower(w, p->sid, p->pos);
     }
 }
 
@@ -847,8 +872,13 @@ static void prepare_level(Level *lv)
 {
     if (lv->n_order)
         buf_reserve((void **)&lv->n_out, &lv->n_out_cap, lv->n_order, sizeof *lv->n_out);
-    for (uint32_t i = 0; i < lv->n_workers; i++)
-        lv->workers[i].n_out = 0;
+    size_t n_blocks = (lv->n_order >> TALLY_BITS) + 1;
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        Worker *w = &lv->workers[i];
+        w->n_out = 0;
+        buf_reserve((void **)&w->tally, &w->tally_cap, n_blocks, sizeof *w->tally);
+        memset(w->tally, 0, n_blocks * sizeof *w->tally);
+    }
     atomic_store(&lv->halt_rank, UINT64_MAX);
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
@@ -860,6 +890,38 @@ static void prepare_level(Level *lv)
     lv->n_settlers = lv->is_solo ? 1 : lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
 }
 
+/* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' sorts. */
+static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t *b_out)
+{
+    *a_out = lv->settle_at[i];
+    *b_out = lv->settle_at[i + 1];
+}
+
+/* Cut the ranks of the level just expanded into the settlers' shares at the blocks of ranks
+** where the workers' tallies (key_lower) reach an even part of the new states, so that each
+** settler places about as many: the lowest positions win the keys, so an even cut by ranks
+** gave the first settler more. */
+static void settle_split(Level *lv)
+{
+    uint32_t ns = lv->n_settlers;
+    lv->settle_at[0] = 0;
+    lv->settle_at[ns] = lv->n_order;
+    if (ns == 1)
+        return;
+    uint64_t n_blocks = (lv->n_order >> TALLY_BITS) + 1, sum = 0;
+    uint32_t i = 1;
+    for (uint64_t bk = 0; bk < n_blocks && i < ns; bk++) {
+        for (uint32_t k = 0; k < lv->n_workers; k++)
+            sum += (uint64_t)lv->workers[k].tally[bk];
+        while (i < ns && sum >= lv->n_new * i / ns) {
+            uint64_t at = (bk + 1) << TALLY_BITS;
+            lv->settle_at[i++] = at < lv->n_order ? at : lv->n_order;
+        }
+    }
+    while (i < ns)
+        lv->settle_at[i++] = lv->n_order;
+}
+
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
 ** make room for its sorted order. */
 static void settle_begin(Level *lv)
@@ -868,17 +930,11 @@ static void settle_begin(Level *lv)
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
     lv->n_new = store_count(s->st) - lv->lo;
+    settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
     buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
     buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order, sizeof *lv->ends);
-}
-
-/* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' sorts. */
-static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t *b_out)
-{
-    *a_out = lv->n_order * i / lv->n_settlers;
-    *b_out = lv->n_order * (i + 1) / lv->n_settlers;
 }
 
 /* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
@@ -1122,6 +1178,7 @@ static void level_init(Level *lv, Search *s)
     gate_init(&lv->start, lv->n_workers);
     gate_init(&lv->gate, lv->n_workers);
     lv->n_share = xcalloc(MAX_SETTLERS, sizeof *lv->n_share);
+    lv->settle_at = xcalloc(MAX_SETTLERS + 1, sizeof *lv->settle_at);
 }
 
 static void level_fini(Level *lv)
@@ -1131,6 +1188,7 @@ static void level_fini(Level *lv)
         exec_free(lv->workers[i].ex_prop);
         vec_free(&lv->workers[i].cands);
         vec_free(&lv->workers[i].own);
+        free(lv->workers[i].tally);
         search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);
@@ -1147,6 +1205,7 @@ static void level_fini(Level *lv)
     gate_fini(&lv->start);
     gate_fini(&lv->gate);
     free(lv->n_share);
+    free(lv->settle_at);
 }
 
 void search_run_levels(Search *s)
