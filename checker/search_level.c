@@ -66,7 +66,7 @@ enum {
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
     TALLY_BITS = 6,                     /* a worker tallies new states by blocks of 2^6 ranks */
-    SOLO_LEVEL = 4096,                  /* levels smaller than this run on the calling thread */
+    SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the sort of a new level */
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
