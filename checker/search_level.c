@@ -360,10 +360,13 @@ static void level_halt(Level *lv, int why)
 /* Bytes the search holds besides the store: side arrays and the level arrays. */
 static size_t level_bytes(Level *lv)
 {
-    return atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
-           (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
-           lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
-           lv->ends_cap * sizeof *lv->ends;
+    size_t n = atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
+               (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
+               lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
+               lv->ends_cap * sizeof *lv->ends;
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        n += lv->workers[i].tally_cap * sizeof *lv->workers[i].tally;
+    return n;
 }
 
 /* ---- candidates ---- */
