@@ -35,10 +35,11 @@
 ** at the halt's rank but finish what they claimed: the ranks below the least unclaimed one are
 ** fully expanded. Under --max-states a level is one share (the cut needs every rank below the
 ** quota's state expanded, and which rank that is is known only after sorting). A parallel level
-** passes three gates (run_parallel): after the expansion (the last worker to arrive makes the
-** new level dense), after each settler counted the new states whose parents are in its share
-** of the ranks, and after each placed them in key order with their parents (the last worker
-** then cuts the level at a limit, records the violations and prepares the next level, whose
+** passes two gates (run_parallel): after the expansion (the last worker to arrive makes the
+** new level dense and cuts the ranks into the settlers' shares, each with its count of new
+** states from the workers' tallies), and after each settler has counted the new states of its
+** share by parent rank and placed them in key order with their parents (the last worker then
+** cuts the level at a limit, records the violations and prepares the next level, whose
 ** expansion follows at once). A level of fewer than SOLO_LEVEL states is expanded and settled
 ** by the calling thread alone, without waking the workers: the result is the same, since it
 ** never depends on which worker claimed a rank.
@@ -192,7 +193,7 @@ static uint64_t side_key_get(Side *sd, uint64_t idx)
 
 /* ---- gates: barriers that spin a little before they sleep ----
 **
-** A parallel level passes three gates (run_parallel), each a few microseconds apart when the
+** A parallel level passes two gates (run_parallel), each a few microseconds apart when the
 ** workers have a core each: a futex barrier would put them to sleep and wake them each time. A
 ** gate spins GATE_SPINS times first, then sleeps on a condition variable, so workers that wait
 ** long (through the levels the calling thread runs alone, or with more workers than cores) do
@@ -305,7 +306,7 @@ struct Level {
     uint32_t n_workers;     /* workers, the calling thread included */
     Worker *workers;        /* n_workers */
     Gate start;             /* workers wait here while the calling thread runs alone */
-    Gate gate;              /* the three gates of a parallel level (run_parallel) */
+    Gate gate;              /* the two gates of a parallel level (run_parallel) */
     uint64_t n_new;         /* settling: states of the new level */
     uint32_t n_settlers;    /* settling: workers that sort a share of the new level */
     uint64_t *n_share;      /* settling: new states in each settler's share of the ranks */
@@ -906,27 +907,38 @@ static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t 
 
 /* Cut the ranks of the level just expanded into the settlers' shares at the blocks of ranks
 ** where the workers' tallies (key_lower) reach an even part of the new states, so that each
-** settler places about as many: the lowest positions win the keys, so an even cut by ranks
-** gave the first settler more. */
+** settler places about as many (the lowest positions win the keys, so an even cut by ranks
+** gave the first settler more), and count each share's new states: the tallies are exact and
+** the shares whole blocks, so each settler knows where its part of the sorted level starts
+** without waiting for the others' counts. */
 static void settle_split(Level *lv)
 {
     uint32_t ns = lv->n_settlers;
     lv->settle_at[0] = 0;
-    lv->settle_at[ns] = lv->n_order;
-    if (ns == 1)
+    if (ns == 1) {
+        lv->settle_at[1] = lv->n_order;
+        lv->n_share[0] = lv->n_new;
         return;
-    uint64_t n_blocks = (lv->n_order >> TALLY_BITS) + 1, sum = 0;
+    }
+    uint64_t n_blocks = (lv->n_order >> TALLY_BITS) + 1, sum = 0, start = 0;
     uint32_t i = 1;
-    for (uint64_t bk = 0; bk < n_blocks && i < ns; bk++) {
+    for (uint64_t bk = 0; bk < n_blocks; bk++) {
         for (uint32_t k = 0; k < lv->n_workers; k++)
             sum += (uint64_t)lv->workers[k].tally[bk];
         while (i < ns && sum >= lv->n_new * i / ns) {
             uint64_t at = (bk + 1) << TALLY_BITS;
-            lv->settle_at[i++] = at < lv->n_order ? at : lv->n_order;
+            lv->settle_at[i] = at < lv->n_order ? at : lv->n_order;
+            lv->n_share[i - 1] = sum - start;
+            start = sum;
+            i++;
         }
     }
-    while (i < ns)
-        lv->settle_at[i++] = lv->n_order;
+    assert(sum == lv->n_new && "the tallies miscounted the new level");
+    for (; i <= ns; i++) { /* the last share ends with the level; any after it are empty */
+        lv->settle_at[i] = lv->n_order;
+        lv->n_share[i - 1] = sum - start;
+        start = sum;
+    }
 }
 
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
@@ -946,7 +958,8 @@ static void settle_begin(Level *lv)
 
 /* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
 ** of its share, each rank's children at ends[r], then turn the counts into the offsets of each
-** rank's bucket within the share. Every settler reads every key, a side page at a time, and
+** rank's bucket within the share (whose total settle_split knew from the tallies). Every settler
+*reads every key, a side page at a time, and
 ** writes only the entries of its own ranks. It also clears its part of the keys of the level
 ** just expanded, settled a level ago and read no more, for the level after the next. */
 static void settle_count(Level *lv, uint32_t i)
@@ -972,7 +985,7 @@ static void settle_count(Level *lv, uint32_t i)
         ends[r] = (uint32_t)sum;
         sum += c;
     }
-    lv->n_share[i] = sum;
+    assert(sum == lv->n_share[i] && "the tallies miscounted a settler's share");
 }
 
 /* Settling in parallel, third part (settler 'i'): place the new states of its share in key
@@ -1088,11 +1101,10 @@ static void run_parallel(Worker *w)
     do {
         work_level(w);
         gate_pass(&lv->gate, settle_begin, lv);
-        if (i < lv->n_settlers)
+        if (i < lv->n_settlers) {
             settle_count(lv, i);
-        gate_pass(&lv->gate, NULL, lv);
-        if (i < lv->n_settlers)
             settle_place(lv, i);
+        }
         gate_pass(&lv->gate, settle_end_parallel, lv);
     } while (w->is_parallel);
 }
