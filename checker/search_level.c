@@ -958,10 +958,10 @@ static void settle_begin(Level *lv)
 
 /* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
 ** of its share, each rank's children at ends[r], then turn the counts into the offsets of each
-** rank's bucket within the share (whose total settle_split knew from the tallies). Every settler
-*reads every key, a side page at a time, and
-** writes only the entries of its own ranks. It also clears its part of the keys of the level
-** just expanded, settled a level ago and read no more, for the level after the next. */
+** rank's bucket within the share (whose total settle_split knew from the tallies). Every
+** settler reads every key, a side page at a time, and writes only the entries of its own ranks.
+** It also clears its part of the keys of the level just expanded, settled a level ago and read
+** no more, for the level after the next. */
 static void settle_count(Level *lv, uint32_t i)
 {
     uint64_t a, b;

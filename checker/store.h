@@ -45,10 +45,10 @@ StoreResult store_insert(Store *st, const uint8_t *vec, uint64_t hash, StateId p
 ** at a time, so that the records (and anything the caller indexes by id) of two threads
 ** inserting at once do not share cache lines. It also keeps the thread's credits: slots of each
 ** shard's table promised to it a few at a time, so that inserting threads rarely write the same
-** shard counter (credits left over stay promised; the tables grow a little earlier). Ids left in a
-*block when the thread stops are
-** holes: ids below store_count() that name no state, until store_move() fills them and
-** store_truncate() drops the ids past the last state. Zero-initialise; {0, 0} is empty. */
+** shard counter (credits left over stay promised; the tables grow a little earlier). Ids left
+** in a block when the thread stops are holes: ids below store_count() that name no state,
+** until store_move() fills them and store_truncate() drops the ids past the last state.
+** Zero-initialise: all zeros is an empty block with no credits. */
 enum { STORE_ID_BLOCK = 256, STORE_SHARDS = 128 };
 typedef struct StoreIds {
     uint64_t next;                /* the next id to hand out */
