@@ -1169,10 +1169,7 @@ static void level_init(Level *lv, Search *s)
 {
     lv->s = s;
     lv->n_workers = s->opts->n_threads > 1 ? s->opts->n_threads : 1;
-    lv->workers = aligned_alloc(alignof(Worker), lv->n_workers * sizeof *lv->workers);
-    if (!lv->workers) /* reports and aborts: out of memory */
-        lv->workers = xmalloc(lv->n_workers * sizeof *lv->workers);
-    memset(lv->workers, 0, lv->n_workers * sizeof *lv->workers);
+    lv->workers = xcalloc_aligned(alignof(Worker), lv->n_workers * sizeof *lv->workers);
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         lv->workers[i].lv = lv;
         lv->workers[i].ex = exec_new(s->prog);
@@ -1183,9 +1180,7 @@ static void level_init(Level *lv, Search *s)
     }
     side_init(&lv->side[0]);
     side_init(&lv->side[1]);
-    lv->shares = aligned_alloc(alignof(Share), lv->n_workers * sizeof *lv->shares);
-    if (!lv->shares) /* reports and aborts: out of memory */
-        lv->shares = xmalloc(lv->n_workers * sizeof *lv->shares);
+    lv->shares = xcalloc_aligned(alignof(Share), lv->n_workers * sizeof *lv->shares);
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         atomic_init(&lv->shares[i].next, 0);
         lv->shares[i].end = 0;

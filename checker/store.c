@@ -549,10 +549,7 @@ static StoreResult slot_fill(Store *st, Table *t, uint32_t slot, StoreIds *blk, 
 
 Store *store_new(uint32_t vec_len, size_t max_bytes)
 {
-    Store *st = aligned_alloc(alignof(Store), sizeof *st);
-    if (!st) /* reports and aborts: out of memory */
-        st = xmalloc(sizeof *st);
-    memset(st, 0, sizeof *st);
+    Store *st = xcalloc_aligned(alignof(Store), sizeof *st);
     st->vec_len = vec_len;
     st->rec_len = vec_len + (uint32_t)sizeof(StateId);
     st->max_bytes = max_bytes;
@@ -566,10 +563,7 @@ Store *store_new(uint32_t vec_len, size_t max_bytes)
     pthread_mutex_init(&st->chunk_lock, NULL);
     for (size_t p = 0; p < N_PAGES; p++)
         atomic_init(&st->dir[p], NULL);
-    st->shards = aligned_alloc(alignof(Shard), N_SHARDS * sizeof(Shard));
-    if (!st->shards)
-        st->shards = xmalloc(N_SHARDS * sizeof(Shard)); /* reports and aborts: out of memory */
-    memset(st->shards, 0, N_SHARDS * sizeof(Shard));
+    st->shards = xcalloc_aligned(alignof(Shard), N_SHARDS * sizeof(Shard));
     atomic_init(&st->has_retired, false);
     for (size_t s = 0; s < N_SHARDS; s++) {
         atomic_init(&st->shards[s].lock, false);

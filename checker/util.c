@@ -35,6 +35,16 @@ void *xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *xcalloc_aligned(size_t align, size_t n)
+{
+    size_t size = n ? (n + align - 1) / align * align : align; /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(align, size);
+    if (!p)
+        oom(size);
+    memset(p, 0, size);
+    return p;
+}
+
 void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);

@@ -12,6 +12,8 @@
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
+/* 'n' zeroed bytes aligned to 'align' (a power of two): for data kept on cache lines of its own. */
+void *xcalloc_aligned(size_t align, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
