@@ -35,6 +35,7 @@ cc=${CC:-gcc}
 no_rumur=${NO_RUMUR:-0}
 runs=${RUNS:-3}
 
+# shellcheck disable=SC2034  # read by lib.sh
 prog=spin_compare
 # shellcheck source=lib.sh
 . "$here/lib.sh"
@@ -42,6 +43,7 @@ prog=spin_compare
 # ---- tools ----
 
 need_tool spin spin
+need_tool jq jq
 command -v "$cc" >/dev/null 2>&1 || die "no C compiler '$cc'"
 [ -x "$weft" ] || die "no weft at '$weft' (build it first, or set WEFT)"
 case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$runs'" ;; esac
@@ -120,19 +122,27 @@ run_pan() {
 
 # ---- weft ----
 
-# run_weft NAME JOBS -> sets w_s (wall), w_search (weft's search time), w_states, w_trans, w_bytes
+# run_weft NAME JOBS [json] -> sets w_s (wall), w_states, w_trans, w_bytes, and with 'json'
+# w_search (weft's search time, from a JSON report the run also writes)
 run_weft() {
-    local out="$work/$1/weft-j$2.out" t0 t1 status
+    local out="$work/$1/weft-j$2.out" json="$work/$1/weft-j$2.json" t0 t1 status
+    rm -f "$json"
     t0=$(now)
     # shellcheck disable=SC2086
-    "$weft" check "$wfile" $wdefs ${2:+-j "$2"} >"$out" 2>&1
+    "$weft" check "$wfile" $wdefs ${2:+-j "$2"} ${3:+--json "$json"} >"$out" 2>&1
     status=$?
     t1=$(now)
     # exit status 1 (a violation) is expected for some models
     [ "$status" -le 1 ] || die "weft failed on $1 (status $status): $(tail -3 "$out")"
     w_s=$(elapsed "$t0" "$t1")
     w_states=$(awk '$1 == "states" { print $2 }' "$out" | tail -1)
-    w_search=$(awk '$1 == "time" { print $2 }' "$out" | tail -1)
+    # the search's seconds from the JSON statistics: the text's 'time' has two decimals, too
+    # coarse for a -j 2 search of a quarter of a second
+    w_search=""
+    if [ -n "${3:-}" ]; then
+        w_search=$(jq -r '.models[0].statistics.seconds' "$json") || die "no JSON report from weft on $1"
+        w_search=$(awk -v s="$w_search" 'BEGIN { printf "%.3f", s }')
+    fi
     w_trans=$(awk '$1 == "states" { print $4 }' "$out" | tail -1)
     # "memory 94.8 MiB (33.3 bytes/state, vector 22 bytes)" on the last line
     w_bytes=$(awk '{ for (i = 1; i < NF; i++) if ($i ~ /^\(/ && $(i + 1) ~ /^bytes\/state/) { v = $i; gsub(/\(/, "", v); print v } }' "$out" | tail -1)
@@ -166,7 +176,7 @@ run_model() {
         run_pan "$name"
         p_list="$p_list $p_search" p_walls="$p_walls $p_s"
         for j in $jobs_list; do
-            if [ "$has_jobs" = 1 ]; then run_weft "$name" "$j"; else run_weft "$name" ""; fi
+            if [ "$has_jobs" = 1 ]; then run_weft "$name" "$j" json; else run_weft "$name" "" json; fi
             w_list[$j]="${w_list[$j]:-} $w_search" w_walls[$j]="${w_walls[$j]:-} $w_s"
             w_mem[$j]=$w_bytes
         done
@@ -225,7 +235,7 @@ echo "machine: $(nproc) cpus, $(lscpu 2>/dev/null | awk -F: '/Model name/ { gsub
 echo "spin: $(spin -V 2>&1 | head -1)    rumur: $(rumur --version 2>&1 | head -1)    cc: $("$cc" --version | head -1)"
 echo "rumur: rumur --threads 1 --deadlock-detection off, cc -O2 -march=native; its search = its wall;"
 echo "  its bytes/st = the verifier's peak RSS / states (whole process); note: its packed vector"
-echo "search: the tool's own search time (pan: elapsed time; weft: the 'time' of its last line),"
+echo "search: the tool's own search time (pan: elapsed time; weft: the seconds of its JSON statistics),"
 echo "  the median of $runs alternating runs of each (RUNS), and so is wall;"
 echo "wall: the whole run of pan or of weft check (weft's includes the schedule counts and report);"
 echo "states/s = states / search; x spin: weft states/s / pan's; vs j1: weft -j2 states/s / -j1's"
