@@ -396,12 +396,14 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     if (opts->compact || (!opts->dfs && opts->n_threads > 1)) {
         search_run_levels(&s);
     } else {
+        store_set_solo(s.st, true); /* this thread alone */
         if (add_initial(&s)) {
             if (opts->dfs)
                 run_dfs(&s);
             else
                 run_bfs(&s);
         }
+        store_set_solo(s.st, false);
         store_quiesce(s.st);
         note_memory(&s);
         res->n_states = store_count(s.st);

@@ -1229,7 +1229,9 @@ void search_run_levels(Search *s)
 {
     Level lv = {0};
     level_init(&lv, s);
+    store_set_solo(s->st, lv.n_workers == 1); /* no thread but this one */
     if (!level_initial(&lv)) {
+        store_set_solo(s->st, false);
         level_fini(&lv);
         return;
     }
@@ -1257,5 +1259,6 @@ void search_run_levels(Search *s)
     gate_pass(&lv.start, NULL, &lv);
     for (uint32_t i = 1; i < lv.n_workers; i++)
         pthread_join(lv.workers[i].thread, NULL);
+    store_set_solo(s->st, false);
     level_fini(&lv);
 }

@@ -27,6 +27,12 @@
 ** reader, so it is not freed but retired, and store_quiesce() frees retired tables when the
 ** caller knows nobody is reading.
 **
+** A single-threaded search declares the store solo (store_set_solo): the same steps then take
+** plain loads and stores where other threads would need a locked read-modify-write (the id
+** counter, the credits, the claim of a slot, the MOVED marks of a growing table). A shard
+** names its table by one word, the table's address with log2 of its size in the low bits, so
+** finding a state's slot takes one load from the shard and none from the table's header.
+**
 ** Ids are dense: one is taken by a compare-and-swap on the state counter, only after the
 ** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole. A
 ** thread may take them a block at a time instead (store_insert_ids); the ids it leaves unused
@@ -82,20 +88,32 @@ typedef struct Slot {
 _Static_assert(sizeof(Slot) == 5, "a slot is a tag and an id, unpadded");
 _Static_assert((int)N_SHARDS == (int)STORE_SHARDS, "StoreIds keeps a credit count per shard");
 
-/* A shard's open-addressing table, in one allocation: this header, then the slots. */
+/* A shard's open-addressing table, in one allocation aligned to TABLE_ALIGN: this header,
+** then the slots. */
 typedef struct Table {
     uint32_t cap;               /* slots, a power of two */
     Slot *slots;                /* cap slots */
     struct Table *retired_next; /* a retired table: the next one retired */
 } Table;
 
+/* A shard's table as one word: the table's address, a multiple of TABLE_ALIGN, with log2 of
+** its capacity in the low bits. A lookup finds its slot from this word alone, read from the
+** shard's line, which stays in cache: no second, dependent load of the table's header line,
+** which 128 shards' lookups and a growing store keep evicting. */
+typedef uintptr_t TabWord;
+
+enum {
+    TABLE_ALIGN = 64,              /* a table's address: its low 6 bits are free */
+    TAB_LOG_BITS = TABLE_ALIGN - 1 /* the bits of a TabWord holding log2 of the capacity */
+};
+
 /* Two cache lines each (see store_new): the counter's line is written when a thread takes
 ** credits, the table pointer's only when the shard grows, so readers keep theirs in cache. */
 typedef struct Shard {
-    alignas(64) _Atomic bool lock;    /* taken to grow the table; guards 'retired' */
-    _Atomic uint32_t n;               /* slots occupied or promised (credits not used yet) */
-    Table *retired;                   /* tables replaced by a bigger one, not freed yet */
-    alignas(64) _Atomic(Table *) tab; /* the table; replaced (under the lock) when it grows */
+    alignas(64) _Atomic bool lock;   /* taken to grow the table; guards 'retired' */
+    _Atomic uint32_t n;              /* slots occupied or promised (credits not used yet) */
+    Table *retired;                  /* tables replaced by a bigger one, not freed yet */
+    alignas(64) _Atomic TabWord tab; /* the table; replaced (under the lock) when it grows */
 } Shard;
 
 typedef _Atomic(uint8_t *) ChunkPtr;
@@ -110,6 +128,7 @@ struct Store {
     uint32_t first_shift;                         /* log2 of the records of chunk 0 */
     uint32_t n_geom;                              /* chunks that double before the full size */
     uint64_t geom_recs;                           /* records held by the doubling chunks */
+    bool is_solo;                                 /* one thread alone uses the store */
     Shard *shards;                                /* N_SHARDS shards */
     alignas(64) _Atomic uint64_t n_states;        /* ids handed out; ids are dense */
     alignas(64) _Atomic size_t n_bytes;           /* bytes allocated now: chunks, tables, ... */
@@ -231,6 +250,11 @@ static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
         for (uint64_t c = off_first ? c_first + 1 : c_first; c <= c_last; c++)
             if (!chunk_ensure(st, c))
                 return false;
+        if (st->is_solo) {
+            atomic_store_explicit(&st->n_states, n + n_ids, memory_order_relaxed);
+            *out = n;
+            return true;
+        }
         if (atomic_compare_exchange_weak(&st->n_states, &n, n + n_ids)) {
             *out = n;
             return true;
@@ -335,10 +359,9 @@ static uint8_t slot_tag_settled(const Slot *sl)
 /* A table of 'cap' empty slots. */
 static Table *table_new(Store *st, uint32_t cap)
 {
-    Table *t = xmalloc(table_bytes(cap));
+    Table *t = xcalloc_aligned(TABLE_ALIGN, table_bytes(cap)); /* every slot TAG_EMPTY */
     t->cap = cap;
     t->slots = (Slot *)(t + 1);
-    memset((void *)t->slots, 0, (size_t)cap * sizeof(Slot));
     t->retired_next = NULL;
     bytes_add(st, table_bytes(cap));
     return t;
@@ -350,9 +373,35 @@ static void table_free(Store *st, Table *t)
     free(t);
 }
 
-static const Table *shard_table(const Shard *sh)
+static TabWord tab_word(const Table *t)
+{
+    assert(((uintptr_t)t & TAB_LOG_BITS) == 0 && "a table not aligned to TABLE_ALIGN");
+    return (uintptr_t)t | floor_log2(t->cap);
+}
+
+static Table *tab_table(TabWord w)
+{
+    return (Table *)(w & ~(TabWord)TAB_LOG_BITS);
+}
+
+static uint32_t tab_mask(TabWord w)
+{
+    return (uint32_t)(((uint64_t)1 << (w & TAB_LOG_BITS)) - 1);
+}
+
+static Slot *tab_slots(TabWord w)
+{
+    return (Slot *)(tab_table(w) + 1);
+}
+
+static TabWord shard_word(const Shard *sh)
 {
     return atomic_load_explicit(&((Shard *)sh)->tab, memory_order_acquire);
+}
+
+static const Table *shard_table(const Shard *sh)
+{
+    return tab_table(shard_word(sh));
 }
 
 typedef enum {
@@ -361,24 +410,26 @@ typedef enum {
     PROBE_MOVED  /* the table is being grown: look again in the next one */
 } ProbeResult;
 
-/* Look 'vec' up in 't' from slot *slot_out on (its home slot, or where an earlier probe of the
-** same state stopped). Nothing is ever removed, so the first empty slot ends the search.
-** Found: *sid_out is its id. A slot seen published has its id and record in place (the tag is
-** stored last, with release); a slot being filled is waited for: it may hold this very state. */
-static ProbeResult table_probe(const Store *st, const Table *t, const uint8_t *vec, uint64_t hash,
+/* Look 'vec' up in the table 'w' from slot *slot_out on (its home slot, or where an earlier
+** probe of the same state stopped). Nothing is ever removed, so the first empty slot ends the
+** search. Found: *sid_out is its id. A slot seen published has its id and record in place
+** (the tag is stored last, with release); a slot being filled is waited for: it may hold this
+** very state. */
+static ProbeResult table_probe(const Store *st, TabWord w, const uint8_t *vec, uint64_t hash,
                                uint32_t *slot_out, StateId *sid_out)
 {
-    uint32_t mask = t->cap - 1;
+    uint32_t mask = tab_mask(w);
+    const Slot *slots = tab_slots(w);
     uint8_t tag = tag_of(hash);
     for (uint32_t i = *slot_out;; i = (i + 1) & mask) {
-        uint8_t g = slot_tag_settled(&t->slots[i]);
+        uint8_t g = slot_tag_settled(&slots[i]);
         if (g == TAG_EMPTY || g == TAG_MOVED) {
             *slot_out = i;
             return g == TAG_EMPTY ? PROBE_EMPTY : PROBE_MOVED;
         }
         if (g != tag)
             continue;
-        StateId sid = slot_id(&t->slots[i]);
+        StateId sid = slot_id(&slots[i]);
         if (state_equal(record(st, sid), vec, st->vec_len)) {
             *sid_out = sid;
             return PROBE_FOUND;
@@ -386,11 +437,11 @@ static ProbeResult table_probe(const Store *st, const Table *t, const uint8_t *v
     }
 }
 
-/* Wait until the shard's table is no longer 't' (a thread is growing it). */
-static void wait_table_change(const Shard *sh, const Table *t)
+/* Wait until the shard's table is no longer 'w' (a thread is growing it). */
+static void wait_table_change(const Shard *sh, TabWord w)
 {
     uint32_t n_spins = 0;
-    while (shard_table(sh) == t)
+    while (shard_word(sh) == w)
         wait_a_little(&n_spins);
 }
 
@@ -398,15 +449,15 @@ static void wait_table_change(const Shard *sh, const Table *t)
 static StateId shard_find(const Store *st, const Shard *sh, const uint8_t *vec, uint64_t hash)
 {
     for (;;) {
-        const Table *t = shard_table(sh);
-        uint32_t slot = (uint32_t)hash & (t->cap - 1);
+        TabWord w = shard_word(sh);
+        uint32_t slot = (uint32_t)hash & tab_mask(w);
         StateId sid;
-        ProbeResult r = table_probe(st, t, vec, hash, &slot, &sid);
+        ProbeResult r = table_probe(st, w, vec, hash, &slot, &sid);
         if (r == PROBE_FOUND)
             return sid;
         if (r == PROBE_EMPTY)
             return STATE_ID_NONE;
-        wait_table_change(sh, t);
+        wait_table_change(sh, w);
     }
 }
 
@@ -418,14 +469,16 @@ static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
 }
 
 /* Slot 'j' of the table being grown, copied into 't': a published one is rehashed from its
-** record; an empty one is marked MOVED, so that no insert lands there any more; one being
-** filled is waited for. */
+** record; an empty one is marked MOVED, so that no insert lands there any more (unless the
+** store is solo: no other thread can insert); one being filled is waited for. */
 static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
 {
     uint32_t mask = t->cap - 1;
     for (;;) {
         uint8_t g = slot_tag_settled(&old->slots[j]);
         if (g == TAG_EMPTY) {
+            if (st->is_solo)
+                return;
             if (atomic_compare_exchange_strong(&old->slots[j].tag, &g, TAG_MOVED))
                 return;
             continue; /* an insert claimed it meanwhile: wait for it */
@@ -448,7 +501,7 @@ static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
 ** does not fit the budget; the old one is then left as it was. */
 static bool shard_grow(Store *st, Shard *sh)
 {
-    Table *old = (Table *)shard_table(sh);
+    Table *old = tab_table(shard_word(sh));
     if (old->cap > UINT32_MAX / 2)
         return false;
     if (!budget_allows(st, table_bytes(old->cap * 2)))
@@ -461,7 +514,7 @@ static bool shard_grow(Store *st, Shard *sh)
             __builtin_prefetch(record(st, slot_id(&old->slots[ahead])));
         slot_move(st, old, j, t);
     }
-    atomic_store_explicit(&sh->tab, t, memory_order_release);
+    atomic_store_explicit(&sh->tab, tab_word(t), memory_order_release);
     old->retired_next = sh->retired;
     sh->retired = old;
     atomic_store_explicit(&st->has_retired, true, memory_order_relaxed);
@@ -476,31 +529,33 @@ typedef enum {
     CREDIT_FULL  /* no room and the table cannot grow (the budget) */
 } CreditResult;
 
-/* Make sure the caller may fill one slot of 't', the table of shard 's' it probed: from the
+/* Make sure the caller may fill one slot of 'w', the table of shard 's' it probed: from the
 ** caller's credits (blk), else by taking credits from the shard's counter (a few with a blk,
 ** one without), else by growing the table. */
-static CreditResult credit_take(Store *st, uint32_t s, const Table *t, StoreIds *blk)
+static CreditResult credit_take(Store *st, uint32_t s, TabWord w, StoreIds *blk)
 {
     Shard *sh = &st->shards[s];
     if (blk && blk->credit[s])
         return CREDIT_OK;
     uint32_t n = atomic_load_explicit(&sh->n, memory_order_relaxed);
     for (;;) {
-        if (shard_table(sh) != t)
+        if (shard_word(sh) != w)
             return CREDIT_GREW;
-        uint32_t limit = (uint32_t)((uint64_t)t->cap * 3 / 4);
+        uint32_t limit = (uint32_t)(((uint64_t)tab_mask(w) + 1) * 3 / 4);
         if (n < limit) {
             uint32_t q = blk ? (limit - n) / 16 : 1;
             q = q < 1 ? 1 : q > CREDIT_MAX ? CREDIT_MAX : q;
-            if (!atomic_compare_exchange_weak_explicit(&sh->n, &n, n + q, memory_order_relaxed,
-                                                       memory_order_relaxed))
+            if (st->is_solo)
+                atomic_store_explicit(&sh->n, n + q, memory_order_relaxed);
+            else if (!atomic_compare_exchange_weak_explicit(&sh->n, &n, n + q, memory_order_relaxed,
+                                                            memory_order_relaxed))
                 continue;
             if (blk)
                 blk->credit[s] = (uint8_t)q;
             return CREDIT_OK;
         }
         shard_lock(sh);
-        bool ok = shard_table(sh) != t || shard_grow(st, sh);
+        bool ok = shard_word(sh) != w || shard_grow(st, sh);
         shard_unlock(sh);
         return ok ? CREDIT_GREW : CREDIT_FULL;
     }
@@ -509,8 +564,14 @@ static CreditResult credit_take(Store *st, uint32_t s, const Table *t, StoreIds 
 /* The caller took a credit and did not fill a slot with it: give it back (a blk keeps it). */
 static void credit_unused(Store *st, uint32_t s, StoreIds *blk)
 {
-    if (!blk)
-        atomic_fetch_sub_explicit(&st->shards[s].n, 1, memory_order_relaxed);
+    _Atomic uint32_t *n = &st->shards[s].n;
+    if (blk)
+        return;
+    if (st->is_solo)
+        atomic_store_explicit(n, atomic_load_explicit(n, memory_order_relaxed) - 1,
+                              memory_order_relaxed);
+    else
+        atomic_fetch_sub_explicit(n, 1, memory_order_relaxed);
 }
 
 /* The caller filled a slot with its credit. */
@@ -522,15 +583,16 @@ static void credit_used(uint32_t s, StoreIds *blk)
     }
 }
 
-/* Fill slot 'slot' of 't', claimed (BUSY) by the caller with a credit, with a new state: its id
-** (from 'blk' if given), its record, then its tag, published with release. */
-static StoreResult slot_fill(Store *st, Table *t, uint32_t slot, StoreIds *blk, const uint8_t *vec,
-                             uint64_t hash, StateId parent, StateId *out)
+/* Fill the slot 'sl', claimed (BUSY, or empty in a solo store) by the caller with a credit,
+** with a new state: its id (from 'blk' if given), its record, then its tag, published with
+** release. */
+static StoreResult slot_fill(Store *st, Slot *sl, StoreIds *blk, const uint8_t *vec, uint64_t hash,
+                             StateId parent, StateId *out)
 {
     uint32_t s = shard_index(hash);
     StateId sid;
     if (!id_take(st, blk, &sid)) {
-        atomic_store_explicit(&t->slots[slot].tag, TAG_EMPTY, memory_order_release);
+        atomic_store_explicit(&sl->tag, TAG_EMPTY, memory_order_release);
         credit_unused(st, s, blk);
         *out = STATE_ID_NONE;
         return STORE_FULL;
@@ -538,8 +600,8 @@ static StoreResult slot_fill(Store *st, Table *t, uint32_t slot, StoreIds *blk, 
     uint8_t *rec = record(st, sid);
     state_copy(rec, vec, st->vec_len);
     memcpy(rec + st->vec_len, &parent, sizeof parent);
-    memcpy(t->slots[slot].id, &sid, sizeof sid);
-    atomic_store_explicit(&t->slots[slot].tag, tag_of(hash), memory_order_release);
+    memcpy(sl->id, &sid, sizeof sid);
+    atomic_store_explicit(&sl->tag, tag_of(hash), memory_order_release);
     credit_used(s, blk);
     *out = sid;
     return STORE_NEW;
@@ -567,7 +629,7 @@ Store *store_new(uint32_t vec_len, size_t max_bytes)
     atomic_init(&st->has_retired, false);
     for (size_t s = 0; s < N_SHARDS; s++) {
         atomic_init(&st->shards[s].lock, false);
-        atomic_init(&st->shards[s].tab, table_new(st, SHARD_INIT_CAP));
+        atomic_init(&st->shards[s].tab, tab_word(table_new(st, SHARD_INIT_CAP)));
     }
     return st;
 }
@@ -578,7 +640,7 @@ void store_free(Store *st)
         return;
     store_quiesce(st);
     for (size_t s = 0; s < N_SHARDS; s++) {
-        free(atomic_load(&st->shards[s].tab));
+        free(tab_table(atomic_load(&st->shards[s].tab)));
     }
     free(st->shards);
     for (size_t p = 0; p < N_PAGES; p++) {
@@ -605,13 +667,14 @@ StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint6
     Shard *sh = &st->shards[s];
     bool has_credit = false;
     for (;;) {
-        Table *t = (Table *)shard_table(sh);
-        uint32_t slot = (uint32_t)hash & (t->cap - 1);
+        TabWord w = shard_word(sh);
+        Slot *slots = tab_slots(w);
+        uint32_t slot = (uint32_t)hash & tab_mask(w);
         StateId sid;
         ProbeResult r;
-        while ((r = table_probe(st, t, vec, hash, &slot, &sid)) == PROBE_EMPTY) {
+        while ((r = table_probe(st, w, vec, hash, &slot, &sid)) == PROBE_EMPTY) {
             if (!has_credit) {
-                CreditResult c = credit_take(st, s, t, blk);
+                CreditResult c = credit_take(st, s, w, blk);
                 if (c == CREDIT_FULL) {
                     *out = STATE_ID_NONE;
                     return STORE_FULL;
@@ -622,9 +685,10 @@ StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint6
                 continue; /* probe on from the slot: it may have been filled meanwhile */
             }
             uint8_t g = TAG_EMPTY;
-            if (atomic_compare_exchange_strong_explicit(&t->slots[slot].tag, &g, TAG_BUSY,
+            if (st->is_solo || /* no other thread can claim the slot */
+                atomic_compare_exchange_strong_explicit(&slots[slot].tag, &g, TAG_BUSY,
                                                         memory_order_acq_rel, memory_order_acquire))
-                return slot_fill(st, t, slot, blk, vec, hash, parent, out);
+                return slot_fill(st, &slots[slot], blk, vec, hash, parent, out);
             /* another thread claimed the slot, or moved it: look at it again */
         }
         if (r == PROBE_FOUND) {
@@ -634,23 +698,22 @@ StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint6
             return STORE_SEEN;
         }
         if (r == PROBE_MOVED)
-            wait_table_change(sh, t); /* after CREDIT_GREW the table has changed already */
+            wait_table_change(sh, w); /* after CREDIT_GREW the table has changed already */
     }
 }
 
 void store_prefetch(const Store *st, uint64_t hash)
 {
-    const Table *t = shard_table(shard_for(st, hash));
-    uint32_t i = (uint32_t)hash & (t->cap - 1);
-    __builtin_prefetch(&t->slots[i]);
+    TabWord w = shard_word(shard_for(st, hash));
+    __builtin_prefetch(&tab_slots(w)[(uint32_t)hash & tab_mask(w)]);
 }
 
 void store_prefetch_match(const Store *st, uint64_t hash)
 {
-    const Table *t = shard_table(shard_for(st, hash));
-    uint32_t i = (uint32_t)hash & (t->cap - 1);
-    if (slot_tag(&t->slots[i], memory_order_acquire) == tag_of(hash))
-        __builtin_prefetch(record(st, slot_id(&t->slots[i])));
+    TabWord w = shard_word(shard_for(st, hash));
+    const Slot *sl = &tab_slots(w)[(uint32_t)hash & tab_mask(w)];
+    if (slot_tag(sl, memory_order_acquire) == tag_of(hash))
+        __builtin_prefetch(record(st, slot_id(sl)));
 }
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
@@ -669,6 +732,11 @@ void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
                 break; /* the budget: inserting will say STORE_FULL in its turn */
         shard_unlock(sh);
     }
+}
+
+void store_set_solo(Store *st, bool is_solo)
+{
+    st->is_solo = is_solo;
 }
 
 void store_quiesce(Store *st)
@@ -695,13 +763,13 @@ void store_move(Store *st, StateId from, StateId to)
     assert(from < atomic_load(&st->n_states) && to < from && "a move outside the store");
     const uint8_t *src = record(st, from);
     uint64_t hash = state_hash(src, st->vec_len);
-    Table *t = (Table *)shard_table(shard_for(st, hash));
-    uint32_t mask = t->cap - 1;
+    TabWord w = shard_word(shard_for(st, hash));
+    Slot *slots = tab_slots(w);
+    uint32_t mask = tab_mask(w);
     uint32_t i = (uint32_t)hash & mask;
-    while (!(slot_tag(&t->slots[i], memory_order_relaxed) >= TAG_USED &&
-             slot_id(&t->slots[i]) == from))
+    while (!(slot_tag(&slots[i], memory_order_relaxed) >= TAG_USED && slot_id(&slots[i]) == from))
         i = (i + 1) & mask;
-    memcpy(t->slots[i].id, &to, sizeof to);
+    memcpy(slots[i].id, &to, sizeof to);
     memcpy(record(st, to), src, st->rec_len);
 }
 

@@ -84,6 +84,12 @@ void store_prefetch_match(const Store *st, uint64_t hash);
 ** other threads wait for the lock meanwhile. A hint: the budget may stop it. */
 void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts);
 
+/* Promise (true) that one thread alone will use the store until the promise is withdrawn
+** (false): inserting then takes its ids and table credits, claims its slot and grows a table
+** with plain loads and stores, without the atomic read-modify-writes (each a locked
+** instruction) that other threads would need. Call it while no other thread uses the store. */
+void store_set_solo(Store *st, bool is_solo);
+
 /* Free the tables that grown shards replaced (they count in store_memory_bytes until then).
 ** Only while no other thread uses the store: between levels, or in a single-thread search. */
 void store_quiesce(Store *st);

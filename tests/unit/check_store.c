@@ -211,6 +211,39 @@ START_TEST(store_tiny_budget_stores_nothing)
 }
 END_TEST
 
+/* A solo store (store_set_solo) gives every insert the same answer and id as a shared one,
+** through growth and up to the budget, and goes on working when shared again. */
+START_TEST(store_solo_answers_as_shared)
+{
+    enum { BUDGET = 4 << 20 };
+    Store *solo = store_new(VEC_LEN, BUDGET), *shared = store_new(VEC_LEN, BUDGET);
+    store_set_solo(solo, true);
+    uint32_t n_new = 0;
+    for (uint32_t i = 0; i < 400000; i++) {
+        uint32_t x = i % 3 ? i : i / 3; /* every third insert is a state seen before */
+        StateId a, b;
+        StoreResult ra = insert(solo, x, i, &a), rb = insert(shared, x, i, &b);
+        ck_assert_int_eq(ra, rb);
+        ck_assert_uint_eq(a, b);
+        if (ra == STORE_FULL)
+            break;
+        n_new += ra == STORE_NEW;
+    }
+    ck_assert_uint_gt(n_new, 50000);               /* many shards grew */
+    ck_assert_uint_lt(n_new, 400000 - 400000 / 3); /* the budget ended it */
+    ck_assert_uint_eq(store_count(solo), n_new);
+    ck_assert_uint_eq(store_count(shared), n_new);
+    ck_assert_uint_eq(store_memory_bytes(solo), store_memory_bytes(shared));
+    store_set_solo(solo, false);
+    StateId sid;
+    ck_assert_int_eq(insert(solo, 3, 0, &sid), STORE_SEEN);
+    ck_assert_uint_eq(sid, find(shared, 3));
+    ck_assert_uint_eq(store_parent(solo, sid), store_parent(shared, sid));
+    store_free(solo);
+    store_free(shared);
+}
+END_TEST
+
 /* ---- threads ---- */
 
 enum { N_WORKERS = 8, PER_WORKER = 60000, STRIDE = 20000 };
@@ -512,6 +545,7 @@ Suite *store_suite(void)
     tc = tcase_create("limits");
     tcase_add_test(tc, store_budget_ends_in_full);
     tcase_add_test(tc, store_tiny_budget_stores_nothing);
+    tcase_add_test(tc, store_solo_answers_as_shared);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
