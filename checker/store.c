@@ -1,9 +1,11 @@
 /*
 ** store.c -- the visited set: sharded open addressing over an arena of fixed-size records.
 **
-** Every state is one record, its vector followed by its parent id (4 bytes), in chunks that are
-** allocated once and never move: a StateId names a chunk and an offset by arithmetic alone, so
-** store_vec() takes no lock. The hash table is split into N_SHARDS shards chosen by the hash's
+** Every state is one record, its vector followed by its parent id (4 bytes), in one address
+** range reserved when the store is made (mmap, MAP_NORESERVE: the kernel gives a page memory
+** when it is first written). Records never move, and record i is at recs + i * rec_len, so
+** store_vec() takes no lock and finding a record is a multiply-add. The hash table is split into
+*N_SHARDS shards chosen by the hash's
 ** high bits; each shard is an open-addressing table of 5-byte slots, a one-byte tag (occupied
 ** bit + 7 hash bits) then the id, so most probes never touch a vector but the one they are
 ** after, and a probe reads one cache line, an insert writes one. Each shard doubles by itself
@@ -33,13 +35,15 @@
 ** names its table by one word, the table's address with log2 of its size in the low bits, so
 ** finding a state's slot takes one load from the shard and none from the table's header.
 **
-** Ids are dense: one is taken by a compare-and-swap on the state counter, only after the
-** chunk that will hold it exists, so a failed chunk allocation (the budget) leaves no hole. A
+** Ids are dense: one is taken by a compare-and-swap on the state counter, only after its
+** record's bytes are counted against the budget (in steps of up to 1 MiB), so a budget that
+** says no leaves no hole. A
 ** thread may take them a block at a time instead (store_insert_ids); the ids it leaves unused
 ** are holes until the caller moves states into them (store_move) and truncates the count.
 ** Memory per state for a 24-byte vector: 28 bytes of record plus 5 bytes a table slot at a
 ** load between 37% and 75%, about 35 bytes in all.
 */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
 #include "store.h"
 
 #include <assert.h>
@@ -49,6 +53,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "state.h"
 #include "util.h"
@@ -67,12 +72,12 @@ enum {
     SPINS_BEFORE_YIELD = 256,   /* a waiting thread yields its core this often */
     CREDIT_MAX = 32,            /* credits a thread with a StoreIds takes at most at a time */
     ID_BLOCK = STORE_ID_BLOCK,
-    CHUNK_BYTES = 1 << 20,      /* a full-size chunk holds about this many bytes */
-    GEOM_CHUNKS = 6,            /* chunks 0..5 double in size, so tiny models stay small */
-    PAGE_BITS = 10,             /* the chunk directory: pages of 1024 chunk pointers */
-    PAGE_SIZE = 1 << PAGE_BITS, /* chunk pointers per directory page */
-    N_PAGES = 1024              /* directory pages: at most 2^20 chunks */
+    COMMIT_MIN = 1 << 14, /* the records' first commit, in bytes; doubled up to ... */
+    COMMIT_STEP = 1 << 20 /* ... 1 MiB, then 1 MiB at a time */
 };
+
+#define RESERVE_MAX ((size_t)1 << 40) /* the records' address range: at most 1 TiB, ... */
+#define RESERVE_MIN ((size_t)1 << 24) /* ... at least 16 MiB (or less if the budget is less) */
 
 #define STORE_MAX_STATES ((uint64_t)UINT32_MAX - 1) /* ids 0 .. 2^32 - 3: NONE stays free */
 
@@ -116,25 +121,22 @@ typedef struct Shard {
     alignas(64) _Atomic TabWord tab; /* the table; replaced (under the lock) when it grows */
 } Shard;
 
-typedef _Atomic(uint8_t *) ChunkPtr;
-
 /* The fields every lookup reads come first; the counters that inserting threads write are on
 ** cache lines of their own, or each write would take the line from every reader. */
 struct Store {
-    uint32_t vec_len;                             /* bytes of a state vector */
-    uint32_t rec_len;                             /* bytes of a record: vector, then parent id */
-    size_t max_bytes;                             /* budget, 0 for none */
-    uint32_t big_shift;                           /* log2 of the records of a full-size chunk */
-    uint32_t first_shift;                         /* log2 of the records of chunk 0 */
-    uint32_t n_geom;                              /* chunks that double before the full size */
-    uint64_t geom_recs;                           /* records held by the doubling chunks */
-    bool is_solo;                                 /* one thread alone uses the store */
-    Shard *shards;                                /* N_SHARDS shards */
-    alignas(64) _Atomic uint64_t n_states;        /* ids handed out; ids are dense */
-    alignas(64) _Atomic size_t n_bytes;           /* bytes allocated now: chunks, tables, ... */
-    _Atomic bool has_retired;                     /* some shard has a retired table */
-    pthread_mutex_t chunk_lock;                   /* serialises chunk and directory allocation */
-    alignas(64) _Atomic(ChunkPtr *) dir[N_PAGES]; /* directory pages, allocated as needed */
+    uint32_t vec_len;                      /* bytes of a state vector */
+    uint32_t rec_len;                      /* bytes of a record: vector, then parent id */
+    size_t max_bytes;                      /* budget, 0 for none */
+    uint8_t *recs;                         /* record i at recs + i * rec_len */
+    size_t recs_len;                       /* bytes of the records' address range */
+    uint64_t max_ids;                      /* records the range holds */
+    bool is_solo;                          /* one thread alone uses the store */
+    Shard *shards;                         /* N_SHARDS shards */
+    alignas(64) _Atomic uint64_t n_states; /* ids handed out; ids are dense */
+    alignas(64) _Atomic size_t n_bytes;    /* bytes held now: records, tables, ... */
+    _Atomic bool has_retired;              /* some shard has a retired table */
+    _Atomic size_t n_commit;               /* bytes of 'recs' counted in n_bytes */
+    pthread_mutex_t commit_lock;           /* serialises the growth of n_commit */
 };
 
 /* ---- budget ---- */
@@ -156,100 +158,85 @@ static void bytes_sub(Store *st, size_t n)
     atomic_fetch_sub(&st->n_bytes, n);
 }
 
-/* ---- the arena: id -> chunk, offset ---- */
+/* ---- the arena: one address range, record i at recs + i * rec_len ---- */
 
 static uint32_t floor_log2(uint64_t x)
 {
     return 63u - (uint32_t)__builtin_clzll(x);
 }
 
-/* Records of chunk 'c': chunk 0 has 2^first_shift, each next one double, up to 2^big_shift. */
-static uint64_t chunk_recs(const Store *st, uint64_t c)
+/* Reserve the records' address range: RESERVE_MAX, or the budget and a commit step if that is
+** less, or what the system agrees to map (ulimit -v and strict overcommit refuse a large
+** range: it is halved until one is mapped). Nothing is committed: the kernel gives a page of
+** it memory when the page is first written, and the budget counts it (recs_commit) before. */
+static void recs_reserve(Store *st)
 {
-    if (c < st->n_geom)
-        return (uint64_t)1 << (st->first_shift + c);
-    return (uint64_t)1 << st->big_shift;
-}
-
-/* The chunk holding id 'sid' and its index inside it. */
-static void chunk_of(const Store *st, uint64_t sid, uint64_t *c_out, uint64_t *off_out)
-{
-    if (sid < st->geom_recs) {
-        uint64_t c = floor_log2((sid >> st->first_shift) + 1);
-        *c_out = c;
-        *off_out = sid - ((((uint64_t)1 << c) - 1) << st->first_shift);
-        return;
+    size_t len = RESERVE_MAX;
+    if (st->max_bytes && st->max_bytes < len - COMMIT_STEP)
+        len = st->max_bytes + COMMIT_STEP;
+    if ((uint64_t)len / st->rec_len > STORE_MAX_STATES)
+        len = (size_t)STORE_MAX_STATES * st->rec_len;
+    len = (len + 4095) & ~(size_t)4095;
+    for (;;) {
+        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+            st->recs = p;
+            st->recs_len = len;
+            st->max_ids = len / st->rec_len;
+            return;
+        }
+        if (len <= RESERVE_MIN)
+            util_oom(len);
+        len /= 2;
     }
-    uint64_t rest = sid - st->geom_recs;
-    *c_out = st->n_geom + (rest >> st->big_shift);
-    *off_out = rest & (((uint64_t)1 << st->big_shift) - 1);
 }
 
-/* The chunk 'c' or NULL when not allocated yet. */
-static uint8_t *chunk_get(const Store *st, uint64_t c)
+/* Count the records of the ids below 'n_ids' in the store's bytes, within the budget, before
+** any of those ids is taken: a budget that says no leaves no hole. Commits double from
+** COMMIT_MIN to COMMIT_STEP, then go COMMIT_STEP at a time, so a tiny model stays tiny.
+** False when the budget says no. */
+static bool recs_commit(Store *st, uint64_t n_ids)
 {
-    ChunkPtr *page =
-        atomic_load_explicit(&((Store *)st)->dir[c >> PAGE_BITS], memory_order_acquire);
-    if (!page)
-        return NULL;
-    return atomic_load_explicit(&page[c & (PAGE_SIZE - 1)], memory_order_acquire);
-}
-
-/* Make sure chunk 'c' exists. False when it does not fit the budget or the directory. */
-static bool chunk_ensure(Store *st, uint64_t c)
-{
-    if (c >= (uint64_t)N_PAGES * PAGE_SIZE)
-        return false;
-    if (chunk_get(st, c))
+    size_t need = (size_t)n_ids * st->rec_len;
+    if (need <= atomic_load_explicit(&st->n_commit, memory_order_acquire))
         return true;
     bool ok = true;
-    pthread_mutex_lock(&st->chunk_lock);
-    if (!chunk_get(st, c)) {
-        ChunkPtr *page = atomic_load(&st->dir[c >> PAGE_BITS]);
-        size_t page_bytes = page ? 0 : PAGE_SIZE * sizeof(ChunkPtr);
-        size_t bytes = (size_t)chunk_recs(st, c) * st->rec_len;
-        if (!budget_allows(st, bytes + page_bytes)) {
-            ok = false;
-        } else {
-            if (!page) {
-                page = xcalloc(PAGE_SIZE, sizeof(ChunkPtr));
-                atomic_store_explicit(&st->dir[c >> PAGE_BITS], page, memory_order_release);
-            }
-            atomic_store_explicit(&page[c & (PAGE_SIZE - 1)], xmalloc(bytes), memory_order_release);
-            bytes_add(st, bytes + page_bytes);
+    pthread_mutex_lock(&st->commit_lock);
+    size_t have = atomic_load_explicit(&st->n_commit, memory_order_relaxed);
+    if (need > have) {
+        size_t to = have < COMMIT_MIN ? COMMIT_MIN : have;
+        while (to < need && to < COMMIT_STEP)
+            to *= 2;
+        if (to < need)
+            to = (need + COMMIT_STEP - 1) / COMMIT_STEP * COMMIT_STEP;
+        if (to > st->recs_len)
+            to = st->recs_len; /* need <= recs_len: ids stop at max_ids */
+        ok = budget_allows(st, to - have);
+        if (ok) {
+            bytes_add(st, to - have);
+            atomic_store_explicit(&st->n_commit, to, memory_order_release);
         }
     }
-    pthread_mutex_unlock(&st->chunk_lock);
+    pthread_mutex_unlock(&st->commit_lock);
     return ok;
 }
 
 static uint8_t *record(const Store *st, uint64_t sid)
 {
-    uint64_t c, off;
-    chunk_of(st, sid, &c, &off);
-    uint8_t *chunk = chunk_get(st, c);
-    assert(chunk && "state id in a chunk never allocated");
-    return chunk + off * st->rec_len;
+    return st->recs + sid * st->rec_len;
 }
 
-/* Take the next 'n' ids, after making sure their chunks exist; the first into *out. False:
-** budget or id space spent. */
+/* Take the next 'n' ids, after counting their records in the budget; the first into *out.
+** False: budget or id space spent. */
 static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
 {
     uint64_t n = atomic_load(&st->n_states);
     for (;;) {
-        if (n + n_ids > STORE_MAX_STATES)
+        if (n + n_ids > st->max_ids)
             return false;
-        /* Chunks are made before any id in them is taken: the chunk of id n exists already
-        ** unless n is its first record, so most single ids need no look at the directory. */
-        uint64_t c_first, c_last, off_first, off;
-        chunk_of(st, n, &c_first, &off_first);
-        c_last = c_first;
-        if (n_ids > 1)
-            chunk_of(st, n + n_ids - 1, &c_last, &off);
-        for (uint64_t c = off_first ? c_first + 1 : c_first; c <= c_last; c++)
-            if (!chunk_ensure(st, c))
-                return false;
+        if (!recs_commit(st, n + n_ids))
+            return false;
         if (st->is_solo) {
             atomic_store_explicit(&st->n_states, n + n_ids, memory_order_relaxed);
             *out = n;
@@ -615,16 +602,11 @@ Store *store_new(uint32_t vec_len, size_t max_bytes)
     st->vec_len = vec_len;
     st->rec_len = vec_len + (uint32_t)sizeof(StateId);
     st->max_bytes = max_bytes;
-    uint64_t big = CHUNK_BYTES / st->rec_len;
-    st->big_shift = big ? floor_log2(big) : 0;
-    st->n_geom = st->big_shift < GEOM_CHUNKS ? st->big_shift : GEOM_CHUNKS;
-    st->first_shift = st->big_shift - st->n_geom;
-    st->geom_recs = ((((uint64_t)1 << st->n_geom) - 1) << st->first_shift);
+    recs_reserve(st);
+    atomic_init(&st->n_commit, 0);
     atomic_init(&st->n_states, 0);
     atomic_init(&st->n_bytes, sizeof *st + N_SHARDS * sizeof(Shard));
-    pthread_mutex_init(&st->chunk_lock, NULL);
-    for (size_t p = 0; p < N_PAGES; p++)
-        atomic_init(&st->dir[p], NULL);
+    pthread_mutex_init(&st->commit_lock, NULL);
     st->shards = xcalloc_aligned(alignof(Shard), N_SHARDS * sizeof(Shard));
     atomic_init(&st->has_retired, false);
     for (size_t s = 0; s < N_SHARDS; s++) {
@@ -643,15 +625,8 @@ void store_free(Store *st)
         free(tab_table(atomic_load(&st->shards[s].tab)));
     }
     free(st->shards);
-    for (size_t p = 0; p < N_PAGES; p++) {
-        ChunkPtr *page = atomic_load(&st->dir[p]);
-        if (!page)
-            continue;
-        for (size_t c = 0; c < PAGE_SIZE; c++)
-            free(atomic_load(&page[c]));
-        free(page);
-    }
-    pthread_mutex_destroy(&st->chunk_lock);
+    munmap(st->recs, st->recs_len);
+    pthread_mutex_destroy(&st->commit_lock);
     free(st);
 }
 

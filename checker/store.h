@@ -114,7 +114,7 @@ void store_set_parent_of(Store *st, const uint8_t *vec, StateId parent);
 /* States stored so far. */
 uint64_t store_count(const Store *st);
 
-/* Bytes the store holds now (arena chunks and tables). Safe from any thread. */
+/* Bytes the store holds now (the records counted so far, and tables). Safe from any thread. */
 size_t store_memory_bytes(const Store *st);
 
 #endif

@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static _Noreturn void oom(size_t n)
+_Noreturn void util_oom(size_t n)
 {
     fprintf(stderr, "weft: out of memory (%zu bytes)\n", n);
     abort();
@@ -23,7 +23,7 @@ void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        oom(n);
+        util_oom(n);
     return p;
 }
 
@@ -31,7 +31,7 @@ void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom(n * size);
+        util_oom(n * size);
     return p;
 }
 
@@ -40,7 +40,7 @@ void *xcalloc_aligned(size_t align, size_t n)
     size_t size = n ? (n + align - 1) / align * align : align; /* aligned_alloc wants a multiple */
     void *p = aligned_alloc(align, size);
     if (!p)
-        oom(size);
+        util_oom(size);
     memset(p, 0, size);
     return p;
 }
@@ -49,7 +49,7 @@ void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        oom(n);
+        util_oom(n);
     return q;
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Print "weft: out of memory (N bytes)" and abort: for memory got some other way than these. */
+_Noreturn void util_oom(size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 /* 'n' zeroed bytes aligned to 'align' (a power of two): for data kept on cache lines of its own. */
