@@ -3,8 +3,8 @@
 **
 ** Every value shown comes from the Program, the SearchResult and the Traces, with the same
 ** helpers as the text report (report_changes, report_viol_text), so the JSON and the text can
-** never disagree. The document is deterministic except for statistics.seconds and
-** statistics.memory_bytes.
+** never disagree. The document is deterministic except for statistics.seconds,
+** statistics.cpu_seconds and statistics.memory_bytes.
 */
 #include "report_json.h"
 
@@ -258,6 +258,7 @@ static json_object *statistics_json(const SearchResult *res)
     json_object_object_add(o, "transitions", json_object_new_int64((int64_t)res->n_transitions));
     json_object_object_add(o, "depth", json_object_new_int64(res->max_depth));
     json_object_object_add(o, "seconds", json_object_new_double(res->seconds));
+    json_object_object_add(o, "cpu_seconds", json_object_new_double(res->cpu_seconds));
     json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)res->memory_bytes));
     json_object_object_add(o, "stop", json_object_new_string(stop_name(res->stop)));
     return o;

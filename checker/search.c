@@ -388,6 +388,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     s.batch.prog = prog;
     s.batch.is_compact = opts->compact;
     s.t0 = util_now();
+    double cpu0 = util_cpu_now();
     res->is_compact = opts->compact;
     s.st = res->store = store_new(opts->compact ? FP_LEN : prog->state_size, opts->max_memory);
     s.ex = exec_new(prog);
@@ -412,6 +413,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     res->viols = s.viols.items;
     res->n_viols = s.viols.len;
     res->seconds = util_now() - s.t0;
+    res->cpu_seconds = util_cpu_now() - cpu0;
     exec_free(s.ex);
     exec_free(s.ex_prop);
     vec_free(&s.fresh);

@@ -84,6 +84,7 @@ typedef struct SearchResult {
     uint64_t n_transitions; /* successors generated (failing steps included) */
     uint32_t max_depth;     /* the deepest level reached (BFS) or longest path (DFS) */
     double seconds;         /* wall time of the search */
+    double cpu_seconds;     /* CPU time of the search, its worker threads included */
     size_t memory_bytes;    /* peak bytes of the store and the frontier */
     Store *store;           /* the visited states, kept for traces; owned by the result */
     bool is_compact;        /* --compact: store_vec() gives a state's 8-byte fingerprint, not its

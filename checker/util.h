@@ -67,6 +67,8 @@ size_t util_rss_bytes(void);
 size_t util_peak_rss_bytes(void);
 /* Monotonic clock in seconds. */
 double util_now(void);
+/* CPU seconds used so far by every thread of the process. */
+double util_cpu_now(void);
 /* Edit distance between two strings, capped at 'cap' (returns cap+1 past it). */
 size_t util_edit_distance(const char *a, const char *b, size_t cap);
 

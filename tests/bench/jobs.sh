@@ -13,9 +13,11 @@
 # two -j 1 searches side by side; then --compact -j 2 once.
 # Each run is '--quiet --json': the search's own seconds, states and memory come from the
 # JSON statistics, and the schedule counting after the search is skipped. Prints, per model
-# and setting, the median and the fastest search time, the states per second of the median,
-# and the bytes per state; then the speedup of -j 2 over -j 1 from the medians and from the
-# fastest runs. The state counts of every run must agree, or the script fails (status 1).
+# and setting, the median and the fastest search time, the median CPU time (every thread's),
+# the states per second of the median, and the bytes per state; then the speedup of -j 2 over
+# -j 1 from the medians and from the fastest runs, and how much more CPU time -j 2 spent on
+# the same search (what its workers add: shared work, waiting, cache lines moving between the
+# cores). The state counts of every run must agree, or the script fails (status 1).
 #
 # The side-by-side runs measure the machine, not weft: two independent one-thread searches
 # share nothing but the machine (its memory system, and on a virtual machine the host's other
@@ -69,7 +71,7 @@ model_args() {
     esac
 }
 
-# run FILE DEFS OPTIONS... -> "seconds states memory_bytes" of one search
+# run FILE DEFS OPTIONS... -> "seconds states memory_bytes cpu_seconds" of one search
 run() {
     local file=$1 defs=$2
     shift 2
@@ -77,7 +79,8 @@ run() {
     "$weft" check "$file" $defs "$@" --quiet --json "$work/r.json" --progress never \
         >/dev/null 2>"$work/err"
     [ -s "$work/r.json" ] || die "weft failed on $file: $(cat "$work/err")"
-    jq -r '.models[0].statistics | "\(.seconds) \(.states) \(.memory_bytes)"' "$work/r.json"
+    jq -r '.models[0].statistics | "\(.seconds) \(.states) \(.memory_bytes) \(.cpu_seconds)"' \
+        "$work/r.json"
     rm -f "$work/r.json"
 }
 
@@ -85,19 +88,20 @@ models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers producer_consumer)
 
 echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs runs each"
-printf '%-18s %-17s %10s %9s %9s %12s %12s\n' model options states median fastest \
+printf '%-18s %-17s %10s %9s %9s %9s %12s %12s\n' model options states median fastest cpu \
     states/s bytes/state
 status=0
 for m in "${models[@]}"; do
     args=$(model_args "$m") || die "unknown model '$m'"
     file=${args%%|*} defs=${args#*|}
-    declare -A secs=() mem=()
+    declare -A secs=() mem=() cpu=()
     pair=
     states=
     for ((i = 0; i < runs; i++)); do
         for j in 1 2; do
-            read -r s n b < <(run "$file" "$defs" -j "$j")
+            read -r s n b c < <(run "$file" "$defs" -j "$j")
             secs[$j]="${secs[$j]:-} $s"
+            cpu[$j]="${cpu[$j]:-} $c"
             mem[$j]=$b
             if [ -z "$states" ]; then
                 states=$n
@@ -108,24 +112,28 @@ for m in "${models[@]}"; do
         done
         pair="$pair $(run_pair "$file" "$defs")"
     done
-    read -r cs cn cb < <(run "$file" "$defs" --compact -j 2)
+    read -r cs cn cb _ < <(run "$file" "$defs" --compact -j 2)
     [ "$cn" = "$states" ] || { echo "jobs: $m --compact stored $cn states, not $states" >&2; status=1; }
     for j in 1 2; do
         read -r med fast < <(stats "${secs[$j]}")
-        printf '%-18s %-17s %10s %9s %9s %12.0f %12.1f\n' "$m" "-j $j" "$states" "$med" "$fast" \
+        read -r cmed _ < <(stats "${cpu[$j]}")
+        printf '%-18s %-17s %10s %9s %9s %9s %12.0f %12.1f\n' "$m" "-j $j" "$states" "$med" \
+            "$fast" "$cmed" \
             "$(awk -v n="$states" -v s="$med" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
             "$(awk -v b="${mem[$j]}" -v n="$states" 'BEGIN { print b / n }')"
-        [ "$j" = 1 ] && med1=$med fast1=$fast
+        [ "$j" = 1 ] && med1=$med fast1=$fast cmed1=$cmed
     done
-    printf '%-18s %-17s %10s %9.3f %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - \
+    printf '%-18s %-17s %10s %9.3f %9s %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - - \
         "$(awk -v n="$cn" -v s="$cs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
         "$(awk -v b="$cb" -v n="$cn" 'BEGIN { print b / n }')"
     read -r pmed pfast < <(stats "$pair")
     printf '%-18s %-17s %10s %9s %9s\n' "$m" "-j 1 side by side" "$states" "$pmed" "$pfast"
-    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" -v p="$pmed" 'BEGIN {
+    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" -v p="$pmed" -v u="$cmed1" \
+        -v v="$cmed" 'BEGIN {
         printf "  speedup of -j 2 over -j 1: %.2fx (medians), %.2fx (fastest runs)\n", a / b, c / d
+        printf "  CPU time of -j 2 over -j 1: %.2fx (medians)\n", v / u
         printf "  the machine'"'"'s ceiling: two -j 1 side by side run %.2fx slower than alone, ", p / a
         printf "so a perfect -j 2 would reach %.2fx\n", 2 * a / p }'
-    unset secs mem
+    unset secs mem cpu
 done
 exit $status

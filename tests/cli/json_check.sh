@@ -42,6 +42,7 @@ check race "$m.constants == {\"N\": 4, \"ITERS\": 2}" $r
 check race "$m.expectation == {\"text\": \"violation final total\", \"met\": true}" $r
 check race "$m.statistics.states == $states and $m.statistics.stop == \"complete\"" $r
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
+check race "($m.statistics.cpu_seconds | type) == \"number\" and $m.statistics.cpu_seconds >= 0" $r
 v="$m.violations[0]"
 check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
 check race "$v.property == {\"kind\": \"final\", \"label\": \"total\", \"text\": \"counter == N * ITERS\", \"line\": $(jq "$v.property.line" $r)}" $r
