@@ -482,18 +482,18 @@ static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
     }
 }
 
-/* Double the table of 'sh' (its lock held), while other threads may go on probing and
-** inserting: each slot of the old table is moved (slot_move), then the new table is published.
-** The old table is retired, not freed: a reader may be probing it. False when the new table
-** does not fit the budget; the old one is then left as it was. */
-static bool shard_grow(Store *st, Shard *sh)
+/* Grow the table of 'sh' (its lock held) to 'cap' slots, a power of two above its own, while
+** other threads may go on probing and inserting: each slot of the old table is moved
+** (slot_move), then the new table is published. The old table is retired, not freed: a reader
+** may be probing it. False when the new table does not fit the budget; the old one is then
+** left as it was. */
+static bool shard_grow(Store *st, Shard *sh, uint32_t cap)
 {
     Table *old = tab_table(shard_word(sh));
-    if (old->cap > UINT32_MAX / 2)
+    assert(cap > old->cap && (cap & (cap - 1)) == 0 && "a table grows to a larger power of two");
+    if (!budget_allows(st, table_bytes(cap)))
         return false;
-    if (!budget_allows(st, table_bytes(old->cap * 2)))
-        return false;
-    Table *t = table_new(st, old->cap * 2);
+    Table *t = table_new(st, cap);
     for (uint32_t j = 0; j < old->cap; j++) {
         /* The records are met in hash order, each a cache miss: load some ahead. */
         uint32_t ahead = j + REHASH_AHEAD;
@@ -542,7 +542,8 @@ static CreditResult credit_take(Store *st, uint32_t s, TabWord w, StoreIds *blk)
             return CREDIT_OK;
         }
         shard_lock(sh);
-        bool ok = shard_word(sh) != w || shard_grow(st, sh);
+        uint32_t cap = tab_mask(w) + 1;
+        bool ok = shard_word(sh) != w || (cap <= UINT32_MAX / 2 && shard_grow(st, sh, cap * 2));
         shard_unlock(sh);
         return ok ? CREDIT_GREW : CREDIT_FULL;
     }
@@ -702,9 +703,14 @@ void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
     for (uint32_t s = part; s < N_SHARDS; s += n_parts) {
         Shard *sh = &st->shards[s];
         shard_lock(sh);
-        while ((atomic_load(&sh->n) + per_shard) * 4 > (uint64_t)shard_table(sh)->cap * 3)
-            if (!shard_grow(st, sh))
-                break; /* the budget: inserting will say STORE_FULL in its turn */
+        /* The size that leaves room for the shard's part, reached in one rehash however many
+        ** doublings it takes; if the budget refuses it, a smaller one. */
+        uint64_t need = (atomic_load(&sh->n) + per_shard) * 4, old = shard_table(sh)->cap;
+        uint64_t cap = old;
+        while (need > cap * 3 && cap <= UINT32_MAX / 2)
+            cap *= 2;
+        while (cap > old && !shard_grow(st, sh, (uint32_t)cap))
+            cap /= 2; /* the budget: inserting will say STORE_FULL in its turn */
         shard_unlock(sh);
     }
 }
