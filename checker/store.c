@@ -346,7 +346,10 @@ static uint8_t slot_tag_settled(const Slot *sl)
 /* A table of 'cap' empty slots. */
 static Table *table_new(Store *st, uint32_t cap)
 {
-    Table *t = xcalloc_aligned(TABLE_ALIGN, table_bytes(cap)); /* every slot TAG_EMPTY */
+    /* Every slot TAG_EMPTY, written now: zeroed by a write, each fresh page is faulted in once.
+    ** (calloc would leave fresh pages unwritten; a probe's read would then map the shared zero
+    ** page, and the first insert replace it and flush the other workers' TLBs: slower.) */
+    Table *t = xcalloc_aligned(TABLE_ALIGN, table_bytes(cap));
     t->cap = cap;
     t->slots = (Slot *)(t + 1);
     t->retired_next = NULL;
