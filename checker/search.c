@@ -508,7 +508,8 @@ static size_t meminfo_available(void)
 
 size_t search_default_max_memory(void)
 {
-    return meminfo_available() / 4 * 3;
+    size_t avail = meminfo_available() / 4 * 3, space = util_address_space_limit() / 2;
+    return space && space < avail ? space : avail;
 }
 
 const char *search_viol_kind_name(ViolKind kind)

@@ -53,6 +53,7 @@
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,7 +205,7 @@ static uint64_t side_key_get(Side *sd, uint64_t idx)
 typedef struct Level Level;
 
 typedef struct Gate {
-    uint32_t n;                 /* threads that pass it */
+    _Atomic uint32_t n;         /* threads that pass it (fewer if a worker could not start) */
     _Atomic uint32_t n_arrived; /* threads waiting now */
     _Atomic uint32_t phase;     /* passes so far: a waiter leaves when it changes */
     pthread_mutex_t lock;       /* with 'woken', for the waiters that sleep */
@@ -213,7 +214,7 @@ typedef struct Gate {
 
 static void gate_init(Gate *g, uint32_t n)
 {
-    g->n = n;
+    atomic_init(&g->n, n);
     atomic_init(&g->n_arrived, 0);
     atomic_init(&g->phase, 0);
     pthread_mutex_init(&g->lock, NULL);
@@ -237,7 +238,8 @@ static void cpu_relax(void)
 static void gate_pass(Gate *g, void (*serial)(Level *), Level *lv)
 {
     uint32_t phase = atomic_load_explicit(&g->phase, memory_order_acquire);
-    if (atomic_fetch_add_explicit(&g->n_arrived, 1, memory_order_acq_rel) + 1 == g->n) {
+    if (atomic_fetch_add_explicit(&g->n_arrived, 1, memory_order_acq_rel) + 1 ==
+        atomic_load_explicit(&g->n, memory_order_acquire)) {
         if (serial)
             serial(lv);
         atomic_store_explicit(&g->n_arrived, 0, memory_order_relaxed);
@@ -1225,6 +1227,36 @@ static void level_fini(Level *lv)
     free(lv->settle_at);
 }
 
+/* Start workers 1 .. n_workers - 1 (the calling thread is worker 0). If the system refuses a
+** thread (its limits: ulimit -u or -v), say so on stderr and go on with the workers started:
+** the report is the same for any number of them. Before the start gate opens: the workers
+** started wait there, and no gate has been passed yet. */
+static void start_workers(Level *lv)
+{
+    uint32_t n = lv->n_workers, i = 1;
+    for (; i < n; i++) {
+        int err = pthread_create(&lv->workers[i].thread, NULL, worker_main, &lv->workers[i]);
+        if (err) {
+            fprintf(stderr, "weft: cannot start worker thread %u of %u (%s): searching with %u\n",
+                    i + 1, n, strerror(err), i);
+            break;
+        }
+    }
+    if (i == n)
+        return;
+    for (uint32_t k = i; k < n; k++) { /* never started: only their executors were made */
+        exec_free(lv->workers[k].ex);
+        exec_free(lv->workers[k].ex_prop);
+    }
+    lv->n_workers = i;
+    /* The workers started read a gate's count after their arrival, which follows this store
+    ** in the gate's count of arrivals: they see it. */
+    atomic_store_explicit(&lv->start.n, i, memory_order_release);
+    atomic_store_explicit(&lv->gate.n, i, memory_order_release);
+    if (i == 1)
+        store_set_solo(lv->s->st, true); /* no thread but this one after all */
+}
+
 void search_run_levels(Search *s)
 {
     Level lv = {0};
@@ -1244,8 +1276,7 @@ void search_run_levels(Search *s)
     lv.n_order = s->is_stopped ? 0 : 1;
     lv.lo = 1;
     prepare_level(&lv);
-    for (uint32_t i = 1; i < lv.n_workers; i++)
-        pthread_create(&lv.workers[i].thread, NULL, worker_main, &lv.workers[i]);
+    start_workers(&lv);
     while (lv.n_order > 0) {
         if (lv.is_solo) {
             work_level(&lv.workers[0]);

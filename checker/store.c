@@ -77,7 +77,7 @@ enum {
 };
 
 #define RESERVE_MAX ((size_t)1 << 40) /* the records' address range: at most 1 TiB, ... */
-#define RESERVE_MIN ((size_t)1 << 24) /* ... at least 16 MiB (or less if the budget is less) */
+#define RESERVE_MIN ((size_t)1 << 20) /* ... at least 1 MiB, or weft is out of memory */
 
 #define STORE_MAX_STATES ((uint64_t)UINT32_MAX - 1) /* ids 0 .. 2^32 - 3: NONE stays free */
 
@@ -166,14 +166,17 @@ static uint32_t floor_log2(uint64_t x)
 }
 
 /* Reserve the records' address range: RESERVE_MAX, or the budget and a commit step if that is
-** less, or what the system agrees to map (ulimit -v and strict overcommit refuse a large
-** range: it is halved until one is mapped). Nothing is committed: the kernel gives a page of
-** it memory when the page is first written, and the budget counts it (recs_commit) before. */
+** less, or a quarter of the address space ulimit -v allows (threads, tables and levels need
+** the rest), or what the system agrees to map (strict overcommit refuses a large range: it is
+** halved until one is mapped). Nothing is committed: the kernel gives a page of it memory when
+** the page is first written, and the budget counts it (recs_commit) before. */
 static void recs_reserve(Store *st)
 {
-    size_t len = RESERVE_MAX;
+    size_t len = RESERVE_MAX, space = util_address_space_limit() / 4;
     if (st->max_bytes && st->max_bytes < len - COMMIT_STEP)
         len = st->max_bytes + COMMIT_STEP;
+    if (space && space < len)
+        len = space > RESERVE_MIN ? space : RESERVE_MIN;
     if ((uint64_t)len / st->rec_len > STORE_MAX_STATES)
         len = (size_t)STORE_MAX_STATES * st->rec_len;
     len = (len + 4095) & ~(size_t)4095;

@@ -69,6 +69,8 @@ size_t util_peak_rss_bytes(void);
 double util_now(void);
 /* CPU seconds used so far by every thread of the process. */
 double util_cpu_now(void);
+/* The process's limit of address space in bytes (ulimit -v, RLIMIT_AS), 0 if none. */
+size_t util_address_space_limit(void);
 /* Edit distance between two strings, capped at 'cap' (returns cap+1 past it). */
 size_t util_edit_distance(const char *a, const char *b, size_t cap);
 
