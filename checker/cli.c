@@ -95,7 +95,7 @@ static const char usage_text[] =
     "  --max-states N          stop after storing N states (exit 3 if no violation was found)\n"
     "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G;\n"
     "                          default: 3/4 of the memory available at the start, at most\n"
-    "                          half of ulimit -v)\n"
+    "                          a quarter of ulimit -v)\n"
     "  --time-limit SECONDS    stop after SECONDS of search\n"
     "  -j N                    N worker threads for breadth first search (default: the online\n"
     "                          CPUs; --dfs runs on one); the report is the same for every N\n"

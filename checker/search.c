@@ -508,7 +508,7 @@ static size_t meminfo_available(void)
 
 size_t search_default_max_memory(void)
 {
-    size_t avail = meminfo_available() / 4 * 3, space = util_address_space_limit() / 2;
+    size_t avail = meminfo_available() / 4 * 3, space = util_address_space_limit() / 4;
     return space && space < avail ? space : avail;
 }
 

@@ -166,13 +166,14 @@ static uint32_t floor_log2(uint64_t x)
 }
 
 /* Reserve the records' address range: RESERVE_MAX, or the budget and a commit step if that is
-** less, or a quarter of the address space ulimit -v allows (threads, tables and levels need
-** the rest), or what the system agrees to map (strict overcommit refuses a large range: it is
+** less, or an eighth of the address space ulimit -v allows (the budget is a quarter of it;
+** thread stacks and the allocator's per-thread arenas need much of the rest), or what the system
+*agrees to map (strict overcommit refuses a large range: it is
 ** halved until one is mapped). Nothing is committed: the kernel gives a page of it memory when
 ** the page is first written, and the budget counts it (recs_commit) before. */
 static void recs_reserve(Store *st)
 {
-    size_t len = RESERVE_MAX, space = util_address_space_limit() / 4;
+    size_t len = RESERVE_MAX, space = util_address_space_limit() / 8;
     if (st->max_bytes && st->max_bytes < len - COMMIT_STEP)
         len = st->max_bytes + COMMIT_STEP;
     if (space && space < len)
