@@ -1253,17 +1253,13 @@ static void start_workers(Level *lv)
     ** in the gate's count of arrivals: they see it. */
     atomic_store_explicit(&lv->start.n, i, memory_order_release);
     atomic_store_explicit(&lv->gate.n, i, memory_order_release);
-    if (i == 1)
-        store_set_solo(lv->s->st, true); /* no thread but this one after all */
 }
 
 void search_run_levels(Search *s)
 {
     Level lv = {0};
     level_init(&lv, s);
-    store_set_solo(s->st, lv.n_workers == 1); /* no thread but this one */
     if (!level_initial(&lv)) {
-        store_set_solo(s->st, false);
         level_fini(&lv);
         return;
     }
@@ -1277,6 +1273,7 @@ void search_run_levels(Search *s)
     lv.lo = 1;
     prepare_level(&lv);
     start_workers(&lv);
+    store_set_solo(s->st, lv.n_workers == 1); /* no thread but this one */
     while (lv.n_order > 0) {
         if (lv.is_solo) {
             work_level(&lv.workers[0]);

@@ -4,12 +4,12 @@
 ** Every state is one record, its vector followed by its parent id (4 bytes), in one address
 ** range reserved when the store is made (mmap, MAP_NORESERVE: the kernel gives a page memory
 ** when it is first written). Records never move, and record i is at recs + i * rec_len, so
-** store_vec() takes no lock and finding a record is a multiply-add. The hash table is split into
-*N_SHARDS shards chosen by the hash's
-** high bits; each shard is an open-addressing table of 5-byte slots, a one-byte tag (occupied
-** bit + 7 hash bits) then the id, so most probes never touch a vector but the one they are
-** after, and a probe reads one cache line, an insert writes one. Each shard doubles by itself
-** at 75% load, so a growing shard holds up only its own inserts.
+** store_vec() takes no lock and finding a record is a multiply-add. The hash table is split
+** into N_SHARDS shards chosen by the hash's high bits; each shard is an open-addressing table
+** of 5-byte slots, a one-byte tag (occupied bit + 7 hash bits) then the id, so most probes
+** never touch a vector but the one they are after, and a probe reads one cache line, an
+** insert writes one. Each shard doubles by itself at 75% load, so a growing shard holds up
+** only its own inserts.
 **
 ** No lock is taken but to grow a table. A lookup writes nothing shared: a state already stored
 ** (most successors are) is found without a cache line changing hands. An insert claims the
@@ -37,9 +37,9 @@
 **
 ** Ids are dense: one is taken by a compare-and-swap on the state counter, only after its
 ** record's bytes are counted against the budget (in steps of up to 1 MiB), so a budget that
-** says no leaves no hole. A
-** thread may take them a block at a time instead (store_insert_ids); the ids it leaves unused
-** are holes until the caller moves states into them (store_move) and truncates the count.
+** says no leaves no hole. A thread may take them a block at a time instead
+** (store_insert_ids); the ids it leaves unused are holes until the caller moves states into
+** them (store_move) and truncates the count.
 ** Memory per state for a 24-byte vector: 28 bytes of record plus 5 bytes a table slot at a
 ** load between 37% and 75%, about 35 bytes in all.
 */
@@ -167,10 +167,10 @@ static uint32_t floor_log2(uint64_t x)
 
 /* Reserve the records' address range: RESERVE_MAX, or the budget and a commit step if that is
 ** less, or an eighth of the address space ulimit -v allows (the budget is a quarter of it;
-** thread stacks and the allocator's per-thread arenas need much of the rest), or what the system
-*agrees to map (strict overcommit refuses a large range: it is
-** halved until one is mapped). Nothing is committed: the kernel gives a page of it memory when
-** the page is first written, and the budget counts it (recs_commit) before. */
+** thread stacks and the allocator's per-thread arenas need much of the rest), or what the
+** system agrees to map (strict overcommit refuses a large range: it is halved until one is
+** mapped). Nothing is committed: the kernel gives a page of it memory when the page is first
+** written, and the budget counts it (recs_commit) before. */
 static void recs_reserve(Store *st)
 {
     size_t len = RESERVE_MAX, space = util_address_space_limit() / 8;

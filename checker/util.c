@@ -126,11 +126,17 @@ size_t util_peak_rss_bytes(void)
     return (size_t)ru.ru_maxrss * 1024u; /* Linux reports kilobytes */
 }
 
-double util_now(void)
+/* The clock 'id' in seconds. */
+static double clock_seconds(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double util_now(void)
+{
+    return clock_seconds(CLOCK_MONOTONIC);
 }
 
 size_t util_address_space_limit(void)
@@ -143,9 +149,7 @@ size_t util_address_space_limit(void)
 
 double util_cpu_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 size_t util_edit_distance(const char *a, const char *b, size_t cap)
