@@ -99,16 +99,18 @@ static void side_init(Side *sd)
 }
 
 /* Make the keys 0 .. n_entries - 1 (all that were used) empty again, in pages part, part +
-** n_parts, ...: n_parts threads with parts 0 .. n_parts - 1 clear them all. Pages are kept and
-** zeroed, not freed: a big allocation is a fresh mapping whose pages fault in one by one, which
-** costs more than clearing them. */
+** n_parts, ...: n_parts threads with parts 0 .. n_parts - 1 clear them all; only the entries
+** used, not whole pages (most levels fill a fraction of a page). Pages are kept and zeroed, not
+** freed: a big allocation is a fresh mapping whose pages fault in one by one, which costs more
+** than clearing them. */
 static void side_clear(Side *sd, uint64_t n_entries, uint32_t part, uint32_t n_parts)
 {
     uint64_t n_pages = (n_entries + SIDE_PAGE - 1) >> SIDE_BITS;
     for (size_t p = part; p < n_pages && p < SIDE_PAGES; p += n_parts) {
         void *page = atomic_load(&sd->keys[p]);
+        uint64_t n = n_entries - ((uint64_t)p << SIDE_BITS); /* entries from the page's first */
         if (page)
-            memset(page, 0, SIDE_PAGE * sizeof(AtomicKey));
+            memset(page, 0, (n < SIDE_PAGE ? n : SIDE_PAGE) * sizeof(AtomicKey));
     }
 }
 
@@ -703,13 +705,14 @@ static void work_level(Worker *w)
 /* ---- settling a level ---- */
 
 /* '*buf' with room for at least 'n' entries of 'size' bytes, grown (never shrunk) as levels
-** widen; its old contents are not kept. */
+** widen; its old contents are not to be relied on. Grown by realloc, not free and malloc: a
+** big buffer is a mapping of its own, which realloc grows in place or moves with its pages,
+** where a fresh one would fault every page in again (levels widen many times). */
 static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
 {
     if (n > *cap || !*buf) {
-        free(*buf);
         *cap = n > *cap ? n : *cap;
-        *buf = xmalloc(*cap * size);
+        *buf = xrealloc(*buf, *cap * size);
     }
     return *buf;
 }
@@ -1016,10 +1019,12 @@ static void settle_place(Level *lv, uint32_t i)
             keys_out[at] = ~inv;
         }
     }
-    for (uint64_t r = a, begin = base; r < b; begin = base + ends[r], r++)
-        sort_bucket(ids_out, keys_out, begin, base + ends[r]);
-    for (uint64_t k = base; k < base + lv->n_share[i]; k++)
-        lv->spare_parents[k] = lv->order[keys_out[k] >> 32];
+    for (uint64_t r = a, begin = base; r < b; begin = base + ends[r], r++) {
+        uint64_t end = base + ends[r];
+        sort_bucket(ids_out, keys_out, begin, end);
+        for (uint64_t k = begin; k < end; k++) /* the bucket of rank r: r's children */
+            lv->spare_parents[k] = lv->order[r];
+    }
 }
 
 /* Settling, last part (one thread): cut the sorted new level at a limit, record violations and
