@@ -1117,6 +1117,44 @@ START_TEST(exec_model_properties)
 }
 END_TEST
 
+/* count(T@L) on a vector under 8 bytes (read as one word) and on a wider one (a load per
+** instance): the same answers as the positions set, for every subset of the instances. */
+START_TEST(exec_count_narrow_and_wide)
+{
+    static const uint32_t n_workers[2] = {3, 6};
+    for (int w = 0; w < 2; w++) {
+        uint32_t n = n_workers[w];
+        char text[512];
+        int len = snprintf(text, sizeof text,
+                           "const N = %u\nthread worker[N] {\n    local x: 0..200 = 0\n"
+                           "    a: x = 1\n    b: x = 2\n}\n",
+                           n);
+        for (uint32_t k = 0; k <= n; k++) /* invariant c<k>: exactly k instances at 'b' */
+            len += snprintf(text + len, sizeof text - (size_t)len,
+                            "invariant c%u: count(worker@b) == %u\n", k, k);
+        if (w > 0)
+            exec_free(X);
+        compile_text(text);
+        if (w == 0)
+            ck_assert_uint_lt(P->state_size, 8);
+        else
+            ck_assert_uint_ge(P->state_size, 8);
+        for (uint32_t set = 0; set < (1u << n); set++) {
+            uint32_t want = 0;
+            for (uint32_t t = 0; t < n; t++) {
+                state_set_pos(P, S, t, set >> t & 1); /* position 1 is 'b' */
+                want += set >> t & 1;
+            }
+            for (uint32_t k = 0; k <= n; k++) {
+                int32_t v;
+                ck_assert(exec_term(X, S, P->props[k].code, &v));
+                ck_assert_int_eq(v, want == k);
+            }
+        }
+    }
+}
+END_TEST
+
 /* Every reachable state of counter_race (N = 4, ITERS = 2) through exec_step: the number of
 ** states, and the final counter values its header lists. */
 START_TEST(exec_model_counter_race_outcomes)
@@ -1201,6 +1239,7 @@ Suite *exec_suite(void)
     tcase_add_test(tc, exec_model_ranged_queue);
     tcase_add_test(tc, exec_model_fork_order);
     tcase_add_test(tc, exec_model_properties);
+    tcase_add_test(tc, exec_count_narrow_and_wide);
     tcase_add_test(tc, exec_model_counter_race_outcomes);
     suite_add_tcase(s, tc);
     return s;
