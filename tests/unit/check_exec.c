@@ -936,7 +936,11 @@ END_TEST
 static void compile_text(const char *text)
 {
     Program *prog = tm_compile_named("m.weft", text, NULL, 0);
-    pb_free(P);
+    exec_free(X); /* a test may compile more than one model */
+    if (is_compiled)
+        prog_free(P);
+    else
+        pb_free(P);
     P = prog;
     is_compiled = true;
     ck_assert_uint_le(P->state_size, MAX_VEC);
@@ -1132,8 +1136,6 @@ START_TEST(exec_count_narrow_and_wide)
         for (uint32_t k = 0; k <= n; k++) /* invariant c<k>: exactly k instances at 'b' */
             len += snprintf(text + len, sizeof text - (size_t)len,
                             "invariant c%u: count(worker@b) == %u\n", k, k);
-        if (w > 0)
-            exec_free(X);
         compile_text(text);
         if (w == 0)
             ck_assert_uint_lt(P->state_size, 8);
