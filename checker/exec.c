@@ -531,21 +531,14 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
             break;
         case OP_COUNT: {
             /* The invariant 'count(worker@write) <= 1' runs this on every new state: the
-            ** template's fields are read once, and a vector under 8 bytes (most models) is
-            ** loaded once, not once per instance. */
+            ** template's fields are read once, not once per instance. */
             const Template *tp = &prog->templates[in->a];
             const Thread *th = &prog->threads[tp->first_tid];
             const uint8_t *at = tp->label_at[in->b];
             uint32_t n_bits = tp->pc_bits;
             int32_t n = 0;
-            if (c->size < 8) {
-                uint64_t w = bits_load_small(c->vec, c->size), mask = (UINT64_C(1) << n_bits) - 1;
-                for (uint32_t k = 0; k < tp->count; k++)
-                    n += at[(w >> th[k].bit_base) & mask] != 0;
-            } else {
-                for (uint32_t k = 0; k < tp->count; k++)
-                    n += at[bits_get(c->vec, c->size, th[k].bit_base, n_bits)] != 0;
-            }
+            for (uint32_t k = 0; k < tp->count; k++)
+                n += at[bits_get(c->vec, c->size, th[k].bit_base, n_bits)] != 0;
             *sp++ = n;
             break;
         }

@@ -1121,8 +1121,8 @@ START_TEST(exec_model_properties)
 }
 END_TEST
 
-/* count(T@L) on a vector under 8 bytes (read as one word) and on a wider one (a load per
-** instance): the same answers as the positions set, for every subset of the instances. */
+/* count(T@L) on a vector under 8 bytes and on a wider one (bits_get reads them differently):
+** the same answers as the positions set, for every subset of the instances. */
 START_TEST(exec_count_narrow_and_wide)
 {
     static const uint32_t n_workers[2] = {3, 6};
