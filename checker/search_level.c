@@ -127,17 +127,17 @@ static void side_fini(Side *sd)
 }
 
 /* Page 'p' of directory 'dir' of side 'sd', allocated (zeroed) by the first thread to need
-** it; a thread that loses the race frees its copy. Zeroed by writing, not by calloc: a fresh
-** mapping read before it is written maps the shared zero page, and the first write then has
-** to replace it, which flushes the TLB of every core running the search (an interrupt to the
-** other workers each time: key_lower reads a key before it writes it). */
+** it; a thread that loses the race frees its copy. Zeroed by writing (xcalloc_aligned), not by
+** calloc: a fresh mapping read before it is written maps the shared zero page, and the first
+** write then has to replace it, which flushes the TLB of every core running the search (an
+** interrupt to the other workers each time: key_lower reads a key before it writes it). A
+** plain malloc + memset is not enough: with link-time optimisation GCC made it a calloc. */
 static void *page_get(Side *sd, PagePtr *dir, size_t p, size_t page_bytes)
 {
     void *page = atomic_load_explicit(&dir[p], memory_order_acquire);
     if (page)
         return page;
-    void *fresh = xmalloc(page_bytes);
-    memset(fresh, 0, page_bytes);
+    void *fresh = xcalloc_aligned(64, page_bytes);
     void *expected = NULL;
     if (!atomic_compare_exchange_strong(&dir[p], &expected, fresh)) {
         free(fresh);

@@ -41,6 +41,12 @@ void *xcalloc_aligned(size_t align, size_t n)
     void *p = aligned_alloc(align, size);
     if (!p)
         util_oom(size);
+    /* A volatile store to every page first: the memset alone may become a calloc (GCC turns
+    ** malloc + memset into calloc once link-time optimisation inlines the allocator), and then
+    ** a fresh page is read before it is written, which maps the shared zero page; the first
+    ** write then replaces it and flushes the TLB of every core running the process. */
+    for (size_t i = 0; i < size; i += UTIL_PAGE)
+        ((volatile unsigned char *)p)[i] = 0;
     memset(p, 0, size);
     return p;
 }

@@ -10,11 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { UTIL_PAGE = 4096 }; /* bytes of a memory page (the smallest the kernel maps) */
+
 /* Print "weft: out of memory (N bytes)" and abort: for memory got some other way than these. */
 _Noreturn void util_oom(size_t n);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
-/* 'n' zeroed bytes aligned to 'align' (a power of two): for data kept on cache lines of its own. */
+/* 'n' zeroed bytes aligned to 'align' (a power of two): for data kept on cache lines of its own,
+** and for big arrays read before they are written: the zeros are written, so every page is
+** faulted in writable at once (never mapped to the shared zero page first). */
 void *xcalloc_aligned(size_t align, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
