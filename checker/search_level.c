@@ -331,7 +331,8 @@ struct Level {
     size_t n_out_cap;       /* entries n_out has room for */
     uint64_t cur_lo;        /* first id of the level being expanded */
     uint64_t lo;            /* first id of the next level */
-    uint64_t n_expect;      /* new states the level being expanded is expected to find */
+    uint64_t n_expect;      /* settling: new states the next level is expected to find */
+    bool is_reserving;      /* settling: the workers grow the store's tables for the next level */
     uint32_t depth;         /* depth of the level being expanded */
     Side side[2];           /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
     uint32_t cur;           /* which side is this level's */
@@ -682,8 +683,6 @@ static void work_level(Worker *w)
     Level *lv = w->lv;
     uint32_t me = (uint32_t)(w - lv->workers);
     w->has_full = false;
-    if (lv->n_expect && !lv->is_solo) /* grow the store's tables for the level */
-        store_reserve(lv->s->st, lv->n_expect, me, lv->n_workers);
     uint64_t last = 0, a, b;
     for (uint32_t k = 0; k < lv->n_shares; k++) {
         Share *sh = &lv->shares[(me + k) % lv->n_shares];
@@ -946,14 +945,40 @@ static void settle_split(Level *lv)
     }
 }
 
+/* True if the level just expanded may be the last: a limit or --first halted it, or a violation
+** under --first or the states past --max-states will cut it (settle_end decides). */
+static bool level_may_stop(const Level *lv)
+{
+    const Search *s = lv->s;
+    if (s->is_stopped || atomic_load(&lv->halt_rank) != UINT64_MAX)
+        return true;
+    if (s->opts->max_states && lv->lo + lv->n_new > s->opts->max_states)
+        return true;
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        if (lv->workers[i].has_full || (s->opts->first && lv->workers[i].cands.len))
+            return true;
+    return false;
+}
+
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
-** make room for its sorted order. */
+** make room for its sorted order. Then decide whether the workers, once they have settled it,
+** grow the store's tables for the level after (store_reserve): if it is parallel and sure to
+** be expanded. The store is idle until then, so a table grows with plain stores; grown while
+** the level is expanded, each empty slot of the old table would take a locked instruction to
+** keep concurrent inserts out of it. The next level is expected to grow as this one did, with
+** a margin of 50%: a table that must grow during the expansion makes any other worker
+** inserting into its shard wait (with 10%, the producer/consumer benchmark spent 1.4% of its
+** time waiting so); tables only double, so on the benchmark models the peak memory is the
+** same with either. */
 static void settle_begin(Level *lv)
 {
     Search *s = lv->s;
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
     lv->n_new = store_count(s->st) - lv->lo;
+    lv->n_expect = lv->n_order ? (uint64_t)((double)lv->n_new * lv->n_new / lv->n_order * 1.5) : 0;
+    lv->is_reserving =
+        lv->n_expect && lv->n_new >= SOLO_LEVEL && lv->n_workers > 1 && !level_may_stop(lv);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
@@ -1069,11 +1094,6 @@ static void settle_end(Level *lv)
     lv->order = next;
     lv->parents = parents;
     lv->order_cap = cap;
-    /* The next level is expected to grow as this one did, with a margin of 50%: a table that
-    ** must grow during the expansion makes any other worker inserting into its shard wait
-    ** (with 10%, the producer/consumer benchmark spent 1.4% of its time waiting so); tables
-    ** only double, so on the benchmark models the peak memory is the same with either. */
-    lv->n_expect = lv->n_order ? (uint64_t)((double)n_new * n_new / lv->n_order * 1.5) : 0;
     lv->n_order = s->is_stopped ? 0 : n_new;
     lv->cur ^= 1;
     lv->cur_lo = lv->lo;
@@ -1088,6 +1108,8 @@ static void settle_solo(Level *lv)
     settle_begin(lv);
     settle_count(lv, 0); /* one settler (prepare_level): its share is every rank */
     settle_place(lv, 0);
+    if (lv->is_reserving) /* the next level is parallel: the other workers are still asleep */
+        store_reserve(lv->s->st, lv->n_expect, 0, 1, true);
     settle_end(lv);
 }
 
@@ -1115,6 +1137,8 @@ static void run_parallel(Worker *w)
             settle_count(lv, i);
             settle_place(lv, i);
         }
+        if (lv->is_reserving) /* nobody inserts until the gate: see settle_begin */
+            store_reserve(lv->s->st, lv->n_expect, i, lv->n_workers, true);
         gate_pass(&lv->gate, settle_end_parallel, lv);
     } while (w->is_parallel);
 }

@@ -463,15 +463,16 @@ static void table_fill(Table *t, uint32_t slot, StateId sid, uint8_t tag)
 }
 
 /* Slot 'j' of the table being grown, copied into 't': a published one is rehashed from its
-** record; an empty one is marked MOVED, so that no insert lands there any more (unless the
-** store is solo: no other thread can insert); one being filled is waited for. */
-static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
+** record; an empty one is marked MOVED, so that no insert lands there any more (unless no
+** other thread can insert: the store is solo, or 'is_idle', see store_reserve); one being
+** filled is waited for. */
+static void slot_move(const Store *st, Table *old, uint32_t j, Table *t, bool is_idle)
 {
     uint32_t mask = t->cap - 1;
     for (;;) {
         uint8_t g = slot_tag_settled(&old->slots[j]);
         if (g == TAG_EMPTY) {
-            if (st->is_solo)
+            if (st->is_solo || is_idle)
                 return;
             if (atomic_compare_exchange_strong(&old->slots[j].tag, &g, TAG_MOVED))
                 return;
@@ -492,9 +493,10 @@ static void slot_move(const Store *st, Table *old, uint32_t j, Table *t)
 /* Grow the table of 'sh' (its lock held) to 'cap' slots, a power of two above its own, while
 ** other threads may go on probing and inserting: each slot of the old table is moved
 ** (slot_move), then the new table is published. The old table is retired, not freed: a reader
-** may be probing it. False when the new table does not fit the budget; the old one is then
-** left as it was. */
-static bool shard_grow(Store *st, Shard *sh, uint32_t cap)
+** may be probing it. With 'is_idle' (store_reserve) nobody probes or inserts meanwhile: the
+** empty slots are left unmarked and the old table is freed at once. False when the new table
+** does not fit the budget; the old one is then left as it was. */
+static bool shard_grow(Store *st, Shard *sh, uint32_t cap, bool is_idle)
 {
     Table *old = tab_table(shard_word(sh));
     assert(cap > old->cap && (cap & (cap - 1)) == 0 && "a table grows to a larger power of two");
@@ -506,9 +508,13 @@ static bool shard_grow(Store *st, Shard *sh, uint32_t cap)
         uint32_t ahead = j + REHASH_AHEAD;
         if (ahead < old->cap && slot_tag(&old->slots[ahead], memory_order_acquire) >= TAG_USED)
             __builtin_prefetch(record(st, slot_id(&old->slots[ahead])));
-        slot_move(st, old, j, t);
+        slot_move(st, old, j, t, is_idle);
     }
     atomic_store_explicit(&sh->tab, tab_word(t), memory_order_release);
+    if (is_idle) {
+        table_free(st, old);
+        return true;
+    }
     old->retired_next = sh->retired;
     sh->retired = old;
     atomic_store_explicit(&st->has_retired, true, memory_order_relaxed);
@@ -550,7 +556,8 @@ static CreditResult credit_take(Store *st, uint32_t s, TabWord w, StoreIds *blk)
         }
         shard_lock(sh);
         uint32_t cap = tab_mask(w) + 1;
-        bool ok = shard_word(sh) != w || (cap <= UINT32_MAX / 2 && shard_grow(st, sh, cap * 2));
+        bool ok =
+            shard_word(sh) != w || (cap <= UINT32_MAX / 2 && shard_grow(st, sh, cap * 2, false));
         shard_unlock(sh);
         return ok ? CREDIT_GREW : CREDIT_FULL;
     }
@@ -704,7 +711,7 @@ StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
     return shard_find(st, shard_for(st, hash), vec, hash);
 }
 
-void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
+void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts, bool is_idle)
 {
     uint64_t per_shard = n_more / N_SHARDS + 1;
     for (uint32_t s = part; s < N_SHARDS; s += n_parts) {
@@ -716,7 +723,7 @@ void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts)
         uint64_t cap = old;
         while (need > cap * 3 && cap <= UINT32_MAX / 2)
             cap *= 2;
-        while (cap > old && !shard_grow(st, sh, (uint32_t)cap))
+        while (cap > old && !shard_grow(st, sh, (uint32_t)cap, is_idle))
             cap /= 2; /* the budget: inserting will say STORE_FULL in its turn */
         shard_unlock(sh);
     }

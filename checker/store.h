@@ -81,8 +81,11 @@ void store_prefetch_match(const Store *st, uint64_t hash);
 /* Grow the tables of shards part, part + n_parts, ... now, so that each has room for its share
 ** of 'n_more' new states: n_parts threads calling it with parts 0 .. n_parts - 1 grow every
 ** shard in parallel, before the inserts that would otherwise grow them one at a time and make
-** other threads wait for the lock meanwhile. A hint: the budget may stop it. */
-void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts);
+** other threads wait for the lock meanwhile. A hint: the budget may stop it. 'is_idle': no
+** thread inserts or looks up while it runs (other threads reserving other parts aside), so a
+** table grows without the atomic marks that keep concurrent inserts out of the old one (a
+** locked instruction for each of its empty slots), and the old table is freed at once. */
+void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts, bool is_idle);
 
 /* Promise (true) that one thread alone will use the store until the promise is withdrawn
 ** (false): inserting then takes its ids and table credits, claims its slot and grows a table

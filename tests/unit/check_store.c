@@ -352,7 +352,7 @@ static void *reserve_worker(void *arg)
 {
     (void)arg;
     for (uint64_t n = 1000; n <= 512000; n *= 2)
-        store_reserve(st, n, 0, 1);
+        store_reserve(st, n, 0, 1, false);
     return NULL;
 }
 
@@ -425,8 +425,8 @@ START_TEST(store_reserve_grows_tables_before_inserts)
 {
     enum { N = 1000000 }; /* its tables, over 5 MiB, dwarf the rounding of record chunks */
     size_t empty = store_memory_bytes(st);
-    store_reserve(st, N, 0, 2);
-    store_reserve(st, N, 1, 2);
+    store_reserve(st, N, 0, 2, false);
+    store_reserve(st, N, 1, 2, false);
     size_t reserved = store_memory_bytes(st);
     ck_assert_uint_ge(reserved - empty, (size_t)N * 5 * 4 / 3);
     StateId sid;
@@ -437,6 +437,52 @@ START_TEST(store_reserve_grows_tables_before_inserts)
     store_quiesce(st); /* nothing was retired: nothing to free */
     ck_assert_uint_le(store_memory_bytes(st) - reserved, records + (2 << 20));
     for (uint32_t i = 0; i < N; i += 97)
+        ck_assert_uint_eq(find(st, i), i);
+}
+END_TEST
+
+/* Reserving while the store is idle (two threads, one part each, as the level search's workers
+** do between levels) grows the tables under the states already stored: each is still found
+** under its id, nothing is left retired (the old tables were freed at once: quiescing frees
+** nothing), and the states inserted afterwards grow no table. */
+typedef struct IdleReserve {
+    uint32_t part; /* the part of the shards this thread grows */
+} IdleReserve;
+
+static void *idle_reserve_worker(void *arg)
+{
+    store_reserve(st, 1000000, ((IdleReserve *)arg)->part, 2, true);
+    return NULL;
+}
+
+START_TEST(store_reserve_idle_keeps_states_and_frees_old_tables)
+{
+    enum { N_BEFORE = 50000, N_AFTER = 500000 };
+    StateId sid;
+    for (uint32_t i = 0; i < N_BEFORE; i++)
+        ck_assert_int_eq(insert(st, i, i + 1, &sid), STORE_NEW);
+    store_quiesce(st); /* free what the inserts retired */
+    size_t before = store_memory_bytes(st);
+    pthread_t th[2];
+    IdleReserve parts[2] = {{0}, {1}};
+    for (uint32_t k = 0; k < 2; k++)
+        ck_assert_int_eq(pthread_create(&th[k], NULL, idle_reserve_worker, &parts[k]), 0);
+    for (uint32_t k = 0; k < 2; k++)
+        pthread_join(th[k], NULL);
+    size_t reserved = store_memory_bytes(st);
+    ck_assert_uint_ge(reserved - before, (size_t)1000000 * 5 * 4 / 3 - N_BEFORE * 5 * 2);
+    store_quiesce(st);
+    ck_assert_uint_eq(store_memory_bytes(st), reserved); /* nothing retired */
+    for (uint32_t i = 0; i < N_BEFORE; i++) {
+        ck_assert_uint_eq(find(st, i), i);
+        ck_assert_uint_eq(store_parent(st, i), i + 1);
+    }
+    for (uint32_t i = N_BEFORE; i < N_BEFORE + N_AFTER; i++)
+        ck_assert_int_eq(insert(st, i, 0, &sid), STORE_NEW);
+    store_quiesce(st);
+    size_t records = (size_t)N_AFTER * (VEC_LEN + 4);
+    ck_assert_uint_le(store_memory_bytes(st) - reserved, records + (2 << 20));
+    for (uint32_t i = 0; i < N_BEFORE + N_AFTER; i += 7)
         ck_assert_uint_eq(find(st, i), i);
 }
 END_TEST
@@ -539,6 +585,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
+    tcase_add_test(tc, store_reserve_idle_keeps_states_and_frees_old_tables);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
