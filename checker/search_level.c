@@ -1044,11 +1044,14 @@ static void settle_place(Level *lv, uint32_t i)
             keys_out[at] = ~inv;
         }
     }
+    StateId *parents_out = lv->spare_parents; /* locals: a store through lv's arrays could */
+    const StateId *order = lv->order;         /* alias lv, which would then be read again */
     for (uint64_t r = a, begin = base; r < b; begin = base + ends[r], r++) {
         uint64_t end = base + ends[r];
-        sort_bucket(ids_out, keys_out, begin, end);
+        if (end - begin > 1)
+            sort_bucket(ids_out, keys_out, begin, end);
         for (uint64_t k = begin; k < end; k++) /* the bucket of rank r: r's children */
-            lv->spare_parents[k] = lv->order[r];
+            parents_out[k] = order[r];
     }
 }
 
