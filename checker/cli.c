@@ -615,8 +615,10 @@ static Program *cli_compile(const char *path, const CliOptions *o, Verdict *out)
 static void cli_report(const char *path, const Program *prog, const SearchResult *res,
                        const CliOptions *o, const CountOptions *co)
 {
+    /* What the search holds now is its store (its frontier's buffers are freed): the peak in
+    ** res->memory_bytes also counts those, which vary with -j and the workers' timing. */
     size_t need = count_memory_estimate(res), budget = o->search.max_memory;
-    size_t held = res->memory_bytes, skipped = 0;
+    size_t held = store_memory_bytes(res->store), skipped = 0;
     if (budget && res->stop == SEARCH_COMPLETE && !res->is_compact &&
         (held > budget || need > budget - held))
         skipped = held > budget ? need : need - (budget - held);
