@@ -37,10 +37,12 @@
 ** quota's state expanded, and which rank that is is known only after sorting). A parallel level
 ** passes two gates (run_parallel): after the expansion (the last worker to arrive makes the
 ** new level dense and cuts the ranks into the settlers' shares, each with its count of new
-** states from the workers' tallies), and after each settler has counted the new states of its
-** share by parent rank and placed them in key order with their parents (the last worker then
-** cuts the level at a limit, records the violations and prepares the next level, whose
-** expansion follows at once). A level of fewer than SOLO_LEVEL states is expanded and settled
+** states from the workers' tallies), and after each settler has placed the new states of its
+** share in key order with their parents, chunk by chunk, from what expanding each chunk did
+** (Chunk: a merge of two short lists already in key order, not a sort; each worker also grows
+** its part of the store's tables for the next level meanwhile), the last worker then cuts the
+** level at a limit, records the violations and prepares the next level, whose expansion
+** follows at once. A level of fewer than SOLO_LEVEL states is expanded and settled
 ** by the calling thread alone, without waking the workers: the result is the same, since it
 ** never depends on which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
@@ -61,18 +63,20 @@
 #include "store.h"
 
 enum {
-    CLAIM = 64,                         /* ranks a worker claims at a time */
+    CLAIM = 64,                         /* ranks a worker claims at a time: a chunk (Chunk) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
-    TALLY_BITS = 6,                     /* a worker tallies new states by blocks of 2^6 ranks */
+    TALLY_BITS = 6,                     /* a worker tallies new states by chunks: 2^6 ranks */
     SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
-    MAX_SETTLERS = 4,                   /* workers that share the sort of a new level */
+    MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
+
+_Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
 
 #define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
 #define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
@@ -274,6 +278,30 @@ typedef struct Cand {
 
 typedef VEC(Cand) CandVec;
 
+/* A state of the next level whose key a worker lowered from another chunk's range into the
+** chunk it was expanding (see Chunk). */
+typedef struct Arrival {
+    uint64_t pos; /* the key it was given: valid if it is still the state's key when settling */
+    StateId sid;  /* the state */
+} Arrival;
+
+/* What expanding one chunk of CLAIM ranks (ranks c * CLAIM ..) did to the next level, in the
+** lists of the worker that expanded it: the states it stored, in the order it stored them (a
+** range of the worker's count of stored states: their ids follow from its blocks of ids), and
+** the states stored elsewhere whose keys it lowered into its ranks, in the order it did. The
+** next level in key order is the chunks' in rank order, each the merge of the two lists: the
+** stored states whose key is still in the chunk (a key only moves to a lower chunk: the one
+** that stored a state met it there first), and the arrivals whose key is still the one they
+** were given (later, lower chunks may have lowered it again); both lists are in key order
+** already, since a worker expands a chunk's ranks in order. */
+typedef struct Chunk {
+    uint32_t worker; /* the worker that expanded it (0 for a chunk nobody expanded) */
+    uint64_t born;   /* its stored states: the worker's born ones numbered born .. born_end - 1 */
+    uint64_t born_end;
+    uint64_t arrived; /* its arrivals: the worker's arrivals[arrived .. arrived_end) */
+    uint64_t arrived_end;
+} Chunk;
+
 /* A contiguous share of a level's ranks, [next, end) still to claim; on a cache line of its
 ** own, as a worker's claims write it. 'next' may pass 'end' (a claim past the end is void). */
 typedef struct Share {
@@ -300,9 +328,15 @@ typedef struct Worker {
                                   ** by this worker's key writes (see key_lower) */
     size_t tally_cap;             /* entries tally has room for */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
-    VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
-    Batch batch;                  /* the outcomes of the ranks being expanded */
-    bool is_parallel;             /* after a parallel level: the next one is parallel too */
+    VEC(uint64_t)
+    blocks;                /* the blocks of ids it took in this level, in order: the k-th
+                           ** state it stored (Chunk) has id blocks[k / STORE_ID_BLOCK] +
+                           ** k % STORE_ID_BLOCK */
+    uint64_t n_born;       /* the states it stored in this level */
+    VEC(Arrival) arrivals; /* the states whose keys it lowered from other chunks (Chunk) */
+    VEC(uint64_t) own;     /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
+    Batch batch;           /* the outcomes of the ranks being expanded */
+    bool is_parallel;      /* after a parallel level: the next one is parallel too */
 } Worker;
 
 struct Level {
@@ -312,9 +346,9 @@ struct Level {
     Gate start;             /* workers wait here while the calling thread runs alone */
     Gate gate;              /* the two gates of a parallel level (run_parallel) */
     uint64_t n_new;         /* settling: states of the new level */
-    uint32_t n_settlers;    /* settling: workers that sort a share of the new level */
+    uint32_t n_settlers;    /* settling: workers that settle a share of the new level */
     uint64_t *n_share;      /* settling: new states in each settler's share of the ranks */
-    uint64_t *settle_at;    /* settling: settler i sorts the children of ranks settle_at[i] ..
+    uint64_t *settle_at;    /* settling: settler i places the children of ranks settle_at[i] ..
                             ** settle_at[i + 1] - 1 */
     StateId *order;         /* the level being expanded, in canonical order */
     StateId *parents;       /* the canonical parent of each, written as it is expanded */
@@ -324,8 +358,10 @@ struct Level {
     size_t spare_cap;       /* entries spare_order and spare_parents have room for */
     uint64_t *keys;         /* settling: the new level's keys in canonical order */
     size_t keys_cap;        /* entries keys has room for */
-    uint32_t *ends;         /* settling: the counting sort's bucket offsets, one per rank */
-    size_t ends_cap;        /* entries ends has room for */
+    Chunk *chunks;          /* the chunks of the level being expanded (Chunk) */
+    size_t chunks_cap;      /* entries chunks has room for */
+    StateId *moved_to;      /* settling: the id fill_holes gave state hi + i, at i */
+    size_t moved_cap;       /* entries moved_to has room for */
     uint64_t n_order;       /* its states */
     uint32_t *n_out;        /* outcomes (transitions) of each rank */
     size_t n_out_cap;       /* entries n_out has room for */
@@ -373,9 +409,12 @@ static size_t level_bytes(Level *lv)
     size_t n = atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
                (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
                lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
-               lv->ends_cap * sizeof *lv->ends;
-    for (uint32_t i = 0; i < lv->n_workers; i++)
-        n += lv->workers[i].tally_cap * sizeof *lv->workers[i].tally;
+               lv->chunks_cap * sizeof *lv->chunks + lv->moved_cap * sizeof *lv->moved_to;
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        const Worker *w = &lv->workers[i];
+        n += w->tally_cap * sizeof *w->tally + w->blocks.cap * sizeof *w->blocks.items +
+             w->arrivals.cap * sizeof *w->arrivals.items;
+    }
     return n;
 }
 
@@ -451,15 +490,16 @@ static int cand_cmp(const void *a, const void *b)
 /* Lower the key of the next level's state 'sid' to 'pos' if that is less, and tally the move:
 ** the state's key leaves the block of ranks it was in (if it had one) for the block of 'pos'.
 ** Summed over the workers, the tallies count the new states whose parent is in each block, so
-** that settling can give each settler an even part (settle_split). */
-static void key_lower(Worker *w, StateId sid, uint64_t pos)
+** that settling can give each settler an even part (settle_split). True if it lowered it. */
+static bool key_lower(Worker *w, StateId sid, uint64_t pos)
 {
     uint64_t old;
     if (!side_key_min(side_next(w->lv), sid - w->lv->lo, pos, &old))
-        return;
+        return false;
     w->tally[(pos >> 32) >> TALLY_BITS]++;
     if (old)
         w->tally[(~old >> 32) >> TALLY_BITS]--;
+    return true;
 }
 
 /* A new successor 'vec' of w->cur at 'pos': its key, its vector (--compact), its invariants. */
@@ -552,8 +592,11 @@ static void store_outcome(Worker *w, Pending *p)
         level_halt(lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
         return;
     }
-    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
+    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) { /* the first of a new block */
         own_block(w, sid);
+        vec_push(&w->blocks, sid);
+    }
+    w->n_born += r == STORE_NEW;
     if (sid < lv->lo)
         return;
     p->sid = sid;
@@ -587,8 +630,10 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
 }
 
 /* The second pass over a batch: lower the key of every successor of the next level to its
-** position, and take the new ones in. Apart from expand_rank so that the key lines, prefetched
-** as the ids came back, have arrived; the order does not matter, a key being a minimum. */
+** position, and take the new ones in; a state stored by another worker (or by this one, in a
+** chunk of higher ranks) whose key it lowers is an arrival in this chunk (Chunk). Apart from
+** expand_rank so that the key lines, prefetched as the ids came back, have arrived; the order
+** does not matter, a key being a minimum. */
 static void settle_keys(Worker *w, size_t end)
 {
     for (size_t i = 0; i < end; i++) {
@@ -597,8 +642,8 @@ static void settle_keys(Worker *w, size_t end)
             continue;
         if (p->is_new)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
-        else if (!is_own(w, p->sid))
-            key_lower(w, p->sid, p->pos);
+        else if (!is_own(w, p->sid) && key_lower(w, p->sid, p->pos))
+            vec_push(&w->arrivals, ((Arrival){p->pos, p->sid}));
     }
 }
 
@@ -690,7 +735,13 @@ static void work_level(Worker *w)
             if (a < last) /* back to lower ranks: its own states may be met earlier now */
                 forget_own(w);
             last = b;
+            Chunk *ch = &lv->chunks[a / CLAIM];
+            ch->worker = me;
+            ch->born = w->n_born;
+            ch->arrived = w->arrivals.len;
             expand_ranks(w, a, b);
+            ch->born_end = w->n_born;
+            ch->arrived_end = w->arrivals.len;
             if (w->has_full)
                 return;
             uint64_t before = w->n_expanded;
@@ -714,23 +765,6 @@ static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
         *buf = xrealloc(*buf, *cap * size);
     }
     return *buf;
-}
-
-/* Sort the new level's bucket of one rank, [begin, end) of ids_out and keys_out, by key: the
-** few children of one state, by outcome ordinal. */
-static void sort_bucket(StateId *ids_out, uint64_t *keys_out, uint64_t begin, uint64_t end)
-{
-    for (uint64_t i = begin + 1; i < end; i++) {
-        uint64_t key = keys_out[i];
-        StateId id = ids_out[i];
-        uint64_t k = i;
-        for (; k > begin && keys_out[k - 1] > key; k--) {
-            keys_out[k] = keys_out[k - 1];
-            ids_out[k] = ids_out[k - 1];
-        }
-        keys_out[k] = key;
-        ids_out[k] = id;
-    }
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -759,7 +793,8 @@ static void fill_holes(Level *lv)
     if (!holes.len)
         return;
     qsort(holes.items, holes.len, sizeof *holes.items, id_cmp);
-    uint64_t hi = store_count(s->st), top = hi;
+    uint64_t hi = store_count(s->st), top = hi, dense = hi - holes.len;
+    buf_reserve((void **)&lv->moved_to, &lv->moved_cap, holes.len, sizeof *lv->moved_to);
     uint32_t len = s->prog->state_size;
     Side *sd = side_next(lv);
     size_t h = 0, hl = holes.len;
@@ -771,6 +806,7 @@ static void fill_holes(Level *lv)
             continue;
         }
         uint64_t to = holes.items[h++];
+        lv->moved_to[t - dense] = (StateId)to;
         store_move(s->st, (StateId)t, (StateId)to);
         AtomicKey *from_key = side_key(sd, t - lv->lo);
         atomic_store(side_key(sd, to - lv->lo), atomic_load(from_key));
@@ -784,7 +820,7 @@ static void fill_holes(Level *lv)
                     cand->v.state = (StateId)to;
             }
     }
-    store_truncate(s->st, hi - holes.len);
+    store_truncate(s->st, dense);
     vec_free(&holes);
 }
 
@@ -884,10 +920,15 @@ static void prepare_level(Level *lv)
 {
     if (lv->n_order)
         buf_reserve((void **)&lv->n_out, &lv->n_out_cap, lv->n_order, sizeof *lv->n_out);
-    size_t n_blocks = (lv->n_order >> TALLY_BITS) + 1;
+    size_t n_blocks = (lv->n_order >> TALLY_BITS) + 1; /* a chunk is a block (CLAIM) */
+    buf_reserve((void **)&lv->chunks, &lv->chunks_cap, n_blocks, sizeof *lv->chunks);
+    memset(lv->chunks, 0, n_blocks * sizeof *lv->chunks); /* a chunk not expanded is empty */
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         Worker *w = &lv->workers[i];
         w->n_out = 0;
+        w->blocks.len = 0;
+        w->n_born = 0;
+        w->arrivals.len = 0;
         buf_reserve((void **)&w->tally, &w->tally_cap, n_blocks, sizeof *w->tally);
         memset(w->tally, 0, n_blocks * sizeof *w->tally);
     }
@@ -895,14 +936,16 @@ static void prepare_level(Level *lv)
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
     lv->n_shares = lv->is_solo || lv->s->opts->max_states ? 1 : lv->n_workers;
-    for (uint32_t i = 0; i < lv->n_shares; i++) {
-        atomic_store(&lv->shares[i].next, lv->n_order * i / lv->n_shares);
-        lv->shares[i].end = lv->n_order * (i + 1) / lv->n_shares;
+    for (uint32_t i = 0; i < lv->n_shares; i++) { /* whole chunks, but for the level's end */
+        atomic_store(&lv->shares[i].next, lv->n_order * i / lv->n_shares / CLAIM * CLAIM);
+        lv->shares[i].end = i + 1 == lv->n_shares
+                                ? lv->n_order
+                                : lv->n_order * (i + 1) / lv->n_shares / CLAIM * CLAIM;
     }
     lv->n_settlers = lv->is_solo ? 1 : lv->n_workers < MAX_SETTLERS ? lv->n_workers : MAX_SETTLERS;
 }
 
-/* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' sorts. */
+/* The ranks [*a_out, *b_out) of the level just expanded whose children settler 'i' places. */
 static void settle_share(const Level *lv, uint32_t i, uint64_t *a_out, uint64_t *b_out)
 {
     *a_out = lv->settle_at[i];
@@ -983,76 +1026,108 @@ static void settle_begin(Level *lv)
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
     buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
-    buf_reserve((void **)&lv->ends, &lv->ends_cap, lv->n_order, sizeof *lv->ends);
 }
 
-/* Settling in parallel, second part (settler 'i'): count the new states whose key names a rank
-** of its share, each rank's children at ends[r], then turn the counts into the offsets of each
-** rank's bucket within the share (whose total settle_split knew from the tallies). Every
-** settler reads every key, a side page at a time, and writes only the entries of its own ranks.
-** It also clears its part of the keys of the level just expanded, settled a level ago and read
-** no more, for the level after the next. */
-static void settle_count(Level *lv, uint32_t i)
+/* The settled key of entry 'idx' of 'sd', whose page exists: read without page_get. */
+static uint64_t side_key_settled(const Side *sd, uint64_t idx)
 {
-    uint64_t a, b;
+    const AtomicKey *page = atomic_load_explicit(&sd->keys[idx >> SIDE_BITS], memory_order_relaxed);
+    return ~atomic_load_explicit(&page[idx & (SIDE_PAGE - 1)], memory_order_relaxed);
+}
+
+/* Where settle_chunk places states: the next level's order, keys and parents from 'at' on. */
+typedef struct Placer {
+    StateId *ids;         /* the next level in key order */
+    uint64_t *keys;       /* their keys */
+    StateId *parents;     /* their canonical parents */
+    const StateId *order; /* the level just expanded, by rank: the parents */
+    uint64_t at;          /* where the next state goes */
+} Placer;
+
+static void place(Placer *pl, StateId sid, uint64_t key)
+{
+    pl->ids[pl->at] = sid;
+    pl->keys[pl->at] = key;
+    pl->parents[pl->at++] = pl->order[key >> 32];
+}
+
+/* A chunk's arrivals that kept the key they were given, in order: 'key' and 'sid' are the next
+** one's (key POS_NONE: none left). */
+typedef struct Arrivals {
+    const Level *lv;
+    const Arrival *items; /* the worker's arrivals */
+    uint64_t next, end;   /* the chunk's not looked at yet: items[next .. end) */
+    uint64_t key;         /* the next valid one's key, or POS_NONE */
+    StateId sid;          /* its settled id */
+} Arrivals;
+
+static void arrivals_advance(Arrivals *ar)
+{
+    const Level *lv = ar->lv;
+    uint64_t dense = lv->lo + lv->n_new;
+    ar->key = POS_NONE;
+    while (ar->next < ar->end) {
+        const Arrival *a = &ar->items[ar->next++];
+        StateId sid = a->sid < dense ? a->sid : lv->moved_to[a->sid - dense];
+        if (side_key_settled(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos) {
+            ar->key = a->pos;
+            ar->sid = sid;
+            return;
+        }
+    }
+}
+
+/* Place the valid arrivals whose keys are below 'key'. */
+static void place_arrivals_before(Placer *pl, Arrivals *ar, uint64_t key)
+{
+    for (; ar->key < key; arrivals_advance(ar))
+        place(pl, ar->sid, ar->key);
+}
+
+/* Place the new states whose keys name a rank of chunk 'c' from 'at' on, in key order, each
+** with its key and canonical parent: the merge of the chunk's stored states that kept a key in
+** it and of its arrivals that kept the key they were given (Chunk). The lists name the states
+** fill_holes moved down by their old ids. One past the last placed. */
+static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
+{
+    const Chunk *ch = &lv->chunks[c];
+    const Worker *w = &lv->workers[ch->worker];
+    Placer pl = {lv->spare_order, lv->keys, lv->spare_parents, lv->order, at};
+    Arrivals ar = {lv, w->arrivals.items, ch->arrived, ch->arrived_end, POS_NONE, 0};
+    arrivals_advance(&ar);
+    const uint64_t *blocks = w->blocks.items;
+    const StateId *moved_to = lv->moved_to;
+    const Side *sd = side_next(lv);
+    const uint64_t lo = lv->lo, dense = lo + lv->n_new;
+    for (uint64_t k = ch->born; k < ch->born_end; k++) {
+        uint64_t id = blocks[k / STORE_ID_BLOCK] + k % STORE_ID_BLOCK;
+        StateId sid = id < dense ? (StateId)id : moved_to[id - dense];
+        uint64_t key = side_key_settled(sd, sid - lo);
+        if ((key >> 32) / CLAIM != c) /* lowered into an earlier chunk: an arrival there */
+            continue;
+        place_arrivals_before(&pl, &ar, key);
+        place(&pl, sid, key);
+    }
+    place_arrivals_before(&pl, &ar, POS_NONE);
+    return pl.at;
+}
+
+/* Settling in parallel, second part (settler 'i'): place the new states whose keys name a rank
+** of its share in key order, after the shares of the settlers before it (settle_split counted
+** each share from the tallies), chunk by chunk. It also clears its part of the keys of the
+** level just expanded, settled a level ago and read no more, for the level after the next. */
+static void settle_chunks(Level *lv, uint32_t i)
+{
+    uint64_t a, b, at = 0;
     settle_share(lv, i, &a, &b);
     side_clear(&lv->side[lv->cur], lv->n_order, i, lv->n_settlers);
-    uint32_t *ends = lv->ends;
-    memset(ends + a, 0, (b - a) * sizeof *ends);
-    Side *sd = side_next(lv);
-    for (uint64_t i0 = 0; i0 < lv->n_new; i0 += SIDE_PAGE) {
-        const AtomicKey *page = side_key(sd, i0);
-        uint64_t n = lv->n_new - i0 < SIDE_PAGE ? lv->n_new - i0 : SIDE_PAGE;
-        for (uint64_t k = 0; k < n; k++) {
-            uint64_t r = ~atomic_load_explicit(&page[k], memory_order_relaxed) >> 32;
-            if (r - a < b - a)
-                ends[r]++;
-        }
-    }
-    uint64_t sum = 0;
-    for (uint64_t r = a; r < b; r++) {
-        uint32_t c = ends[r];
-        ends[r] = (uint32_t)sum;
-        sum += c;
-    }
-    assert(sum == lv->n_share[i] && "the tallies miscounted a settler's share");
-}
-
-/* Settling in parallel, third part (settler 'i'): place the new states of its share in key
-** order, after the shares of the settlers before it, and find each one's canonical parent. */
-static void settle_place(Level *lv, uint32_t i)
-{
-    uint64_t a, b, base = 0;
-    settle_share(lv, i, &a, &b);
     for (uint32_t j = 0; j < i; j++)
-        base += lv->n_share[j];
-    uint32_t *ends = lv->ends;
-    StateId *ids_out = lv->spare_order;
-    uint64_t *keys_out = lv->keys;
-    Side *sd = side_next(lv);
-    for (uint64_t i0 = 0; i0 < lv->n_new; i0 += SIDE_PAGE) {
-        const AtomicKey *page = side_key(sd, i0);
-        uint64_t n = lv->n_new - i0 < SIDE_PAGE ? lv->n_new - i0 : SIDE_PAGE;
-        for (uint64_t k = 0; k < n; k++) {
-            uint64_t inv = atomic_load_explicit(&page[k], memory_order_relaxed);
-            assert(inv != 0 && "a new state without a key");
-            uint64_t r = ~inv >> 32;
-            if (r - a >= b - a)
-                continue;
-            uint64_t at = base + ends[r]++;
-            ids_out[at] = (StateId)(lv->lo + i0 + k);
-            keys_out[at] = ~inv;
-        }
-    }
-    StateId *parents_out = lv->spare_parents; /* locals: a store through lv's arrays could */
-    const StateId *order = lv->order;         /* alias lv, which would then be read again */
-    for (uint64_t r = a, begin = base; r < b; begin = base + ends[r], r++) {
-        uint64_t end = base + ends[r];
-        if (end - begin > 1)
-            sort_bucket(ids_out, keys_out, begin, end);
-        for (uint64_t k = begin; k < end; k++) /* the bucket of rank r: r's children */
-            parents_out[k] = order[r];
-    }
+        at += lv->n_share[j];
+    uint64_t begin = at;
+    for (uint64_t c = a / CLAIM; c * CLAIM < b; c++) /* a share is whole chunks (settle_split) */
+        at = settle_chunk(lv, c, at);
+    assert(at - begin == lv->n_share[i] && "the tallies miscounted a settler's share");
+    (void)begin;
 }
 
 /* Settling, last part (one thread): cut the sorted new level at a limit, record violations and
@@ -1109,8 +1184,7 @@ static void settle_end(Level *lv)
 static void settle_solo(Level *lv)
 {
     settle_begin(lv);
-    settle_count(lv, 0); /* one settler (prepare_level): its share is every rank */
-    settle_place(lv, 0);
+    settle_chunks(lv, 0); /* one settler (prepare_level): its share is every rank */
     if (lv->is_reserving) /* the next level is parallel: the other workers are still asleep */
         store_reserve(lv->s->st, lv->n_expect, 0, 1, true);
     settle_end(lv);
@@ -1136,10 +1210,8 @@ static void run_parallel(Worker *w)
     do {
         work_level(w);
         gate_pass(&lv->gate, settle_begin, lv);
-        if (i < lv->n_settlers) {
-            settle_count(lv, i);
-            settle_place(lv, i);
-        }
+        if (i < lv->n_settlers)
+            settle_chunks(lv, i);
         if (lv->is_reserving) /* nobody inserts until the gate: see settle_begin */
             store_reserve(lv->s->st, lv->n_expect, i, lv->n_workers, true);
         gate_pass(&lv->gate, settle_end_parallel, lv);
@@ -1240,6 +1312,8 @@ static void level_fini(Level *lv)
         vec_free(&lv->workers[i].cands);
         vec_free(&lv->workers[i].own);
         free(lv->workers[i].tally);
+        vec_free(&lv->workers[i].blocks);
+        vec_free(&lv->workers[i].arrivals);
         search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);
@@ -1251,7 +1325,8 @@ static void level_fini(Level *lv)
     free(lv->spare_order);
     free(lv->spare_parents);
     free(lv->keys);
-    free(lv->ends);
+    free(lv->chunks);
+    free(lv->moved_to);
     free(lv->n_out);
     gate_fini(&lv->start);
     gate_fini(&lv->gate);

@@ -511,8 +511,27 @@ static void assert_same_chains(const Program *prog, const SearchResult *a, const
     }
 }
 
+/* Every state 'b' (a complete search, not --compact) stored has the canonical parent it has in
+** 'a': the parent whose vector is the same. The canonical parent is the first one in the
+** single-thread order, so a level settled in any other order gives some state another one. */
+static void assert_same_parents(const Program *prog, const SearchResult *a, const SearchResult *b)
+{
+    uint32_t len = prog->state_size;
+    for (StateId sid = 0; sid < b->n_states; sid++) {
+        const uint8_t *vec = store_vec(b->store, sid);
+        StateId in_a = store_find(a->store, vec, state_hash(vec, len));
+        ck_assert_uint_ne(in_a, STATE_ID_NONE);
+        StateId pa = store_parent(a->store, in_a), pb = store_parent(b->store, sid);
+        ck_assert_uint_eq(pa == STATE_ID_NONE, pb == STATE_ID_NONE);
+        if (pa != STATE_ID_NONE)
+            ck_assert_msg(memcmp(store_vec(a->store, pa), store_vec(b->store, pb), len) == 0,
+                          "state %u: another parent than the single-thread search's", sid);
+    }
+}
+
 /* 'b' reports what 'a' does: why it stopped, the counts, the violations in order with their
-** schedules (state ids may differ: they are never reported). */
+** schedules (state ids may differ: they are never reported), and after a complete search every
+** state's parent. */
 static void assert_same_result(const Program *prog, const SearchResult *a, const SearchResult *b)
 {
     ck_assert_int_eq(a->stop, b->stop);
@@ -532,6 +551,8 @@ static void assert_same_result(const Program *prog, const SearchResult *a, const
         ck_assert_str_eq(va->message ? va->message : "", vb->message ? vb->message : "");
     }
     assert_same_chains(prog, a, b);
+    if (a->stop == SEARCH_COMPLETE && !a->is_compact && !b->is_compact)
+        assert_same_parents(prog, a, b);
 }
 
 /* Option sets every model is searched with: plain, --first, cuts by --max-states (50000: in the
