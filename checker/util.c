@@ -47,6 +47,7 @@ void *xcalloc_aligned(size_t align, size_t n)
     ** write then replaces it and flushes the TLB of every core running the process. */
     for (size_t i = 0; i < size; i += UTIL_PAGE)
         ((volatile unsigned char *)p)[i] = 0;
+    ((volatile unsigned char *)p)[size - 1] = 0; /* the last page, if 'p' is not page-aligned */
     memset(p, 0, size);
     return p;
 }
