@@ -83,6 +83,7 @@ _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
 
 typedef _Atomic uint64_t AtomicKey;
 typedef _Atomic uint64_t AtomicRank;
+typedef _Atomic size_t AtomicSize;
 typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
 
 /* ---- side arrays: per-level data of new states, indexed by id - lo ---- */
@@ -362,6 +363,8 @@ struct Level {
     size_t chunks_cap;      /* entries chunks has room for */
     StateId *moved_to;      /* settling: the id fill_holes gave state hi + i, at i */
     size_t moved_cap;       /* entries moved_to has room for */
+    AtomicSize list_bytes;  /* bytes of the workers' blocks and arrivals lists: they grow
+                            ** during the expansion, while any worker may count them */
     uint64_t n_order;       /* its states */
     uint32_t *n_out;        /* outcomes (transitions) of each rank */
     size_t n_out_cap;       /* entries n_out has room for */
@@ -410,12 +413,9 @@ static size_t level_bytes(Level *lv)
                (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
                lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
                lv->chunks_cap * sizeof *lv->chunks + lv->moved_cap * sizeof *lv->moved_to;
-    for (uint32_t i = 0; i < lv->n_workers; i++) {
-        const Worker *w = &lv->workers[i];
-        n += w->tally_cap * sizeof *w->tally + w->blocks.cap * sizeof *w->blocks.items +
-             w->arrivals.cap * sizeof *w->arrivals.items;
-    }
-    return n;
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        n += lv->workers[i].tally_cap * sizeof *lv->workers[i].tally;
+    return n + atomic_load(&lv->list_bytes);
 }
 
 /* ---- candidates ---- */
@@ -501,6 +501,16 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
         w->tally[(~old >> 32) >> TALLY_BITS]--;
     return true;
 }
+
+/* Append 'x' to the worker's list 'v' (its blocks or its arrivals), counting any growth in
+** lv->list_bytes: check_limits, on any worker, reads that sum, never another's list. */
+#define list_push(w, v, x)                                                                  \
+    do {                                                                                    \
+        size_t cap_ = (v)->cap;                                                             \
+        vec_push((v), (x));                                                                 \
+        if ((v)->cap != cap_)                                                               \
+            atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
+    } while (0)
 
 /* A new successor 'vec' of w->cur at 'pos': its key, its vector (--compact), its invariants. */
 static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t pos)
@@ -594,7 +604,7 @@ static void store_outcome(Worker *w, Pending *p)
     }
     if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) { /* the first of a new block */
         own_block(w, sid);
-        vec_push(&w->blocks, sid);
+        list_push(w, &w->blocks, sid);
     }
     w->n_born += r == STORE_NEW;
     if (sid < lv->lo)
@@ -643,7 +653,7 @@ static void settle_keys(Worker *w, size_t end)
         if (p->is_new)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
         else if (!is_own(w, p->sid) && key_lower(w, p->sid, p->pos))
-            vec_push(&w->arrivals, ((Arrival){p->pos, p->sid}));
+            list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid}));
     }
 }
 
@@ -1296,6 +1306,7 @@ static void level_init(Level *lv, Search *s)
     }
     atomic_init(&lv->halt_rank, UINT64_MAX);
     atomic_init(&lv->halt_why, -1);
+    atomic_init(&lv->list_bytes, 0);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
     gate_init(&lv->start, lv->n_workers);
