@@ -191,10 +191,12 @@ static bool side_key_min(Side *sd, uint64_t idx, uint64_t pos, uint64_t *old_out
     return false;
 }
 
-/* The settled key of entry 'idx' (after the level's barrier). */
-static uint64_t side_key_get(Side *sd, uint64_t idx)
+/* The settled key of entry 'idx' (after the level's gate): its page exists, so it is read
+** without page_get (settling reads every key of a level). */
+static uint64_t side_key_get(const Side *sd, uint64_t idx)
 {
-    uint64_t inv = atomic_load_explicit(side_key(sd, idx), memory_order_relaxed);
+    const AtomicKey *page = atomic_load_explicit(&sd->keys[idx >> SIDE_BITS], memory_order_relaxed);
+    uint64_t inv = atomic_load_explicit(&page[idx & (SIDE_PAGE - 1)], memory_order_relaxed);
     assert(inv != 0 && "a new state without a key");
     return ~inv;
 }
@@ -329,15 +331,11 @@ typedef struct Worker {
                                   ** by this worker's key writes (see key_lower) */
     size_t tally_cap;             /* entries tally has room for */
     StoreIds ids;                 /* the ids this worker gives new states (see fill_holes) */
-    VEC(uint64_t)
-    blocks;                /* the blocks of ids it took in this level, in order: the k-th
-                           ** state it stored (Chunk) has id blocks[k / STORE_ID_BLOCK] +
-                           ** k % STORE_ID_BLOCK */
-    uint64_t n_born;       /* the states it stored in this level */
-    VEC(Arrival) arrivals; /* the states whose keys it lowered from other chunks (Chunk) */
-    VEC(uint64_t) own;     /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
-    Batch batch;           /* the outcomes of the ranks being expanded */
-    bool is_parallel;      /* after a parallel level: the next one is parallel too */
+    VEC(uint64_t) blocks;         /* the blocks of ids it took in this level, in order (Chunk) */
+    VEC(Arrival) arrivals;        /* the states whose keys it lowered from other chunks (Chunk) */
+    VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
+    Batch batch;                  /* the outcomes of the ranks being expanded */
+    bool is_parallel;             /* after a parallel level: the next one is parallel too */
 } Worker;
 
 struct Level {
@@ -547,6 +545,15 @@ static void own_block(Worker *w, StateId sid)
     while (w->own.len <= b / 64)
         vec_push(&w->own, 0);
     w->own.items[b / 64] |= (uint64_t)1 << (b % 64);
+    list_push(w, &w->blocks, sid);
+}
+
+/* The states this worker stored in this level so far: every id of its blocks before the next
+** one it hands out (Chunk numbers them so). */
+static uint64_t born_count(const Worker *w)
+{
+    size_t n = w->blocks.len;
+    return n ? (n - 1) * STORE_ID_BLOCK + (w->ids.next - w->blocks.items[n - 1]) : 0;
 }
 
 /* True if 'sid', of the next level, is a state this worker stored, in a block of its own. Its
@@ -602,11 +609,8 @@ static void store_outcome(Worker *w, Pending *p)
         level_halt(lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
         return;
     }
-    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) { /* the first of a new block */
+    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
         own_block(w, sid);
-        list_push(w, &w->blocks, sid);
-    }
-    w->n_born += r == STORE_NEW;
     if (sid < lv->lo)
         return;
     p->sid = sid;
@@ -747,10 +751,10 @@ static void work_level(Worker *w)
             last = b;
             Chunk *ch = &lv->chunks[a / CLAIM];
             ch->worker = me;
-            ch->born = w->n_born;
+            ch->born = born_count(w);
             ch->arrived = w->arrivals.len;
             expand_ranks(w, a, b);
-            ch->born_end = w->n_born;
+            ch->born_end = born_count(w);
             ch->arrived_end = w->arrivals.len;
             if (w->has_full)
                 return;
@@ -924,8 +928,15 @@ static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
     all->len = 0;
 }
 
+/* True if a level of 'n_states' runs on the calling thread alone: a narrow one (gates would
+** cost more than the workers save), or no worker but it. */
+static bool is_solo_level(const Level *lv, uint64_t n_states)
+{
+    return n_states < SOLO_LEVEL || lv->n_workers == 1;
+}
+
 /* Make the level in lv->order the one to expand: its counters reset, and whether it runs on the
-** calling thread alone (a narrow one: gates would cost more than the workers save). */
+** calling thread alone (is_solo_level). */
 static void prepare_level(Level *lv)
 {
     if (lv->n_order)
@@ -937,14 +948,13 @@ static void prepare_level(Level *lv)
         Worker *w = &lv->workers[i];
         w->n_out = 0;
         w->blocks.len = 0;
-        w->n_born = 0;
         w->arrivals.len = 0;
         buf_reserve((void **)&w->tally, &w->tally_cap, n_blocks, sizeof *w->tally);
         memset(w->tally, 0, n_blocks * sizeof *w->tally);
     }
     atomic_store(&lv->halt_rank, UINT64_MAX);
     atomic_store(&lv->halt_why, -1);
-    lv->is_solo = lv->n_order < SOLO_LEVEL || lv->n_workers == 1;
+    lv->is_solo = is_solo_level(lv, lv->n_order);
     lv->n_shares = lv->is_solo || lv->s->opts->max_states ? 1 : lv->n_workers;
     for (uint32_t i = 0; i < lv->n_shares; i++) { /* whole chunks, but for the level's end */
         atomic_store(&lv->shares[i].next, lv->n_order * i / lv->n_shares / CLAIM * CLAIM);
@@ -1030,19 +1040,18 @@ static void settle_begin(Level *lv)
     fill_holes(lv);
     lv->n_new = store_count(s->st) - lv->lo;
     lv->n_expect = lv->n_order ? (uint64_t)((double)lv->n_new * lv->n_new / lv->n_order * 1.5) : 0;
-    lv->is_reserving =
-        lv->n_expect && lv->n_new >= SOLO_LEVEL && lv->n_workers > 1 && !level_may_stop(lv);
+    lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
     buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
 }
 
-/* The settled key of entry 'idx' of 'sd', whose page exists: read without page_get. */
-static uint64_t side_key_settled(const Side *sd, uint64_t idx)
+/* The id of the next level's state named 'id' in a chunk's lists: fill_holes moved the states
+** at 'dense' and past down into holes (moved_to[id - dense]). */
+static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
 {
-    const AtomicKey *page = atomic_load_explicit(&sd->keys[idx >> SIDE_BITS], memory_order_relaxed);
-    return ~atomic_load_explicit(&page[idx & (SIDE_PAGE - 1)], memory_order_relaxed);
+    return id < dense ? (StateId)id : moved_to[id - dense];
 }
 
 /* Where settle_chunk places states: the next level's order, keys and parents from 'at' on. */
@@ -1078,8 +1087,8 @@ static void arrivals_advance(Arrivals *ar)
     ar->key = POS_NONE;
     while (ar->next < ar->end) {
         const Arrival *a = &ar->items[ar->next++];
-        StateId sid = a->sid < dense ? a->sid : lv->moved_to[a->sid - dense];
-        if (side_key_settled(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos) {
+        StateId sid = settled_id(a->sid, dense, lv->moved_to);
+        if (side_key_get(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos) {
             ar->key = a->pos;
             ar->sid = sid;
             return;
@@ -1110,9 +1119,8 @@ static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
     const Side *sd = side_next(lv);
     const uint64_t lo = lv->lo, dense = lo + lv->n_new;
     for (uint64_t k = ch->born; k < ch->born_end; k++) {
-        uint64_t id = blocks[k / STORE_ID_BLOCK] + k % STORE_ID_BLOCK;
-        StateId sid = id < dense ? (StateId)id : moved_to[id - dense];
-        uint64_t key = side_key_settled(sd, sid - lo);
+        StateId sid = settled_id(blocks[k / STORE_ID_BLOCK] + k % STORE_ID_BLOCK, dense, moved_to);
+        uint64_t key = side_key_get(sd, sid - lo);
         if ((key >> 32) / CLAIM != c) /* lowered into an earlier chunk: an arrival there */
             continue;
         place_arrivals_before(&pl, &ar, key);
