@@ -39,8 +39,8 @@
 ** new level dense and cuts the ranks into the settlers' shares, each with its count of new
 ** states from the workers' tallies), and after each settler has placed the new states of its
 ** share in key order with their parents, chunk by chunk, from what expanding each chunk did
-** (Chunk: a merge of two short lists already in key order, not a sort; each worker also grows
-** its part of the store's tables for the next level meanwhile), the last worker then cuts the
+** (Chunk: a merge of two short lists already in key order, not a sort; the workers then grow
+** the store's tables for the next level, a few shards at a time), the last worker then cuts the
 ** level at a limit, records the violations and prepares the next level, whose expansion
 ** follows at once. A level of fewer than SOLO_LEVEL states is expanded and settled
 ** by the calling thread alone, without waking the workers: the result is the same, since it
@@ -73,6 +73,7 @@ enum {
     SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
+    RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
     FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
 };
 
@@ -84,6 +85,7 @@ _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
 typedef _Atomic uint64_t AtomicKey;
 typedef _Atomic uint64_t AtomicRank;
 typedef _Atomic size_t AtomicSize;
+typedef _Atomic uint32_t AtomicShard;
 typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
 
 /* ---- side arrays: per-level data of new states, indexed by id - lo ---- */
@@ -370,6 +372,7 @@ struct Level {
     uint64_t lo;            /* first id of the next level */
     uint64_t n_expect;      /* settling: new states the next level is expected to find */
     bool is_reserving;      /* settling: the workers grow the store's tables for the next level */
+    AtomicShard next_shard; /* is_reserving: the next shard to claim (reserve_shards) */
     uint32_t depth;         /* depth of the level being expanded */
     Side side[2];           /* side[cur]: vectors of this level; side[cur ^ 1]: the next's */
     uint32_t cur;           /* which side is this level's */
@@ -1041,6 +1044,7 @@ static void settle_begin(Level *lv)
     lv->n_new = store_count(s->st) - lv->lo;
     lv->n_expect = lv->n_order ? (uint64_t)((double)lv->n_new * lv->n_new / lv->n_order * 1.5) : 0;
     lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
+    atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
     lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
@@ -1219,6 +1223,18 @@ static void settle_end_parallel(Level *lv)
         lv->workers[i].is_parallel = lv->n_order > 0 && !lv->is_solo;
 }
 
+/* Grow the store's tables for the next level (store_reserve_shard), RESERVE_CLAIM shards at a
+** time from a shared cursor: a worker that settled its share sooner grows more of them, so the
+** workers reach the gate together (with a fixed half each, the one that settled longer kept
+** the other waiting, 1 to 10 ms of a 0.2 s search on locked counter). */
+static void reserve_shards(Level *lv)
+{
+    uint32_t s;
+    while ((s = atomic_fetch_add(&lv->next_shard, RESERVE_CLAIM)) < STORE_SHARDS)
+        for (uint32_t k = s; k < s + RESERVE_CLAIM && k < STORE_SHARDS; k++)
+            store_reserve_shard(lv->s->st, lv->n_expect, k, true);
+}
+
 /* Expand and settle parallel levels with the other workers, as long as they come (the first
 ** one is parallel: the caller saw it after the start gate). */
 static void run_parallel(Worker *w)
@@ -1231,7 +1247,7 @@ static void run_parallel(Worker *w)
         if (i < lv->n_settlers)
             settle_chunks(lv, i);
         if (lv->is_reserving) /* nobody inserts until the gate: see settle_begin */
-            store_reserve(lv->s->st, lv->n_expect, i, lv->n_workers, true);
+            reserve_shards(lv);
         gate_pass(&lv->gate, settle_end_parallel, lv);
     } while (w->is_parallel);
 }
@@ -1315,6 +1331,7 @@ static void level_init(Level *lv, Search *s)
     atomic_init(&lv->halt_rank, UINT64_MAX);
     atomic_init(&lv->halt_why, -1);
     atomic_init(&lv->list_bytes, 0);
+    atomic_init(&lv->next_shard, 0);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
     gate_init(&lv->start, lv->n_workers);

@@ -711,22 +711,26 @@ StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)
     return shard_find(st, shard_for(st, hash), vec, hash);
 }
 
+void store_reserve_shard(Store *st, uint64_t n_more, uint32_t shard, bool is_idle)
+{
+    assert(shard < N_SHARDS && "no such shard");
+    Shard *sh = &st->shards[shard];
+    shard_lock(sh);
+    /* The size that leaves room for the shard's part, reached in one rehash however many
+    ** doublings it takes; if the budget refuses it, a smaller one. */
+    uint64_t need = (atomic_load(&sh->n) + n_more / N_SHARDS + 1) * 4, old = shard_table(sh)->cap;
+    uint64_t cap = old;
+    while (need > cap * 3 && cap <= UINT32_MAX / 2)
+        cap *= 2;
+    while (cap > old && !shard_grow(st, sh, (uint32_t)cap, is_idle))
+        cap /= 2; /* the budget: inserting will say STORE_FULL in its turn */
+    shard_unlock(sh);
+}
+
 void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts, bool is_idle)
 {
-    uint64_t per_shard = n_more / N_SHARDS + 1;
-    for (uint32_t s = part; s < N_SHARDS; s += n_parts) {
-        Shard *sh = &st->shards[s];
-        shard_lock(sh);
-        /* The size that leaves room for the shard's part, reached in one rehash however many
-        ** doublings it takes; if the budget refuses it, a smaller one. */
-        uint64_t need = (atomic_load(&sh->n) + per_shard) * 4, old = shard_table(sh)->cap;
-        uint64_t cap = old;
-        while (need > cap * 3 && cap <= UINT32_MAX / 2)
-            cap *= 2;
-        while (cap > old && !shard_grow(st, sh, (uint32_t)cap, is_idle))
-            cap /= 2; /* the budget: inserting will say STORE_FULL in its turn */
-        shard_unlock(sh);
-    }
+    for (uint32_t s = part; s < N_SHARDS; s += n_parts)
+        store_reserve_shard(st, n_more, s, is_idle);
 }
 
 void store_set_solo(Store *st, bool is_solo)

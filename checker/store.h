@@ -87,6 +87,10 @@ void store_prefetch_match(const Store *st, uint64_t hash);
 ** locked instruction for each of its empty slots), and the old table is freed at once. */
 void store_reserve(Store *st, uint64_t n_more, uint32_t part, uint32_t n_parts, bool is_idle);
 
+/* store_reserve for shard 'shard' alone (0 .. STORE_SHARDS - 1), for threads that share the
+** shards out as they go: each shard reserved once, by any thread, grows them all. */
+void store_reserve_shard(Store *st, uint64_t n_more, uint32_t shard, bool is_idle);
+
 /* Promise (true) that one thread alone will use the store until the promise is withdrawn
 ** (false): inserting then takes its ids and table credits, claims its slot and grows a table
 ** with plain loads and stores, without the atomic read-modify-writes (each a locked

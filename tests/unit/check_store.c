@@ -441,6 +441,39 @@ START_TEST(store_reserve_grows_tables_before_inserts)
 }
 END_TEST
 
+/* Reserving shard by shard, in any order, is reserving them all: one shard's reservation grows
+** that shard's table alone (a 128th of the whole, give or take a table's rounding), and every
+** shard reserved once, here from the last to the first, leaves the store as store_reserve
+** does, its states found under their ids. */
+START_TEST(store_reserve_shard_grows_one_shard)
+{
+    enum { N_BEFORE = 20000, N = 1000000 };
+    Store *whole = store_new(VEC_LEN, 0);
+    StateId sid;
+    for (uint32_t i = 0; i < N_BEFORE; i++) {
+        ck_assert_int_eq(insert(st, i, i + 1, &sid), STORE_NEW);
+        ck_assert_int_eq(insert(whole, i, i + 1, &sid), STORE_NEW);
+    }
+    store_quiesce(st);
+    store_quiesce(whole);
+    size_t before = store_memory_bytes(st);
+    store_reserve(whole, N, 0, 1, true);
+    size_t grown = store_memory_bytes(whole) - before;
+    store_reserve_shard(st, N, STORE_SHARDS - 1, true);
+    size_t one = store_memory_bytes(st) - before;
+    ck_assert_uint_gt(one, 0);
+    ck_assert_uint_le(one, grown / STORE_SHARDS * 2);
+    for (uint32_t s = STORE_SHARDS - 1; s-- > 0;)
+        store_reserve_shard(st, N, s, true);
+    ck_assert_uint_eq(store_memory_bytes(st), store_memory_bytes(whole));
+    store_reserve_shard(st, N, 0, true); /* again: the room is there, nothing grows */
+    ck_assert_uint_eq(store_memory_bytes(st), store_memory_bytes(whole));
+    for (uint32_t i = 0; i < N_BEFORE; i++)
+        ck_assert_uint_eq(find(st, i), i);
+    store_free(whole);
+}
+END_TEST
+
 /* Reserving while the store is idle (two threads, one part each, as the level search's workers
 ** do between levels) grows the tables under the states already stored: each is still found
 ** under its id, nothing is left retired (the old tables were freed at once: quiescing frees
@@ -586,6 +619,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
     tcase_add_test(tc, store_reserve_idle_keeps_states_and_frees_old_tables);
+    tcase_add_test(tc, store_reserve_shard_grows_one_shard);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
