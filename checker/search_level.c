@@ -74,7 +74,8 @@ enum {
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
-    FP_LEN = 8                          /* --compact: bytes of a stored fingerprint */
+    FP_LEN = 8,                         /* --compact: bytes of a stored fingerprint */
+    VEC_INLINE_MAX = 64                 /* --compact: longer vectors are allocated one by one */
 };
 
 _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
@@ -90,19 +91,32 @@ typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
 
 /* ---- side arrays: per-level data of new states, indexed by id - lo ---- */
 
+/* Under --compact the vectors of a level live here. Up to VEC_INLINE_MAX bytes, a page holds
+** the vectors themselves (a page is at most 1 MiB); longer ones are allocated one at a time, a
+** page holding pointers to them, so that a model with a huge state uses memory as it stores
+** states, not SIDE_PAGE vectors at a time (a state of 4 MB made one page 64 GB), and the
+** memory budget is checked before each (side_vec_new). */
 typedef struct Side {
     PagePtr *keys;          /* SIDE_PAGES pages of inverted keys (~key; 0: none yet) */
-    PagePtr *vecs;          /* --compact: SIDE_PAGES pages of state vectors */
-    _Atomic size_t n_bytes; /* bytes of the pages allocated */
+    PagePtr *vecs;          /* --compact: SIDE_PAGES pages of state vectors, or of pointers */
+    uint32_t vec_len;       /* --compact: bytes of a state vector; 0: none kept */
+    _Atomic size_t n_bytes; /* bytes of the pages and the vectors allocated */
     _Atomic size_t n_dir;   /* one past the highest page index allocated, in either */
 } Side;
 
-static void side_init(Side *sd)
+static void side_init(Side *sd, uint32_t vec_len)
 {
     sd->keys = xcalloc(SIDE_PAGES, sizeof *sd->keys);
     sd->vecs = xcalloc(SIDE_PAGES, sizeof *sd->vecs);
+    sd->vec_len = vec_len;
     atomic_init(&sd->n_bytes, 0);
     atomic_init(&sd->n_dir, 0);
+}
+
+/* True if the vectors are allocated one at a time, their pages holding pointers. */
+static bool side_is_indirect(const Side *sd)
+{
+    return sd->vec_len > VEC_INLINE_MAX;
 }
 
 /* Make the keys 0 .. n_entries - 1 (all that were used) empty again, in pages part, part +
@@ -127,7 +141,11 @@ static void side_fini(Side *sd)
 {
     for (size_t p = 0; p < atomic_load(&sd->n_dir); p++) {
         free(atomic_load(&sd->keys[p]));
-        free(atomic_load(&sd->vecs[p]));
+        uint8_t **vecs = atomic_load(&sd->vecs[p]);
+        if (vecs && side_is_indirect(sd))
+            for (size_t i = 0; i < SIDE_PAGE; i++)
+                free(vecs[i]);
+        free(vecs);
     }
     free(sd->keys);
     free(sd->vecs);
@@ -163,10 +181,51 @@ static AtomicKey *side_key(Side *sd, uint64_t idx)
     return &page[idx & (SIDE_PAGE - 1)];
 }
 
-static uint8_t *side_vec(Side *sd, uint64_t idx, uint32_t len)
+/* Where the vector of entry 'idx' is kept: in its page, or the page's pointer to it (NULL if it
+** was never allocated). */
+static uint8_t **side_vec_ref(Side *sd, uint64_t idx)
 {
-    uint8_t *page = page_get(sd, sd->vecs, idx >> SIDE_BITS, (size_t)SIDE_PAGE * len);
-    return page + (idx & (SIDE_PAGE - 1)) * len;
+    uint8_t **page = page_get(sd, sd->vecs, idx >> SIDE_BITS, SIDE_PAGE * sizeof(uint8_t *));
+    return &page[idx & (SIDE_PAGE - 1)];
+}
+
+/* The vector of entry 'idx', written before (side_vec_new). */
+static uint8_t *side_vec(Side *sd, uint64_t idx)
+{
+    if (side_is_indirect(sd))
+        return *side_vec_ref(sd, idx);
+    uint8_t *page = page_get(sd, sd->vecs, idx >> SIDE_BITS, (size_t)SIDE_PAGE * sd->vec_len);
+    return page + (idx & (SIDE_PAGE - 1)) * sd->vec_len;
+}
+
+/* Room for the vector of entry 'idx', to be written by the one thread that stores that entry:
+** a long vector is allocated unless an earlier level left one there, and only if 'max_bytes'
+** (0: no budget) leaves room for it beyond 'used' bytes. NULL when it does not. */
+static uint8_t *side_vec_new(Side *sd, uint64_t idx, size_t used, size_t max_bytes)
+{
+    if (!side_is_indirect(sd))
+        return side_vec(sd, idx);
+    uint8_t **ref = side_vec_ref(sd, idx);
+    if (!*ref) {
+        if (max_bytes && used + sd->vec_len > max_bytes)
+            return NULL;
+        *ref = xmalloc(sd->vec_len);
+        atomic_fetch_add(&sd->n_bytes, sd->vec_len);
+    }
+    return *ref;
+}
+
+/* Entry 'from''s vector becomes entry 'to''s (fill_holes): copied, or its pointer moved. */
+static void side_vec_move(Side *sd, uint64_t to, uint64_t from)
+{
+    if (!side_is_indirect(sd)) {
+        memcpy(side_vec(sd, to), side_vec(sd, from), sd->vec_len);
+        return;
+    }
+    uint8_t **to_ref = side_vec_ref(sd, to), **from_ref = side_vec_ref(sd, from);
+    uint8_t *spare = *to_ref; /* a vector an earlier level left there: kept for later */
+    *to_ref = *from_ref;
+    *from_ref = spare;
 }
 
 /* A hint: start loading the key of entry 'idx', if its page exists. */
@@ -513,17 +572,37 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
             atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
 
-/* A new successor 'vec' of w->cur at 'pos': its key, its vector (--compact), its invariants. */
+/* --compact: room for the vector of the next level's entry 'idx', if the memory budget has
+** room for it (side_vec_new); NULL if not. */
+static uint8_t *next_vec_new(Level *lv, uint64_t idx)
+{
+    Side *sd = side_next(lv);
+    size_t max = lv->s->opts->max_memory;
+    size_t used = max && side_is_indirect(sd) ? store_memory_bytes(lv->s->st) + level_bytes(lv) : 0;
+    return side_vec_new(sd, idx, used, max);
+}
+
+/* A new successor 'vec' of w->cur at 'pos': its key, its invariants, its vector (--compact).
+** A vector the memory budget has no room for stops the search as a full store does (the
+** states from its position on are cut; the level is the last). */
 static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t pos)
 {
     Level *lv = w->lv;
     Search *s = lv->s;
-    uint64_t idx = sid - lv->lo;
     key_lower(w, sid, pos);
-    if (s->opts->compact)
-        memcpy(side_vec(side_next(lv), idx, s->prog->state_size), vec, s->prog->state_size);
     if (lv->n_invariants)
         cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, pos, true);
+    if (s->opts->compact) {
+        uint8_t *dst = next_vec_new(lv, sid - lv->lo);
+        if (!dst) {
+            if (!w->has_full || pos < w->full_pos)
+                w->full_pos = pos;
+            w->has_full = true;
+            level_halt(lv, SEARCH_MAX_MEMORY);
+            return;
+        }
+        memcpy(dst, vec, s->prog->state_size);
+    }
     /* store_count() includes the ids reserved and not used yet: at most a block a worker */
     uint64_t slack = (uint64_t)lv->n_workers * STORE_ID_BLOCK;
     if (s->opts->max_states && store_count(s->st) > s->opts->max_states + slack)
@@ -534,7 +613,7 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
 static const uint8_t *level_vec(Level *lv, StateId sid)
 {
     Search *s = lv->s;
-    return s->opts->compact ? side_vec(&lv->side[lv->cur], sid - lv->cur_lo, s->prog->state_size)
+    return s->opts->compact ? side_vec(&lv->side[lv->cur], sid - lv->cur_lo)
                             : store_vec(s->st, sid);
 }
 
@@ -812,7 +891,6 @@ static void fill_holes(Level *lv)
     qsort(holes.items, holes.len, sizeof *holes.items, id_cmp);
     uint64_t hi = store_count(s->st), top = hi, dense = hi - holes.len;
     buf_reserve((void **)&lv->moved_to, &lv->moved_cap, holes.len, sizeof *lv->moved_to);
-    uint32_t len = s->prog->state_size;
     Side *sd = side_next(lv);
     size_t h = 0, hl = holes.len;
     while (h < hl) {
@@ -829,7 +907,7 @@ static void fill_holes(Level *lv)
         atomic_store(side_key(sd, to - lv->lo), atomic_load(from_key));
         atomic_store(from_key, 0);
         if (s->opts->compact)
-            memcpy(side_vec(sd, to - lv->lo, len), side_vec(sd, t - lv->lo, len), len);
+            side_vec_move(sd, to - lv->lo, t - lv->lo);
         for (uint32_t i = 0; i < lv->n_workers; i++)
             for (size_t c = 0; c < lv->workers[i].cands.len; c++) {
                 Cand *cand = &lv->workers[i].cands.items[c];
@@ -1273,7 +1351,13 @@ static bool level_initial(Level *lv)
 {
     Search *s = lv->s;
     uint32_t len = s->prog->state_size;
-    uint8_t *vec = s->opts->compact ? side_vec(&lv->side[lv->cur], 0, len) : xmalloc(len);
+    uint8_t *vec = s->opts->compact ? side_vec_new(&lv->side[lv->cur], 0, store_memory_bytes(s->st),
+                                                   s->opts->max_memory)
+                                    : xmalloc(len);
+    if (!vec) { /* the budget has no room even for the initial state's vector */
+        search_stop_at(s, SEARCH_MAX_MEMORY);
+        return false;
+    }
     prog_initial_state(s->prog, vec);
     uint64_t hash = state_hash(vec, len);
     uint8_t fp[FP_LEN];
@@ -1321,8 +1405,8 @@ static void level_init(Level *lv, Search *s)
         lv->workers[i].batch.st = s->st;
         lv->workers[i].batch.is_compact = s->opts->compact;
     }
-    side_init(&lv->side[0]);
-    side_init(&lv->side[1]);
+    side_init(&lv->side[0], s->opts->compact ? s->prog->state_size : 0);
+    side_init(&lv->side[1], s->opts->compact ? s->prog->state_size : 0);
     lv->shares = xcalloc_aligned(alignof(Share), lv->n_workers * sizeof *lv->shares);
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         atomic_init(&lv->shares[i].next, 0);
