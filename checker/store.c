@@ -39,7 +39,8 @@
 ** record's bytes are counted against the budget (in steps of up to 1 MiB), so a budget that
 ** says no leaves no hole. A thread may take them a block at a time instead
 ** (store_insert_ids); the ids it leaves unused are holes until the caller moves states into
-** them (store_move) and truncates the count.
+** them (store_move) and truncates the count. A block's records are counted with it, or, when a
+** block of them would pass 1 MiB (BIG_REC), each as its id is used.
 ** Memory per state for a 24-byte vector: 28 bytes of record plus 5 bytes a table slot at a
 ** load between 37% and 75%, about 35 bytes in all.
 */
@@ -72,8 +73,10 @@ enum {
     SPINS_BEFORE_YIELD = 256,   /* a waiting thread yields its core this often */
     CREDIT_MAX = 32,            /* credits a thread with a StoreIds takes at most at a time */
     ID_BLOCK = STORE_ID_BLOCK,
-    COMMIT_MIN = 1 << 14, /* the records' first commit, in bytes; doubled up to ... */
-    COMMIT_STEP = 1 << 20 /* ... 1 MiB, then 1 MiB at a time */
+    COMMIT_MIN = 1 << 14,             /* the records' first commit, in bytes; doubled up to ... */
+    COMMIT_STEP = 1 << 20,            /* ... 1 MiB, then 1 MiB at a time */
+    BIG_REC = COMMIT_STEP / ID_BLOCK, /* bytes: longer records of a block are counted one by one */
+    HOLE_BLOCKS = 16 /* blocks of ids a budget-sized range has room for beyond the budget */
 };
 
 #define RESERVE_MAX ((size_t)1 << 40) /* the records' address range: at most 1 TiB, ... */
@@ -165,8 +168,9 @@ static uint32_t floor_log2(uint64_t x)
     return 63u - (uint32_t)__builtin_clzll(x);
 }
 
-/* Reserve the records' address range: RESERVE_MAX, or the budget and a commit step if that is
-** less, or an eighth of the address space ulimit -v allows (the budget is a quarter of it;
+/* Reserve the records' address range: RESERVE_MAX, or the budget, a commit step and
+** HOLE_BLOCKS blocks of ids (threads' blocks partly unused) if that is less, or an eighth of the
+*address space ulimit -v allows (the budget is a quarter of it;
 ** thread stacks and the allocator's per-thread arenas need much of the rest), or what the
 ** system agrees to map (strict overcommit refuses a large range: it is halved until one is
 ** mapped). Nothing is committed: the kernel gives a page of it memory when the page is first
@@ -174,8 +178,9 @@ static uint32_t floor_log2(uint64_t x)
 static void recs_reserve(Store *st)
 {
     size_t len = RESERVE_MAX, space = util_address_space_limit() / 8;
-    if (st->max_bytes && st->max_bytes < len - COMMIT_STEP)
-        len = st->max_bytes + COMMIT_STEP;
+    size_t slack = COMMIT_STEP + (size_t)HOLE_BLOCKS * ID_BLOCK * st->rec_len;
+    if (st->max_bytes && slack < len && st->max_bytes < len - slack)
+        len = st->max_bytes + slack;
     if (space && space < len)
         len = space > RESERVE_MIN ? space : RESERVE_MIN;
     if ((uint64_t)len / st->rec_len > STORE_MAX_STATES)
@@ -231,15 +236,27 @@ static uint8_t *record(const Store *st, uint64_t sid)
     return st->recs + sid * st->rec_len;
 }
 
-/* Take the next 'n' ids, after counting their records in the budget; the first into *out.
-** False: budget or id space spent. */
-static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
+/* Count one record in the budget, for an id of a block of big records (BIG_REC): a block of
+** them would count ID_BLOCK records at once, more than the budget may hold. False when the
+** budget says no. */
+static bool rec_count(Store *st)
+{
+    if (!budget_allows(st, st->rec_len))
+        return false;
+    bytes_add(st, st->rec_len);
+    return true;
+}
+
+/* Take the next 'n' ids, after counting their records in the budget unless 'is_uncounted'
+** (the caller counts each as it uses it: rec_count); the first into *out. False: budget or id
+** space spent. */
+static bool ids_take(Store *st, uint32_t n_ids, bool is_uncounted, uint64_t *out)
 {
     uint64_t n = atomic_load(&st->n_states);
     for (;;) {
         if (n + n_ids > st->max_ids)
             return false;
-        if (!recs_commit(st, n + n_ids))
+        if (!is_uncounted && !recs_commit(st, n + n_ids))
             return false;
         if (st->is_solo) {
             atomic_store_explicit(&st->n_states, n + n_ids, memory_order_relaxed);
@@ -254,22 +271,27 @@ static bool ids_take(Store *st, uint32_t n_ids, uint64_t *out)
 }
 
 /* The next id for an insert: from the caller's block if it has one (refilled ID_BLOCK at a
-** time), else straight from the counter. */
+** time), else straight from the counter. A block's records are counted in the budget with the
+** block, or, for big records, one at a time as its ids are used: ID_BLOCK records of 400 KB
+** are 100 MB, which a smaller budget refused at the first insert. */
 static bool id_take(Store *st, StoreIds *blk, StateId *out)
 {
     uint64_t id;
     if (!blk) {
-        if (!ids_take(st, 1, &id))
+        if (!ids_take(st, 1, false, &id))
             return false;
         *out = (StateId)id;
         return true;
     }
+    bool is_big = st->rec_len > BIG_REC;
     if (blk->next == blk->end) {
-        if (!ids_take(st, ID_BLOCK, &id))
+        if (!ids_take(st, ID_BLOCK, is_big, &id))
             return false;
         blk->next = id;
         blk->end = id + ID_BLOCK;
     }
+    if (is_big && !rec_count(st))
+        return false;
     *out = (StateId)blk->next++;
     return true;
 }

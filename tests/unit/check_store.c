@@ -441,6 +441,39 @@ START_TEST(store_reserve_grows_tables_before_inserts)
 }
 END_TEST
 
+/* Big records (8 KB) taken a block of ids at a time under a 1 MiB budget: the budget counts
+** each record as its id is used, not the block's 256 at once (2 MiB, which refused the first
+** insert), so the store fills up to the budget, gives STORE_FULL past it, and keeps every
+** state it said it stored. */
+START_TEST(store_big_records_in_blocks_fill_the_budget)
+{
+    enum { BIG = 8192, BUDGET = 1 << 20 };
+    Store *s = store_new(BIG, BUDGET);
+    StoreIds ids = {0};
+    static uint8_t v[BIG];
+    uint32_t n = 0;
+    StateId sid;
+    for (;; n++) {
+        memset(v, 0, sizeof v);
+        memcpy(v, &n, sizeof n);
+        StoreResult r = store_insert_ids(s, &ids, v, state_hash(v, BIG), 0, &sid);
+        if (r == STORE_FULL)
+            break;
+        ck_assert_int_eq(r, STORE_NEW);
+        ck_assert_uint_eq(sid, n);
+    }
+    /* The tables and shards take about 100 KB: the rest of the budget is records. */
+    ck_assert_uint_ge(n, (BUDGET - (200 << 10)) / (BIG + 4));
+    ck_assert_uint_le(store_memory_bytes(s), (size_t)BUDGET);
+    for (uint32_t i = 0; i < n; i++) {
+        memset(v, 0, sizeof v);
+        memcpy(v, &i, sizeof i);
+        ck_assert_uint_eq(store_find(s, v, state_hash(v, BIG)), i);
+    }
+    store_free(s);
+}
+END_TEST
+
 /* Reserving shard by shard, in any order, is reserving them all: one shard's reservation grows
 ** that shard's table alone (a 128th of the whole, give or take a table's rounding), and every
 ** shard reserved once, here from the last to the first, leaves the store as store_reserve
@@ -620,6 +653,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
     tcase_add_test(tc, store_reserve_idle_keeps_states_and_frees_old_tables);
     tcase_add_test(tc, store_reserve_shard_grows_one_shard);
+    tcase_add_test(tc, store_big_records_in_blocks_fill_the_budget);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 
