@@ -448,6 +448,35 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
         o->search.max_memory = search_default_max_memory();
 }
 
+/* ---- output files ---- */
+
+/* True if 'a' and 'b' name one existing file (the same device and inode: also through links
+** or another spelling of the path). */
+static bool is_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Refuse an output file that is one of the models: writing it would destroy the model (and a
+** typo such as --json race.weft is easy to make). 'dot_option' names the option of o->dot_path
+** ("--dot", or "-o" for weft graph). */
+static void cli_check_outputs(const CliOptions *o, const char *dot_option)
+{
+    struct {
+        const char *option, *path;
+    } outs[] = {{"--json", o->json_path},           {"--junit", o->junit_path},
+                {"--trace", o->trace_path},         {dot_option, o->dot_path},
+                {"--trace-dot", o->trace_dot_path}, {"--schedules", o->schedules_path}};
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++)
+        for (size_t m = 0; outs[k].path && m < o->models.len; m++)
+            if (is_same_file(outs[k].path, o->models.items[m]))
+                cli_fail("%s '%s' is the model '%s': writing it would destroy the model "
+                         "(choose another file)",
+                         outs[k].option, outs[k].path, o->models.items[m]);
+}
+
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
 
 /* Options that only make sense together: a single file for several models, '-' rendered. */
@@ -894,6 +923,7 @@ static int cli_check(int argc, char **argv)
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o);
     cli_check_picture_options(&o);
+    cli_check_outputs(&o, "--dot");
     CliSinks sinks = {0};
     o.sinks = &sinks;
     if (o.json_path)
@@ -961,6 +991,7 @@ static int cli_graph(int argc, char **argv)
         cli_fail("--dot and --trace-dot are options of 'weft check'; graph writes -o FILE");
     o.dot_path = out_path;
     cli_check_picture_options(&o);
+    cli_check_outputs(&o, "-o");
     Verdict verdict;
     Program *prog = cli_compile(o.models.items[0], &o, &verdict);
     bool ok = prog != NULL;

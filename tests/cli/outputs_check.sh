@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# outputs_check.sh -- an output file that is the model itself is refused before anything is
+# written: every output option of 'weft check' and 'weft graph -o', given the model's own path
+# (also spelt another way, or through a symbolic link), exits with status 2 and the message
+# below, and leaves the model as it was. A plain output file next to it is still written.
+#
+# usage: outputs_check.sh WEFT EXAMPLES_DIR
+set -u
+if [ $# -ne 2 ]; then
+    echo "usage: outputs_check.sh WEFT EXAMPLES_DIR" >&2
+    exit 2
+fi
+weft=$1
+work=$(mktemp -d) || exit 2
+trap 'rm -rf "$work"' EXIT
+cp "$2/counter_race.weft" "$work/race.weft" || exit 2
+cp "$work/race.weft" "$work/orig.weft"
+ln -s race.weft "$work/link.weft"
+cd "$work" || exit 2
+failed=0
+
+# expect_refused OPTION PATH ARGS...: 'weft ARGS' exits 2 with the message for OPTION and PATH
+expect_refused() {
+    local option=$1 path=$2
+    shift 2
+    local err status
+    err=$("$weft" "$@" 2>&1 >/dev/null)
+    status=$?
+    local want="weft: $option '$path' is the model 'race.weft': writing it would destroy the model (choose another file)"
+    if [ "$status" -ne 2 ] || [ "$err" != "$want" ]; then
+        echo "FAIL: weft $*: exit $status, stderr '$err'; expected exit 2 and '$want'"
+        failed=1
+    fi
+    if ! cmp -s race.weft orig.weft; then
+        echo "FAIL: weft $*: the model was changed"
+        failed=1
+        cp orig.weft race.weft
+    fi
+}
+
+expect_refused --json race.weft check race.weft --json race.weft
+expect_refused --junit ./race.weft check race.weft --junit ./race.weft
+expect_refused --trace "$work/race.weft" check race.weft --trace "$work/race.weft"
+expect_refused --schedules race.weft check race.weft --schedules 3 race.weft
+expect_refused --dot race.weft check race.weft -D N=2 -D ITERS=1 --dot race.weft
+expect_refused --trace-dot race.weft check race.weft --trace-dot race.weft
+expect_refused --json link.weft check race.weft --json link.weft
+expect_refused -o race.weft graph race.weft -D N=2 -D ITERS=1 -o race.weft
+
+# Another file is written as before.
+"$weft" check race.weft --quiet --json report.json >/dev/null
+status=$?
+if [ "$status" -ne 1 ] || [ ! -s report.json ]; then
+    echo "FAIL: weft check race.weft --json report.json: exit $status, or no report.json"
+    failed=1
+fi
+[ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact"
+exit "$failed"
