@@ -694,10 +694,20 @@ static void cli_write_schedule(void *ctx, const Trace *tr, size_t viol)
     tracefile_write_line(so->f, so->prog, &so->res->viols[viol], tr);
 }
 
-/* False (after saying why on stderr) when the file could not be written. */
+/* False (after saying why on stderr) when the file could not be written. After an incomplete
+** search nothing is written (an empty or short file would say there are no more violating
+** schedules), and stderr says so. */
 static bool cli_schedules(const Program *prog, const SearchResult *res, const CliOptions *o,
                           const CountOptions *co)
 {
+    if (res->stop != SEARCH_COMPLETE) {
+        fflush(stdout);
+        fprintf(stderr,
+                "weft: search incomplete: '%s' not written (the schedules need the whole state "
+                "graph)\n",
+                o->schedules_path);
+        return true;
+    }
     size_t n = strlen(o->schedules_path);
     char *tmp = xmalloc(n + 5);
     memcpy(tmp, o->schedules_path, n);

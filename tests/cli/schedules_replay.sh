@@ -6,7 +6,8 @@
 #
 # The file must hold exactly K JSON lines (the model has at least K violating schedules), no
 # two alike in their steps; each line, saved alone, must make 'weft replay' exit 1 with
-# "violation confirmed". FILE.tmp must not be left behind.
+# "violation confirmed". FILE.tmp must not be left behind. A search cut by --max-states writes
+# no file at all.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: schedules_replay.sh WEFT MODEL.weft K WORKDIR" >&2
@@ -49,4 +50,17 @@ for i in $(seq 1 "$n"); do
         exit 1
     fi
 done
-echo "ok: $base: $k distinct violating schedules, each replays"
+
+# An incomplete search writes no file (an empty one would say no schedule violates), says so on
+# stderr and keeps its exit status, 3.
+cut=$workdir/$base.cut.jsonl
+rm -f "$cut"
+err=$("$weft" check "$model" --quiet --max-states 5 --schedules "$k" "$cut" 2>&1 >/dev/null)
+status=$?
+want="weft: search incomplete: '$cut' not written (the schedules need the whole state graph)"
+if [ $status != 3 ] || [ -e "$cut" ] || [ -e "$cut.tmp" ] || [ "$err" != "$want" ]; then
+    echo "FAIL: $base: --schedules after --max-states 5: exit $status, stderr '$err'," \
+        "file $( [ -e "$cut" ] && echo written || echo absent); expected exit 3, '$want', no file"
+    exit 1
+fi
+echo "ok: $base: $k distinct violating schedules, each replays; none written after a cut search"
