@@ -28,7 +28,7 @@
 enum {
     MAX_POSITIONS = 100000, /* positions per template after unrolling 'repeat' */
     MAX_CODE = 1000000,     /* instructions per template (atomic blocks unroll into code) */
-    MAX_SIZE = 1 << 20,     /* array sizes, queue capacities, thread counts */
+    MAX_SIZE = 1 << 20,     /* array sizes, queue capacities */
     MAX_THREADS = 65535     /* thread instances in a model */
 };
 
@@ -429,8 +429,10 @@ static bool const_eval(Compiler *c, const AstNode *e, const ConstEnv *env, int32
 
 static const ConstEnv const_env = {false, false, 0, "'id' is only allowed inside a thread"};
 
-/* A constant expression that must be at least 'min': "array size must be at least 1, not 0". */
-static bool const_count(Compiler *c, const AstNode *e, const char *what, int32_t min, uint32_t *out)
+/* A constant expression that must be at least 'min' and at most 'max': "array size must be at
+** least 1, not 0". */
+static bool const_count(Compiler *c, const AstNode *e, const char *what, int32_t min, int32_t max,
+                        uint32_t *out)
 {
     int32_t v;
     if (!const_eval(c, e, &const_env, &v))
@@ -439,8 +441,8 @@ static bool const_count(Compiler *c, const AstNode *e, const char *what, int32_t
         report(c, e->loc, "%s must be at least %d, not %d", what, (int)min, (int)v);
         return false;
     }
-    if (v > MAX_SIZE) {
-        report(c, e->loc, "%s %d is too large (at most %d)", what, (int)v, MAX_SIZE);
+    if (v > max) {
+        report(c, e->loc, "%s %d is too large (at most %d)", what, (int)v, (int)max);
         return false;
     }
     *out = (uint32_t)v;
@@ -503,7 +505,7 @@ static bool var_shape(Compiler *c, const AstNode *decl, Var *v)
     v->line = line_of(c, decl->name_loc);
     if (decl->a) {
         v->is_array = true;
-        if (!const_count(c, decl->a, "array size", 1, &v->size))
+        if (!const_count(c, decl->a, "array size", 1, MAX_SIZE, &v->size))
             return false;
     }
     if (decl->lo && decl->hi) {
@@ -1653,7 +1655,7 @@ static void compile_thread(Compiler *c, const AstNode *decl)
 {
     uint32_t count = 1;
     bool fresh = check_new_name(c, decl->name, decl->name_loc);
-    if (decl->a && !const_count(c, decl->a, "thread count", 1, &count))
+    if (decl->a && !const_count(c, decl->a, "thread count", 1, MAX_THREADS, &count))
         count = 1;
     if (c->n_threads + count > MAX_THREADS) {
         report(c, decl->name_loc, "a model may have at most %d threads", MAX_THREADS);
@@ -1887,7 +1889,7 @@ static void compile_queue(Compiler *c, const AstNode *decl)
     Queue q = {0};
     q.name = xstrdup(decl->name);
     q.cap = 1;
-    if (decl->a && !const_count(c, decl->a, "queue capacity", 1, &q.cap))
+    if (decl->a && !const_count(c, decl->a, "queue capacity", 1, MAX_SIZE, &q.cap))
         q.cap = 1;
     q.init = xcalloc(q.cap, sizeof(int32_t));
     bool ok = !decl->lo || range_bounds(c, decl, &q.lo, &q.hi);

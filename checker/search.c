@@ -238,7 +238,16 @@ static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
     p->vec_at = bt->vecs.len;
     store_prefetch(bt->st, p->key_hash);
     if (bt->vecs.len + len > bt->vecs.cap) {
-        bt->vecs.cap = 2 * (bt->vecs.len + len);
+        size_t cap = 2 * (bt->vecs.len + len);
+        if (bt->max_bytes && cap > bt->max_bytes) {
+            if (bt->vecs.len + len > bt->max_bytes) { /* see search_batch_generate */
+                bt->pend.len--;
+                bt->is_over = true;
+                return;
+            }
+            cap = bt->max_bytes;
+        }
+        bt->vecs.cap = cap;
         bt->vecs.items = xrealloc(bt->vecs.items, bt->vecs.cap);
     }
     state_copy(bt->vecs.items + bt->vecs.len, out->vec, len);
@@ -275,6 +284,7 @@ void search_batch_clear(Batch *bt)
     bt->n_messages = 0;
     bt->pend.len = 0;
     bt->vecs.len = 0;
+    bt->is_over = false;
 }
 
 void search_batch_free(Batch *bt)
@@ -329,9 +339,15 @@ static void run_bfs(Search *s)
     for (uint32_t depth = 0; lo < hi && !s->is_stopped; depth++) {
         for (uint64_t sid = lo; sid < hi && !s->is_stopped;) {
             size_t n = hi - sid < BATCH ? (size_t)(hi - sid) : BATCH;
+            bool is_over = false;
             for (size_t b = 0; b < n; b++) {
                 batch[b].sid = (StateId)(sid + b);
                 search_batch_generate(&s->batch, s->ex, store_vec(s->st, batch[b].sid), &batch[b]);
+                if (s->batch.is_over) { /* the states before it first, then it alone */
+                    is_over = true;
+                    n = b;
+                    break;
+                }
             }
             search_batch_prefetch(&s->batch);
             for (size_t b = 0; b < n && !s->is_stopped; b++, sid++) {
@@ -340,6 +356,8 @@ static void run_bfs(Search *s)
                     check_limits(s, store_count(s->st) - n_expanded);
             }
             search_batch_clear(&s->batch);
+            if (is_over && n == 0) /* one state's successors do not fit the budget */
+                search_stop_at(s, SEARCH_MAX_MEMORY);
         }
         lo = hi;
         hi = store_count(s->st);
@@ -387,6 +405,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     Search s = {.prog = prog, .opts = opts, .res = res, .stop = SEARCH_COMPLETE};
     s.batch.prog = prog;
     s.batch.is_compact = opts->compact;
+    s.batch.max_bytes = opts->max_memory / 4;
     s.t0 = util_now();
     double cpu0 = util_cpu_now();
     res->is_compact = opts->compact;

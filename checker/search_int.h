@@ -50,13 +50,19 @@ typedef struct Batch {
     VEC(Pending) pend;   /* outcomes, in expansion order */
     VEC(uint8_t) vecs;   /* their successor vectors, back to back */
     size_t n_messages;   /* outcomes in pend with a message to free (failures are rare) */
+    size_t max_bytes;    /* the most 'vecs' may hold (a share of --max-memory); 0: no limit */
+    bool is_over;        /* a state's successors did not fit max_bytes: it is not expanded */
 } Batch;
 
 /* Forget the outcomes kept (freeing their messages); the buffers stay. */
 void search_batch_clear(Batch *bt);
 
 /* Run every thread's step of 'vec' (the vector of e->sid) with 'ex', keeping the outcomes and
-** filling in e->is_all_done, e->has_run and e->end. Safe with other threads inserting. */
+** filling in e->is_all_done, e->has_run and e->end. Safe with other threads inserting. If its
+** successors do not fit max_bytes with the batch's others (a model of thousands of threads
+** with big vectors: gigabytes a state), bt->is_over is set and the state must not be expanded
+** in this batch: the caller expands the states before it, then tries it again as the first of
+** a batch, and stops for its memory budget if it does not fit even so. */
 void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e);
 
 /* Once the batch is generated (its table slots prefetched): prefetch the stored vector each

@@ -756,7 +756,7 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
         vecs[0][r - a] = level_vec(lv, lv->order[r]);
         __builtin_prefetch(vecs[0][r - a]);
     }
-    for (uint64_t r0 = a, cur = 0; r0 < b && !w->has_full; r0 += BATCH, cur ^= 1) {
+    for (uint64_t r0 = a, cur = 0; r0 < b && !w->has_full; cur ^= 1) {
         size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
         /* The level's ids are in the order the workers stored them, not in rank order: the
         ** next batch's records are scattered, so start loading them now. */
@@ -764,9 +764,15 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
             vecs[cur ^ 1][r - r0 - BATCH] = level_vec(lv, lv->order[r]);
             __builtin_prefetch(vecs[cur ^ 1][r - r0 - BATCH]);
         }
+        bool is_over = false;
         for (size_t k = 0; k < n; k++) {
             batch[k].sid = lv->order[r0 + k];
             search_batch_generate(&w->batch, w->ex, vecs[cur][k], &batch[k]);
+            if (w->batch.is_over) { /* its successors do not fit: the ranks before it first */
+                is_over = true;
+                n = k;
+                break;
+            }
             if (!s->opts->compact)
                 store_set_parent_of(s->st, vecs[cur][k], lv->parents[r0 + k]);
             else
@@ -778,6 +784,17 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
         settle_keys(w, k ? batch[k - 1].end : 0);
         search_batch_clear(&w->batch);
+        if (is_over && n == 0) { /* one state's successors do not fit: stop as a full store does */
+            uint64_t pos = r0 << 32;
+            if (!w->has_full || pos < w->full_pos)
+                w->full_pos = pos;
+            w->has_full = true;
+            level_halt(lv, SEARCH_MAX_MEMORY);
+        } else if (is_over) { /* the rest of the batch next, as a batch of its own */
+            for (uint64_t r = r0 + n; r < r0 + n + BATCH && r < b; r++)
+                vecs[cur ^ 1][r - r0 - n] = level_vec(lv, lv->order[r]);
+        }
+        r0 += n;
     }
 }
 
@@ -1404,6 +1421,7 @@ static void level_init(Level *lv, Search *s)
         lv->workers[i].batch.prog = s->prog;
         lv->workers[i].batch.st = s->st;
         lv->workers[i].batch.is_compact = s->opts->compact;
+        lv->workers[i].batch.max_bytes = s->opts->max_memory / 4 / lv->n_workers;
     }
     side_init(&lv->side[0], s->opts->compact ? s->prog->state_size : 0);
     side_init(&lv->side[1], s->opts->compact ? s->prog->state_size : 0);
