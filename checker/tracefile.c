@@ -205,8 +205,10 @@ static bool get_uint(json_object *obj, const char *key, const char *where, uint3
     if (!v)
         return false;
     int64_t x = json_object_get_int64(v);
-    if (x < 0 || x > UINT32_MAX) {
-        *err_out = xasprintf("%sfield '%s' is out of range (%lld)", where, key, (long long)x);
+    if (x < 0 || x > UINT32_MAX) { /* json-c caps what passes 64 bits at INT64_MAX */
+        *err_out = x == INT64_MAX
+                       ? xasprintf("%sfield '%s' is out of range (too large)", where, key)
+                       : xasprintf("%sfield '%s' is out of range (%lld)", where, key, (long long)x);
         return false;
     }
     *out = (uint32_t)x;

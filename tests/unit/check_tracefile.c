@@ -147,6 +147,14 @@ static const struct {
      " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
      " \"tid\": -1, \"k\": 0}]}",
      "step 1: field 'tid' is out of range (-1)"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 18446744073709551616, \"k\": 0}]}",
+     "step 1: field 'tid' is out of range (too large)"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 4294967296, \"k\": 0}]}",
+     "step 1: field 'tid' is out of range (4294967296)"},
     {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\","
      " \"constants\": {\"N\": \"two\"}}",
      "constant 'N' is not a 32-bit integer"},
