@@ -169,12 +169,12 @@ static uint32_t floor_log2(uint64_t x)
 }
 
 /* Reserve the records' address range: RESERVE_MAX, or the budget, a commit step and
-** HOLE_BLOCKS blocks of ids (threads' blocks partly unused) if that is less, or an eighth of the
-*address space ulimit -v allows (the budget is a quarter of it;
-** thread stacks and the allocator's per-thread arenas need much of the rest), or what the
-** system agrees to map (strict overcommit refuses a large range: it is halved until one is
-** mapped). Nothing is committed: the kernel gives a page of it memory when the page is first
-** written, and the budget counts it (recs_commit) before. */
+** HOLE_BLOCKS blocks of ids (threads' blocks partly unused) if that is less, or an eighth of
+** the address space ulimit -v allows (the budget is a quarter of it; thread stacks and the
+** allocator's per-thread arenas need much of the rest), or what the system agrees to map
+** (strict overcommit refuses a large range: it is halved until one is mapped). Nothing is
+** committed: the kernel gives a page of it memory when the page is first written, and the
+** budget counts it (recs_commit) before. */
 static void recs_reserve(Store *st)
 {
     size_t len = RESERVE_MAX, space = util_address_space_limit() / 8;
