@@ -572,6 +572,16 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
             atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
 
+/* The memory budget refused what the outcome at 'pos' needs (its state, its vector, its batch's
+** successors): this worker stops, and the level is cut before the least such position. */
+static void worker_full(Worker *w, uint64_t pos)
+{
+    if (!w->has_full || pos < w->full_pos)
+        w->full_pos = pos;
+    w->has_full = true;
+    level_halt(w->lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
+}
+
 /* --compact: room for the vector of the next level's entry 'idx', if the memory budget has
 ** room for it (side_vec_new); NULL if not. */
 static uint8_t *next_vec_new(Level *lv, uint64_t idx)
@@ -595,10 +605,7 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
     if (s->opts->compact) {
         uint8_t *dst = next_vec_new(lv, sid - lv->lo);
         if (!dst) {
-            if (!w->has_full || pos < w->full_pos)
-                w->full_pos = pos;
-            w->has_full = true;
-            level_halt(lv, SEARCH_MAX_MEMORY);
+            worker_full(w, pos);
             return;
         }
         memcpy(dst, vec, s->prog->state_size);
@@ -686,9 +693,7 @@ static void store_outcome(Worker *w, Pending *p)
     StateId sid;
     StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
-        w->has_full = true;
-        w->full_pos = pos;
-        level_halt(lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
+        worker_full(w, pos);
         return;
     }
     if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
@@ -784,12 +789,8 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
         settle_keys(w, k ? batch[k - 1].end : 0);
         search_batch_clear(&w->batch);
-        if (is_over && n == 0) { /* one state's successors do not fit: stop as a full store does */
-            uint64_t pos = r0 << 32;
-            if (!w->has_full || pos < w->full_pos)
-                w->full_pos = pos;
-            w->has_full = true;
-            level_halt(lv, SEARCH_MAX_MEMORY);
+        if (is_over && n == 0) { /* one state's successors do not fit: stop before its rank */
+            worker_full(w, r0 << 32);
         } else if (is_over) { /* the rest of the batch next, as a batch of its own */
             for (uint64_t r = r0 + n; r < r0 + n + BATCH && r < b; r++)
                 vecs[cur ^ 1][r - r0 - n] = level_vec(lv, lv->order[r]);
