@@ -176,8 +176,15 @@ static char *read_all(const char *path, char **err_out)
     return buf.items;
 }
 
-/* Field 'key' of 'obj' with JSON type 'type'; NULL with *err_out when missing or mistyped.
-** 'where' prefixes the message ("" or "step 3: "). */
+/* True if the JSON string 'v' holds a NUL character ("\u0000"): read as a C string, it would
+** end there, so "race.weft\u0000x" would pass for "race.weft". */
+static bool has_nul(json_object *v)
+{
+    return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+}
+
+/* Field 'key' of 'obj' with JSON type 'type'; NULL with *err_out when missing or mistyped, or a
+** string with a NUL character in it. 'where' prefixes the message ("" or "step 3: "). */
 static json_object *get_field(json_object *obj, const char *key, json_type type, const char *where,
                               char **err_out)
 {
@@ -192,6 +199,10 @@ static json_object *get_field(json_object *obj, const char *key, json_type type,
                              : type == json_type_int   ? "an integer"
                              : type == json_type_array ? "an array"
                                                        : "an object");
+        return NULL;
+    }
+    if (type == json_type_string && has_nul(v)) {
+        *err_out = xasprintf("%sfield '%s' contains a NUL character", where, key);
         return NULL;
     }
     return v;
@@ -225,6 +236,10 @@ static bool get_opt_string(json_object *obj, const char *key, const char *where,
         return true;
     if (!json_object_is_type(v, json_type_string)) {
         *err_out = xasprintf("%sfield '%s' is not a string", where, key);
+        return false;
+    }
+    if (has_nul(v)) {
+        *err_out = xasprintf("%sfield '%s' contains a NUL character", where, key);
         return false;
     }
     *out = xstrdup(json_object_get_string(v));

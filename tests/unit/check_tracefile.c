@@ -158,6 +158,12 @@ static const struct {
     {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\","
      " \"constants\": {\"N\": \"two\"}}",
      "constant 'N' is not a 32-bit integer"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\\u0000x\"}",
+     "field 'model' contains a NUL character"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 0, \"k\": 0, \"statement\": \"x\\u0000\"}]}",
+     "step 1: field 'statement' contains a NUL character"},
 };
 
 START_TEST(tracefile_read_refuses_bad_files)
