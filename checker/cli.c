@@ -77,6 +77,7 @@ typedef struct ModelResult {
     bool has_model_expect;    /* --expect-from-model: 'model_expect' was read */
     ModelExpect model_expect; /* the model's '# expect:' line */
     bool is_expect_met;       /* has_model_expect: the verdict meets it */
+    char *error;              /* why it was not checked, as stderr says it (owned), or NULL */
 } ModelResult;
 
 static const char usage_text[] =
@@ -607,32 +608,46 @@ static bool cli_pictures(const char *model_path, const Program *prog, const Sear
 
 /* ---- checking one model ---- */
 
-/* Read and compile 'path'; on failure report on stderr, set *out (VERDICT_UNREADABLE or
-** VERDICT_NOT_CHECKED) and return NULL. */
-static Program *cli_compile(const char *path, const CliOptions *o, Verdict *out)
+/* Why the model of 'out' was not checked: 'err' (taken) on stderr after "weft: ", and kept
+** for --json and --junit. */
+static void cli_model_failed(ModelResult *out, char *err)
+{
+    fflush(stdout);
+    fprintf(stderr, "weft: %s\n", err);
+    free(out->error);
+    out->error = err;
+}
+
+/* Read and compile 'path'; on failure report on stderr, keep the message in out->error, set
+** out->verdict (VERDICT_UNREADABLE or VERDICT_NOT_CHECKED) and return NULL. */
+static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *out)
 {
     char *err = NULL;
     Source *src = src_read_file(path, &err);
-    *out = VERDICT_UNREADABLE;
+    out->verdict = VERDICT_UNREADABLE;
     if (!src) {
-        fflush(stdout);
-        fprintf(stderr, "weft: %s\n", err);
-        free(err);
+        cli_model_failed(out, err);
         return NULL;
     }
-    *out = VERDICT_NOT_CHECKED;
+    out->verdict = VERDICT_NOT_CHECKED;
     Diag *d = diag_new(src);
     Arena *arena = arena_new();
     Program *prog = NULL;
     AstNode *model = parse_model(arena, src, d);
     if (diag_count(d) == 0)
         prog = compile_model(model, src, o->defs.items, o->defs.len, d, &err);
-    fflush(stdout);
-    if (err)
-        fprintf(stderr, "weft: %s\n", err);
-    else if (!prog)
+    if (err) {
+        cli_model_failed(out, err);
+    } else if (!prog) {
+        fflush(stdout);
         diag_print(d, stderr, o->is_color);
-    free(err);
+        size_t len = 0;
+        FILE *f = open_memstream(&out->error, &len); /* the same errors, without colour */
+        diag_print(d, f, false);
+        fclose(f);
+        if (len > 0 && out->error[len - 1] == '\n')
+            out->error[len - 1] = '\0';
+    }
     arena_free(arena);
     diag_free(d);
     src_free(src);
@@ -784,11 +799,8 @@ static bool cli_read_expect(const char *path, ModelResult *out)
 {
     char *err = NULL;
     out->has_model_expect = expect_read(path, &out->model_expect, &err);
-    if (!out->has_model_expect) {
-        fflush(stdout);
-        fprintf(stderr, "weft: %s\n", err);
-        free(err);
-    }
+    if (!out->has_model_expect)
+        cli_model_failed(out, err);
     return out->has_model_expect;
 }
 
@@ -828,6 +840,7 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
                       .traces = traces,
                       .ropts = &ro,
                       .expect_text = expect_text,
+                      .error = mr->error,
                       .is_expect_violation = is_expect_violation,
                       .is_expect_met =
                           mr->has_model_expect
@@ -890,7 +903,7 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
             putchar('\n');
         return;
     }
-    Program *prog = cli_compile(path, o, &out->verdict);
+    Program *prog = cli_compile(path, o, out);
     if (!prog) {
         cli_outputs(path, NULL, out, o);
         if (is_many && !o->is_quiet)
@@ -903,11 +916,13 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     char *err = NULL;
     OutcomeTerm *terms = NULL;
     if (o->outcomes && !count_parse_terms(prog, o->outcomes, &terms, &co.n_terms, &err)) {
-        fflush(stdout);
-        fprintf(stderr, "weft: %s: %s\n", path, err);
+        cli_model_failed(out, xasprintf("%s: %s", path, err));
         free(err);
         out->verdict = VERDICT_NOT_CHECKED;
+        cli_outputs(path, NULL, out, o);
         prog_free(prog);
+        if (is_many && !o->is_quiet)
+            putchar('\n');
         return;
     }
     co.terms = terms;
@@ -959,6 +974,7 @@ static int cli_check(int argc, char **argv)
                            o.is_color);
         expect_fini(&results[i].model_expect);
         search_result_free(results[i].res);
+        free(results[i].error);
     }
     free(results);
     if (!cli_write_documents(&o))
@@ -1002,8 +1018,9 @@ static int cli_graph(int argc, char **argv)
     o.dot_path = out_path;
     cli_check_picture_options(&o);
     cli_check_outputs(&o, "-o");
-    Verdict verdict;
-    Program *prog = cli_compile(o.models.items[0], &o, &verdict);
+    ModelResult mr = {0};
+    Program *prog = cli_compile(o.models.items[0], &o, &mr);
+    free(mr.error);
     bool ok = prog != NULL;
     if (prog) {
         uint64_t cap = o.dot.max_states + 1;
@@ -1026,8 +1043,9 @@ static int cli_graph(int argc, char **argv)
 ** exits on a bad command line. */
 static Program *cli_compile_one(const char *path, CliOptions *o)
 {
-    Verdict v;
-    Program *prog = cli_compile(path, o, &v);
+    ModelResult mr = {0};
+    Program *prog = cli_compile(path, o, &mr);
+    free(mr.error);
     if (!prog)
         exit(WEFT_EXIT_USAGE);
     return prog;

@@ -297,5 +297,6 @@ void report_json_add(ReportJson *rj, const ModelOutcome *m)
         json_object_object_add(o, "violations", json_object_new_array());
         json_object_object_add(o, "statistics", NULL);
     }
+    json_object_object_add(o, "error", m->error ? json_object_new_string(m->error) : NULL);
     json_object_array_add(rj->models, o);
 }

@@ -31,6 +31,7 @@ typedef struct ModelOutcome {
     Trace *const *traces;       /* traces[i] is the schedule of res->viols[i] */
     const ReportOptions *ropts; /* the search options (dfs, no_deadlock) and the source */
     const char *expect_text;    /* the expectation ("ok", "violation final total"), or NULL */
+    const char *error;          /* not checked: why, as stderr says it (lines), or NULL */
     bool is_expect_violation;   /* with expect_text: a violation is expected */
     bool is_expect_met;         /* with expect_text: whether the verdict meets it */
 } ModelOutcome;

@@ -281,10 +281,21 @@ void report_junit_add(ReportJunit *rj, const ModelOutcome *m)
         s.n_tests = s.n_errors = 1;
         fputs("    <testcase name=\"compile\" classname=\"", f);
         xml_put(f, m->path);
-        fprintf(f, "\">\n      <error type=\"%s\" message=\"%s\"/>\n    </testcase>\n",
-                m->verdict == VERDICT_UNREADABLE ? "unreadable" : "model error",
-                m->verdict == VERDICT_UNREADABLE ? "the model file cannot be read"
-                                                 : "the model does not compile (see stderr)");
+        fprintf(f, "\">\n      <error type=\"%s\" message=\"",
+                m->verdict == VERDICT_UNREADABLE ? "unreadable" : "model error");
+        if (m->error) { /* its first line; the whole of it (source line, caret) as the text */
+            char *first = xstrndup(m->error, strcspn(m->error, "\n"));
+            xml_put(f, first);
+            free(first);
+            fputs("\">", f);
+            xml_put(f, m->error);
+            fputs("</error>\n    </testcase>\n", f);
+        } else {
+            fputs(m->verdict == VERDICT_UNREADABLE ? "the model file cannot be read"
+                                                   : "the model does not compile (see stderr)",
+                  f);
+            fputs("\"/>\n    </testcase>\n", f);
+        }
     } else {
         s.seconds = m->res->seconds;
         CaseVec cases = {0};

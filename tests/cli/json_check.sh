@@ -36,6 +36,7 @@ states=$(sed -n 's/^states \([0-9]*\) .*/\1/p' <<<"$text" | head -n 1)
 r=$json
 check top '.schema == "weft-report" and .schema_version == 1 and .weft_version == "0.1.0"' $r
 check top '.models | length == 3' $r
+check top '[.models[] | .error] == [null, null, null]' $r
 m='.models[0]'
 check race "$m.file == \"$examples/counter_race.weft\" and $m.verdict == \"violation\"" $r
 check race "$m.constants == {\"N\": 4, \"ITERS\": 2}" $r
@@ -78,6 +79,12 @@ fi
 rm -f "$json"
 "$weft" check -j 1 --json "$json" "$bad" >/dev/null 2>&1
 check model-error '.models[0] | .verdict == "model error" and .violations == [] and .statistics == null and .constants == null' $r
+check model-error ".models[0].error == \"$bad:3:9: error: unknown variable 'y' (did you mean 'x'?)\n    x = y\n        ^\"" $r
+# A bad --outcomes and a file that cannot be read are in the report too, each with its message.
+rm -f "$json"
+"$weft" check -j 1 --json "$json" --outcomes nosuch "$examples/counter_race.weft" "$workdir/nonexistent.weft" >/dev/null 2>&1
+check outcomes-error "(.models | length) == 2 and .models[0].verdict == \"model error\" and .models[0].error == \"$examples/counter_race.weft: --outcomes: cannot group by 'nosuch' (no such shared variable)\"" $r
+check unreadable ".models[1].verdict == \"unreadable\" and .models[1].error == \"cannot open '$workdir/nonexistent.weft': No such file or directory\"" $r
 if [ $failed = 1 ]; then
     exit 1
 fi
