@@ -25,26 +25,26 @@
 ** Each worker numbers the new states it stores from a block of ids of its own (so the workers
 ** never write the same cache line of the records or of the side arrays); the ids left unused
 ** are filled at the level's end by moving the level's last states into them (fill_holes).
-** A worker skips the key of a state it stored itself in this level: it met it first at a
-** position below any it reaches later. The ranks of a level are cut into one contiguous share
-** per worker, and a worker claims CLAIM ranks at a time from its own share, then from the
-** others' when its own is done: neighbouring ranks reach many of the same successors, so a
-** worker mostly meets the states it stored itself, whose table slots, records and keys are in
-** its own core's cache (claiming from one shared cursor, the workers took turns along the level
-** and met each other's states as often as their own). When told to halt, workers stop claiming
-** at the halt's rank but finish what they claimed: the ranks below the least unclaimed one are
-** fully expanded. Under --max-states a level is one share (the cut needs every rank below the
-** quota's state expanded, and which rank that is is known only after sorting). A parallel level
-** passes two gates (run_parallel): after the expansion (the last worker to arrive makes the
-** new level dense and cuts the ranks into the settlers' shares, each with its count of new
-** states from the workers' tallies), and after each settler has placed the new states of its
-** share in key order with their parents, chunk by chunk, from what expanding each chunk did
-** (Chunk: a merge of two short lists already in key order, not a sort; the workers then grow
-** the store's tables for the next level, a few shards at a time), the last worker then cuts the
-** level at a limit, records the violations and prepares the next level, whose expansion
-** follows at once. A level of fewer than SOLO_LEVEL states is expanded and settled
-** by the calling thread alone, without waking the workers: the result is the same, since it
-** never depends on which worker claimed a rank.
+** A worker skips the key of a state it stored itself in this level: it met it first at a position
+** below any it reaches later. The ranks of a level are cut into one contiguous share per worker,
+** and a worker claims CLAIM ranks at a time from its own share, then from the others' when its own
+** is done: neighbouring ranks reach many of the same successors, so a worker mostly meets the
+** states it stored itself, whose table slots, records and keys are in its own core's cache
+** (claiming from one shared cursor, the workers took turns along the level and met each other's
+** states as often as their own). When told to halt, workers stop claiming at the halt's rank but
+** finish what they claimed: the ranks below the least unclaimed one are fully expanded. Under
+** --max-states a level is one share (the cut needs every rank below the quota's state expanded,
+** and which rank that is is known only after sorting), and a worker ends a chunk early once enough
+** states are known to lie before the cut (is_quota_met). A parallel level passes two gates
+** (run_parallel): after the expansion (the last worker to arrive makes the new level dense and
+** cuts the ranks into the settlers' shares, each with its count of new states from the workers'
+** tallies), and after each settler has placed the new states of its share in key order with their
+** parents, chunk by chunk, from what expanding each chunk did (Chunk: a merge of two short lists
+** already in key order, not a sort; the workers then grow the store's tables for the next level, a
+** few shards at a time), the last worker then cuts the level at a limit, records the violations
+** and prepares the next level, whose expansion follows at once. A level of fewer than SOLO_LEVEL
+** states is expanded and settled by the calling thread alone, without waking the workers: the
+** result is the same, since it never depends on which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
 ** fingerprints, and the vectors of the level being expanded and of the next one live in the
 ** side arrays.
@@ -364,6 +364,7 @@ typedef struct Chunk {
     uint64_t born_end;
     uint64_t arrived; /* its arrivals: the worker's arrivals[arrived .. arrived_end) */
     uint64_t arrived_end;
+    _Atomic uint64_t n_born_now; /* --max-states: states it stored so far (is_quota_met) */
 } Chunk;
 
 /* A contiguous share of a level's ranks, [next, end) still to claim; on a cache line of its
@@ -748,9 +749,39 @@ static void settle_keys(Worker *w, size_t end)
     }
 }
 
+/* --max-states, after each rank of the chunk starting at 'a': true if the chunk's next rank x
+** and those after it need not be expanded, since the level will be cut before x whatever they
+** add: more than the level's quota of states already have a key below (x, 0), so the state
+** past the quota, where the cut falls, is one of them. Counted from below, as keys only go
+** down: the states stored by the chunks before this one (ranks below a: under --max-states a
+** level is one share, claimed in rank order, so they are all claimed, and each chunk's count is
+** published as it grows, so those still being expanded count as far as they got) and by this
+** chunk so far (ranks a .. x - 1). No chunk after it is needed either: the level is halted.
+** Summed only once the store holds more states than the quota. Rank by rank, so that a model
+** with thousands of successors a state stores little past the cut, where finishing the chunk
+** (CLAIM ranks) stored up to 30 times the quota. */
+static bool is_quota_met(Worker *w, uint64_t a)
+{
+    Level *lv = w->lv;
+    uint64_t max = lv->s->opts->max_states;
+    Chunk *ch = &lv->chunks[a / CLAIM];
+    uint64_t n = born_count(w) - ch->born;
+    atomic_store_explicit(&ch->n_born_now, n, memory_order_relaxed);
+    uint64_t quota = max > lv->lo ? max - lv->lo : 0;
+    if (store_count(lv->s->st) - lv->lo <= quota) /* cheap: at least every state counted below */
+        return false;
+    for (uint64_t c = 0; c < a / CLAIM && n <= quota; c++)
+        n += atomic_load_explicit(&lv->chunks[c].n_born_now, memory_order_relaxed);
+    if (n <= quota)
+        return false;
+    level_halt(lv, -1);
+    return true;
+}
+
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
 ** then store them, so that the store's cache misses overlap. Each state's canonical parent,
-** settled with its level, is written as the state is expanded: its record is in cache then. */
+** settled with its level, is written as the state is expanded: its record is in cache then.
+** Under --max-states the expansion may end before b (is_quota_met). */
 static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
 {
     Level *lv = w->lv;
@@ -785,10 +816,16 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
         }
         search_batch_prefetch(&w->batch);
         size_t k = 0;
-        for (; k < n && !w->has_full; k++)
+        bool is_met = false;
+        while (k < n && !w->has_full && !is_met) {
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
+            k++;
+            is_met = s->opts->max_states && is_quota_met(w, a);
+        }
         settle_keys(w, k ? batch[k - 1].end : 0);
         search_batch_clear(&w->batch);
+        if (is_met)
+            return;
         if (is_over && n == 0) { /* one state's successors do not fit: stop before its rank */
             worker_full(w, r0 << 32);
         } else if (is_over) { /* the rest of the batch next, as a batch of its own */

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "search.h"
 #include "state.h"
+#include "store.h"
 #include "suites_list.h"
 #include "testmodel.h"
 
@@ -665,6 +666,34 @@ START_TEST(search_threads_max_memory_stops)
 }
 END_TEST
 
+/* --max-states cutting a level whose states have hundreds of successors each: the workers
+** stop expanding once the states known to lie before the cut pass the quota, rank by rank, so
+** they store little past the cut. Finishing each claimed chunk of 64 ranks, two workers stored
+** up to 38,000 states past it (30 times the quota in a model of 2,000 threads). */
+START_TEST(search_threads_max_states_stores_little_past_the_cut)
+{
+    Program *prog = tm_compile("const N = 300\n"
+                               "thread t[N] {\n"
+                               "    local a = 0\n"
+                               "    a = 1\n"
+                               "    a = 2\n"
+                               "}\n",
+                               NULL, 0);
+    uint64_t lo = 1 + 300 + 45150, quota = 3000; /* the third level starts at lo */
+    for (uint32_t n_threads = 1; n_threads <= 2; n_threads++) {
+        SearchOptions o = {.n_threads = n_threads, .max_states = lo + quota};
+        SearchResult *res = search_run(prog, &o);
+        ck_assert_int_eq(res->stop, SEARCH_MAX_STATES);
+        ck_assert_uint_eq(res->n_states, lo + quota);
+        ck_assert_uint_eq(res->max_depth, 3);
+        /* each worker: at most the quota and one state's successors, and its unused ids */
+        ck_assert_uint_le(store_count(res->store), lo + n_threads * (quota + 300 + 256));
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_threads_time_limit_stops)
 {
     Define d = {"ITERS", 3};
@@ -747,6 +776,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_threads_agree_on_wide_levels);
     tcase_add_test(tc, search_compact_omission_probability);
     tcase_add_test(tc, search_threads_max_memory_stops);
+    tcase_add_test(tc, search_threads_max_states_stores_little_past_the_cut);
     tcase_add_test(tc, search_threads_time_limit_stops);
     tcase_add_test(tc, search_threads_counter_race_iters3_exact_count);
     tcase_set_timeout(tc, 120);
