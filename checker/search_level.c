@@ -65,6 +65,7 @@
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time: a chunk (Chunk) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
+    BATCH_OUTCOMES = 512,               /* ... or fewer, once their outcomes pass this many */
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
@@ -439,6 +440,8 @@ struct Level {
     Share *shares;          /* n_workers entries, of which n_shares are in use this level */
     uint32_t n_shares;      /* shares of the level being expanded */
     AtomicRank halt_rank;   /* no chunk starting at or past it is claimed; UINT64_MAX: none */
+    AtomicRank first_end;   /* --first: a candidate's rank + 1, the least: no rank from it on
+                            ** is needed (is_first_met); UINT64_MAX: none */
     _Atomic int halt_why;   /* a SearchStop for the clock or the memory, or -1 */
     bool is_done;           /* workers leave at the next gate */
     uint32_t n_invariants;  /* invariants of the model */
@@ -510,8 +513,13 @@ static void cand_add(Worker *w, const Violation *v, uint64_t pos, uint32_t sub, 
         *slot = c;
     else
         vec_push(&w->cands, c);
-    if (s->opts->first)
-        level_halt_at(w->lv, (pos >> 32) + 1);
+    if (s->opts->first) {
+        Level *lv = w->lv;
+        uint64_t end = (pos >> 32) + 1, cur = atomic_load(&lv->first_end);
+        level_halt_at(lv, end);
+        while (end < cur && !atomic_compare_exchange_weak(&lv->first_end, &cur, end))
+            ;
+    }
 }
 
 /* Properties of 'kind' in 'vec' (state 'sid' at 'depth'), as candidates at 'pos'. */
@@ -778,10 +786,20 @@ static bool is_quota_met(Worker *w, uint64_t a)
     return true;
 }
 
+/* --first, after each rank: true if rank x and those after it need not be expanded, since a
+** candidate violation at a rank below x puts the cut before x (an invariant's candidate is at
+** or past its state's key, where the cut would fall). A worker that finished its chunk whatever
+** stored up to CLAIM ranks of successors past the first violation: on a model of 2,000
+** threads, 2 GB where the search needs 18 MB. */
+static bool is_first_met(Level *lv, uint64_t x)
+{
+    return atomic_load_explicit(&lv->first_end, memory_order_relaxed) <= x;
+}
+
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
 ** then store them, so that the store's cache misses overlap. Each state's canonical parent,
 ** settled with its level, is written as the state is expanded: its record is in cache then.
-** Under --max-states the expansion may end before b (is_quota_met). */
+** Under --max-states or --first the expansion may end before b (is_quota_met, is_first_met). */
 static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
 {
     Level *lv = w->lv;
@@ -800,12 +818,12 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
             vecs[cur ^ 1][r - r0 - BATCH] = level_vec(lv, lv->order[r]);
             __builtin_prefetch(vecs[cur ^ 1][r - r0 - BATCH]);
         }
-        bool is_over = false;
+        bool is_split = false; /* the batch ends before its n-th rank: the rest is the next */
         for (size_t k = 0; k < n; k++) {
             batch[k].sid = lv->order[r0 + k];
             search_batch_generate(&w->batch, w->ex, vecs[cur][k], &batch[k]);
             if (w->batch.is_over) { /* its successors do not fit: the ranks before it first */
-                is_over = true;
+                is_split = true;
                 n = k;
                 break;
             }
@@ -813,22 +831,30 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
                 store_set_parent_of(s->st, vecs[cur][k], lv->parents[r0 + k]);
             else
                 store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
+            /* States with hundreds of successors: a few make a batch (the misses overlap as
+            ** well), and a limit that cuts the level is seen after fewer of them. */
+            if (w->batch.pend.len >= BATCH_OUTCOMES && k + 1 < n) {
+                is_split = true;
+                n = k + 1;
+                break;
+            }
         }
         search_batch_prefetch(&w->batch);
         size_t k = 0;
-        bool is_met = false;
-        while (k < n && !w->has_full && !is_met) {
+        bool is_cut = false; /* the level is cut before rank r0 + k */
+        while (k < n && !w->has_full && !is_cut) {
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
             k++;
-            is_met = s->opts->max_states && is_quota_met(w, a);
+            is_cut = (s->opts->max_states && is_quota_met(w, a)) ||
+                     (s->opts->first && is_first_met(lv, r0 + k));
         }
-        settle_keys(w, k ? batch[k - 1].end : 0);
+        settle_keys(w, k ? batch[k - 1].end : 0); /* may find an invariant's candidate */
         search_batch_clear(&w->batch);
-        if (is_met)
+        if (is_cut || (s->opts->first && is_first_met(lv, r0 + k)))
             return;
-        if (is_over && n == 0) { /* one state's successors do not fit: stop before its rank */
+        if (is_split && n == 0) { /* one state's successors do not fit: stop before its rank */
             worker_full(w, r0 << 32);
-        } else if (is_over) { /* the rest of the batch next, as a batch of its own */
+        } else if (is_split) { /* the rest of the batch next, as a batch of its own */
             for (uint64_t r = r0 + n; r < r0 + n + BATCH && r < b; r++)
                 vecs[cur ^ 1][r - r0 - n] = level_vec(lv, lv->order[r]);
         }
@@ -1089,6 +1115,7 @@ static void prepare_level(Level *lv)
         memset(w->tally, 0, n_blocks * sizeof *w->tally);
     }
     atomic_store(&lv->halt_rank, UINT64_MAX);
+    atomic_store(&lv->first_end, UINT64_MAX);
     atomic_store(&lv->halt_why, -1);
     lv->is_solo = is_solo_level(lv, lv->n_order);
     lv->n_shares = lv->is_solo || lv->s->opts->max_states ? 1 : lv->n_workers;

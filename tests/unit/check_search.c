@@ -694,6 +694,36 @@ START_TEST(search_threads_max_states_stores_little_past_the_cut)
 }
 END_TEST
 
+/* --first finding a violation while expanding a wide level, states of 300 successors each: the
+** level search (here --compact on one worker, where what it stores is certain) stops after the
+** batch that found it, a batch being 16 states or fewer once their successors pass 512. It
+** finished its chunk of 64 states: 19,200 states past the level's start. */
+START_TEST(search_first_stores_little_past_the_violation)
+{
+    Program *prog = tm_compile("const N = 300\n"
+                               "shared c = 0\n"
+                               "thread t[N] {\n"
+                               "    local a = 0\n"
+                               "    a = 1\n"
+                               "    a = 2\n"
+                               "    c = 1\n"
+                               "}\n"
+                               "invariant zero: c == 0\n",
+                               NULL, 0);
+    uint64_t lo = 1 + 300 + 45150; /* the third level starts at lo */
+    SearchOptions o = {.n_threads = 1, .compact = true, .first = true};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_FIRST);
+    ck_assert_uint_eq(res->n_viols, 1);
+    ck_assert_int_eq(res->viols[0].kind, VIOL_INVARIANT);
+    ck_assert_uint_eq(res->viols[0].depth, 3);
+    ck_assert_uint_eq(res->n_states, lo + 1);
+    ck_assert_uint_le(store_count(res->store), lo + 2 * 300 + 256);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_threads_time_limit_stops)
 {
     Define d = {"ITERS", 3};
@@ -777,6 +807,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_compact_omission_probability);
     tcase_add_test(tc, search_threads_max_memory_stops);
     tcase_add_test(tc, search_threads_max_states_stores_little_past_the_cut);
+    tcase_add_test(tc, search_first_stores_little_past_the_violation);
     tcase_add_test(tc, search_threads_time_limit_stops);
     tcase_add_test(tc, search_threads_counter_race_iters3_exact_count);
     tcase_set_timeout(tc, 120);
