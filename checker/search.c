@@ -23,9 +23,8 @@
 #include "util.h"
 
 enum {
-    CHECK_EVERY = 4096, /* expansions between looks at the clock and the memory */
-    BATCH = 16,         /* BFS: states whose successors are generated before any is stored */
-    FP_LEN = 8          /* --compact: bytes of a stored fingerprint */
+    BATCH = 16, /* BFS: states whose successors are generated before any is stored */
+    FP_LEN = 8  /* --compact: bytes of a stored fingerprint */
 };
 
 /* ---- violations ---- */
@@ -113,8 +112,18 @@ static void note_memory(Search *s)
         s->res->memory_bytes = bytes;
 }
 
-/* The clock and the memory budget, looked at every CHECK_EVERY expansions; 'n_frontier'
-** states are stored and not expanded yet. */
+bool search_pacer_due(Pacer *p, uint64_t n_states, uint64_t n_outcomes, uint32_t vec_len)
+{
+    p->n_states += n_states;
+    p->n_bytes += n_outcomes * vec_len;
+    if (p->n_states < LIMITS_EVERY && p->n_bytes < LIMITS_BYTES)
+        return false;
+    p->n_states = p->n_bytes = 0;
+    return true;
+}
+
+/* The clock and the memory budget, looked at as search_pacer_due says; 'n_frontier' states are
+** stored and not expanded yet. */
 static void check_limits(Search *s, uint64_t n_frontier)
 {
     store_quiesce(s->st); /* one thread: nobody else is probing the tables grown since */
@@ -335,6 +344,7 @@ static void batch_expand(Search *s, const BatchEntry *e, size_t begin, uint32_t 
 static void run_bfs(Search *s)
 {
     uint64_t lo = 0, hi = store_count(s->st), n_expanded = 0;
+    Pacer pacer = {0};
     BatchEntry batch[BATCH];
     for (uint32_t depth = 0; lo < hi && !s->is_stopped; depth++) {
         for (uint64_t sid = lo; sid < hi && !s->is_stopped;) {
@@ -351,8 +361,10 @@ static void run_bfs(Search *s)
             }
             search_batch_prefetch(&s->batch);
             for (size_t b = 0; b < n && !s->is_stopped; b++, sid++) {
-                batch_expand(s, &batch[b], b ? batch[b - 1].end : 0, depth);
-                if (++n_expanded % CHECK_EVERY == 0)
+                size_t begin = b ? batch[b - 1].end : 0;
+                batch_expand(s, &batch[b], begin, depth);
+                n_expanded++;
+                if (search_pacer_due(&pacer, 1, batch[b].end - begin, s->prog->state_size))
                     check_limits(s, store_count(s->st) - n_expanded);
             }
             search_batch_clear(&s->batch);
@@ -366,15 +378,16 @@ static void run_bfs(Search *s)
 
 static void run_dfs(Search *s)
 {
-    uint64_t n_expanded = 0;
+    Pacer pacer = {0};
     vec_push(&s->stack, ((DfsEntry){0, 0}));
     while (s->stack.len && !s->is_stopped) {
         DfsEntry e = s->stack.items[--s->stack.len];
         s->fresh.len = 0;
+        uint64_t n_before = s->res->n_transitions;
         expand(s, e.sid, e.depth);
         for (size_t i = s->fresh.len; i-- > 0;)
             vec_push(&s->stack, ((DfsEntry){s->fresh.items[i], e.depth + 1}));
-        if (++n_expanded % CHECK_EVERY == 0)
+        if (search_pacer_due(&pacer, 1, s->res->n_transitions - n_before, s->prog->state_size))
             check_limits(s, s->stack.len);
     }
 }

@@ -104,6 +104,21 @@ void search_viol_record(Search *s, const Violation *v);
 /* End the search for 'why' unless it already ended. */
 void search_stop_at(Search *s, SearchStop why);
 
+/* When a search looks at the clock and the memory: after LIMITS_EVERY states expanded, or sooner
+** once those expanded since the last look made LIMITS_BYTES of successor vectors. A state of a
+** model of thousands of threads over a big vector takes milliseconds to expand: counting states
+** alone, a search with --time-limit 5 ran 75 s before it looked. */
+enum { LIMITS_EVERY = 4096, LIMITS_BYTES = 64 << 20 };
+
+typedef struct Pacer {
+    uint64_t n_states; /* expanded since the last look */
+    uint64_t n_bytes;  /* bytes of the successors they made */
+} Pacer;
+
+/* Count 'n_states' expanded with 'n_outcomes' successors of 'vec_len' bytes; true (and start
+** counting again) when it is time to look at the limits. */
+bool search_pacer_due(Pacer *p, uint64_t n_states, uint64_t n_outcomes, uint32_t vec_len);
+
 /* Level-synchronous breadth first search on opts->n_threads workers (search_level.c): the same
 ** states, transitions, depth and violations, in the same order, as the single-thread BFS.
 ** Also the BFS of --compact, whatever the number of threads. Fills s->res's counts. */

@@ -32,19 +32,21 @@
 ** states it stored itself, whose table slots, records and keys are in its own core's cache
 ** (claiming from one shared cursor, the workers took turns along the level and met each other's
 ** states as often as their own). When told to halt, workers stop claiming at the halt's rank but
-** finish what they claimed: the ranks below the least unclaimed one are fully expanded. Under
-** --max-states a level is one share (the cut needs every rank below the quota's state expanded,
-** and which rank that is is known only after sorting), and a worker ends a chunk early once enough
-** states are known to lie before the cut (is_quota_met). A parallel level passes two gates
-** (run_parallel): after the expansion (the last worker to arrive makes the new level dense and
-** cuts the ranks into the settlers' shares, each with its count of new states from the workers'
-** tallies), and after each settler has placed the new states of its share in key order with their
-** parents, chunk by chunk, from what expanding each chunk did (Chunk: a merge of two short lists
-** already in key order, not a sort; the workers then grow the store's tables for the next level, a
-** few shards at a time), the last worker then cuts the level at a limit, records the violations
-** and prepares the next level, whose expansion follows at once. A level of fewer than SOLO_LEVEL
-** states is expanded and settled by the calling thread alone, without waking the workers: the
-** result is the same, since it never depends on which worker claimed a rank.
+** finish what they claimed: the ranks below the least unclaimed one are fully expanded; halted by
+** the clock or the memory, each stops its chunk after the batch it is in (worker_stop), and the
+** level is cut at the least rank left so. Under --max-states a level is one share (the cut needs
+** every rank below the quota's state expanded, and which rank that is is known only after
+** sorting), and a worker ends a chunk early once enough states are known to lie before the cut
+** (is_quota_met). A parallel level passes two gates (run_parallel): after the expansion (the last
+** worker to arrive makes the new level dense and cuts the ranks into the settlers' shares, each
+** with its count of new states from the workers' tallies), and after each settler has placed the
+** new states of its share in key order with their parents, chunk by chunk, from what expanding
+** each chunk did (Chunk: a merge of two short lists already in key order, not a sort; the workers
+** then grow the store's tables for the next level, a few shards at a time), the last worker then
+** cuts the level at a limit, records the violations and prepares the next level, whose expansion
+** follows at once. A level of fewer than SOLO_LEVEL states is expanded and settled by the calling
+** thread alone, without waking the workers: the result is the same, since it never depends on
+** which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
 ** fingerprints, and the vectors of the level being expanded and of the next one live in the
 ** side arrays.
@@ -69,7 +71,6 @@ enum {
     SIDE_BITS = 14,                     /* side arrays come in pages of 2^14 entries */
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
-    LIMIT_EVERY = 4096,                 /* expansions between a worker's looks at the limits */
     TALLY_BITS = 6,                     /* a worker tallies new states by chunks: 2^6 ranks */
     SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
@@ -386,9 +387,10 @@ typedef struct Worker {
     StateId cur;                  /* its id */
     uint32_t j;                   /* outcomes of it so far */
     CandVec cands;                /* candidate violations of this level */
-    bool has_full;                /* the store refused a new state: this worker stopped */
-    uint64_t full_pos;            /* has_full: the position of the refused state */
-    uint64_t n_expanded;          /* expansions over the whole search, for LIMIT_EVERY */
+    bool has_stop;                /* this worker stopped before its chunk's end (worker_stop) */
+    uint64_t stop_pos;            /* has_stop: the position it stopped at */
+    int stop_why;                 /* has_stop: the SearchStop at the least stop_pos */
+    Pacer pacer;                  /* when it looks at the clock and the memory */
     uint64_t n_out;               /* outcomes of the ranks it expanded in this level */
     int64_t *tally;               /* new states whose key is in each block of ranks, as moved
                                   ** by this worker's key writes (see key_lower) */
@@ -581,14 +583,18 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
             atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
 
-/* The memory budget refused what the outcome at 'pos' needs (its state, its vector, its batch's
-** successors): this worker stops, and the level is cut before the least such position. */
-static void worker_full(Worker *w, uint64_t pos)
+/* This worker stops at 'pos' for 'why', and the level is cut at the least such position: the
+** memory budget refused what the outcome at 'pos' needs (its state, its vector, its batch's
+** successors), or the clock or the memory halted the level (the rank of 'pos' is the first of
+** its chunk not expanded). */
+static void worker_stop(Worker *w, uint64_t pos, SearchStop why)
 {
-    if (!w->has_full || pos < w->full_pos)
-        w->full_pos = pos;
-    w->has_full = true;
-    level_halt(w->lv, SEARCH_MAX_MEMORY); /* the ranks of other shares may be left unclaimed */
+    if (!w->has_stop || pos < w->stop_pos) {
+        w->stop_pos = pos;
+        w->stop_why = (int)why;
+    }
+    w->has_stop = true;
+    level_halt(w->lv, (int)why); /* the ranks of other shares may be left unclaimed */
 }
 
 /* --compact: room for the vector of the next level's entry 'idx', if the memory budget has
@@ -614,7 +620,7 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
     if (s->opts->compact) {
         uint8_t *dst = next_vec_new(lv, sid - lv->lo);
         if (!dst) {
-            worker_full(w, pos);
+            worker_stop(w, pos, SEARCH_MAX_MEMORY);
             return;
         }
         memcpy(dst, vec, s->prog->state_size);
@@ -702,7 +708,7 @@ static void store_outcome(Worker *w, Pending *p)
     StateId sid;
     StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
-        worker_full(w, pos);
+        worker_stop(w, pos, SEARCH_MAX_MEMORY);
         return;
     }
     if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
@@ -729,11 +735,11 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
         lv->n_out[r] = 0;
         return;
     }
-    for (size_t i = begin; i < e->end && !w->has_full; i++)
+    for (size_t i = begin; i < e->end && !w->has_stop; i++)
         store_outcome(w, &w->batch.pend.items[i]);
     lv->n_out[r] = w->j;
     w->n_out += w->j;
-    if (!e->has_run && !w->has_full && !s->opts->no_deadlock) {
+    if (!e->has_run && !w->has_stop && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = lv->depth};
         cand_add(w, &v, (r << 32) | J_DEADLOCK, 0, false);
     }
@@ -754,6 +760,27 @@ static void settle_keys(Worker *w, size_t end)
             on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
         else if (!is_own(w, p->sid) && key_lower(w, p->sid, p->pos))
             list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid}));
+    }
+}
+
+/* The clock and the memory budget. */
+static void check_limits(Worker *w)
+{
+    Level *lv = w->lv;
+    const SearchOptions *o = lv->s->opts;
+    if (o->max_memory && store_memory_bytes(lv->s->st) + level_bytes(lv) > o->max_memory)
+        level_halt(lv, SEARCH_MAX_MEMORY);
+    if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
+        level_halt(lv, SEARCH_TIME_LIMIT);
+    if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
+        uint64_t n_stored = store_count(lv->s->st), n_left = 0;
+        for (uint32_t i = 0; i < lv->n_shares; i++) {
+            uint64_t next = atomic_load(&lv->shares[i].next);
+            n_left += next < lv->shares[i].end ? lv->shares[i].end - next : 0;
+        }
+        uint64_t n_next = n_stored > lv->lo ? n_stored - lv->lo : 0;
+        SearchProgress p = {n_stored, n_left + n_next, lv->depth, store_memory_bytes(lv->s->st)};
+        o->progress(o->progress_ctx, &p);
     }
 }
 
@@ -810,7 +837,7 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
         vecs[0][r - a] = level_vec(lv, lv->order[r]);
         __builtin_prefetch(vecs[0][r - a]);
     }
-    for (uint64_t r0 = a, cur = 0; r0 < b && !w->has_full; cur ^= 1) {
+    for (uint64_t r0 = a, cur = 0; r0 < b && !w->has_stop; cur ^= 1) {
         size_t n = b - r0 < BATCH ? (size_t)(b - r0) : BATCH;
         /* The level's ids are in the order the workers stored them, not in rank order: the
         ** next batch's records are scattered, so start loading them now. */
@@ -842,18 +869,26 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
         search_batch_prefetch(&w->batch);
         size_t k = 0;
         bool is_cut = false; /* the level is cut before rank r0 + k */
-        while (k < n && !w->has_full && !is_cut) {
+        while (k < n && !w->has_stop && !is_cut) {
             expand_rank(w, r0 + k, &batch[k], k ? batch[k - 1].end : 0);
             k++;
             is_cut = (s->opts->max_states && is_quota_met(w, a)) ||
                      (s->opts->first && is_first_met(lv, r0 + k));
         }
         settle_keys(w, k ? batch[k - 1].end : 0); /* may find an invariant's candidate */
+        size_t n_outcomes = w->batch.pend.len;
         search_batch_clear(&w->batch);
         if (is_cut || (s->opts->first && is_first_met(lv, r0 + k)))
             return;
+        if (search_pacer_due(&w->pacer, k, n_outcomes, s->prog->state_size))
+            check_limits(w);
+        int why = atomic_load_explicit(&lv->halt_why, memory_order_relaxed);
+        if (why >= 0 && r0 + k < b) { /* the clock or the memory: the rest of the chunk waits */
+            worker_stop(w, (r0 + k) << 32, (SearchStop)why);
+            return;
+        }
         if (is_split && n == 0) { /* one state's successors do not fit: stop before its rank */
-            worker_full(w, r0 << 32);
+            worker_stop(w, r0 << 32, SEARCH_MAX_MEMORY);
         } else if (is_split) { /* the rest of the batch next, as a batch of its own */
             for (uint64_t r = r0 + n; r < r0 + n + BATCH && r < b; r++)
                 vecs[cur ^ 1][r - r0 - n] = level_vec(lv, lv->order[r]);
@@ -862,29 +897,10 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
     }
 }
 
-/* The clock and the memory budget. */
-static void check_limits(Worker *w)
-{
-    Level *lv = w->lv;
-    const SearchOptions *o = lv->s->opts;
-    if (o->max_memory && store_memory_bytes(lv->s->st) + level_bytes(lv) > o->max_memory)
-        level_halt(lv, SEARCH_MAX_MEMORY);
-    if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
-        level_halt(lv, SEARCH_TIME_LIMIT);
-    if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
-        uint64_t n_stored = store_count(lv->s->st), n_left = 0;
-        for (uint32_t i = 0; i < lv->n_shares; i++) {
-            uint64_t next = atomic_load(&lv->shares[i].next);
-            n_left += next < lv->shares[i].end ? lv->shares[i].end - next : 0;
-        }
-        uint64_t n_next = n_stored > lv->lo ? n_stored - lv->lo : 0;
-        SearchProgress p = {n_stored, n_left + n_next, lv->depth, store_memory_bytes(lv->s->st)};
-        o->progress(o->progress_ctx, &p);
-    }
-}
-
 /* Claim the next chunk of 'sh' into [*a_out, *b_out); false when the share is done or the rest
-** of it is past the halt rank. A chunk claimed is expanded whole (level_cut counts on it). */
+** of it is past the halt rank. A chunk claimed is expanded whole (level_cut counts on it) but
+** where its worker stops (worker_stop, a position level_cut cuts at) or where the cut is known
+** to fall before (is_quota_met, is_first_met). */
 static bool share_claim(Level *lv, Share *sh, uint64_t *a_out, uint64_t *b_out)
 {
     uint64_t next = atomic_load_explicit(&sh->next, memory_order_relaxed);
@@ -904,7 +920,7 @@ static void work_level(Worker *w)
 {
     Level *lv = w->lv;
     uint32_t me = (uint32_t)(w - lv->workers);
-    w->has_full = false;
+    w->has_stop = false;
     uint64_t last = 0, a, b;
     for (uint32_t k = 0; k < lv->n_shares; k++) {
         Share *sh = &lv->shares[(me + k) % lv->n_shares];
@@ -919,12 +935,8 @@ static void work_level(Worker *w)
             expand_ranks(w, a, b);
             ch->born_end = born_count(w);
             ch->arrived_end = w->arrivals.len;
-            if (w->has_full)
+            if (w->has_stop)
                 return;
-            uint64_t before = w->n_expanded;
-            w->n_expanded += b - a;
-            if (before / LIMIT_EVERY != w->n_expanded / LIMIT_EVERY)
-                check_limits(w);
         }
     }
 }
@@ -1054,9 +1066,9 @@ static uint64_t level_cut(Level *lv, const uint64_t *keys, uint64_t n_new, const
         why = atomic_load(&lv->halt_why);
     }
     for (uint32_t i = 0; i < lv->n_workers; i++) {
-        if (lv->workers[i].has_full && lv->workers[i].full_pos < cut) {
-            cut = lv->workers[i].full_pos;
-            why = SEARCH_MAX_MEMORY;
+        if (lv->workers[i].has_stop && lv->workers[i].stop_pos < cut) {
+            cut = lv->workers[i].stop_pos;
+            why = lv->workers[i].stop_why;
         }
     }
     if (o->max_states) {
@@ -1181,7 +1193,7 @@ static bool level_may_stop(const Level *lv)
     if (s->opts->max_states && lv->lo + lv->n_new > s->opts->max_states)
         return true;
     for (uint32_t i = 0; i < lv->n_workers; i++)
-        if (lv->workers[i].has_full || (s->opts->first && lv->workers[i].cands.len))
+        if (lv->workers[i].has_stop || (s->opts->first && lv->workers[i].cands.len))
             return true;
     return false;
 }

@@ -13,6 +13,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "search.h"
+#include "search_int.h"
 #include "state.h"
 #include "store.h"
 #include "suites_list.h"
@@ -724,6 +725,50 @@ START_TEST(search_first_stores_little_past_the_violation)
 }
 END_TEST
 
+/* When the limits are looked at: after LIMITS_EVERY states, or once their successors make
+** LIMITS_BYTES, whichever comes first, counting again from zero after each look. */
+START_TEST(search_pacer_counts_states_and_bytes)
+{
+    Pacer p = {0};
+    for (int i = 1; i < LIMITS_EVERY; i++)
+        ck_assert(!search_pacer_due(&p, 1, 3, 20));
+    ck_assert(search_pacer_due(&p, 1, 3, 20));
+    ck_assert(!search_pacer_due(&p, 1, 1000, 8192)); /* 8,192,000 bytes */
+    ck_assert(!search_pacer_due(&p, 6, 6000, 8192)); /* 57,344,000 */
+    ck_assert(!search_pacer_due(&p, 1, 1000, 8192)); /* 65,536,000 */
+    ck_assert(search_pacer_due(&p, 1, 200, 8192));   /* 67,174,400: past 64 MiB */
+    ck_assert(!search_pacer_due(&p, 1, 0, 8192));
+    ck_assert(search_pacer_due(&p, 10, (LIMITS_BYTES >> 10) + 1, 1024));
+}
+END_TEST
+
+/* The clock is looked at by the bytes of successors made, not only every 4,096 states: here one
+** state has 1,000 successors of 8 KB, and 4,096 of them would make 33 GB (a search with
+** --time-limit 5 ran 75 s). The budget of 2 GiB would take gigabytes a second to reach in
+** 0.05 s; the search stops for the clock long before, on one thread and on two. */
+START_TEST(search_time_limit_paced_by_bytes)
+{
+    Program *prog = tm_compile("const N = 1000\n"
+                               "shared a[2000] = 0\n"
+                               "shared counter = 0\n"
+                               "thread worker[N] {\n"
+                               "    local tmp = 0\n"
+                               "    tmp = counter\n"
+                               "    counter = tmp + 1\n"
+                               "}\n",
+                               NULL, 0);
+    ck_assert_uint_gt(prog->state_size, 8000);
+    for (uint32_t n_threads = 1; n_threads <= 2; n_threads++) {
+        SearchOptions o = {.n_threads = n_threads, .time_limit = 0.05, .max_memory = 2u << 30};
+        SearchResult *res = search_run(prog, &o);
+        ck_assert_int_eq(res->stop, SEARCH_TIME_LIMIT);
+        ck_assert_uint_lt(res->n_transitions, 4096 * 1000);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_threads_time_limit_stops)
 {
     Define d = {"ITERS", 3};
@@ -808,6 +853,8 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_threads_max_memory_stops);
     tcase_add_test(tc, search_threads_max_states_stores_little_past_the_cut);
     tcase_add_test(tc, search_first_stores_little_past_the_violation);
+    tcase_add_test(tc, search_time_limit_paced_by_bytes);
+    tcase_add_test(tc, search_pacer_counts_states_and_bytes);
     tcase_add_test(tc, search_threads_time_limit_stops);
     tcase_add_test(tc, search_threads_counter_race_iters3_exact_count);
     tcase_set_timeout(tc, 120);
