@@ -455,12 +455,18 @@ static Side *side_next(Level *lv)
     return &lv->side[lv->cur ^ 1];
 }
 
-/* Claim no chunk that starts at or past rank 'rank' (the halt rank only goes down). */
+/* Lower '*at' to 'rank' if that is less (a rank that only goes down). */
+static void rank_lower(AtomicRank *at, uint64_t rank)
+{
+    uint64_t cur = atomic_load(at);
+    while (rank < cur && !atomic_compare_exchange_weak(at, &cur, rank))
+        ;
+}
+
+/* Claim no chunk that starts at or past rank 'rank'. */
 static void level_halt_at(Level *lv, uint64_t rank)
 {
-    uint64_t cur = atomic_load(&lv->halt_rank);
-    while (rank < cur && !atomic_compare_exchange_weak(&lv->halt_rank, &cur, rank))
-        ;
+    rank_lower(&lv->halt_rank, rank);
 }
 
 /* Stop claiming ranks; 'why' (the clock or the memory, else -1) is kept if first. */
@@ -516,11 +522,8 @@ static void cand_add(Worker *w, const Violation *v, uint64_t pos, uint32_t sub, 
     else
         vec_push(&w->cands, c);
     if (s->opts->first) {
-        Level *lv = w->lv;
-        uint64_t end = (pos >> 32) + 1, cur = atomic_load(&lv->first_end);
-        level_halt_at(lv, end);
-        while (end < cur && !atomic_compare_exchange_weak(&lv->first_end, &cur, end))
-            ;
+        level_halt_at(w->lv, (pos >> 32) + 1);
+        rank_lower(&w->lv->first_end, (pos >> 32) + 1);
     }
 }
 
@@ -625,10 +628,6 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
         }
         memcpy(dst, vec, s->prog->state_size);
     }
-    /* store_count() includes the ids reserved and not used yet: at most a block a worker */
-    uint64_t slack = (uint64_t)lv->n_workers * STORE_ID_BLOCK;
-    if (s->opts->max_states && store_count(s->st) > s->opts->max_states + slack)
-        level_halt(lv, -1);
 }
 
 /* The vector of the state 'sid' of the level being expanded. */
@@ -802,9 +801,14 @@ static bool is_quota_met(Worker *w, uint64_t a)
     Chunk *ch = &lv->chunks[a / CLAIM];
     uint64_t n = born_count(w) - ch->born;
     atomic_store_explicit(&ch->n_born_now, n, memory_order_relaxed);
-    uint64_t quota = max > lv->lo ? max - lv->lo : 0;
-    if (store_count(lv->s->st) - lv->lo <= quota) /* cheap: at least every state counted below */
+    uint64_t quota = max > lv->lo ? max - lv->lo : 0, n_stored = store_count(lv->s->st);
+    if (n_stored - lv->lo <= quota) /* cheap: at least every state counted below */
         return false;
+    /* store_count() includes the ids reserved and not used yet, at most a block a worker: past
+    ** them, more states than the quota have keys in the ranks claimed, and no later chunk is
+    ** needed, whichever rank the cut falls at */
+    if (n_stored > max + (uint64_t)lv->n_workers * STORE_ID_BLOCK)
+        level_halt(lv, -1);
     for (uint64_t c = 0; c < a / CLAIM && n <= quota; c++)
         n += atomic_load_explicit(&lv->chunks[c].n_born_now, memory_order_relaxed);
     if (n <= quota)

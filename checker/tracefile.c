@@ -234,14 +234,9 @@ static bool get_opt_string(json_object *obj, const char *key, const char *where,
     *out = NULL;
     if (!json_object_object_get_ex(obj, key, &v) || !v)
         return true;
-    if (!json_object_is_type(v, json_type_string)) {
-        *err_out = xasprintf("%sfield '%s' is not a string", where, key);
+    v = get_field(obj, key, json_type_string, where, err_out);
+    if (!v)
         return false;
-    }
-    if (has_nul(v)) {
-        *err_out = xasprintf("%sfield '%s' contains a NUL character", where, key);
-        return false;
-    }
     *out = xstrdup(json_object_get_string(v));
     return true;
 }
