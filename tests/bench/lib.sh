@@ -20,6 +20,18 @@ need_tool() {
     fi
 }
 
+# clock VAR: set VAR to the time now in seconds, from bash's $EPOCHREALTIME (its decimal point
+# made a '.'), not from a 'date' command: starting a process, even a subshell, costs 3 to 4 ms on
+# some virtual machines, which the small-model table would count as weft's.
+clock() {
+    printf -v "$1" '%s' "${EPOCHREALTIME/,/.}"
+}
+
+# elapsed START END -> seconds with 3 decimals
+elapsed() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
 # stats "S1 S2 ..." -> "median min" with 3 decimals (the median of an even count: the mean of
 # the middle two)
 stats() {

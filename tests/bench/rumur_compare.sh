@@ -54,14 +54,6 @@ model_params() {
     esac
 }
 
-# Times are read from bash's $EPOCHREALTIME (the decimal point made a '.'), not from a 'date'
-# command: starting a process, or even a subshell, costs 3 to 4 ms on some virtual machines,
-# which the small-model table would have counted as weft's.
-
-elapsed() {
-    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
-}
-
 name=${1:-}
 expected=${2:-}
 [ -n "$name" ] || die "usage: rumur_compare.sh MODEL [EXPECTED_STATES]"
@@ -79,21 +71,22 @@ for p in $params; do
 done
 sed "${sed_args[@]}" "$src" >"$work/model.m"
 
-t0=${EPOCHREALTIME/,/.}
+t0='' t1='' # set by clock (lib.sh)
+clock t0
 rumur --threads 1 --deadlock-detection off -o "$work/model.c" "$work/model.m" >"$work/rumur.out" 2>&1 ||
     die "rumur failed on $name: $(tail -3 "$work/rumur.out")"
 "$cc" -O2 -march=native -o "$work/verifier" "$work/model.c" -lpthread >"$work/cc.out" 2>&1 ||
     die "compiling the verifier failed: $(tail -3 "$work/cc.out")"
-t1=${EPOCHREALTIME/,/.}
+clock t1
 compile=$(elapsed "$t0" "$t1")
 
-t0=${EPOCHREALTIME/,/.}
+clock t0
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -o "$work/rss" -f %M "$work/verifier" >"$work/verifier.out" 2>&1
 else
     "$work/verifier" >"$work/verifier.out" 2>&1
 fi
-t1=${EPOCHREALTIME/,/.}
+clock t1
 search=$(elapsed "$t0" "$t1")
 
 # "	2986377 states, 8106620 rules fired in 3s."

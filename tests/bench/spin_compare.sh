@@ -53,15 +53,6 @@ has_jobs=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/spin_compare.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
 
-# Times are read from bash's $EPOCHREALTIME (the decimal point made a '.'), not from a 'date'
-# command: starting a process, or even a subshell, costs 3 to 4 ms on some virtual machines,
-# which the small-model table would have counted as weft's.
-
-# elapsed START END -> seconds with 3 decimals
-elapsed() {
-    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
-}
-
 # ---- models ----
 # name -> weft file | weft -D options | Promela file | spin options | pan -m depth | pan -w bits
 
@@ -89,21 +80,21 @@ model_args() {
 build_pan() {
     local dir="$work/$1" t0 t1
     mkdir -p "$dir"
-    t0=${EPOCHREALTIME/,/.}
+    clock t0
     # shellcheck disable=SC2086
     (cd "$dir" && spin $spin_opts -a "$pml" >spin.out 2>&1) || die "spin -a failed: $(cat "$dir/spin.out")"
     (cd "$dir" && "$cc" -O2 -DSAFETY -DNOREDUCE -o pan pan.c >cc.out 2>&1) ||
         die "compiling pan failed: $(cat "$dir/cc.out")"
-    t1=${EPOCHREALTIME/,/.}
+    clock t1
     p_compile=$(elapsed "$t0" "$t1")
 }
 
 # run_pan NAME -> sets p_s (wall), p_search (pan's own elapsed time), p_states, p_trans, p_bytes
 run_pan() {
     local dir="$work/$1" t0 t1
-    t0=${EPOCHREALTIME/,/.}
+    clock t0
     (cd "$dir" && ./pan -c0 -m"$depth" -w"$wbits" >pan.out 2>&1)
-    t1=${EPOCHREALTIME/,/.}
+    clock t1
     p_s=$(elapsed "$t0" "$t1")
     grep -q 'max search depth too small' "$dir/pan.out" &&
         echo "spin_compare: $1: pan's depth limit $depth was too small" >&2
@@ -127,11 +118,11 @@ run_pan() {
 run_weft() {
     local out="$work/$1/weft-j$2.out" json="$work/$1/weft-j$2.json" t0 t1 status
     rm -f "$json"
-    t0=${EPOCHREALTIME/,/.}
+    clock t0
     # shellcheck disable=SC2086
     "$weft" check "$wfile" $wdefs ${2:+-j "$2"} ${3:+--json "$json"} >"$out" 2>&1
     status=$?
-    t1=${EPOCHREALTIME/,/.}
+    clock t1
     # exit status 1 (a violation) is expected for some models
     [ "$status" -le 1 ] || die "weft failed on $1 (status $status): $(tail -3 "$out")"
     w_s=$(elapsed "$t0" "$t1")
