@@ -44,7 +44,7 @@
 ** Memory per state for a 24-byte vector: 28 bytes of record plus 5 bytes a table slot at a
 ** load between 37% and 75%, about 35 bytes in all.
 */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE, MADV_HUGEPAGE */
 #include "store.h"
 
 #include <assert.h>
@@ -190,6 +190,12 @@ static void recs_reserve(Store *st)
         void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p != MAP_FAILED) {
+            /* Advice, ignored by a kernel without transparent huge pages: records in 2 MiB
+            ** pages. A lookup that finds its state compares the record's vector, at a random
+            ** id, and with 4 KiB pages that read missed the TLB too (a -j 1 search took 5 to
+            ** 17% less user time with the advice; docs/performance.md). Records are written
+            ** in id order, so at most the last page's unused part is memory spent early. */
+            (void)madvise(p, len, MADV_HUGEPAGE);
             st->recs = p;
             st->recs_len = len;
             st->max_ids = len / st->rec_len;
