@@ -950,12 +950,15 @@ static void work_level(Worker *w)
 /* '*buf' with room for at least 'n' entries of 'size' bytes, grown (never shrunk) as levels
 ** widen; its old contents are not to be relied on. Grown by realloc, not free and malloc: a
 ** big buffer is a mapping of its own, which realloc grows in place or moves with its pages,
-** where a fresh one would fault every page in again (levels widen many times). */
+** where a fresh one would fault every page in again (levels widen many times). The part
+** added is populated at once (every entry of it is written in this level). */
 static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
 {
     if (n > *cap || !*buf) {
+        size_t had = *buf ? *cap : 0;
         *cap = n > *cap ? n : *cap;
         *buf = xrealloc(*buf, *cap * size);
+        util_populate((char *)*buf + had * size, (*cap - had) * size);
     }
     return *buf;
 }
@@ -1222,8 +1225,12 @@ static void settle_begin(Level *lv)
     lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
+    size_t had = lv->spare_parents ? lv->spare_cap : 0; /* spare_parents has spare_cap too */
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
-    lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
+    if (lv->spare_cap != had || !lv->spare_parents) {
+        lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
+        util_populate(lv->spare_parents + had, (lv->spare_cap - had) * sizeof *lv->spare_parents);
+    }
     buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
 }
 

@@ -81,6 +81,7 @@ enum {
 
 #define RESERVE_MAX ((size_t)1 << 40) /* the records' address range: at most 1 TiB, ... */
 #define RESERVE_MIN ((size_t)1 << 20) /* ... at least 1 MiB, or weft is out of memory */
+#define HUGE_PAGE   ((size_t)2 << 20) /* a transparent huge page on x86-64 (recs_reserve) */
 
 #define STORE_MAX_STATES ((uint64_t)UINT32_MAX - 1) /* ids 0 .. 2^32 - 3: NONE stays free */
 
@@ -187,9 +188,16 @@ static void recs_reserve(Store *st)
         len = (size_t)STORE_MAX_STATES * st->rec_len;
     len = (len + 4095) & ~(size_t)4095;
     for (;;) {
-        void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        /* HUGE_PAGE more, to start the records on a huge page's boundary (below) */
+        uint8_t *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (p != MAP_FAILED) {
+            uint8_t *start =
+                (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+            if (start > p)
+                munmap(p, (size_t)(start - p));
+            munmap(start + len, HUGE_PAGE - (size_t)(start - p));
+            p = start;
             /* Advice, ignored by a kernel without transparent huge pages: records in 2 MiB
             ** pages. A lookup that finds its state compares the record's vector, at a random
             ** id, and with 4 KiB pages that read missed the TLB too (a -j 1 search took 5 to

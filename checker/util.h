@@ -21,6 +21,11 @@ void *xcalloc(size_t n, size_t size);
 ** faulted in writable at once (never mapped to the shared zero page first). */
 void *xcalloc_aligned(size_t align, size_t n);
 void *xrealloc(void *p, size_t n);
+/* A hint: give the whole pages of the 'n' bytes at 'p' memory now, in one system call
+** (madvise MADV_POPULATE_WRITE), instead of one page fault at a time as they are first
+** written; for big arrays about to be written through. Does nothing on a kernel without it
+** (Linux < 5.14) or for a range of fewer than two pages. */
+void util_populate(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
