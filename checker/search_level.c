@@ -420,8 +420,6 @@ struct Level {
     StateId *spare_order;   /* the arrays of the level before, reused for the next one */
     StateId *spare_parents; /* (fresh big arrays would fault their pages in each level) */
     size_t spare_cap;       /* entries spare_order and spare_parents have room for */
-    uint64_t *keys;         /* settling: the new level's keys in canonical order */
-    size_t keys_cap;        /* entries keys has room for */
     Chunk *chunks;          /* the chunks of the level being expanded (Chunk) */
     size_t chunks_cap;      /* entries chunks has room for */
     StateId *moved_to;      /* settling: the id fill_holes gave state hi + i, at i */
@@ -483,8 +481,8 @@ static size_t level_bytes(Level *lv)
 {
     size_t n = atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
                (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
-               lv->n_out_cap * sizeof *lv->n_out + lv->keys_cap * sizeof *lv->keys +
-               lv->chunks_cap * sizeof *lv->chunks + lv->moved_cap * sizeof *lv->moved_to;
+               lv->n_out_cap * sizeof *lv->n_out + lv->chunks_cap * sizeof *lv->chunks +
+               lv->moved_cap * sizeof *lv->moved_to;
     for (uint32_t i = 0; i < lv->n_workers; i++)
         n += lv->workers[i].tally_cap * sizeof *lv->workers[i].tally;
     return n + atomic_load(&lv->list_bytes);
@@ -1054,10 +1052,17 @@ static uint64_t transitions_before(const Level *lv, uint64_t cut)
     return n;
 }
 
+/* The key of the new level's state at index 'i' of its canonical order, once settled: read
+** from the side array, not kept in an array of the order's own (a cut alone needs it). */
+static uint64_t level_key(Level *lv, uint64_t i)
+{
+    return side_key_get(side_next(lv), lv->spare_order[i] - lv->lo);
+}
+
 /* Where the level is cut and why: the least of a halt of the claiming, a refused insertion, the
 ** state past --max-states and the first violation under --first. POS_NONE: nowhere. */
-static uint64_t level_cut(Level *lv, const uint64_t *keys, uint64_t n_new, const CandVec *all,
-                          bool *is_incl_out, int *why_out)
+static uint64_t level_cut(Level *lv, uint64_t n_new, const CandVec *all, bool *is_incl_out,
+                          int *why_out)
 {
     const SearchOptions *o = lv->s->opts;
     uint64_t claimed = lv->n_order, cut = POS_NONE; /* the least rank not claimed */
@@ -1080,8 +1085,8 @@ static uint64_t level_cut(Level *lv, const uint64_t *keys, uint64_t n_new, const
     }
     if (o->max_states) {
         uint64_t quota = o->max_states > lv->lo ? o->max_states - lv->lo : 0;
-        if (n_new > quota && keys[quota] < cut) {
-            cut = keys[quota];
+        if (n_new > quota && level_key(lv, quota) < cut) {
+            cut = level_key(lv, quota);
             why = SEARCH_MAX_STATES;
         }
     }
@@ -1231,7 +1236,6 @@ static void settle_begin(Level *lv)
         lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
         util_populate(lv->spare_parents + had, (lv->spare_cap - had) * sizeof *lv->spare_parents);
     }
-    buf_reserve((void **)&lv->keys, &lv->keys_cap, lv->n_new, sizeof *lv->keys);
 }
 
 /* The id of the next level's state named 'id' in a chunk's lists: fill_holes moved the states
@@ -1241,10 +1245,10 @@ static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
     return id < dense ? (StateId)id : moved_to[id - dense];
 }
 
-/* Where settle_chunk places states: the next level's order, keys and parents from 'at' on. */
+/* Where settle_chunk places states: the next level's order and parents from 'at' on. (Their
+** keys stay in the side array, where a cut reads them: level_key.) */
 typedef struct Placer {
     StateId *ids;         /* the next level in key order */
-    uint64_t *keys;       /* their keys */
     StateId *parents;     /* their canonical parents */
     const StateId *order; /* the level just expanded, by rank: the parents */
     uint64_t at;          /* where the next state goes */
@@ -1253,7 +1257,6 @@ typedef struct Placer {
 static void place(Placer *pl, StateId sid, uint64_t key)
 {
     pl->ids[pl->at] = sid;
-    pl->keys[pl->at] = key;
     pl->parents[pl->at++] = pl->order[key >> 32];
 }
 
@@ -1291,14 +1294,14 @@ static void place_arrivals_before(Placer *pl, Arrivals *ar, uint64_t key)
 }
 
 /* Place the new states whose keys name a rank of chunk 'c' from 'at' on, in key order, each
-** with its key and canonical parent: the merge of the chunk's stored states that kept a key in
+** with its canonical parent: the merge of the chunk's stored states that kept a key in
 ** it and of its arrivals that kept the key they were given (Chunk). The lists name the states
 ** fill_holes moved down by their old ids. One past the last placed. */
 static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
 {
     const Chunk *ch = &lv->chunks[c];
     const Worker *w = &lv->workers[ch->worker];
-    Placer pl = {lv->spare_order, lv->keys, lv->spare_parents, lv->order, at};
+    Placer pl = {lv->spare_order, lv->spare_parents, lv->order, at};
     Arrivals ar = {lv, w->arrivals.items, ch->arrived, ch->arrived_end, POS_NONE, 0};
     arrivals_advance(&ar);
     const uint64_t *blocks = w->blocks.items;
@@ -1342,14 +1345,14 @@ static void settle_end(Level *lv)
     Search *s = lv->s;
     uint64_t n_new = lv->n_new, hi = lv->lo + n_new;
     StateId *next = lv->spare_order, *parents = lv->spare_parents;
-    uint64_t *keys = lv->keys;
     CandVec all = {0};
     gather_cands(lv, &all);
     bool is_incl;
     int why;
-    uint64_t cut = level_cut(lv, keys, n_new, &all, &is_incl, &why);
+    uint64_t cut = level_cut(lv, n_new, &all, &is_incl, &why);
     uint64_t n_kept = cut == POS_NONE ? n_new : 0;
-    while (n_kept < n_new && (keys[n_kept] < cut || (is_incl && keys[n_kept] == cut)))
+    while (n_kept < n_new &&
+           (level_key(lv, n_kept) < cut || (is_incl && level_key(lv, n_kept) == cut)))
         n_kept++;
     s->res->n_transitions += transitions_before(lv, cut);
     record_cands(lv, &all, cut, is_incl);
@@ -1550,7 +1553,6 @@ static void level_fini(Level *lv)
     free(lv->parents);
     free(lv->spare_order);
     free(lv->spare_parents);
-    free(lv->keys);
     free(lv->chunks);
     free(lv->moved_to);
     free(lv->n_out);
