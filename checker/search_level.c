@@ -13,7 +13,10 @@
 **   - each new state of level d+1 keeps the least position that reached it (an atomic max on
 **     the inverted key in a per-level side array indexed by id - lo): its key. Sorting the new
 **     level by key gives the order the single-thread search would have stored it in, and the
-**     parent is order[key >> 32], exactly the one the single-thread search records;
+**     parent is order[key >> 32], exactly the one the single-thread search records. A state
+**     whose key is still the position its storer met it at already has that parent: the store
+**     took the state being expanded as its parent. Only a state whose key another sighting
+**     lowered (an arrival, see Chunk) has its parent rewritten, as the level is settled;
 **   - candidate violations carry positions too (finals (r, 0), deadlocks (r, 2^32 - 1), failing
 **     steps (r, j), invariants the key of their state); after the level they are sorted and
 **     recorded in that order, each property once, as the single-thread search records them;
@@ -40,13 +43,13 @@
 ** (is_quota_met). A parallel level passes two gates (run_parallel): after the expansion (the last
 ** worker to arrive makes the new level dense and cuts the ranks into the settlers' shares, each
 ** with its count of new states from the workers' tallies), and after each settler has placed the
-** new states of its share in key order with their parents, chunk by chunk, from what expanding
-** each chunk did (Chunk: a merge of two short lists already in key order, not a sort; the workers
-** then grow the store's tables for the next level, a few shards at a time), the last worker then
-** cuts the level at a limit, records the violations and prepares the next level, whose expansion
-** follows at once. A level of fewer than SOLO_LEVEL states is expanded and settled by the calling
-** thread alone, without waking the workers: the result is the same, since it never depends on
-** which worker claimed a rank.
+** new states of its share in key order (the arrivals' parents rewritten), chunk by chunk, from
+** what expanding each chunk did (Chunk: a merge of two short lists already in key order, not a
+** sort; the workers then grow the store's tables for the next level, a few shards at a time),
+** the last worker then cuts the level at a limit, records the violations and prepares the next
+** level, whose expansion follows at once. A level of fewer than SOLO_LEVEL states is expanded
+** and settled by the calling thread alone, without waking the workers: the result is the same,
+** since it never depends on which worker claimed a rank.
 ** The same machinery runs --compact with any number of workers: the store then holds
 ** fingerprints, and the vectors of the level being expanded and of the next one live in the
 ** side arrays.
@@ -415,11 +418,10 @@ struct Level {
     uint64_t *settle_at;    /* settling: settler i places the children of ranks settle_at[i] ..
                             ** settle_at[i + 1] - 1 */
     StateId *order;         /* the level being expanded, in canonical order */
-    StateId *parents;       /* the canonical parent of each, written as it is expanded */
-    size_t order_cap;       /* entries order and parents have room for */
-    StateId *spare_order;   /* the arrays of the level before, reused for the next one */
-    StateId *spare_parents; /* (fresh big arrays would fault their pages in each level) */
-    size_t spare_cap;       /* entries spare_order and spare_parents have room for */
+    size_t order_cap;       /* entries order has room for */
+    StateId *spare_order;   /* the order of the level before, reused for the next one (a
+                            ** fresh big array would fault its pages in each level) */
+    size_t spare_cap;       /* entries spare_order has room for */
     Chunk *chunks;          /* the chunks of the level being expanded (Chunk) */
     size_t chunks_cap;      /* entries chunks has room for */
     StateId *moved_to;      /* settling: the id fill_holes gave state hi + i, at i */
@@ -480,7 +482,7 @@ static void level_halt(Level *lv, int why)
 static size_t level_bytes(Level *lv)
 {
     size_t n = atomic_load(&lv->side[0].n_bytes) + atomic_load(&lv->side[1].n_bytes) +
-               (lv->order_cap + lv->spare_cap) * (sizeof *lv->order + sizeof *lv->parents) +
+               (lv->order_cap + lv->spare_cap) * sizeof *lv->order +
                lv->n_out_cap * sizeof *lv->n_out + lv->chunks_cap * sizeof *lv->chunks +
                lv->moved_cap * sizeof *lv->moved_to;
     for (uint32_t i = 0; i < lv->n_workers; i++)
@@ -826,9 +828,8 @@ static bool is_first_met(Level *lv, uint64_t x)
 }
 
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
-** then store them, so that the store's cache misses overlap. Each state's canonical parent,
-** settled with its level, is written as the state is expanded: its record is in cache then.
-** Under --max-states or --first the expansion may end before b (is_quota_met, is_first_met). */
+** then store them, so that the store's cache misses overlap. Under --max-states or --first the
+*expansion may end before b (is_quota_met, is_first_met). */
 static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
 {
     Level *lv = w->lv;
@@ -856,10 +857,6 @@ static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
                 n = k;
                 break;
             }
-            if (!s->opts->compact)
-                store_set_parent_of(s->st, vecs[cur][k], lv->parents[r0 + k]);
-            else
-                store_set_parent(s->st, batch[k].sid, lv->parents[r0 + k]);
             /* States with hundreds of successors: a few make a batch (the misses overlap as
             ** well), and a limit that cuts the level is seen after fewer of them. */
             if (w->batch.pend.len >= BATCH_OUTCOMES && k + 1 < n) {
@@ -1230,12 +1227,7 @@ static void settle_begin(Level *lv)
     lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
-    size_t had = lv->spare_parents ? lv->spare_cap : 0; /* spare_parents has spare_cap too */
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
-    if (lv->spare_cap != had || !lv->spare_parents) {
-        lv->spare_parents = xrealloc(lv->spare_parents, lv->spare_cap * sizeof *lv->spare_parents);
-        util_populate(lv->spare_parents + had, (lv->spare_cap - had) * sizeof *lv->spare_parents);
-    }
 }
 
 /* The id of the next level's state named 'id' in a chunk's lists: fill_holes moved the states
@@ -1245,19 +1237,19 @@ static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
     return id < dense ? (StateId)id : moved_to[id - dense];
 }
 
-/* Where settle_chunk places states: the next level's order and parents from 'at' on. (Their
-** keys stay in the side array, where a cut reads them: level_key.) */
+/* Where settle_chunk places states: the next level's order from 'at' on, and the canonical
+** parents of its arrivals. (The keys stay in the side array, where a cut reads them:
+** level_key.) */
 typedef struct Placer {
     StateId *ids;         /* the next level in key order */
-    StateId *parents;     /* their canonical parents */
+    Store *st;            /* the store: an arrival's canonical parent is written there */
     const StateId *order; /* the level just expanded, by rank: the parents */
     uint64_t at;          /* where the next state goes */
 } Placer;
 
-static void place(Placer *pl, StateId sid, uint64_t key)
+static void place(Placer *pl, StateId sid)
 {
-    pl->ids[pl->at] = sid;
-    pl->parents[pl->at++] = pl->order[key >> 32];
+    pl->ids[pl->at++] = sid;
 }
 
 /* A chunk's arrivals that kept the key they were given, in order: 'key' and 'sid' are the next
@@ -1289,19 +1281,21 @@ static void arrivals_advance(Arrivals *ar)
 /* Place the valid arrivals whose keys are below 'key'. */
 static void place_arrivals_before(Placer *pl, Arrivals *ar, uint64_t key)
 {
-    for (; ar->key < key; arrivals_advance(ar))
-        place(pl, ar->sid, ar->key);
+    for (; ar->key < key; arrivals_advance(ar)) {
+        place(pl, ar->sid);
+        store_set_parent(pl->st, ar->sid, pl->order[ar->key >> 32]);
+    }
 }
 
-/* Place the new states whose keys name a rank of chunk 'c' from 'at' on, in key order, each
-** with its canonical parent: the merge of the chunk's stored states that kept a key in
+/* Place the new states whose keys name a rank of chunk 'c' from 'at' on, in key order, and
+** write each arrival's canonical parent: the merge of the chunk's stored states that kept a key in
 ** it and of its arrivals that kept the key they were given (Chunk). The lists name the states
 ** fill_holes moved down by their old ids. One past the last placed. */
 static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
 {
     const Chunk *ch = &lv->chunks[c];
     const Worker *w = &lv->workers[ch->worker];
-    Placer pl = {lv->spare_order, lv->spare_parents, lv->order, at};
+    Placer pl = {lv->spare_order, lv->s->st, lv->order, at};
     Arrivals ar = {lv, w->arrivals.items, ch->arrived, ch->arrived_end, POS_NONE, 0};
     arrivals_advance(&ar);
     const uint64_t *blocks = w->blocks.items;
@@ -1314,7 +1308,7 @@ static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
         if ((key >> 32) / CLAIM != c) /* lowered into an earlier chunk: an arrival there */
             continue;
         place_arrivals_before(&pl, &ar, key);
-        place(&pl, sid, key);
+        place(&pl, sid);
     }
     place_arrivals_before(&pl, &ar, POS_NONE);
     return pl.at;
@@ -1344,7 +1338,7 @@ static void settle_end(Level *lv)
 {
     Search *s = lv->s;
     uint64_t n_new = lv->n_new, hi = lv->lo + n_new;
-    StateId *next = lv->spare_order, *parents = lv->spare_parents;
+    StateId *next = lv->spare_order;
     CandVec all = {0};
     gather_cands(lv, &all);
     bool is_incl;
@@ -1367,18 +1361,10 @@ static void settle_end(Level *lv)
         search_stop_at(s, (SearchStop)why);
     else if (atomic_load(&lv->halt_why) >= 0)
         search_stop_at(s, (SearchStop)atomic_load(&lv->halt_why));
-    if (s->is_stopped) { /* nothing more is expanded: write the parents expanding would have */
-        for (uint64_t r = 0; r < lv->n_order; r++)
-            store_set_parent(s->st, lv->order[r], lv->parents[r]);
-        for (uint64_t i = 0; i < n_kept; i++)
-            store_set_parent(s->st, next[i], parents[i]);
-    }
     lv->spare_order = lv->order;
-    lv->spare_parents = lv->parents;
     size_t cap = lv->spare_cap;
     lv->spare_cap = lv->order_cap;
     lv->order = next;
-    lv->parents = parents;
     lv->order_cap = cap;
     lv->n_order = s->is_stopped ? 0 : n_new;
     lv->cur ^= 1;
@@ -1550,9 +1536,7 @@ static void level_fini(Level *lv)
     side_fini(&lv->side[0]);
     side_fini(&lv->side[1]);
     free(lv->order);
-    free(lv->parents);
     free(lv->spare_order);
-    free(lv->spare_parents);
     free(lv->chunks);
     free(lv->moved_to);
     free(lv->n_out);
@@ -1601,9 +1585,7 @@ void search_run_levels(Search *s)
     s->res->n_states = 1;
     lv.order = xmalloc(sizeof *lv.order);
     lv.order[0] = 0;
-    lv.parents = xmalloc(sizeof *lv.parents);
     lv.order_cap = 1;
-    lv.parents[0] = STATE_ID_NONE;
     lv.n_order = s->is_stopped ? 0 : 1;
     lv.lo = 1;
     prepare_level(&lv);

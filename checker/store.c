@@ -833,11 +833,6 @@ void store_set_parent(Store *st, StateId sid, StateId parent)
     memcpy(record(st, sid) + st->vec_len, &parent, sizeof parent);
 }
 
-void store_set_parent_of(Store *st, const uint8_t *vec, StateId parent)
-{
-    memcpy((uint8_t *)vec + st->vec_len, &parent, sizeof parent);
-}
-
 uint64_t store_count(const Store *st)
 {
     return atomic_load(&((Store *)st)->n_states);

@@ -111,12 +111,10 @@ const uint8_t *store_vec(const Store *st, StateId sid);
 StateId store_parent(const Store *st, StateId sid);
 
 /* Make 'parent' the state 'sid' was first reached from. The parallel search inserts with a
-** provisional parent and settles the canonical one once its level is complete. Safe from any
+** provisional parent and, once its level is complete, rewrites it for the states that an
+** outcome earlier in the canonical order than the storing one also reached. Safe from any
 ** thread as long as nobody reads the parent of 'sid' at the same time. */
 void store_set_parent(Store *st, StateId sid, StateId parent);
-
-/* store_set_parent of the state whose vector, from store_vec(), is 'vec': no id to look up. */
-void store_set_parent_of(Store *st, const uint8_t *vec, StateId parent);
 
 /* States stored so far. */
 uint64_t store_count(const Store *st);
