@@ -829,7 +829,7 @@ static bool is_first_met(Level *lv, uint64_t x)
 
 /* Expand the ranks a .. b - 1 in order, BATCH at a time: generate every outcome of a batch,
 ** then store them, so that the store's cache misses overlap. Under --max-states or --first the
-*expansion may end before b (is_quota_met, is_first_met). */
+** expansion may end before b (is_quota_met, is_first_met). */
 static void expand_ranks(Worker *w, uint64_t a, uint64_t b)
 {
     Level *lv = w->lv;
