@@ -1345,9 +1345,11 @@ static void settle_end(Level *lv)
     int why;
     uint64_t cut = level_cut(lv, n_new, &all, &is_incl, &why);
     uint64_t n_kept = cut == POS_NONE ? n_new : 0;
-    while (n_kept < n_new &&
-           (level_key(lv, n_kept) < cut || (is_incl && level_key(lv, n_kept) == cut)))
-        n_kept++;
+    for (uint64_t key; n_kept < n_new; n_kept++) {
+        key = level_key(lv, n_kept);
+        if (key > cut || (key == cut && !is_incl))
+            break;
+    }
     s->res->n_transitions += transitions_before(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
