@@ -94,8 +94,8 @@ static const char usage_text[] =
     "  --dfs                   depth first search\n"
     "  --first                 stop at the first violation\n"
     "  --max-states N          stop after storing N states (exit 3 if no violation was found)\n"
-    "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G;\n"
-    "                          default: 3/4 of the memory available at the start, at most\n"
+    "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G,\n"
+    "                          1T; default: 3/4 of the memory available at the start, at most\n"
     "                          a quarter of ulimit -v)\n"
     "  --time-limit SECONDS    stop after SECONDS of search\n"
     "  -j N                    N worker threads for breadth first search (default: the online\n"
@@ -189,7 +189,7 @@ static bool parse_count(const char *s, uint64_t *out)
     return true;
 }
 
-/* Bytes: a positive integer with an optional K, M or G suffix (powers of 1024). */
+/* Bytes: a positive integer with an optional K, M, G or T suffix (powers of 1024). */
 static bool parse_size(const char *s, size_t *out)
 {
     if (*s < '0' || *s > '9')
@@ -206,6 +206,8 @@ static bool parse_size(const char *s, size_t *out)
         shift = 20, end++;
     else if (*end == 'G' || *end == 'g')
         shift = 30, end++;
+    else if (*end == 'T' || *end == 't')
+        shift = 40, end++;
     if (*end || v > (SIZE_MAX >> shift))
         return false;
     *out = (size_t)v << shift;
@@ -345,7 +347,7 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
     } else if (is_option(arg, "--max-memory")) {
         const char *v = option_value("--max-memory", argc, argv, i);
         if (!parse_size(v, &o->search.max_memory))
-            cli_bad_value("--max-memory", v, "a size in bytes such as 65536, 512K, 512M or 2G");
+            cli_bad_value("--max-memory", v, "a size in bytes such as 65536, 512K, 512M, 2G or 1T");
     } else if (is_option(arg, "--time-limit")) {
         const char *v = option_value("--time-limit", argc, argv, i);
         if (!parse_seconds(v, &o->search.time_limit))
