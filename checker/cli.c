@@ -97,7 +97,7 @@ static const char usage_text[] =
     "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G,\n"
     "                          1T; default: 3/4 of the memory available at the start, at most\n"
     "                          a quarter of ulimit -v)\n"
-    "  --time-limit SECONDS    stop after SECONDS of search\n"
+    "  --time-limit SECONDS    stop after SECONDS of search (units s, m, h, d: 90, 10m)\n"
     "  -j N                    N worker threads for breadth first search (default: the online\n"
     "                          CPUs; --dfs runs on one); the report is the same for every N\n"
     "  --compact               hash compaction: store 64-bit fingerprints, not states (BFS;\n"
@@ -214,7 +214,8 @@ static bool parse_size(const char *s, size_t *out)
     return true;
 }
 
-/* Seconds: a positive finite decimal number. */
+/* Seconds: a positive finite decimal number, with an optional unit as GNU timeout takes them:
+** s (seconds), m (minutes), h (hours) or d (days). */
 static bool parse_seconds(const char *s, double *out)
 {
     if ((*s < '0' || *s > '9') && *s != '.')
@@ -222,6 +223,17 @@ static bool parse_seconds(const char *s, double *out)
     errno = 0;
     char *end;
     double v = strtod(s, &end);
+    static const struct {
+        char unit;
+        double seconds;
+    } units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (*end == units[i].unit) {
+            v *= units[i].seconds;
+            end++;
+            break;
+        }
+    }
     if (errno || *end || !isfinite(v) || v <= 0)
         return false;
     *out = v;
@@ -351,7 +363,9 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
     } else if (is_option(arg, "--time-limit")) {
         const char *v = option_value("--time-limit", argc, argv, i);
         if (!parse_seconds(v, &o->search.time_limit))
-            cli_bad_value("--time-limit", v, "a positive number of seconds");
+            cli_bad_value("--time-limit", v,
+                          "a positive number of seconds, or of minutes, hours or days with "
+                          "the unit m, h or d: 30, 0.5, 10m, 2h");
     } else if (is_option(arg, "--outcomes")) {
         o->outcomes = option_value("--outcomes", argc, argv, i);
     } else if (is_option(arg, "--schedules")) {
