@@ -7,6 +7,7 @@
 ** is read; a model that cannot be read or compiled is reported on stderr and the others are
 ** still checked. The exit status is the worst over the models (report.h gives the order).
 */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1090,8 +1091,8 @@ static int cli_replay(int argc, char **argv)
                  "[-D NAME=VALUE]...)");
     char *err = NULL;
     TraceFile *tf = tracefile_read(files.items[1], &err);
-    if (!tf)
-        cli_fail("%s: %s", files.items[1], err);
+    if (!tf) /* "LINE:COL: ..." follows the file name as a compiler's message does */
+        cli_fail("%s:%s%s", files.items[1], isdigit((unsigned char)err[0]) ? "" : " ", err);
     Program *prog = cli_compile_one(files.items[0], &o);
     Replay *r = replay_run(prog, tf, &err);
     if (!r)

@@ -152,7 +152,7 @@ void tracefile_free(TraceFile *tf)
 }
 
 /* The whole file as a NUL-terminated string, or NULL with *err_out. */
-static char *read_all(const char *path, char **err_out)
+static char *read_all(const char *path, size_t *len_out, char **err_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -172,6 +172,7 @@ static char *read_all(const char *path, char **err_out)
         vec_free(&buf);
         return NULL;
     }
+    *len_out = buf.len;
     vec_push(&buf, '\0');
     return buf.items;
 }
@@ -337,18 +338,96 @@ static bool read_root(json_object *root, TraceFile *tf, char **err_out)
     return true;
 }
 
+enum { EXCERPT_MAX = 100 }; /* bytes of a long line shown around a syntax error's column */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* A JSON syntax error at byte 'off' of 'text' ('len' bytes): "LINE:COL: not a JSON trace (WHY)"
+** (1-based, the column in bytes), then, unless the line is blank, the line and a caret under the
+** column, each indented by two spaces. Of a line longer than EXCERPT_MAX bytes (a trace written
+** on one line is one long line) EXCERPT_MAX bytes are shown, from up to half of that before the
+** column, with "..." where it is cut. Tabs are copied into the caret line so that it lines up. */
+static char *syntax_error(const char *text, size_t len, size_t off, const char *why)
+{
+    size_t start = 0, line = 1;
+    for (size_t i = 0; i < off && i < len; i++)
+        if (text[i] == '\n')
+            line++, start = i + 1;
+    size_t end = start;
+    while (end < len && text[end] != '\n')
+        end++;
+    char *head = xasprintf("%zu:%zu: not a JSON trace (%s)", line, off - start + 1, why);
+    size_t from = off - start > EXCERPT_MAX / 2 ? off - EXCERPT_MAX / 2 : start;
+    size_t to = end - from > EXCERPT_MAX ? from + EXCERPT_MAX : end;
+    bool is_blank = true;
+    for (size_t i = from; i < to; i++)
+        is_blank = is_blank && is_space(text[i]);
+    if (is_blank)
+        return head;
+    const char *cut = from > start ? "..." : "";
+    VEC(char) caret = {0};
+    for (size_t i = 0; i < strlen(cut); i++)
+        vec_push(&caret, ' ');
+    for (size_t i = from; i < off && i < to; i++)
+        vec_push(&caret, text[i] == '\t' ? '\t' : ' ');
+    vec_push(&caret, '^');
+    vec_push(&caret, '\0');
+    char *msg = xasprintf("%s\n  %s%.*s%s\n  %s", head, cut, (int)(to - from), text + from,
+                          to < end ? "..." : "", caret.items);
+    free(head);
+    vec_free(&caret);
+    return msg;
+}
+
+/* Parse 'text' ('len' bytes) as one JSON value, nothing after it but white space, into *root
+** (NULL for the value null); false with *err_out (syntax_error) if it is not one. */
+static bool parse_json(const char *text, size_t len, json_object **root, char **err_out)
+{
+    if (len >= INT_MAX) {
+        *err_out = xasprintf("not a JSON trace (%zu bytes: larger than a trace can be)", len);
+        return false;
+    }
+    json_tokener *tok = json_tokener_new();
+    *root = json_tokener_parse_ex(tok, text, (int)len + 1); /* the NUL ends a bare number */
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (jerr == json_tokener_success) /* 'end' is past the NUL that ended a bare value */
+        for (end = end > len ? len : end; end < len && is_space(text[end]);)
+            end++;
+    if (jerr == json_tokener_success && end == len)
+        return true;
+    json_object_put(*root);
+    *root = NULL;
+    if (jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof) {
+        /* the text ended inside a value (at its end, or at a NUL byte): the place is just after
+        ** the last character before that which is not white space */
+        size_t last = end < len ? end : len;
+        while (last > 0 && is_space(text[last - 1]))
+            last--;
+        *err_out = syntax_error(text, len, last, "unexpected end of data");
+    } else {
+        *err_out = syntax_error(text, len, end,
+                                jerr == json_tokener_success ? "text after the JSON value"
+                                                             : json_tokener_error_desc(jerr));
+    }
+    return false;
+}
+
 TraceFile *tracefile_read(const char *path, char **err_out)
 {
-    char *text = read_all(path, err_out);
+    size_t len;
+    char *text = read_all(path, &len, err_out);
     if (!text)
         return NULL;
-    enum json_tokener_error jerr = json_tokener_success;
-    json_object *root = json_tokener_parse_verbose(text, &jerr);
+    json_object *root;
+    bool is_json = parse_json(text, len, &root, err_out);
     free(text);
-    if (jerr != json_tokener_success) {
-        *err_out = xasprintf("not a JSON trace (%s)", json_tokener_error_desc(jerr));
+    if (!is_json)
         return NULL;
-    }
     TraceFile *tf = xcalloc(1, sizeof *tf);
     bool ok = read_root(root, tf, err_out);
     json_object_put(root);

@@ -134,7 +134,27 @@ static const struct {
     const char *text;
     const char *message;
 } bad_traces[] = {
-    {"", "not a JSON trace (unexpected end of data)"},
+    {"", "1:1: not a JSON trace (unexpected end of data)"},
+    {"{\"format\": \"weft-trace\",\n \"version\" 1}",
+     "2:12: not a JSON trace (object property name separator ':' expected)\n"
+     "   \"version\" 1}\n"
+     "             ^"},
+    {"{\n\t\"steps\": [}", "2:12: not a JSON trace (unexpected character)\n"
+                           "  \t\"steps\": [}\n"
+                           "  \t          ^"},
+    {"{\"format\": \"weft-trace\"", "1:24: not a JSON trace (unexpected end of data)\n"
+                                    "  {\"format\": \"weft-trace\"\n"
+                                    "                         ^"},
+    {"{} x\n", "1:4: not a JSON trace (text after the JSON value)\n"
+               "  {} x\n"
+               "     ^"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"steps\": [{\"thread\": \"worker[0]\", \"tid\": 0, \"k\": 0}, {\"thread\": \"worker[1]\","
+     " \"tid\": 1, \"k\": 0} {\"thread\": \"worker[0]\", \"tid\": 0, \"k\": 0}]}",
+     "1:174: not a JSON trace (array value separator ',' expected)\n"
+     "  ...k\": 0}, {\"thread\": \"worker[1]\", \"tid\": 1, \"k\": 0} "
+     "{\"thread\": \"worker[0]\", \"tid\": 0, \"k\": 0}]}\n"
+     "                                                       ^"},
     {"[1, 2]", "not a weft trace (the JSON text is not an object)"},
     {"{\"format\": \"other\"}", "not a weft trace (format 'other')"},
     {"{\"format\": \"weft-trace\", \"version\": 9}",
