@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "exec.h"
 #include "state.h"
 #include "store.h"
@@ -1243,8 +1244,50 @@ static bool term_var(const Program *prog, const char *item, const char *text, ui
         return true;
     }
     (void)item;
-    *err_out = xstrdup(tmpl >= 0 ? "no such local" : "no such shared variable");
+    VEC(const char *) names = {0};
+    for (uint32_t v = from; v < to; v++)
+        if (tmpl < 0 || prog->vars[v].tmpl == (uint32_t)tmpl)
+            vec_push(&names, prog->vars[v].name);
+    char *name = xstrndup(text, n);
+    const char *best = diag_suggest(name, names.items, names.len);
+    const char *what = tmpl >= 0 ? "no such local" : "no such shared variable";
+    *err_out = best ? xasprintf("%s; did you mean '%s'?", what, best) : xstrdup(what);
+    free(name);
+    vec_free(&names);
     return false;
+}
+
+/* Why 'item' (THREAD.LOCAL) names no thread: the threads of the same name with other indexes
+** ("worker[9]" where worker[0] to worker[3] run), else the closest thread name, if any. */
+static char *no_thread(const Program *prog, const char *item, size_t len)
+{
+    size_t base = strcspn(item, "[");
+    base = base < len ? base : len;
+    int64_t first = -1, last = -1;
+    VEC(const char *) names = {0};
+    for (uint32_t t = 0; t < prog->n_threads; t++) {
+        const char *name = prog->threads[t].name;
+        vec_push(&names, name);
+        if (base < len && !strncmp(name, item, base) && name[base] == '[') {
+            first = first < 0 ? t : first;
+            last = t;
+        }
+    }
+    char *thread = xstrndup(item, len), *why;
+    const char *best = diag_suggest(thread, names.items, names.len);
+    if (first >= 0 && first < last)
+        why = xasprintf("no such thread; the threads '%.*s' are %s to %s", (int)base, item,
+                        prog->threads[first].name, prog->threads[last].name);
+    else if (first >= 0)
+        why = xasprintf("no such thread; the thread '%.*s' is %s", (int)base, item,
+                        prog->threads[first].name);
+    else if (best)
+        why = xasprintf("no such thread; did you mean '%s'?", best);
+    else
+        why = xstrdup("no such thread");
+    free(thread);
+    vec_free(&names);
+    return why;
 }
 
 /* One item of the list: a shared variable or THREAD.LOCAL. */
@@ -1262,7 +1305,7 @@ static bool term_parse(const Program *prog, const char *item, OutcomeTerm *out, 
         return term_var(prog, item, dot + 1, prog->n_shared, prog->n_vars, prog->threads[t].tmpl,
                         out, err_out);
     }
-    *err_out = xstrdup("no such thread");
+    *err_out = no_thread(prog, item, (size_t)(dot - item));
     return false;
 }
 

@@ -193,10 +193,24 @@ START_TEST(count_outcome_terms)
     ck_assert_uint_eq(terms[1].tid, 3);
     count_terms_free(terms, n);
     ck_assert(!count_parse_terms(prog, "countr", &terms, &n, &err));
-    ck_assert_str_eq(err, "--outcomes: cannot group by 'countr' (no such shared variable)");
+    ck_assert_str_eq(
+        err,
+        "--outcomes: cannot group by 'countr' (no such shared variable; did you mean 'counter'?)");
     free(err);
     ck_assert(!count_parse_terms(prog, "worker[9].tmp", &terms, &n, &err));
-    ck_assert_str_eq(err, "--outcomes: cannot group by 'worker[9].tmp' (no such thread)");
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'worker[9].tmp' (no such thread; the "
+                          "threads 'worker' are worker[0] to worker[3])");
+    free(err);
+    ck_assert(!count_parse_terms(prog, "worker[1].tnp", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'worker[1].tnp' (no such local; did you "
+                          "mean 'tmp'?)");
+    free(err);
+    ck_assert(!count_parse_terms(prog, "workr[0].tmp", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'workr[0].tmp' (no such thread; did you "
+                          "mean 'worker[0]'?)");
+    free(err);
+    ck_assert(!count_parse_terms(prog, "zzz", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'zzz' (no such shared variable)");
     free(err);
     ck_assert(!count_parse_terms(prog, "counter[1]", &terms, &n, &err));
     ck_assert_str_eq(err, "--outcomes: cannot group by 'counter[1]' (it is not an array)");
