@@ -63,6 +63,7 @@ Source *src_read_file(const char *path, char **err_out)
     }
     size_t cap = 4096, len = 0;
     char *text = xmalloc(cap);
+    errno = 0;
     for (;;) {
         if (len + 1 >= cap)
             text = xrealloc(text, cap *= 2);
@@ -71,11 +72,12 @@ Source *src_read_file(const char *path, char **err_out)
         if (got == 0)
             break;
     }
+    int why = errno ? errno : EIO; /* a directory: EISDIR */
     int failed = ferror(f);
     fclose(f);
     if (failed || len > UINT32_MAX / 2) {
         snprintf(buf, sizeof buf, "cannot read '%s': %s", path,
-                 failed ? strerror(EIO) : "file too large");
+                 failed ? strerror(why) : "file too large");
         *err_out = xstrdup(buf);
         free(text);
         return NULL;

@@ -156,19 +156,21 @@ static char *read_all(const char *path, size_t *len_out, char **err_out)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *err_out = xasprintf("cannot open '%s': %s", path, strerror(errno));
+        *err_out = xasprintf("cannot open: %s", strerror(errno));
         return NULL;
     }
     VEC(char) buf = {0};
     char chunk[4096];
     size_t n;
+    errno = 0;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         for (size_t i = 0; i < n; i++)
             vec_push(&buf, chunk[i]);
+    int why = errno ? errno : EIO; /* a directory: EISDIR */
     bool failed = ferror(f);
     fclose(f);
     if (failed) {
-        *err_out = xasprintf("cannot read '%s'", path);
+        *err_out = xasprintf("cannot read: %s", strerror(why));
         vec_free(&buf);
         return NULL;
     }
