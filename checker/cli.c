@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -515,9 +516,28 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
 
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
 
-/* Options that only make sense together: a single file for several models, '-' rendered. */
-static void cli_check_picture_options(const CliOptions *o)
+/* A picture named for an image format that weft does not render (race.gif, race.pdf) would get
+** DOT text under that name: refused before the search, unless --format says what to write. */
+static void cli_check_picture_name(const char *option, const char *path, const CliOptions *o)
 {
+    static const char *const images[] = {"gif", "jpg",  "jpeg", "pdf",  "ps", "eps",
+                                         "bmp", "webp", "tif",  "tiff", "ico"};
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (!dot || o->has_format || strchr(dot, '/'))
+        return;
+    for (size_t i = 0; i < sizeof images / sizeof images[0]; i++)
+        if (!strcasecmp(dot + 1, images[i]))
+            cli_fail("%s '%s': weft renders .svg and .png pictures, not .%s (write DOT text with "
+                     "a .dot name and run 'dot -T%s' on it)",
+                     option, path, dot + 1, images[i]);
+}
+
+/* Options that only make sense together: a single file for several models, '-' rendered; a
+** picture's name. */
+static void cli_check_picture_options(const CliOptions *o, const char *dot_option)
+{
+    cli_check_picture_name(dot_option, o->dot_path, o);
+    cli_check_picture_name("--trace-dot", o->trace_dot_path, o);
     size_t len = o->trace_dot_path ? strlen(o->trace_dot_path) : 0;
     bool is_trace_dir = len > 0 && o->trace_dot_path[len - 1] == '/';
     if (o->models.len > 1 && o->dot_path)
@@ -982,7 +1002,7 @@ static int cli_check(int argc, char **argv)
 {
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o);
-    cli_check_picture_options(&o);
+    cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot");
     CliSinks sinks = {0};
     o.sinks = &sinks;
@@ -1051,7 +1071,7 @@ static int cli_graph(int argc, char **argv)
     if (o.dot_path || o.trace_dot_path)
         cli_fail("--dot and --trace-dot are options of 'weft check'; graph writes -o FILE");
     o.dot_path = out_path;
-    cli_check_picture_options(&o);
+    cli_check_picture_options(&o, "-o");
     cli_check_outputs(&o, "-o");
     ModelResult mr = {0};
     Program *prog = cli_compile(o.models.items[0], &o, &mr);
