@@ -324,6 +324,17 @@ static AstNode *parse_primary(Parser *p)
     case TOK_ALL:
     case TOK_ANY:
         return parse_quant(p);
+    case TOK_QUEUE:
+        expected(p, "expression", "a queue is declared on a line of its own: 'queue NAME[CAP]'");
+        return NULL;
+    case TOK_MUTEX:
+        expected(p, "expression", "a mutex is declared on a line of its own: 'mutex NAME'");
+        return NULL;
+    case TOK_COND:
+        expected(p, "expression",
+                 "a condition variable is declared on a line of its own: "
+                 "'cond NAME'");
+        return NULL;
     default:
         expected(p, "expression", NULL);
         return NULL;
@@ -912,15 +923,29 @@ static AstNode *parse_decl(Parser *p)
     }
 }
 
+/* True if the current token is the first of its line: a declaration starts a line, so a
+** keyword in the middle of one ('shared q = queue(2)') is not where the next one begins. */
+static bool is_line_start(const Parser *p)
+{
+    for (uint32_t i = p->cur.loc.off; i > 0; i--) {
+        char c = p->src->text[i - 1];
+        if (c == '\n')
+            return true;
+        if (c != ' ' && c != '\t' && c != '\r')
+            return false;
+    }
+    return true;
+}
+
 /* After a failed declaration that began at 'before': skip (balanced braces) to the next
-** declaration keyword. */
+** declaration keyword that starts a line. */
 static void sync_decl(Parser *p, uint32_t before)
 {
     if (p->cur.loc.off == before && !check(p, TOK_EOF))
         advance(p);
     int nest = 0;
     while (!p->is_fatal && !check(p, TOK_EOF)) {
-        if (nest <= 0 && is_decl_start(p->cur.kind))
+        if (nest <= 0 && is_decl_start(p->cur.kind) && is_line_start(p))
             return;
         nest += check(p, TOK_LBRACE) ? 1 : check(p, TOK_RBRACE) ? -1 : 0;
         advance(p);

@@ -661,6 +661,19 @@ static const ErrorCase error_cases[] = {
     {"const X = 99999999999", "integer literal '99999999999' does not fit in 32 bits", 1, 11, 1},
     {"thread t { lock m else skip }", "expected '{', found 'skip'", 1, 24, 1},
     {"thread t { if x { skip } else skip }", "expected '{', found 'skip'", 1, 31, 1},
+    {"shared q = queue(2)",
+     "expected expression, found 'queue' (a queue is declared on a line of its own: "
+     "'queue NAME[CAP]')",
+     1, 12, 1},
+    {"shared m = mutex\nshared x = 0",
+     "expected expression, found 'mutex' (a mutex is declared on a line of its own: "
+     "'mutex NAME')",
+     1, 12, 1},
+    {"shared c = 1 + cond c\nshared x = 0",
+     "expected expression, found 'cond' (a condition variable is declared on a line of its "
+     "own: 'cond NAME')",
+     1, 16, 1},
+    {"shared x = 1 +\nthread t { skip }", "expected expression, found 'thread'", 2, 1, 1},
 };
 
 START_TEST(parse_error_messages)
