@@ -157,7 +157,11 @@ static void lex_bad_byte(Lexer *lx, Token *tok)
     lx->pos++;
     tok->kind = TOK_ERROR;
     tok->loc.len = 1;
-    if (c >= 0x20 && c < 0x7f)
+    if (c == ';')
+        diag_error(lx->d, tok->loc,
+                   "unexpected character ';' (weft needs no ';': a statement "
+                   "ends where the next begins)");
+    else if (c >= 0x20 && c < 0x7f)
         diag_error(lx->d, tok->loc, "unexpected character '%c'", c);
     else
         diag_error(lx->d, tok->loc, "unexpected character '\\x%02x'", c);

@@ -597,11 +597,38 @@ static AstNode *parse_lvalue(Parser *p)
     return n;
 }
 
+/* An operator where an assignment's '=' goes ('x += 1', 'x++'): weft has neither; the hint
+** spells the assignment out, the target as written (up to FOUND_MAX bytes). */
+static void expected_assign(Parser *p, const AstNode *target)
+{
+    const char *op = lex_kind_text(p->cur.kind);
+    if (p->cur.kind != TOK_PLUS && p->cur.kind != TOK_MINUS && p->cur.kind != TOK_STAR &&
+        p->cur.kind != TOK_SLASH && p->cur.kind != TOK_PERCENT) {
+        expected(p, "'='", NULL);
+        return;
+    }
+    int n = target->loc.len > FOUND_MAX ? FOUND_MAX : (int)target->loc.len;
+    const char *x = p->src->text + target->loc.off;
+    char hint[3 * FOUND_MAX + 96];
+    char step[16] = ""; /* x++, x-- */
+    if (p->cur.kind == TOK_PLUS || p->cur.kind == TOK_MINUS)
+        snprintf(step, sizeof step, " or '%s%s'", op, op);
+    snprintf(hint, sizeof hint, "weft has no '%s='%s: write it out, '%.*s = %.*s %s ...'", op, step,
+             n, x, n, x, op);
+    expected(p, "'='", hint);
+}
+
 /* assign -> lvalue '=' expr */
 static AstNode *parse_assign(Parser *p)
 {
     AstNode *n = new_node(p, AST_ASSIGN, p->cur.loc);
-    if (!(n->a = parse_lvalue(p)) || !expect(p, TOK_ASSIGN) || !(n->b = parse_expr(p)))
+    if (!(n->a = parse_lvalue(p)))
+        return NULL;
+    if (!accept(p, TOK_ASSIGN)) {
+        expected_assign(p, n->a);
+        return NULL;
+    }
+    if (!(n->b = parse_expr(p)))
         return NULL;
     n->loc = span_prev(p, n->a->loc);
     return n;
