@@ -227,8 +227,10 @@ static void unknown_name(Compiler *c, Loc loc, const char *what, const char *nam
             if (mask & (1u << scopes[k]->items[i].kind))
                 vec_push(&cands, scopes[k]->items[i].name);
     char buf[160];
-    report(c, loc, "unknown %s '%s'%s", what, name,
-           hint(buf, sizeof buf, name, cands.items, cands.len));
+    const char *h = hint(buf, sizeof buf, name, cands.items, cands.len);
+    if (!strcmp(name, "True") || !strcmp(name, "False")) /* Python's spelling */
+        h = name[0] == 'T' ? " (did you mean 'true'?)" : " (did you mean 'false'?)";
+    report(c, loc, "unknown %s '%s'%s", what, name, h);
     vec_free(&cands);
 }
 

@@ -191,7 +191,11 @@ static AstNode *parse_name(Parser *p)
         char after[FOUND_MAX + 16];
         describe(&p->prev, after, sizeof after);
         snprintf(what, sizeof what, "a name after %s", after);
-        expected(p, what, NULL);
+        bool is_call = check(p, TOK_LPAREN) && (int)p->prev.kind >= (int)TOK_FIRST_KEYWORD &&
+                       (int)p->prev.kind <= (int)TOK_LAST_KEYWORD; /* 'lock(m)' */
+        char call[FOUND_MAX + 48];
+        snprintf(call, sizeof call, "no parentheses: '%s NAME'", lex_kind_text(p->prev.kind));
+        expected(p, what, is_call ? call : NULL);
         return NULL;
     }
     AstNode *n = new_node(p, AST_NAME, p->cur.loc);
@@ -541,8 +545,10 @@ static AstNode *parse_var_decl(Parser *p, AstKind kind);
 static bool parse_block(Parser *p, const Token *opener, AstList *out, AstList *locals,
                         Loc *close_out)
 {
-    if (!expect(p, TOK_LBRACE))
+    if (!accept(p, TOK_LBRACE)) { /* 'if x = 1 {': the condition ended at the '=' */
+        expected(p, "'{'", check(p, TOK_ASSIGN) ? "to compare, write '=='" : NULL);
         return false;
+    }
     bool ok = enter(p);
     NodeVec stmts = {0}, decls = {0};
     while (ok && !p->is_fatal && !check(p, TOK_RBRACE)) {
@@ -602,6 +608,18 @@ static AstNode *parse_lvalue(Parser *p)
 static void expected_assign(Parser *p, const AstNode *target)
 {
     const char *op = lex_kind_text(p->cur.kind);
+    static const struct {
+        const char *word, *hint;
+    } words[] = {{"and", "weft writes 'and' as '&&'"},
+                 {"not", "weft writes 'not' as '!'"},
+                 {"elif", "weft writes 'elif' as 'else if'"},
+                 {"elsif", "weft writes 'elsif' as 'else if'"}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (target->kind == AST_NAME && !strcmp(target->name, words[i].word)) {
+            expected(p, "'='", words[i].hint);
+            return;
+        }
+    }
     if (p->cur.kind != TOK_PLUS && p->cur.kind != TOK_MINUS && p->cur.kind != TOK_STAR &&
         p->cur.kind != TOK_SLASH && p->cur.kind != TOK_PERCENT) {
         expected(p, "'='", NULL);

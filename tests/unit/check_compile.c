@@ -834,6 +834,10 @@ typedef struct ErrorCase {
 static const ErrorCase error_cases[] = {
     {"shared counter = 0\nthread t { countr = 1 }",
      "2:12: unknown variable 'countr' (did you mean 'counter'?)"},
+    {"shared ok = 0\nthread t { ok = True }",
+     "2:17: unknown variable 'True' (did you mean 'true'?)"},
+    {"shared ok = 0\nthread t { ok = False }",
+     "2:17: unknown variable 'False' (did you mean 'false'?)"},
     {"thread t { x = 1 }\nshared x = 0", "1:12: unknown variable 'x'"},
     {"mutex m\nshared x = 0\nthread t { x = m }", "3:16: 'm' is a mutex, not a variable"},
     {"const N = 1\nshared N = 2\nthread t { skip }", "2:8: 'N' is already declared at line 1"},
