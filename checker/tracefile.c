@@ -354,6 +354,7 @@ static bool is_space(char c)
 ** column, with "..." where it is cut. Tabs are copied into the caret line so that it lines up. */
 static char *syntax_error(const char *text, size_t len, size_t off, const char *why)
 {
+    off = off < len ? off : len; /* json-c may count the NUL after the text */
     size_t start = 0, line = 1;
     for (size_t i = 0; i < off && i < len; i++)
         if (text[i] == '\n')
