@@ -496,6 +496,33 @@ static bool is_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* Refuse an output file whose directory does not exist or cannot be written, before the search
+** rather than after it (a search may take hours). Nothing is created: the file is still written
+** whole or not at all, after the search. For --trace-dot DIR/, the directory weft makes is
+** checked as a file: its parent must exist. */
+static void check_out_dir(const char *option, const char *path)
+{
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/') /* DIR/: the directory itself is the output */
+        len--;
+    char *dir = xstrndup(path, len);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct stat st;
+    int err = stat(dir, &st) != 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+    if (!err && access(dir, W_OK | X_OK) != 0)
+        err = errno;
+    if (err)
+        cli_fail("%s '%s' cannot be written: %s: %s (checked before the search)", option, path, dir,
+                 strerror(err));
+    free(dir);
+}
+
 /* Refuse an output file that is one of the models: writing it would destroy the model (and a
 ** typo such as --json race.weft is easy to make). 'dot_option' names the option of o->dot_path
 ** ("--dot", or "-o" for weft graph). */
@@ -512,6 +539,9 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
                 cli_fail("%s '%s' is the model '%s': writing it would destroy the model "
                          "(choose another file)",
                          outs[k].option, outs[k].path, o->models.items[m]);
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++)
+        if (outs[k].path && strcmp(outs[k].path, "-"))
+            check_out_dir(outs[k].option, outs[k].path);
 }
 
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
