@@ -995,6 +995,16 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
             putchar('\n');
         return;
     }
+    char *bad_expect = NULL;
+    if (out->has_model_expect && !expect_check(&out->model_expect, prog, path, &bad_expect)) {
+        cli_model_failed(out, bad_expect);
+        out->verdict = VERDICT_NOT_CHECKED;
+        cli_outputs(path, NULL, out, o);
+        prog_free(prog);
+        if (is_many && !o->is_quiet)
+            putchar('\n');
+        return;
+    }
     CountOptions co = {.no_deadlock = o->search.no_deadlock,
                        .fewest_preemptions = o->is_fewest,
                        .causes = o->is_causes};

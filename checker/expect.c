@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "util.h"
 
 enum { MAX_WORDS = 4 };
@@ -81,6 +82,7 @@ bool expect_read(const char *path, ModelExpect *out, char **err_out)
             continue;
         found = true;
         ok = expect_parse(line + 9, out);
+        out->line = n;
     }
     fclose(f);
     if (!found)
@@ -133,5 +135,60 @@ bool expect_met(const ModelExpect *e, const Program *prog, const SearchResult *r
     for (size_t i = 0; i < res->n_viols; i++)
         if (viol_matches(e, prog, &res->viols[i]))
             return true;
+    return false;
+}
+
+static bool is_number(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
+bool expect_check(const ModelExpect *e, const Program *prog, const char *path, char **err_out)
+{
+    if (!e->has_kind || !e->label)
+        return true;
+    const char *kind = search_viol_kind_name(e->kind);
+    char *why = NULL;
+    if (e->kind == VIOL_DEADLOCK) {
+        why = xstrdup("a deadlock has no label");
+    } else if (e->kind == VIOL_ASSERT) {
+        if (!is_number(e->label))
+            why = xasprintf("an assert is named by its line number, not '%s'", e->label);
+    } else if (!is_number(e->label)) {
+        VEC(const char *) labels = {0}; /* of the properties that can break so */
+        bool is_found = false;
+        for (uint32_t p = 0; p < prog->n_props; p++) {
+            const Property *pr = &prog->props[p];
+            bool is_kind = e->kind == VIOL_ERROR ||
+                           (e->kind == VIOL_INVARIANT) == (pr->kind == PROP_INVARIANT);
+            if (!is_kind || !pr->label)
+                continue;
+            is_found = is_found || !strcmp(pr->label, e->label);
+            vec_push(&labels, pr->label);
+        }
+        const char *best = diag_suggest(e->label, labels.items, labels.len), *other = NULL;
+        for (uint32_t p = 0; p < prog->n_props && !is_found; p++)
+            if (prog->props[p].label && !strcmp(prog->props[p].label, e->label))
+                other = prog->props[p].kind == PROP_INVARIANT ? "an invariant" : "a final";
+        if (!is_found && other)
+            why =
+                xasprintf("the model has no %s '%s' ('%s' is %s)", kind, e->label, e->label, other);
+        else if (!is_found && best)
+            why = xasprintf("the model has no %s '%s' (did you mean '%s'?)",
+                            e->kind == VIOL_ERROR ? "property" : kind, e->label, best);
+        else if (!is_found)
+            why = xasprintf("the model has no %s '%s'", e->kind == VIOL_ERROR ? "property" : kind,
+                            e->label);
+        vec_free(&labels);
+    }
+    if (!why)
+        return true;
+    *err_out = xasprintf("%s:%u: '# expect: %s' can never be met: %s", path, e->line, e->text, why);
+    free(why);
     return false;
 }

@@ -22,6 +22,7 @@ typedef struct ModelExpect {
     ViolKind kind;  /* has_kind: the kind of violation wanted */
     char *label;    /* the LABEL wanted, or NULL */
     char *text;     /* the expectation as written after '# expect:', spaces squeezed */
+    unsigned line;  /* expect_read: the line of the model it is on */
 } ModelExpect;
 
 /* Read the '# expect:' line of the model file 'path'. False with *err_out (caller frees) when
@@ -36,5 +37,12 @@ void expect_fini(ModelExpect *e);
 /* Whether a search of 'prog' with result 'res' (verdict 'v') meets 'e'. An incomplete search
 ** meets nothing. */
 bool expect_met(const ModelExpect *e, const Program *prog, const SearchResult *res, Verdict v);
+
+/* Before the search: false with *err_out (caller frees), "race.weft:1: '# expect: violation
+** final totl' can never be met: the model has no final 'totl' (did you mean 'total'?)", when the
+** LABEL names no violation the model can have: an invariant's or final's LABEL that is neither
+** the label of such a property nor a line number, an assert's that is not a line number, an
+** error's that is neither a property's label nor a line number, or any LABEL of a deadlock. */
+bool expect_check(const ModelExpect *e, const Program *prog, const char *path, char **err_out);
 
 #endif

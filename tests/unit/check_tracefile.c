@@ -299,6 +299,48 @@ START_TEST(expect_parse_words)
 }
 END_TEST
 
+/* A LABEL no violation of the model can have is refused before the search, with the reason. */
+START_TEST(expect_check_labels)
+{
+    static const struct {
+        const char *words, *error; /* error NULL: the expectation can be met */
+    } cases[] = {
+        {"violation final total", NULL},
+        {"violation final 14", NULL},
+        {"violation assert 9", NULL},
+        {"violation error total", NULL},
+        {"violation deadlock", NULL},
+        {"violation final totl", "race.weft:1: '# expect: violation final totl' can never be met: "
+                                 "the model has no final 'totl' (did you mean 'total'?)"},
+        {"violation final zzz",
+         "race.weft:1: '# expect: violation final zzz' can never be met: the model has no final "
+         "'zzz'"},
+        {"violation invariant total",
+         "race.weft:1: '# expect: violation invariant total' can never be met: the model has no "
+         "invariant 'total' ('total' is a final)"},
+        {"violation error zzz", "race.weft:1: '# expect: violation error zzz' can never be met: "
+                                "the model has no property 'zzz'"},
+        {"violation assert read",
+         "race.weft:1: '# expect: violation assert read' can never be met: an assert is named by "
+         "its line number, not 'read'"},
+        {"violation deadlock x", "race.weft:1: '# expect: violation deadlock x' can never be met: "
+                                 "a deadlock has no label"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ModelExpect e;
+        ck_assert(expect_parse(cases[i].words, &e));
+        e.line = 1;
+        char *err = NULL;
+        bool ok = expect_check(&e, prog, "race.weft", &err);
+        ck_assert_msg(ok == (cases[i].error == NULL), "case %zu", i);
+        if (cases[i].error)
+            ck_assert_str_eq(err, cases[i].error);
+        free(err);
+        expect_fini(&e);
+    }
+}
+END_TEST
+
 Suite *tracefile_suite(void)
 {
     Suite *s = suite_create("tracefile");
@@ -310,6 +352,7 @@ Suite *tracefile_suite(void)
     tcase_add_test(tc, simulate_same_seed_same_schedule);
     tcase_add_test(tc, report_json_state_fields);
     tcase_add_test(tc, expect_parse_words);
+    tcase_add_test(tc, expect_check_labels);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
     TCase *te = tcase_create("errors");
