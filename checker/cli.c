@@ -975,6 +975,19 @@ static bool cli_write_documents(const CliOptions *o)
     return !k->is_failed;
 }
 
+/* A model found unfit before its search ('err', taken, says why): not checked, its outputs
+** written as such, 'prog' (or NULL) freed. */
+static void cli_not_checked(const char *path, const CliOptions *o, bool is_many, ModelResult *out,
+                            Program *prog, char *err)
+{
+    cli_model_failed(out, err);
+    out->verdict = VERDICT_NOT_CHECKED;
+    cli_outputs(path, NULL, out, o);
+    prog_free(prog);
+    if (is_many && !o->is_quiet)
+        putchar('\n');
+}
+
 static void cli_check_one(const char *path, const CliOptions *o, bool is_many, ModelResult *out)
 {
     out->name = path;
@@ -997,12 +1010,7 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     }
     char *bad_expect = NULL;
     if (out->has_model_expect && !expect_check(&out->model_expect, prog, path, &bad_expect)) {
-        cli_model_failed(out, bad_expect);
-        out->verdict = VERDICT_NOT_CHECKED;
-        cli_outputs(path, NULL, out, o);
-        prog_free(prog);
-        if (is_many && !o->is_quiet)
-            putchar('\n');
+        cli_not_checked(path, o, is_many, out, prog, bad_expect);
         return;
     }
     CountOptions co = {.no_deadlock = o->search.no_deadlock,
@@ -1011,13 +1019,8 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     char *err = NULL;
     OutcomeTerm *terms = NULL;
     if (o->outcomes && !count_parse_terms(prog, o->outcomes, &terms, &co.n_terms, &err)) {
-        cli_model_failed(out, xasprintf("%s: %s", path, err));
+        cli_not_checked(path, o, is_many, out, prog, xasprintf("%s: %s", path, err));
         free(err);
-        out->verdict = VERDICT_NOT_CHECKED;
-        cli_outputs(path, NULL, out, o);
-        prog_free(prog);
-        if (is_many && !o->is_quiet)
-            putchar('\n');
         return;
     }
     co.terms = terms;
