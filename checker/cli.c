@@ -291,7 +291,6 @@ static void cli_add_define(CliOptions *o, const char *arg)
 
 /* ---- the command line ---- */
 
-/* The value of an option: after '=' in the same argument, or the next argument. */
 /* argv[i], the word after option 'name', as its value: an option in its place (a word that
 ** starts "--") means the value was forgotten, so '--json --quiet' says so rather than writing a
 ** file named '--quiet'; 'name=--quiet' still gives that value. The file after --schedules' count
@@ -300,18 +299,21 @@ static const char *next_word_value(const char *name, int argc, char **argv, int 
                                    bool is_file_after)
 {
     if (i >= argc)
-        cli_fail("option '%s' needs a value", name);
-    if (!strncmp(argv[i], "--", 2) && is_file_after)
+        cli_fail(is_file_after ? "option '%s' needs a file after the number"
+                               : "option '%s' needs a value",
+                 name);
+    if (strncmp(argv[i], "--", 2))
+        return argv[i];
+    if (is_file_after)
         cli_fail("option '%s' needs a file before the option '%s' (a file whose name starts with "
                  "'--' is written './%s')",
                  name, argv[i], argv[i]);
-    if (!strncmp(argv[i], "--", 2))
-        cli_fail("option '%s' needs a value before the option '%s' (a value that starts with '--' "
-                 "is written '%s=VALUE')",
-                 name, argv[i], name);
-    return argv[i];
+    cli_fail("option '%s' needs a value before the option '%s' (a value that starts with '--' "
+             "is written '%s=VALUE')",
+             name, argv[i], name);
 }
 
+/* The value of an option: after '=' in the same argument, or the next argument. */
 static const char *option_value(const char *name, int argc, char **argv, int *i)
 {
     const char *eq = strchr(argv[*i], '=');
@@ -392,8 +394,6 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
         const char *v = option_value("--schedules", argc, argv, i);
         if (!parse_count(v, &o->n_schedules))
             cli_bad_value("--schedules", v, "a positive number of schedules, then a file");
-        if (*i + 1 >= argc)
-            cli_fail("option '--schedules' needs a file after the number");
         o->schedules_path = next_word_value("--schedules", argc, argv, ++*i, true);
     } else if (is_option(arg, "--expect")) {
         const char *v = option_value("--expect", argc, argv, i);

@@ -217,7 +217,8 @@ static Sym *lookup(Compiler *c, const char *name)
     return s;
 }
 
-/* Report an unknown name, suggesting a visible name of one of the kinds in 'mask'. */
+/* Report an unknown name, suggesting a visible name of one of the kinds in 'mask', or, where a
+** value goes, the literals true and false (Python's 'True' is 'true'). */
 static void unknown_name(Compiler *c, Loc loc, const char *what, const char *name, unsigned mask)
 {
     VEC(const char *) cands = {0};
@@ -226,11 +227,13 @@ static void unknown_name(Compiler *c, Loc loc, const char *what, const char *nam
         for (size_t i = 0; i < scopes[k]->len; i++)
             if (mask & (1u << scopes[k]->items[i].kind))
                 vec_push(&cands, scopes[k]->items[i].name);
+    if (mask & (1u << SYM_CONST)) {
+        vec_push(&cands, "true");
+        vec_push(&cands, "false");
+    }
     char buf[160];
-    const char *h = hint(buf, sizeof buf, name, cands.items, cands.len);
-    if (!strcmp(name, "True") || !strcmp(name, "False")) /* Python's spelling */
-        h = name[0] == 'T' ? " (did you mean 'true'?)" : " (did you mean 'false'?)";
-    report(c, loc, "unknown %s '%s'%s", what, name, h);
+    report(c, loc, "unknown %s '%s'%s", what, name,
+           hint(buf, sizeof buf, name, cands.items, cands.len));
     vec_free(&cands);
 }
 

@@ -160,30 +160,28 @@ bool expect_check(const ModelExpect *e, const Program *prog, const char *path, c
         if (!is_number(e->label))
             why = xasprintf("an assert is named by its line number, not '%s'", e->label);
     } else if (!is_number(e->label)) {
+        const char *noun = e->kind == VIOL_ERROR ? "property" : kind, *other = NULL;
         VEC(const char *) labels = {0}; /* of the properties that can break so */
-        bool is_found = false;
         for (uint32_t p = 0; p < prog->n_props; p++) {
             const Property *pr = &prog->props[p];
             bool is_kind = e->kind == VIOL_ERROR ||
                            (e->kind == VIOL_INVARIANT) == (pr->kind == PROP_INVARIANT);
-            if (!is_kind || !pr->label)
-                continue;
-            is_found = is_found || !strcmp(pr->label, e->label);
-            vec_push(&labels, pr->label);
+            if (pr->label && is_kind)
+                vec_push(&labels, pr->label);
+            else if (pr->label && !strcmp(pr->label, e->label))
+                other = pr->kind == PROP_INVARIANT ? "an invariant" : "a final";
         }
-        const char *best = diag_suggest(e->label, labels.items, labels.len), *other = NULL;
-        for (uint32_t p = 0; p < prog->n_props && !is_found; p++)
-            if (prog->props[p].label && !strcmp(prog->props[p].label, e->label))
-                other = prog->props[p].kind == PROP_INVARIANT ? "an invariant" : "a final";
+        bool is_found = false;
+        for (size_t i = 0; i < labels.len; i++)
+            is_found = is_found || !strcmp(labels.items[i], e->label);
+        const char *best = diag_suggest(e->label, labels.items, labels.len);
         if (!is_found && other)
             why =
-                xasprintf("the model has no %s '%s' ('%s' is %s)", kind, e->label, e->label, other);
+                xasprintf("the model has no %s '%s' ('%s' is %s)", noun, e->label, e->label, other);
         else if (!is_found && best)
-            why = xasprintf("the model has no %s '%s' (did you mean '%s'?)",
-                            e->kind == VIOL_ERROR ? "property" : kind, e->label, best);
+            why = xasprintf("the model has no %s '%s' (did you mean '%s'?)", noun, e->label, best);
         else if (!is_found)
-            why = xasprintf("the model has no %s '%s'", e->kind == VIOL_ERROR ? "property" : kind,
-                            e->label);
+            why = xasprintf("the model has no %s '%s'", noun, e->label);
         vec_free(&labels);
     }
     if (!why)

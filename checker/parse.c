@@ -611,7 +611,6 @@ static void expected_assign(Parser *p, const AstNode *target)
     static const struct {
         const char *word, *hint;
     } words[] = {{"and", "weft writes 'and' as '&&'"},
-                 {"not", "weft writes 'not' as '!'"},
                  {"elif", "weft writes 'elif' as 'else if'"},
                  {"elsif", "weft writes 'elsif' as 'else if'"}};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
