@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "dot.h"
 #include "expect.h"
+#include "outfile.h"
 #include "parse.h"
 #include "program.h"
 #include "replay.h"
@@ -499,9 +500,16 @@ static bool is_same_file(const char *a, const char *b)
 /* Refuse an output file whose directory does not exist or cannot be written, before the search
 ** rather than after it (a search may take hours). Nothing is created: the file is still written
 ** whole or not at all, after the search. For --trace-dot DIR/, the directory weft makes is
-** checked as a file: its parent must exist. */
+** checked as a file: its parent must exist. What is written in place (a device such as
+** /dev/null, a pipe, a symbolic link: outfile.h) must itself be writable. */
 static void check_out_dir(const char *option, const char *path)
 {
+    if (outfile_is_in_place(path)) { /* a device, a pipe, a link: opened as it is, not replaced */
+        if (access(path, W_OK) != 0)
+            cli_fail("%s '%s' cannot be written: %s (checked before the search)", option, path,
+                     strerror(errno));
+        return;
+    }
     size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/') /* DIR/: the directory itself is the output */
         len--;
@@ -780,10 +788,9 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
     count_free(an);
 }
 
-/* --schedules: one violating schedule a line, written whole or not at all (FILE.tmp, then
-** rename). */
+/* --schedules: one violating schedule a line, written whole or not at all (outfile.h). */
 typedef struct SchedulesOut {
-    FILE *f;                 /* FILE.tmp */
+    FILE *f;                 /* where the lines go */
     const Program *prog;     /* the model */
     const SearchResult *res; /* its search, for the violations */
 } SchedulesOut;
@@ -808,24 +815,19 @@ static bool cli_schedules(const Program *prog, const SearchResult *res, const Cl
                 o->schedules_path);
         return true;
     }
-    size_t n = strlen(o->schedules_path);
-    char *tmp = xmalloc(n + 5);
-    memcpy(tmp, o->schedules_path, n);
-    memcpy(tmp + n, ".tmp", 5);
-    SchedulesOut so = {fopen(tmp, "w"), prog, res};
-    bool ok = so.f != NULL;
+    OutFile of;
+    char *err = NULL;
+    bool ok = outfile_open(&of, o->schedules_path, &err);
     if (ok) {
+        SchedulesOut so = {of.f, prog, res};
         count_schedules(prog, res, co, o->n_schedules, cli_write_schedule, &so);
-        ok = !ferror(so.f);
-        ok = fclose(so.f) == 0 && ok;
-        ok = ok && rename(tmp, o->schedules_path) == 0;
+        ok = outfile_commit(&of, true, &err);
     }
     if (!ok) {
         fflush(stdout);
-        fprintf(stderr, "weft: cannot write '%s': %s\n", o->schedules_path, strerror(errno));
-        remove(tmp);
+        fprintf(stderr, "weft: %s\n", err);
     }
-    free(tmp);
+    free(err);
     return ok;
 }
 

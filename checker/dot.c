@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "outfile.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -753,26 +754,17 @@ static char *errno_message(const char *what, const char *path, int err)
     return s;
 }
 
-/* Write 'len' bytes to 'path' (created or truncated); false with *err_out, which names 'shown'
-** (the file the user asked for), on failure. */
-static bool write_all(const char *path, const char *shown, const char *text, size_t len,
-                      char **err_out)
+/* Write 'len' bytes to the stream 'f' of the file 'of' and finish it (outfile_commit); false
+** with *err_out on failure. */
+static bool write_all(OutFile *of, const char *text, size_t len, char **err_out)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        *err_out = errno_message("cannot write", shown, errno);
-        return false;
-    }
-    size_t n = fwrite(text, 1, len, f);
+    bool ok = fwrite(text, 1, len, of->f) == len;
     int err = errno;
-    if (fclose(f) != 0 && n == len)
-        err = errno, n = 0;
-    if (n != len) {
-        *err_out = errno_message("cannot write", shown, err ? err : EIO);
-        remove(path);
-        return false;
-    }
-    return true;
+    if (!outfile_commit(of, ok, err_out))
+        ok = false;
+    if (!ok && !*err_out)
+        *err_out = errno_message("cannot write", of->path, err ? err : EIO);
+    return ok;
 }
 
 /* True when an executable 'name' is in a directory of PATH. */
@@ -852,19 +844,43 @@ static bool run_dot(const char *in_path, const char *out_path, DotFormat fmt, ch
     return false;
 }
 
-/* Render the DOT text through 'dot' into tmp_path. */
-static bool render(const char *path, const char *tmp_path, DotFormat fmt, const char *text,
-                   size_t len, char **err_out)
+/* Render the DOT text through 'dot' into 'of' (prepared: outfile_prepare), its input in a
+** temporary file of $TMPDIR (or /tmp), removed after: not beside the picture, whose directory
+** may be one weft cannot write in (/dev, for /dev/stdout). */
+static bool render(OutFile *of, DotFormat fmt, const char *text, size_t len, char **err_out)
 {
     if (!on_path("dot")) {
-        *err_out = str_cat3("cannot render '", path,
+        *err_out = str_cat3("cannot render '", of->path,
                             "': the Graphviz program 'dot' is not on PATH (install graphviz, "
                             "or write DOT text with a .dot name or --format dot)");
         return false;
     }
-    char *in_path = str_cat3(path, ".dot.tmp", "");
-    bool ok =
-        write_all(in_path, path, text, len, err_out) && run_dot(in_path, tmp_path, fmt, err_out);
+    const char *dir = getenv("TMPDIR");
+    char *in_path = str_cat3(dir && *dir ? dir : "/tmp", "/weft-XXXXXX", "");
+    int fd = mkstemp(in_path);
+    if (fd < 0) {
+        *err_out = errno_message("cannot render", of->path, errno);
+        free(in_path);
+        return false;
+    }
+    OutFile in = {.path = in_path, .dest = in_path, .f = fdopen(fd, "w")};
+    if (!in.f) {
+        close(fd);
+        *err_out = errno_message("cannot render", of->path, errno);
+        remove(in_path);
+        free(in_path);
+        return false;
+    }
+    char *in_err = NULL;
+    bool ok = write_all(&in, text, len, &in_err);
+    if (!ok) {
+        *err_out = str_cat3("cannot render '", of->path, "': ");
+        char *full = str_cat3(*err_out, in_err, "");
+        free(*err_out);
+        *err_out = full;
+    }
+    free(in_err);
+    ok = ok && run_dot(in_path, of->dest, fmt, err_out);
     remove(in_path);
     free(in_path);
     return ok;
@@ -873,15 +889,16 @@ static bool render(const char *path, const char *tmp_path, DotFormat fmt, const 
 bool dot_write_file(const char *path, DotFormat fmt, const char *text, size_t len, char **err_out)
 {
     *err_out = NULL;
-    char *tmp_path = str_cat3(path, ".tmp", "");
-    bool ok = fmt == DOT_FORMAT_DOT ? write_all(tmp_path, path, text, len, err_out)
-                                    : render(path, tmp_path, fmt, text, len, err_out);
-    if (ok && rename(tmp_path, path) != 0) {
-        *err_out = errno_message("cannot write", path, errno);
-        ok = false;
+    OutFile of;
+    if (fmt == DOT_FORMAT_DOT)
+        return outfile_open(&of, path, err_out) && write_all(&of, text, len, err_out);
+    outfile_prepare(&of, path);
+    bool ok = render(&of, fmt, text, len, err_out);
+    char *err = NULL;
+    if (!outfile_commit(&of, ok, &err) && ok) {
+        *err_out = err;
+        return false;
     }
-    if (!ok)
-        remove(tmp_path);
-    free(tmp_path);
+    free(err);
     return ok;
 }

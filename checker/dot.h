@@ -60,10 +60,11 @@ DotFormat dot_format_for_name(const char *path);
 /* Parse a --format value ("dot", "svg", "png"); false on anything else. */
 bool dot_format_parse(const char *name, DotFormat *out);
 
-/* Write 'len' bytes of DOT text to 'path' in format 'fmt': whole or not at all, through
-** 'path'.tmp renamed into place. SVG and PNG run the 'dot' program found on PATH (its input in
-** 'path'.dot.tmp, removed after). False on failure, with *err_out (the caller frees) saying
-** what failed: the file, a missing 'dot', or Graphviz's own message. */
+/* Write 'len' bytes of DOT text to 'path' in format 'fmt': whole or not at all, as outfile.h
+** says (a device, a pipe or a symbolic link is written in place). SVG and PNG run the 'dot'
+** program found on PATH (its input in a temporary file of $TMPDIR, removed after). False on
+** failure, with *err_out (the caller frees) saying what failed: the file, a missing 'dot', or
+** Graphviz's own message. */
 bool dot_write_file(const char *path, DotFormat fmt, const char *text, size_t len, char **err_out);
 
 #endif

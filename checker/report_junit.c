@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "report_replay.h"
 #include "store.h"
 #include "util.h"
@@ -342,30 +343,11 @@ char *report_junit_text(const ReportJunit *rj)
 
 bool report_junit_save(const ReportJunit *rj, const char *path, char **err_out)
 {
+    OutFile of;
+    if (!outfile_open(&of, path, err_out))
+        return false;
     char *text = report_junit_text(rj);
-    size_t n = strlen(path);
-    char *tmp = xmalloc(n + 5);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
-    bool ok = f && fputs(text, f) >= 0;
-    int saved = errno;
-    if (f && fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "cannot write '%s': %s", f ? path : tmp, strerror(saved));
-        *err_out = xstrdup(msg);
-        if (f)
-            remove(tmp);
-    }
-    free(tmp);
+    fputs(text, of.f);
     free(text);
-    return ok;
+    return outfile_commit(&of, true, err_out);
 }

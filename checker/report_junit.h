@@ -22,7 +22,8 @@ void report_junit_free(ReportJunit *rj); /* report_junit_free(NULL) does nothing
 /* Add the testsuite of one model (built now: 'm' need not outlive the call). */
 void report_junit_add(ReportJunit *rj, const ModelOutcome *m);
 
-/* Write the document to 'path', whole or not at all; false with *err_out (caller frees). */
+/* Write the document to 'path' ("-": stdout), whole or not at all (outfile.h); false with
+** *err_out (caller frees). */
 bool report_junit_save(const ReportJunit *rj, const char *path, char **err_out);
 
 /* The document as it would be written (caller frees; for tests). */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outfile.h"
 #include "util.h"
 
 /* ---- writing ---- */
@@ -98,36 +99,14 @@ void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, co
 
 bool tracefile_save(const char *path, json_object *obj, char **err_out)
 {
-    size_t n = strlen(path);
-    char *tmp = xmalloc(n + 5);
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp", 5);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        *err_out = xasprintf("cannot write '%s': %s", tmp, strerror(errno));
-        free(tmp);
+    OutFile of;
+    if (!outfile_open(&of, path, err_out))
         return false;
-    }
     fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                   JSON_C_TO_STRING_NOSLASHESCAPE),
-          f);
-    fputc('\n', f);
-    bool ok = !ferror(f);
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        *err_out = xasprintf("cannot write '%s': %s", path, strerror(saved));
-        remove(tmp);
-    }
-    free(tmp);
-    return ok;
+          of.f);
+    fputc('\n', of.f);
+    return outfile_commit(&of, true, err_out);
 }
 
 /* ---- reading ---- */

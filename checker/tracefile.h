@@ -58,8 +58,9 @@ json_object *tracefile_step_json(const Program *prog, const Trace *tr, uint32_t 
 /* Write the trace object of 'v' on one line, ending in '\n', to 'out'. */
 void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, const Trace *tr);
 
-/* Write 'obj' (borrowed) as indented JSON to 'path', whole or not at all. On failure returns
-** false with *err_out a one-line message for "weft: ..." (caller frees). */
+/* Write 'obj' (borrowed) as indented JSON to 'path' ("-": stdout), whole or not at all
+** (outfile.h). On failure returns false with *err_out a one-line message for "weft: ..."
+** (caller frees). */
 bool tracefile_save(const char *path, json_object *obj, char **err_out);
 
 /* Read a trace file. On failure returns NULL with *err_out (caller frees) saying what is wrong

@@ -3,6 +3,8 @@
 # written: every output option of 'weft check' and 'weft graph -o', given the model's own path
 # (also spelt another way, or through a symbolic link), exits with status 2 and the message
 # below, and leaves the model as it was. A plain output file next to it is still written.
+# An output that is not a regular file is written in place, never replaced by a rename: a
+# symbolic link is written through (the link kept), a FIFO is written into (it stays a FIFO).
 #
 # usage: outputs_check.sh WEFT EXAMPLES_DIR
 set -u
@@ -54,5 +56,33 @@ if [ "$status" -ne 1 ] || [ ! -s report.json ]; then
     echo "FAIL: weft check race.weft --json report.json: exit $status, or no report.json"
     failed=1
 fi
-[ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact"
+# Through a symbolic link: the link stays, the file it names gets the report.
+for option in --json --junit --trace --dot; do
+    rm -f target.out link.out
+    echo old >target.out
+    ln -s target.out link.out
+    "$weft" check race.weft -D N=2 -D ITERS=1 --quiet "$option" link.out >/dev/null 2>&1
+    status=$?
+    if [ "$status" -ne 1 ] || [ ! -L link.out ] || ! grep -q -e '"version"' -e '"models"' \
+        -e '<testsuites' -e 'digraph' target.out; then
+        echo "FAIL: weft check race.weft $option link.out: exit $status; the link or its file is wrong"
+        ls -l link.out target.out
+        failed=1
+    fi
+done
+
+# Into a FIFO: the reader gets the whole report, the FIFO stays a FIFO.
+rm -f fifo got.json
+mkfifo fifo
+timeout 20 cat fifo >got.json &
+reader=$!
+"$weft" check race.weft -D N=2 -D ITERS=1 --quiet --json fifo >/dev/null 2>&1
+status=$?
+wait "$reader"
+if [ "$status" -ne 1 ] || [ ! -p fifo ] || [ "$(jq -r '.models[0].verdict' got.json)" != violation ]; then
+    echo "FAIL: weft check race.weft --json fifo: exit $status; the FIFO or what it carried is wrong"
+    failed=1
+fi
+
+[ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact; links and FIFOs written in place"
 exit "$failed"
