@@ -127,6 +127,7 @@ static const char usage_text[] =
     "  --fewest-preemptions    show for each violation a schedule with the fewest preemptions\n"
     "  --causes                show each point of no return (docs/schedules.md) once\n"
     "  --schedules K FILE      write up to K violating schedules to FILE as JSON lines\n"
+    "                          (an output FILE '-' is stdout; the report then goes to stderr)\n"
     "  --help                  this text\n"
     "  --version               the version of weft\n"
     "\n"
@@ -488,6 +489,15 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
 
 /* ---- output files ---- */
 
+/* Where the text report goes: stdout, or stderr when an output file is '-' (cli_check_outputs).
+** Set once, before any model is checked. */
+static FILE *cli_text_stream;
+
+static FILE *cli_text(void)
+{
+    return cli_text_stream ? cli_text_stream : stdout;
+}
+
 /* True if 'a' and 'b' name one existing file (the same device and inode: also through links
 ** or another spelling of the path). */
 static bool is_same_file(const char *a, const char *b)
@@ -533,7 +543,8 @@ static void check_out_dir(const char *option, const char *path)
 
 /* Refuse an output file that is one of the models: writing it would destroy the model (and a
 ** typo such as --json race.weft is easy to make). 'dot_option' names the option of o->dot_path
-** ("--dot", or "-o" for weft graph). */
+** ("--dot", or "-o" for weft graph). One output may be '-', stdout: the text report then goes
+** to stderr (cli_text), so that stdout carries that output alone ('--json - | jq'). */
 static void cli_check_outputs(const CliOptions *o, const char *dot_option)
 {
     struct {
@@ -547,9 +558,18 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
                 cli_fail("%s '%s' is the model '%s': writing it would destroy the model "
                          "(choose another file)",
                          outs[k].option, outs[k].path, o->models.items[m]);
-    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++)
+    const char *on_stdout = NULL;
+    for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
         if (outs[k].path && strcmp(outs[k].path, "-"))
             check_out_dir(outs[k].option, outs[k].path);
+        else if (outs[k].path && on_stdout)
+            cli_fail("%s and %s both write to stdout ('-'): give one of them a file", on_stdout,
+                     outs[k].option);
+        else if (outs[k].path)
+            on_stdout = outs[k].option;
+    }
+    if (on_stdout)
+        cli_text_stream = stderr;
 }
 
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
@@ -747,7 +767,7 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
     return prog;
 }
 
-/* The report of a checked model on stdout. The Source is re-read only for statement texts
+/* The report of a checked model on cli_text(). The Source is re-read only for statement texts
 ** that have no position (an assert inside an atomic block). */
 static void cli_report(const char *path, const Program *prog, const SearchResult *res,
                        const CliOptions *o, const CountOptions *co)
@@ -779,7 +799,7 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
     SearchResult as_shown = *res; /* with --fewest-preemptions, headers name their ends */
     if (is_fewest)
         as_shown.viols = an->fewest_viols;
-    report_text(stdout, prog, &as_shown, shown, &ro);
+    report_text(cli_text(), prog, &as_shown, shown, &ro);
     src_free(src);
     for (size_t i = 0; i < res->n_viols; i++)
         trace_free(traces[i]);
@@ -987,7 +1007,7 @@ static void cli_not_checked(const char *path, const CliOptions *o, bool is_many,
     cli_outputs(path, NULL, out, o);
     prog_free(prog);
     if (is_many && !o->is_quiet)
-        putchar('\n');
+        fputc('\n', cli_text());
 }
 
 static void cli_check_one(const char *path, const CliOptions *o, bool is_many, ModelResult *out)
@@ -995,19 +1015,19 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     out->name = path;
     out->res = NULL;
     if (is_many && !o->is_quiet)
-        printf("checking %s\n", path);
+        fprintf(cli_text(), "checking %s\n", path);
     if (o->is_expect_from_model && !cli_read_expect(path, out)) {
         out->verdict = VERDICT_NOT_CHECKED;
         cli_outputs(path, NULL, out, o);
         if (is_many && !o->is_quiet)
-            putchar('\n');
+            fputc('\n', cli_text());
         return;
     }
     Program *prog = cli_compile(path, o, out);
     if (!prog) {
         cli_outputs(path, NULL, out, o);
         if (is_many && !o->is_quiet)
-            putchar('\n');
+            fputc('\n', cli_text());
         return;
     }
     char *bad_expect = NULL;
@@ -1034,7 +1054,7 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     if (!o->is_quiet) {
         cli_report(path, prog, out->res, o, &co);
         if (is_many)
-            putchar('\n');
+            fputc('\n', cli_text());
     }
     out->is_picture_failed = !cli_pictures(path, prog, out->res, o);
     if (o->schedules_path && !cli_schedules(prog, out->res, o, &co))
@@ -1066,12 +1086,12 @@ static int cli_check(int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         if (results[i].has_model_expect)
-            report_summary_expect(stdout, results[i].name, results[i].verdict, results[i].res,
+            report_summary_expect(cli_text(), results[i].name, results[i].verdict, results[i].res,
                                   results[i].model_expect.text, results[i].is_expect_met,
                                   o.is_color);
         else
-            report_summary(stdout, results[i].name, results[i].verdict, results[i].res, o.expect,
-                           o.is_color);
+            report_summary(cli_text(), results[i].name, results[i].verdict, results[i].res,
+                           o.expect, o.is_color);
         expect_fini(&results[i].model_expect);
         search_result_free(results[i].res);
         free(results[i].error);

@@ -5,6 +5,7 @@
 # below, and leaves the model as it was. A plain output file next to it is still written.
 # An output that is not a regular file is written in place, never replaced by a rename: a
 # symbolic link is written through (the link kept), a FIFO is written into (it stays a FIFO).
+# '-' is stdout: the document alone there, the text report on stderr.
 #
 # usage: outputs_check.sh WEFT EXAMPLES_DIR
 set -u
@@ -84,5 +85,24 @@ if [ "$status" -ne 1 ] || [ ! -p fifo ] || [ "$(jq -r '.models[0].verdict' got.j
     failed=1
 fi
 
-[ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact; links and FIFOs written in place"
+# '-': stdout carries the document alone, stderr the text report.
+"$weft" check race.weft -D N=2 -D ITERS=1 --json - >json.out 2>text.err
+status=$?
+if [ "$status" -ne 1 ] || [ "$(jq -r '.models[0].verdict' json.out)" != violation ] ||
+    ! grep -q "^shortest schedule" text.err || ! grep -q "^race.weft: violation" text.err; then
+    echo "FAIL: weft check race.weft --json -: exit $status, or stdout not the JSON alone"
+    failed=1
+fi
+"$weft" check race.weft -D N=2 -D ITERS=1 --quiet --junit - >junit.out 2>/dev/null
+if ! xmllint --noout junit.out 2>/dev/null || ! grep -q '<testsuites' junit.out; then
+    echo "FAIL: weft check race.weft --junit -: stdout is not the JUnit document alone"
+    failed=1
+fi
+"$weft" check race.weft -D N=2 -D ITERS=1 --quiet --schedules 2 - >schedules.out 2>/dev/null
+if [ "$(jq -r '.format' schedules.out | sort -u)" != weft-trace ] || [ "$(wc -l <schedules.out)" -ne 2 ]; then
+    echo "FAIL: weft check race.weft --schedules 2 -: stdout is not two JSON traces"
+    failed=1
+fi
+
+[ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact; links and FIFOs written in place; '-' is stdout alone"
 exit "$failed"
