@@ -7,6 +7,7 @@
 ** is read; a model that cannot be read or compiled is reported on stderr and the others are
 ** still checked. The exit status is the worst over the models (report.h gives the order).
 */
+#define _DEFAULT_SOURCE /* realpath */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -507,6 +508,38 @@ static bool is_same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
+/* The full name of a file that may not exist yet: its directory's real path, then its name
+** ("./out.json" and "out.json" alike); NULL if the directory does not exist. */
+static char *out_full_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    char *real = realpath(dir, NULL);
+    free(dir);
+    if (!real)
+        return NULL;
+    char *full = xasprintf("%s/%s", real, slash ? slash + 1 : path);
+    free(real);
+    return full;
+}
+
+/* True if the outputs 'a' and 'b' would write one file, the second over the first: the same
+** name, or two names of one regular file. A device (/dev/null) takes both; '-' is checked
+** apart. */
+static bool is_same_output(const char *a, const char *b)
+{
+    struct stat st;
+    if (!strcmp(a, "-") || !strcmp(b, "-") || (stat(a, &st) == 0 && !S_ISREG(st.st_mode)))
+        return false;
+    if (!strcmp(a, b) || is_same_file(a, b))
+        return true;
+    char *ca = out_full_name(a), *cb = out_full_name(b);
+    bool same = ca && cb && !strcmp(ca, cb);
+    free(ca);
+    free(cb);
+    return same;
+}
+
 /* Refuse an output file whose directory does not exist or cannot be written, before the search
 ** rather than after it (a search may take hours). Nothing is created: the file is still written
 ** whole or not at all, after the search. For --trace-dot DIR/, the directory weft makes is
@@ -544,7 +577,8 @@ static void check_out_dir(const char *option, const char *path)
 /* Refuse an output file that is one of the models: writing it would destroy the model (and a
 ** typo such as --json race.weft is easy to make). 'dot_option' names the option of o->dot_path
 ** ("--dot", or "-o" for weft graph). One output may be '-', stdout: the text report then goes
-** to stderr (cli_text), so that stdout carries that output alone ('--json - | jq'). */
+** to stderr (cli_text), so that stdout carries that output alone ('--json - | jq'). Two outputs
+** naming one file are refused: the second would overwrite the first. */
 static void cli_check_outputs(const CliOptions *o, const char *dot_option)
 {
     struct {
@@ -570,6 +604,12 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
     }
     if (on_stdout)
         cli_text_stream = stderr;
+    size_t n = sizeof outs / sizeof outs[0];
+    for (size_t k = 0; k < n; k++)
+        for (size_t m = k + 1; outs[k].path && m < n; m++)
+            if (outs[m].path && is_same_output(outs[k].path, outs[m].path))
+                cli_fail("%s and %s both write '%s': give each its own file", outs[k].option,
+                         outs[m].option, outs[m].path);
 }
 
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
