@@ -40,6 +40,8 @@
 #include "tracefile.h"
 #include "util.h"
 
+#define STDIN_MODEL "<stdin>" /* the name of the model read from stdin ('-') */
+
 #define WEFT_VERSION "0.1.0"
 #define MAX_JOBS     1024 /* the most worker threads -j accepts */
 
@@ -129,6 +131,7 @@ static const char usage_text[] =
     "  --causes                show each point of no return (docs/schedules.md) once\n"
     "  --schedules K FILE      write up to K violating schedules to FILE as JSON lines\n"
     "                          (an output FILE '-' is stdout; the report then goes to stderr)\n"
+    "  MODEL '-'               read the model from stdin\n"
     "  --help                  this text\n"
     "  --version               the version of weft\n"
     "\n"
@@ -453,6 +456,22 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
     return true;
 }
 
+/* The model named 'arg' on the command line: '-' is stdin, read now (it can be read only once)
+** and named STDIN_MODEL from then on; one model only may be '-'. */
+static const char *cli_model_path(const char *arg)
+{
+    static bool is_stdin_read;
+    if (strcmp(arg, "-"))
+        return arg;
+    if (is_stdin_read)
+        cli_fail("'-' (stdin) can be given as one model only");
+    is_stdin_read = true;
+    char *err = NULL;
+    if (!src_read_stdin(STDIN_MODEL, &err))
+        cli_fail("%s", err);
+    return STDIN_MODEL;
+}
+
 /* Parse the arguments of 'weft check' (argv[0] is the first after "check"). */
 static void cli_parse_check(int argc, char **argv, CliOptions *o)
 {
@@ -460,7 +479,7 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         if (only_models || arg[0] != '-' || arg[1] == '\0') {
-            vec_push(&o->models, arg);
+            vec_push(&o->models, cli_model_path(arg));
         } else if (!strcmp(arg, "--")) {
             only_models = true;
         } else if (!cli_flag(o, arg) && !cli_valued(o, argc, argv, &i)) {
@@ -694,6 +713,8 @@ static char *cli_trace_file_name(const char *dir, const char *model_path, const 
                                  const Violation *v, size_t i, const CliOptions *o)
 {
     const char *base = strrchr(model_path, '/') ? strrchr(model_path, '/') + 1 : model_path;
+    if (!strcmp(model_path, STDIN_MODEL))
+        base = "stdin";
     size_t base_len = strcspn(base, ".");
     char what[160] = "";
     if ((v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) && prog->props[v->prop].label)
@@ -1204,7 +1225,7 @@ static int cli_graph(int argc, char **argv)
 static Program *cli_compile_one(const char *path, CliOptions *o)
 {
     ModelResult mr = {0};
-    Program *prog = cli_compile(path, o, &mr);
+    Program *prog = cli_compile(cli_model_path(path), o, &mr);
     free(mr.error);
     if (!prog)
         exit(WEFT_EXIT_USAGE);

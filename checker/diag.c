@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -51,16 +52,21 @@ Source *src_from_string(const char *name, const char *text, size_t len)
     return src_build(name, xstrndup(text, len), len);
 }
 
-Source *src_read_file(const char *path, char **err_out)
+/* Texts read from something other than a regular file (stdin, a pipe such as /dev/stdin or a
+** shell's <(...)), by name: such a source can be read only once, and a model is read more than
+** once (its '# expect:' line, its text, the statements of its report). Kept for the life of
+** the process; one thread. */
+typedef struct ReadOnce {
+    char *name; /* the path it was read under */
+    char *text; /* NUL-terminated */
+    size_t len; /* bytes before the NUL */
+} ReadOnce;
+static VEC(ReadOnce) read_once;
+
+/* The whole of 'f' into a new NUL-terminated *text_out; false (errno-style *why_out) on a read
+** error or a text over UINT32_MAX / 2 bytes (*why_out 0). */
+static bool read_all(FILE *f, char **text_out, size_t *len_out, int *why_out)
 {
-    *err_out = NULL;
-    FILE *f = fopen(path, "rb");
-    char buf[512];
-    if (!f) {
-        snprintf(buf, sizeof buf, "cannot open '%s': %s", path, strerror(errno));
-        *err_out = xstrdup(buf);
-        return NULL;
-    }
     size_t cap = 4096, len = 0;
     char *text = xmalloc(cap);
     errno = 0;
@@ -72,18 +78,69 @@ Source *src_read_file(const char *path, char **err_out)
         if (got == 0)
             break;
     }
-    int why = errno ? errno : EIO; /* a directory: EISDIR */
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || len > UINT32_MAX / 2) {
-        snprintf(buf, sizeof buf, "cannot read '%s': %s", path,
-                 failed ? strerror(why) : "file too large");
-        *err_out = xstrdup(buf);
+    *why_out = errno ? errno : EIO; /* a directory: EISDIR */
+    if (ferror(f) || len > UINT32_MAX / 2) {
+        if (!ferror(f))
+            *why_out = 0;
         free(text);
-        return NULL;
+        return false;
     }
     text[len] = '\0';
+    *text_out = text;
+    *len_out = len;
+    return true;
+}
+
+/* "cannot read 'x': why" for read_all's failure. */
+static char *read_error(const char *path, int why)
+{
+    return xasprintf("cannot read '%s': %s", path, why ? strerror(why) : "file too large");
+}
+
+static void read_once_keep(const char *name, const char *text, size_t len)
+{
+    vec_push(&read_once, ((ReadOnce){xstrdup(name), xstrndup(text, len), len}));
+}
+
+Source *src_read_file(const char *path, char **err_out)
+{
+    *err_out = NULL;
+    for (size_t i = 0; i < read_once.len; i++)
+        if (!strcmp(read_once.items[i].name, path))
+            return src_from_string(path, read_once.items[i].text, read_once.items[i].len);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err_out = xasprintf("cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    char *text;
+    size_t len;
+    int why;
+    bool ok = read_all(f, &text, &len, &why);
+    struct stat st;
+    bool is_regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    fclose(f);
+    if (!ok) {
+        *err_out = read_error(path, why);
+        return NULL;
+    }
+    if (!is_regular)
+        read_once_keep(path, text, len);
     return src_build(path, text, len);
+}
+
+bool src_read_stdin(const char *name, char **err_out)
+{
+    char *text;
+    size_t len;
+    int why;
+    if (!read_all(stdin, &text, &len, &why)) {
+        *err_out = read_error(name, why);
+        return false;
+    }
+    read_once_keep(name, text, len);
+    free(text);
+    return true;
 }
 
 void src_free(Source *src)

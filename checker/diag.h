@@ -28,8 +28,13 @@ typedef struct Loc {
 } Loc;
 
 /* Read a whole file into a new Source. On failure returns NULL and sets *err_out to a
-** one-line tool error ("cannot open 'x.weft': No such file or directory"), owned by the caller. */
+** one-line tool error ("cannot open 'x.weft': No such file or directory"), owned by the caller.
+** Something other than a regular file (a pipe: /dev/stdin, a shell's <(...)) is read once and
+** kept: reading the same path again gives the same text. One thread. */
 Source *src_read_file(const char *path, char **err_out);
+/* Read all of stdin now and keep it as the text of the model 'name' ("<stdin>"): src_read_file
+** of 'name' gives it from then on. False with *err_out on a read error. */
+bool src_read_stdin(const char *name, char **err_out);
 /* A Source over a copy of 'text' (tests, -D values). */
 Source *src_from_string(const char *name, const char *text, size_t len);
 void src_free(Source *src); /* src_free(NULL) does nothing */

@@ -66,25 +66,24 @@ bool expect_parse(const char *words, ModelExpect *out)
 bool expect_read(const char *path, ModelExpect *out, char **err_out)
 {
     *out = (ModelExpect){0};
-    FILE *f = fopen(path, "r");
-    char msg[1024];
-    if (!f) {
-        snprintf(msg, sizeof msg, "cannot open '%s': %s", path, strerror(errno));
-        *err_out = xstrdup(msg);
+    Source *src = src_read_file(path, err_out); /* read once: a pipe is read again from it */
+    if (!src)
         return false;
-    }
-    char line[512];
+    char line[512], msg[1024];
     unsigned n = 0;
     bool found = false, ok = false;
-    while (!found && fgets(line, sizeof line, f)) {
-        n++;
-        if (strncmp(line, "# expect:", 9) != 0)
+    for (uint32_t i = 1; i <= src->n_lines && !found; i++) {
+        size_t len;
+        const char *text = src_line_text(src, i, &len);
+        n = i;
+        if (len < 9 || strncmp(text, "# expect:", 9) != 0)
             continue;
         found = true;
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), text);
         ok = expect_parse(line + 9, out);
         out->line = n;
     }
-    fclose(f);
+    src_free(src);
     if (!found)
         snprintf(msg, sizeof msg,
                  "%s: no '# expect: ok|violation [KIND [LABEL]]' line (--expect-from-model)", path);

@@ -8,6 +8,7 @@
 #   # args: --max-states 10        options put before the model (default: none)
 #   # cmd: check --bsf {model}     the whole command line after 'weft' ({model}: the case file)
 #   # exit: N                      the exit status (default: 0 for ok, 1 for violation)
+#   # stdin: model                 the case file is the command's stdin (else /dev/null)
 #   # generate: KIND               check a generated model instead of this file's body
 #                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
 #                                  long-line: a 1 MB line), written to WORKDIR under this
@@ -41,6 +42,12 @@ args=$(header args)
 cmd=$(header cmd)
 want_exit=$(header exit)
 generate=$(header generate)
+stdin_from=/dev/null
+case $(header stdin) in
+'') ;;
+model) stdin_from=$case_file ;;
+*) echo "FAIL: $base: unknown '# stdin: $(header stdin)'" >&2; exit 1 ;;
+esac
 if [ -z "$expect" ]; then
     echo "FAIL: $base has no '# expect:' line" >&2
     exit 1
@@ -84,7 +91,7 @@ fi
 out=$workdir/$name.stdout
 err=$workdir/$name.stderr
 # shellcheck disable=SC2086  # the command line is split into words on purpose
-(cd "$run_dir" && "$weft" $cmdline) >"$out" 2>"$err"
+(cd "$run_dir" && "$weft" $cmdline) <"$stdin_from" >"$out" 2>"$err"
 got_exit=$?
 mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory [0-9.]+ (B|KiB|MiB|GiB)( \([0-9.]+ bytes\/state, vector [0-9]+ bytes\))?$/time (masked)/'
 sed -E -i "$mask" "$out"

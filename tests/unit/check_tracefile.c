@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "expect.h"
 #include "replay.h"
 #include "report_json.h"
@@ -275,6 +278,40 @@ END_TEST
 
 /* ---- '# expect:' lines ---- */
 
+/* A model from a pipe (/dev/stdin, a shell's <(...)) can be read only once: its '# expect:'
+** line and its text come from that one read, kept (src_read_file). Were the text read again,
+** the second open of the FIFO would wait for a writer that never comes (the test times out). */
+START_TEST(expect_read_from_a_pipe)
+{
+    char fifo[128];
+    tmp_name(fifo, sizeof fifo, "pipe.weft");
+    remove(fifo);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) { /* the writer: the model once, then gone */
+        FILE *f = fopen(fifo, "w");
+        fputs("# expect: violation final total\n", f);
+        fputs(race_text, f);
+        _exit(fclose(f) == 0 ? 0 : 1);
+    }
+    ModelExpect e;
+    char *err = NULL;
+    ck_assert_msg(expect_read(fifo, &e, &err), "%s", err);
+    ck_assert_str_eq(e.text, "violation final total");
+    ck_assert_uint_eq(e.line, 1);
+    expect_fini(&e);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    Source *src = src_read_file(fifo, &err);
+    ck_assert_msg(src != NULL, "%s", err);
+    ck_assert_uint_eq(src->len, strlen("# expect: violation final total\n") + strlen(race_text));
+    ck_assert(strstr(src->text, "final total: counter == N") != NULL);
+    src_free(src);
+    remove(fifo);
+}
+END_TEST
+
 START_TEST(expect_parse_words)
 {
     ModelExpect e;
@@ -352,6 +389,7 @@ Suite *tracefile_suite(void)
     tcase_add_test(tc, simulate_same_seed_same_schedule);
     tcase_add_test(tc, report_json_state_fields);
     tcase_add_test(tc, expect_parse_words);
+    tcase_add_test(tc, expect_read_from_a_pipe);
     tcase_add_test(tc, expect_check_labels);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
