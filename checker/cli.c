@@ -1253,15 +1253,18 @@ static int cli_replay(int argc, char **argv)
     if (files.len != 2)
         cli_fail("replay needs a model and a trace (usage: weft replay MODEL TRACE.json "
                  "[-D NAME=VALUE]...)");
+    if (!strcmp(files.items[0], "-") && !strcmp(files.items[1], "-"))
+        cli_fail("'-' (stdin) can be the model or the trace, not both");
+    const char *trace_name = strcmp(files.items[1], "-") ? files.items[1] : STDIN_MODEL;
     char *err = NULL;
     TraceFile *tf = tracefile_read(files.items[1], &err);
     if (!tf) /* "LINE:COL: ..." follows the file name as a compiler's message does */
-        cli_fail("%s:%s%s", files.items[1], isdigit((unsigned char)err[0]) ? "" : " ", err);
+        cli_fail("%s:%s%s", trace_name, isdigit((unsigned char)err[0]) ? "" : " ", err);
     Program *prog = cli_compile_one(files.items[0], &o);
     Replay *r = replay_run(prog, tf, &err);
     if (!r)
-        cli_fail("%s: %s", files.items[1], err);
-    report_replay(stdout, prog, files.items[1], r);
+        cli_fail("%s: %s", trace_name, err);
+    report_replay(stdout, prog, trace_name, r);
     int status = r->verdict == REPLAY_CONFIRMED ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
     replay_free(r);
     prog_free(prog);

@@ -133,7 +133,8 @@ void tracefile_free(TraceFile *tf)
 /* The whole file as a NUL-terminated string, or NULL with *err_out. */
 static char *read_all(const char *path, size_t *len_out, char **err_out)
 {
-    FILE *f = fopen(path, "rb");
+    bool is_stdin = !strcmp(path, "-");
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         *err_out = xasprintf("cannot open: %s", strerror(errno));
         return NULL;
@@ -147,7 +148,8 @@ static char *read_all(const char *path, size_t *len_out, char **err_out)
             vec_push(&buf, chunk[i]);
     int why = errno ? errno : EIO; /* a directory: EISDIR */
     bool failed = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (failed) {
         *err_out = xasprintf("cannot read: %s", strerror(why));
         vec_free(&buf);

@@ -8,7 +8,8 @@
 #   # args: --max-states 10        options put before the model (default: none)
 #   # cmd: check --bsf {model}     the whole command line after 'weft' ({model}: the case file)
 #   # exit: N                      the exit status (default: 0 for ok, 1 for violation)
-#   # stdin: model                 the case file is the command's stdin (else /dev/null)
+#   # stdin: model | FILE          the case file, or FILE beside it, is the command's stdin
+#                                  (else /dev/null)
 #   # generate: KIND               check a generated model instead of this file's body
 #                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
 #                                  long-line: a 1 MB line), written to WORKDIR under this
@@ -46,7 +47,8 @@ stdin_from=/dev/null
 case $(header stdin) in
 '') ;;
 model) stdin_from=$case_file ;;
-*) echo "FAIL: $base: unknown '# stdin: $(header stdin)'" >&2; exit 1 ;;
+*) stdin_from=$case_dir/$(header stdin)
+   [ -f "$stdin_from" ] || { echo "FAIL: $base: no file '# stdin: $(header stdin)'" >&2; exit 1; } ;;
 esac
 if [ -z "$expect" ]; then
     echo "FAIL: $base has no '# expect:' line" >&2
