@@ -63,35 +63,7 @@ typedef struct ReadOnce {
 } ReadOnce;
 static VEC(ReadOnce) read_once;
 
-/* The whole of 'f' into a new NUL-terminated *text_out; false (errno-style *why_out) on a read
-** error or a text over UINT32_MAX / 2 bytes (*why_out 0). */
-static bool read_all(FILE *f, char **text_out, size_t *len_out, int *why_out)
-{
-    size_t cap = 4096, len = 0;
-    char *text = xmalloc(cap);
-    errno = 0;
-    for (;;) {
-        if (len + 1 >= cap)
-            text = xrealloc(text, cap *= 2);
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    *why_out = errno ? errno : EIO; /* a directory: EISDIR */
-    if (ferror(f) || len > UINT32_MAX / 2) {
-        if (!ferror(f))
-            *why_out = 0;
-        free(text);
-        return false;
-    }
-    text[len] = '\0';
-    *text_out = text;
-    *len_out = len;
-    return true;
-}
-
-/* "cannot read 'x': why" for read_all's failure. */
+/* "cannot read 'x': why" for util_read_all's failure. */
 static char *read_error(const char *path, int why)
 {
     return xasprintf("cannot read '%s': %s", path, why ? strerror(why) : "file too large");
@@ -116,7 +88,7 @@ Source *src_read_file(const char *path, char **err_out)
     char *text;
     size_t len;
     int why;
-    bool ok = read_all(f, &text, &len, &why);
+    bool ok = util_read_all(f, UINT32_MAX / 2, &text, &len, &why);
     struct stat st;
     bool is_regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
     fclose(f);
@@ -134,7 +106,7 @@ bool src_read_stdin(const char *name, char **err_out)
     char *text;
     size_t len;
     int why;
-    if (!read_all(stdin, &text, &len, &why)) {
+    if (!util_read_all(stdin, UINT32_MAX / 2, &text, &len, &why)) {
         *err_out = read_error(name, why);
         return false;
     }

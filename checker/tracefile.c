@@ -139,25 +139,16 @@ static char *read_all(const char *path, size_t *len_out, char **err_out)
         *err_out = xasprintf("cannot open: %s", strerror(errno));
         return NULL;
     }
-    VEC(char) buf = {0};
-    char chunk[4096];
-    size_t n;
-    errno = 0;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        for (size_t i = 0; i < n; i++)
-            vec_push(&buf, chunk[i]);
-    int why = errno ? errno : EIO; /* a directory: EISDIR */
-    bool failed = ferror(f);
+    char *text;
+    int why;
+    bool ok = util_read_all(f, SIZE_MAX - 1, &text, len_out, &why);
     if (!is_stdin)
         fclose(f);
-    if (failed) {
+    if (!ok) {
         *err_out = xasprintf("cannot read: %s", strerror(why));
-        vec_free(&buf);
         return NULL;
     }
-    *len_out = buf.len;
-    vec_push(&buf, '\0');
-    return buf.items;
+    return text;
 }
 
 /* True if the JSON string 'v' holds a NUL character ("\u0000"): read as a C string, it would

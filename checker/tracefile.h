@@ -63,11 +63,11 @@ void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, co
 ** (caller frees). */
 bool tracefile_save(const char *path, json_object *obj, char **err_out);
 
-/* Read a trace file ("-": stdin). On failure returns NULL with *err_out (caller frees) saying what is wrong
-** and, for a step, which one: "step 3: missing field 'k'". The file name is not in the message.
-** A file that is not JSON (or has text after its value) gets "LINE:COL: not a JSON trace (...)",
-** then its line and a caret under the column, so that "FILE:" before it reads as a compiler's
-** message. */
+/* Read a trace file ("-": stdin). On failure returns NULL with *err_out (caller frees) saying
+** what is wrong and, for a step, which one: "step 3: missing field 'k'". The file name is not in
+** the message. A file that is not JSON (or has text after its value) gets "LINE:COL: not a JSON
+** trace (...)", then its line and a caret under the column, so that "FILE:" before it reads as
+** a compiler's message. */
 TraceFile *tracefile_read(const char *path, char **err_out);
 void tracefile_free(TraceFile *tf); /* tracefile_free(NULL) does nothing */
 

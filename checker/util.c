@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE /* madvise */
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,31 @@ void *xcalloc_aligned(size_t align, size_t n)
     ((volatile unsigned char *)p)[size - 1] = 0; /* the last page, if 'p' is not page-aligned */
     memset(p, 0, size);
     return p;
+}
+
+bool util_read_all(FILE *f, size_t max_len, char **text_out, size_t *len_out, int *why_out)
+{
+    size_t cap = 4096, len = 0;
+    char *text = xmalloc(cap);
+    errno = 0;
+    for (;;) {
+        if (len + 1 >= cap)
+            text = xrealloc(text, cap *= 2);
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0 || len > max_len)
+            break;
+    }
+    bool failed = ferror(f);
+    *why_out = !failed ? 0 : errno ? errno : EIO; /* a directory: EISDIR */
+    if (failed || len > max_len) {
+        free(text);
+        return false;
+    }
+    text[len] = '\0';
+    *text_out = text;
+    *len_out = len;
+    return true;
 }
 
 void *xrealloc(void *p, size_t n)

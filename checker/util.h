@@ -7,8 +7,10 @@
 #ifndef WEFT_UTIL_H
 #define WEFT_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 enum { UTIL_PAGE = 4096 }; /* bytes of a memory page (the smallest the kernel maps) */
 
@@ -26,6 +28,10 @@ void *xrealloc(void *p, size_t n);
 ** written; for big arrays about to be written through. Does nothing on a kernel without it
 ** (Linux < 5.14) or for a range of fewer than two pages. */
 void util_populate(void *p, size_t n);
+/* The rest of the stream 'f' in new memory (NUL-terminated, *len_out bytes before the NUL);
+** false on a read error (*why_out its errno: a directory, EISDIR) or past 'max_len' bytes
+** (*why_out 0). */
+bool util_read_all(FILE *f, size_t max_len, char **text_out, size_t *len_out, int *why_out);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
