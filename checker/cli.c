@@ -487,7 +487,7 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
         }
     }
     if (o->models.len == 0)
-        cli_fail("no model to check (usage: weft check MODEL... [options])");
+        cli_fail("no model to check (usage: weft check MODEL... [options]; MODEL - reads stdin)");
     if (o->is_expect_from_model && o->expect != EXPECT_NONE)
         cli_fail("--expect and --expect-from-model cannot be used together");
     if (o->search.compact && o->search.dfs)
