@@ -562,17 +562,24 @@ static bool is_same_output(const char *a, const char *b)
 /* Refuse an output file whose directory does not exist or cannot be written, before the search
 ** rather than after it (a search may take hours). Nothing is created: the file is still written
 ** whole or not at all, after the search. For --trace-dot DIR/, the directory weft makes is
-** checked as a file: its parent must exist. What is written in place (a device such as
-** /dev/null, a pipe, a symbolic link: outfile.h) must itself be writable. */
+** checked as a file: its parent must exist. Any other output naming a directory is refused.
+** What is written in place (a device such as /dev/null, a pipe, a symbolic link: outfile.h)
+** must itself be writable. */
 static void check_out_dir(const char *option, const char *path)
 {
+    size_t len = strlen(path);
+    bool is_trace_dot = !strcmp(option, "--trace-dot"), is_slash = len > 0 && path[len - 1] == '/';
+    struct stat sb;
+    if (!(is_trace_dot && is_slash) && (is_slash || (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))))
+        cli_fail("%s '%s' cannot be written: it names a directory%s (checked before the search)",
+                 option, path,
+                 is_trace_dot ? " (for a picture of each violation in it, end it with '/')" : "");
     if (outfile_is_in_place(path)) { /* a device, a pipe, a link: opened as it is, not replaced */
         if (access(path, W_OK) != 0)
             cli_fail("%s '%s' cannot be written: %s (checked before the search)", option, path,
                      strerror(errno));
         return;
     }
-    size_t len = strlen(path);
     while (len > 1 && path[len - 1] == '/') /* DIR/: the directory itself is the output */
         len--;
     char *dir = xstrndup(path, len);
