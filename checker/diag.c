@@ -7,6 +7,7 @@
 */
 #include "diag.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -74,6 +75,37 @@ static void read_once_keep(const char *name, const char *text, size_t len)
     vec_push(&read_once, ((ReadOnce){xstrdup(name), xstrndup(text, len), len}));
 }
 
+/* For a model that does not exist: " (did you mean 'DIR/NAME'?)", NAME the entry of its
+** directory closest to its name (diag_suggest), or its name with ".weft" added if that exists;
+** else "". The caller frees it. */
+static char *missing_hint(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char *dir = slash ? xstrndup(path, (size_t)(slash - path) + 1) : xstrdup("");
+    char *with_ext = xasprintf("%s.weft", path), *hint = NULL;
+    struct stat st;
+    if (stat(with_ext, &st) == 0 && S_ISREG(st.st_mode))
+        hint = xasprintf(" (did you mean '%s'?)", with_ext);
+    DIR *d = hint ? NULL : opendir(*dir ? dir : ".");
+    if (d) {
+        VEC(char *) names = {0};
+        for (struct dirent *e; (e = readdir(d)) != NULL && names.len < 10000;)
+            if (e->d_name[0] != '.')
+                vec_push(&names, xstrdup(e->d_name));
+        closedir(d);
+        const char *best = diag_suggest(base, (const char *const *)names.items, names.len);
+        if (best)
+            hint = xasprintf(" (did you mean '%s%s'?)", dir, best);
+        for (size_t i = 0; i < names.len; i++)
+            free(names.items[i]);
+        vec_free(&names);
+    }
+    free(with_ext);
+    free(dir);
+    return hint ? hint : xstrdup("");
+}
+
 Source *src_read_file(const char *path, char **err_out)
 {
     *err_out = NULL;
@@ -82,7 +114,10 @@ Source *src_read_file(const char *path, char **err_out)
             return src_from_string(path, read_once.items[i].text, read_once.items[i].len);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *err_out = xasprintf("cannot open '%s': %s", path, strerror(errno));
+        int why = errno;
+        char *hint = why == ENOENT ? missing_hint(path) : xstrdup("");
+        *err_out = xasprintf("cannot open '%s': %s%s", path, strerror(why), hint);
+        free(hint);
         return NULL;
     }
     char *text;
