@@ -75,15 +75,12 @@ static void read_once_keep(const char *name, const char *text, size_t len)
     vec_push(&read_once, ((ReadOnce){xstrdup(name), xstrndup(text, len), len}));
 }
 
-/* For a model that does not exist: " (did you mean 'DIR/NAME'?)", NAME the entry of its
-** directory closest to its name (diag_suggest), or its name with ".weft" added if that exists;
-** else "". The caller frees it. */
-static char *missing_hint(const char *path)
+char *diag_missing_file_hint(const char *path, const char *ext)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     char *dir = slash ? xstrndup(path, (size_t)(slash - path) + 1) : xstrdup("");
-    char *with_ext = xasprintf("%s.weft", path), *hint = NULL;
+    char *with_ext = xasprintf("%s%s", path, ext), *hint = NULL;
     struct stat st;
     if (stat(with_ext, &st) == 0 && S_ISREG(st.st_mode))
         hint = xasprintf(" (did you mean '%s'?)", with_ext);
@@ -115,7 +112,7 @@ Source *src_read_file(const char *path, char **err_out)
     FILE *f = fopen(path, "rb");
     if (!f) {
         int why = errno;
-        char *hint = why == ENOENT ? missing_hint(path) : xstrdup("");
+        char *hint = why == ENOENT ? diag_missing_file_hint(path, ".weft") : xstrdup("");
         *err_out = xasprintf("cannot open '%s': %s%s", path, strerror(why), hint);
         free(hint);
         return NULL;

@@ -75,4 +75,9 @@ Loc diag_loc(const Diag *d, size_t i);
 ** than half the name's length), or NULL. For "did you mean" hints. */
 const char *diag_suggest(const char *name, const char *const *names, size_t n);
 
+/* For a file that does not exist: " (did you mean 'DIR/NAME'?)", NAME the entry of its
+** directory closest to its name (diag_suggest), or its name with 'ext' (".weft") added if that
+** file exists; else "". The caller frees it. */
+char *diag_missing_file_hint(const char *path, const char *ext);
+
 #endif

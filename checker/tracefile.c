@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "outfile.h"
 #include "util.h"
 
@@ -136,7 +137,10 @@ static char *read_all(const char *path, size_t *len_out, char **err_out)
     bool is_stdin = !strcmp(path, "-");
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f) {
-        *err_out = xasprintf("cannot open: %s", strerror(errno));
+        int why = errno;
+        char *hint = why == ENOENT ? diag_missing_file_hint(path, ".json") : xstrdup("");
+        *err_out = xasprintf("cannot open: %s%s", strerror(why), hint);
+        free(hint);
         return NULL;
     }
     char *text;
