@@ -142,8 +142,7 @@ bool src_read_stdin(const char *name, char **err_out)
         *err_out = read_error(name, why);
         return false;
     }
-    read_once_keep(name, text, len);
-    free(text);
+    vec_push(&read_once, ((ReadOnce){xstrdup(name), text, len}));
     return true;
 }
 

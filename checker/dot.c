@@ -873,12 +873,8 @@ static bool render(OutFile *of, DotFormat fmt, const char *text, size_t len, cha
     }
     char *in_err = NULL;
     bool ok = write_all(&in, text, len, &in_err);
-    if (!ok) {
-        *err_out = str_cat3("cannot render '", of->path, "': ");
-        char *full = str_cat3(*err_out, in_err, "");
-        free(*err_out);
-        *err_out = full;
-    }
+    if (!ok)
+        *err_out = xasprintf("cannot render '%s': %s", of->path, in_err);
     free(in_err);
     ok = ok && run_dot(in_path, of->dest, fmt, err_out);
     remove(in_path);
