@@ -67,6 +67,10 @@
 #include "state.h"
 #include "store.h"
 
+#ifndef WEFT_SOLO_LEVEL
+#define WEFT_SOLO_LEVEL 1024 /* the fuzz build makes it 2 (tests/fuzz/fuzz_search.c) */
+#endif
+
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time: a chunk (Chunk) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
@@ -75,7 +79,7 @@ enum {
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     TALLY_BITS = 6,                     /* a worker tallies new states by chunks: 2^6 ranks */
-    SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
+    SOLO_LEVEL = WEFT_SOLO_LEVEL,       /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
@@ -1326,7 +1330,9 @@ static void settle_chunks(Level *lv, uint32_t i)
     for (uint32_t j = 0; j < i; j++)
         at += lv->n_share[j];
     uint64_t begin = at;
-    for (uint64_t c = a / CLAIM; c * CLAIM < b; c++) /* a share is whole chunks (settle_split) */
+    /* A share is whole chunks (settle_split), but for the level's last, partial one; an empty
+    ** share may start inside it (a = b = n_order), and has no chunk to settle. */
+    for (uint64_t c = a / CLAIM; a < b && c * CLAIM < b; c++)
         at = settle_chunk(lv, c, at);
     assert(at - begin == lv->n_share[i] && "the tallies miscounted a settler's share");
     (void)begin;

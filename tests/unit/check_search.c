@@ -18,6 +18,7 @@
 #include "store.h"
 #include "suites_list.h"
 #include "testmodel.h"
+#include "util.h"
 
 /* ---- helpers ---- */
 
@@ -632,6 +633,30 @@ START_TEST(search_threads_agree_on_wide_levels)
 }
 END_TEST
 
+/* A level whose new states nearly all come from its last, partial chunk of ranks: the ranks of a
+** one-thread 'choose' of 1100 branches, where the first 1088 (17 whole chunks of 64) all reach
+** the same state and each of the last 12 its own. The second settler's share of the new level
+** is then empty and starts inside that last chunk; it settled the chunk a second time, writing
+** past the new level's order (heap corruption, and an abort in free() at the search's end, with
+** every -j above 1, the default on two CPUs included). */
+START_TEST(search_threads_settle_a_tail_heavy_level)
+{
+    StrBuf b = {0};
+    strbuf_addf(&b, "shared x = 0\nthread t {\n    choose { x = 0 }\n");
+    for (int i = 1; i < 1100; i++)
+        strbuf_addf(&b, "    or { x = %d }\n", i < 1088 ? 0 : i);
+    strbuf_addf(&b, "}\n");
+    char *text = strbuf_take(&b, "");
+    Program *prog = tm_compile(text, NULL, 0);
+    SearchResult *res = tm_search(prog, false);
+    ck_assert_uint_eq(res->n_states, 1114); /* 1 + 1100 + 13 */
+    search_result_free(res);
+    check_threads_agree(prog);
+    prog_free(prog);
+    free(text);
+}
+END_TEST
+
 /* The acceptance count with two workers, and the parents that make its schedule. */
 START_TEST(search_threads_counter_race_iters3_exact_count)
 {
@@ -849,6 +874,7 @@ Suite *search_suite(void)
                         sizeof examples / sizeof *examples);
     tcase_add_test(tc, search_threads_agree_on_mixed_violations);
     tcase_add_test(tc, search_threads_agree_on_wide_levels);
+    tcase_add_test(tc, search_threads_settle_a_tail_heavy_level);
     tcase_add_test(tc, search_compact_omission_probability);
     tcase_add_test(tc, search_threads_max_memory_stops);
     tcase_add_test(tc, search_threads_max_states_stores_little_past_the_cut);
