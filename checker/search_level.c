@@ -83,6 +83,7 @@ enum {
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
+    RESERVE_GROWTH_MAX = 4,             /* the most a level is expected to grow by (settle_begin) */
     FP_LEN = 8,                         /* --compact: bytes of a stored fingerprint */
     VEC_INLINE_MAX = 64                 /* --compact: longer vectors are allocated one by one */
 };
@@ -1220,14 +1221,20 @@ static bool level_may_stop(const Level *lv)
 ** a margin of 50%: a table that must grow during the expansion makes any other worker
 ** inserting into its shard wait (with 10%, the producer/consumer benchmark spent 1.4% of its
 ** time waiting so); tables only double, so on the benchmark models the peak memory is the
-** same with either. */
+** same with either. The growth expected is at most RESERVE_GROWTH_MAX (the benchmark models'
+** levels of 1024 states or more grow by 3.75 at most): a level that grew 20,000 times, the
+** branches of a 'choose' at the start, had the tables grown for 20,000 times as many states
+** again, 5 GB and 14 s for a model of 20,002 states that one thread checks in 20 MB. */
 static void settle_begin(Level *lv)
 {
     Search *s = lv->s;
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
     lv->n_new = store_count(s->st) - lv->lo;
-    lv->n_expect = lv->n_order ? (uint64_t)((double)lv->n_new * lv->n_new / lv->n_order * 1.5) : 0;
+    double growth = lv->n_order ? (double)lv->n_new / lv->n_order : 0;
+    if (growth > RESERVE_GROWTH_MAX)
+        growth = RESERVE_GROWTH_MAX;
+    lv->n_expect = (uint64_t)(lv->n_new * growth * 1.5);
     lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);

@@ -633,6 +633,18 @@ START_TEST(search_threads_agree_on_wide_levels)
 }
 END_TEST
 
+/* A model of one thread whose first step is a 'choose' of n branches: branch i sets x to 0 if
+** i < n_zero, else to i. (The caller frees it.) */
+static char *choose_model(int n, int n_zero)
+{
+    StrBuf b = {0};
+    strbuf_addf(&b, "shared x = 0\nthread t {\n    choose { x = 0 }\n");
+    for (int i = 1; i < n; i++)
+        strbuf_addf(&b, "    or { x = %d }\n", i < n_zero ? 0 : i);
+    strbuf_addf(&b, "}\n");
+    return strbuf_take(&b, "");
+}
+
 /* A level whose new states nearly all come from its last, partial chunk of ranks: the ranks of a
 ** one-thread 'choose' of 1100 branches, where the first 1088 (17 whole chunks of 64) all reach
 ** the same state and each of the last 12 its own. The second settler's share of the new level
@@ -641,17 +653,29 @@ END_TEST
 ** every -j above 1, the default on two CPUs included). */
 START_TEST(search_threads_settle_a_tail_heavy_level)
 {
-    StrBuf b = {0};
-    strbuf_addf(&b, "shared x = 0\nthread t {\n    choose { x = 0 }\n");
-    for (int i = 1; i < 1100; i++)
-        strbuf_addf(&b, "    or { x = %d }\n", i < 1088 ? 0 : i);
-    strbuf_addf(&b, "}\n");
-    char *text = strbuf_take(&b, "");
+    char *text = choose_model(1100, 1088);
     Program *prog = tm_compile(text, NULL, 0);
     SearchResult *res = tm_search(prog, false);
     ck_assert_uint_eq(res->n_states, 1114); /* 1 + 1100 + 13 */
     search_result_free(res);
     check_threads_agree(prog);
+    prog_free(prog);
+    free(text);
+}
+END_TEST
+
+/* A level that grows 5000 times (a 'choose' of 5000 branches from the initial state) is not
+** taken to say that the next one will: the workers grew the store's tables for 5000 times as
+** many states again, 320 MiB for 10,001 states (20,000 branches: 5 GB and 14 s). */
+START_TEST(search_threads_reserve_after_a_sudden_growth)
+{
+    char *text = choose_model(5000, 0);
+    Program *prog = tm_compile(text, NULL, 0);
+    SearchOptions o = {.n_threads = 2};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_uint_eq(res->n_states, 10001);
+    ck_assert_msg(res->memory_bytes < 4u << 20, "%zu bytes for 10,001 states", res->memory_bytes);
+    search_result_free(res);
     prog_free(prog);
     free(text);
 }
@@ -875,6 +899,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_threads_agree_on_mixed_violations);
     tcase_add_test(tc, search_threads_agree_on_wide_levels);
     tcase_add_test(tc, search_threads_settle_a_tail_heavy_level);
+    tcase_add_test(tc, search_threads_reserve_after_a_sudden_growth);
     tcase_add_test(tc, search_compact_omission_probability);
     tcase_add_test(tc, search_threads_max_memory_stops);
     tcase_add_test(tc, search_threads_max_states_stores_little_past_the_cut);
