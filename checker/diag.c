@@ -203,7 +203,8 @@ void diag_free(Diag *d)
     free(d);
 }
 
-static void record(Diag *d, Loc loc, bool is_note, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void record(Diag *d, Loc loc, bool is_note,
+                                                         const char *fmt, va_list ap)
 {
     char buf[1024];
     vsnprintf(buf, sizeof buf, fmt, ap);

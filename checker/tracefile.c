@@ -402,10 +402,15 @@ TraceFile *tracefile_read(const char *path, char **err_out)
     char *text = read_all(path, &len, err_out);
     if (!text)
         return NULL;
-    json_object *root;
-    bool is_json = parse_json(text, len, &root, err_out);
+    TraceFile *tf = tracefile_parse(text, len, err_out);
     free(text);
-    if (!is_json)
+    return tf;
+}
+
+TraceFile *tracefile_parse(const char *text, size_t len, char **err_out)
+{
+    json_object *root;
+    if (!parse_json(text, len, &root, err_out))
         return NULL;
     TraceFile *tf = xcalloc(1, sizeof *tf);
     bool ok = read_root(root, tf, err_out);

@@ -69,6 +69,8 @@ bool tracefile_save(const char *path, json_object *obj, char **err_out);
 ** trace (...)", then its line and a caret under the column, so that "FILE:" before it reads as
 ** a compiler's message. */
 TraceFile *tracefile_read(const char *path, char **err_out);
+/* The same from the 'len' bytes at 'text' (borrowed), which a NUL must follow. */
+TraceFile *tracefile_parse(const char *text, size_t len, char **err_out);
 void tracefile_free(TraceFile *tf); /* tracefile_free(NULL) does nothing */
 
 /* The file name part of a path: "models/race.weft" -> "race.weft". Points into 'path'. */
