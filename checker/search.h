@@ -69,6 +69,9 @@ typedef struct SearchOptions {
     double time_limit;   /* stop after this many seconds; 0: no limit */
     uint32_t n_threads;  /* BFS worker threads (-j); 0 or 1: one. DFS always uses one */
     bool compact;        /* --compact: store 64-bit fingerprints, not vectors (hash compaction) */
+    uint32_t solo_below; /* levels of fewer states run on the calling thread alone; 0: 1024. Not
+                         ** an option of the CLI: tests lower it (2) so that the workers share
+                         ** the levels of small models too */
     void (*progress)(void *ctx, const SearchProgress *p);
     /* or NULL: called from the search thread every few thousand
     ** expansions, where the clock is looked at; the callee shows it at

@@ -67,10 +67,6 @@
 #include "state.h"
 #include "store.h"
 
-#ifndef WEFT_SOLO_LEVEL
-#define WEFT_SOLO_LEVEL 1024 /* the fuzz build makes it 2 (tests/fuzz/fuzz_search.c) */
-#endif
-
 enum {
     CLAIM = 64,                         /* ranks a worker claims at a time: a chunk (Chunk) */
     BATCH = 16,                         /* ranks generated before any outcome is stored */
@@ -79,7 +75,7 @@ enum {
     SIDE_PAGE = 1 << SIDE_BITS,         /* entries of a side page */
     SIDE_PAGES = 1 << (32 - SIDE_BITS), /* pages of a side array: 2^32 entries in all */
     TALLY_BITS = 6,                     /* a worker tallies new states by chunks: 2^6 ranks */
-    SOLO_LEVEL = WEFT_SOLO_LEVEL,       /* levels smaller than this run on the calling thread */
+    SOLO_LEVEL = 1024,                  /* levels smaller than this run on the calling thread */
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
@@ -1117,10 +1113,11 @@ static void record_cands(Level *lv, CandVec *all, uint64_t cut, bool is_incl)
 }
 
 /* True if a level of 'n_states' runs on the calling thread alone: a narrow one (gates would
-** cost more than the workers save), or no worker but it. */
+** cost more than the workers save; tests may lower it: solo_below), or no worker but it. */
 static bool is_solo_level(const Level *lv, uint64_t n_states)
 {
-    return n_states < SOLO_LEVEL || lv->n_workers == 1;
+    uint32_t below = lv->s->opts->solo_below ? lv->s->opts->solo_below : SOLO_LEVEL;
+    return n_states < below || lv->n_workers == 1;
 }
 
 /* Make the level in lv->order the one to expand: its counters reset, and whether it runs on the

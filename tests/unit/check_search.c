@@ -569,16 +569,23 @@ static const SearchOptions option_sets[] = {
     {.first = true, .no_deadlock = true},
 };
 
-/* Search 'prog' with each option set on 1 thread, then on 2, 3 and 8 and with --compact. */
+/* Search 'prog' with each option set on 1 thread, then on 2, 3 and 8 and with --compact; and on
+** 2 and 3 with the workers sharing every level of 2 states or more (solo_below), not only the
+** levels of 1024: the examples' levels are mostly narrower. */
 static void check_threads_agree(const Program *prog)
 {
+    static const struct {
+        uint32_t n_threads, solo_below;
+        bool compact;
+    } settings[] = {{2, 0, false}, {3, 0, false}, {8, 0, false}, {1, 0, true},
+                    {2, 0, true},  {2, 2, false}, {3, 2, false}, {2, 2, true}};
     for (size_t o = 0; o < sizeof option_sets / sizeof *option_sets; o++) {
         SearchOptions opt = option_sets[o];
         SearchResult *one = search_run(prog, &opt);
-        static const uint32_t n_threads[] = {2, 3, 8, 1, 2};
-        for (size_t t = 0; t < sizeof n_threads / sizeof *n_threads; t++) {
-            opt.n_threads = n_threads[t];
-            opt.compact = t >= 3;
+        for (size_t t = 0; t < sizeof settings / sizeof *settings; t++) {
+            opt.n_threads = settings[t].n_threads;
+            opt.solo_below = settings[t].solo_below;
+            opt.compact = settings[t].compact;
             SearchResult *many = search_run(prog, &opt);
             ck_assert_int_eq(many->is_compact, opt.compact);
             assert_same_result(prog, one, many);
