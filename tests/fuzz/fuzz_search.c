@@ -1,0 +1,118 @@
+/*
+** fuzz_search.c -- a libFuzzer target: the level-synchronous search against the one-thread
+** search, on any model.
+**
+** The bytes are a model's text. A model that compiles is searched breadth first on one thread
+** (the reference), then with 2 and 3 workers and with --compact on one, and each result must
+** be the reference's: why it stopped, the states, transitions and depth, and every violation
+** with its shortest schedule, step by step (the tie-break rule of DESIGN.md section 3). A hash of
+** the bytes picks the limits, the same for every run of one input: --max-states (a third of the
+** time, so that the cut of a level is checked), --first, --no-deadlock. A difference aborts,
+** but for a search stopped by its memory budget (64 MiB): the settings need different amounts.
+** The workers share every level of two states or more (SearchOptions.solo_below), not only the
+** levels of 1024 as in 'weft check'.
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <xxhash.h>
+
+#include "arena.h"
+#include "compile.h"
+#include "diag.h"
+#include "parse.h"
+#include "program.h"
+#include "search.h"
+#include "trace.h"
+
+enum { FUZZ_MAX_STATES = 20000, FUZZ_MAX_MEMORY = 64 << 20 };
+
+static void fail(const char *what, const char *setting, unsigned long long want,
+                 unsigned long long got)
+{
+    fprintf(stderr, "fuzz_search: %s differs with %s: %llu at -j 1, %llu here\n", what, setting,
+            want, got);
+    abort();
+}
+
+static void same(const char *what, const char *setting, uint64_t want, uint64_t got)
+{
+    if (want != got)
+        fail(what, setting, want, got);
+}
+
+/* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
+static void compare(const Program *prog, const SearchResult *want, const SearchResult *got,
+                    const char *setting)
+{
+    same("the stop", setting, want->stop, got->stop);
+    same("the states", setting, want->n_states, got->n_states);
+    same("the transitions", setting, want->n_transitions, got->n_transitions);
+    same("the depth", setting, want->max_depth, got->max_depth);
+    same("the violations", setting, want->n_viols, got->n_viols);
+    for (size_t i = 0; i < want->n_viols; i++) {
+        const Violation *a = &want->viols[i], *b = &got->viols[i];
+        same("a violation's kind", setting, a->kind, b->kind);
+        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
+             (uint64_t)(int64_t)b->prop);
+        same("a violation's line", setting, a->line, b->line);
+        same("a violation's depth", setting, a->depth, b->depth);
+        same("a violation's step", setting, a->by_step, b->by_step);
+        Trace *ta = trace_build(prog, want, a), *tb = trace_build(prog, got, b);
+        same("a schedule's steps", setting, ta->n_steps, tb->n_steps);
+        for (uint32_t s = 0; s < ta->n_steps; s++) {
+            same("a schedule's thread", setting, ta->steps[s].tid, tb->steps[s].tid);
+            same("a schedule's outcome", setting, ta->steps[s].k, tb->steps[s].k);
+        }
+        trace_free(ta);
+        trace_free(tb);
+    }
+}
+
+static void check_program(const Program *prog, uint64_t h)
+{
+    SearchOptions o = {.max_memory = FUZZ_MAX_MEMORY,
+                       .max_states = h % 3 == 0 ? 1 + (h >> 8) % 300 : FUZZ_MAX_STATES,
+                       .first = (h >> 20) % 4 == 0,
+                       .no_deadlock = (h >> 24) % 4 == 0};
+    SearchResult *want = search_run(prog, &o);
+    static const struct {
+        const char *name;
+        uint32_t n_threads;
+        bool compact;
+    } settings[] = {{"-j 2", 2, false}, {"-j 3", 3, false}, {"--compact", 1, true}};
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        SearchOptions oi = o;
+        oi.n_threads = settings[i].n_threads;
+        oi.compact = settings[i].compact;
+        oi.solo_below = 2;
+        SearchResult *got = search_run(prog, &oi);
+        /* the memory differs: the level search's arrays, a batch per worker, --compact's */
+        if (want->stop != SEARCH_MAX_MEMORY && got->stop != SEARCH_MAX_MEMORY)
+            compare(prog, want, got, settings[i].name);
+        search_result_free(got);
+    }
+    search_result_free(want);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size); /* libFuzzer calls it */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    Source *src = src_from_string("fuzz.weft", (const char *)data, size);
+    Diag *d = diag_new(src);
+    Arena *arena = arena_new();
+    char *err = NULL;
+    AstNode *model = parse_model(arena, src, d);
+    Program *prog = diag_count(d) == 0 ? compile_model(model, src, NULL, 0, d, &err) : NULL;
+    arena_free(arena);
+    if (prog)
+        check_program(prog, XXH3_64bits(data, size));
+    free(err);
+    prog_free(prog);
+    diag_free(d);
+    src_free(src);
+    return 0;
+}
