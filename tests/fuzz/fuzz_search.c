@@ -5,7 +5,9 @@
 ** The bytes are a model's text. A model that compiles is searched breadth first on one thread
 ** (the reference), then with 2 and 3 workers and with --compact on one, and each result must
 ** be the reference's: why it stopped, the states, transitions and depth, and every violation
-** with its shortest schedule, step by step (the tie-break rule of DESIGN.md section 3). A hash of
+** with its shortest schedule, step by step (the tie-break rule of DESIGN.md section 3); after a
+** complete search, the analyses of every schedule too (outcomes, schedule counts, the
+** fewest-preemption schedules, the points of no return). A hash of
 ** the bytes picks the limits, the same for every run of one input: --max-states (a third of the
 ** time, so that the cut of a level is checked), --first, --no-deadlock. A difference aborts,
 ** but for a search stopped by its memory budget (64 MiB): the settings need different amounts.
@@ -16,11 +18,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <xxhash.h>
 
 #include "arena.h"
 #include "compile.h"
+#include "count.h"
 #include "diag.h"
 #include "parse.h"
 #include "program.h"
@@ -71,6 +75,66 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
     }
 }
 
+static void same_text(const char *what, const char *setting, const char *want, const char *got)
+{
+    if ((want == NULL) != (got == NULL) || (want && strcmp(want, got) != 0)) {
+        fprintf(stderr, "fuzz_search: %s differs with %s: %s at -j 1, %s here\n", what, setting,
+                want ? want : "none", got ? got : "none");
+        abort();
+    }
+}
+
+static void same_trace(const char *what, const char *setting, const Trace *a, const Trace *b)
+{
+    same(what, setting, a != NULL, b != NULL);
+    if (!a)
+        return;
+    same(what, setting, a->n_steps, b->n_steps);
+    for (uint32_t s = 0; s < a->n_steps; s++) {
+        same(what, setting, a->steps[s].tid, b->steps[s].tid);
+        same(what, setting, a->steps[s].k, b->steps[s].k);
+    }
+}
+
+/* The analyses of two complete searches (count.h), which depend on no state id: outcomes,
+** schedule counts, fewest-preemption schedules and points of no return. */
+static void compare_analyses(const Program *prog, const SearchResult *want, const SearchResult *got,
+                             const char *setting, bool no_deadlock)
+{
+    CountOptions co = {.no_deadlock = no_deadlock, .fewest_preemptions = true, .causes = true};
+    Analysis *a = count_run(prog, want, &co), *b = count_run(prog, got, &co);
+    same("the end states", setting, a->n_end_states, b->n_end_states);
+    same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        for (uint32_t k = 0; k < a->width; k++)
+            same("an outcome's value", setting, (uint32_t)a->outcomes[i].vals[k],
+                 (uint32_t)b->outcomes[i].vals[k]);
+        same("an outcome's end states", setting, a->outcomes[i].n_states, b->outcomes[i].n_states);
+        same_text("an outcome's schedules", setting, a->outcomes[i].n_schedules,
+                  b->outcomes[i].n_schedules);
+        same_text("an outcome's violating schedules", setting, a->outcomes[i].n_violating,
+                  b->outcomes[i].n_violating);
+    }
+    same("a cycle", setting, a->is_cyclic, b->is_cyclic);
+    same_text("the schedules", setting, a->n_schedules, b->n_schedules);
+    same_text("the violating schedules", setting, a->n_violating, b->n_violating);
+    same("the violating states", setting, a->n_violating_states, b->n_violating_states);
+    same("the fewest-preemption schedules", setting, a->n_fewest, b->n_fewest);
+    for (size_t i = 0; i < a->n_fewest; i++)
+        same_trace("a fewest-preemption schedule", setting, a->fewest[i], b->fewest[i]);
+    same("doomed", setting, a->is_doomed, b->is_doomed);
+    same("the points of no return", setting, a->n_causes, b->n_causes);
+    for (size_t i = 0; i < a->n_causes; i++) {
+        same("a point of no return's thread", setting, a->causes[i].tid, b->causes[i].tid);
+        same("a point of no return's step", setting, a->causes[i].step, b->causes[i].step);
+        same("a point of no return's violation", setting, a->causes[i].viol, b->causes[i].viol);
+        same_trace("a point of no return's schedule", setting, a->causes[i].trace,
+                   b->causes[i].trace);
+    }
+    count_free(a);
+    count_free(b);
+}
+
 static void check_program(const Program *prog, uint64_t h)
 {
     SearchOptions o = {.max_memory = FUZZ_MAX_MEMORY,
@@ -92,6 +156,8 @@ static void check_program(const Program *prog, uint64_t h)
         /* the memory differs: the level search's arrays, a batch per worker, --compact's */
         if (want->stop != SEARCH_MAX_MEMORY && got->stop != SEARCH_MAX_MEMORY)
             compare(prog, want, got, settings[i].name);
+        if (want->stop == SEARCH_COMPLETE && got->stop == SEARCH_COMPLETE && !got->is_compact)
+            compare_analyses(prog, want, got, settings[i].name, o.no_deadlock);
         search_result_free(got);
     }
     search_result_free(want);
