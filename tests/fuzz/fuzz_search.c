@@ -7,7 +7,8 @@
 ** be the reference's: why it stopped, the states, transitions and depth, and every violation
 ** with its shortest schedule, step by step (the tie-break rule of DESIGN.md section 3); after a
 ** complete search, the analyses of every schedule too (outcomes, schedule counts, the
-** fewest-preemption schedules, the points of no return). A hash of
+** fewest-preemption schedules, the points of no return), and a depth first search must find
+** the same states, transitions and violations. A hash of
 ** the bytes picks the limits, the same for every run of one input: --max-states (a third of the
 ** time, so that the cut of a level is checked), --first, --no-deadlock. A difference aborts,
 ** but for a search stopped by its memory budget (64 MiB): the settings need different amounts.
@@ -135,6 +136,27 @@ static void compare_analyses(const Program *prog, const SearchResult *want, cons
     count_free(b);
 }
 
+/* True if 'res' has a violation of the key (kind, prop, line) of 'v'. */
+static bool has_viol(const SearchResult *res, const Violation *v)
+{
+    for (size_t i = 0; i < res->n_viols; i++)
+        if (res->viols[i].kind == v->kind && res->viols[i].prop == v->prop &&
+            res->viols[i].line == v->line)
+            return true;
+    return false;
+}
+
+/* A complete depth first search finds the same states, transitions and violations as one
+** thread breadth first (not in the same order, nor with the same schedules). */
+static void compare_dfs(const SearchResult *want, const SearchResult *got)
+{
+    same("the states", "--dfs", want->n_states, got->n_states);
+    same("the transitions", "--dfs", want->n_transitions, got->n_transitions);
+    same("the violations", "--dfs", want->n_viols, got->n_viols);
+    for (size_t i = 0; i < want->n_viols; i++)
+        same("a violation", "--dfs", 1, has_viol(got, &want->viols[i]));
+}
+
 static void check_program(const Program *prog, uint64_t h)
 {
     SearchOptions o = {.max_memory = FUZZ_MAX_MEMORY,
@@ -158,6 +180,14 @@ static void check_program(const Program *prog, uint64_t h)
             compare(prog, want, got, settings[i].name);
         if (want->stop == SEARCH_COMPLETE && got->stop == SEARCH_COMPLETE && !got->is_compact)
             compare_analyses(prog, want, got, settings[i].name, o.no_deadlock);
+        search_result_free(got);
+    }
+    if (want->stop == SEARCH_COMPLETE) {
+        SearchOptions od = o;
+        od.dfs = true;
+        SearchResult *got = search_run(prog, &od);
+        if (got->stop == SEARCH_COMPLETE)
+            compare_dfs(want, got);
         search_result_free(got);
     }
     search_result_free(want);
