@@ -110,7 +110,7 @@ static const char usage_text[] =
     "                          a state may be missed, with the probability printed)\n"
     "  --expect ok|violation   exit 0 when the verdict is the expected one, else 1\n"
     "  --no-deadlock           do not report deadlocks\n"
-    "  --quiet                 print only the summary line of each model\n"
+    "  -q, --quiet             print only the summary line of each model\n"
     "  --color                 colour errors and verdicts\n"
     "  --dot FILE              write the state graph (FILE.svg/.png: rendered by Graphviz)\n"
     "  --trace-dot FILE|DIR/   draw the first violation's schedule, or each one into DIR/\n"
@@ -169,7 +169,7 @@ static const char *const option_names[] = {
     "--format",     "--outcomes",   "--fewest-preemptions",
     "--causes",     "--schedules",  "--json",
     "--junit",      "--trace",      "--expect-from-model",
-    "--progress",
+    "--progress",   "-q",
 };
 
 static _Noreturn void cli_unknown_option(const char *arg)
@@ -297,9 +297,16 @@ static void cli_add_define(CliOptions *o, const char *arg)
 
 /* ---- the command line ---- */
 
-/* argv[i], the word after option 'name', as its value: an option in its place (a word that
-** starts "--") means the value was forgotten, so '--json --quiet' says so rather than writing a
-** file named '--quiet'; 'name=--quiet' still gives that value. The file after --schedules' count
+/* True if 'word' looks like an option: "--" and more, or "-" and a letter ("-q", "-j4", "-D"). */
+static bool is_option_like(const char *word)
+{
+    return (word[0] == '-' && word[1] == '-' && word[2]) ||
+           (word[0] == '-' && isalpha((unsigned char)word[1]));
+}
+
+/* argv[i], the word after option 'name', as its value: an option in its place means the value
+** was forgotten, so '--json --quiet' and '--json -q' say so rather than writing a file named
+** '--quiet' or '-q'; 'name=--quiet' still gives that value. The file after --schedules' count
 ** ('is_file_after') has no 'name=' form: './--quiet' names such a file. */
 static const char *next_word_value(const char *name, int argc, char **argv, int i,
                                    bool is_file_after)
@@ -308,15 +315,16 @@ static const char *next_word_value(const char *name, int argc, char **argv, int 
         cli_fail(is_file_after ? "option '%s' needs a file after the number"
                                : "option '%s' needs a value",
                  name);
-    if (strncmp(argv[i], "--", 2))
+    if (!is_option_like(argv[i]))
         return argv[i];
+    const char *dashes = argv[i][1] == '-' ? "--" : "-";
     if (is_file_after)
         cli_fail("option '%s' needs a file before the option '%s' (a file whose name starts with "
-                 "'--' is written './%s')",
-                 name, argv[i], argv[i]);
-    cli_fail("option '%s' needs a value before the option '%s' (a value that starts with '--' "
+                 "'%s' is written './%s')",
+                 name, argv[i], dashes, argv[i]);
+    cli_fail("option '%s' needs a value before the option '%s' (a value that starts with '%s' "
              "is written '%s=VALUE')",
-             name, argv[i], name);
+             name, argv[i], dashes, name);
 }
 
 /* The value of an option: after '=' in the same argument, or the next argument. */
@@ -355,7 +363,7 @@ static bool cli_flag(CliOptions *o, const char *arg)
         o->is_causes = true;
     else if (!strcmp(arg, "--no-deadlock"))
         o->search.no_deadlock = true;
-    else if (!strcmp(arg, "--quiet"))
+    else if (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))
         o->is_quiet = true;
     else if (!strcmp(arg, "--color"))
         o->is_color = true;
