@@ -3,8 +3,10 @@
 **
 ** The bytes are a model's text. They go through what 'weft check' does with a model: parse,
 ** compile, a breadth first search (at most FUZZ_MAX_STATES states, FUZZ_MAX_MEMORY bytes), the
-** analysis of every schedule, each violation's trace and the text report (to /dev/null). A
-** crash, a sanitizer's report, a leak or a hang is a bug: bad input must end in a model error.
+** analysis of every schedule, each violation's trace and the text report, the JSON report, the
+** state graph and the schedules' pictures (all to /dev/null). A crash, a sanitizer's report, a
+** leak or a hang is a bug: bad input must end in a model error. Each violation's JSON trace, and
+** each of up to 8 violating schedules (--schedules), must replay to its violation.
 ** Built only with -DWEFT_FUZZ=ON and clang (docs/testing.md, *Fuzzing*); the corpus of inputs
 ** that once failed is replayed by ctest on every build (tests/fuzz/run_corpus.sh).
 */
@@ -17,15 +19,58 @@
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
+#include "dot.h"
 #include "parse.h"
 #include "program.h"
+#include "replay.h"
 #include "report.h"
+#include "report_json.h"
 #include "search.h"
 #include "trace.h"
+#include "tracefile.h"
 
 enum { FUZZ_MAX_STATES = 20000, FUZZ_MAX_MEMORY = 64 << 20 };
 
-/* Search, count, trace and report a compiled model, as cli_report does. */
+/* The trace 'tr' of violation 'v', written as JSON and read back, must replay to that violation
+** (weft check --trace, then weft replay). */
+static void replay_confirms(const Program *prog, const Violation *v, const Trace *tr)
+{
+    json_object *obj = tracefile_json(prog, v, tr);
+    size_t len;
+    const char *text = json_object_to_json_string_length(obj, JSON_C_TO_STRING_PLAIN, &len);
+    char *err = NULL;
+    TraceFile *tf = tracefile_parse(text, len, &err);
+    Replay *r = tf ? replay_run(prog, tf, &err) : NULL;
+    if (!r || r->verdict != REPLAY_CONFIRMED) {
+        fprintf(stderr, "fuzz_model: a trace does not replay to its violation: %s\n%s\n",
+                err           ? err
+                : r && r->why ? r->why
+                              : "not confirmed",
+                text);
+        abort();
+    }
+    replay_free(r);
+    tracefile_free(tf);
+    json_object_put(obj);
+}
+
+/* count_schedules' callback: a line of --schedules, which must replay to its violation. */
+typedef struct Schedules {
+    FILE *sink;
+    const Program *prog;
+    const SearchResult *res;
+} Schedules;
+
+static void on_schedule(void *ctx, const Trace *tr, size_t viol)
+{
+    Schedules *sc = ctx;
+    tracefile_write_line(sc->sink, sc->prog, &sc->res->viols[viol], tr);
+    replay_confirms(sc->prog, &sc->res->viols[viol], tr);
+}
+
+/* Search, count, trace and report a compiled model, as cli_report does, then the other outputs:
+** the JSON report, each violation's trace (which must replay to it), up to 8 violating
+** schedules (each of which must too), the state graph and the schedule pictures. */
 static void check_program(const Program *prog, const Source *src, FILE *sink)
 {
     SearchOptions so = {.max_states = FUZZ_MAX_STATES, .max_memory = FUZZ_MAX_MEMORY};
@@ -37,6 +82,26 @@ static void check_program(const Program *prog, const Source *src, FILE *sink)
         traces[i] = trace_build(prog, res, &res->viols[i]);
     ReportOptions ro = {.search = &so, .src = src, .analysis = an};
     report_text(sink, prog, res, traces, &ro);
+    ReportJson *rj = report_json_new("fuzz");
+    ModelOutcome m = {.path = "fuzz.weft",
+                      .verdict = report_verdict(res),
+                      .prog = prog,
+                      .res = res,
+                      .traces = traces,
+                      .ropts = &ro};
+    report_json_add(rj, &m);
+    fputs(json_object_to_json_string(report_json_root(rj)), sink);
+    report_json_free(rj);
+    for (size_t i = 0; i < res->n_viols; i++) {
+        replay_confirms(prog, &res->viols[i], traces[i]);
+        dot_trace(sink, prog, &res->viols[i], traces[i]);
+    }
+    Schedules sc = {sink, prog, res};
+    count_schedules(prog, res, &co, 8, on_schedule, &sc);
+    DotOptions dopt = {.max_states = 500};
+    char *err = NULL;
+    dot_state_graph(sink, prog, res, &dopt, &err);
+    free(err);
     for (size_t i = 0; i < res->n_viols; i++)
         trace_free(traces[i]);
     free(traces);
