@@ -194,8 +194,8 @@ static bool resolve_violation(const Program *prog, const TraceFile *tf, Violatio
         return false;
     }
     *out = (Violation){.kind = kinds[i], .prop = -1, .line = tf->line};
-    bool wants_prop = out->kind == VIOL_INVARIANT || out->kind == VIOL_FINAL ||
-                      (out->kind == VIOL_ERROR && tf->property);
+    bool wants_prop =
+        out->kind == VIOL_INVARIANT || out->kind == VIOL_FINAL || out->kind == VIOL_ERROR;
     if (!wants_prop)
         return true;
     for (uint32_t p = 0; p < prog->n_props; p++) {
@@ -210,6 +210,8 @@ static bool resolve_violation(const Program *prog, const TraceFile *tf, Violatio
             return true;
         }
     }
+    if (out->kind == VIOL_ERROR && !tf->property) /* a step's runtime error at that line */
+        return true;
     if (tf->property)
         *err_out = xasprintf("the model has no %s '%s'",
                              out->kind == VIOL_ERROR ? "property" : tf->kind, tf->property);
@@ -284,10 +286,14 @@ static bool confirm(Builder *b, Violation *v, ExecStatus last)
                exec_property(b->ex, vec, (uint32_t)v->prop, &msg) == PROP_BROKEN;
     case VIOL_ASSERT:
     case VIOL_ERROR:
-        if (v->prop >= 0) {
-            if (exec_property(b->ex, vec, (uint32_t)v->prop, &msg) != PROP_ERROR)
+        /* An error with no property named is at a line that an unlabelled property may share
+        ** with a failing step (the trace cannot tell them apart): the property first. */
+        if (v->prop >= 0 && exec_property(b->ex, vec, (uint32_t)v->prop, &msg) != PROP_ERROR) {
+            if (b->prog->props[v->prop].label)
                 return false;
-        } else {
+            v->prop = -1;
+        }
+        if (v->prop < 0) {
             ExecStatus want = v->kind == VIOL_ASSERT ? EXEC_ASSERT_FAILED : EXEC_RUNTIME_ERROR;
             if (!tr->ends_in_failure || last != want || tr->fail_line != v->line)
                 return false;
