@@ -5,8 +5,9 @@
 ** compile, a breadth first search (at most FUZZ_MAX_STATES states, FUZZ_MAX_MEMORY bytes), the
 ** analysis of every schedule, each violation's trace and the text report, the JSON report, the
 ** state graph and the schedules' pictures (all to /dev/null). A crash, a sanitizer's report, a
-** leak or a hang is a bug: bad input must end in a model error. Each violation's JSON trace, and
-** each of up to 8 violating schedules (--schedules), must replay to its violation.
+** leak or a hang is a bug: bad input must end in a model error. Each violation's JSON trace, each
+** of up to 8 violating schedules (--schedules) and a random schedule (weft simulate) that ends in
+** a violation must replay to it.
 ** Built only with -DWEFT_FUZZ=ON and clang (docs/testing.md, *Fuzzing*); the corpus of inputs
 ** that once failed is replayed by ctest on every build (tests/fuzz/run_corpus.sh).
 */
@@ -25,6 +26,7 @@
 #include "replay.h"
 #include "report.h"
 #include "report_json.h"
+#include "report_replay.h"
 #include "search.h"
 #include "trace.h"
 #include "tracefile.h"
@@ -70,7 +72,8 @@ static void on_schedule(void *ctx, const Trace *tr, size_t viol)
 
 /* Search, count, trace and report a compiled model, as cli_report does, then the other outputs:
 ** the JSON report, each violation's trace (which must replay to it), up to 8 violating
-** schedules (each of which must too), the state graph and the schedule pictures. */
+** schedules (each of which must too), a random schedule (and its violation's replay), the state
+** graph and the schedule pictures. */
 static void check_program(const Program *prog, const Source *src, FILE *sink)
 {
     SearchOptions so = {.max_states = FUZZ_MAX_STATES, .max_memory = FUZZ_MAX_MEMORY};
@@ -98,6 +101,12 @@ static void check_program(const Program *prog, const Source *src, FILE *sink)
     }
     Schedules sc = {sink, prog, res};
     count_schedules(prog, res, &co, 8, on_schedule, &sc);
+    SimOptions so_sim = {.seed = res->n_states, .max_steps = 300};
+    Simulation *sim = simulate_run(prog, &so_sim);
+    report_simulate(sink, prog, &so_sim, sim);
+    if (sim->end == SIM_VIOLATION)
+        replay_confirms(prog, &sim->viol, sim->trace);
+    simulate_free(sim);
     DotOptions dopt = {.max_states = 500};
     char *err = NULL;
     dot_state_graph(sink, prog, res, &dopt, &err);
