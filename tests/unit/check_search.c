@@ -570,15 +570,15 @@ static const SearchOptions option_sets[] = {
 };
 
 /* Search 'prog' with each option set on 1 thread, then on 2, 3 and 8 and with --compact; and on
-** 2 and 3 with the workers sharing every level of 2 states or more (solo_below), not only the
-** levels of 1024: the examples' levels are mostly narrower. */
+** 2, 3 and 4 (four settlers) with the workers sharing every level of 2 states or more
+** (solo_below), not only the levels of 1024: the examples' levels are mostly narrower. */
 static void check_threads_agree(const Program *prog)
 {
     static const struct {
         uint32_t n_threads, solo_below;
         bool compact;
-    } settings[] = {{2, 0, false}, {3, 0, false}, {8, 0, false}, {1, 0, true},
-                    {2, 0, true},  {2, 2, false}, {3, 2, false}, {2, 2, true}};
+    } settings[] = {{2, 0, false}, {3, 0, false}, {8, 0, false}, {1, 0, true}, {2, 0, true},
+                    {2, 2, false}, {3, 2, false}, {4, 2, false}, {2, 2, true}};
     for (size_t o = 0; o < sizeof option_sets / sizeof *option_sets; o++) {
         SearchOptions opt = option_sets[o];
         SearchResult *one = search_run(prog, &opt);
