@@ -6,7 +6,8 @@
 ** shared variables and an array with small ranges, a mutex, a condition variable and a queue,
 ** one or two thread templates of 1 to 3 instances whose bodies are random statements of every
 ** kind (assignments, if and while, lock and unlock, wait, signal and broadcast, put and get with
-** and without else, choose, atomic, await, assert, repeat), an invariant and a final. Values stay
+** and without else, choose, atomic, await, assert, repeat), some labelled, an invariant and a
+** final (with labels, count, done, locals and quantifiers in them). Values stay
 ** small, so the state spaces do; a write outside a range, an index out of bounds, a division by
 ** zero or an unlock not held are runtime errors, which is fine: they are violations to report.
 **
@@ -35,6 +36,11 @@ typedef struct Gen {
     bool has_local;   /* the template being written has local 'l' (0..3) */
     int depth;        /* nesting of the statement being written */
     int n_stmts_left; /* statements the template may still have */
+    int n_templates;  /* thread templates t0 .. */
+    int cur;          /* the template being written */
+    int n_inst[2];    /* each template's instances, 0 for a single thread */
+    int n_labels[2];  /* each template's labels L0 .. */
+    bool local_of[2]; /* each template has local 'l' */
 } Gen;
 
 static uint64_t next(Gen *g)
@@ -69,6 +75,52 @@ static void var(Gen *g, bool in_thread)
         strbuf_addf(&g->out, "l");
 }
 
+/* Thread 't' named as properties name it: "t0[1]", or "t1" for a single thread. */
+static void thread_ref(Gen *g, int t)
+{
+    if (g->n_inst[t])
+        strbuf_addf(&g->out, "t%d[%d]", t, pick(g, g->n_inst[t] + 1));
+    else
+        strbuf_addf(&g->out, "t%d", t);
+}
+
+/* A term only properties have: a thread at a label, how many are, done, a local, a quantifier. */
+static void prop_atom(Gen *g)
+{
+    int t = pick(g, g->n_templates);
+    switch (pick(g, 5)) {
+    case 0:
+        if (g->n_labels[t]) {
+            thread_ref(g, t);
+            strbuf_addf(&g->out, "@L%d", pick(g, g->n_labels[t]));
+            return;
+        }
+        break;
+    case 1:
+        if (g->n_labels[t] && g->n_inst[t]) {
+            strbuf_addf(&g->out, "count(t%d@L%d)", t, pick(g, g->n_labels[t]));
+            return;
+        }
+        break;
+    case 2:
+        if (g->local_of[t]) {
+            thread_ref(g, t);
+            strbuf_addf(&g->out, ".l");
+            return;
+        }
+        break;
+    case 3:
+        strbuf_addf(&g->out, "%s i in 0..2: a[i] %s %d", pick(g, 2) ? "all" : "any",
+                    pick(g, 2) ? "<=" : "==", pick(g, 4));
+        return;
+    default:
+        break;
+    }
+    strbuf_addf(&g->out, "done(");
+    thread_ref(g, t);
+    strbuf_addf(&g->out, ")");
+}
+
 static void expr(Gen *g, int depth, bool in_thread)
 {
     int k = pick(g, depth > 1 ? 3 : 9);
@@ -81,6 +133,10 @@ static void expr(Gen *g, int depth, bool in_thread)
         var(g, in_thread);
         return;
     case 3:
+        if (!in_thread && pick(g, 2)) {
+            prop_atom(g);
+            return;
+        }
         strbuf_addf(&g->out, pick(g, 2) ? "len(q)" : "held(m)");
         return;
     case 4:
@@ -119,6 +175,8 @@ static void stmt(Gen *g)
 {
     g->n_stmts_left--;
     indent(g);
+    if (pick(g, 4) == 0)
+        strbuf_addf(&g->out, "L%d: ", g->n_labels[g->cur]++);
     int k = pick(g, g->depth < 2 ? 24 : 12);
     switch (k) {
     case 0:
@@ -266,11 +324,13 @@ static char *gen_model(uint64_t seed)
         strbuf_addf(&g.out, "shared s%d: 0..3 = %d\n", i, pick(&g, 4));
     strbuf_addf(&g.out, "shared a[3]: 0..3 = 0\nmutex m\ncond c\nqueue q[%d]: 0..3\n",
                 1 + pick(&g, 2));
-    int n_templates = 1 + pick(&g, 2);
-    for (int t = 0; t < n_templates; t++) {
+    g.n_templates = 1 + pick(&g, 2);
+    for (int t = 0; t < g.n_templates; t++) {
         int n = t == 0 ? 1 + pick(&g, 2) : pick(&g, 3); /* the first: 2 or 3 instances */
         strbuf_addf(&g.out, n ? "thread t%d[%d] {\n" : "thread t%d {\n", t, n + 1);
-        g.has_local = pick(&g, 2);
+        g.cur = t;
+        g.n_inst[t] = n;
+        g.has_local = g.local_of[t] = pick(&g, 2);
         if (g.has_local)
             strbuf_addf(&g.out, "    local l: 0..3 = %s\n", pick(&g, 2) ? "id % 4" : "0");
         g.n_stmts_left = 3 + pick(&g, 5);
