@@ -362,7 +362,8 @@ int main(int argc, char **argv)
     uint64_t first = strtoull(argv[1], NULL, 10), count = strtoull(argv[2], NULL, 10);
     for (uint64_t seed = first; seed < first + count; seed++) {
         char *text = gen_model(seed);
-        fprintf(stderr, "%s: seed %" PRIu64 "\n", argv[0], seed);
+        printf("%s: seed %" PRIu64 "\n", argv[0], seed); /* the last before a failure */
+        fflush(stdout);
         LLVMFuzzerTestOneInput((const uint8_t *)text, strlen(text));
         free(text);
     }
