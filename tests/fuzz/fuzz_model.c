@@ -8,8 +8,8 @@
 ** leak or a hang is a bug: bad input must end in a model error. Each violation's JSON trace, each
 ** of up to 8 violating schedules (--schedules) and a random schedule (weft simulate) that ends in
 ** a violation must replay to it.
-** Built only with -DWEFT_FUZZ=ON and clang (docs/testing.md, *Fuzzing*); the corpus of inputs
-** that once failed is replayed by ctest on every build (tests/fuzz/run_corpus.sh).
+** Built with libFuzzer under -DWEFT_FUZZ=ON and clang (docs/testing.md, *Fuzzing*); otherwise
+** with a main that runs it on files, which ctest does on the models of tests/cli/ and models/.
 */
 #include <stddef.h>
 #include <stdint.h>

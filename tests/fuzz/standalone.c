@@ -3,8 +3,9 @@
 **
 ** 'fuzz_search FILE...' calls LLVMFuzzerTestOneInput on each file's bytes, as libFuzzer replays
 ** a corpus: the build without -DWEFT_FUZZ=ON links the targets with this main, so that any
-** compiler builds them and ctest runs them on tests/fuzz/corpus/ (the inputs that once found a
-** bug, and seeds) under the sanitizers of its build. A target aborts on what it finds.
+** compiler builds them and ctest runs them on the models of tests/cli/ (the bug-<n>-<what>.weft
+** cases among them) and models/, and on tests/fuzz/corpus/trace/, under the sanitizers of its
+** build. A target aborts on what it finds.
 */
 #include <errno.h>
 #include <stddef.h>
