@@ -18,6 +18,8 @@
 # the output are the case's base name. stdout is compared with CASE.out and stderr with CASE.err
 # (a missing golden file means "empty"); the line "time ... memory ..." is masked. On a mismatch
 # the diff and the command that accepts the new output are printed.
+# A check case (no "# cmd:") then runs again with -j 4 (the same output) and --dfs (the same exit
+# status), unless its options choose the search or depend on the clock or memory (see below).
 # UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
 set -u
 
@@ -132,5 +134,39 @@ fi
 if [ $failed = 1 ]; then
     echo "to accept the new output: UPDATE_GOLDEN=1 ctest -R 'cli/$name\$'"
     exit 1
+fi
+
+# STYLE.md section 10: a 'check' case runs again with -j 4, which must print the same, byte for
+# byte, and exit the same (DESIGN.md section 3), and with --dfs, which must exit the same (the
+# same verdict). Not a case that names its own search (-j, --dfs, --bfs, --compact), whose
+# result depends on the clock or the memory (--time-limit, --max-memory, --progress), reads
+# stdin, or checks a generated model; --dfs not with the options whose results depend on the
+# order of the search (--max-states).
+# again LABEL OPTION: run the case's command with OPTION added; sets again_exit.
+again() {
+    local label=$1 option=$2
+    # shellcheck disable=SC2086  # the command line is split into words on purpose
+    (cd "$run_dir" && "$weft" check $args $option "$base") <"$stdin_from" >"$out.$label" \
+        2>"$err.$label"
+    again_exit=$?
+    sed -E -i "$mask" "$out.$label"
+}
+if [ -z "$cmd" ] && [ -z "$generate" ] && [ -z "$(header stdin)" ] &&
+    ! grep -qE -- '(^| )(-j|--dfs|--bfs|--compact|--time-limit|--max-memory|--progress)' <<<"$args"; then
+    again j4 "-j 4"
+    if ! cmp -s "$out" "$out.j4" || ! cmp -s "$err" "$err.j4" || [ "$again_exit" != "$got_exit" ]; then
+        echo "FAIL: 'weft check $args -j 4 $base' differs from the case's output (exit $again_exit):"
+        diff -a -u "$out" "$out.j4" | head -n 40
+        diff -a -u "$err" "$err.j4" | head -n 40
+        exit 1
+    fi
+    if ! grep -qE -- '(^| )--max-states' <<<"$args"; then
+        again dfs "--dfs"
+        if [ "$again_exit" != "$got_exit" ]; then
+            echo "FAIL: 'weft check $args --dfs $base' exited with $again_exit, the case with $got_exit"
+            head -n 20 "$err.dfs"
+            exit 1
+        fi
+    fi
 fi
 echo "ok: $name"
