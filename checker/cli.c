@@ -2,7 +2,7 @@
 ** cli.c -- the weft command: subcommands, options, the pipeline per model, the exit status.
 **
 ** The only file that calls exit(). Each model named on the command line goes through
-** src_read_file -> parse_model -> compile_model -> search_run -> trace_build -> report_text,
+** src_read_file -> compile_source -> search_run -> trace_build -> report_text,
 ** and gets one summary line at the end of the output. A bad command line stops before any model
 ** is read; a model that cannot be read or compiled is reported on stderr and the others are
 ** still checked. The exit status is the worst over the models (report.h gives the order).
@@ -21,14 +21,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
 #include "dot.h"
 #include "expect.h"
 #include "outfile.h"
-#include "parse.h"
 #include "program.h"
 #include "replay.h"
 #include "report.h"
@@ -820,11 +818,7 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
     }
     out->verdict = VERDICT_NOT_CHECKED;
     Diag *d = diag_new(src);
-    Arena *arena = arena_new();
-    Program *prog = NULL;
-    AstNode *model = parse_model(arena, src, d);
-    if (diag_count(d) == 0)
-        prog = compile_model(model, src, o->defs.items, o->defs.len, d, &err);
+    Program *prog = compile_source(src, o->defs.items, o->defs.len, d, &err);
     if (err) {
         cli_model_failed(out, err);
     } else if (!prog) {
@@ -837,7 +831,6 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
         if (len > 0 && out->error[len - 1] == '\n')
             out->error[len - 1] = '\0';
     }
-    arena_free(arena);
     diag_free(d);
     src_free(src);
     return prog;

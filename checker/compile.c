@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "lex.h"
+#include "parse.h"
 #include "state.h"
 #include "util.h"
 
@@ -2276,5 +2278,17 @@ Program *compile_model(const AstNode *model, const Source *src, const Define *de
         return NULL;
     }
     prog->stack_max = program_stack_max(prog);
+    return prog;
+}
+
+Program *compile_source(const Source *src, const Define *defs, size_t n_defs, Diag *d,
+                        char **tool_err_out)
+{
+    *tool_err_out = NULL;
+    Arena *arena = arena_new();
+    AstNode *model = parse_model(arena, src, d);
+    Program *prog =
+        diag_count(d) == 0 ? compile_model(model, src, defs, n_defs, d, tool_err_out) : NULL;
+    arena_free(arena);
     return prog;
 }

@@ -29,6 +29,11 @@ typedef struct Define {
 Program *compile_model(const AstNode *model, const Source *src, const Define *defs, size_t n_defs,
                        Diag *d, char **tool_err_out);
 
+/* Parse 'src' and, when the parse recorded no error in 'd', compile it: compile_model's result,
+** with the same errors in 'd' or *tool_err_out (set to NULL first). The tree is freed here. */
+Program *compile_source(const Source *src, const Define *defs, size_t n_defs, Diag *d,
+                        char **tool_err_out);
+
 /* Lay out the state vector of 'prog' from its declarations (ranges, positions, thread count,
 ** queue capacities): set every field's width and offset in bits, packed with no padding
 ** (state.h). Returns the vector's bytes, or 0 when it would exceed 512 MiB. compile_model()

@@ -16,12 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "arena.h"
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
 #include "dot.h"
-#include "parse.h"
 #include "program.h"
 #include "replay.h"
 #include "report.h"
@@ -132,11 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sink = fopen("/dev/null", "w");
     Source *src = src_from_string("fuzz.weft", (const char *)data, size);
     Diag *d = diag_new(src);
-    Arena *arena = arena_new();
-    char *err = NULL;
-    AstNode *model = parse_model(arena, src, d);
-    Program *prog = diag_count(d) == 0 ? compile_model(model, src, NULL, 0, d, &err) : NULL;
-    arena_free(arena);
+    char *err;
+    Program *prog = compile_source(src, NULL, 0, d, &err);
     diag_print(d, sink, false);
     if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE)
         check_program(prog, src, sink);

@@ -22,11 +22,9 @@
 
 #include <xxhash.h>
 
-#include "arena.h"
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
-#include "parse.h"
 #include "program.h"
 #include "search.h"
 #include "trace.h"
@@ -205,11 +203,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     Source *src = src_from_string("fuzz.weft", (const char *)data, size);
     Diag *d = diag_new(src);
-    Arena *arena = arena_new();
-    char *err = NULL;
-    AstNode *model = parse_model(arena, src, d);
-    Program *prog = diag_count(d) == 0 ? compile_model(model, src, NULL, 0, d, &err) : NULL;
-    arena_free(arena);
+    char *err;
+    Program *prog = compile_source(src, NULL, 0, d, &err);
     if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE)
         check_program(prog, XXH3_64bits(data, size));
     free(err);

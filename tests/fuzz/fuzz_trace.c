@@ -15,10 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
 #include "compile.h"
 #include "diag.h"
-#include "parse.h"
 #include "program.h"
 #include "replay.h"
 #include "report_replay.h"
@@ -37,14 +35,11 @@ static Program *model(void)
         abort();
     }
     Diag *d = diag_new(src);
-    Arena *arena = arena_new();
-    AstNode *ast = parse_model(arena, src, d);
-    prog = diag_count(d) == 0 ? compile_model(ast, src, NULL, 0, d, &err) : NULL;
+    prog = compile_source(src, NULL, 0, d, &err);
     if (!prog) {
         diag_print(d, stderr, false);
         abort();
     }
-    arena_free(arena);
     diag_free(d);
     src_free(src);
     return prog;

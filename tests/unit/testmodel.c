@@ -1,7 +1,7 @@
 /*
 ** testmodel.c -- the shared fixture of the unit suites (see testmodel.h).
 **
-** Models go through the whole front end, parse_model then compile_model, the way 'weft check'
+** Models go through the whole front end, compile_source (parse, then compile), as 'weft check'
 ** runs them. A model error prints the caret lines to stderr before it fails the test.
 */
 #include "testmodel.h"
@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "arena.h"
-#include "parse.h"
 
 const char tm_counter_race[] = "const N = 4\n"
                                "const ITERS = 2\n"
@@ -48,11 +45,9 @@ Source *tm_example_source(const char *name)
 
 Program *tm_compile_source(const Source *src, const Define *defs, size_t n_defs)
 {
-    Arena *arena = arena_new();
     Diag *d = diag_new(src);
-    AstNode *model = parse_model(arena, src, d);
-    char *tool_err = NULL;
-    Program *prog = diag_count(d) ? NULL : compile_model(model, src, defs, n_defs, d, &tool_err);
+    char *tool_err;
+    Program *prog = compile_source(src, defs, n_defs, d, &tool_err);
     if (!prog) {
         diag_print(d, stderr, false);
         ck_abort_msg("model error in %s: %s", src->name,
@@ -61,7 +56,6 @@ Program *tm_compile_source(const Source *src, const Define *defs, size_t n_defs)
                                      : "?");
     }
     diag_free(d);
-    arena_free(arena);
     return prog;
 }
 
