@@ -170,6 +170,15 @@ static void lvalue(Gen *g)
 
 static void block(Gen *g, int n);
 
+/* "{", n statements one level deeper, then "}" at this statement's indentation. */
+static void braced(Gen *g, int n)
+{
+    strbuf_addf(&g->out, "{\n");
+    block(g, n);
+    indent(g);
+    strbuf_addf(&g->out, "}");
+}
+
 /* One statement, of any kind. */
 static void stmt(Gen *g)
 {
@@ -226,44 +235,32 @@ static void stmt(Gen *g)
     case 13:
         strbuf_addf(&g->out, "if ");
         expr(g, 0, true);
-        strbuf_addf(&g->out, " {\n");
-        block(g, 1 + pick(g, 2));
-        indent(g);
+        strbuf_addf(&g->out, " ");
+        braced(g, 1 + pick(g, 2));
         if (pick(g, 2)) {
-            strbuf_addf(&g->out, "} else {\n");
-            block(g, 1);
-            indent(g);
+            strbuf_addf(&g->out, " else ");
+            braced(g, 1);
         }
-        strbuf_addf(&g->out, "}");
         break;
     case 14:
         strbuf_addf(&g->out, "while ");
         expr(g, 0, true);
-        strbuf_addf(&g->out, " {\n");
-        block(g, 1 + pick(g, 2));
-        indent(g);
-        strbuf_addf(&g->out, "}");
+        strbuf_addf(&g->out, " ");
+        braced(g, 1 + pick(g, 2));
         break;
     case 15:
-        strbuf_addf(&g->out, "choose {\n");
-        block(g, 1);
-        indent(g);
-        strbuf_addf(&g->out, "} or {\n");
-        block(g, 1);
-        indent(g);
-        strbuf_addf(&g->out, "}");
+        strbuf_addf(&g->out, "choose ");
+        braced(g, 1);
+        strbuf_addf(&g->out, " or ");
+        braced(g, 1);
         break;
     case 16:
-        strbuf_addf(&g->out, "atomic {\n");
-        block(g, 1 + pick(g, 2)); /* a wait inside is a model error: fine */
-        indent(g);
-        strbuf_addf(&g->out, "}");
+        strbuf_addf(&g->out, "atomic ");
+        braced(g, 1 + pick(g, 2)); /* a wait inside is a model error: fine */
         break;
     case 17:
-        strbuf_addf(&g->out, "repeat %d {\n", 1 + pick(g, 2));
-        block(g, 1 + pick(g, 2));
-        indent(g);
-        strbuf_addf(&g->out, "}");
+        strbuf_addf(&g->out, "repeat %d ", 1 + pick(g, 2));
+        braced(g, 1 + pick(g, 2));
         break;
     case 19:
     case 20:
@@ -285,22 +282,20 @@ static void stmt(Gen *g)
         block(g, 1 + pick(g, 2));
         g->depth++;
         indent(g);
-        strbuf_addf(&g->out, pick(g, 3) ? "unlock m" : "signal c\n");
-        if (g->out.s[g->out.len - 1] == '\n') {
+        if (pick(g, 3) == 0) {
+            strbuf_addf(&g->out, "signal c\n");
             indent(g);
-            strbuf_addf(&g->out, "unlock m");
         }
+        strbuf_addf(&g->out, "unlock m");
         break;
     default:
         if (pick(g, 3) == 0)
-            strbuf_addf(&g->out, "lock m else {\n");
+            strbuf_addf(&g->out, "lock m else ");
         else if (pick(g, 2) && g->has_local)
-            strbuf_addf(&g->out, "get q, l else {\n");
+            strbuf_addf(&g->out, "get q, l else ");
         else
-            strbuf_addf(&g->out, "put q, %d else {\n", pick(g, 4));
-        block(g, 1);
-        indent(g);
-        strbuf_addf(&g->out, "}");
+            strbuf_addf(&g->out, "put q, %d else ", pick(g, 4));
+        braced(g, 1);
         break;
     }
     strbuf_addf(&g->out, "\n");
