@@ -12,7 +12,9 @@
 #                                  (else /dev/null)
 #   # generate: KIND               check a generated model instead of this file's body
 #                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
-#                                  long-line: a 1 MB line), written to WORKDIR under this
+#                                  long-line: a 1 MB line; choose N Z: one thread whose
+#                                  first step is a 'choose' of N branches, branch i setting x
+#                                  to 0 if i < Z, else to i), written to WORKDIR under this
 #                                  case's name
 # The command runs in the case's directory (or WORKDIR for generated models) so file names in
 # the output are the case's base name. stdout is compared with CASE.out and stderr with CASE.err
@@ -82,6 +84,13 @@ if [ -n "$generate" ]; then
         { printf 'shared x = 0\nthread t {\n    x ='
           head -c 1048576 /dev/zero | tr '\0' ' '
           printf 'y\n}\n'; } >"$workdir/$base" ;;
+    choose\ *)
+        read -r _ n_branches n_zero <<<"$generate"
+        { printf 'shared x = 0\nthread t {\n    choose { x = 0 }\n'
+          for ((i = 1; i < n_branches; i++)); do
+              printf '    or { x = %d }\n' $((i < n_zero ? 0 : i))
+          done
+          printf '}\n'; } >"$workdir/$base" ;;
     *) echo "FAIL: $base: unknown '# generate: $generate'" >&2; exit 1 ;;
     esac
 fi
