@@ -49,34 +49,6 @@ static void same(const char *what, const char *setting, uint64_t want, uint64_t 
         fail(what, setting, want, got);
 }
 
-/* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
-static void compare(const Program *prog, const SearchResult *want, const SearchResult *got,
-                    const char *setting)
-{
-    same("the stop", setting, want->stop, got->stop);
-    same("the states", setting, want->n_states, got->n_states);
-    same("the transitions", setting, want->n_transitions, got->n_transitions);
-    same("the depth", setting, want->max_depth, got->max_depth);
-    same("the violations", setting, want->n_viols, got->n_viols);
-    for (size_t i = 0; i < want->n_viols; i++) {
-        const Violation *a = &want->viols[i], *b = &got->viols[i];
-        same("a violation's kind", setting, a->kind, b->kind);
-        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
-             (uint64_t)(int64_t)b->prop);
-        same("a violation's line", setting, a->line, b->line);
-        same("a violation's depth", setting, a->depth, b->depth);
-        same("a violation's step", setting, a->by_step, b->by_step);
-        Trace *ta = trace_build(prog, want, a), *tb = trace_build(prog, got, b);
-        same("a schedule's steps", setting, ta->n_steps, tb->n_steps);
-        for (uint32_t s = 0; s < ta->n_steps; s++) {
-            same("a schedule's thread", setting, ta->steps[s].tid, tb->steps[s].tid);
-            same("a schedule's outcome", setting, ta->steps[s].k, tb->steps[s].k);
-        }
-        trace_free(ta);
-        trace_free(tb);
-    }
-}
-
 static void same_text(const char *what, const char *setting, const char *want, const char *got)
 {
     if ((want == NULL) != (got == NULL) || (want && strcmp(want, got) != 0)) {
@@ -95,6 +67,30 @@ static void same_trace(const char *what, const char *setting, const Trace *a, co
     for (uint32_t s = 0; s < a->n_steps; s++) {
         same(what, setting, a->steps[s].tid, b->steps[s].tid);
         same(what, setting, a->steps[s].k, b->steps[s].k);
+    }
+}
+
+/* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
+static void compare(const Program *prog, const SearchResult *want, const SearchResult *got,
+                    const char *setting)
+{
+    same("the stop", setting, want->stop, got->stop);
+    same("the states", setting, want->n_states, got->n_states);
+    same("the transitions", setting, want->n_transitions, got->n_transitions);
+    same("the depth", setting, want->max_depth, got->max_depth);
+    same("the violations", setting, want->n_viols, got->n_viols);
+    for (size_t i = 0; i < want->n_viols; i++) {
+        const Violation *a = &want->viols[i], *b = &got->viols[i];
+        same("a violation's kind", setting, a->kind, b->kind);
+        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
+             (uint64_t)(int64_t)b->prop);
+        same("a violation's line", setting, a->line, b->line);
+        same("a violation's depth", setting, a->depth, b->depth);
+        same("a violation's step", setting, a->by_step, b->by_step);
+        Trace *ta = trace_build(prog, want, a), *tb = trace_build(prog, got, b);
+        same_trace("a shortest schedule", setting, ta, tb);
+        trace_free(ta);
+        trace_free(tb);
     }
 }
 
