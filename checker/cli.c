@@ -298,8 +298,7 @@ static void cli_add_define(CliOptions *o, const char *arg)
 /* True if 'word' looks like an option: "--" and more, or "-" and a letter ("-q", "-j4", "-D"). */
 static bool is_option_like(const char *word)
 {
-    return (word[0] == '-' && word[1] == '-' && word[2]) ||
-           (word[0] == '-' && isalpha((unsigned char)word[1]));
+    return word[0] == '-' && (isalpha((unsigned char)word[1]) || (word[1] == '-' && word[2]));
 }
 
 /* argv[i], the word after option 'name', as its value: an option in its place means the value
