@@ -8,11 +8,13 @@
 ** violation with its shortest schedule, step by step (the tie-break rule of DESIGN.md section
 ** 3); after a complete search, the analyses of every schedule too (outcomes, schedule counts,
 ** the fewest-preemption schedules, the points of no return), and a depth first search must find
-** the same states, transitions and violations. A hash of the bytes picks the limits, the same
-** for every run of one input: --max-states (a third of the time, so that the cut of a level is
-** checked), --first, --no-deadlock. A difference aborts, but for a search stopped by its memory
-** budget (64 MiB): the settings need different amounts. The workers share every level of two
-** states or more (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
+** the same states, transitions and violations. The analyses of one thread's complete search are
+** also held to brute.h's oracle, which walks every schedule one by one (trees of up to
+** FUZZ_MAX_NODES nodes). A hash of the bytes picks the limits, the same for every run of one
+** input: --max-states (a third of the time, so that the cut of a level is checked), --first,
+** --no-deadlock. A difference aborts, but for a search stopped by its memory budget (64 MiB):
+** the settings need different amounts. The workers share every level of two states or more
+** (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
 */
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +24,7 @@
 
 #include <xxhash.h>
 
+#include "brute.h"
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
@@ -30,9 +33,10 @@
 #include "trace.h"
 
 enum {
-    FUZZ_MAX_STATES = 4000,        /* small: seven searches an input */
-    FUZZ_MAX_MEMORY = 64 << 20,    /* bytes of a search */
-    FUZZ_MAX_STATE_SIZE = 64 << 10 /* bigger states are only compiled: 4 MB ones took minutes */
+    FUZZ_MAX_STATES = 4000,         /* small: seven searches an input */
+    FUZZ_MAX_MEMORY = 64 << 20,     /* bytes of a search */
+    FUZZ_MAX_STATE_SIZE = 64 << 10, /* bigger states are only compiled: 4 MB ones took minutes */
+    FUZZ_MAX_NODES = 100000         /* nodes of the tree of schedules walked one by one (brute.h) */
 };
 
 static void fail(const char *what, const char *setting, unsigned long long want,
@@ -183,6 +187,11 @@ static void check_program(const Program *prog, uint64_t h)
         search_result_free(got);
     }
     if (want->stop == SEARCH_COMPLETE) {
+        CountOptions co = {
+            .no_deadlock = o.no_deadlock, .fewest_preemptions = true, .causes = true};
+        Analysis *an = count_run(prog, want, &co);
+        brute_check(prog, want, an, o.no_deadlock, FUZZ_MAX_NODES);
+        count_free(an);
         SearchOptions od = o;
         od.dfs = true;
         SearchResult *got = search_run(prog, &od);
