@@ -7,8 +7,9 @@
 ** one or two thread templates of 1 to 3 instances whose bodies are random statements of every
 ** kind (assignments, if and while, lock and unlock, wait, signal and broadcast, put and get with
 ** and without else, choose, atomic, await, assert, repeat), some labelled, an invariant and a
-** final (with labels, count, done, locals and quantifiers in them). Values stay
-** small, so the state spaces do; a write outside a range, an index out of bounds, a division by
+** final (with labels, count, done, locals and quantifiers in them), and half the time a second
+** invariant that a passing value of a shared variable breaks. Values stay small, so the state
+** spaces do; a write outside a range, an index out of bounds, a division by
 ** zero or an unlock not held are runtime errors, which is fine: they are violations to report.
 **
 **   gen_search FIRST COUNT    run the target (fuzz_search) on the models of seeds FIRST ..
@@ -339,6 +340,11 @@ static char *gen_model(uint64_t seed)
     strbuf_addf(&g.out, pick(&g, 2) ? " || true\nfinal fin: " : "\nfinal fin: ");
     expr(&g, 0, false);
     strbuf_addf(&g.out, "\n");
+    /* half the time, an invariant that a shared variable's passing value breaks: schedules go on
+    ** through such states and end elsewhere (drawn last, so the text above is each seed's as
+    ** before) */
+    if (pick(&g, 2))
+        strbuf_addf(&g.out, "invariant passing: s%d != %d\n", pick(&g, g.n_shared), pick(&g, 4));
     return strbuf_take(&g.out, "");
 }
 
