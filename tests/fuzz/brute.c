@@ -11,7 +11,9 @@
 ** first cheapest place a violation shows is the schedule --fewest-preemptions must give. The
 ** distinct states met (a table of their vectors) give the state, transition, end state and
 ** violating state counts. A step that reaches a state already on its own schedule proves a
-** cycle; a walk that ends without one proves there is none.
+** cycle; a walk that ends without one proves there is none. Two more walks, once the first has
+** marked the states from which every schedule violates (doomed), find the points of no return
+** (walk_causes) and list the violating schedules cut where they show (walk_schedules).
 */
 #include "brute.h"
 
@@ -25,7 +27,8 @@
 #include "trace.h"
 #include "util.h"
 
-#define NO_THREAD UINT32_MAX /* the last step's thread before the first step */
+#define NO_THREAD    UINT32_MAX /* the last step's thread before the first step */
+#define BRUTE_LISTED 64         /* violating schedules listed (--schedules) and compared */
 
 typedef VEC(uint8_t) Bytes;
 
@@ -85,6 +88,10 @@ typedef struct Brute {
     uint64_t n_transitions, n_end_states, n_violating_states;
     Bytes doomed;         /* per distinct state: every schedule from it violates */
     VEC(uint64_t) causes; /* the points of no return found: template << 32 | line */
+    /* the violating schedules count_schedules() gave, each cut where its violation shows */
+    VEC(Trace *) listed;
+    VEC(size_t) listed_viols;
+    uint64_t n_listed; /* those the walk has met so far */
     /* the schedules */
     uint64_t n_schedules, n_violating;
     VEC(Group) groups;
@@ -355,6 +362,102 @@ static void walk_causes(Brute *b, uint32_t depth)
     free(vec);
 }
 
+/* Index in res->viols of the violation (kind, prop, line): a property's by its index, a failing
+** step's by its line. */
+static size_t viol_index(const Brute *b, ViolKind kind, int32_t prop, uint32_t line)
+{
+    for (size_t i = 0; i < b->res->n_viols; i++) {
+        const Violation *v = &b->res->viols[i];
+        if (v->kind == kind && v->prop == prop && (prop >= 0 || v->line == line))
+            return i;
+    }
+    fprintf(stderr, "brute: a violation the search did not record shows\n");
+    abort();
+}
+
+/* The violating schedule b->tids, b->ks (n_steps steps), ending in violation 'viol', is the next
+** one depth first: it must be the next that count_schedules() listed. */
+static void listed_next(Brute *b, uint32_t n_steps, size_t viol)
+{
+    if (b->n_listed == b->listed.len) { /* past the last one asked for */
+        b->n_listed++;
+        return;
+    }
+    const Trace *tr = b->listed.items[b->n_listed];
+    same("a listed schedule's steps", n_steps, tr->n_steps);
+    for (uint32_t s = 0; s < n_steps; s++) {
+        same("a listed schedule's thread", b->tids.items[s], tr->steps[s].tid);
+        same("a listed schedule's outcome", b->ks.items[s], tr->steps[s].k);
+    }
+    same("a listed schedule's violation", viol, b->listed_viols.items[b->n_listed]);
+    b->n_listed++;
+}
+
+/* The violating schedules through the state at depth 'depth' of the path, depth first in
+** tie-break order, each cut where its violation first shows (docs/schedules.md, Enumeration): a
+** state breaking an invariant (or whose invariant fails to evaluate; the first such property), a
+** deadlock, an end state breaking a final, or a failing step. */
+static void walk_schedules(Brute *b, uint32_t depth)
+{
+    const Program *prog = b->prog;
+    if (b->n_listed > b->listed.len)
+        return;
+    uint8_t *vec = xmalloc(b->size);
+    memcpy(vec, b->path.items + (size_t)depth * b->size, b->size);
+    bool is_end = state_all_done(prog, vec);
+    for (int pass = 0; pass < 2; pass++) {
+        PropKind kind = pass == 0 ? PROP_INVARIANT : PROP_FINAL;
+        for (uint32_t p = 0; p < prog->n_props && (kind == PROP_INVARIANT || is_end); p++) {
+            const char *msg;
+            PropResult r =
+                prog->props[p].kind == kind ? exec_property(b->ex, vec, p, &msg) : PROP_HOLDS;
+            if (r == PROP_HOLDS)
+                continue;
+            ViolKind vk = r == PROP_ERROR      ? VIOL_ERROR
+                          : kind == PROP_FINAL ? VIOL_FINAL
+                                               : VIOL_INVARIANT;
+            listed_next(b, depth, viol_index(b, vk, (int32_t)p, 0));
+            free(vec);
+            return;
+        }
+    }
+    Node node = {.size = b->size};
+    for (uint32_t tid = 0; !is_end && tid < prog->n_threads; tid++)
+        exec_step(b->ex, vec, tid, on_out, &node);
+    if (!is_end && !node.outs.len && !b->no_deadlock)
+        listed_next(b, depth, viol_index(b, VIOL_DEADLOCK, -1, 0));
+    const uint8_t *next = node.vecs.items;
+    for (size_t i = 0; i < node.outs.len && b->n_listed <= b->listed.len; i++) {
+        const Out *o = &node.outs.items[i];
+        b->tids.len = b->ks.len = depth;
+        vec_push(&b->tids, o->tid);
+        vec_push(&b->ks, o->k);
+        if (o->status != EXEC_OK) {
+            ViolKind vk = o->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR;
+            listed_next(b, depth + 1, viol_index(b, vk, -1, o->line));
+            continue;
+        }
+        b->path.len = (size_t)(depth + 1) * b->size;
+        push_bytes(&b->path, next, b->size);
+        walk_schedules(b, depth + 1);
+        next += b->size;
+    }
+    vec_free(&node.outs);
+    vec_free(&node.vecs);
+    free(vec);
+}
+
+static void on_listed(void *ctx, const Trace *tr, size_t viol)
+{
+    Brute *b = ctx;
+    Trace *copy = xcalloc(1, sizeof *copy);
+    copy->n_steps = tr->n_steps;
+    copy->steps = xmalloc((tr->n_steps ? tr->n_steps : 1) * sizeof *copy->steps);
+    memcpy(copy->steps, tr->steps, tr->n_steps * sizeof *copy->steps);
+    vec_push(&b->listed, copy);
+    vec_push(&b->listed_viols, viol);
+}
+
 /* The walk's figures against the analysis, once the tree was walked whole. */
 static void compare(Brute *b)
 {
@@ -399,6 +502,14 @@ static void compare(Brute *b)
             same("a point of no return found walking every schedule", 1, is_found);
         }
     }
+    CountOptions co = {.no_deadlock = b->no_deadlock};
+    count_schedules(b->prog, res, &co, BRUTE_LISTED, on_listed, b);
+    b->path.len = b->size;
+    walk_schedules(b, 0);
+    if (b->listed.len < BRUTE_LISTED) /* count_schedules() says there are no more */
+        same("the violating schedules listed", b->n_listed, b->listed.len);
+    else
+        same("the violating schedules listed", b->n_listed >= b->listed.len, 1);
     same("the fewest-preemption schedules", res->n_viols, an->n_fewest);
     for (size_t i = 0; i < res->n_viols; i++) {
         const Best *x = &b->best[i];
@@ -453,6 +564,10 @@ BruteVerdict brute_check(const Program *prog, const SearchResult *res, const Ana
     vec_free(&b.seen);
     vec_free(&b.doomed);
     vec_free(&b.causes);
+    for (size_t i = 0; i < b.listed.len; i++)
+        trace_free(b.listed.items[i]);
+    vec_free(&b.listed);
+    vec_free(&b.listed_viols);
     vec_free(&b.path);
     vec_free(&b.tids);
     vec_free(&b.ks);

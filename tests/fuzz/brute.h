@@ -29,8 +29,10 @@ typedef enum {
 ** outcome terms, fewest_preemptions and causes; 'no_deadlock' as given to both): the states,
 ** transitions, end states and violating states, whether the graph has a cycle, the schedules
 ** and the violating ones, each outcome's end states and schedules, whether every schedule
-** violates, and each violation's fewest-preemption schedule step by step. Prints the first
-** difference to stderr and aborts. */
+** violates, each violation's fewest-preemption schedule step by step, the statements of the
+** points of no return, and the first 64 violating schedules that count_schedules() lists
+** (--schedules), step by step with their violations. Prints the first difference to stderr and
+** aborts. */
 BruteVerdict brute_check(const Program *prog, const SearchResult *res, const Analysis *an,
                          bool no_deadlock, uint64_t max_nodes);
 
