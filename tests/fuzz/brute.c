@@ -95,14 +95,17 @@ typedef struct Brute {
     /* the schedules */
     uint64_t n_schedules, n_violating;
     VEC(Group) groups;
-    Best *best;        /* per violation of res */
+    Best *best;        /* per violation of res: its fewest-preemption schedule */
+    Best *shortest;    /* per violation of res: its shortest schedule */
     PropResult *props; /* scratch: the current state's n_props results */
     int32_t *row;      /* scratch: one outcome's values */
 } Brute;
 
 static void brute_fail(const char *what, uint64_t want, uint64_t got)
 {
-    fprintf(stderr, "brute: %s: %" PRIu64 " walking every schedule, %" PRIu64 " in the analysis\n",
+    fprintf(stderr,
+            "brute: %s: %" PRIu64 " walking every schedule, %" PRIu64
+            " from weft (the search, its analysis)\n",
             what, want, got);
     abort();
 }
@@ -118,8 +121,9 @@ static void same_count(const char *what, uint64_t want, const char *got)
     char text[24];
     snprintf(text, sizeof text, "%" PRIu64, want);
     if (!got || strcmp(text, got) != 0) {
-        fprintf(stderr, "brute: %s: %s walking every schedule, %s in the analysis\n", what, text,
-                got ? got : "none");
+        fprintf(stderr,
+                "brute: %s: %s walking every schedule, %s from weft (the search, its analysis)\n",
+                what, text, got ? got : "none");
         abort();
     }
 }
@@ -173,11 +177,11 @@ static Group *group_of(Brute *b, const uint8_t *vec)
     return &b->groups.items[b->groups.len - 1];
 }
 
-/* Violation i shows at the cost (n_preemptions, n_steps) with the steps b->tids, b->ks: keep it
-** if no place found before is as cheap (an earlier one in the walk wins a tie). */
-static void offer(Brute *b, size_t i, uint64_t n_preemptions, uint64_t n_steps)
+/* A place where a violation shows at the cost (n_preemptions, n_steps), with the steps b->tids,
+** b->ks: keep it in 'x' if no place found before is as cheap (an earlier one in the walk, hence
+** in tie-break order, wins a tie). */
+static void keep(const Brute *b, Best *x, uint64_t n_preemptions, uint64_t n_steps)
 {
-    Best *x = &b->best[i];
     if (x->is_found && (x->n_preemptions < n_preemptions ||
                         (x->n_preemptions == n_preemptions && x->n_steps <= n_steps)))
         return;
@@ -189,6 +193,14 @@ static void offer(Brute *b, size_t i, uint64_t n_preemptions, uint64_t n_steps)
         vec_push(&x->tids, b->tids.items[s]);
         vec_push(&x->ks, b->ks.items[s]);
     }
+}
+
+/* Violation i shows after n_steps steps with n_preemptions preemptions: a candidate for its
+** fewest-preemption schedule and for its shortest one (preemptions not counted). */
+static void offer(Brute *b, size_t i, uint64_t n_preemptions, uint64_t n_steps)
+{
+    keep(b, &b->best[i], n_preemptions, n_steps);
+    keep(b, &b->shortest[i], 0, n_steps);
 }
 
 static void on_out(void *ctx, uint32_t tid, const ExecOutcome *out)
@@ -502,6 +514,17 @@ static void compare(Brute *b)
             same("a point of no return found walking every schedule", 1, is_found);
         }
     }
+    for (size_t i = 0; i < res->n_viols; i++) {
+        const Best *x = &b->shortest[i];
+        Trace *tr = trace_build(b->prog, res, &res->viols[i]);
+        same("a violation found by the search shows", x->is_found, 1);
+        same("a shortest schedule's steps", x->n_steps, tr->n_steps);
+        for (uint32_t s = 0; s < tr->n_steps; s++) {
+            same("a shortest schedule's thread", x->tids.items[s], tr->steps[s].tid);
+            same("a shortest schedule's outcome", x->ks.items[s], tr->steps[s].k);
+        }
+        trace_free(tr);
+    }
     CountOptions co = {.no_deadlock = b->no_deadlock};
     count_schedules(b->prog, res, &co, BRUTE_LISTED, on_listed, b);
     b->path.len = b->size;
@@ -537,6 +560,7 @@ BruteVerdict brute_check(const Program *prog, const SearchResult *res, const Ana
                .ex = exec_new(prog),
                .size = prog->state_size};
     b.best = xcalloc(res->n_viols ? res->n_viols : 1, sizeof *b.best);
+    b.shortest = xcalloc(res->n_viols ? res->n_viols : 1, sizeof *b.shortest);
     b.props = xmalloc((prog->n_props ? prog->n_props : 1) * sizeof *b.props);
     b.row = xmalloc((an->width ? an->width : 1) * sizeof *b.row);
     b.path.items = xmalloc(b.size ? b.size : 1);
@@ -553,7 +577,10 @@ BruteVerdict brute_check(const Program *prog, const SearchResult *res, const Ana
     for (size_t i = 0; i < res->n_viols; i++) {
         vec_free(&b.best[i].tids);
         vec_free(&b.best[i].ks);
+        vec_free(&b.shortest[i].tids);
+        vec_free(&b.shortest[i].ks);
     }
+    free(b.shortest);
     for (size_t g = 0; g < b.groups.len; g++)
         free(b.groups.items[g].vals);
     vec_free(&b.groups);

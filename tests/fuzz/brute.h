@@ -29,7 +29,8 @@ typedef enum {
 ** outcome terms, fewest_preemptions and causes; 'no_deadlock' as given to both): the states,
 ** transitions, end states and violating states, whether the graph has a cycle, the schedules
 ** and the violating ones, each outcome's end states and schedules, whether every schedule
-** violates, each violation's fewest-preemption schedule step by step, the statements of the
+** violates, each violation's shortest schedule (the search's: the first in tie-break order of
+** the fewest steps) and fewest-preemption schedule step by step, the statements of the
 ** points of no return, and the first 64 violating schedules that count_schedules() lists
 ** (--schedules), step by step with their violations. Prints the first difference to stderr and
 ** aborts. */
