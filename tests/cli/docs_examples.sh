@@ -2,14 +2,14 @@
 # docs_examples.sh -- the weft commands shown in a Markdown page, run, against what the page says
 # they print.
 #
-# usage: docs_examples.sh WEFT PAGE.md WORKDIR DIR|NAME=DIR...
+# usage: docs_examples.sh WEFT PAGE.md WORKDIR DIR|NAME=DIR|NAME=FILE...
 #
 # Every fenced block of PAGE.md whose first line is a command '$ weft ...' or '$ build/weft ...'
 # is a transcript: each '$ ' line is a command (weft, or another such as 'ls' that shows what
 # weft wrote), the lines up to the next one what it prints (stdout and stderr together). The
 # commands run in WORKDIR/run, made of the DIRs copied one over the other: the directory the
 # page says to run them from, then any files its commands take for granted (NAME=DIR copies DIR
-# as the subdirectory NAME); what the commands write stays there. 'weft' and 'build/weft' are
+# as the subdirectory NAME, NAME=FILE a file as NAME); what the commands write stays there. 'weft' and 'build/weft' are
 # WEFT. A shown line must equal the printed one, but for two forms:
 #   ...            (alone on its line, indented or not) stands for any number of lines, none
 #                  included: the page shortens the output there, or at its end;
@@ -20,7 +20,7 @@
 # matches, 1 with a diff of each that does not.
 set -u
 if [ $# -lt 4 ]; then
-    echo "usage: docs_examples.sh WEFT PAGE.md WORKDIR DIR|NAME=DIR..." >&2
+    echo "usage: docs_examples.sh WEFT PAGE.md WORKDIR DIR|NAME=DIR|NAME=FILE..." >&2
     exit 2
 fi
 weft=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -30,9 +30,11 @@ shift 3
 rm -rf "$workdir"
 mkdir -p "$workdir/run"
 for dir in "$@"; do
-    if [[ $dir == *=* ]]; then # NAME=DIR: DIR becomes the subdirectory NAME
+    if [[ $dir == *=* && -d ${dir#*=} ]]; then # NAME=DIR: DIR becomes the subdirectory NAME
         mkdir -p "$workdir/run/${dir%%=*}"
         cp -r "${dir#*=}"/. "$workdir/run/${dir%%=*}/"
+    elif [[ $dir == *=* ]]; then # NAME=FILE: a copy of FILE named NAME
+        cp "${dir#*=}" "$workdir/run/${dir%%=*}"
     else
         cp -r "$dir"/. "$workdir/run/"
     fi
