@@ -3,16 +3,19 @@
 ** points of no return, all computed over the state graph of a finished search.
 **
 ** The graph is built once: each stored state's steps are re-run in tie-break order (thread
-** index, then outcome k) and each successor is looked up with store_find, giving a compact
-** successor array (CSR) whose edges keep that order. Everything after that walks the graph;
+** index, then outcome k) and each successor is looked up with store_find, a batch of states at
+** a time as the search does (batch.h), giving a compact successor array (CSR) whose edges keep
+** that order. Everything after that walks the graph;
 ** nothing depends on state ids, only on the graph and the edge order, so the answers are the
 ** same for every -j. Definitions (DESIGN.md sections 3 and 6, docs/schedules.md):
 **   - a schedule ends in a state with no successor (every thread finished, or a deadlock) or
 **     with a failing step (an edge to no state);
 **   - it violates when it passes through a state breaking an invariant, ends with a failing
 **     step, in a deadlock (unless --no-deadlock), or in an end state breaking a final.
-** Counts: with a topological order (iterative DFS, which also finds cycles), the schedules from
-** each state (backward) and the schedules reaching each state (forward) are sums over edges.
+** Counts: with a topological order (the ids when every step leads to a higher one, as in most
+** models searched breadth first; else an iterative DFS, which also finds cycles), the schedules
+** from each state (backward) and the schedules reaching each state (forward) are sums over
+** edges.
 ** Each count is a uint64 until it passes 2^63; then that state alone gets a GMP integer.
 */
 #include "count.h"
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "diag.h"
 #include "exec.h"
 #include "state.h"
@@ -66,28 +70,7 @@ typedef struct Graph {
     uint8_t *flags;      /* SF_* per state */
 } Graph;
 
-typedef struct BuildCtx {
-    Graph *g; /* the graph being built */
-} BuildCtx;
-
-static void on_edge(void *ctx, uint32_t tid, const ExecOutcome *out)
-{
-    Graph *g = ((BuildCtx *)ctx)->g;
-    assert(tid <= UINT16_MAX && out->k <= UINT16_MAX && "too many threads or outcomes");
-    Edge e = {.tid = (uint16_t)tid, .k = (uint16_t)out->k};
-    if (out->status == EXEC_OK) {
-        uint32_t len = g->prog->state_size;
-        e.to = store_find(g->st, out->vec, state_hash(out->vec, len));
-        assert(e.to != STATE_ID_NONE && "a successor of a complete search is not stored");
-    } else {
-        Fail f = {out->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, out->line};
-        e.is_fail = true;
-        e.to = (uint32_t)g->fails.len;
-        vec_push(&g->fails, f);
-    }
-    vec_push(&g->edges, e);
-}
-
+enum { BUILD_BATCH = 16 }; /* states whose steps are run before their successors are looked up */
 /* True when some property of 'kind' does not hold in 'vec' (broken, or its evaluation fails). */
 static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, PropKind kind)
 {
@@ -99,35 +82,76 @@ static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, Pro
     return false;
 }
 
+/* The edge of the outcome 'p' (kept in 'bt'): to its successor, or to a new failing step. */
+static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
+{
+    assert(p->tid <= UINT16_MAX && p->k <= UINT16_MAX && "too many threads or outcomes");
+    Edge e = {.tid = (uint16_t)p->tid, .k = (uint16_t)p->k};
+    if (p->status == EXEC_OK) {
+        e.to = store_find(g->st, search_batch_vec(bt, p), p->hash);
+        assert(e.to != STATE_ID_NONE && "a successor of a complete search is not stored");
+    } else {
+        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
+        e.is_fail = true;
+        e.to = (uint32_t)g->fails.len;
+        vec_push(&g->fails, f);
+    }
+    return e;
+}
+
+/* An array of n entries of 'size' bytes, in huge pages given memory at once (xmalloc_big): a
+** page fault costs microseconds on some virtual machines, and the graph's arrays take hundreds
+** of MB for a big model. */
+static void *graph_array(size_t n, size_t size)
+{
+    return xmalloc_big(n * size);
+}
+
+/* Every state's steps, BUILD_BATCH states at a time: their successors are generated (each one's
+** table slot prefetched as it is hashed, then its likely record), then looked up, so that the
+** lookups' cache misses overlap as the search's do. */
 static void graph_build(Graph *g, const Program *prog, const SearchResult *res, bool no_deadlock)
 {
     g->prog = prog;
     g->st = res->store;
     g->n = store_count(res->store);
-    g->first = xmalloc((g->n + 1) * sizeof *g->first);
-    g->flags = xcalloc(g->n ? g->n : 1, 1);
+    g->first = graph_array(g->n + 1, sizeof *g->first);
+    g->flags = graph_array(g->n ? g->n : 1, 1);
+    memset(g->flags, 0, g->n);
+    /* every transition is an edge: one allocation of the right size, not a doubling array
+    ** copied as it grows (a model of millions of transitions: hundreds of MB) */
+    g->edges.cap = res->n_transitions ? res->n_transitions : 1;
+    g->edges.items = graph_array(g->edges.cap, sizeof *g->edges.items);
     ExecCtx *ex = exec_new(prog), *ex_prop = exec_new(prog);
-    BuildCtx bc = {g};
-    for (uint64_t s = 0; s < g->n; s++) {
-        const uint8_t *vec = store_vec(g->st, (StateId)s);
-        g->first[s] = g->edges.len;
-        if (props_fail(ex_prop, prog, vec, PROP_INVARIANT))
-            g->flags[s] |= SF_INV_BAD;
-        if (state_all_done(prog, vec)) {
-            g->flags[s] |= SF_END;
-            if (props_fail(ex_prop, prog, vec, PROP_FINAL))
-                g->flags[s] |= SF_FINAL_BAD;
-            continue;
+    Batch bt = {.prog = prog, .st = g->st};
+    BatchEntry batch[BUILD_BATCH];
+    for (uint64_t s0 = 0; s0 < g->n; s0 += BUILD_BATCH) {
+        uint64_t n = g->n - s0 < BUILD_BATCH ? g->n - s0 : BUILD_BATCH;
+        for (uint64_t i = 0; i < n; i++) {
+            StateId s = (StateId)(s0 + i);
+            const uint8_t *vec = store_vec(g->st, s);
+            batch[i].sid = s;
+            search_batch_generate(&bt, ex, vec, &batch[i]);
+            if (props_fail(ex_prop, prog, vec, PROP_INVARIANT))
+                g->flags[s] |= SF_INV_BAD;
+            if (batch[i].is_all_done) {
+                g->flags[s] |= SF_END;
+                if (props_fail(ex_prop, prog, vec, PROP_FINAL))
+                    g->flags[s] |= SF_FINAL_BAD;
+            } else if (!batch[i].has_run && !no_deadlock) {
+                g->flags[s] |= SF_DEADLOCK;
+            }
         }
-        bool has_run = false;
-        for (uint32_t tid = 0; tid < prog->n_threads; tid++)
-            if (exec_step(ex, vec, tid, on_edge, &bc) == EXEC_STEP_RAN)
-                has_run = true;
-        if (!has_run && !no_deadlock)
-            g->flags[s] |= SF_DEADLOCK;
-        for (uint64_t i = g->first[s]; i < g->edges.len; i++)
-            if (g->edges.items[i].is_fail)
-                g->flags[s] |= SF_HAS_FAIL;
+        search_batch_prefetch(&bt);
+        for (uint64_t i = 0, p = 0; i < n; i++) {
+            g->first[s0 + i] = g->edges.len;
+            for (; p < batch[i].end; p++) {
+                Edge e = graph_edge(g, &bt, &bt.pend.items[p]);
+                g->flags[s0 + i] |= e.is_fail ? SF_HAS_FAIL : 0;
+                vec_push(&g->edges, e);
+            }
+        }
+        search_batch_clear(&bt);
     }
     g->first[g->n] = g->edges.len;
     uint8_t *vec = xmalloc(prog->state_size);
@@ -135,6 +159,7 @@ static void graph_build(Graph *g, const Program *prog, const SearchResult *res, 
     g->init = store_find(g->st, vec, state_hash(vec, prog->state_size));
     assert(g->init != STATE_ID_NONE && "the initial state is not stored");
     free(vec);
+    search_batch_free(&bt);
     exec_free(ex);
     exec_free(ex_prop);
 }
@@ -158,10 +183,31 @@ static bool is_leaf(const Graph *g, uint64_t s)
     return g->first[s] == g->first[s + 1];
 }
 
-/* Reverse post-order from the initial state (a topological order when acyclic) into 'order'
-** (g->n entries, every state being reachable). Returns false when a cycle was found. */
+/* True when every step leads to a state of a higher id, and then the ids are a topological
+** order (the graph is acyclic): a breadth first search numbers states level by level, and in
+** most models no step returns to a level already done. One pass over the edges, in memory order;
+** the passes that follow then read the states in that order too, which caches better than the
+** order of a depth first search. */
+static bool ids_are_topological(const Graph *g)
+{
+    for (uint64_t s = 0; s < g->n; s++)
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+            if (!g->edges.items[j].is_fail && g->edges.items[j].to <= s)
+                return false;
+    return true;
+}
+
+/* A topological order when acyclic into 'order' (g->n entries, every state being reachable):
+** the ids when they are one, else the reverse post-order of a depth first search from the
+** initial state. Returns false when a cycle was found: the search stops at the first step back
+** onto its stack, 'order' unfinished (a cyclic graph has no such order, and nothing reads it). */
 static bool graph_order(const Graph *g, StateId *order)
 {
+    if (ids_are_topological(g)) {
+        for (uint64_t s = 0; s < g->n; s++)
+            order[s] = (StateId)s;
+        return true;
+    }
     typedef struct Frame {
         StateId sid;   /* the state */
         uint64_t next; /* its next edge to follow */
@@ -172,7 +218,7 @@ static bool graph_order(const Graph *g, StateId *order)
     bool is_acyclic = true;
     vec_push(&stack, ((Frame){g->init, g->first[g->init]}));
     color[g->init] = 1;
-    while (stack.len) {
+    while (stack.len && is_acyclic) {
         Frame *f = &stack.items[stack.len - 1];
         if (f->next == g->first[f->sid + 1]) {
             color[f->sid] = 2;
@@ -190,7 +236,7 @@ static bool graph_order(const Graph *g, StateId *order)
             vec_push(&stack, ((Frame){e->to, g->first[e->to]}));
         }
     }
-    assert(n_done == g->n && "a stored state is not reachable from the initial state");
+    assert((!is_acyclic || n_done == g->n) && "a stored state is not reachable from the start");
     vec_free(&stack);
     free(color);
     return is_acyclic;
@@ -207,7 +253,8 @@ typedef struct Nums {
 
 static void nums_init(Nums *n, uint64_t count)
 {
-    n->v = xcalloc(count ? count : 1, sizeof *n->v);
+    n->v = graph_array(count ? count : 1, sizeof *n->v);
+    memset(n->v, 0, (count ? count : 1) * sizeof *n->v);
     n->big.items = NULL;
     n->big.len = n->big.cap = 0;
 }
@@ -1142,7 +1189,7 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     }
     for (uint64_t s = 0; s < g.n; s++)
         an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);
-    StateId *order = xmalloc((g.n ? g.n : 1) * sizeof *order);
+    StateId *order = graph_array(g.n ? g.n : 1, sizeof *order);
     an->is_cyclic = !graph_order(&g, order);
     if (!an->is_cyclic) {
         Nums tot, bad, paths, vpaths;

@@ -53,6 +53,23 @@ void util_populate(void *p, size_t n)
         (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 }
 
+void *xmalloc_big(size_t n)
+{
+    enum { HUGE = 2 << 20 };
+    if (n < 2 * HUGE) {
+        void *p = xmalloc(n);
+        util_populate(p, n);
+        return p;
+    }
+    size_t size = (n + HUGE - 1) / HUGE * HUGE;
+    void *p = aligned_alloc(HUGE, size);
+    if (!p)
+        util_oom(size);
+    (void)madvise(p, size, MADV_HUGEPAGE);
+    util_populate(p, n);
+    return p;
+}
+
 void *xcalloc_aligned(size_t align, size_t n)
 {
     size_t size = n ? (n + align - 1) / align * align : align; /* aligned_alloc wants a multiple */

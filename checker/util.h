@@ -28,6 +28,10 @@ void *xrealloc(void *p, size_t n);
 ** written; for big arrays about to be written through. Does nothing on a kernel without it
 ** (Linux < 5.14) or for a range of fewer than two pages. */
 void util_populate(void *p, size_t n);
+/* 'n' bytes (not zeroed) for a big array about to be written through: from 4 MiB on, aligned to
+** and advised into 2 MiB pages (MADV_HUGEPAGE, where transparent huge pages are on), then given
+** memory at once (util_populate). Freed with free(). */
+void *xmalloc_big(size_t n);
 /* The rest of the stream 'f' in new memory (NUL-terminated, *len_out bytes before the NUL);
 ** false on a read error (*why_out its errno: a directory, EISDIR) or past 'max_len' bytes
 ** (*why_out 0). */
