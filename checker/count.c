@@ -48,11 +48,13 @@ enum {
 };
 
 typedef struct Edge {
-    uint32_t to;  /* the successor's id; for a failing step, its index in Graph.fails */
-    uint16_t tid; /* the thread that moves */
-    uint16_t k;   /* its outcome index */
-    bool is_fail; /* the step fails: the schedule ends with it */
+    uint32_t to;          /* the successor's id; for a failing step, its index in Graph.fails */
+    uint32_t tid;         /* the thread that moves */
+    uint32_t k : 31;      /* its outcome index (a 'choose' of 70,000 branches has k past 2^16) */
+    uint32_t is_fail : 1; /* the step fails: the schedule ends with it */
 } Edge;
+
+_Static_assert(sizeof(Edge) == 12, "an edge is 12 bytes (docs/schedules.md, Cost)");
 
 typedef struct Fail {
     ViolKind kind; /* VIOL_ASSERT or VIOL_ERROR */
@@ -85,8 +87,8 @@ static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, Pro
 /* The edge of the outcome 'p' (kept in 'bt'): to its successor, or to a new failing step. */
 static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
 {
-    assert(p->tid <= UINT16_MAX && p->k <= UINT16_MAX && "too many threads or outcomes");
-    Edge e = {.tid = (uint16_t)p->tid, .k = (uint16_t)p->k};
+    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
+    Edge e = {.tid = p->tid, .k = p->k};
     if (p->status == EXEC_OK) {
         e.to = store_find(g->st, search_batch_vec(bt, p), p->hash);
         assert(e.to != STATE_ID_NONE && "a successor of a complete search is not stored");

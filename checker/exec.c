@@ -883,6 +883,41 @@ ExecStatus exec_outcome(ExecCtx *c, const uint8_t *vec, uint32_t tid, uint32_t k
     return p.is_found ? p.status : EXEC_OK;
 }
 
+/* What exec_find() looks for, and what it found. */
+typedef struct Find {
+    ExecMatch is_match; /* the caller's test of a successor */
+    void *match_ctx;    /* its context */
+    uint8_t *out;       /* where the first match goes */
+    uint32_t size;      /* bytes of a vector */
+    uint32_t k;         /* the first match's outcome index; EXEC_NO_OUTCOME: none yet */
+} Find;
+
+static void find_emit(void *ctx, uint32_t tid, const ExecOutcome *o)
+{
+    Find *f = ctx;
+    (void)tid;
+    if (f->k != EXEC_NO_OUTCOME || o->status != EXEC_OK || !f->is_match(f->match_ctx, o->vec))
+        return;
+    f->k = o->k;
+    memcpy(f->out, o->vec, f->size);
+}
+
+uint32_t exec_find(ExecCtx *c, const uint8_t *vec, uint32_t tid, ExecMatch is_match,
+                   void *match_ctx, uint8_t *out)
+{
+    Find f = {is_match, match_ctx, out, c->size, EXEC_NO_OUTCOME};
+    uint32_t n;
+    drive(c, vec, tid, UINT32_MAX, find_emit, &f, &n);
+    return f.k;
+}
+
+uint32_t exec_count(ExecCtx *c, const uint8_t *vec, uint32_t tid)
+{
+    uint32_t n;
+    drive(c, vec, tid, UINT32_MAX, NULL, NULL, &n);
+    return n;
+}
+
 /* ---- properties ----
 **
 ** Property code runs on a scratch copy too, so the interpreter needs no read-only variant; it

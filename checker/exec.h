@@ -65,6 +65,21 @@ bool exec_enabled(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
 ExecStatus exec_outcome(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, uint32_t k, uint8_t *out,
                         bool *exists_out, uint32_t *line_out, const char **msg_out);
 
+#define EXEC_NO_OUTCOME UINT32_MAX /* exec_find(): no outcome matched */
+
+/* A test of a successor vector for exec_find(); it must not call exec_* on the same ExecCtx. */
+typedef bool (*ExecMatch)(void *ctx, const uint8_t *vec);
+
+/* The first outcome of thread tid's step from 'vec', in order k, whose successor 'is_match'
+** accepts: its k, with the successor copied into 'out'; EXEC_NO_OUTCOME when none does (or the
+** thread cannot move). The step runs once: a loop over exec_outcome(k) would run it again for
+** every k, which a 'choose' of 70,000 branches made minutes of work. */
+uint32_t exec_find(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, ExecMatch is_match,
+                   void *match_ctx, uint8_t *out);
+
+/* How many outcomes thread tid's step has from 'vec': 0 when it is blocked or finished. */
+uint32_t exec_count(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
+
 typedef enum {
     PROP_HOLDS,  /* the expression is true */
     PROP_BROKEN, /* the expression is false */

@@ -84,20 +84,6 @@ static ExecStatus builder_step(Builder *b, uint32_t tid, uint32_t k, uint32_t *l
     return r;
 }
 
-/* Outcomes of thread tid's step in 'vec': 0 when it is blocked or finished. */
-static uint32_t count_outcomes(Builder *b, const uint8_t *vec, uint32_t tid)
-{
-    uint32_t k = 0;
-    for (;; k++) {
-        bool exists = false;
-        uint32_t line;
-        const char *msg;
-        exec_outcome(b->ex, vec, tid, k, b->scratch, &exists, &line, &msg);
-        if (!exists)
-            return k;
-    }
-}
-
 /* No thread can move and some has not finished. */
 static bool is_deadlock(Builder *b, const uint8_t *vec)
 {
@@ -256,7 +242,7 @@ static bool fit_step(Builder *b, const TraceFile *tf, uint32_t i, Replay *r, uin
         *err_out = xasprintf("step %u: thread '%s' has finished", i + 1, s->thread);
         return false;
     }
-    uint32_t n = count_outcomes(b, vec, tid);
+    uint32_t n = exec_count(b->ex, vec, tid);
     if (n == 0) {
         *err_out = xasprintf("step %u: thread '%s' cannot move (its step at line %u '%s' is not "
                              "enabled)",
@@ -390,7 +376,7 @@ static bool simulate_step(Builder *b, uint64_t *rng, ChoiceVec *choices, const S
     const uint8_t *vec = builder_state(b);
     choices->len = 0;
     for (uint32_t tid = 0; tid < b->prog->n_threads; tid++) {
-        uint32_t n = count_outcomes(b, vec, tid);
+        uint32_t n = exec_count(b->ex, vec, tid);
         for (uint32_t k = 0; k < n; k++)
             vec_push(choices, ((Choice){tid, k}));
     }

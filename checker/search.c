@@ -467,23 +467,27 @@ void search_result_free(SearchResult *res)
 
 /* ---- vectors back from the store ---- */
 
+/* What replay_link() compares each successor's fingerprint with. */
+typedef struct Fingerprint {
+    uint64_t fp;   /* the fingerprint to reach */
+    uint32_t size; /* bytes of a state */
+} Fingerprint;
+
+static bool has_fingerprint(void *ctx, const uint8_t *vec)
+{
+    const Fingerprint *f = ctx;
+    return state_hash(vec, f->size) == f->fp;
+}
+
 /* The step from 'from' whose successor has fingerprint 'fp' (first in tie-break order), into
 ** 'out'. False when none has (a corrupt store). */
 static bool replay_link(const Program *prog, ExecCtx *ex, const uint8_t *from, uint64_t fp,
                         uint8_t *out)
 {
-    for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
-        for (uint32_t k = 0;; k++) {
-            bool exists = false;
-            uint32_t line;
-            const char *msg;
-            ExecStatus r = exec_outcome(ex, from, tid, k, out, &exists, &line, &msg);
-            if (!exists)
-                break;
-            if (r == EXEC_OK && state_hash(out, prog->state_size) == fp)
-                return true;
-        }
-    }
+    Fingerprint f = {fp, prog->state_size};
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++)
+        if (exec_find(ex, from, tid, has_fingerprint, &f, out) != EXEC_NO_OUTCOME)
+            return true;
     return false;
 }
 

@@ -16,23 +16,30 @@
 #include "state.h"
 #include "util.h"
 
-/* The (tid, k) that leads from 'from' to 'to'; false when none does (a corrupt store). */
+/* What find_step() compares each successor with. */
+typedef struct Target {
+    const uint8_t *vec; /* the state to reach */
+    uint32_t size;      /* its bytes */
+} Target;
+
+static bool is_target(void *ctx, const uint8_t *vec)
+{
+    const Target *t = ctx;
+    return memcmp(vec, t->vec, t->size) == 0;
+}
+
+/* The (tid, k) that leads from 'from' to 'to', the first in tie-break order; false when none does
+** (a corrupt store). */
 static bool find_step(const Program *prog, ExecCtx *ex, const uint8_t *from, const uint8_t *to,
                       uint8_t *scratch, uint32_t *tid_out, uint32_t *k_out)
 {
+    Target t = {to, prog->state_size};
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
-        for (uint32_t k = 0;; k++) {
-            bool exists = false;
-            uint32_t line;
-            const char *msg;
-            ExecStatus r = exec_outcome(ex, from, tid, k, scratch, &exists, &line, &msg);
-            if (!exists)
-                break;
-            if (r == EXEC_OK && memcmp(scratch, to, prog->state_size) == 0) {
-                *tid_out = tid;
-                *k_out = k;
-                return true;
-            }
+        uint32_t k = exec_find(ex, from, tid, is_target, &t, scratch);
+        if (k != EXEC_NO_OUTCOME) {
+            *tid_out = tid;
+            *k_out = k;
+            return true;
         }
     }
     return false;

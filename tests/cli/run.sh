@@ -12,14 +12,14 @@
 #                                  (else /dev/null)
 #   # generate: KIND               check a generated model instead of this file's body
 #                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
-#                                  long-line: a 1 MB line; choose N Z: one thread whose
+#                                  long-line: a 1 MB line; choose N Z [LINE]: one thread whose
 #                                  first step is a 'choose' of N branches, branch i setting x
-#                                  to 0 if i < Z, else to i), written to WORKDIR under this
-#                                  case's name
+#                                  to 0 if i < Z, else to i, then LINE, a property, if given),
+#                                  written to WORKDIR under this case's name
 # The command runs in the case's directory (or WORKDIR for generated models) so file names in
 # the output are the case's base name. stdout is compared with CASE.out and stderr with CASE.err
-# (a missing golden file means "empty"); the line "time ... memory ..." is masked. On a mismatch
-# the diff and the command that accepts the new output are printed.
+# (a missing golden file means "empty"); the line "time ... memory ..." is masked in both. On a
+# mismatch the diff and the command that accepts the new output are printed.
 # A check case (no "# cmd:") then runs again with -j 4 (the same output) and --dfs (the same exit
 # status), unless its options choose the search or depend on the clock or memory (see below).
 # UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
@@ -85,12 +85,13 @@ if [ -n "$generate" ]; then
           head -c 1048576 /dev/zero | tr '\0' ' '
           printf 'y\n}\n'; } >"$workdir/$base" ;;
     choose\ *)
-        read -r _ n_branches n_zero <<<"$generate"
+        read -r _ n_branches n_zero extra <<<"$generate"
         { printf 'shared x = 0\nthread t {\n    choose { x = 0 }\n'
           for ((i = 1; i < n_branches; i++)); do
               printf '    or { x = %d }\n' $((i < n_zero ? 0 : i))
           done
-          printf '}\n'; } >"$workdir/$base" ;;
+          printf '}\n'
+          [ -z "${extra:-}" ] || printf '%s\n' "$extra"; } >"$workdir/$base" ;;
     *) echo "FAIL: $base: unknown '# generate: $generate'" >&2; exit 1 ;;
     esac
 fi
@@ -107,7 +108,7 @@ err=$workdir/$name.stderr
 (cd "$run_dir" && "$weft" $cmdline) <"$stdin_from" >"$out" 2>"$err"
 got_exit=$?
 mask='s/^time [0-9.]+ s  rate [0-9]+ states\/s  memory [0-9.]+ (B|KiB|MiB|GiB)( \([0-9.]+ bytes\/state, vector [0-9]+ bytes\))?$/time (masked)/'
-sed -E -i "$mask" "$out"
+sed -E -i "$mask" "$out" "$err" # stderr has the report when stdout has an output ('-')
 
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
     for pair in "out:$out" "err:$err"; do
@@ -158,7 +159,7 @@ again() {
     (cd "$run_dir" && "$weft" check $args $option "$base") <"$stdin_from" >"$out.$label" \
         2>"$err.$label"
     again_exit=$?
-    sed -E -i "$mask" "$out.$label"
+    sed -E -i "$mask" "$out.$label" "$err.$label"
 }
 if [ -z "$cmd" ] && [ -z "$generate" ] && [ -z "$(header stdin)" ] &&
     ! grep -qE -- '(^| )(-j|--dfs|--bfs|--compact|--time-limit|--max-memory|--progress)' <<<"$args"; then

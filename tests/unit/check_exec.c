@@ -559,6 +559,41 @@ START_TEST(exec_choose_forks_in_order)
 }
 END_TEST
 
+static bool is_same_vec(void *ctx, const uint8_t *vec)
+{
+    return memcmp(vec, ctx, P->state_size) == 0;
+}
+
+/* exec_find: the first outcome whose successor matches, in one run of the step; exec_count: how
+** many outcomes the step has (choose {x = 10} or {x = 20} or {x = 20}). */
+START_TEST(exec_find_and_count_outcomes)
+{
+    uint32_t x = pb_shared(P, "x", 1, 0);
+    uint32_t t = pb_thread(P, "t", 1);
+    ONE_STEP(t, INS(GUARD_END, 0, 0), INS(CHOOSE, 3, 0), INS(JMP, 5, 0), INS(JMP, 8, 0),
+             INS(JMP, 11, 0), /* 5 */ INS(PUSH, 10, 0), INS(STORE_G, x, 0), INS(JMP, 14, 0),
+             /* 8 */ INS(PUSH, 20, 0), INS(STORE_G, x, 0), INS(JMP, 14, 0),
+             /* 11 */ INS(PUSH, 20, 0), INS(STORE_G, x, 0), INS(JMP, 14, 0),
+             /* 14 */ INS(END_STEP, 1, 0));
+    go();
+    step(0);
+    ck_assert_uint_eq(G.n, 3);
+    ck_assert_uint_eq(exec_count(X, S, 0), 3);
+    uint8_t want[MAX_VEC], out[MAX_VEC];
+    memcpy(want, G.vec[2], P->state_size); /* x = 20: outcomes 1 and 2 both reach it */
+    ck_assert_uint_eq(exec_find(X, S, 0, is_same_vec, want, out), 1);
+    ck_assert_mem_eq(out, want, P->state_size);
+    memcpy(want, G.vec[0], P->state_size);
+    ck_assert_uint_eq(exec_find(X, S, 0, is_same_vec, want, out), 0);
+    memcpy(want, S, P->state_size); /* the state itself: no step reaches it */
+    ck_assert_uint_eq(exec_find(X, S, 0, is_same_vec, want, out), EXEC_NO_OUTCOME);
+    /* finished: no outcome */
+    memcpy(S, G.vec[0], P->state_size);
+    ck_assert_uint_eq(exec_count(X, S, 0), 0);
+    ck_assert_uint_eq(exec_find(X, S, 0, is_same_vec, want, out), EXEC_NO_OUTCOME);
+}
+END_TEST
+
 /* atomic { choose {x = 1} or {assert false}; signal c }: depth first, failures numbered too. */
 START_TEST(exec_nested_forks_depth_first)
 {
@@ -1220,6 +1255,7 @@ Suite *exec_suite(void)
     tcase_add_test(tc, exec_signal_forks_per_sleeper);
     tcase_add_test(tc, exec_broadcast_wakes_all);
     tcase_add_test(tc, exec_choose_forks_in_order);
+    tcase_add_test(tc, exec_find_and_count_outcomes);
     tcase_add_test(tc, exec_nested_forks_depth_first);
     tcase_add_test(tc, exec_queue_put_get);
     tcase_add_test(tc, exec_queue_try_forms);
