@@ -1167,7 +1167,8 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
 size_t count_memory_estimate(const SearchResult *res)
 {
     /* per state: edge offsets, flags, topological order, two live counters; per transition:
-    ** an Edge, twice over for the growth of the edge array */
+    ** an Edge (allocated once, at the search's count), twice over: room for the big arrays'
+    ** rounding to 2 MiB pages (xmalloc_big) and for the passes' own lists, an upper estimate */
     uint64_t n = store_count(res->store);
     uint64_t bytes = n * (sizeof(uint64_t) + 1 + sizeof(StateId) + 2 * sizeof(uint64_t)) +
                      res->n_transitions * 2 * sizeof(Edge);
