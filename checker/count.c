@@ -5,9 +5,9 @@
 ** The graph is built once: each stored state's steps are re-run in tie-break order (thread
 ** index, then outcome k) and each successor is looked up with store_find, a batch of states at
 ** a time as the search does (batch.h), giving a compact successor array (CSR) whose edges keep
-** that order. Everything after that walks the graph;
-** nothing depends on state ids, only on the graph and the edge order, so the answers are the
-** same for every -j. Definitions (DESIGN.md sections 3 and 6, docs/schedules.md):
+** that order. Everything after that walks the graph; no answer depends on state ids, only on
+** the graph and the edge order, so the answers are the same for every -j. Definitions
+** (DESIGN.md sections 3 and 6, docs/schedules.md):
 **   - a schedule ends in a state with no successor (every thread finished, or a deadlock) or
 **     with a failing step (an edge to no state);
 **   - it violates when it passes through a state breaking an invariant, ends with a failing
@@ -73,6 +73,7 @@ typedef struct Graph {
 } Graph;
 
 enum { BUILD_BATCH = 16 }; /* states whose steps are run before their successors are looked up */
+
 /* True when some property of 'kind' does not hold in 'vec' (broken, or its evaluation fails). */
 static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, PropKind kind)
 {
