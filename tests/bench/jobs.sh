@@ -71,17 +71,6 @@ run_pair() {
     rm -f "$work/a.json" "$work/b.json"
 }
 
-# model_args NAME -> "FILE|-D options", the sizes of spin_compare.sh
-model_args() {
-    case "$1" in
-    counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
-    locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
-    philosophers) echo "$here/philosophers.weft|-D N=10" ;;
-    producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;
-    *) return 1 ;;
-    esac
-}
-
 # run FILE DEFS OPTIONS... -> "seconds states memory_bytes cpu_seconds" of one search; with
 # PIN set (a CPU), on that CPU alone
 run() {

@@ -45,3 +45,15 @@ median() {
     read -r med _ < <(stats "$1")
     echo "$med"
 }
+
+# model_args NAME -> "FILE|-D options": a benchmark model of at least 1 M states at the sizes of
+# spin_compare.sh (jobs.sh, report.sh; the caller sets 'here' to tests/bench)
+model_args() {
+    case "$1" in
+    counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
+    locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
+    philosophers) echo "$here/philosophers.weft|-D N=10" ;;
+    producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;
+    *) return 1 ;;
+    esac
+}

@@ -33,17 +33,6 @@ case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$ru
 work=$(mktemp -d "${TMPDIR:-/tmp}/report.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
 
-# the sizes of jobs.sh and spin_compare.sh
-model_args() {
-    case "$1" in
-    counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
-    locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
-    philosophers) echo "$here/philosophers.weft|-D N=10" ;;
-    producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;
-    *) return 1 ;;
-    esac
-}
-
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter philosophers producer_consumer)
 
