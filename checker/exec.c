@@ -26,10 +26,11 @@
 #include "util.h"
 
 enum {
-    FORK_CAP = 64,  /* nested choices of a step before the choice list grows */
-    LOOP_CAP = 64,  /* loop heads remembered per run before the loop table grows */
-    MSG_CAP = 512,  /* bytes of a runtime error message (names are truncated past it) */
-    NO_THREAD = -1, /* 'tid' of property code: no running thread */
+    EXEC_LINE = 128, /* bytes of the lines a context's buffers own (two cache lines) */
+    FORK_CAP = 64,   /* nested choices of a step before the choice list grows */
+    LOOP_CAP = 64,   /* loop heads remembered per run before the loop table grows */
+    MSG_CAP = 512,   /* bytes of a runtime error message (names are truncated past it) */
+    NO_THREAD = -1,  /* 'tid' of property code: no running thread */
 };
 
 /* A variable, flattened for the interpreter (Var carries names and initialisers too). */
@@ -89,10 +90,31 @@ struct ExecCtx {
 
 /* ---- context ---- */
 
+/* 'n' zeroed entries of 'size' bytes on lines of their own: EXEC_LINE bytes, two cache lines,
+** the pair some cores fetch together. The workers of a parallel search each run a context of
+** their own, all allocated one after another by the calling thread, and buffers of a few bytes
+** (the scratch vector, the stack) would otherwise share lines with the next context's: every
+** step, writing them, would take those lines from the other core (a scratch two-thread search
+** whose contexts were laid out so ran 28% slower; docs/performance.md). */
+static void *lines_alloc(size_t n, size_t size)
+{
+    return xcalloc_aligned(EXEC_LINE, (n ? n : 1) * size);
+}
+
+/* 'old' of 'old_n' entries of 'size' bytes grown to 'n', in lines of its own (lines_alloc). */
+static void *lines_grow(void *old, size_t old_n, size_t n, size_t size)
+{
+    void *p = lines_alloc(n, size);
+    if (old_n)
+        memcpy(p, old, old_n * size);
+    free(old);
+    return p;
+}
+
 static void flatten_vars(ExecCtx *c)
 {
     const Program *prog = c->prog;
-    c->vars = xcalloc(prog->n_vars ? prog->n_vars : 1, sizeof *c->vars);
+    c->vars = lines_alloc(prog->n_vars, sizeof *c->vars);
     for (uint32_t i = 0; i < prog->n_vars; i++) {
         const Var *v = &prog->vars[i];
         c->vars[i] = (VarInfo){.bit_off = v->bit_off,
@@ -107,14 +129,15 @@ static void flatten_vars(ExecCtx *c)
 
 static void loop_table_alloc(ExecCtx *c, uint32_t cap)
 {
+    size_t vec_len = c->size ? c->size : 1;
+    c->seen = lines_grow(c->seen, c->seen_cap, cap, sizeof *c->seen);
+    c->seen_vecs = lines_grow(c->seen_vecs, c->seen_cap, cap, vec_len);
     c->seen_cap = cap;
-    c->seen = xrealloc(c->seen, (size_t)cap * sizeof *c->seen);
-    c->seen_vecs = xrealloc(c->seen_vecs, (size_t)cap * (c->size ? c->size : 1));
     free(c->tab_ent);
     free(c->tab_gen);
     c->tab_cap = 2 * cap;
-    c->tab_ent = xcalloc(c->tab_cap, sizeof *c->tab_ent);
-    c->tab_gen = xcalloc(c->tab_cap, sizeof *c->tab_gen);
+    c->tab_ent = lines_alloc(c->tab_cap, sizeof *c->tab_ent);
+    c->tab_gen = lines_alloc(c->tab_cap, sizeof *c->tab_gen);
     c->gen = 1;
 }
 
@@ -123,16 +146,16 @@ static void loop_table_alloc(ExecCtx *c, uint32_t cap)
 ** top), the quantifier slots, one sleeper slot per thread, and first-size fork and loop tables. */
 ExecCtx *exec_new(const Program *prog)
 {
-    ExecCtx *c = xcalloc(1, sizeof *c);
+    ExecCtx *c = lines_alloc(1, sizeof *c);
     c->prog = prog;
     c->size = prog->state_size;
     flatten_vars(c);
-    c->vec = xcalloc(c->size ? c->size : 1, 1);
-    c->stack = xcalloc((size_t)prog->stack_max + 2, sizeof *c->stack);
-    c->slots = xcalloc((size_t)prog->n_slots + 2, sizeof *c->slots);
-    c->sleepers = xcalloc(prog->n_threads ? prog->n_threads : 1, sizeof *c->sleepers);
+    c->vec = lines_alloc(c->size, 1);
+    c->stack = lines_alloc((size_t)prog->stack_max + 2, sizeof *c->stack);
+    c->slots = lines_alloc((size_t)prog->n_slots + 2, sizeof *c->slots);
+    c->sleepers = lines_alloc(prog->n_threads, sizeof *c->sleepers);
     c->forks_cap = FORK_CAP;
-    c->forks = xcalloc(c->forks_cap, sizeof *c->forks);
+    c->forks = lines_alloc(c->forks_cap, sizeof *c->forks);
     loop_table_alloc(c, LOOP_CAP);
     return c;
 }
@@ -313,8 +336,8 @@ static uint32_t fork_pick(ExecCtx *c, uint32_t arity)
         return c->forks[d].pick;
     assert(d == c->n_forks && "a replayed run met fewer choices than recorded");
     if (c->n_forks == c->forks_cap) {
+        c->forks = lines_grow(c->forks, c->forks_cap, 2 * (size_t)c->forks_cap, sizeof *c->forks);
         c->forks_cap *= 2;
-        c->forks = xrealloc(c->forks, (size_t)c->forks_cap * sizeof *c->forks);
     }
     c->forks[c->n_forks++] = (Fork){.pick = 0, .arity = arity};
     return 0;
