@@ -28,11 +28,19 @@
 # (build/handoff, tests/bench/handoff.c, built with weft): that price per line, which differs
 # from one machine to the next by a factor of four or more.
 #
-# The side-by-side runs measure the machine, not weft: two independent one-thread searches
-# share nothing but the machine (its memory system, and on a virtual machine the host's other
-# guests), so the ratio of their median to the median alone bounds what any search on two
-# threads can reach here: 2 x alone / side by side is the speedup of a perfect -j 2, with no
-# work shared, no overhead and no waiting. The script prints it as the machine's ceiling.
+# The side-by-side runs measure the machine, not weft: two independent one-thread searches, one
+# pinned to each CPU, share nothing but the machine (its memory system, and on a virtual machine
+# the host's other guests). Together they search at the rate 1/a + 1/b (a and b their times), a
+# perfect -j 2 (no work shared, no overhead, no waiting, the work split as the CPUs' speeds
+# allow) could search no faster, so -j 1's median times that rate (the median over the rounds)
+# is the most any search on two threads can reach here: the machine's ceiling.
+#
+# -j 1 also runs pinned to CPU 0 and to CPU 1. On a virtual machine the two CPUs need not be
+# equal: on the Zen 5 machine of docs/performance.md one of them ran a memory-bound search up to
+# 1.5 x slower than the other (the host's other guests; which one changed within the hour,
+# while compute-bound loops ran at the same speed on both), and an unpinned -j 1 lands on either,
+# which is why its runs can differ that much. The on-one-CPU comparison uses -j 1 on CPU 0,
+# where the pinned -j 2 runs too.
 # Figures only: nothing here is a timed test.
 set -u
 
@@ -55,20 +63,22 @@ case "$runs" in '' | *[!0-9]* | 0) die "RUNS must be a positive number, not '$ru
 work=$(mktemp -d "${TMPDIR:-/tmp}/jobs.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
 
-# run_pair FILE DEFS -> "seconds seconds" of two -j 1 searches started together
+# run_pair FILE DEFS -> "rate": 1/a + 1/b, a and b the seconds of two -j 1 searches started
+# together, one on CPU 0 and one on CPU 1: the searches a second the two CPUs do side by side
 run_pair() {
     local file=$1 defs=$2 k
-    for k in a b; do
+    for k in 0 1; do
         # shellcheck disable=SC2086  # the -D options are split into words on purpose
-        "$weft" check "$file" $defs -j 1 --quiet --json "$work/$k.json" --progress never \
-            >/dev/null 2>"$work/$k.err" &
+        taskset -c "$k" "$weft" check "$file" $defs -j 1 --quiet --json "$work/$k.json" \
+            --progress never >/dev/null 2>"$work/$k.err" &
     done
     wait
-    for k in a b; do
+    for k in 0 1; do
         [ -s "$work/$k.json" ] || die "weft failed on $file: $(cat "$work/$k.err")"
     done
-    jq -r '.models[0].statistics.seconds' "$work/a.json" "$work/b.json" | tr '\n' ' '
-    rm -f "$work/a.json" "$work/b.json"
+    jq -r '.models[0].statistics.seconds' "$work/0.json" "$work/1.json" |
+        awk '{ r += 1 / $1 } END { printf "%.4f", r }'
+    rm -f "$work/0.json" "$work/1.json"
 }
 
 # run FILE DEFS OPTIONS... -> "seconds states memory_bytes cpu_seconds" of one search; with
@@ -105,12 +115,12 @@ for m in "${models[@]}"; do
     pair=
     states=
     for ((i = 0; i < runs; i++)); do
-        for j in 1 2 one; do # one: -j 2 with both workers on CPU 0
-            if [ "$j" = one ]; then
-                read -r s n b c < <(PIN=0 run "$file" "$defs" -j 2)
-            else
-                read -r s n b c < <(run "$file" "$defs" -j "$j")
-            fi
+        for j in 1 2 one c0 c1; do # one: -j 2 on CPU 0; c0, c1: -j 1 on CPU 0, on CPU 1
+            case $j in
+            one) read -r s n b c < <(PIN=0 run "$file" "$defs" -j 2) ;;
+            c0 | c1) read -r s n b c < <(PIN=${j#c} run "$file" "$defs" -j 1) ;;
+            *) read -r s n b c < <(run "$file" "$defs" -j "$j") ;;
+            esac
             secs[$j]="${secs[$j]:-} $s"
             cpu[$j]="${cpu[$j]:-} $c"
             mem[$j]=$b
@@ -137,19 +147,28 @@ for m in "${models[@]}"; do
     printf '%-18s %-17s %10s %9.3f %9s %9s %12.0f %12.1f\n' "$m" "--compact -j 2" "$cn" "$cs" - - \
         "$(awk -v n="$cn" -v s="$cs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
         "$(awk -v b="$cb" -v n="$cn" 'BEGIN { print b / n }')"
+    for j in c0 c1; do
+        read -r pmed pfast < <(stats "${secs[$j]}")
+        read -r pcmed _ < <(stats "${cpu[$j]}")
+        printf '%-18s %-17s %10s %9s %9s %9s\n' "$m" "-j 1 on CPU ${j#c}" "$states" "$pmed" \
+            "$pfast" "$pcmed"
+        [ "$j" = c0 ] && med0=$pmed cmed0=$pcmed
+        [ "$j" = c1 ] && med1c=$pmed
+    done
     read -r omed ofast < <(stats "${secs[one]}")
     read -r ocmed _ < <(stats "${cpu[one]}")
     printf '%-18s %-17s %10s %9s %9s %9s\n' "$m" "-j 2 on one CPU" "$states" "$omed" "$ofast" \
         "$ocmed"
-    read -r pmed pfast < <(stats "$pair")
-    printf '%-18s %-17s %10s %9s %9s\n' "$m" "-j 1 side by side" "$states" "$pmed" "$pfast"
-    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" -v p="$pmed" -v u="$cmed1" \
-        -v v="$cmed" -v o="$ocmed" 'BEGIN {
+    read -r rate _ < <(stats "$pair")
+    awk -v a="$med1" -v b="$med" -v c="$fast1" -v d="$fast" -v r="$rate" -v u="$cmed1" \
+        -v v="$cmed" -v o="$ocmed" -v z="$cmed0" -v p0="$med0" -v p1="$med1c" 'BEGIN {
         printf "  speedup of -j 2 over -j 1: %.2fx (medians), %.2fx (fastest runs)\n", a / b, c / d
-        printf "  CPU time of -j 2 over -j 1: %.2fx (medians): %.2fx on one CPU, ", v / u, o / u
-        printf "then %.2fx for the two CPUs\n", v / o
-        printf "  the machine'"'"'s ceiling: two -j 1 side by side take %.2fx the time of one alone, ", p / a
-        printf "so a perfect -j 2 would reach %.2fx\n", 2 * a / p }'
+        printf "  the CPUs: -j 1 takes %.3f s on CPU 0, %.3f s on CPU 1 (%.2fx)\n", p0, p1, p1 / p0
+        printf "  CPU time of -j 2 over -j 1: %.2fx (medians): %.2fx on one CPU (over -j 1 on ", v / u, o / z
+        printf "that CPU), then %.2fx for the two CPUs\n", (v / u) / (o / z)
+        printf "  the machine'"'"'s ceiling: two -j 1 side by side, one on each CPU, search at %.2fx ", a * r
+        printf "the rate of -j 1 alone, so a perfect -j 2 would reach %.2fx; -j 2 reached %.0f%% of it\n", \
+            a * r, 100 * (a / b) / (a * r) }'
     unset secs mem cpu
 done
 exit $status
