@@ -953,6 +953,9 @@ static void cli_progress(void *ctx, const SearchProgress *p)
 static SearchResult *cli_search(const Program *prog, const CliOptions *o)
 {
     SearchOptions so = o->search;
+    /* the report's analyses and --schedules walk the state graph: a one-thread search records
+    ** it as it goes, rather than count.c running every step again after it */
+    so.record_graph = !o->is_quiet || o->schedules_path;
     bool is_shown =
         o->progress == PROGRESS_ALWAYS || (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
     if (is_shown) {

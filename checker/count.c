@@ -2,12 +2,14 @@
 ** count.c -- every schedule at once: outcomes, exact counts, fewest preemptions, enumeration,
 ** points of no return, all computed over the state graph of a finished search.
 **
-** The graph is built once: each stored state's steps are re-run in tie-break order (thread
-** index, then outcome k) and each successor is looked up with store_find, a batch of states at
-** a time as the search does (batch.h), giving a compact successor array (CSR) whose edges keep
-** that order. Everything after that walks the graph; no answer depends on state ids, only on
-** the graph and the edge order, so the answers are the same for every -j. Definitions
-** (DESIGN.md sections 3 and 6, docs/schedules.md):
+** The graph (graph.h) is the one a one-thread breadth first search recorded as it went
+** (SearchOptions.record_graph), or else it is built once: each stored state's steps are re-run
+** in tie-break order (thread index, then outcome k) and each successor is looked up with
+** store_find, a batch of states at a time as the search does (batch.h), giving a compact
+** successor array (CSR) whose edges keep that order: the same graph. Everything after that
+** walks the graph; no answer depends on state ids, only on the graph and the edge order, so
+** the answers are the same for every -j. Definitions (DESIGN.md sections 3 and 6,
+** docs/schedules.md):
 **   - a schedule ends in a state with no successor (every thread finished, or a deadlock) or
 **     with a failing step (an edge to no state);
 **   - it violates when it passes through a state breaking an invariant, ends with a failing
@@ -30,6 +32,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "exec.h"
+#include "graph.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -37,40 +40,6 @@
 _Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "mpz_add_ui needs a 64-bit long");
 
 /* ---- the state graph ---- */
-
-/* Flags of a state. */
-enum {
-    SF_INV_BAD = 1,   /* breaks an invariant (or evaluating one fails) */
-    SF_END = 2,       /* every thread has finished */
-    SF_FINAL_BAD = 4, /* an end state breaking a final (or evaluating one fails) */
-    SF_DEADLOCK = 8,  /* a deadlock that counts as a violation */
-    SF_HAS_FAIL = 16  /* some step from it fails */
-};
-
-typedef struct Edge {
-    uint32_t to;          /* the successor's id; for a failing step, its index in Graph.fails */
-    uint32_t tid;         /* the thread that moves */
-    uint32_t k : 31;      /* its outcome index (a 'choose' of 70,000 branches has k past 2^16) */
-    uint32_t is_fail : 1; /* the step fails: the schedule ends with it */
-} Edge;
-
-_Static_assert(sizeof(Edge) == 12, "an edge is 12 bytes (docs/schedules.md, Cost)");
-
-typedef struct Fail {
-    ViolKind kind; /* VIOL_ASSERT or VIOL_ERROR */
-    uint32_t line; /* the failing statement's line: the violation's key */
-} Fail;
-
-typedef struct Graph {
-    const Program *prog; /* the model */
-    const Store *st;     /* the finished search's states */
-    uint64_t n;          /* states */
-    StateId init;        /* the initial state */
-    uint64_t *first;     /* edges of state s: edges[first[s] .. first[s + 1]) */
-    VEC(Edge) edges;     /* every step of every state, in tie-break order per state */
-    VEC(Fail) fails;     /* failing steps */
-    uint8_t *flags;      /* SF_* per state */
-} Graph;
 
 enum { BUILD_BATCH = 16 }; /* states whose steps are run before their successors are looked up */
 
@@ -117,6 +86,7 @@ static void graph_build(Graph *g, const Program *prog, const SearchResult *res, 
 {
     g->prog = prog;
     g->st = res->store;
+    g->no_deadlock = no_deadlock;
     g->n = store_count(res->store);
     g->first = graph_array(g->n + 1, sizeof *g->first);
     g->flags = graph_array(g->n ? g->n : 1, 1);
@@ -167,12 +137,30 @@ static void graph_build(Graph *g, const Program *prog, const SearchResult *res, 
     exec_free(ex_prop);
 }
 
-static void graph_free(Graph *g)
+void graph_free(Graph *g)
 {
-    free(g->first);
-    free(g->flags);
-    vec_free(&g->edges);
+    if (g->is_mapped) {
+        util_map_free(g->first, g->first_cap, sizeof *g->first);
+        util_map_free(g->flags, g->flags_cap, 1);
+        util_map_free(g->edges.items, g->edges.cap, sizeof *g->edges.items);
+    } else {
+        free(g->first);
+        free(g->flags);
+        vec_free(&g->edges);
+    }
     vec_free(&g->fails);
+}
+
+/* The graph of 'res' into '*g': the one its search recorded (borrowed: the result keeps it), or
+** one built now. True if built: the caller frees it (graph_free). */
+static bool graph_get(Graph *g, const Program *prog, const SearchResult *res, bool no_deadlock)
+{
+    if (res->graph && res->graph->no_deadlock == no_deadlock) {
+        *g = *res->graph;
+        return false;
+    }
+    graph_build(g, prog, res, no_deadlock);
+    return true;
 }
 
 /* A state where a schedule ends in violation, or which a violating schedule passes. */
@@ -1149,7 +1137,7 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
     if (res->stop != SEARCH_COMPLETE || res->is_compact || max == 0)
         return 0;
     Graph g = {0};
-    graph_build(&g, prog, res, opts->no_deadlock);
+    bool is_built = graph_get(&g, prog, res, opts->no_deadlock);
     Preds p;
     preds_build(&g, &p);
     uint8_t *live = live_states(&g, &p);
@@ -1159,7 +1147,8 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
     exec_free(en.ex);
     free(live);
     preds_free(&p);
-    graph_free(&g);
+    if (is_built)
+        graph_free(&g);
     return en.n_emitted;
 }
 
@@ -1181,7 +1170,7 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     if (res->stop != SEARCH_COMPLETE || res->is_compact)
         return NULL;
     Graph g = {0};
-    graph_build(&g, prog, res, opts->no_deadlock);
+    bool is_built = graph_get(&g, prog, res, opts->no_deadlock);
     Analysis *an = xcalloc(1, sizeof *an);
     if (opts->terms) {
         an->terms = xcalloc(opts->n_terms ? opts->n_terms : 1, sizeof *an->terms);
@@ -1226,7 +1215,8 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     an->n_fewest = opts->fewest_preemptions ? res->n_viols : 0;
     if (an->n_fewest)
         an->fewest_viols = fewest_viols(&g, res, an->fewest);
-    graph_free(&g);
+    if (is_built)
+        graph_free(&g);
     return an;
 }
 

@@ -2,9 +2,10 @@
 ** count.h -- every schedule at once: outcomes, exact schedule counts, fewest-preemption
 ** schedules, violating schedules one by one, and points of no return.
 **
-** A post-pass over a finished, complete search: count_run() re-runs each stored state's steps
-** once to build the state graph (successors found with store_find), then answers everything by
-** dynamic programming over that graph, never by enumerating paths (docs/schedules.md). Nothing
+** A post-pass over a finished, complete search: over the state graph (graph.h) the search
+** recorded (SearchOptions.record_graph), or else one built by re-running each stored state's
+** steps once (successors found with store_find), count_run() answers everything by dynamic
+** programming, never by enumerating paths (docs/schedules.md). Nothing
 ** depends on state ids, only on the graph and the tie-break order of steps (thread index, then
 ** outcome k), so every answer is the same whatever -j the search ran with. Exact counts are
 ** uint64 per state, promoted to GMP integers only for the states whose count overflows.

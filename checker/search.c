@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "graph.h"
 #include "search_int.h"
 #include "state.h"
 #include "util.h"
@@ -80,9 +81,11 @@ static void viol_prop(Search *s, ViolKind kind, uint32_t p, const char *msg, Sta
     search_viol_record(s, &v);
 }
 
-/* Evaluate every property of 'kind' in 'vec', the vector of 'sid'. */
-static void check_props(Search *s, PropKind kind, const uint8_t *vec, StateId sid, uint32_t depth)
+/* Evaluate every property of 'kind' in 'vec', the vector of 'sid'. True if one does not hold
+** (broken, or its evaluation fails). */
+static bool check_props(Search *s, PropKind kind, const uint8_t *vec, StateId sid, uint32_t depth)
 {
+    bool is_bad = false;
     for (uint32_t p = 0; p < s->prog->n_props && !s->is_stopped; p++) {
         if (s->prog->props[p].kind != kind)
             continue;
@@ -92,7 +95,81 @@ static void check_props(Search *s, PropKind kind, const uint8_t *vec, StateId si
             viol_prop(s, kind == PROP_INVARIANT ? VIOL_INVARIANT : VIOL_FINAL, p, NULL, sid, depth);
         else if (r == PROP_ERROR)
             viol_prop(s, VIOL_ERROR, p, msg, sid, depth);
+        is_bad |= r != PROP_HOLDS;
     }
+    return is_bad;
+}
+
+/* ---- the recorded graph (SearchOptions.record_graph, graph.h) ---- */
+
+size_t search_graph_held(const Search *s)
+{
+    /* what its arrays have written: util_map_grow's pages get memory as they are written */
+    const Graph *g = s->graph;
+    return store_count(s->st) * (sizeof *g->first + 1) + g->edges.len * sizeof *g->edges.items +
+           g->fails.len * sizeof *g->fails.items;
+}
+
+void search_graph_drop(Search *s)
+{
+    if (s->graph) {
+        graph_free(s->graph);
+        free(s->graph);
+        s->graph = NULL;
+    }
+}
+
+/* A new state 'sid' (the next id): its flags so far. */
+static void graph_state(Search *s, StateId sid, uint8_t flags)
+{
+    Graph *g = s->graph;
+    util_map_grow((void **)&g->flags, &g->flags_cap, (size_t)sid + 1, 1);
+    g->flags[sid] = flags;
+}
+
+/* The state 'sid' is expanded now (ids in order): its edges start here. */
+static void graph_expand(Search *s, StateId sid)
+{
+    Graph *g = s->graph;
+    util_map_grow((void **)&g->first, &g->first_cap, (size_t)sid + 2, sizeof *g->first);
+    g->first[sid] = g->edges.len;
+}
+
+/* An outcome of the state being expanded: to 'to', or a failing step ('p' not EXEC_OK). */
+static void graph_edge_add(Search *s, const Pending *p, StateId to)
+{
+    Graph *g = s->graph;
+    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
+    Edge e = {.to = to, .tid = p->tid, .k = p->k};
+    if (p->status != EXEC_OK) {
+        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
+        e.is_fail = true;
+        e.to = (uint32_t)g->fails.len;
+        vec_push(&g->fails, f);
+        g->flags[s->cur] |= SF_HAS_FAIL;
+    }
+    if (g->edges.len == g->edges.cap)
+        util_map_grow((void **)&g->edges.items, &g->edges.cap, g->edges.len + 1, sizeof(Edge));
+    g->edges.items[g->edges.len++] = e;
+}
+
+/* The search is over: a complete one hands its graph to the result. */
+void search_graph_finish(Search *s)
+{
+    Graph *g = s->graph;
+    if (!g)
+        return;
+    if (s->stop != SEARCH_COMPLETE) {
+        search_graph_drop(s);
+        return;
+    }
+    g->n = store_count(s->st);
+    util_map_grow((void **)&g->first, &g->first_cap, g->n + 1, sizeof *g->first);
+    g->first[g->n] = g->edges.len;
+    g->init = 0; /* the first state stored */
+    assert(g->edges.len == s->res->n_transitions && "an outcome without its edge");
+    s->res->graph = g;
+    s->graph = NULL;
 }
 
 /* ---- limits ---- */
@@ -131,6 +208,10 @@ static void check_limits(Search *s, uint64_t n_frontier)
     const SearchOptions *o = s->opts;
     if (o->max_memory && store_memory_bytes(s->st) > o->max_memory)
         search_stop_at(s, SEARCH_MAX_MEMORY);
+    if (o->max_memory && s->graph &&
+        store_memory_bytes(s->st) + search_graph_held(s) > o->max_memory)
+        search_graph_drop(
+            s); /* the search goes on; the graph is built after it, if there is room */
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
         search_stop_at(s, SEARCH_TIME_LIMIT);
     if (o->progress) {
@@ -143,26 +224,29 @@ static void check_limits(Search *s, uint64_t n_frontier)
 
 /* Store 'vec' (whose state_hash is 'hash'), reached from s->cur; check the invariants on it
 ** when it is new. */
-static void add_successor(Search *s, const uint8_t *vec, uint64_t hash)
+static StateId add_successor(Search *s, const uint8_t *vec, uint64_t hash)
 {
     if (s->opts->max_states && store_count(s->st) >= s->opts->max_states &&
         store_find(s->st, vec, hash) == STATE_ID_NONE) {
         search_stop_at(s, SEARCH_MAX_STATES);
-        return;
+        return STATE_ID_NONE;
     }
     StateId sid;
     StoreResult r = store_insert(s->st, vec, hash, s->cur, &sid);
     if (r == STORE_FULL) {
         search_stop_at(s, SEARCH_MAX_MEMORY);
-        return;
+        return STATE_ID_NONE;
     }
     if (r == STORE_SEEN)
-        return;
+        return sid;
     if (s->depth + 1 > s->res->max_depth)
         s->res->max_depth = s->depth + 1;
-    check_props(s, PROP_INVARIANT, vec, sid, s->depth + 1);
+    bool is_bad = check_props(s, PROP_INVARIANT, vec, sid, s->depth + 1);
+    if (s->graph)
+        graph_state(s, sid, is_bad ? SF_INV_BAD : 0);
     if (s->opts->dfs)
         vec_push(&s->fresh, sid);
+    return sid;
 }
 
 /* exec_step's callback: one outcome of thread tid's step from s->cur. */
@@ -308,9 +392,13 @@ static void pending_take(Search *s, const Pending *p)
 {
     s->res->n_transitions++;
     if (p->status == EXEC_OK) {
-        add_successor(s, search_batch_vec(&s->batch, p), p->hash);
+        StateId to = add_successor(s, search_batch_vec(&s->batch, p), p->hash);
+        if (s->graph && to != STATE_ID_NONE)
+            graph_edge_add(s, p, to);
         return;
     }
+    if (s->graph)
+        graph_edge_add(s, p, STATE_ID_NONE);
     Violation v = {.kind = p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR,
                    .prop = -1,
                    .line = p->line,
@@ -329,12 +417,18 @@ static void batch_expand(Search *s, const BatchEntry *e, size_t begin, uint32_t 
 {
     s->cur = e->sid;
     s->depth = depth;
+    if (s->graph)
+        graph_expand(s, e->sid);
     if (e->is_all_done) {
-        check_props(s, PROP_FINAL, store_vec(s->st, e->sid), e->sid, depth);
+        bool is_bad = check_props(s, PROP_FINAL, store_vec(s->st, e->sid), e->sid, depth);
+        if (s->graph)
+            s->graph->flags[e->sid] |= SF_END | (is_bad ? SF_FINAL_BAD : 0);
         return;
     }
     for (size_t i = begin; i < e->end && !s->is_stopped; i++)
         pending_take(s, &s->batch.pend.items[i]);
+    if (s->graph && !e->has_run && !s->opts->no_deadlock)
+        s->graph->flags[e->sid] |= SF_DEADLOCK;
     if (!e->has_run && !s->is_stopped && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = depth};
         search_viol_record(s, &v);
@@ -405,7 +499,9 @@ static bool add_initial(Search *s)
         free(vec);
         return false;
     }
-    check_props(s, PROP_INVARIANT, vec, sid, 0);
+    bool is_bad = check_props(s, PROP_INVARIANT, vec, sid, 0);
+    if (s->graph)
+        graph_state(s, sid, is_bad ? SF_INV_BAD : 0);
     free(vec);
     return true;
 }
@@ -426,8 +522,16 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     s.ex = exec_new(prog);
     s.ex_prop = exec_new(prog);
     s.batch.st = s.st;
+    if (opts->record_graph && !opts->dfs && !opts->compact) {
+        s.graph = xcalloc(1, sizeof *s.graph);
+        s.graph->prog = prog;
+        s.graph->st = s.st;
+        s.graph->no_deadlock = opts->no_deadlock;
+        s.graph->is_mapped = true;
+    }
     if (opts->compact || (!opts->dfs && opts->n_threads > 1)) {
         search_run_levels(&s);
+        search_graph_finish(&s);
     } else {
         store_set_solo(s.st, true); /* this thread alone */
         if (add_initial(&s)) {
@@ -440,6 +544,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
         store_quiesce(s.st);
         note_memory(&s);
         res->n_states = store_count(s.st);
+        search_graph_finish(&s);
     }
     res->stop = s.stop;
     res->viols = s.viols.items;
@@ -461,6 +566,10 @@ void search_result_free(SearchResult *res)
     for (size_t i = 0; i < res->n_viols; i++)
         free(res->viols[i].message);
     free(res->viols);
+    if (res->graph) {
+        graph_free(res->graph);
+        free(res->graph);
+    }
     store_free(res->store);
     free(res);
 }

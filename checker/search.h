@@ -77,6 +77,9 @@ typedef struct SearchOptions {
     ** expansions, where the clock is looked at; the callee shows it at
     ** most every ~0.2 s (--progress) */
     void *progress_ctx; /* passed to progress */
+    bool record_graph;  /* a breadth first search on one thread (not --compact) records the state
+                        ** graph as it goes (SearchResult.graph), for count.c; dropped if it
+                        ** would pass max_memory with the store */
 } SearchOptions;
 
 typedef struct SearchResult {
@@ -90,6 +93,8 @@ typedef struct SearchResult {
     double cpu_seconds;     /* CPU time of the search, its worker threads included */
     size_t memory_bytes;    /* peak bytes of the store and the frontier */
     Store *store;           /* the visited states, kept for traces; owned by the result */
+    struct Graph *graph;    /* SearchOptions.record_graph and the search complete: its state graph
+                            ** (graph.h), owned by the result; else NULL */
     bool is_compact;        /* --compact: store_vec() gives a state's 8-byte fingerprint, not its
                             ** vector; use search_path_states() to get vectors back */
 } SearchResult;

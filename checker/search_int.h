@@ -6,6 +6,7 @@
 #define WEFT_SEARCH_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "batch.h"
@@ -34,7 +35,18 @@ typedef struct Search {
     VEC(DfsEntry) stack;       /* DFS: states to expand */
     double t0;                 /* util_now() at the start */
     Batch batch;               /* BFS: the states being expanded and their outcomes */
+    struct Graph *graph;       /* SearchOptions.record_graph: the graph so far, or NULL */
 } Search;
+
+/* Bytes the graph being recorded holds (s->graph). */
+size_t search_graph_held(const Search *s);
+
+/* Stop recording the graph: it would not fit the memory budget with the store, or the search
+** did not complete. count.c builds it after the search instead, if the budget has room then. */
+void search_graph_drop(Search *s);
+
+/* The search is over: a complete one hands the graph it recorded to the result. */
+void search_graph_finish(Search *s);
 
 /* True if violation 'a' has the key (kind, prop, line): one violation is one property. */
 bool search_viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t line);

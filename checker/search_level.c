@@ -64,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "state.h"
 #include "store.h"
 
@@ -81,7 +82,8 @@ enum {
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
     RESERVE_GROWTH_MAX = 4,             /* the most a level is expected to grow by (settle_begin) */
     FP_LEN = 8,                         /* --compact: bytes of a stored fingerprint */
-    VEC_INLINE_MAX = 64                 /* --compact: longer vectors are allocated one by one */
+    VEC_INLINE_MAX = 64,                /* --compact: longer vectors are allocated one by one */
+    GRAPH_AHEAD = 16                    /* record_graph: ranks whose edges' place is prefetched */
 };
 
 _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
@@ -370,6 +372,7 @@ typedef struct Chunk {
     uint64_t born_end;
     uint64_t arrived; /* its arrivals: the worker's arrivals[arrived .. arrived_end) */
     uint64_t arrived_end;
+    uint64_t edged; /* record_graph: its ranks' edges start at the worker's edges[edged] */
     _Atomic uint64_t n_born_now; /* --max-states: states it stored so far (is_quota_met) */
 } Chunk;
 
@@ -405,6 +408,11 @@ typedef struct Worker {
     VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
     bool is_parallel;             /* after a parallel level: the next one is parallel too */
+    VEC(Edge)
+    edges;                /* record_graph: the edges of the ranks it expanded in this
+                          ** level, in order (graph_level) */
+    VEC(Fail) fails;      /* record_graph: their failing steps (an Edge's 'to') */
+    VEC(StateId) inv_bad; /* record_graph: new states it found breaking an invariant */
 } Worker;
 
 struct Level {
@@ -449,6 +457,9 @@ struct Level {
     bool is_done;           /* workers leave at the next gate */
     uint32_t n_invariants;  /* invariants of the model */
     bool is_solo;           /* the level being expanded runs on the calling thread alone */
+    AtomicSize log_bytes;   /* record_graph: bytes of the workers' edges, fails and inv_bad */
+    _Atomic bool is_graph_over; /* record_graph: the graph would pass the memory budget: it is
+                                ** dropped at the level's end (the search goes on) */
 };
 
 static Side *side_next(Level *lv)
@@ -528,11 +539,13 @@ static void cand_add(Worker *w, const Violation *v, uint64_t pos, uint32_t sub, 
     }
 }
 
-/* Properties of 'kind' in 'vec' (state 'sid' at 'depth'), as candidates at 'pos'. */
-static void cand_props(Worker *w, PropKind kind, const uint8_t *vec, StateId sid, uint32_t depth,
+/* Properties of 'kind' in 'vec' (state 'sid' at 'depth'), as candidates at 'pos'. True if one
+** does not hold (broken, or its evaluation fails). */
+static bool cand_props(Worker *w, PropKind kind, const uint8_t *vec, StateId sid, uint32_t depth,
                        uint64_t pos, bool is_inv)
 {
     const Program *prog = w->lv->s->prog;
+    bool is_bad = false;
     for (uint32_t p = 0; p < prog->n_props; p++) {
         if (prog->props[p].kind != kind)
             continue;
@@ -540,6 +553,7 @@ static void cand_props(Worker *w, PropKind kind, const uint8_t *vec, StateId sid
         PropResult r = exec_property(w->ex_prop, vec, p, &msg);
         if (r == PROP_HOLDS)
             continue;
+        is_bad = true;
         Violation v = {.kind = r == PROP_ERROR          ? VIOL_ERROR
                                : kind == PROP_INVARIANT ? VIOL_INVARIANT
                                                         : VIOL_FINAL,
@@ -550,6 +564,7 @@ static void cand_props(Worker *w, PropKind kind, const uint8_t *vec, StateId sid
                        .depth = depth};
         cand_add(w, &v, pos, p, is_inv);
     }
+    return is_bad;
 }
 
 static int cand_cmp(const void *a, const void *b)
@@ -587,6 +602,34 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
             atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
 
+/* Append 'x' to the worker's graph log 'v' (record_graph), counting any growth in
+** lv->log_bytes, apart from the search's own lists: the graph does not count in the memory that
+** stops the search, only in what makes it drop the graph (check_limits). */
+#define log_push(w, v, x)                                                                  \
+    do {                                                                                   \
+        size_t cap_ = (v)->cap;                                                            \
+        vec_push((v), (x));                                                                \
+        if ((v)->cap != cap_)                                                              \
+            atomic_fetch_add(&(w)->lv->log_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
+    } while (0)
+
+/* record_graph: the edge of the outcome 'p' of the state at w->rank, to 'to' (a failing step
+** when 'p' is not EXEC_OK). */
+static void log_edge(Worker *w, const Pending *p, StateId to)
+{
+    Graph *g = w->lv->s->graph;
+    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
+    Edge e = {.to = to, .tid = p->tid, .k = p->k};
+    if (p->status != EXEC_OK) {
+        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
+        e.is_fail = true;
+        e.to = (uint32_t)w->fails.len;
+        log_push(w, &w->fails, f);
+        g->flags[w->cur] |= SF_HAS_FAIL;
+    }
+    log_push(w, &w->edges, e);
+}
+
 /* This worker stops at 'pos' for 'why', and the level is cut at the least such position: the
 ** memory budget refused what the outcome at 'pos' needs (its state, its vector, its batch's
 ** successors), or the clock or the memory halted the level (the rank of 'pos' is the first of
@@ -619,8 +662,9 @@ static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t po
     Level *lv = w->lv;
     Search *s = lv->s;
     key_lower(w, sid, pos);
-    if (lv->n_invariants)
-        cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, pos, true);
+    if (lv->n_invariants && cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, pos, true) &&
+        s->graph)
+        log_push(w, &w->inv_bad, sid);
     if (s->opts->compact) {
         uint8_t *dst = next_vec_new(lv, sid - lv->lo);
         if (!dst) {
@@ -697,6 +741,8 @@ static void store_outcome(Worker *w, Pending *p)
                        .k = p->k,
                        .depth = lv->depth + 1};
         cand_add(w, &v, pos, 0, false);
+        if (s->graph)
+            log_edge(w, p, STATE_ID_NONE);
         return;
     }
     const uint8_t *key = search_batch_vec(&w->batch, p);
@@ -713,6 +759,8 @@ static void store_outcome(Worker *w, Pending *p)
     }
     if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
         own_block(w, sid);
+    if (s->graph)
+        log_edge(w, p, sid);
     if (sid < lv->lo)
         return;
     p->sid = sid;
@@ -731,7 +779,10 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     w->cur = e->sid;
     w->j = 0;
     if (e->is_all_done) {
-        cand_props(w, PROP_FINAL, level_vec(lv, e->sid), e->sid, lv->depth, r << 32, false);
+        bool is_bad =
+            cand_props(w, PROP_FINAL, level_vec(lv, e->sid), e->sid, lv->depth, r << 32, false);
+        if (s->graph)
+            s->graph->flags[e->sid] |= SF_END | (is_bad ? SF_FINAL_BAD : 0);
         lv->n_out[r] = 0;
         return;
     }
@@ -739,6 +790,8 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
         store_outcome(w, &w->batch.pend.items[i]);
     lv->n_out[r] = w->j;
     w->n_out += w->j;
+    if (s->graph && !e->has_run && !s->opts->no_deadlock)
+        s->graph->flags[e->sid] |= SF_DEADLOCK;
     if (!e->has_run && !w->has_stop && !s->opts->no_deadlock) {
         Violation v = {.kind = VIOL_DEADLOCK, .prop = -1, .state = e->sid, .depth = lv->depth};
         cand_add(w, &v, (r << 32) | J_DEADLOCK, 0, false);
@@ -770,6 +823,11 @@ static void check_limits(Worker *w)
     const SearchOptions *o = lv->s->opts;
     if (o->max_memory && store_memory_bytes(lv->s->st) + level_bytes(lv) > o->max_memory)
         level_halt(lv, SEARCH_MAX_MEMORY);
+    if (o->max_memory && lv->s->graph &&
+        store_memory_bytes(lv->s->st) + level_bytes(lv) + atomic_load(&lv->log_bytes) +
+                search_graph_held(lv->s) >
+            o->max_memory)
+        atomic_store(&lv->is_graph_over, true);
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
     if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
@@ -932,6 +990,7 @@ static void work_level(Worker *w)
             ch->worker = me;
             ch->born = born_count(w);
             ch->arrived = w->arrivals.len;
+            ch->edged = w->edges.len;
             expand_ranks(w, a, b);
             ch->born_end = born_count(w);
             ch->arrived_end = w->arrivals.len;
@@ -1342,6 +1401,74 @@ static void settle_chunks(Level *lv, uint32_t i)
     (void)begin;
 }
 
+/* record_graph, at the end of a level (one thread): append the edges of the level just expanded
+** to the graph in id order, as a one-thread search appends them (graph.h). The workers logged
+** each chunk's edges in rank order; a state's place in the edge array follows from the
+** outcomes of the states of lower ids (the level's ids are dense, [cur_lo, lo)). The ids of new
+** states that fill_holes moved are rewritten, and failing steps renumbered into the graph's
+** list. The new level's flags start clear but for the invariants broken (the workers' lists).
+** A level cut or halted, or a graph past the memory budget, drops the graph: a search that does
+** not complete has none, and a graph that does not fit is built after the search, if at all. */
+static void graph_level(Level *lv, uint64_t cut)
+{
+    Search *s = lv->s;
+    Graph *g = s->graph;
+    bool is_kept =
+        g && cut == POS_NONE && atomic_load(&lv->halt_why) < 0 && !atomic_load(&lv->is_graph_over);
+    if (g && !is_kept)
+        search_graph_drop(s);
+    if (is_kept) {
+        uint64_t n_edges = transitions_before(lv, POS_NONE), base = g->edges.len;
+        uint64_t dense = lv->lo + lv->n_new;
+        util_map_grow((void **)&g->first, &g->first_cap, lv->lo + 1, sizeof *g->first);
+        util_map_grow((void **)&g->edges.items, &g->edges.cap, base + n_edges,
+                      sizeof *g->edges.items);
+        util_map_grow((void **)&g->flags, &g->flags_cap, dense, 1);
+        for (uint64_t r = 0; r < lv->n_order; r++)
+            g->first[lv->order[r]] = lv->n_out[r];
+        for (uint64_t id = lv->cur_lo, at = base; id < lv->lo; id++) {
+            uint64_t n = g->first[id];
+            g->first[id] = at;
+            at += n;
+        }
+        uint64_t *fails_base = xmalloc(lv->n_workers * sizeof *fails_base);
+        for (uint32_t i = 0; i < lv->n_workers; i++) {
+            fails_base[i] = g->fails.len;
+            for (size_t f = 0; f < lv->workers[i].fails.len; f++)
+                vec_push(&g->fails, lv->workers[i].fails.items[f]);
+        }
+        for (uint64_t c = 0; c * CLAIM < lv->n_order; c++) {
+            const Chunk *ch = &lv->chunks[c];
+            const Edge *src = lv->workers[ch->worker].edges.items + ch->edged;
+            for (uint64_t r = c * CLAIM; r < (c + 1) * CLAIM && r < lv->n_order; r++) {
+                if (r + GRAPH_AHEAD < lv->n_order) /* a level's ids are not in rank order */
+                    __builtin_prefetch(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]], 1);
+                Edge *dst = g->edges.items + g->first[lv->order[r]];
+                for (uint32_t j = 0; j < lv->n_out[r]; j++) {
+                    Edge e = *src++;
+                    if (e.is_fail)
+                        e.to += (uint32_t)fails_base[ch->worker];
+                    else if (e.to >= dense)
+                        e.to = lv->moved_to[e.to - dense];
+                    dst[j] = e;
+                }
+            }
+        }
+        free(fails_base);
+        g->edges.len = base + n_edges;
+        memset(g->flags + lv->lo, 0, dense - lv->lo);
+        for (uint32_t i = 0; i < lv->n_workers; i++)
+            for (size_t k = 0; k < lv->workers[i].inv_bad.len; k++)
+                g->flags[settled_id(lv->workers[i].inv_bad.items[k], dense, lv->moved_to)] |=
+                    SF_INV_BAD;
+    }
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        lv->workers[i].edges.len = 0;
+        lv->workers[i].fails.len = 0;
+        lv->workers[i].inv_bad.len = 0;
+    }
+}
+
 /* Settling, last part (one thread): cut the sorted new level at a limit, record violations and
 ** make it the level to expand next (prepare_level). */
 static void settle_end(Level *lv)
@@ -1361,6 +1488,7 @@ static void settle_end(Level *lv)
             break;
     }
     s->res->n_transitions += transitions_before(lv, cut);
+    graph_level(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
     if (n_kept)
@@ -1478,6 +1606,10 @@ static bool level_initial(Level *lv)
     if (!is_stored) {
         search_stop_at(s, SEARCH_MAX_MEMORY);
     } else {
+        if (s->graph) {
+            util_map_grow((void **)&s->graph->flags, &s->graph->flags_cap, 1, 1);
+            s->graph->flags[0] = 0;
+        }
         for (uint32_t p = 0; p < s->prog->n_props && !s->is_stopped; p++) {
             if (s->prog->props[p].kind != PROP_INVARIANT)
                 continue;
@@ -1485,6 +1617,8 @@ static bool level_initial(Level *lv)
             PropResult r = exec_property(s->ex_prop, vec, p, &msg);
             if (r == PROP_HOLDS)
                 continue;
+            if (s->graph)
+                s->graph->flags[sid] |= SF_INV_BAD;
             Violation v = {.kind = r == PROP_ERROR ? VIOL_ERROR : VIOL_INVARIANT,
                            .prop = (int32_t)p,
                            .line = s->prog->props[p].line,
@@ -1523,6 +1657,8 @@ static void level_init(Level *lv, Search *s)
     atomic_init(&lv->halt_why, -1);
     atomic_init(&lv->list_bytes, 0);
     atomic_init(&lv->next_shard, 0);
+    atomic_init(&lv->log_bytes, 0);
+    atomic_init(&lv->is_graph_over, false);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
     gate_init(&lv->start, lv->n_workers);
@@ -1541,6 +1677,9 @@ static void level_fini(Level *lv)
         free(lv->workers[i].tally);
         vec_free(&lv->workers[i].blocks);
         vec_free(&lv->workers[i].arrivals);
+        vec_free(&lv->workers[i].edges);
+        vec_free(&lv->workers[i].fails);
+        vec_free(&lv->workers[i].inv_bad);
         search_batch_free(&lv->workers[i].batch);
     }
     free(lv->workers);

@@ -4,7 +4,7 @@
 ** Allocation failure is not recoverable in weft's front end, so these abort with one line, as
 ** Redis does. The store has its own budget and never relies on running out of memory here.
 */
-#define _DEFAULT_SOURCE /* madvise */
+#define _GNU_SOURCE /* madvise, mremap */
 #include "util.h"
 
 #include <errno.h>
@@ -68,6 +68,40 @@ void *xmalloc_big(size_t n)
     (void)madvise(p, size, MADV_HUGEPAGE);
     util_populate(p, n);
     return p;
+}
+
+/* The bytes mapped for 'cap' entries of 'size' bytes (util_map_grow). */
+static size_t map_bytes(size_t cap, size_t size)
+{
+    return (cap * size + UTIL_PAGE - 1) / UTIL_PAGE * UTIL_PAGE;
+}
+
+void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    enum { FIRST = 64 << 10, HUGE_FROM = 4 << 20 };
+    if (n <= *cap)
+        return;
+    size_t cap2 = *cap ? *cap : (FIRST + size - 1) / size;
+    while (cap2 < n) {
+        if (cap2 > SIZE_MAX / 2 / size)
+            util_oom(SIZE_MAX);
+        cap2 *= 2;
+    }
+    size_t bytes = map_bytes(cap2, size);
+    void *q = *cap ? mremap(*p, map_bytes(*cap, size), bytes, MREMAP_MAYMOVE)
+                   : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
+        util_oom(bytes);
+    if (bytes >= HUGE_FROM)
+        (void)madvise(q, bytes, MADV_HUGEPAGE);
+    *p = q;
+    *cap = cap2;
+}
+
+void util_map_free(void *p, size_t cap, size_t size)
+{
+    if (cap)
+        munmap(p, map_bytes(cap, size));
 }
 
 void *xcalloc_aligned(size_t align, size_t n)

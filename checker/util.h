@@ -32,6 +32,14 @@ void util_populate(void *p, size_t n);
 ** and advised into 2 MiB pages (MADV_HUGEPAGE, where transparent huge pages are on), then given
 ** memory at once (util_populate). Freed with free(). */
 void *xmalloc_big(size_t n);
+/* A big array that grows in place: '*p', of '*cap' entries of 'size' bytes (0: none yet), grown
+** to at least 'n' entries (doubling). Grown by mremap, which moves the pages already written
+** without copying them, and the new pages get memory only as they are first written: an array
+** filled as it grows holds about what it uses, never that and a copy. From 4 MiB on, advised
+** into 2 MiB pages. Aborts as xmalloc does if the system refuses. Freed with util_map_free. */
+void util_map_grow(void **p, size_t *cap, size_t n, size_t size);
+/* Free an array of util_map_grow ('cap' and 'size' as it left them; nothing if 'cap' is 0). */
+void util_map_free(void *p, size_t cap, size_t size);
 /* The rest of the stream 'f' in new memory (NUL-terminated, *len_out bytes before the NUL);
 ** false on a read error (*why_out its errno: a directory, EISDIR) or past 'max_len' bytes
 ** (*why_out 0). */

@@ -163,20 +163,28 @@ static void check_program(const Program *prog, uint64_t h)
     SearchOptions o = {.max_memory = FUZZ_MAX_MEMORY,
                        .max_states = h % 3 == 0 ? 1 + (h >> 8) % 300 : FUZZ_MAX_STATES,
                        .first = (h >> 20) % 4 == 0,
-                       .no_deadlock = (h >> 24) % 4 == 0};
+                       .no_deadlock = (h >> 24) % 4 == 0,
+                       .record_graph = true};
     SearchResult *want = search_run(prog, &o);
+    /* the analyses of 'want' walk the graph its search recorded; the oracle (brute_check) and
+    ** the other settings, whose graphs are built after the search, check them */
+    if (want->stop == SEARCH_COMPLETE && want->memory_bytes < o.max_memory / 4)
+        same("a recorded graph", "-j 1", true, want->graph != NULL);
     static const struct {
         const char *name;
         uint32_t n_threads;
         bool compact;
-    } settings[] = {{"-j 2", 2, false},
-                    {"-j 3", 3, false},
-                    {"--compact", 1, true},
-                    {"--compact -j 2", 2, true}};
+        bool record_graph;
+    } settings[] = {{"-j 1, the graph built after", 1, false, false},
+                    {"-j 2", 2, false, true},
+                    {"-j 3", 3, false, true},
+                    {"--compact", 1, true, true},
+                    {"--compact -j 2", 2, true, true}};
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         SearchOptions oi = o;
         oi.n_threads = settings[i].n_threads;
         oi.compact = settings[i].compact;
+        oi.record_graph = settings[i].record_graph;
         oi.solo_below = 2;
         SearchResult *got = search_run(prog, &oi);
         /* the memory differs: the level search's arrays, a batch per worker, --compact's */

@@ -26,14 +26,28 @@ typedef struct Run {
     Analysis *an;
 } Run;
 
+/* Check 'text' with a search that records its state graph (the analyses walk that one), and
+** again with one that does not (count_run builds the graph after it): both must agree. */
 static Run cf_run(const char *text, const CountOptions *co)
 {
     Run r = {tm_compile(text, NULL, 0), NULL, NULL};
-    r.res = tm_search(r.prog, false);
+    SearchOptions so = {.record_graph = true, .no_deadlock = co && co->no_deadlock};
+    r.res = search_run(r.prog, &so);
     ck_assert_int_eq(r.res->stop, SEARCH_COMPLETE);
+    ck_assert_ptr_nonnull(r.res->graph);
     CountOptions none = {0};
     r.an = count_run(r.prog, r.res, co ? co : &none);
     ck_assert_ptr_nonnull(r.an);
+    SearchResult *built = tm_search(r.prog, false);
+    ck_assert_ptr_null(built->graph);
+    Analysis *an = count_run(r.prog, built, co ? co : &none);
+    ck_assert_pstr_eq(an->n_schedules, r.an->n_schedules); /* NULL: infinitely many */
+    ck_assert_pstr_eq(an->n_violating, r.an->n_violating);
+    ck_assert_uint_eq(an->n_outcomes, r.an->n_outcomes);
+    ck_assert_uint_eq(an->n_violating_states, r.an->n_violating_states);
+    ck_assert_int_eq(an->is_cyclic, r.an->is_cyclic);
+    count_free(an);
+    search_result_free(built);
     return r;
 }
 

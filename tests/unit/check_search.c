@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "compile.h"
+#include "count.h"
 #include "diag.h"
+#include "graph.h"
 #include "search.h"
 #include "search_int.h"
 #include "state.h"
@@ -447,6 +449,73 @@ START_TEST(search_max_memory_stops)
         ck_assert_uint_gt(res->n_states, 50000);
         ck_assert_uint_lt(res->n_states, 2986377);
         ck_assert_uint_le(store_memory_bytes(res->store), 4 << 20);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
+/* A recorded graph of the counter race with N = 3, ITERS = 3 (26,260 states, 53,703
+** transitions): every state's edges in id order, one edge a transition, end states with none. */
+static void check_recorded_graph(const SearchResult *res)
+{
+    ck_assert_int_eq(res->stop, SEARCH_COMPLETE);
+    ck_assert_uint_eq(res->n_states, 26260);
+    const Graph *g = res->graph;
+    ck_assert_ptr_nonnull(g);
+    ck_assert_uint_eq(g->n, res->n_states);
+    ck_assert_uint_eq(g->edges.len, res->n_transitions);
+    ck_assert_uint_eq(g->first[0], 0);
+    ck_assert_uint_eq(g->first[g->n], res->n_transitions);
+    ck_assert_uint_eq(g->init, 0);
+    uint64_t n_ends = 0;
+    for (uint64_t s = 0; s < g->n; s++) {
+        ck_assert_uint_le(g->first[s], g->first[s + 1]);
+        n_ends += (g->flags[s] & SF_END) != 0;
+        if (g->flags[s] & SF_END)
+            ck_assert_uint_eq(g->first[s], g->first[s + 1]);
+        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
+            ck_assert_uint_lt(g->edges.items[j].to, g->n);
+    }
+    ck_assert_uint_eq(n_ends, 728); /* as many as count.c's graph_build finds (below) */
+}
+
+/* SearchOptions.record_graph: a breadth first search, on any number of threads, hands count.c
+** its state graph; a depth first one or --compact does not, nor a search that did not
+** complete; and a memory budget with room for the search but not for the graph drops the
+** graph, not the search. */
+START_TEST(search_records_graph)
+{
+    Define d[2] = {{"N", 3}, {"ITERS", 3}};
+    Program *prog = tm_compile_file("counter_race.weft", d, 2);
+    size_t peak[2] = {0};
+    for (uint32_t j = 1; j <= 3; j++) {
+        SearchOptions o = {.record_graph = true, .n_threads = j, .solo_below = 2};
+        SearchResult *res = search_run(prog, &o);
+        check_recorded_graph(res);
+        if (j <= 2) /* the store's and the level arrays' peak; the graph is 1 MB more */
+            peak[j - 1] = res->memory_bytes;
+        search_result_free(res);
+    }
+    SearchOptions others[] = {{.record_graph = true, .dfs = true},
+                              {.record_graph = true, .compact = true},
+                              {.record_graph = true, .max_states = 1000},
+                              {.record_graph = true, .max_memory = peak[0] + (256 << 10)},
+                              {.record_graph = true,
+                               .n_threads = 2,
+                               .solo_below = 2,
+                               .max_memory = peak[1] + (256 << 10)}};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        SearchResult *res = search_run(prog, &others[i]);
+        ck_assert_msg(res->stop == (i == 2 ? SEARCH_MAX_STATES : SEARCH_COMPLETE),
+                      "setting %zu stopped %d", i, (int)res->stop);
+        ck_assert_msg(res->graph == NULL, "setting %zu kept its graph", i);
+        if (i >= 3) { /* the graph built after the search: the same end states */
+            CountOptions co = {0};
+            Analysis *an = count_run(prog, res, &co);
+            ck_assert_uint_eq(an->n_end_states, 728);
+            count_free(an);
+        }
         search_result_free(res);
     }
     prog_free(prog);
@@ -894,6 +963,7 @@ Suite *search_suite(void)
     tc = tcase_create("limits");
     tcase_add_test(tc, search_max_states_stops_exactly);
     tcase_add_test(tc, search_max_memory_stops);
+    tcase_add_test(tc, search_records_graph);
     tcase_add_test(tc, search_time_limit_stops);
     tcase_add_test(tc, search_counter_race_iters3_exact_count);
     tcase_add_test(tc, search_default_max_memory_is_a_share);

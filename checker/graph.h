@@ -1,0 +1,65 @@
+/*
+** graph.h -- the state graph of a complete search: every state's steps, in tie-break order
+** (thread index, then outcome k), as compact successor arrays (CSR), with what each state is
+** (an end, a deadlock, breaking a property). count.c answers every schedule question over it.
+**
+** Either a breadth first search on one thread records it as it goes (SearchOptions.record_graph:
+** it runs every step anyway, and its ids are its expansion order, so each state's edges are
+** appended in id order), or count.c builds it after the search by running every state's steps
+** again and looking each successor up (graph_build): the same graph either way.
+*/
+#ifndef WEFT_GRAPH_H
+#define WEFT_GRAPH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "program.h"
+#include "search.h"
+#include "store.h"
+#include "util.h"
+
+/* Flags of a state. */
+enum {
+    SF_INV_BAD = 1,   /* breaks an invariant (or evaluating one fails) */
+    SF_END = 2,       /* every thread has finished */
+    SF_FINAL_BAD = 4, /* an end state breaking a final (or evaluating one fails) */
+    SF_DEADLOCK = 8,  /* a deadlock that counts as a violation */
+    SF_HAS_FAIL = 16  /* some step from it fails */
+};
+
+typedef struct Edge {
+    uint32_t to;          /* the successor's id; for a failing step, its index in Graph.fails */
+    uint32_t tid;         /* the thread that moves */
+    uint32_t k : 31;      /* its outcome index (a 'choose' of 70,000 branches has k past 2^16) */
+    uint32_t is_fail : 1; /* the step fails: the schedule ends with it */
+} Edge;
+
+_Static_assert(sizeof(Edge) == 12, "an edge is 12 bytes (docs/schedules.md, Cost)");
+
+typedef struct Fail {
+    ViolKind kind; /* VIOL_ASSERT or VIOL_ERROR */
+    uint32_t line; /* the failing statement's line: the violation's key */
+} Fail;
+
+typedef struct Graph {
+    const Program *prog; /* the model */
+    const Store *st;     /* the finished search's states */
+    uint64_t n;          /* states */
+    StateId init;        /* the initial state */
+    uint64_t *first;     /* edges of state s: edges[first[s] .. first[s + 1]) */
+    VEC(Edge) edges;     /* every step of every state, in tie-break order per state */
+    VEC(Fail) fails;     /* failing steps */
+    uint8_t *flags;      /* SF_* per state */
+    bool no_deadlock;    /* deadlocks were not flagged (SearchOptions.no_deadlock) */
+    bool is_mapped;      /* recorded by a search: first, flags and edges.items grow in place
+                         ** (util_map_grow; first_cap, flags_cap and edges.cap entries); else
+                         ** from malloc */
+    size_t first_cap;    /* is_mapped: entries 'first' has room for */
+    size_t flags_cap;    /* is_mapped: entries 'flags' has room for */
+} Graph;
+
+/* Free the graph's arrays (not 'g'). Implemented in count.c. */
+void graph_free(Graph *g);
+
+#endif
