@@ -410,9 +410,10 @@ typedef struct Worker {
     bool is_parallel;             /* after a parallel level: the next one is parallel too */
     VEC(Edge)
     edges;                /* record_graph: the edges of the ranks it expanded in this
-                          ** level, in order (graph_level) */
+                          ** level, in order (graph_prepare) */
     VEC(Fail) fails;      /* record_graph: their failing steps (an Edge's 'to') */
     VEC(StateId) inv_bad; /* record_graph: new states it found breaking an invariant */
+    uint64_t fails_base;  /* record_graph: where its fails go in the graph's list */
 } Worker;
 
 struct Level {
@@ -460,6 +461,7 @@ struct Level {
     AtomicSize log_bytes;   /* record_graph: bytes of the workers' edges, fails and inv_bad */
     _Atomic bool is_graph_over; /* record_graph: the graph would pass the memory budget: it is
                                 ** dropped at the level's end (the search goes on) */
+    bool is_graph_placed;       /* record_graph: the settlers place the level's edges */
 };
 
 static Side *side_next(Level *lv)
@@ -1268,6 +1270,103 @@ static bool level_may_stop(const Level *lv)
     return false;
 }
 
+/* The id of the next level's state named 'id' in a chunk's lists: fill_holes moved the states
+** at 'dense' and past down into holes (moved_to[id - dense]). */
+static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
+{
+    return id < dense ? (StateId)id : moved_to[id - dense];
+}
+
+/* ---- the recorded graph (record_graph, graph.h) ---- */
+
+/* The edges of the level just expanded go into the graph in id order, as a one-thread search
+** appends them. The workers logged each chunk's edges in rank order; a state's place in the
+** edge array follows from the outcomes of the states of lower ids (the level's ids are dense,
+** [cur_lo, lo)). First (graph_prepare, one thread, once fill_holes has made the next level
+** dense): every state's place, the failing steps renumbered into the graph's list, the next
+** level's flags (clear but for the invariants broken, from the workers' lists). Then each
+** settler places the edges of its share of the ranks (graph_place), rewriting the targets that
+** fill_holes moved; a level that may be cut (level_may_stop) is placed by one thread once
+** settle_end knows it is not. A level cut or halted, or a graph past the memory budget, drops
+** the graph (graph_end): a search that does not complete has none, and a graph that does not
+** fit is built after the search, if at all. */
+static void graph_prepare(Level *lv)
+{
+    Search *s = lv->s;
+    Graph *g = s->graph;
+    uint64_t n_edges = transitions_before(lv, POS_NONE), base = g->edges.len;
+    uint64_t dense = lv->lo + lv->n_new;
+    util_map_grow((void **)&g->first, &g->first_cap, lv->lo + 1, sizeof *g->first);
+    util_map_grow((void **)&g->edges.items, &g->edges.cap, base + n_edges, sizeof *g->edges.items);
+    util_map_grow((void **)&g->flags, &g->flags_cap, dense, 1);
+    for (uint64_t r = 0; r < lv->n_order; r++)
+        g->first[lv->order[r]] = lv->n_out[r];
+    for (uint64_t id = lv->cur_lo, at = base; id < lv->lo; id++) {
+        uint64_t n = g->first[id];
+        g->first[id] = at;
+        at += n;
+    }
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        Worker *w = &lv->workers[i];
+        w->fails_base = g->fails.len;
+        for (size_t f = 0; f < w->fails.len; f++)
+            vec_push(&g->fails, w->fails.items[f]);
+    }
+    memset(g->flags + lv->lo, 0, dense - lv->lo);
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        for (size_t k = 0; k < lv->workers[i].inv_bad.len; k++)
+            g->flags[settled_id(lv->workers[i].inv_bad.items[k], dense, lv->moved_to)] |=
+                SF_INV_BAD;
+}
+
+/* Place the edges of the ranks [a, b) (whole chunks, but for the level's end) where
+** graph_prepare said. */
+static void graph_place(Level *lv, uint64_t a, uint64_t b)
+{
+    Graph *g = lv->s->graph;
+    uint64_t dense = lv->lo + lv->n_new;
+    for (uint64_t c = a / CLAIM; c * CLAIM < b; c++) {
+        const Chunk *ch = &lv->chunks[c];
+        const Worker *w = &lv->workers[ch->worker];
+        const Edge *src = w->edges.items + ch->edged;
+        for (uint64_t r = c * CLAIM; r < (c + 1) * CLAIM && r < b; r++) {
+            if (r + GRAPH_AHEAD < b) /* a level's ids are not in rank order */
+                __builtin_prefetch(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]], 1);
+            Edge *dst = g->edges.items + g->first[lv->order[r]];
+            for (uint32_t j = 0; j < lv->n_out[r]; j++) {
+                Edge e = *src++;
+                if (e.is_fail)
+                    e.to += (uint32_t)w->fails_base;
+                else if (e.to >= dense)
+                    e.to = lv->moved_to[e.to - dense];
+                dst[j] = e;
+            }
+        }
+    }
+}
+
+/* The level is settled (one thread, after any cut): the graph takes its edges, or is dropped. */
+static void graph_end(Level *lv, uint64_t cut)
+{
+    Search *s = lv->s;
+    if (s->graph &&
+        (cut != POS_NONE || atomic_load(&lv->halt_why) >= 0 || atomic_load(&lv->is_graph_over))) {
+        search_graph_drop(s);
+    } else if (s->graph) {
+        if (!lv->is_graph_placed) { /* a level that might have been cut: placed here */
+            graph_prepare(lv);
+            graph_place(lv, 0, lv->n_order);
+        }
+        s->graph->edges.len += transitions_before(lv, POS_NONE);
+    }
+    lv->is_graph_placed = false;
+    for (uint32_t i = 0; i < lv->n_workers; i++) {
+        lv->workers[i].edges.len = 0;
+        lv->workers[i].fails.len = 0;
+        lv->workers[i].inv_bad.len = 0;
+    }
+}
+
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
 ** make room for its sorted order. Then decide whether the workers, once they have settled it,
 ** grow the store's tables for the level after (store_reserve): if it is parallel and sure to
@@ -1295,13 +1394,11 @@ static void settle_begin(Level *lv)
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
-}
-
-/* The id of the next level's state named 'id' in a chunk's lists: fill_holes moved the states
-** at 'dense' and past down into holes (moved_to[id - dense]). */
-static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
-{
-    return id < dense ? (StateId)id : moved_to[id - dense];
+    if (s->graph && !level_may_stop(lv) && atomic_load(&lv->halt_why) < 0 &&
+        !atomic_load(&lv->is_graph_over)) {
+        graph_prepare(lv); /* the settlers place the edges too (settle_chunks) */
+        lv->is_graph_placed = true;
+    }
 }
 
 /* Where settle_chunk places states: the next level's order from 'at' on, and the canonical
@@ -1397,76 +1494,10 @@ static void settle_chunks(Level *lv, uint32_t i)
     ** share may start inside it (a = b = n_order), and has no chunk to settle. */
     for (uint64_t c = a / CLAIM; a < b && c * CLAIM < b; c++)
         at = settle_chunk(lv, c, at);
+    if (lv->is_graph_placed && a < b)
+        graph_place(lv, a, b);
     assert(at - begin == lv->n_share[i] && "the tallies miscounted a settler's share");
     (void)begin;
-}
-
-/* record_graph, at the end of a level (one thread): append the edges of the level just expanded
-** to the graph in id order, as a one-thread search appends them (graph.h). The workers logged
-** each chunk's edges in rank order; a state's place in the edge array follows from the
-** outcomes of the states of lower ids (the level's ids are dense, [cur_lo, lo)). The ids of new
-** states that fill_holes moved are rewritten, and failing steps renumbered into the graph's
-** list. The new level's flags start clear but for the invariants broken (the workers' lists).
-** A level cut or halted, or a graph past the memory budget, drops the graph: a search that does
-** not complete has none, and a graph that does not fit is built after the search, if at all. */
-static void graph_level(Level *lv, uint64_t cut)
-{
-    Search *s = lv->s;
-    Graph *g = s->graph;
-    bool is_kept =
-        g && cut == POS_NONE && atomic_load(&lv->halt_why) < 0 && !atomic_load(&lv->is_graph_over);
-    if (g && !is_kept)
-        search_graph_drop(s);
-    if (is_kept) {
-        uint64_t n_edges = transitions_before(lv, POS_NONE), base = g->edges.len;
-        uint64_t dense = lv->lo + lv->n_new;
-        util_map_grow((void **)&g->first, &g->first_cap, lv->lo + 1, sizeof *g->first);
-        util_map_grow((void **)&g->edges.items, &g->edges.cap, base + n_edges,
-                      sizeof *g->edges.items);
-        util_map_grow((void **)&g->flags, &g->flags_cap, dense, 1);
-        for (uint64_t r = 0; r < lv->n_order; r++)
-            g->first[lv->order[r]] = lv->n_out[r];
-        for (uint64_t id = lv->cur_lo, at = base; id < lv->lo; id++) {
-            uint64_t n = g->first[id];
-            g->first[id] = at;
-            at += n;
-        }
-        uint64_t *fails_base = xmalloc(lv->n_workers * sizeof *fails_base);
-        for (uint32_t i = 0; i < lv->n_workers; i++) {
-            fails_base[i] = g->fails.len;
-            for (size_t f = 0; f < lv->workers[i].fails.len; f++)
-                vec_push(&g->fails, lv->workers[i].fails.items[f]);
-        }
-        for (uint64_t c = 0; c * CLAIM < lv->n_order; c++) {
-            const Chunk *ch = &lv->chunks[c];
-            const Edge *src = lv->workers[ch->worker].edges.items + ch->edged;
-            for (uint64_t r = c * CLAIM; r < (c + 1) * CLAIM && r < lv->n_order; r++) {
-                if (r + GRAPH_AHEAD < lv->n_order) /* a level's ids are not in rank order */
-                    __builtin_prefetch(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]], 1);
-                Edge *dst = g->edges.items + g->first[lv->order[r]];
-                for (uint32_t j = 0; j < lv->n_out[r]; j++) {
-                    Edge e = *src++;
-                    if (e.is_fail)
-                        e.to += (uint32_t)fails_base[ch->worker];
-                    else if (e.to >= dense)
-                        e.to = lv->moved_to[e.to - dense];
-                    dst[j] = e;
-                }
-            }
-        }
-        free(fails_base);
-        g->edges.len = base + n_edges;
-        memset(g->flags + lv->lo, 0, dense - lv->lo);
-        for (uint32_t i = 0; i < lv->n_workers; i++)
-            for (size_t k = 0; k < lv->workers[i].inv_bad.len; k++)
-                g->flags[settled_id(lv->workers[i].inv_bad.items[k], dense, lv->moved_to)] |=
-                    SF_INV_BAD;
-    }
-    for (uint32_t i = 0; i < lv->n_workers; i++) {
-        lv->workers[i].edges.len = 0;
-        lv->workers[i].fails.len = 0;
-        lv->workers[i].inv_bad.len = 0;
-    }
 }
 
 /* Settling, last part (one thread): cut the sorted new level at a limit, record violations and
@@ -1488,7 +1519,7 @@ static void settle_end(Level *lv)
             break;
     }
     s->res->n_transitions += transitions_before(lv, cut);
-    graph_level(lv, cut);
+    graph_end(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
     if (n_kept)
