@@ -54,20 +54,30 @@ static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, Pro
     return false;
 }
 
+Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, Fail *fail_out)
+{
+    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
+    Edge e = {.to = to, .tid = p->tid, .k = p->k};
+    if (p->status != EXEC_OK) {
+        *fail_out = (Fail){p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
+        e.is_fail = true;
+        e.to = fail_index;
+    }
+    return e;
+}
+
 /* The edge of the outcome 'p' (kept in 'bt'): to its successor, or to a new failing step. */
 static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
 {
-    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
-    Edge e = {.tid = p->tid, .k = p->k};
+    StateId to = STATE_ID_NONE;
     if (p->status == EXEC_OK) {
-        e.to = store_find(g->st, search_batch_vec(bt, p), p->hash);
-        assert(e.to != STATE_ID_NONE && "a successor of a complete search is not stored");
-    } else {
-        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
-        e.is_fail = true;
-        e.to = (uint32_t)g->fails.len;
-        vec_push(&g->fails, f);
+        to = store_find(g->st, search_batch_vec(bt, p), p->hash);
+        assert(to != STATE_ID_NONE && "a successor of a complete search is not stored");
     }
+    Fail f;
+    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, &f);
+    if (e.is_fail)
+        vec_push(&g->fails, f);
     return e;
 }
 

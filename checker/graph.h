@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "batch.h"
 #include "program.h"
 #include "search.h"
 #include "store.h"
@@ -59,7 +60,11 @@ typedef struct Graph {
     size_t flags_cap;    /* is_mapped: entries 'flags' has room for */
 } Graph;
 
-/* Free the graph's arrays (not 'g'). Implemented in count.c. */
+/* Free the graph's arrays (not 'g'). Implemented in count.c, as is the next one. */
 void graph_free(Graph *g);
+
+/* The edge of the step outcome 'p' (batch.h): to 'to', or, when the step fails ('p' not
+** EXEC_OK), to failing step number 'fail_index', whose Fail is written to '*fail_out'. */
+Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, Fail *fail_out);
 
 #endif

@@ -139,12 +139,9 @@ static void graph_expand(Search *s, StateId sid)
 static void graph_edge_add(Search *s, const Pending *p, StateId to)
 {
     Graph *g = s->graph;
-    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
-    Edge e = {.to = to, .tid = p->tid, .k = p->k};
-    if (p->status != EXEC_OK) {
-        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
-        e.is_fail = true;
-        e.to = (uint32_t)g->fails.len;
+    Fail f;
+    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, &f);
+    if (e.is_fail) {
         vec_push(&g->fails, f);
         g->flags[s->cur] |= SF_HAS_FAIL;
     }

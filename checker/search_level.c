@@ -594,40 +594,33 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
     return true;
 }
 
-/* Append 'x' to the worker's list 'v' (its blocks or its arrivals), counting any growth in
-** lv->list_bytes: check_limits, on any worker, reads that sum, never another's list. */
-#define list_push(w, v, x)                                                                  \
-    do {                                                                                    \
-        size_t cap_ = (v)->cap;                                                             \
-        vec_push((v), (x));                                                                 \
-        if ((v)->cap != cap_)                                                               \
-            atomic_fetch_add(&(w)->lv->list_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
+/* Append 'x' to a worker's list 'v', adding any growth to the atomic byte count '*bytes':
+** check_limits, on any worker, reads such sums, never another worker's list. */
+#define counted_push(bytes, v, x)                                              \
+    do {                                                                       \
+        size_t cap_ = (v)->cap;                                                \
+        vec_push((v), (x));                                                    \
+        if ((v)->cap != cap_)                                                  \
+            atomic_fetch_add((bytes), ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
 
-/* Append 'x' to the worker's graph log 'v' (record_graph), counting any growth in
-** lv->log_bytes, apart from the search's own lists: the graph does not count in the memory that
-** stops the search, only in what makes it drop the graph (check_limits). */
-#define log_push(w, v, x)                                                                  \
-    do {                                                                                   \
-        size_t cap_ = (v)->cap;                                                            \
-        vec_push((v), (x));                                                                \
-        if ((v)->cap != cap_)                                                              \
-            atomic_fetch_add(&(w)->lv->log_bytes, ((v)->cap - cap_) * sizeof *(v)->items); \
-    } while (0)
+/* Append 'x' to the worker's list 'v' (its blocks or its arrivals), counted in lv->list_bytes. */
+#define list_push(w, v, x) counted_push(&(w)->lv->list_bytes, v, x)
+
+/* Append 'x' to the worker's graph log 'v' (record_graph), counted in lv->log_bytes, apart from
+** the search's own lists: the graph does not count in the memory that stops the search, only
+** in what makes it drop the graph (check_limits). */
+#define log_push(w, v, x) counted_push(&(w)->lv->log_bytes, v, x)
 
 /* record_graph: the edge of the outcome 'p' of the state at w->rank, to 'to' (a failing step
 ** when 'p' is not EXEC_OK). */
 static void log_edge(Worker *w, const Pending *p, StateId to)
 {
-    Graph *g = w->lv->s->graph;
-    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
-    Edge e = {.to = to, .tid = p->tid, .k = p->k};
-    if (p->status != EXEC_OK) {
-        Fail f = {p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
-        e.is_fail = true;
-        e.to = (uint32_t)w->fails.len;
+    Fail f;
+    Edge e = graph_edge_of(p, to, (uint32_t)w->fails.len, &f);
+    if (e.is_fail) {
         log_push(w, &w->fails, f);
-        g->flags[w->cur] |= SF_HAS_FAIL;
+        w->lv->s->graph->flags[w->cur] |= SF_HAS_FAIL;
     }
     log_push(w, &w->edges, e);
 }
