@@ -203,12 +203,13 @@ static void check_limits(Search *s, uint64_t n_frontier)
     store_quiesce(s->st); /* one thread: nobody else is probing the tables grown since */
     note_memory(s);
     const SearchOptions *o = s->opts;
-    if (o->max_memory && store_memory_bytes(s->st) > o->max_memory)
+    size_t used = store_memory_bytes(s->st);
+    if (o->max_memory && used > o->max_memory)
         search_stop_at(s, SEARCH_MAX_MEMORY);
-    if (o->max_memory && s->graph &&
-        store_memory_bytes(s->st) + search_graph_held(s) > o->max_memory)
-        search_graph_drop(
-            s); /* the search goes on; the graph is built after it, if there is room */
+    /* the graph never stops the search: past the budget it is dropped, and built after the
+    ** search if there is room then */
+    if (o->max_memory && s->graph && used + search_graph_held(s) > o->max_memory)
+        search_graph_drop(s);
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
         search_stop_at(s, SEARCH_TIME_LIMIT);
     if (o->progress) {

@@ -408,12 +408,10 @@ typedef struct Worker {
     VEC(uint64_t) own;            /* bit b set: ids lo + b * STORE_ID_BLOCK .. are its block */
     Batch batch;                  /* the outcomes of the ranks being expanded */
     bool is_parallel;             /* after a parallel level: the next one is parallel too */
-    VEC(Edge)
-    edges;                /* record_graph: the edges of the ranks it expanded in this
-                          ** level, in order (graph_prepare) */
-    VEC(Fail) fails;      /* record_graph: their failing steps (an Edge's 'to') */
-    VEC(StateId) inv_bad; /* record_graph: new states it found breaking an invariant */
-    uint64_t fails_base;  /* record_graph: where its fails go in the graph's list */
+    VEC(Edge) edges;              /* record_graph: its ranks' edges in this level (graph_prepare) */
+    VEC(Fail) fails;              /* record_graph: their failing steps (an Edge's 'to') */
+    VEC(StateId) inv_bad;         /* record_graph: new states it found breaking an invariant */
+    uint64_t fails_base;          /* record_graph: where its fails go in the graph's list */
 } Worker;
 
 struct Level {
@@ -816,12 +814,11 @@ static void check_limits(Worker *w)
 {
     Level *lv = w->lv;
     const SearchOptions *o = lv->s->opts;
-    if (o->max_memory && store_memory_bytes(lv->s->st) + level_bytes(lv) > o->max_memory)
+    size_t used = o->max_memory ? store_memory_bytes(lv->s->st) + level_bytes(lv) : 0;
+    if (o->max_memory && used > o->max_memory)
         level_halt(lv, SEARCH_MAX_MEMORY);
     if (o->max_memory && lv->s->graph &&
-        store_memory_bytes(lv->s->st) + level_bytes(lv) + atomic_load(&lv->log_bytes) +
-                search_graph_held(lv->s) >
-            o->max_memory)
+        used + atomic_load(&lv->log_bytes) + search_graph_held(lv->s) > o->max_memory)
         atomic_store(&lv->is_graph_over, true);
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
@@ -1387,8 +1384,7 @@ static void settle_begin(Level *lv)
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
-    if (s->graph && !level_may_stop(lv) && atomic_load(&lv->halt_why) < 0 &&
-        !atomic_load(&lv->is_graph_over)) {
+    if (s->graph && !level_may_stop(lv) && !atomic_load(&lv->is_graph_over)) {
         graph_prepare(lv); /* the settlers place the edges too (settle_chunks) */
         lv->is_graph_placed = true;
     }
