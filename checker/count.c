@@ -282,21 +282,28 @@ static mpz_ptr nums_promote(Nums *n, uint64_t i)
     return z;
 }
 
-/* dst[i] += x, where x is an encoded value of 'src'. */
-static void nums_add(Nums *dst, uint64_t i, const Nums *src, uint64_t x)
+/* nums_add() once a value is, or becomes, a GMP integer: out of line, so that the common case
+** (the passes add millions of small values) is a few instructions where it is called. */
+static __attribute__((noinline)) void nums_add_big(Nums *dst, uint64_t i, const Nums *src,
+                                                   uint64_t x)
 {
-    if (!(dst->v[i] & NUM_BIG) && !(x & NUM_BIG)) {
-        uint64_t sum = dst->v[i] + x; /* both below 2^63: cannot wrap */
-        if (!(sum & NUM_BIG)) {
-            dst->v[i] = sum;
-            return;
-        }
-    }
     mpz_ptr z = nums_promote(dst, i);
     if (x & NUM_BIG)
         mpz_add(z, z, src->big.items[x & ~NUM_BIG]);
     else
         mpz_add_ui(z, z, x);
+}
+
+/* dst[i] += x, where x is an encoded value of 'src'. */
+static inline void nums_add(Nums *dst, uint64_t i, const Nums *src, uint64_t x)
+{
+    /* both below 2^63, the sum cannot wrap, and one reaching 2^63 shows in its top bit */
+    uint64_t sum = dst->v[i] + x;
+    if (!((dst->v[i] | x | sum) & NUM_BIG)) {
+        dst->v[i] = sum;
+        return;
+    }
+    nums_add_big(dst, i, src, x);
 }
 
 /* The decimal text of an encoded value of 'n'. Caller frees. */
@@ -313,6 +320,29 @@ static char *nums_text(const Nums *n, uint64_t x)
     return s;
 }
 
+/* The sums of tot and bad over the steps of s into *t_out and *b_out, if every term and both
+** sums are below 2^63 (held in registers, not added one by one into the arrays); false if not,
+** and then nums_add must do it. A term below 2^63 added to a sum below 2^63 cannot wrap, and a
+** sum that reaches 2^63 shows in its top bit. */
+static bool sums_fit(const Graph *g, StateId s, const Nums *tot, const Nums *bad, uint64_t *t_out,
+                     uint64_t *b_out)
+{
+    uint64_t t = 0, b = 0;
+    for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+        const Edge *e = &g->edges.items[j];
+        uint64_t x = e->is_fail ? 1 : tot->v[e->to], y = e->is_fail ? 1 : bad->v[e->to];
+        if ((x | y) & NUM_BIG)
+            return false;
+        t += x;
+        b += y;
+        if ((t | b) & NUM_BIG)
+            return false;
+    }
+    *t_out = t;
+    *b_out = b;
+    return true;
+}
+
 /* Backward: tot[s] schedules from s, bad[s] violating ones, successors before predecessors. */
 static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums *bad)
 {
@@ -323,11 +353,12 @@ static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums
             bad->v[s] = is_viol_state(g, s) ? 1 : 0;
             continue;
         }
-        for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
-            const Edge *e = &g->edges.items[j];
-            nums_add(tot, s, tot, e->is_fail ? 1 : tot->v[e->to]);
-            nums_add(bad, s, bad, e->is_fail ? 1 : bad->v[e->to]);
-        }
+        if (!sums_fit(g, s, tot, bad, &tot->v[s], &bad->v[s]))
+            for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
+                const Edge *e = &g->edges.items[j];
+                nums_add(tot, s, tot, e->is_fail ? 1 : tot->v[e->to]);
+                nums_add(bad, s, bad, e->is_fail ? 1 : bad->v[e->to]);
+            }
         if (g->flags[s] & SF_INV_BAD) { /* every schedule through s violates */
             bad->v[s] = 0;
             nums_add(bad, s, tot, tot->v[s]);
