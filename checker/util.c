@@ -76,9 +76,25 @@ static size_t map_bytes(size_t cap, size_t size)
     return (cap * size + UTIL_PAGE - 1) / UTIL_PAGE * UTIL_PAGE;
 }
 
+/* 'bytes' of address space at a multiple of 'align' (a power of two), mapped readable and
+** writable (no memory yet): a larger mapping, its ends cut off. NULL if the system refuses. */
+static void *map_aligned(size_t bytes, size_t align)
+{
+    size_t span = bytes + align;
+    uint8_t *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    uint8_t *a = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+    if (a > m)
+        munmap(m, (size_t)(a - m));
+    if (a + bytes < m + span)
+        munmap(a + bytes, (size_t)(m + span - (a + bytes)));
+    return a;
+}
+
 void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
 {
-    enum { FIRST = 64 << 10, HUGE_FROM = 4 << 20 };
+    enum { FIRST = 64 << 10, HUGE = 2 << 20, HUGE_FROM = 4 << 20 };
     if (n <= *cap)
         return;
     size_t cap2 = *cap ? *cap : (FIRST + size - 1) / size;
@@ -87,9 +103,28 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
             util_oom(SIZE_MAX);
         cap2 *= 2;
     }
-    size_t bytes = map_bytes(cap2, size);
-    void *q = *cap ? mremap(*p, map_bytes(*cap, size), bytes, MREMAP_MAYMOVE)
-                   : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t bytes = map_bytes(cap2, size), old = *cap ? map_bytes(*cap, size) : 0;
+    void *q = MAP_FAILED;
+    if (bytes < HUGE_FROM) {
+        q = old ? mremap(*p, old, bytes, MREMAP_MAYMOVE)
+                : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    } else if (old && (uintptr_t)*p % HUGE == 0) { /* in place, if the pages after are free */
+        q = mremap(*p, old, bytes, 0);
+    }
+    /* Else moved to (or mapped at) an address that is a multiple of 2 MiB. Moved anywhere else,
+    ** the huge pages already written cannot stay mapped whole: the kernel splits them into 4 KiB
+    ** mappings, and on a virtual machine that shadows the page tables each one then costs a
+    ** trap to the host when first read (docs/performance.md, *The fourteenth round*). */
+    if (q == MAP_FAILED && bytes >= HUGE_FROM) {
+        void *dst = map_aligned(bytes, HUGE);
+        if (dst && old) {
+            q = mremap(*p, old, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+            if (q == MAP_FAILED)
+                munmap(dst, bytes);
+        } else if (dst) {
+            q = dst;
+        }
+    }
     if (q == MAP_FAILED)
         util_oom(bytes);
     if (bytes >= HUGE_FROM)

@@ -1,15 +1,19 @@
 /*
 ** check_store.c -- the visited set: duplicates, dense ids, parents, growth, budget, threads.
 */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE */
 #include <check.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "state.h"
 #include "store.h"
 #include "suites_list.h"
+#include "util.h"
 
 enum { VEC_LEN = 24 };
 
@@ -167,6 +171,52 @@ END_TEST
 START_TEST(store_free_null_does_nothing)
 {
     store_free(NULL);
+}
+END_TEST
+
+/* util_map_grow (the recorded graph's arrays): what was written survives every growth, and
+** from 4 MiB on the array starts at a multiple of 2 MiB, also when the pages after it are taken
+** and it has to move (a page mapped right past its end each time). Entries of 12 bytes, as
+** the graph's edges: their arrays are no whole number of 2 MiB pages, and the kernel then put
+** a moved one anywhere, where the huge pages written so far could not stay mapped whole. */
+typedef struct Entry12 {
+    uint32_t w[3];
+} Entry12;
+
+START_TEST(store_map_grow_keeps_contents_and_2mib_alignment)
+{
+    enum { MIB = 1 << 20 };
+    Entry12 *a = NULL;
+    size_t cap = 0, n = 0;
+    int n_moved = 0, n_blocks = 0;
+    void *blocks[64];
+    while (n < 40 * MIB / sizeof *a) {
+        Entry12 *before = a;
+        size_t want = n + 1 + n / 2;
+        util_map_grow((void **)&a, &cap, want, sizeof *a);
+        ck_assert_uint_ge(cap, want);
+        n_moved += before && a != before;
+        for (size_t i = 0; i < n; i++)
+            if (a[i].w[0] != (uint32_t)(i * 2654435761u) || a[i].w[2] != (uint32_t)i)
+                ck_abort_msg("entry %zu lost when growing to %zu entries", i, cap);
+        if (cap * sizeof *a >= 4 * MIB)
+            ck_assert_uint_eq((uintptr_t)a % (2 * MIB), 0);
+        for (; n < want; n++)
+            a[n] = (Entry12){{(uint32_t)(n * 2654435761u), 0, (uint32_t)n}};
+        /* take the page right after the mapping, if it is free: the next growth must move */
+        void *end = (char *)a + (cap * sizeof *a + 4095) / 4096 * 4096;
+        void *block =
+            mmap(end, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        ck_assert(block != MAP_FAILED || errno == EEXIST);
+        if (block != MAP_FAILED && block != end) /* a kernel before 4.17: a hint only */
+            munmap(block, 4096);
+        else if (block != MAP_FAILED && n_blocks < 64)
+            blocks[n_blocks++] = block;
+    }
+    ck_assert_int_ge(n_moved, 3);
+    util_map_free(a, cap, sizeof *a);
+    while (n_blocks)
+        munmap(blocks[--n_blocks], 4096);
 }
 END_TEST
 
@@ -648,6 +698,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_many_states_survive_growth);
     tcase_add_test(tc, store_extreme_vector_sizes);
     tcase_add_test(tc, store_free_null_does_nothing);
+    tcase_add_test(tc, store_map_grow_keeps_contents_and_2mib_alignment);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
