@@ -124,6 +124,11 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
         } else if (dst) {
             q = dst;
         }
+        /* no room for the aligned place (it takes 2 MiB more, next to the old array: a tight
+        ** 'ulimit -v'): anywhere, as the kernel likes */
+        if (q == MAP_FAILED)
+            q = old ? mremap(*p, old, bytes, MREMAP_MAYMOVE)
+                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
     if (q == MAP_FAILED)
         util_oom(bytes);

@@ -7,8 +7,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "state.h"
 #include "store.h"
@@ -217,6 +219,58 @@ START_TEST(store_map_grow_keeps_contents_and_2mib_alignment)
     util_map_free(a, cap, sizeof *a);
     while (n_blocks)
         munmap(blocks[--n_blocks], 4096);
+}
+END_TEST
+
+/* The bytes of address space the process has mapped (VmSize), 0 if unknown. */
+static size_t vm_size(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (size_t)kb * 1024;
+}
+
+/* Under a tight 'ulimit -v' an aligned place for the grown array (2 MiB more than it, next to
+** the old one) does not fit, and util_map_grow moves it anywhere, as mremap likes: grown, its
+** contents kept. Not under AddressSanitizer or ThreadSanitizer, whose shadow memory needs
+** address space of its own. */
+START_TEST(store_map_grow_without_room_for_alignment)
+{
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    enum { MIB = 1 << 20 };
+    Entry12 *a = NULL;
+    size_t cap = 0;
+    util_map_grow((void **)&a, &cap, 8 * MIB / sizeof *a, sizeof *a);
+    for (size_t i = 0; i < cap; i++)
+        a[i] = (Entry12){{(uint32_t)i, 1, 2}};
+    void *end = (char *)a + (cap * sizeof *a + 4095) / 4096 * 4096;
+    void *block =
+        mmap(end, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    size_t old = (cap * sizeof *a + 4095) / 4096 * 4096, vm = vm_size();
+    ck_assert_uint_gt(vm, 0);
+    struct rlimit was, tight;
+    ck_assert_int_eq(getrlimit(RLIMIT_AS, &was), 0);
+    tight = was;
+    tight.rlim_cur = vm + old + MIB; /* room for the new pages, not for 2 MiB more */
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &tight), 0);
+    size_t old_cap = cap;
+    util_map_grow((void **)&a, &cap, old_cap + 1, sizeof *a);
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &was), 0);
+    ck_assert_uint_ge(cap, old_cap + 1);
+    for (size_t i = 0; i < old_cap; i++)
+        if (a[i].w[0] != (uint32_t)i || a[i].w[1] != 1 || a[i].w[2] != 2)
+            ck_abort_msg("entry %zu lost", i);
+    a[cap - 1] = (Entry12){{7, 7, 7}}; /* the new pages are there */
+    util_map_free(a, cap, sizeof *a);
+    if (block != MAP_FAILED)
+        munmap(block, 4096);
+#endif
 }
 END_TEST
 
@@ -699,6 +753,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_extreme_vector_sizes);
     tcase_add_test(tc, store_free_null_does_nothing);
     tcase_add_test(tc, store_map_grow_keeps_contents_and_2mib_alignment);
+    tcase_add_test(tc, store_map_grow_without_room_for_alignment);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
