@@ -114,7 +114,7 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
     /* Else moved to (or mapped at) an address that is a multiple of 2 MiB. Moved anywhere else,
     ** the huge pages already written cannot stay mapped whole: the kernel splits them into 4 KiB
     ** mappings, and on a virtual machine that shadows the page tables each one then costs a
-    ** trap to the host when first read (docs/performance.md, *The fourteenth round*). */
+    ** trap to the host when first read (docs/performance.md, *The analyses*). */
     if (q == MAP_FAILED && bytes >= HUGE_FROM) {
         void *dst = map_aligned(bytes, HUGE);
         if (dst && old) {
