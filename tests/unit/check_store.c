@@ -222,6 +222,7 @@ START_TEST(store_map_grow_keeps_contents_and_2mib_alignment)
 }
 END_TEST
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 /* The bytes of address space the process has mapped (VmSize), 0 if unknown. */
 static size_t vm_size(void)
 {
@@ -235,6 +236,7 @@ static size_t vm_size(void)
         fclose(f);
     return (size_t)kb * 1024;
 }
+#endif
 
 /* Under a tight 'ulimit -v' an aligned place for the grown array (2 MiB more than it, next to
 ** the old one) does not fit, and util_map_grow moves it anywhere, as mremap likes: grown, its
