@@ -188,16 +188,9 @@ static void recs_reserve(Store *st)
         len = (size_t)STORE_MAX_STATES * st->rec_len;
     len = (len + 4095) & ~(size_t)4095;
     for (;;) {
-        /* HUGE_PAGE more, to start the records on a huge page's boundary (below) */
-        uint8_t *p = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
-                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (p != MAP_FAILED) {
-            uint8_t *start =
-                (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-            if (start > p)
-                munmap(p, (size_t)(start - p));
-            munmap(start + len, HUGE_PAGE - (size_t)(start - p));
-            p = start;
+        /* the records start on a huge page's boundary (below) */
+        uint8_t *p = util_map_aligned(len, HUGE_PAGE, MAP_NORESERVE);
+        if (p) {
             /* Advice, ignored by a kernel without transparent huge pages: records in 2 MiB
             ** pages. A lookup that finds its state compares the record's vector, at a random
             ** id, and with 4 KiB pages that read walked the page tables too (a -j 1 search ran

@@ -76,12 +76,11 @@ static size_t map_bytes(size_t cap, size_t size)
     return (cap * size + UTIL_PAGE - 1) / UTIL_PAGE * UTIL_PAGE;
 }
 
-/* 'bytes' of address space at a multiple of 'align' (a power of two), mapped readable and
-** writable (no memory yet): a larger mapping, its ends cut off. NULL if the system refuses. */
-static void *map_aligned(size_t bytes, size_t align)
+void *util_map_aligned(size_t bytes, size_t align, int flags)
 {
     size_t span = bytes + align;
-    uint8_t *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *m =
+        mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
     uint8_t *a = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
@@ -105,18 +104,15 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
     }
     size_t bytes = map_bytes(cap2, size), old = *cap ? map_bytes(*cap, size) : 0;
     void *q = MAP_FAILED;
-    if (bytes < HUGE_FROM) {
-        q = old ? mremap(*p, old, bytes, MREMAP_MAYMOVE)
-                : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    } else if (old && (uintptr_t)*p % HUGE == 0) { /* in place, if the pages after are free */
+    /* From 4 MiB on, at an address that is a multiple of 2 MiB: grown in place if the pages after
+    ** it are free, else moved (or mapped) to such an address. Moved anywhere else, the huge pages
+    ** already written cannot stay mapped whole: the kernel splits them into 4 KiB mappings, and
+    ** on a virtual machine that shadows the page tables each one then costs a trap to the host
+    ** when first read (docs/performance.md, *The analyses*). */
+    if (bytes >= HUGE_FROM && old && (uintptr_t)*p % HUGE == 0)
         q = mremap(*p, old, bytes, 0);
-    }
-    /* Else moved to (or mapped at) an address that is a multiple of 2 MiB. Moved anywhere else,
-    ** the huge pages already written cannot stay mapped whole: the kernel splits them into 4 KiB
-    ** mappings, and on a virtual machine that shadows the page tables each one then costs a
-    ** trap to the host when first read (docs/performance.md, *The analyses*). */
     if (q == MAP_FAILED && bytes >= HUGE_FROM) {
-        void *dst = map_aligned(bytes, HUGE);
+        void *dst = util_map_aligned(bytes, HUGE, 0);
         if (dst && old) {
             q = mremap(*p, old, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
             if (q == MAP_FAILED)
@@ -124,12 +120,12 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
         } else if (dst) {
             q = dst;
         }
-        /* no room for the aligned place (it takes 2 MiB more, next to the old array: a tight
-        ** 'ulimit -v'): anywhere, as the kernel likes */
-        if (q == MAP_FAILED)
-            q = old ? mremap(*p, old, bytes, MREMAP_MAYMOVE)
-                    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
+    /* Under 4 MiB, or no room for the aligned place (it takes 2 MiB more, next to the old array:
+    ** a tight 'ulimit -v'): anywhere, as the kernel likes. */
+    if (q == MAP_FAILED)
+        q = old ? mremap(*p, old, bytes, MREMAP_MAYMOVE)
+                : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED)
         util_oom(bytes);
     if (bytes >= HUGE_FROM)

@@ -32,6 +32,11 @@ void util_populate(void *p, size_t n);
 ** and advised into 2 MiB pages (MADV_HUGEPAGE, where transparent huge pages are on), then given
 ** memory at once (util_populate). Freed with free(). */
 void *xmalloc_big(size_t n);
+/* 'bytes' of address space (no memory yet, readable and writable, private and anonymous, with
+** the mmap 'flags' added, such as MAP_NORESERVE) at a multiple of 'align', a power of two: a
+** mapping 'align' bytes longer, its ends cut off. NULL if the system refuses. Freed with
+** munmap. */
+void *util_map_aligned(size_t bytes, size_t align, int flags);
 /* A big array that grows in place: '*p', of '*cap' entries of 'size' bytes (0: none yet), grown
 ** to at least 'n' entries (doubling). Grown by mremap, which moves the pages already written
 ** without copying them, and the new pages get memory only as they are first written: an array
