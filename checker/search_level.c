@@ -80,7 +80,7 @@ enum {
     GATE_SPINS = 4096,                  /* pauses a thread waiting at a gate spins, then sleeps */
     MAX_SETTLERS = 4,                   /* workers that share the settling of a new level */
     RESERVE_CLAIM = 2,                  /* shards claimed at a time to grow (reserve_shards) */
-    RESERVE_GROWTH_MAX = 4,             /* the most a level is expected to grow by (settle_begin) */
+    RESERVE_GROWTH_MAX = 4,             /* the most a level is expected to grow by (level_expect) */
     FP_LEN = 8,                         /* --compact: bytes of a stored fingerprint */
     VEC_INLINE_MAX = 64,                /* --compact: longer vectors are allocated one by one */
     GRAPH_AHEAD = 16                    /* record_graph: ranks whose edges' place is prefetched */
@@ -88,8 +88,9 @@ enum {
 
 _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
 
-#define POS_NONE   UINT64_MAX /* no cut: the whole level counts */
-#define J_DEADLOCK UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
+#define RESERVE_MARGIN 1.5        /* the next level's states reserved for, over those foretold */
+#define POS_NONE       UINT64_MAX /* no cut: the whole level counts */
+#define J_DEADLOCK     UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
 
 typedef _Atomic uint64_t AtomicKey;
 typedef _Atomic uint64_t AtomicRank;
@@ -437,6 +438,7 @@ struct Level {
     AtomicSize list_bytes;  /* bytes of the workers' blocks and arrivals lists: they grow
                             ** during the expansion, while any worker may count them */
     uint64_t n_order;       /* its states */
+    uint64_t n_prev_order;  /* the states of the level before it (level_expect) */
     uint32_t *n_out;        /* outcomes (transitions) of each rank */
     size_t n_out_cap;       /* entries n_out has room for */
     uint64_t cur_lo;        /* first id of the level being expanded */
@@ -1357,29 +1359,48 @@ static void graph_end(Level *lv, uint64_t cut)
     }
 }
 
+/* How many new states the level after this one is expected to find (settle_begin grows the
+** tables for them): as many as this level's new states times its growth (new states over
+** states expanded), with a margin of 50%: a table that must grow during the expansion makes any
+** other worker inserting into its shard wait (with 10%, the producer/consumer benchmark spent
+** 1.4% of its time waiting so). Once the levels narrow (growth below 1), the growth times how
+** it changed since the level before: past the widest level a breadth first search's levels
+** narrow faster and faster, and the plain growth overshot each of them (the counter race with
+** N=5 ITERS=2: 1.84 M states foretold for a level of 1.03 M, then 1.5 M for 0.84 M), which
+** doubled every table once more than the search ever needed (-j 1 did not): twice the
+** rehashing and 42 MB more of table, 7% of the search's time; the trend leaves a third of that.
+*While
+** the levels widen, the plain growth: levels can alternate between widening and narrowing
+** (the producer/consumer model), and the trend then fell short. The growth expected is at
+** most RESERVE_GROWTH_MAX (the benchmark models' levels of 1024 states or more grow by 3.75 at
+** most): a level that grew 20,000 times, the branches of a 'choose' at the start, had the
+** tables grown for 20,000 times as many states again, 5 GB and 14 s for a model of 20,002
+** states that one thread checks in 20 MB. */
+static uint64_t level_expect(const Level *lv)
+{
+    if (!lv->n_order)
+        return 0;
+    double growth = (double)lv->n_new / lv->n_order;
+    if (growth < 1 && lv->n_prev_order)
+        growth *= growth / ((double)lv->n_order / lv->n_prev_order);
+    if (growth > RESERVE_GROWTH_MAX)
+        growth = RESERVE_GROWTH_MAX;
+    return (uint64_t)(lv->n_new * growth * RESERVE_MARGIN);
+}
+
 /* Settling, first part (one thread, every worker done expanding): make the new level dense and
 ** make room for its sorted order. Then decide whether the workers, once they have settled it,
-** grow the store's tables for the level after (store_reserve): if it is parallel and sure to
-** be expanded. The store is idle until then, so a table grows with plain stores; grown while
-** the level is expanded, each empty slot of the old table would take a locked instruction to
-** keep concurrent inserts out of it. The next level is expected to grow as this one did, with
-** a margin of 50%: a table that must grow during the expansion makes any other worker
-** inserting into its shard wait (with 10%, the producer/consumer benchmark spent 1.4% of its
-** time waiting so); tables only double, so on the benchmark models the peak memory is the
-** same with either. The growth expected is at most RESERVE_GROWTH_MAX (the benchmark models'
-** levels of 1024 states or more grow by 3.75 at most): a level that grew 20,000 times, the
-** branches of a 'choose' at the start, had the tables grown for 20,000 times as many states
-** again, 5 GB and 14 s for a model of 20,002 states that one thread checks in 20 MB. */
+** grow the store's tables for the level after (store_reserve, for level_expect's states): if
+** it is parallel and sure to be expanded. The store is idle until then, so a table grows with
+** plain stores; grown while the level is expanded, each empty slot of the old table would take
+** a locked instruction to keep concurrent inserts out of it. */
 static void settle_begin(Level *lv)
 {
     Search *s = lv->s;
     store_quiesce(s->st); /* the workers wait at the gate: nobody probes the old tables */
     fill_holes(lv);
     lv->n_new = store_count(s->st) - lv->lo;
-    double growth = lv->n_order ? (double)lv->n_new / lv->n_order : 0;
-    if (growth > RESERVE_GROWTH_MAX)
-        growth = RESERVE_GROWTH_MAX;
-    lv->n_expect = (uint64_t)(lv->n_new * growth * 1.5);
+    lv->n_expect = level_expect(lv);
     lv->is_reserving = lv->n_expect && !is_solo_level(lv, lv->n_new) && !level_may_stop(lv);
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
@@ -1526,6 +1547,7 @@ static void settle_end(Level *lv)
     lv->spare_cap = lv->order_cap;
     lv->order = next;
     lv->order_cap = cap;
+    lv->n_prev_order = lv->n_order;
     lv->n_order = s->is_stopped ? 0 : n_new;
     lv->cur ^= 1;
     lv->cur_lo = lv->lo;

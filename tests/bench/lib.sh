@@ -51,6 +51,7 @@ median() {
 model_args() {
     case "$1" in
     counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
+    large_counter_race) echo "$here/counter_race.weft|-D N=5 -D ITERS=2" ;; # 6.2 M states
     locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
     philosophers) echo "$here/philosophers.weft|-D N=10" ;;
     producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;

@@ -4,7 +4,8 @@
 # search unless --quiet.
 #
 # usage: tests/bench/report.sh [MODEL...]   MODEL: counter_race locked_counter philosophers
-#                                                  producer_consumer (default: all four)
+#                                                  producer_consumer (default: all four);
+#                                                  large_counter_race (N=5 ITERS=2, 6.2 M)
 # Environment: WEFT (default build/weft), RUNS (default 5), JOBS (the -j of the runs, default 1).
 #
 # For each model, runs 'weft check MODEL -j JOBS --json FILE' (the whole text report, analyses
