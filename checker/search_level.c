@@ -1368,10 +1368,9 @@ static void graph_end(Level *lv, uint64_t cut)
 ** narrow faster and faster, and the plain growth overshot each of them (the counter race with
 ** N=5 ITERS=2: 1.84 M states foretold for a level of 1.03 M, then 1.5 M for 0.84 M), which
 ** doubled every table once more than the search ever needed (-j 1 did not): twice the
-** rehashing and 42 MB more of table, 7% of the search's time; the trend leaves a third of that.
-*While
-** the levels widen, the plain growth: levels can alternate between widening and narrowing
-** (the producer/consumer model), and the trend then fell short. The growth expected is at
+** rehashing and 42 MB more of table, 7% of the search's time; the trend leaves a third of
+** that. While the levels widen, the plain growth: levels can alternate between widening and
+** narrowing (the producer/consumer model), and the trend then fell short. The growth expected is at
 ** most RESERVE_GROWTH_MAX (the benchmark models' levels of 1024 states or more grow by 3.75 at
 ** most): a level that grew 20,000 times, the branches of a 'choose' at the start, had the
 ** tables grown for 20,000 times as many states again, 5 GB and 14 s for a model of 20,002
