@@ -953,9 +953,11 @@ static void cli_progress(void *ctx, const SearchProgress *p)
 static SearchResult *cli_search(const Program *prog, const CliOptions *o)
 {
     SearchOptions so = o->search;
-    /* the report's analyses and --schedules walk the state graph: a one-thread search records
-    ** it as it goes, rather than count.c running every step again after it */
+    /* the report's analyses and --schedules walk the state graph: the search records it as it
+    ** goes, rather than count.c running every step again after it; of a cyclic graph the
+    ** report needs only the states' flags, these options its edges */
     so.record_graph = !o->is_quiet || o->schedules_path;
+    so.keep_cyclic_edges = o->is_fewest || o->is_causes || o->schedules_path;
     bool is_shown =
         o->progress == PROGRESS_ALWAYS || (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
     if (is_shown) {

@@ -161,11 +161,27 @@ void graph_free(Graph *g)
     vec_free(&g->fails);
 }
 
-/* The graph of 'res' into '*g': the one its search recorded (borrowed: the result keeps it), or
-** one built now. True if built: the caller frees it (graph_free). */
-static bool graph_get(Graph *g, const Program *prog, const SearchResult *res, bool no_deadlock)
+void graph_drop_edges(Graph *g)
 {
-    if (res->graph && res->graph->no_deadlock == no_deadlock) {
+    assert(g->is_mapped && "only a recorded graph drops its edges");
+    util_map_free(g->first, g->first_cap, sizeof *g->first);
+    util_map_free(g->edges.items, g->edges.cap, sizeof *g->edges.items);
+    vec_free(&g->fails);
+    g->first = NULL;
+    g->first_cap = 0;
+    g->edges.items = NULL;
+    g->edges.len = g->edges.cap = 0;
+    g->is_edgeless = true;
+}
+
+/* The graph of 'res' into '*g': the one its search recorded (borrowed: the result keeps it), or
+** one built now, also when the recorded one has no edges and 'needs_edges'. True if built: the
+** caller frees it (graph_free). */
+static bool graph_get(Graph *g, const Program *prog, const SearchResult *res, bool no_deadlock,
+                      bool needs_edges)
+{
+    if (res->graph && res->graph->no_deadlock == no_deadlock &&
+        !(needs_edges && res->graph->is_edgeless)) {
         *g = *res->graph;
         return false;
     }
@@ -1178,7 +1194,7 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
     if (res->stop != SEARCH_COMPLETE || res->is_compact || max == 0)
         return 0;
     Graph g = {0};
-    bool is_built = graph_get(&g, prog, res, opts->no_deadlock);
+    bool is_built = graph_get(&g, prog, res, opts->no_deadlock, true);
     Preds p;
     preds_build(&g, &p);
     uint8_t *live = live_states(&g, &p);
@@ -1211,7 +1227,8 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     if (res->stop != SEARCH_COMPLETE || res->is_compact)
         return NULL;
     Graph g = {0};
-    bool is_built = graph_get(&g, prog, res, opts->no_deadlock);
+    bool is_built =
+        graph_get(&g, prog, res, opts->no_deadlock, opts->fewest_preemptions || opts->causes);
     Analysis *an = xcalloc(1, sizeof *an);
     if (opts->terms) {
         an->terms = xcalloc(opts->n_terms ? opts->n_terms : 1, sizeof *an->terms);
@@ -1224,7 +1241,7 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     for (uint64_t s = 0; s < g.n; s++)
         an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);
     StateId *order = graph_array(g.n ? g.n : 1, sizeof *order);
-    an->is_cyclic = !graph_order(&g, order);
+    an->is_cyclic = g.is_cyclic || !graph_order(&g, order);
     if (!an->is_cyclic) {
         Nums tot, bad, paths, vpaths;
         nums_init(&tot, g.n);

@@ -58,10 +58,18 @@ typedef struct Graph {
                          ** from malloc */
     size_t first_cap;    /* is_mapped: entries 'first' has room for */
     size_t flags_cap;    /* is_mapped: entries 'flags' has room for */
+    bool is_cyclic;      /* recorded by a search that saw a step close a cycle (search_int.h,
+                         ** search_closes_cycle): the graph has one, no need to look for it */
+    bool is_edgeless;    /* is_cyclic, and the search then dropped the edges, which nothing was
+                         ** to walk (SearchOptions.keep_cyclic_edges): 'first', 'edges' and
+                         ** 'fails' are empty, the flags and 'n' are whole */
 } Graph;
 
-/* Free the graph's arrays (not 'g'). Implemented in count.c, as is the next one. */
+/* Free the graph's arrays (not 'g'). Implemented in count.c, as are the next two. */
 void graph_free(Graph *g);
+
+/* Free a recorded graph's edges, keep its flags: it becomes is_edgeless. */
+void graph_drop_edges(Graph *g);
 
 /* The edge of the step outcome 'p' (batch.h): to 'to', or, when the step fails ('p' not
 ** EXEC_OK), to failing step number 'fail_index', whose Fail is written to '*fail_out'. */

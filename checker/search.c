@@ -102,12 +102,31 @@ static bool check_props(Search *s, PropKind kind, const uint8_t *vec, StateId si
 
 /* ---- the recorded graph (SearchOptions.record_graph, graph.h) ---- */
 
+enum {
+    CYCLE_CHECKS_FREE =
+        64, /* steps back checked for a cycle before the budget (search_closes_cycle) */
+    CYCLE_CHECK_EVERY = 1024 /* then one more for every so many steps recorded */
+};
+
 size_t search_graph_held(const Search *s)
 {
     /* what its arrays have written: util_map_grow's pages get memory as they are written */
     const Graph *g = s->graph;
-    return store_count(s->st) * (sizeof *g->first + 1) + g->edges.len * sizeof *g->edges.items +
+    size_t per_state = g->is_edgeless ? 1 : sizeof *g->first + 1;
+    return store_count(s->st) * per_state + g->edges.len * sizeof *g->edges.items +
            g->fails.len * sizeof *g->fails.items;
+}
+
+bool search_closes_cycle(const Store *st, StateId from, StateId to, uint64_t *n_checks,
+                         uint64_t n_steps)
+{
+    if (to > from || *n_checks >= CYCLE_CHECKS_FREE + n_steps / CYCLE_CHECK_EVERY)
+        return false;
+    ++*n_checks;
+    for (StateId u = from; u != STATE_ID_NONE && u >= to; u = store_parent(st, u))
+        if (u == to)
+            return true;
+    return false;
 }
 
 void search_graph_drop(Search *s)
@@ -131,6 +150,8 @@ static void graph_state(Search *s, StateId sid, uint8_t flags)
 static void graph_expand(Search *s, StateId sid)
 {
     Graph *g = s->graph;
+    if (g->is_edgeless)
+        return;
     util_map_grow((void **)&g->first, &g->first_cap, (size_t)sid + 2, sizeof *g->first);
     g->first[sid] = g->edges.len;
 }
@@ -139,12 +160,22 @@ static void graph_expand(Search *s, StateId sid)
 static void graph_edge_add(Search *s, const Pending *p, StateId to)
 {
     Graph *g = s->graph;
+    if (p->status != EXEC_OK)
+        g->flags[s->cur] |= SF_HAS_FAIL;
+    if (g->is_edgeless)
+        return;
+    if (p->status == EXEC_OK && !g->is_cyclic &&
+        search_closes_cycle(s->st, s->cur, to, &s->n_cycle_checks, g->edges.len)) {
+        g->is_cyclic = true;
+        if (!s->opts->keep_cyclic_edges) {
+            graph_drop_edges(g);
+            return;
+        }
+    }
     Fail f;
     Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, &f);
-    if (e.is_fail) {
+    if (e.is_fail)
         vec_push(&g->fails, f);
-        g->flags[s->cur] |= SF_HAS_FAIL;
-    }
     if (g->edges.len == g->edges.cap)
         util_map_grow((void **)&g->edges.items, &g->edges.cap, g->edges.len + 1, sizeof(Edge));
     g->edges.items[g->edges.len++] = e;
@@ -161,10 +192,12 @@ void search_graph_finish(Search *s)
         return;
     }
     g->n = store_count(s->st);
-    util_map_grow((void **)&g->first, &g->first_cap, g->n + 1, sizeof *g->first);
-    g->first[g->n] = g->edges.len;
     g->init = 0; /* the first state stored */
-    assert(g->edges.len == s->res->n_transitions && "an outcome without its edge");
+    if (!g->is_edgeless) {
+        util_map_grow((void **)&g->first, &g->first_cap, g->n + 1, sizeof *g->first);
+        g->first[g->n] = g->edges.len;
+        assert(g->edges.len == s->res->n_transitions && "an outcome without its edge");
+    }
     s->res->graph = g;
     s->graph = NULL;
 }

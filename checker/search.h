@@ -76,10 +76,14 @@ typedef struct SearchOptions {
     /* or NULL: called from the search thread every few thousand
     ** expansions, where the clock is looked at; the callee shows it at
     ** most every ~0.2 s (--progress) */
-    void *progress_ctx; /* passed to progress */
-    bool record_graph;  /* a breadth first search on one thread (not --compact) records the state
-                        ** graph as it goes (SearchResult.graph), for count.c; dropped if it
-                        ** would pass max_memory with the store */
+    void *progress_ctx;     /* passed to progress */
+    bool record_graph;      /* a breadth first search (not --compact), on any number of threads,
+                            ** records the state graph as it goes (SearchResult.graph), for
+                            ** count.c; dropped if it would pass max_memory with the store */
+    bool keep_cyclic_edges; /* record_graph: keep the edges of a graph the search finds cyclic
+                            ** (--fewest-preemptions, --causes and --schedules walk them); else
+                            ** they are dropped when it does, the report's analyses needing
+                            ** only the states' flags then (Graph.is_edgeless) */
 } SearchOptions;
 
 typedef struct SearchResult {

@@ -36,7 +36,19 @@ typedef struct Search {
     double t0;                 /* util_now() at the start */
     Batch batch;               /* BFS: the states being expanded and their outcomes */
     struct Graph *graph;       /* SearchOptions.record_graph: the graph so far, or NULL */
+    uint64_t
+        n_cycle_checks; /* record_graph: steps back checked for a cycle (search_closes_cycle) */
 } Search;
+
+/* record_graph: true if a step from 'from', the state being expanded, to 'to', a state stored
+** before it ('to' <= 'from'), closes a cycle that the parent links show: 'to' is 'from' or one
+** of its ancestors. Only if due: a step back checks up to the depth's parent links (each a
+** cache miss), and a model without a cycle can have many steps back, so after the first 64
+** checks, one for every 1024 steps recorded ('n_checks' made so far, 'n_steps' recorded).
+** The parents of 'from' and of its ancestors must be settled (search_level.c: they are, in the
+** levels before the one expanded). A cycle it does not see is found after the search. */
+bool search_closes_cycle(const Store *st, StateId from, StateId to, uint64_t *n_checks,
+                         uint64_t n_steps);
 
 /* Bytes the graph being recorded holds (s->graph). */
 size_t search_graph_held(const Search *s);

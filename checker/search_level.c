@@ -413,6 +413,8 @@ typedef struct Worker {
     VEC(Fail) fails;              /* record_graph: their failing steps (an Edge's 'to') */
     VEC(StateId) inv_bad;         /* record_graph: new states it found breaking an invariant */
     uint64_t fails_base;          /* record_graph: where its fails go in the graph's list */
+    uint64_t n_steps;             /* record_graph: steps it logged, in every level */
+    uint64_t n_cycle_checks;      /* record_graph: of them, checked for a cycle */
 } Worker;
 
 struct Level {
@@ -459,9 +461,11 @@ struct Level {
     uint32_t n_invariants;  /* invariants of the model */
     bool is_solo;           /* the level being expanded runs on the calling thread alone */
     AtomicSize log_bytes;   /* record_graph: bytes of the workers' edges, fails and inv_bad */
-    _Atomic bool is_graph_over; /* record_graph: the graph would pass the memory budget: it is
-                                ** dropped at the level's end (the search goes on) */
-    bool is_graph_placed;       /* record_graph: the settlers place the level's edges */
+    _Atomic bool is_graph_over;  /* record_graph: the graph would pass the memory budget: it is
+                                 ** dropped at the level's end (the search goes on) */
+    bool is_graph_placed;        /* record_graph: the settlers place the level's edges */
+    _Atomic bool is_cycle_found; /* record_graph: a worker saw a step close a cycle
+                                 ** (search_closes_cycle); graph_end marks the graph cyclic */
 };
 
 static Side *side_next(Level *lv)
@@ -612,16 +616,36 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
 ** in what makes it drop the graph (check_limits). */
 #define log_push(w, v, x) counted_push(&(w)->lv->log_bytes, v, x)
 
+/* record_graph: true if the graph has no edges, or will have none from the end of this level on
+** (graph_end): its edges are not logged. */
+static bool is_edgeless_now(Level *lv)
+{
+    return lv->s->graph->is_edgeless ||
+           (atomic_load_explicit(&lv->is_cycle_found, memory_order_relaxed) &&
+            !lv->s->opts->keep_cyclic_edges);
+}
+
 /* record_graph: the edge of the outcome 'p' of the state at w->rank, to 'to' (a failing step
 ** when 'p' is not EXEC_OK). */
 static void log_edge(Worker *w, const Pending *p, StateId to)
 {
+    Level *lv = w->lv;
+    if (p->status != EXEC_OK)
+        lv->s->graph->flags[w->cur] |= SF_HAS_FAIL;
+    if (is_edgeless_now(lv))
+        return;
+    w->n_steps++;
+    if (p->status == EXEC_OK && !atomic_load_explicit(&lv->is_cycle_found, memory_order_relaxed) &&
+        !lv->s->graph->is_cyclic &&
+        search_closes_cycle(lv->s->st, w->cur, to, &w->n_cycle_checks, w->n_steps)) {
+        atomic_store_explicit(&lv->is_cycle_found, true, memory_order_relaxed);
+        if (is_edgeless_now(lv))
+            return;
+    }
     Fail f;
     Edge e = graph_edge_of(p, to, (uint32_t)w->fails.len, &f);
-    if (e.is_fail) {
+    if (e.is_fail)
         log_push(w, &w->fails, f);
-        w->lv->s->graph->flags[w->cur] |= SF_HAS_FAIL;
-    }
     log_push(w, &w->edges, e);
 }
 
@@ -1282,15 +1306,26 @@ static StateId settled_id(uint64_t id, uint64_t dense, const StateId *moved_to)
 ** settle_end knows it is not. A level cut or halted, or a graph past the memory budget, drops
 ** the graph (graph_end): a search that does not complete has none, and a graph that does not
 ** fit is built after the search, if at all. */
+static void graph_flags(Level *lv)
+{
+    Graph *g = lv->s->graph;
+    uint64_t dense = lv->lo + lv->n_new;
+    util_map_grow((void **)&g->flags, &g->flags_cap, dense, 1);
+    memset(g->flags + lv->lo, 0, dense - lv->lo);
+    for (uint32_t i = 0; i < lv->n_workers; i++)
+        for (size_t k = 0; k < lv->workers[i].inv_bad.len; k++)
+            g->flags[settled_id(lv->workers[i].inv_bad.items[k], dense, lv->moved_to)] |=
+                SF_INV_BAD;
+}
+
 static void graph_prepare(Level *lv)
 {
     Search *s = lv->s;
     Graph *g = s->graph;
     uint64_t n_edges = transitions_before(lv, POS_NONE), base = g->edges.len;
-    uint64_t dense = lv->lo + lv->n_new;
     util_map_grow((void **)&g->first, &g->first_cap, lv->lo + 1, sizeof *g->first);
     util_map_grow((void **)&g->edges.items, &g->edges.cap, base + n_edges, sizeof *g->edges.items);
-    util_map_grow((void **)&g->flags, &g->flags_cap, dense, 1);
+    graph_flags(lv);
     for (uint64_t r = 0; r < lv->n_order; r++)
         g->first[lv->order[r]] = lv->n_out[r];
     for (uint64_t id = lv->cur_lo, at = base; id < lv->lo; id++) {
@@ -1304,11 +1339,6 @@ static void graph_prepare(Level *lv)
         for (size_t f = 0; f < w->fails.len; f++)
             vec_push(&g->fails, w->fails.items[f]);
     }
-    memset(g->flags + lv->lo, 0, dense - lv->lo);
-    for (uint32_t i = 0; i < lv->n_workers; i++)
-        for (size_t k = 0; k < lv->workers[i].inv_bad.len; k++)
-            g->flags[settled_id(lv->workers[i].inv_bad.items[k], dense, lv->moved_to)] |=
-                SF_INV_BAD;
 }
 
 /* Place the edges of the ranks [a, b) (whole chunks, but for the level's end) where
@@ -1341,15 +1371,25 @@ static void graph_place(Level *lv, uint64_t a, uint64_t b)
 static void graph_end(Level *lv, uint64_t cut)
 {
     Search *s = lv->s;
-    if (s->graph &&
+    Graph *g = s->graph;
+    if (g &&
         (cut != POS_NONE || atomic_load(&lv->halt_why) >= 0 || atomic_load(&lv->is_graph_over))) {
         search_graph_drop(s);
-    } else if (s->graph) {
-        if (!lv->is_graph_placed) { /* a level that might have been cut: placed here */
-            graph_prepare(lv);
-            graph_place(lv, 0, lv->n_order);
+    } else if (g) {
+        if (atomic_load(&lv->is_cycle_found) && !g->is_cyclic) {
+            g->is_cyclic = true;
+            if (!s->opts->keep_cyclic_edges)
+                graph_drop_edges(g); /* this level's were not logged whole: see log_edge */
         }
-        s->graph->edges.len += transitions_before(lv, POS_NONE);
+        if (g->is_edgeless) {
+            graph_flags(lv);
+        } else {
+            if (!lv->is_graph_placed) { /* a level that might have been cut: placed here */
+                graph_prepare(lv);
+                graph_place(lv, 0, lv->n_order);
+            }
+            g->edges.len += transitions_before(lv, POS_NONE);
+        }
     }
     lv->is_graph_placed = false;
     for (uint32_t i = 0; i < lv->n_workers; i++) {
@@ -1404,7 +1444,8 @@ static void settle_begin(Level *lv)
     atomic_store_explicit(&lv->next_shard, 0, memory_order_relaxed);
     settle_split(lv);
     buf_reserve((void **)&lv->spare_order, &lv->spare_cap, lv->n_new, sizeof *lv->spare_order);
-    if (s->graph && !level_may_stop(lv) && !atomic_load(&lv->is_graph_over)) {
+    if (s->graph && !level_may_stop(lv) && !atomic_load(&lv->is_graph_over) &&
+        !is_edgeless_now(lv)) {
         graph_prepare(lv); /* the settlers place the edges too (settle_chunks) */
         lv->is_graph_placed = true;
     }
@@ -1700,6 +1741,7 @@ static void level_init(Level *lv, Search *s)
     atomic_init(&lv->next_shard, 0);
     atomic_init(&lv->log_bytes, 0);
     atomic_init(&lv->is_graph_over, false);
+    atomic_init(&lv->is_cycle_found, false);
     for (uint32_t p = 0; p < s->prog->n_props; p++)
         lv->n_invariants += s->prog->props[p].kind == PROP_INVARIANT;
     gate_init(&lv->start, lv->n_workers);

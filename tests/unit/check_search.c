@@ -522,6 +522,64 @@ START_TEST(search_records_graph)
 }
 END_TEST
 
+/* Two threads that loop forever: a state graph with cycles, steps that fail, no end state. */
+static const char *const cyclic_model = "shared x = 0\n"
+                                        "shared y = 0\n"
+                                        "thread t[2] {\n"
+                                        "    while true {\n"
+                                        "        x = (x + 1) % 4\n"
+                                        "        assert x != 3 || y == 0\n"
+                                        "        y = 1 - y\n"
+                                        "    }\n"
+                                        "}\n";
+
+/* A recorded graph in which the search sees a step close a cycle: on any number of threads it
+** is marked cyclic and, unless SearchOptions.keep_cyclic_edges, keeps only its flags, the same
+** flags as with the edges; the analyses give what they give on the graph built after the
+** search, and --fewest-preemptions, which walks the edges, gets them built. */
+START_TEST(search_drops_edges_of_cyclic_graph)
+{
+    Program *prog = tm_compile(cyclic_model, NULL, 0);
+    SearchOptions keep = {.record_graph = true, .keep_cyclic_edges = true};
+    SearchResult *full = search_run(prog, &keep);
+    ck_assert_ptr_nonnull(full->graph);
+    ck_assert(full->graph->is_cyclic && !full->graph->is_edgeless);
+    ck_assert_uint_eq(full->graph->edges.len, full->n_transitions);
+    ck_assert_uint_eq(full->n_states, 63);
+    SearchResult *plain = tm_search(prog, false); /* no graph: count.c builds one */
+    CountOptions co = {0}, fewest = {.fewest_preemptions = true};
+    Analysis *want = count_run(prog, plain, &co), *want_fewest = count_run(prog, full, &fewest);
+    ck_assert(want->is_cyclic);
+    ck_assert_uint_eq(want->n_violating_states, 3);
+    ck_assert_ptr_nonnull(want_fewest->fewest[0]);
+    for (uint32_t j = 1; j <= 3; j++) {
+        SearchOptions o = {.record_graph = true, .n_threads = j, .solo_below = 2};
+        SearchResult *res = search_run(prog, &o);
+        const Graph *g = res->graph;
+        ck_assert_ptr_nonnull(g);
+        ck_assert_msg(g->is_cyclic && g->is_edgeless, "-j %u kept the edges of a cycle", j);
+        ck_assert(g->first == NULL && g->edges.len == 0 && g->fails.len == 0);
+        ck_assert_uint_eq(g->n, full->graph->n);
+        ck_assert_mem_eq(g->flags, full->graph->flags, g->n);
+        Analysis *an = count_run(prog, res, &co);
+        ck_assert(an->is_cyclic);
+        ck_assert_uint_eq(an->n_violating_states, want->n_violating_states);
+        ck_assert_uint_eq(an->n_outcomes, want->n_outcomes);
+        count_free(an);
+        an = count_run(prog, res, &fewest);
+        ck_assert_ptr_nonnull(an->fewest[0]);
+        ck_assert_uint_eq(an->fewest[0]->n_steps, want_fewest->fewest[0]->n_steps);
+        count_free(an);
+        search_result_free(res);
+    }
+    count_free(want);
+    count_free(want_fewest);
+    search_result_free(plain);
+    search_result_free(full);
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_time_limit_stops)
 {
     Define d = {"ITERS", 3};
@@ -964,6 +1022,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_max_states_stops_exactly);
     tcase_add_test(tc, search_max_memory_stops);
     tcase_add_test(tc, search_records_graph);
+    tcase_add_test(tc, search_drops_edges_of_cyclic_graph);
     tcase_add_test(tc, search_time_limit_stops);
     tcase_add_test(tc, search_counter_race_iters3_exact_count);
     tcase_add_test(tc, search_default_max_memory_is_a_share);
