@@ -98,6 +98,29 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
     }
 }
 
+/* The analysis the report alone asks for (no fewest-preemption schedules, no points of no
+** return) of the complete search 'res' against 'full', one with them: of a graph its search
+** found cyclic, the first walks only the flags it kept (Graph.is_edgeless). */
+static void compare_report_alone(const Program *prog, const Analysis *full, const SearchResult *res,
+                                 const char *setting, bool no_deadlock)
+{
+    CountOptions co = {.no_deadlock = no_deadlock};
+    Analysis *a = count_run(prog, res, &co);
+    same("the end states (the report alone)", setting, full->n_end_states, a->n_end_states);
+    same("the outcomes (the report alone)", setting, full->n_outcomes, a->n_outcomes);
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        same("an outcome's end states (the report alone)", setting, full->outcomes[i].n_states,
+             a->outcomes[i].n_states);
+        same_text("an outcome's schedules (the report alone)", setting,
+                  full->outcomes[i].n_schedules, a->outcomes[i].n_schedules);
+    }
+    same("a cycle (the report alone)", setting, full->is_cyclic, a->is_cyclic);
+    same_text("the schedules (the report alone)", setting, full->n_schedules, a->n_schedules);
+    same("the violating states (the report alone)", setting, full->n_violating_states,
+         a->n_violating_states);
+    count_free(a);
+}
+
 /* The analyses of two complete searches (count.h), which depend on no state id: outcomes,
 ** schedule counts, fewest-preemption schedules and points of no return. */
 static void compare_analyses(const Program *prog, const SearchResult *want, const SearchResult *got,
@@ -133,6 +156,7 @@ static void compare_analyses(const Program *prog, const SearchResult *want, cons
         same_trace("a point of no return's schedule", setting, a->causes[i].trace,
                    b->causes[i].trace);
     }
+    compare_report_alone(prog, a, got, setting, no_deadlock);
     count_free(a);
     count_free(b);
 }
@@ -164,7 +188,8 @@ static void check_program(const Program *prog, uint64_t h)
                        .max_states = h % 3 == 0 ? 1 + (h >> 8) % 300 : FUZZ_MAX_STATES,
                        .first = (h >> 20) % 4 == 0,
                        .no_deadlock = (h >> 24) % 4 == 0,
-                       .record_graph = true};
+                       .record_graph = true,
+                       .keep_cyclic_edges = (h >> 28) % 2 == 0};
     SearchResult *want = search_run(prog, &o);
     /* the analyses of 'want' walk the graph its search recorded; the oracle (brute_check) and
     ** the other settings, whose graphs are built after the search, check them */
@@ -199,6 +224,7 @@ static void check_program(const Program *prog, uint64_t h)
             .no_deadlock = o.no_deadlock, .fewest_preemptions = true, .causes = true};
         Analysis *an = count_run(prog, want, &co);
         brute_check(prog, want, an, o.no_deadlock, FUZZ_MAX_NODES);
+        compare_report_alone(prog, an, want, "-j 1", o.no_deadlock);
         count_free(an);
         SearchOptions od = o;
         od.dfs = true;
