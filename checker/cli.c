@@ -842,7 +842,7 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
 {
     /* What the search holds now is its store (its frontier's buffers are freed): the peak in
     ** res->memory_bytes also counts those, which vary with -j and the workers' timing. */
-    size_t need = count_memory_estimate(res), budget = o->search.max_memory;
+    size_t need = count_memory_estimate(res, co), budget = o->search.max_memory;
     size_t held = store_memory_bytes(res->store), skipped = 0;
     if (budget && res->stop == SEARCH_COMPLETE && !res->is_compact &&
         (held > budget || need > budget - held))

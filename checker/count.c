@@ -1211,8 +1211,11 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
 
 /* ---- the analysis ---- */
 
-size_t count_memory_estimate(const SearchResult *res)
+size_t count_memory_estimate(const SearchResult *res, const CountOptions *opts)
 {
+    if (res->graph && res->graph->is_edgeless && res->graph->no_deadlock == opts->no_deadlock &&
+        !opts->fewest_preemptions && !opts->causes)
+        return store_count(res->store) * sizeof(StateId);
     /* per state: edge offsets, flags, topological order, two live counters; per transition:
     ** an Edge (allocated once, at the search's count), twice over: room for the big arrays'
     ** rounding to 2 MiB pages (xmalloc_big) and for the passes' own lists, an upper estimate */

@@ -93,10 +93,12 @@ void count_terms_free(OutcomeTerm *terms, size_t n);
 ** complete (a limit or --first stopped it): then nothing about every schedule can be said. */
 Analysis *count_run(const Program *prog, const SearchResult *res, const CountOptions *opts);
 
-/* Bytes count_run() may allocate at its peak for 'res' (its graph of every step, the order and
-** two counters per state), an upper estimate: callers skip the analysis when it would not fit
-** the memory budget next to the store, rather than run out of memory after a long search. */
-size_t count_memory_estimate(const SearchResult *res);
+/* Bytes count_run() may allocate at its peak for 'res' with 'opts' (its graph of every step,
+** the order and two counters per state; of a graph its search found cyclic and kept without
+** edges, which 'opts' does not need, only the order), an upper estimate: callers skip the
+** analysis when it would not fit the memory budget next to the store, rather than run out of
+** memory after a long search. */
+size_t count_memory_estimate(const SearchResult *res, const CountOptions *opts);
 void count_free(Analysis *an); /* count_free(NULL) does nothing */
 
 /* Called once per enumerated schedule: the schedule as a Trace (borrowed for the call) and the

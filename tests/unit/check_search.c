@@ -561,6 +561,9 @@ START_TEST(search_drops_edges_of_cyclic_graph)
         ck_assert(g->first == NULL && g->edges.len == 0 && g->fails.len == 0);
         ck_assert_uint_eq(g->n, full->graph->n);
         ck_assert_mem_eq(g->flags, full->graph->flags, g->n);
+        /* the analysis needs no room for edges, but to walk them */
+        ck_assert_uint_eq(count_memory_estimate(res, &co), res->n_states * sizeof(StateId));
+        ck_assert_uint_ge(count_memory_estimate(res, &fewest), res->n_transitions * sizeof(Edge));
         Analysis *an = count_run(prog, res, &co);
         ck_assert(an->is_cyclic);
         ck_assert_uint_eq(an->n_violating_states, want->n_violating_states);
