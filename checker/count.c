@@ -54,10 +54,19 @@ static bool props_fail(ExecCtx *ex, const Program *prog, const uint8_t *vec, Pro
     return false;
 }
 
-Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, Fail *fail_out)
+Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, uint32_t wide_index,
+                   Fail *fail_out, WideStep *wide_out)
 {
-    assert(p->k < UINT32_C(1) << 31 && "more outcomes of one step than an edge can name");
-    Edge e = {.to = to, .tid = p->tid, .k = p->k};
+    assert(p->tid <= EDGE_TID_MASK && "a thread index past what an edge can name");
+    assert(wide_index < UINT32_C(1) << 30 && "more wide steps than an edge can name");
+    Edge e = {.to = to};
+    if (p->k < EDGE_K_LIMIT) {
+        e.step = p->tid | p->k << EDGE_TID_BITS;
+    } else {
+        *wide_out = (WideStep){p->tid, p->k};
+        e.step = wide_index;
+        e.is_wide = true;
+    }
     if (p->status != EXEC_OK) {
         *fail_out = (Fail){p->status == EXEC_ASSERT_FAILED ? VIOL_ASSERT : VIOL_ERROR, p->line};
         e.is_fail = true;
@@ -75,9 +84,12 @@ static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
         assert(to != STATE_ID_NONE && "a successor of a complete search is not stored");
     }
     Fail f;
-    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, &f);
+    WideStep ws;
+    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, (uint32_t)g->wides.len, &f, &ws);
     if (e.is_fail)
         vec_push(&g->fails, f);
+    if (e.is_wide)
+        vec_push(&g->wides, ws);
     return e;
 }
 
@@ -159,6 +171,7 @@ void graph_free(Graph *g)
         vec_free(&g->edges);
     }
     vec_free(&g->fails);
+    vec_free(&g->wides);
 }
 
 void graph_drop_edges(Graph *g)
@@ -167,6 +180,7 @@ void graph_drop_edges(Graph *g)
     util_map_free(g->first, g->first_cap, sizeof *g->first);
     util_map_free(g->edges.items, g->edges.cap, sizeof *g->edges.items);
     vec_free(&g->fails);
+    vec_free(&g->wides);
     g->first = NULL;
     g->first_cap = 0;
     g->edges.items = NULL;
@@ -560,10 +574,10 @@ typedef struct Path {
     VEC(uint32_t) ks;   /* outcome of each step */
 } Path;
 
-static void path_push(Path *p, const Edge *e)
+static void path_push(const Graph *g, Path *p, const Edge *e)
 {
-    vec_push(&p->tids, e->tid);
-    vec_push(&p->ks, e->k);
+    vec_push(&p->tids, edge_tid(g, e));
+    vec_push(&p->ks, edge_k(g, e));
 }
 
 static void path_free(Path *p)
@@ -745,7 +759,7 @@ static void bfs_path(const Graph *g, const Bfs *b, StateId root, StateId s, Path
     for (; s != root; s = b->parent[s])
         vec_push(&rev, b->via[s]);
     for (size_t i = rev.len; i-- > 0;)
-        path_push(out, &g->edges.items[rev.items[i]]);
+        path_push(g, out, &g->edges.items[rev.items[i]]);
     vec_free(&rev);
 }
 
@@ -770,7 +784,7 @@ static size_t continue_to_violation(const Graph *g, ExecCtx *ex, const SearchRes
             const Edge *e = &g->edges.items[j];
             if (e->is_fail) {
                 bfs_path(g, &b, from, u, out);
-                path_push(out, e);
+                path_push(g, out, e);
                 viol = fail_viol(g, res, e);
                 found = true;
             } else if (!b.seen[e->to]) {
@@ -812,16 +826,16 @@ static bool cause_known(const Program *prog, const Analysis *an, uint32_t tid, u
 static void cause_add(const Graph *g, ExecCtx *ex, const SearchResult *res, Analysis *an,
                       const Bfs *b, StateId u, const Edge *e)
 {
-    uint32_t pos = state_pos(g->prog, store_vec(g->st, u), e->tid);
-    if (cause_known(g->prog, an, e->tid, pos))
+    uint32_t tid = edge_tid(g, e), pos = state_pos(g->prog, store_vec(g->st, u), tid);
+    if (cause_known(g->prog, an, tid, pos))
         return;
     Path p = {0};
     bfs_path(g, b, g->init, u, &p);
     uint32_t step = (uint32_t)p.tids.len;
-    path_push(&p, e);
+    path_push(g, &p, e);
     size_t viol = e->is_fail ? fail_viol(g, res, e) : continue_to_violation(g, ex, res, e->to, &p);
     an->causes = xrealloc(an->causes, (an->n_causes + 1) * sizeof *an->causes);
-    an->causes[an->n_causes++] = (Cause){e->tid, pos, step, viol, path_trace(g, &p)};
+    an->causes[an->n_causes++] = (Cause){tid, pos, step, viol, path_trace(g, &p)};
     path_free(&p);
 }
 
@@ -926,10 +940,10 @@ typedef struct Fewest {
 static uint64_t step_cost(const Fewest *f, uint64_t s, uint32_t last, const Edge *e)
 {
     const Graph *g = f->g;
-    if (last == f->n_last - 1 || e->tid == last)
+    if (last == f->n_last - 1 || edge_tid(g, e) == last)
         return COST_STEP;
     for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++)
-        if (g->edges.items[j].tid == last)
+        if (edge_tid(g, &g->edges.items[j]) == last)
             return COST_STEP + COST_PREEMPTION;
     return COST_STEP;
 }
@@ -958,7 +972,7 @@ static void fewest_costs(Fewest *f)
             const Edge *e = &g->edges.items[j];
             if (e->is_fail)
                 continue;
-            uint64_t m = (uint64_t)e->to * f->n_last + e->tid,
+            uint64_t m = (uint64_t)e->to * f->n_last + edge_tid(g, e),
                      c = x.cost + step_cost(f, s, last, e);
             if (c < f->cost[m]) {
                 f->cost[m] = c;
@@ -1042,8 +1056,8 @@ static Trace *fewest_one(const Fewest *f, ExecCtx *ex, const Violation *v)
             if (e->is_fail)
                 is_good = fails_as(g, e, v) && ce == best;
             else
-                is_good = good[(uint64_t)e->to * f->n_last + e->tid] &&
-                          f->cost[(uint64_t)e->to * f->n_last + e->tid] == ce;
+                is_good = good[(uint64_t)e->to * f->n_last + edge_tid(g, e)] &&
+                          f->cost[(uint64_t)e->to * f->n_last + edge_tid(g, e)] == ce;
         }
         good[node] = is_good;
     }
@@ -1060,12 +1074,12 @@ static Trace *fewest_one(const Fewest *f, ExecCtx *ex, const Violation *v)
             const Edge *e = &g->edges.items[j];
             uint64_t ce = c + step_cost(f, s, last, e);
             if (e->is_fail && fails_as(g, e, v) && ce == best) {
-                path_push(&p, e);
+                path_push(g, &p, e);
                 break;
             }
-            uint64_t m = (uint64_t)e->to * f->n_last + e->tid;
+            uint64_t m = (uint64_t)e->to * f->n_last + edge_tid(g, e);
             if (!e->is_fail && good[m] && f->cost[m] == ce) {
-                path_push(&p, e);
+                path_push(g, &p, e);
                 next = m;
                 break;
             }
@@ -1167,14 +1181,14 @@ static void enumerate(Enum *en, const uint8_t *live, uint64_t max)
         }
         const Edge *e = &g->edges.items[f->next++];
         if (e->is_fail) {
-            path_push(&p, e);
+            path_push(g, &p, e);
             enum_emit(en, &p, fail_viol(g, en->res, e));
             p.tids.len--, p.ks.len--;
             continue;
         }
         if (on_path[e->to] || !live[e->to])
             continue;
-        path_push(&p, e);
+        path_push(g, &p, e);
         if (is_viol_state(g, e->to)) {
             enum_emit(en, &p, state_viol(g, en->ex, en->res, e->to));
             p.tids.len--, p.ks.len--;

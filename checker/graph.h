@@ -29,14 +29,29 @@ enum {
     SF_HAS_FAIL = 16  /* some step from it fails */
 };
 
+/* A step: the thread that moves and its outcome index, in an Edge's 30 bits when the index is
+** small (a thread index always fits: a model has at most 65,535 threads), else as a WideStep of
+** the graph's list (a 'choose' of 70,000 branches has k past 2^16). */
+enum {
+    EDGE_TID_BITS = 16,              /* the thread's bits of Edge.step */
+    EDGE_K_BITS = 14,                /* the outcome index's bits above them */
+    EDGE_K_LIMIT = 1 << EDGE_K_BITS, /* outcome indexes from here on are wide */
+    EDGE_TID_MASK = (1 << EDGE_TID_BITS) - 1
+};
+
 typedef struct Edge {
     uint32_t to;          /* the successor's id; for a failing step, its index in Graph.fails */
-    uint32_t tid;         /* the thread that moves */
-    uint32_t k : 31;      /* its outcome index (a 'choose' of 70,000 branches has k past 2^16) */
+    uint32_t step : 30;   /* tid | k << EDGE_TID_BITS; is_wide: its index in Graph.wides */
+    uint32_t is_wide : 1; /* the outcome index is EDGE_K_LIMIT or more: see Graph.wides */
     uint32_t is_fail : 1; /* the step fails: the schedule ends with it */
 } Edge;
 
-_Static_assert(sizeof(Edge) == 12, "an edge is 12 bytes (docs/schedules.md, Cost)");
+_Static_assert(sizeof(Edge) == 8, "an edge is 8 bytes (docs/schedules.md, Cost)");
+
+typedef struct WideStep {
+    uint32_t tid; /* the thread that moves */
+    uint32_t k;   /* its outcome index, EDGE_K_LIMIT or more */
+} WideStep;
 
 typedef struct Fail {
     ViolKind kind; /* VIOL_ASSERT or VIOL_ERROR */
@@ -51,6 +66,7 @@ typedef struct Graph {
     uint64_t *first;     /* edges of state s: edges[first[s] .. first[s + 1]) */
     VEC(Edge) edges;     /* every step of every state, in tie-break order per state */
     VEC(Fail) fails;     /* failing steps */
+    VEC(WideStep) wides; /* the steps of the edges whose outcome index does not fit (is_wide) */
     uint8_t *flags;      /* SF_* per state */
     bool no_deadlock;    /* deadlocks were not flagged (SearchOptions.no_deadlock) */
     bool is_mapped;      /* recorded by a search: first, flags and edges.items grow in place
@@ -72,7 +88,22 @@ void graph_free(Graph *g);
 void graph_drop_edges(Graph *g);
 
 /* The edge of the step outcome 'p' (batch.h): to 'to', or, when the step fails ('p' not
-** EXEC_OK), to failing step number 'fail_index', whose Fail is written to '*fail_out'. */
-Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, Fail *fail_out);
+** EXEC_OK), to failing step number 'fail_index', whose Fail is written to '*fail_out'; when its
+** outcome index does not fit, its step is wide step number 'wide_index', written to
+** '*wide_out' (the caller appends what the edge's is_fail and is_wide say). */
+Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, uint32_t wide_index,
+                   Fail *fail_out, WideStep *wide_out);
+
+/* The thread that moves in the step of edge 'e' of 'g'. */
+static inline uint32_t edge_tid(const Graph *g, const Edge *e)
+{
+    return e->is_wide ? g->wides.items[e->step].tid : e->step & EDGE_TID_MASK;
+}
+
+/* The outcome index of the step of edge 'e' of 'g'. */
+static inline uint32_t edge_k(const Graph *g, const Edge *e)
+{
+    return e->is_wide ? g->wides.items[e->step].k : e->step >> EDGE_TID_BITS;
+}
 
 #endif

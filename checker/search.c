@@ -114,7 +114,7 @@ size_t search_graph_held(const Search *s)
     const Graph *g = s->graph;
     size_t per_state = g->is_edgeless ? 1 : sizeof *g->first + 1;
     return store_count(s->st) * per_state + g->edges.len * sizeof *g->edges.items +
-           g->fails.len * sizeof *g->fails.items;
+           g->fails.len * sizeof *g->fails.items + g->wides.len * sizeof *g->wides.items;
 }
 
 bool search_closes_cycle(const Store *st, StateId from, StateId to, uint64_t *n_checks,
@@ -173,9 +173,12 @@ static void graph_edge_add(Search *s, const Pending *p, StateId to)
         }
     }
     Fail f;
-    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, &f);
+    WideStep ws;
+    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, (uint32_t)g->wides.len, &f, &ws);
     if (e.is_fail)
         vec_push(&g->fails, f);
+    if (e.is_wide)
+        vec_push(&g->wides, ws);
     if (g->edges.len == g->edges.cap)
         util_map_grow((void **)&g->edges.items, &g->edges.cap, g->edges.len + 1, sizeof(Edge));
     g->edges.items[g->edges.len++] = e;

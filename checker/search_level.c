@@ -413,6 +413,8 @@ typedef struct Worker {
     VEC(Fail) fails;              /* record_graph: their failing steps (an Edge's 'to') */
     VEC(StateId) inv_bad;         /* record_graph: new states it found breaking an invariant */
     uint64_t fails_base;          /* record_graph: where its fails go in the graph's list */
+    VEC(WideStep) wides;          /* record_graph: the steps of its wide edges (Edge.is_wide) */
+    uint64_t wides_base;          /* record_graph: where its wides go in the graph's list */
     uint64_t n_steps;             /* record_graph: steps it logged, in every level */
     uint64_t n_cycle_checks;      /* record_graph: of them, checked for a cycle */
 } Worker;
@@ -643,9 +645,12 @@ static void log_edge(Worker *w, const Pending *p, StateId to)
             return;
     }
     Fail f;
-    Edge e = graph_edge_of(p, to, (uint32_t)w->fails.len, &f);
+    WideStep ws;
+    Edge e = graph_edge_of(p, to, (uint32_t)w->fails.len, (uint32_t)w->wides.len, &f, &ws);
     if (e.is_fail)
         log_push(w, &w->fails, f);
+    if (e.is_wide)
+        log_push(w, &w->wides, ws);
     log_push(w, &w->edges, e);
 }
 
@@ -1338,6 +1343,9 @@ static void graph_prepare(Level *lv)
         w->fails_base = g->fails.len;
         for (size_t f = 0; f < w->fails.len; f++)
             vec_push(&g->fails, w->fails.items[f]);
+        w->wides_base = g->wides.len;
+        for (size_t k = 0; k < w->wides.len; k++)
+            vec_push(&g->wides, w->wides.items[k]);
     }
 }
 
@@ -1357,6 +1365,8 @@ static void graph_place(Level *lv, uint64_t a, uint64_t b)
             Edge *dst = g->edges.items + g->first[lv->order[r]];
             for (uint32_t j = 0; j < lv->n_out[r]; j++) {
                 Edge e = *src++;
+                if (e.is_wide)
+                    e.step += (uint32_t)w->wides_base;
                 if (e.is_fail)
                     e.to += (uint32_t)w->fails_base;
                 else if (e.to >= dense)
@@ -1395,6 +1405,7 @@ static void graph_end(Level *lv, uint64_t cut)
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         lv->workers[i].edges.len = 0;
         lv->workers[i].fails.len = 0;
+        lv->workers[i].wides.len = 0;
         lv->workers[i].inv_bad.len = 0;
     }
 }
@@ -1762,6 +1773,7 @@ static void level_fini(Level *lv)
         vec_free(&lv->workers[i].arrivals);
         vec_free(&lv->workers[i].edges);
         vec_free(&lv->workers[i].fails);
+        vec_free(&lv->workers[i].wides);
         vec_free(&lv->workers[i].inv_bad);
         search_batch_free(&lv->workers[i].batch);
     }

@@ -583,6 +583,49 @@ START_TEST(search_drops_edges_of_cyclic_graph)
 }
 END_TEST
 
+/* A step whose outcome index does not fit in an edge (EDGE_K_LIMIT or more) keeps it in the
+** graph's list of wide steps, on any number of threads: thread a picks one of 20,000
+** branches, thread b steps once. */
+START_TEST(search_records_wide_steps)
+{
+    enum { BRANCHES = 20000 };
+    size_t cap = 64 + (size_t)BRANCHES * 32, len = 0;
+    char *text = xmalloc(cap);
+    len += (size_t)snprintf(text + len, cap - len, "shared x = 0\nshared y = 0\nthread a {\n");
+    for (int i = 0; i < BRANCHES; i++)
+        len +=
+            (size_t)snprintf(text + len, cap - len, "%s { x = %d }", i ? " or" : "    choose", i);
+    snprintf(text + len, cap - len, "\n}\nthread b {\n    y = 1\n}\n");
+    Program *prog = tm_compile(text, NULL, 0);
+    free(text);
+    for (uint32_t j = 1; j <= 2; j++) {
+        SearchOptions o = {.record_graph = true, .n_threads = j, .solo_below = 2};
+        SearchResult *res = search_run(prog, &o);
+        const Graph *g = res->graph;
+        ck_assert_ptr_nonnull(g);
+        /* from the initial state and from the one where b moved first: 20,000 - 2^14 each */
+        ck_assert_uint_eq(g->wides.len, 2 * (BRANCHES - EDGE_K_LIMIT));
+        const Edge *e = g->edges.items + g->first[g->init];
+        ck_assert_uint_eq(g->first[g->init + 1] - g->first[g->init], BRANCHES + 1);
+        for (uint32_t k = 0; k < BRANCHES; k++) {
+            ck_assert_uint_eq(e[k].is_wide, k >= EDGE_K_LIMIT);
+            ck_assert_uint_eq(edge_tid(g, &e[k]), 0);
+            ck_assert_uint_eq(edge_k(g, &e[k]), k);
+        }
+        ck_assert_uint_eq(edge_tid(g, &e[BRANCHES]), 1);
+        ck_assert_uint_eq(edge_k(g, &e[BRANCHES]), 0);
+        CountOptions co = {.fewest_preemptions = true};
+        Analysis *an = count_run(prog, res, &co);
+        ck_assert_str_eq(an->n_schedules,
+                         "60000"); /* each branch, then its body: b first, between or last */
+        ck_assert_uint_eq(an->n_outcomes, BRANCHES);
+        count_free(an);
+        search_result_free(res);
+    }
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_time_limit_stops)
 {
     Define d = {"ITERS", 3};
@@ -1026,6 +1069,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_max_memory_stops);
     tcase_add_test(tc, search_records_graph);
     tcase_add_test(tc, search_drops_edges_of_cyclic_graph);
+    tcase_add_test(tc, search_records_wide_steps);
     tcase_add_test(tc, search_time_limit_stops);
     tcase_add_test(tc, search_counter_race_iters3_exact_count);
     tcase_add_test(tc, search_default_max_memory_is_a_share);
