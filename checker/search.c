@@ -190,7 +190,11 @@ void search_graph_finish(Search *s)
     Graph *g = s->graph;
     if (!g)
         return;
-    if (s->stop != SEARCH_COMPLETE) {
+    /* the budget is looked at only every so many states: the search's end may have passed it
+    ** since (a small model, after the last look) */
+    size_t max = s->opts->max_memory;
+    if (s->stop != SEARCH_COMPLETE ||
+        (max && store_memory_bytes(s->st) + search_graph_held(s) > max)) {
         search_graph_drop(s);
         return;
     }

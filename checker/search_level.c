@@ -840,6 +840,15 @@ static void settle_keys(Worker *w, size_t end)
     }
 }
 
+/* record_graph: true if the graph, 'used' bytes held besides it (the store and the level
+** arrays), would pass the memory budget: it is dropped then (graph_end). */
+static bool is_graph_past_budget(Level *lv, size_t used)
+{
+    const SearchOptions *o = lv->s->opts;
+    return o->max_memory && lv->s->graph &&
+           used + atomic_load(&lv->log_bytes) + search_graph_held(lv->s) > o->max_memory;
+}
+
 /* The clock and the memory budget. */
 static void check_limits(Worker *w)
 {
@@ -848,8 +857,7 @@ static void check_limits(Worker *w)
     size_t used = o->max_memory ? store_memory_bytes(lv->s->st) + level_bytes(lv) : 0;
     if (o->max_memory && used > o->max_memory)
         level_halt(lv, SEARCH_MAX_MEMORY);
-    if (o->max_memory && lv->s->graph &&
-        used + atomic_load(&lv->log_bytes) + search_graph_held(lv->s) > o->max_memory)
+    if (is_graph_past_budget(lv, used))
         atomic_store(&lv->is_graph_over, true);
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
@@ -1400,6 +1408,10 @@ static void graph_end(Level *lv, uint64_t cut)
             }
             g->edges.len += transitions_before(lv, POS_NONE);
         }
+        /* the workers look at the budget only every so many states: the level's end may have
+        ** passed it since (on a small model, after their last look) */
+        if (is_graph_past_budget(lv, store_memory_bytes(s->st) + level_bytes(lv)))
+            search_graph_drop(s);
     }
     lv->is_graph_placed = false;
     for (uint32_t i = 0; i < lv->n_workers; i++) {
