@@ -228,17 +228,18 @@ static bool ids_are_topological(const Graph *g)
     return true;
 }
 
-/* A topological order when acyclic into 'order' (g->n entries, every state being reachable):
-** the ids when they are one, else the reverse post-order of a depth first search from the
-** initial state. Returns false when a cycle was found: the search stops at the first step back
-** onto its stack, 'order' unfinished (a cyclic graph has no such order, and nothing reads it). */
-static bool graph_order(const Graph *g, StateId *order)
+/* A topological order when acyclic into '*order_out' (g->n entries, every state being
+** reachable; the caller frees it): NULL when the ids are one (no array of the ids themselves:
+** its pages are fresh memory, which costs more than its writing on some virtual machines), else
+** the reverse post-order of a depth first search from the initial state. Returns false when a
+** cycle was found: the search stops at the first step back onto its stack, the order unfinished
+** (a cyclic graph has no such order, and nothing reads it). */
+static bool graph_order(const Graph *g, StateId **order_out)
 {
-    if (ids_are_topological(g)) {
-        for (uint64_t s = 0; s < g->n; s++)
-            order[s] = (StateId)s;
+    *order_out = NULL;
+    if (ids_are_topological(g))
         return true;
-    }
+    StateId *order = *order_out = graph_array(g->n ? g->n : 1, sizeof *order);
     typedef struct Frame {
         StateId sid;   /* the state */
         uint64_t next; /* its next edge to follow */
@@ -290,14 +291,30 @@ static void nums_init(Nums *n, uint64_t count)
     n->big.len = n->big.cap = 0;
 }
 
-static void nums_fini(Nums *n)
+static void nums_free_big(Nums *n)
 {
     for (size_t i = 0; i < n->big.len; i++) {
         mpz_clear(n->big.items[i]);
         free(n->big.items[i]);
     }
     vec_free(&n->big);
+}
+
+static void nums_fini(Nums *n)
+{
+    nums_free_big(n);
     free(n->v);
+}
+
+/* '*n' of 'count' items, all zeros, in the array of 'old' (done with; '*n' takes it over): a
+** fresh array of that size is new memory, whose pages the kernel zeroes first (about 1 GB/s on
+** the Zen 5 virtual machine of docs/performance.md: 24 MB of counters for 3 M states, 24 ms;
+** the memset takes a few). */
+static void nums_reuse(Nums *n, Nums *old, uint64_t count)
+{
+    nums_free_big(old);
+    *n = (Nums){.v = old->v};
+    memset(n->v, 0, (count ? count : 1) * sizeof *n->v);
 }
 
 /* Item i as a GMP integer (made one if it was not). */
@@ -373,11 +390,12 @@ static bool sums_fit(const Graph *g, StateId s, const Nums *tot, const Nums *bad
     return true;
 }
 
-/* Backward: tot[s] schedules from s, bad[s] violating ones, successors before predecessors. */
+/* Backward: tot[s] schedules from s, bad[s] violating ones, successors before predecessors
+** (the topological 'order' from its end; NULL: the ids). */
 static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums *bad)
 {
     for (uint64_t i = g->n; i-- > 0;) {
-        StateId s = order[i];
+        StateId s = order ? order[i] : (StateId)i;
         if (is_leaf(g, s)) {
             tot->v[s] = 1;
             bad->v[s] = is_viol_state(g, s) ? 1 : 0;
@@ -396,13 +414,14 @@ static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums
     }
 }
 
-/* Forward: paths[s] schedule prefixes reaching s, bad[s] those that already violated. */
+/* Forward: paths[s] schedule prefixes reaching s, bad[s] those that already violated (in the
+** topological 'order'; NULL: the ids). */
 static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad)
 {
     paths->v[g->init] = 1;
     bad->v[g->init] = (g->flags[g->init] & SF_INV_BAD) ? 1 : 0;
     for (uint64_t i = 0; i < g->n; i++) {
-        StateId s = order[i];
+        StateId s = order ? order[i] : (StateId)i;
         for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
             const Edge *e = &g->edges.items[j];
             if (e->is_fail)
@@ -1257,8 +1276,8 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     }
     for (uint64_t s = 0; s < g.n; s++)
         an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);
-    StateId *order = graph_array(g.n ? g.n : 1, sizeof *order);
-    an->is_cyclic = g.is_cyclic || !graph_order(&g, order);
+    StateId *order = NULL;
+    an->is_cyclic = g.is_cyclic || !graph_order(&g, &order);
     if (!an->is_cyclic) {
         Nums tot, bad, paths, vpaths;
         nums_init(&tot, g.n);
@@ -1266,10 +1285,8 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
         count_backward(&g, order, &tot, &bad);
         an->n_schedules = nums_text(&tot, tot.v[g.init]);
         an->n_violating = nums_text(&bad, bad.v[g.init]);
-        nums_fini(&tot);
-        nums_fini(&bad);
-        nums_init(&paths, g.n);
-        nums_init(&vpaths, g.n);
+        nums_reuse(&paths, &tot, g.n); /* not fresh arrays: see nums_reuse */
+        nums_reuse(&vpaths, &bad, g.n);
         count_forward(&g, order, &paths, &vpaths);
         gather_outcomes(&g, an, &paths, &vpaths);
         nums_fini(&paths);
