@@ -75,14 +75,8 @@ Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, uint32_t w
     return e;
 }
 
-/* The edge of the outcome 'p' (kept in 'bt'): to its successor, or to a new failing step. */
-static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
+Edge graph_edge_add_to(Graph *g, const Pending *p, StateId to)
 {
-    StateId to = STATE_ID_NONE;
-    if (p->status == EXEC_OK) {
-        to = store_find(g->st, search_batch_vec(bt, p), p->hash);
-        assert(to != STATE_ID_NONE && "a successor of a complete search is not stored");
-    }
     Fail f;
     WideStep ws;
     Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, (uint32_t)g->wides.len, &f, &ws);
@@ -91,6 +85,17 @@ static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
     if (e.is_wide)
         vec_push(&g->wides, ws);
     return e;
+}
+
+/* The edge of the outcome 'p' (kept in 'bt'): to its successor, or to a new failing step. */
+static Edge graph_edge(Graph *g, const Batch *bt, const Pending *p)
+{
+    StateId to = STATE_ID_NONE;
+    if (p->status == EXEC_OK) {
+        to = store_find(g->st, search_batch_vec(bt, p), p->hash);
+        assert(to != STATE_ID_NONE && "a successor of a complete search is not stored");
+    }
+    return graph_edge_add_to(g, p, to);
 }
 
 /* An array of n entries of 'size' bytes, in huge pages given memory at once (xmalloc_big): a

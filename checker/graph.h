@@ -81,7 +81,7 @@ typedef struct Graph {
                          ** 'fails' are empty, the flags and 'n' are whole */
 } Graph;
 
-/* Free the graph's arrays (not 'g'). Implemented in count.c, as are the next two. */
+/* Free the graph's arrays (not 'g'). Implemented in count.c, as are the next three. */
 void graph_free(Graph *g);
 
 /* Free a recorded graph's edges, keep its flags: it becomes is_edgeless. */
@@ -93,6 +93,10 @@ void graph_drop_edges(Graph *g);
 ** '*wide_out' (the caller appends what the edge's is_fail and is_wide say). */
 Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, uint32_t wide_index,
                    Fail *fail_out, WideStep *wide_out);
+
+/* graph_edge_of for graph 'g' itself: the edge's Fail and WideStep, if any, are appended to
+** g's lists. */
+Edge graph_edge_add_to(Graph *g, const Pending *p, StateId to);
 
 /* The thread that moves in the step of edge 'e' of 'g'. */
 static inline uint32_t edge_tid(const Graph *g, const Edge *e)

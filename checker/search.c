@@ -172,13 +172,7 @@ static void graph_edge_add(Search *s, const Pending *p, StateId to)
             return;
         }
     }
-    Fail f;
-    WideStep ws;
-    Edge e = graph_edge_of(p, to, (uint32_t)g->fails.len, (uint32_t)g->wides.len, &f, &ws);
-    if (e.is_fail)
-        vec_push(&g->fails, f);
-    if (e.is_wide)
-        vec_push(&g->wides, ws);
+    Edge e = graph_edge_add_to(g, p, to);
     if (g->edges.len == g->edges.cap)
         util_map_grow((void **)&g->edges.items, &g->edges.cap, g->edges.len + 1, sizeof(Edge));
     g->edges.items[g->edges.len++] = e;
