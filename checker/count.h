@@ -95,7 +95,7 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
 
 /* Bytes count_run() may allocate at its peak for 'res' with 'opts' (its graph of every step,
 ** the order and two counters per state; of a graph its search found cyclic and kept without
-** edges, which 'opts' does not need, only the order), an upper estimate: callers skip the
+** edges, which 'opts' does not need, a word a state at most), an upper estimate: callers skip the
 ** analysis when it would not fit the memory budget next to the store, rather than run out of
 ** memory after a long search. */
 size_t count_memory_estimate(const SearchResult *res, const CountOptions *opts);

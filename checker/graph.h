@@ -77,8 +77,8 @@ typedef struct Graph {
     bool is_cyclic;      /* recorded by a search that saw a step close a cycle (search_int.h,
                          ** search_closes_cycle): the graph has one, no need to look for it */
     bool is_edgeless;    /* is_cyclic, and the search then dropped the edges, which nothing was
-                         ** to walk (SearchOptions.keep_cyclic_edges): 'first', 'edges' and
-                         ** 'fails' are empty, the flags and 'n' are whole */
+                         ** to walk (SearchOptions.keep_cyclic_edges): 'first', 'edges',
+                         ** 'fails' and 'wides' are empty, the flags and 'n' are whole */
 } Graph;
 
 /* Free the graph's arrays (not 'g'). Implemented in count.c, as are the next three. */

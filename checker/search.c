@@ -103,8 +103,7 @@ static bool check_props(Search *s, PropKind kind, const uint8_t *vec, StateId si
 /* ---- the recorded graph (SearchOptions.record_graph, graph.h) ---- */
 
 enum {
-    CYCLE_CHECKS_FREE =
-        64, /* steps back checked for a cycle before the budget (search_closes_cycle) */
+    CYCLE_CHECKS_FREE = 64,  /* steps back checked for a cycle first (search_closes_cycle) */
     CYCLE_CHECK_EVERY = 1024 /* then one more for every so many steps recorded */
 };
 
@@ -115,6 +114,12 @@ size_t search_graph_held(const Search *s)
     size_t per_state = g->is_edgeless ? 1 : sizeof *g->first + 1;
     return store_count(s->st) * per_state + g->edges.len * sizeof *g->edges.items +
            g->fails.len * sizeof *g->fails.items + g->wides.len * sizeof *g->wides.items;
+}
+
+bool search_graph_past_budget(const Search *s, size_t used)
+{
+    size_t max = s->opts->max_memory;
+    return max && s->graph && used + search_graph_held(s) > max;
 }
 
 bool search_closes_cycle(const Store *st, StateId from, StateId to, uint64_t *n_checks,
@@ -164,8 +169,7 @@ static void graph_edge_add(Search *s, const Pending *p, StateId to)
         g->flags[s->cur] |= SF_HAS_FAIL;
     if (g->is_edgeless)
         return;
-    if (p->status == EXEC_OK && !g->is_cyclic &&
-        search_closes_cycle(s->st, s->cur, to, &s->n_cycle_checks, g->edges.len)) {
+    if (!g->is_cyclic && search_closes_cycle(s->st, s->cur, to, &s->n_cycle_checks, g->edges.len)) {
         g->is_cyclic = true;
         if (!s->opts->keep_cyclic_edges) {
             graph_drop_edges(g);
@@ -186,9 +190,7 @@ void search_graph_finish(Search *s)
         return;
     /* the budget is looked at only every so many states: the search's end may have passed it
     ** since (a small model, after the last look) */
-    size_t max = s->opts->max_memory;
-    if (s->stop != SEARCH_COMPLETE ||
-        (max && store_memory_bytes(s->st) + search_graph_held(s) > max)) {
+    if (s->stop != SEARCH_COMPLETE || search_graph_past_budget(s, store_memory_bytes(s->st))) {
         search_graph_drop(s);
         return;
     }
@@ -242,7 +244,7 @@ static void check_limits(Search *s, uint64_t n_frontier)
         search_stop_at(s, SEARCH_MAX_MEMORY);
     /* the graph never stops the search: past the budget it is dropped, and built after the
     ** search if there is room then */
-    if (o->max_memory && s->graph && used + search_graph_held(s) > o->max_memory)
+    if (search_graph_past_budget(s, used))
         search_graph_drop(s);
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
         search_stop_at(s, SEARCH_TIME_LIMIT);

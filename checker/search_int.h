@@ -36,12 +36,12 @@ typedef struct Search {
     double t0;                 /* util_now() at the start */
     Batch batch;               /* BFS: the states being expanded and their outcomes */
     struct Graph *graph;       /* SearchOptions.record_graph: the graph so far, or NULL */
-    uint64_t
-        n_cycle_checks; /* record_graph: steps back checked for a cycle (search_closes_cycle) */
+    uint64_t n_cycle_checks;   /* record_graph: steps checked for a cycle (search_closes_cycle) */
 } Search;
 
 /* record_graph: true if a step from 'from', the state being expanded, to 'to', a state stored
-** before it ('to' <= 'from'), closes a cycle that the parent links show: 'to' is 'from' or one
+** before it ('to' <= 'from'; a failing step's STATE_ID_NONE never is), closes a cycle that the
+*parent links show: 'to' is 'from' or one
 ** of its ancestors. Only if due: a step back checks up to the depth's parent links (each a
 ** cache miss), and a model without a cycle can have many steps back, so after the first 64
 ** checks, one for every 1024 steps recorded ('n_checks' made so far, 'n_steps' recorded).
@@ -52,6 +52,10 @@ bool search_closes_cycle(const Store *st, StateId from, StateId to, uint64_t *n_
 
 /* Bytes the graph being recorded holds (s->graph). */
 size_t search_graph_held(const Search *s);
+
+/* True if the graph being recorded (if any), with 'used' bytes held besides it, passes the
+** memory budget: it is dropped then (the search goes on). */
+bool search_graph_past_budget(const Search *s, size_t used);
 
 /* Stop recording the graph: it would not fit the memory budget with the store, or the search
 ** did not complete. count.c builds it after the search instead, if the budget has room then. */

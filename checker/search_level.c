@@ -637,8 +637,8 @@ static void log_edge(Worker *w, const Pending *p, StateId to)
     if (is_edgeless_now(lv))
         return;
     w->n_steps++;
-    if (p->status == EXEC_OK && !atomic_load_explicit(&lv->is_cycle_found, memory_order_relaxed) &&
-        !lv->s->graph->is_cyclic &&
+    /* is_cycle_found stays set once a cycle is seen (graph_end marks the graph from it) */
+    if (!atomic_load_explicit(&lv->is_cycle_found, memory_order_relaxed) &&
         search_closes_cycle(lv->s->st, w->cur, to, &w->n_cycle_checks, w->n_steps)) {
         atomic_store_explicit(&lv->is_cycle_found, true, memory_order_relaxed);
         if (is_edgeless_now(lv))
@@ -841,12 +841,11 @@ static void settle_keys(Worker *w, size_t end)
 }
 
 /* record_graph: true if the graph, 'used' bytes held besides it (the store and the level
-** arrays), would pass the memory budget: it is dropped then (graph_end). */
+** arrays) and the workers' logs of this level's edges, would pass the memory budget: it is
+** dropped then (graph_end). */
 static bool is_graph_past_budget(Level *lv, size_t used)
 {
-    const SearchOptions *o = lv->s->opts;
-    return o->max_memory && lv->s->graph &&
-           used + atomic_load(&lv->log_bytes) + search_graph_held(lv->s) > o->max_memory;
+    return search_graph_past_budget(lv->s, used + atomic_load(&lv->log_bytes));
 }
 
 /* The clock and the memory budget. */
