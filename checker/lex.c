@@ -121,6 +121,19 @@ static void lex_int(Lexer *lx, Token *tok)
         }
         lx->pos++;
     }
+    /* '1.5': one bad token, not an integer, a '.' and another integer ('0..3' is a range) */
+    if (lx->pos + 1 < lx->src->len && s[lx->pos] == '.' &&
+        is_digit((unsigned char)s[lx->pos + 1])) {
+        lx->pos++;
+        while (lx->pos < lx->src->len && is_digit((unsigned char)s[lx->pos]))
+            lx->pos++;
+        tok->kind = TOK_ERROR;
+        tok->loc.len = lx->pos - tok->loc.off;
+        diag_error(lx->d, tok->loc,
+                   "'%.*s' is not an integer (weft's values are 32-bit integers, true and false)",
+                   tok->loc.len > 40 ? 40 : (int)tok->loc.len, tok->text);
+        return;
+    }
     tok->kind = TOK_INT;
     tok->loc.len = lx->pos - tok->loc.off;
     tok->value = too_big ? 0 : value;
@@ -147,6 +160,51 @@ static bool lex_punct(Lexer *lx, Token *tok)
         return false;
     lx->pos += (uint32_t)best_len;
     tok->loc.len = (uint32_t)best_len;
+    return true;
+}
+
+/* Text in another language's form that weft has no use for: a comment that starts with '//' or
+** with a slash and a star, a string,
+** the '?:' operator. A comment or a string is one TOK_ERROR, reported once with a hint (the caret
+** under the comment's opening, or the whole string up to its closing quote on the line), so that
+** the parser meets one bad token instead of a run of them. False if the text at lx->pos is none
+** of these. */
+static bool lex_foreign(Lexer *lx, Token *tok)
+{
+    const char *s = lx->src->text;
+    uint32_t len = (uint32_t)lx->src->len, at = lx->pos;
+    char c = s[at], next = at + 1 < len ? s[at + 1] : '\0';
+    tok->kind = TOK_ERROR;
+    if (c == '/' && next == '/') { /* to the end of the line */
+        while (lx->pos < len && s[lx->pos] != '\n')
+            lx->pos++;
+        tok->loc.len = 2;
+        diag_error(lx->d, tok->loc, "unexpected '//' (weft comments start with '#')");
+    } else if (c == '/' && next == '*') { /* to its closing '*' '/', or the end of the text */
+        lx->pos += 2;
+        while (lx->pos < len && !(s[lx->pos] == '*' && lx->pos + 1 < len && s[lx->pos + 1] == '/'))
+            lx->pos++;
+        lx->pos = lx->pos < len ? lx->pos + 2 : len;
+        tok->loc.len = 2;
+        diag_error(lx->d, tok->loc,
+                   "unexpected '/*' (weft comments start with '#' and end with the line)");
+    } else if (c == '"' || c == '\'') { /* to its closing quote, or the end of the line */
+        lx->pos++;
+        while (lx->pos < len && s[lx->pos] != c && s[lx->pos] != '\n')
+            lx->pos++;
+        if (lx->pos < len && s[lx->pos] == c)
+            lx->pos++;
+        tok->loc.len = lx->pos - at;
+        diag_error(lx->d, tok->loc,
+                   "unexpected string (weft has no strings: its values are integers, true and "
+                   "false)");
+    } else if (c == '?') {
+        lx->pos++;
+        tok->loc.len = 1;
+        diag_error(lx->d, tok->loc, "unexpected character '?' (weft has no '?:': use 'if')");
+    } else {
+        return false;
+    }
     return true;
 }
 
@@ -184,7 +242,7 @@ Token lex_next(Lexer *lx)
         lex_ident(lx, &tok);
     else if (is_digit(c))
         lex_int(lx, &tok);
-    else if (!lex_punct(lx, &tok))
+    else if (!lex_foreign(lx, &tok) && !lex_punct(lx, &tok))
         lex_bad_byte(lx, &tok);
     return tok;
 }

@@ -117,12 +117,65 @@ static void note_full(Parser *p)
         p->is_fatal = true;
 }
 
+/* Where a word of another language stands (habit_hint). */
+typedef enum { HABIT_OPERAND, HABIT_STMT, HABIT_DECL } HabitWhere;
+
+/* Words other languages have where weft has an operator or a form of its own, and the hint a
+** misplaced one gets where an operator or an operand is expected (only 'and' and 'not': 'or' is
+** a keyword of weft's, see expected()), at the start of a statement, or among the declarations.
+** NULL for any other word. */
+static const char *habit_hint(const char *text, size_t len, HabitWhere where)
+{
+    static const char local[] = "a thread's own variable is declared 'local NAME = VALUE', "
+                                "before its first statement";
+    static const char shared[] = "a variable the threads share is declared 'shared NAME = VALUE'";
+    static const char thread[] = "a thread is declared 'thread NAME { ... }'";
+    static const char loop[] = "weft has no 'for': 'repeat N { ... }' runs a block N times, "
+                               "'while' as long as a test holds";
+    static const struct {
+        const char *word, *stmt_hint, *decl_hint;
+        bool is_operator;
+    } habits[] = {
+        {"and", "weft writes 'and' as '&&'", "weft writes 'and' as '&&'", true},
+        {"not", "weft writes 'not' as '!'", "weft writes 'not' as '!'", true},
+        {"elif", "weft writes 'elif' as 'else if'", NULL, false},
+        {"elsif", "weft writes 'elsif' as 'else if'", NULL, false},
+        {"for", loop, NULL, false},
+        {"var", local, shared, false},
+        {"let", local, shared, false},
+        {"int", local, shared, false},
+        {"bool", local, shared, false},
+        {"auto", local, shared, false},
+        {"global", NULL, shared, false},
+        {"static", NULL, shared, false},
+        {"def", NULL, thread, false},
+        {"func", NULL, thread, false},
+        {"fn", NULL, thread, false},
+        {"function", NULL, thread, false},
+        {"proc", NULL, thread, false},
+        {"void", NULL, thread, false},
+    };
+    for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++) {
+        if (strlen(habits[i].word) != len || memcmp(habits[i].word, text, len) != 0)
+            continue;
+        if (where == HABIT_OPERAND)
+            return habits[i].is_operator ? habits[i].stmt_hint : NULL;
+        return where == HABIT_STMT ? habits[i].stmt_hint : habits[i].decl_hint;
+    }
+    return NULL;
+}
+
 /* Report "expected WHAT, found TOKEN" at the current token; 'hint' (or NULL) is appended in
-** parentheses. Silent at a bad byte, which the lexer reported, and once fatal. */
+** parentheses; without one, a name that is another language's operator ('and', 'or', 'not')
+** gets habit_hint's. Silent at a bad byte, which the lexer reported, and once fatal. */
 static void expected(Parser *p, const char *what, const char *hint)
 {
     if (p->is_fatal || check(p, TOK_ERROR))
         return;
+    if (!hint && check(p, TOK_IDENT))
+        hint = habit_hint(p->cur.text, p->cur.loc.len, HABIT_OPERAND);
+    else if (!hint && check(p, TOK_OR)) /* a keyword: it joins the branches of a 'choose' */
+        hint = "weft writes 'or' as '||'";
     char found[FOUND_MAX + 16];
     describe(&p->cur, found, sizeof found);
     if (hint)
@@ -193,9 +246,15 @@ static AstNode *parse_name(Parser *p)
         snprintf(what, sizeof what, "a name after %s", after);
         bool is_call = check(p, TOK_LPAREN) && (int)p->prev.kind >= (int)TOK_FIRST_KEYWORD &&
                        (int)p->prev.kind <= (int)TOK_LAST_KEYWORD; /* 'lock(m)' */
-        char call[FOUND_MAX + 48];
-        snprintf(call, sizeof call, "no parentheses: '%s NAME'", lex_kind_text(p->prev.kind));
-        expected(p, what, is_call ? call : NULL);
+        bool is_keyword = (int)p->cur.kind >= (int)TOK_FIRST_KEYWORD &&
+                          (int)p->cur.kind <= (int)TOK_LAST_KEYWORD; /* 'shared count = 0' */
+        char hint[FOUND_MAX + 48];
+        if (is_call)
+            snprintf(hint, sizeof hint, "no parentheses: '%s NAME'", lex_kind_text(p->prev.kind));
+        else if (is_keyword)
+            snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: choose another name",
+                     lex_kind_text(p->cur.kind));
+        expected(p, what, is_call || is_keyword ? hint : NULL);
         return NULL;
     }
     AstNode *n = new_node(p, AST_NAME, p->cur.loc);
@@ -297,6 +356,31 @@ static AstNode *parse_paren(Parser *p)
     return e;
 }
 
+/* True if 'tok' can begin an operand on the line of the token before it: after a name 'not',
+** 'not x' was meant as a negation (a name followed by an operand is never an expression; a new
+** statement starts a new line, or could, so only the same line counts). */
+static bool is_operand_start(const Token *tok)
+{
+    switch (tok->kind) {
+    case TOK_IDENT:
+    case TOK_INT:
+    case TOK_TRUE:
+    case TOK_FALSE:
+    case TOK_LPAREN:
+    case TOK_BANG:
+    case TOK_ID:
+    case TOK_LEN:
+    case TOK_HELD:
+    case TOK_COUNT:
+    case TOK_DONE:
+    case TOK_ALL:
+    case TOK_ANY:
+        return !tok->is_line_start;
+    default:
+        return false;
+    }
+}
+
 /* primary -> INT | 'true' | 'false' | IDENT | 'id' | paren | call | quant */
 static AstNode *parse_primary(Parser *p)
 {
@@ -310,6 +394,10 @@ static AstNode *parse_primary(Parser *p)
         advance(p);
         return n;
     case TOK_IDENT:
+        if (p->cur.loc.len == 3 && !memcmp(p->cur.text, "not", 3) && is_operand_start(peek(p))) {
+            expected(p, "expression", habit_hint("not", 3, HABIT_OPERAND)); /* 'not x' */
+            return NULL;
+        }
         return parse_name(p);
     case TOK_ID:
         n = new_node(p, AST_ID, p->cur.loc);
@@ -546,7 +634,10 @@ static bool parse_block(Parser *p, const Token *opener, AstList *out, AstList *l
                         Loc *close_out)
 {
     if (!accept(p, TOK_LBRACE)) { /* 'if x = 1 {': the condition ended at the '=' */
-        expected(p, "'{'", check(p, TOK_ASSIGN) ? "to compare, write '=='" : NULL);
+        expected(p, "'{'",
+                 check(p, TOK_ASSIGN)  ? "to compare, write '=='"
+                 : check(p, TOK_COLON) ? "a block is written in braces, '{ ... }', not after ':'"
+                                       : NULL);
         return false;
     }
     bool ok = enter(p);
@@ -608,16 +699,12 @@ static AstNode *parse_lvalue(Parser *p)
 static void expected_assign(Parser *p, const AstNode *target)
 {
     const char *op = lex_kind_text(p->cur.kind);
-    static const struct {
-        const char *word, *hint;
-    } words[] = {{"and", "weft writes 'and' as '&&'"},
-                 {"elif", "weft writes 'elif' as 'else if'"},
-                 {"elsif", "weft writes 'elsif' as 'else if'"}};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (target->kind == AST_NAME && !strcmp(target->name, words[i].word)) {
-            expected(p, "'='", words[i].hint);
-            return;
-        }
+    const char *habit = target->kind == AST_NAME
+                            ? habit_hint(target->name, strlen(target->name), HABIT_STMT)
+                            : NULL;
+    if (habit) { /* 'x = a and b', 'elif x {', 'for i in ...', 'var y = 1' */
+        expected(p, "'='", habit);
+        return;
     }
     if (p->cur.kind != TOK_PLUS && p->cur.kind != TOK_MINUS && p->cur.kind != TOK_STAR &&
         p->cur.kind != TOK_SLASH && p->cur.kind != TOK_PERCENT) {
@@ -663,8 +750,13 @@ static AstNode *parse_simple(Parser *p, AstKind kind, const char *shape)
     AstNode **slot = &n->a;
     for (const char *c = shape; *c; c++) {
         if (*c == ',') {
-            if (!expect(p, TOK_COMMA))
+            if (!accept(p, TOK_COMMA)) { /* 'wait c' */
+                expected(p, "','",
+                         kind == AST_WAIT  ? "the form is 'wait COND, MUTEX'"
+                         : kind == AST_PUT ? "the form is 'put QUEUE, VALUE'"
+                                           : "the form is 'get QUEUE, TARGET'");
                 return NULL;
+            }
             continue;
         }
         if (*c == 'E') {
@@ -812,8 +904,12 @@ static AstNode *parse_simple_stmt(Parser *p)
     case TOK_LOCAL:
         expected(p, "a statement", "local declarations come first in a thread");
         return NULL;
-    default:
-        expected(p, "a statement", NULL);
+    default: /* 'assert x = 1', '} or {' after a block that is not a choice */
+        expected(p, "a statement",
+                 check(p, TOK_ASSIGN) ? "to compare, write '=='"
+                 : check(p, TOK_OR)   ? "'or' joins the branches of 'choose { ... } or { ... }'; "
+                                        "to join tests, write '||'"
+                                      : NULL);
         return NULL;
     }
 }
@@ -830,7 +926,7 @@ static AstNode *parse_stmt(Parser *p)
         char what[FOUND_MAX + 48];
         snprintf(what, sizeof what, "a statement after the label '%.*s'",
                  label.loc.len > FOUND_MAX ? FOUND_MAX : (int)label.loc.len, label.text);
-        expected(p, what, NULL);
+        expected(p, what, check(p, TOK_ASSIGN) ? "weft assigns with '=', not ':='" : NULL);
         return NULL;
     }
     AstNode *s = parse_simple_stmt(p);
@@ -848,7 +944,17 @@ static bool parse_range(Parser *p, AstNode *n)
 {
     if (!accept(p, TOK_COLON))
         return true;
-    return (n->lo = parse_expr(p)) && expect(p, TOK_DOTDOT) && (n->hi = parse_expr(p));
+    if (!(n->lo = parse_expr(p)))
+        return false;
+    if (!accept(p, TOK_DOTDOT)) { /* 'shared x: int = 0' */
+        expected(p, "'..'",
+                 n->lo->kind == AST_NAME
+                     ? "weft has no types: a variable holds an integer, or true "
+                       "or false; a range is written 'LO..HI'"
+                     : NULL);
+        return false;
+    }
+    return (n->hi = parse_expr(p)) != NULL;
 }
 
 /* var_decl -> ('shared' | 'local') IDENT ['[' expr ']'] range '=' (expr | list) */
@@ -936,6 +1042,10 @@ static AstNode *parse_property(Parser *p, AstKind kind)
     }
     if (!(n->a = parse_expr(p)))
         return NULL;
+    if (check(p, TOK_ASSIGN)) { /* 'final x = 1' */
+        expected(p, "the end of the property", "to compare, write '=='");
+        return NULL;
+    }
     n->loc = span_prev(p, start);
     return n;
 }
@@ -960,10 +1070,15 @@ static AstNode *parse_decl(Parser *p)
         return parse_property(p, AST_INVARIANT);
     case TOK_FINAL:
         return parse_property(p, AST_FINAL);
-    default:
+    default: {
+        const char *hint =
+            check(p, TOK_IDENT) ? habit_hint(p->cur.text, p->cur.loc.len, HABIT_DECL) /* 'int x' */
+            : check(p, TOK_ASSERT) ? "a property of every state is declared 'invariant EXPR'"
+                                   : NULL;
         expected(p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)",
-                 NULL);
+                 hint);
         return NULL;
+    }
     }
 }
 

@@ -653,7 +653,9 @@ static const ErrorCase error_cases[] = {
      "unexpected character ';' (weft needs no ';': a statement ends where the next begins)", 1, 17,
      1},
     {"thread t { while x skip }", "expected '{', found 'skip'", 1, 20, 1},
-    {"thread t { wait c m }", "expected ',', found 'm'", 1, 19, 1},
+    {"thread t { wait c m }", "expected ',', found 'm' (the form is 'wait COND, MUTEX')", 1, 19, 1},
+    {"thread t { put q }", "expected ',', found '}' (the form is 'put QUEUE, VALUE')", 1, 18, 1},
+    {"thread t { get q x }", "expected ',', found 'x' (the form is 'get QUEUE, TARGET')", 1, 18, 1},
     {"thread t { choose { } or skip }", "expected '{', found 'skip'", 1, 26, 1},
     {"thread t { x = (1 + 2 }", "expected ')', found '}'", 1, 23, 1},
     {"thread t { x = a[1][2] }", "expected a statement, found '['", 1, 20, 1},
@@ -695,6 +697,71 @@ static const ErrorCase error_cases[] = {
      "own: 'cond NAME')",
      1, 16, 1},
     {"shared x = 1 +\nthread t { skip }", "expected expression, found 'thread'", 2, 1, 1},
+    /* habits from other languages */
+    {"shared count = 0",
+     "expected a name after 'shared', found 'count' ('count' is a keyword of weft's: choose "
+     "another "
+     "name)",
+     1, 8, 1},
+    {"thread t { if x and y { skip } }", "expected '{', found 'and' (weft writes 'and' as '&&')", 1,
+     17, 1},
+    {"thread t { while x or y { skip } }", "expected '{', found 'or' (weft writes 'or' as '||')", 1,
+     20, 1},
+    {"invariant x > 0 or y > 0",
+     "expected a declaration (const, shared, mutex, cond, queue, "
+     "thread, invariant, final), found 'or' (weft writes 'or' as '||')",
+     1, 17, 1},
+    {"thread t { if x { skip } or { skip } }",
+     "expected a statement, found 'or' ('or' joins the branches of 'choose { ... } or { ... }'; to "
+     "join tests, write '||')",
+     1, 26, 1},
+    {"thread t { x = not y }", "expected expression, found 'not' (weft writes 'not' as '!')", 1, 16,
+     1},
+    {"thread t { if not (x) { skip } }",
+     "expected expression, found 'not' (weft writes 'not' as '!')", 1, 15, 1},
+    {"thread t { for i in 0..3 { skip } }",
+     "expected '=', found 'i' (weft has no 'for': 'repeat N { ... }' runs a block N times, 'while' "
+     "as long as a test holds)",
+     1, 16, 1},
+    {"thread t { var y = 1 }",
+     "expected '=', found 'y' (a thread's own variable is declared 'local NAME = VALUE', before "
+     "its first statement)",
+     1, 16, 1},
+    {"int x = 0",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'int' (a variable the threads share is declared 'shared NAME = VALUE')",
+     1, 1, 1},
+    {"def t() { skip }",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'def' (a thread is declared 'thread NAME { ... }')",
+     1, 1, 1},
+    {"assert x == 1",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'assert' (a property of every state is declared 'invariant EXPR')",
+     1, 1, 1},
+    {"final x = 1", "expected the end of the property, found '=' (to compare, write '==')", 1, 9,
+     1},
+    {"thread t { assert x = 1 }", "expected a statement, found '=' (to compare, write '==')", 1, 21,
+     1},
+    {"thread t { x := 1 }",
+     "expected a statement after the label 'x', found '=' (weft assigns with '=', not ':=')", 1, 15,
+     1},
+    {"thread t:\n  skip",
+     "expected '{', found ':' (a block is written in braces, '{ ... }', not after ':')", 1, 9, 1},
+    {"shared x: int = 0",
+     "expected '..', found '=' (weft has no types: a variable holds an integer, or true or false; "
+     "a range is written 'LO..HI')",
+     1, 15, 1},
+    {"shared x = 0 // the counter\nthread t { skip }",
+     "unexpected '//' (weft comments start with '#')", 1, 14, 1},
+    {"shared x = 0 /* the\ncounter */ thread t { skip }",
+     "unexpected '/*' (weft comments start with '#' and end with the line)", 1, 14, 1},
+    {"shared x = \"a b\"\nthread t { skip }",
+     "unexpected string (weft has no strings: its values are integers, true and false)", 1, 12, 1},
+    {"thread t { x = 1.5 }",
+     "'1.5' is not an integer (weft's values are 32-bit integers, true and false)", 1, 16, 1},
+    {"thread t { x = y ? 1 : 2 }", "unexpected character '?' (weft has no '?:': use 'if')", 1, 18,
+     1},
 };
 
 START_TEST(parse_error_messages)
@@ -708,6 +775,20 @@ START_TEST(parse_error_messages)
     src_line_col(p->src, diag_loc(p->d, 0).off, &line, &col);
     ck_assert_msg(line == ec->line && col == ec->col, "case %d: at %u:%u, expected %u:%u", _i, line,
                   col, ec->line, ec->col);
+    parsed_free(p);
+}
+END_TEST
+
+/* 'not' is only taken for a negation when an operand follows it on its line: a variable named
+** 'not' at the end of a statement is still a name. */
+START_TEST(parse_not_as_a_name)
+{
+    Parsed *p = parse("shared not = 0\nthread t { x = not\n  y = 1 }");
+    ck_assert_uint_eq(diag_count(p->d), 0);
+    AstNode *t = p->model->list.items[1];
+    ck_assert_uint_eq(t->list.len, 2);
+    ck_assert_int_eq(t->list.items[0]->b->kind, AST_NAME);
+    ck_assert_str_eq(t->list.items[0]->b->name, "not");
     parsed_free(p);
 }
 END_TEST
@@ -956,6 +1037,7 @@ Suite *parse_suite(void)
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, parse_error_messages, 0,
                         (int)(sizeof error_cases / sizeof error_cases[0]));
+    tcase_add_test(tc, parse_not_as_a_name);
     tcase_add_test(tc, parse_found_text_is_cut);
     tcase_add_test(tc, parse_recovers_after_errors);
     tcase_add_test(tc, parse_skips_a_broken_block);
