@@ -219,10 +219,43 @@ static Sym *lookup(Compiler *c, const char *name)
     return s;
 }
 
+/* Where a variable goes: " ('y' is a local of thread 't': ...)" into buf if 'name' is a local of
+** a thread it is not visible from (a property names it 't.y'; another thread cannot read it);
+** NULL if no thread has such a local. */
+static const char *local_elsewhere(const Compiler *c, const char *name, char *buf, size_t size)
+{
+    for (size_t t = 0; t < c->infos.len; t++) {
+        const SymVec *locals = &c->infos.items[t].locals;
+        bool is_local = false;
+        for (size_t i = 0; i < locals->len && !is_local; i++)
+            is_local = strcmp(locals->items[i].name, name) == 0;
+        if (!is_local || (c->g && c->g->tmpl == t))
+            continue;
+        const Template *tm = &c->templates.items[t];
+        if (c->g)
+            snprintf(buf, size,
+                     " ('%s' is a local of thread '%s': threads share only 'shared' "
+                     "variables)",
+                     name, tm->name);
+        else
+            snprintf(buf, size, " ('%s' is a local of thread '%s': write '%s%s.%s')", name,
+                     tm->name, tm->name, tm->is_array ? "[0]" : "", name);
+        return buf;
+    }
+    return NULL;
+}
+
 /* Report an unknown name, suggesting a visible name of one of the kinds in 'mask', or, where a
-** value goes, the literals true and false (Python's 'True' is 'true'). */
+** value goes, the literals true and false (Python's 'True' is 'true'); a variable that is a local
+** of another thread is said to be one. */
 static void unknown_name(Compiler *c, Loc loc, const char *what, const char *name, unsigned mask)
 {
+    char elsewhere[3 * 64 + 128];
+    if ((mask & (1u << SYM_LOCAL)) &&
+        local_elsewhere(c, name, elsewhere, sizeof elsewhere)) { /* 'final y == 1' */
+        report(c, loc, "unknown %s '%s'%s", what, name, elsewhere);
+        return;
+    }
     VEC(const char *) cands = {0};
     SymVec *scopes[3] = {&c->quants, &c->locals, &c->globals};
     for (int k = 0; k < 3; k++)
@@ -1457,6 +1490,14 @@ static bool compile_wait(Compiler *c, const AstNode *s)
     Gen *g = c->g;
     if (g->in_atomic) {
         report(c, s->loc, "'wait' is not allowed inside 'atomic'");
+        return false;
+    }
+    Sym *a = s->a->kind == AST_NAME ? lookup(c, s->a->name) : NULL;
+    Sym *b = s->b->kind == AST_NAME ? lookup(c, s->b->name) : NULL;
+    if (a && b && a->kind == SYM_MUTEX && b->kind == SYM_COND) { /* 'wait m, c' */
+        report(c, s->a->loc,
+               "'%s' is a mutex, not a cond (the form is 'wait COND, MUTEX': 'wait %s, %s')",
+               s->a->name, s->b->name, s->a->name);
         return false;
     }
     Sym *cv = expect_kind(c, s->a, SYM_COND, "cond");
