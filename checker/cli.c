@@ -170,12 +170,34 @@ static const char *const option_names[] = {
     "--progress",   "-q",
 };
 
+/* Other checkers' names for check's options (TLC's -workers, -deadlock), and common guesses. */
+static const struct {
+    const char *name, *ours;
+} option_synonyms[] = {
+    {"--jobs", "-j"},
+    {"--threads", "-j"},
+    {"--workers", "-j"},
+    {"-workers", "-j"},
+    {"--parallel", "-j"},
+    {"--timeout", "--time-limit"},
+    {"--max-time", "--time-limit"},
+    {"--memory", "--max-memory"},
+    {"--max-mem", "--max-memory"},
+    {"--define", "-D"},
+    {"-deadlock", "--no-deadlock"},
+    {"--deadlock", "--no-deadlock"},
+};
+
 static _Noreturn void cli_unknown_option(const char *arg)
 {
     size_t n = strcspn(arg, "=");
     char *name = xstrndup(arg, n);
-    const char *best =
-        diag_suggest(name, option_names, sizeof option_names / sizeof option_names[0]);
+    const char *best = NULL;
+    for (size_t i = 0; i < sizeof option_synonyms / sizeof option_synonyms[0] && !best; i++)
+        if (strcmp(name, option_synonyms[i].name) == 0)
+            best = option_synonyms[i].ours;
+    if (!best)
+        best = diag_suggest(name, option_names, sizeof option_names / sizeof option_names[0]);
     if (best)
         cli_fail("unknown option '%s' (did you mean '%s'?)", name, best);
     cli_fail("unknown option '%s' (see 'weft --help')", name);
