@@ -154,6 +154,13 @@ static char *step_result(const Program *prog, const Trace *tr, uint32_t i)
     return report_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, s->pos);
 }
 
+/* The wider of 'w' and the text 's'. */
+static int max_width(int w, const char *s)
+{
+    int n = (int)strlen(s);
+    return n > w ? n : w;
+}
+
 void report_replay(FILE *out, const Program *prog, const char *trace_name, const Replay *r)
 {
     const Trace *tr = r->trace;
@@ -161,13 +168,25 @@ void report_replay(FILE *out, const Program *prog, const char *trace_name, const
     char *st = report_state_text(prog, trace_state(tr, 0));
     fprintf(out, "  initial state: %s\n", st);
     free(st);
+    /* the columns of the steps line up as check's schedules do, across the state lines */
+    int w_thread = 0, w_label = 0, w_line = 0, w_text = 0;
+    for (uint32_t i = 0; i < tr->n_steps; i++) {
+        const Template *tm = &prog->templates[prog->threads[tr->steps[i].tid].tmpl];
+        const Pos *pos = &tm->pos[tr->steps[i].pos];
+        w_thread = max_width(w_thread, prog->threads[tr->steps[i].tid].name);
+        w_label = max_width(w_label, pos->label >= 0 ? tm->labels[pos->label] : "-");
+        int n = snprintf(NULL, 0, "%u", pos->line);
+        w_line = n > w_line ? n : w_line;
+        w_text = max_width(w_text, pos->text);
+    }
     for (uint32_t i = 0; i < tr->n_steps; i++) {
         const TraceStep *s = &tr->steps[i];
         const Template *tm = &prog->templates[prog->threads[s->tid].tmpl];
         const Pos *pos = &tm->pos[s->pos];
         char *changes = step_result(prog, tr, i);
-        fprintf(out, "%4u  %s  %s  line %u  %s  %s\n", i + 1, prog->threads[s->tid].name,
-                pos->label >= 0 ? tm->labels[pos->label] : "-", pos->line, pos->text, changes);
+        fprintf(out, "%4u  %-*s  %-*s  line %-*u  %-*s  %s\n", i + 1, w_thread,
+                prog->threads[s->tid].name, w_label, pos->label >= 0 ? tm->labels[pos->label] : "-",
+                w_line, pos->line, w_text, pos->text, changes);
         free(changes);
         st = report_state_text(prog, trace_state(tr, i + 1));
         fprintf(out, "      state: %s\n", st);
