@@ -86,6 +86,8 @@ struct ExecCtx {
     bool is_guarded;     /* GUARD_END passed: blocking is a runtime error */
     uint32_t fail_pc;    /* RUN_ASSERT, RUN_ERROR: address of the failing instruction */
     char msg[MSG_CAP];   /* the last runtime error */
+    uint8_t *cover;      /* exec_cover_start(): EXEC_COVER_* marks per position; else NULL */
+    uint32_t *cover_at;  /* exec_cover_start(): each template's first index in 'cover' */
 };
 
 /* ---- context ---- */
@@ -174,6 +176,8 @@ void exec_free(ExecCtx *c)
     free(c->seen_vecs);
     free(c->tab_ent);
     free(c->tab_gen);
+    free(c->cover);
+    free(c->cover_at);
     free(c);
 }
 
@@ -822,9 +826,13 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
     const Program *prog = c->prog;
     const Thread *th = &prog->threads[tid];
     const Template *tp = &prog->templates[th->tmpl];
-    uint32_t pc0 = tp->pos[state_pos(prog, in, tid)].code;
+    uint32_t pos = state_pos(prog, in, tid);
+    uint32_t pc0 = tp->pos[pos].code;
     uint32_t k = 0;
+    uint8_t *mark = c->cover ? &c->cover[c->cover_at[th->tmpl] + pos] : NULL;
     *n_out = 0;
+    if (mark)
+        *mark |= EXEC_COVER_AT;
     if (tp->code[pc0].op == OP_HALT)
         return EXEC_STEP_FINISHED;
     if (blocks_at_once(c, in, &tp->code[pc0]))
@@ -853,7 +861,45 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
             break;
     } while (fork_advance(c));
     *n_out = k;
+    if (mark && k > 0)
+        *mark |= EXEC_COVER_RAN;
     return k > 0 ? EXEC_STEP_RAN : EXEC_STEP_BLOCKED;
+}
+
+size_t exec_cover_len(const Program *prog)
+{
+    size_t n = 0;
+    for (uint32_t t = 0; t < prog->n_templates; t++)
+        n += prog->templates[t].n_pos;
+    return n;
+}
+
+size_t exec_cover_index(const Program *prog, uint32_t tmpl, uint32_t pos)
+{
+    size_t n = 0;
+    for (uint32_t t = 0; t < tmpl; t++)
+        n += prog->templates[t].n_pos;
+    return n + pos;
+}
+
+void exec_cover_start(ExecCtx *c)
+{
+    const Program *prog = c->prog;
+    if (c->cover)
+        return;
+    c->cover = xcalloc(exec_cover_len(prog) + 1, 1);
+    c->cover_at = xcalloc(prog->n_templates + 1, sizeof *c->cover_at);
+    for (uint32_t t = 0; t < prog->n_templates; t++)
+        c->cover_at[t] = (uint32_t)exec_cover_index(prog, t, 0);
+}
+
+void exec_cover_add(const ExecCtx *c, uint8_t *into)
+{
+    if (!c->cover)
+        return;
+    size_t n = exec_cover_len(c->prog);
+    for (size_t i = 0; i < n; i++)
+        into[i] |= c->cover[i];
 }
 
 ExecStepResult exec_step(ExecCtx *c, const uint8_t *vec, uint32_t tid, ExecEmit emit,

@@ -58,6 +58,18 @@ ExecStepResult exec_step(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, ExecEmi
 /* True if thread tid's next step is enabled in 'vec' (it would run; it may fail). */
 bool exec_enabled(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
 
+/* Coverage, for the report's statements that never run. After exec_cover_start(), each step
+** run on the context (exec_step, exec_enabled, exec_outcome, exec_find) marks the position of the
+** thread it was asked about: EXEC_COVER_AT (a thread was there), and EXEC_COVER_RAN if the step
+** had an outcome (it was enabled; a failing step counts). The marks of all templates' positions
+** are one array of exec_cover_len() bytes, template by template (exec_cover_index()). */
+enum { EXEC_COVER_AT = 1, EXEC_COVER_RAN = 2 };
+void exec_cover_start(ExecCtx *ctx);
+/* OR the context's marks (none before exec_cover_start) into 'into'. */
+void exec_cover_add(const ExecCtx *ctx, uint8_t *into);
+size_t exec_cover_len(const Program *prog);
+size_t exec_cover_index(const Program *prog, uint32_t tmpl, uint32_t pos);
+
 /* Run outcome k of thread tid's step from 'vec' into 'out' (replay, trace rebuilding).
 ** Returns EXEC_OK with 'out' filled, or the failure (with *line_out and *msg_out, the message
 ** valid until the next call on ctx). Returns false in *exists_out when the step is not enabled

@@ -626,6 +626,104 @@ static void print_totals(FILE *out, const Program *prog, const SearchResult *res
     fprintf(out, " (%.1f bytes/state, vector %u bytes)\n", per_state, prog->state_size);
 }
 
+/* ---- statements that never run ---- */
+
+/* The marks of one statement: its positions' together (a 'repeat' copies a statement's
+** positions). */
+typedef struct Stmt {
+    uint32_t first; /* its first position */
+    uint32_t line;
+    const char *text;
+    uint8_t step; /* EXEC_COVER_* of its POS_STEP positions, ORed */
+    uint8_t wake; /* EXEC_COVER_* of its POS_RELOCK positions ('wait'), ORed */
+    bool is_wait; /* it has a POS_RELOCK position */
+} Stmt;
+
+static int stmt_by_text(const void *a, const void *b)
+{
+    const Stmt *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    int c = strcmp(x->text, y->text);
+    if (c)
+        return c;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int stmt_by_first(const void *a, const void *b)
+{
+    const Stmt *x = a, *y = b;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+NeverRun *report_never_run(const Program *prog, const SearchResult *res, size_t *n_out)
+{
+    *n_out = 0;
+    if (res->stop != SEARCH_COMPLETE || !res->cover)
+        return NULL;
+    VEC(NeverRun) out = {0};
+    for (uint32_t t = 0; t < prog->n_templates; t++) {
+        const Template *tm = &prog->templates[t];
+        const uint8_t *mark = res->cover + exec_cover_index(prog, t, 0);
+        Stmt *st = xcalloc(tm->n_pos + 1, sizeof *st);
+        size_t n = 0;
+        for (uint32_t p = 0; p < tm->n_pos; p++) {
+            PosKind kind = tm->pos[p].kind;
+            if (kind != POS_STEP && kind != POS_RELOCK)
+                continue;
+            st[n] = (Stmt){p, tm->pos[p].line, tm->pos[p].text, 0, 0, false};
+            if (kind == POS_STEP)
+                st[n].step = mark[p];
+            else
+                st[n].wake = mark[p], st[n].is_wait = true;
+            n++;
+        }
+        /* one entry a statement: the copies of a statement are next to each other by text */
+        qsort(st, n, sizeof *st, stmt_by_text);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m && st[m - 1].line == st[i].line && !strcmp(st[m - 1].text, st[i].text)) {
+                st[m - 1].step |= st[i].step;
+                st[m - 1].wake |= st[i].wake;
+                st[m - 1].is_wait |= st[i].is_wait;
+            } else {
+                st[m++] = st[i];
+            }
+        }
+        qsort(st, m, sizeof *st, stmt_by_first);
+        for (size_t i = 0; i < m; i++) {
+            const char *why = !(st[i].step & EXEC_COVER_AT)                    ? "never reached"
+                              : !(st[i].step & EXEC_COVER_RAN)                 ? "always blocked"
+                              : st[i].is_wait && !(st[i].wake & EXEC_COVER_AT) ? "never woken"
+                                                                               : NULL;
+            if (why)
+                vec_push(&out, ((NeverRun){t, st[i].line, st[i].text, why}));
+        }
+        free(st);
+    }
+    *n_out = out.len;
+    return out.items;
+}
+
+/* "never run: 2 statements", then one line each: template, line, statement, why. */
+static void print_never_run(FILE *out, const Program *prog, const SearchResult *res)
+{
+    size_t n;
+    NeverRun *nr = report_never_run(prog, res, &n);
+    if (!n)
+        return;
+    fprintf(out, "never run: %zu %s\n", n, plural(n, "statement", "statements"));
+    Table t = {.n_cols = 4};
+    for (size_t i = 0; i < n; i++) {
+        Row r = {{xstrdup(prog->templates[nr[i].tmpl].name), xasprintf("line %u", nr[i].line),
+                  xstrdup(nr[i].text), xstrdup(nr[i].why)}};
+        vec_push(&t.rows, r);
+    }
+    table_print(out, &t, "  ");
+    table_free(&t);
+    free(nr);
+}
+
 /* ---- the report ---- */
 
 void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
@@ -642,6 +740,7 @@ void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace 
         print_memory(out, opts->analysis_skipped);
         fputs(" more than --max-memory leaves\n\n", out);
     }
+    print_never_run(out, prog, res);
     print_limit(out, res, opts);
     print_totals(out, prog, res);
 }

@@ -61,6 +61,22 @@ typedef struct ReportOptions {
 void report_var_value(StrBuf *b, const Program *prog, const uint8_t *vec, uint32_t var,
                       uint32_t tid);
 
+/* A statement of the model that a complete search never ran (report_never_run). */
+typedef struct NeverRun {
+    uint32_t tmpl;    /* its thread template */
+    uint32_t line;    /* its source line */
+    const char *text; /* the statement as written (Pos.text) */
+    const char *why;  /* "never reached" (no thread gets there), "always blocked" (a thread
+                      ** gets there, the step is never enabled), "never woken" (a 'wait' whose
+                      ** thread is never signalled awake) */
+} NeverRun;
+
+/* The statements of the model that the search never ran, template by template in the order of
+** their positions, each once (however many positions a 'repeat' gives it): what SPIN calls
+** unreached code. NULL and *n_out 0 when the search was not complete (a limit, --first) or every
+** statement ran. Caller frees the array (not the texts). */
+NeverRun *report_never_run(const Program *prog, const SearchResult *res, size_t *n_out);
+
 /* The verdict of a finished search. */
 Verdict report_verdict(const SearchResult *res);
 

@@ -264,6 +264,27 @@ static json_object *statistics_json(const SearchResult *res)
     return o;
 }
 
+/* The statements never run (report_never_run): null after an incomplete search. */
+static json_object *never_run_json(const Program *prog, const SearchResult *res)
+{
+    if (res->stop != SEARCH_COMPLETE)
+        return NULL;
+    size_t n;
+    NeverRun *nr = report_never_run(prog, res, &n);
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "thread",
+                               json_object_new_string(prog->templates[nr[i].tmpl].name));
+        json_object_object_add(o, "line", json_object_new_int64(nr[i].line));
+        json_object_object_add(o, "statement", json_object_new_string(nr[i].text));
+        json_object_object_add(o, "why", json_object_new_string(nr[i].why));
+        json_object_array_add(a, o);
+    }
+    free(nr);
+    return a;
+}
+
 static json_object *constants_json(const Program *prog)
 {
     json_object *o = json_object_new_object();
@@ -292,10 +313,12 @@ void report_json_add(ReportJson *rj, const ModelOutcome *m)
             json_object_array_add(viols, violation_json(m, &m->res->viols[i], m->traces[i]));
         json_object_object_add(o, "violations", viols);
         json_object_object_add(o, "statistics", statistics_json(m->res));
+        json_object_object_add(o, "never_run", never_run_json(m->prog, m->res));
     } else {
         json_object_object_add(o, "constants", NULL);
         json_object_object_add(o, "violations", json_object_new_array());
         json_object_object_add(o, "statistics", NULL);
+        json_object_object_add(o, "never_run", NULL);
     }
     json_object_object_add(o, "error", m->error ? json_object_new_string(m->error) : NULL);
     json_object_array_add(rj->models, o);

@@ -540,6 +540,13 @@ static bool add_initial(Search *s)
     return true;
 }
 
+void search_cover_add(Search *s, const ExecCtx *ex)
+{
+    if (!s->res->cover)
+        s->res->cover = xcalloc(exec_cover_len(s->prog) + 1, 1);
+    exec_cover_add(ex, s->res->cover);
+}
+
 /* ---- public ---- */
 
 SearchResult *search_run(const Program *prog, const SearchOptions *opts)
@@ -554,6 +561,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     res->is_compact = opts->compact;
     s.st = res->store = store_new(opts->compact ? FP_LEN : prog->state_size, opts->max_memory);
     s.ex = exec_new(prog);
+    exec_cover_start(s.ex);
     s.ex_prop = exec_new(prog);
     s.batch.st = s.st;
     if (opts->record_graph && !opts->dfs && !opts->compact) {
@@ -585,6 +593,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     res->n_viols = s.viols.len;
     res->seconds = util_now() - s.t0;
     res->cpu_seconds = util_cpu_now() - cpu0;
+    search_cover_add(&s, s.ex);
     exec_free(s.ex);
     exec_free(s.ex_prop);
     vec_free(&s.fresh);
@@ -605,6 +614,7 @@ void search_result_free(SearchResult *res)
         free(res->graph);
     }
     store_free(res->store);
+    free(res->cover);
     free(res);
 }
 

@@ -101,6 +101,9 @@ typedef struct SearchResult {
                             ** (graph.h), owned by the result; else NULL */
     bool is_compact;        /* --compact: store_vec() gives a state's 8-byte fingerprint, not its
                             ** vector; use search_path_states() to get vectors back */
+    uint8_t *cover;         /* EXEC_COVER_* marks of every position of every template (exec.h),
+                            ** of the steps the search ran; whole when the stop is
+                            ** SEARCH_COMPLETE */
 } SearchResult;
 
 /* Explore 'prog' (borrowed). Never NULL. */

@@ -57,6 +57,9 @@ size_t search_graph_held(const Search *s);
 ** memory budget: it is dropped then (the search goes on). */
 bool search_graph_past_budget(const Search *s, size_t used);
 
+/* Add the coverage marks of 'ex' (a context that ran steps of the search) to the result's. */
+void search_cover_add(Search *s, const ExecCtx *ex);
+
 /* Stop recording the graph: it would not fit the memory budget with the store, or the search
 ** did not complete. count.c builds it after the search instead, if the budget has room then. */
 void search_graph_drop(Search *s);

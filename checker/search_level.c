@@ -1744,6 +1744,7 @@ static void level_init(Level *lv, Search *s)
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         lv->workers[i].lv = lv;
         lv->workers[i].ex = exec_new(s->prog);
+        exec_cover_start(lv->workers[i].ex);
         lv->workers[i].ex_prop = exec_new(s->prog);
         lv->workers[i].batch.prog = s->prog;
         lv->workers[i].batch.st = s->st;
@@ -1775,6 +1776,7 @@ static void level_init(Level *lv, Search *s)
 static void level_fini(Level *lv)
 {
     for (uint32_t i = 0; i < lv->n_workers; i++) {
+        search_cover_add(lv->s, lv->workers[i].ex);
         exec_free(lv->workers[i].ex);
         exec_free(lv->workers[i].ex_prop);
         vec_free(&lv->workers[i].cands);

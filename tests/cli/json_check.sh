@@ -4,7 +4,8 @@
 # usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR
 #
 # Checks the report of the counter race (a final), the lock-order deadlock, the unlock-not-held
-# runtime error and a model that does not compile, all in one run, against docs/json.md.
+# runtime error and a model that does not compile, all in one run, against docs/json.md; then
+# the statements a model never runs.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR" >&2
@@ -43,6 +44,7 @@ check race "$m.constants == {\"N\": 4, \"ITERS\": 2}" $r
 check race "$m.expectation == {\"text\": \"violation final total\", \"met\": true}" $r
 check race "$m.statistics.states == $states and $m.statistics.stop == \"complete\"" $r
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
+check race "$m.never_run == []" $r
 check race "($m.statistics.cpu_seconds | type) == \"number\" and $m.statistics.cpu_seconds >= 0" $r
 v="$m.violations[0]"
 check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
@@ -78,8 +80,17 @@ fi
 # A model that does not compile is in the report, without results.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" "$bad" >/dev/null 2>&1
-check model-error '.models[0] | .verdict == "model error" and .violations == [] and .statistics == null and .constants == null' $r
+check model-error '.models[0] | .verdict == "model error" and .violations == [] and .statistics == null and .constants == null and .never_run == null' $r
 check model-error ".models[0].error == \"$bad:3:9: error: unknown variable 'y' (did you mean 'x'?)\n    x = y\n        ^\"" $r
+# Statements never run: listed after a complete search, null after an incomplete one.
+dead=$workdir/dead.weft
+printf 'shared x = 0\nthread t {\n    if x > 0 {\n        x = 2\n    }\n    await x == 1\n}\n' >"$dead"
+rm -f "$json"
+"$weft" check -j 1 --no-deadlock --json "$json" "$dead" >/dev/null 2>&1
+check never-run '.models[0].never_run == [{"thread": "t", "line": 4, "statement": "x = 2", "why": "never reached"}, {"thread": "t", "line": 6, "statement": "await x == 1", "why": "always blocked"}]' $r
+rm -f "$json"
+"$weft" check -j 1 --max-states 1 --json "$json" "$dead" >/dev/null 2>&1
+check never-run '.models[0].statistics.stop == "max states" and .models[0].never_run == null' $r
 # A bad --outcomes and a file that cannot be read are in the report too, each with its message.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" --outcomes nosuch "$examples/counter_race.weft" "$workdir/nonexistent.weft" >/dev/null 2>&1

@@ -14,6 +14,7 @@
 #include "count.h"
 #include "diag.h"
 #include "graph.h"
+#include "report.h"
 #include "search.h"
 #include "search_int.h"
 #include "state.h"
@@ -640,6 +641,90 @@ START_TEST(search_time_limit_stops)
 }
 END_TEST
 
+/* ---- statements that never run (report_never_run) ---- */
+
+/* Dead code of every kind: a branch whose test never holds (inside a 'repeat', so the statement
+** has two positions, neither run), an 'await' that never passes and what follows it, a 'wait'
+** never signalled and what follows it. */
+static const char *const dead_model = "shared x = 0\n"
+                                      "shared ready = false\n"
+                                      "mutex m\n"
+                                      "cond c\n"
+                                      "thread worker[2] {\n"
+                                      "    repeat 2 {\n"
+                                      "        if x > 10 {\n"
+                                      "            x = 0\n"
+                                      "        }\n"
+                                      "        x = x + 1\n"
+                                      "    }\n"
+                                      "    await ready\n"
+                                      "    x = 5\n"
+                                      "}\n"
+                                      "thread sleeper {\n"
+                                      "    lock m\n"
+                                      "    wait c, m\n"
+                                      "    unlock m\n"
+                                      "}\n";
+
+static void assert_dead_model_never_run(const Program *prog, const SearchResult *res)
+{
+    static const struct {
+        const char *thread;
+        uint32_t line;
+        const char *text, *why;
+    } want[] = {{"worker", 8, "x = 0", "never reached"},
+                {"worker", 12, "await ready", "always blocked"},
+                {"worker", 13, "x = 5", "never reached"},
+                {"sleeper", 17, "wait c, m", "never woken"},
+                {"sleeper", 18, "unlock m", "never reached"}};
+    size_t n;
+    NeverRun *nr = report_never_run(prog, res, &n);
+    ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(prog->templates[nr[i].tmpl].name, want[i].thread);
+        ck_assert_uint_eq(nr[i].line, want[i].line);
+        ck_assert_str_eq(nr[i].text, want[i].text);
+        ck_assert_str_eq(nr[i].why, want[i].why);
+    }
+    free(nr);
+}
+
+/* The same statements whatever searched the model: one thread breadth or depth first, the level
+** search on 1 to 3 workers, --compact; none after an incomplete search, and none in a model
+** whose every statement runs. */
+START_TEST(search_reports_statements_never_run)
+{
+    Program *prog = tm_compile(dead_model, NULL, 0);
+    for (int dfs = 0; dfs < 2; dfs++) {
+        SearchResult *res = tm_search(prog, dfs);
+        assert_dead_model_never_run(prog, res);
+        search_result_free(res);
+    }
+    for (uint32_t j = 1; j <= 3; j++) {
+        for (int compact = 0; compact < 2; compact++) {
+            SearchOptions o = {.n_threads = j, .solo_below = 2, .compact = compact};
+            SearchResult *res = search_run(prog, &o);
+            assert_dead_model_never_run(prog, res);
+            search_result_free(res);
+        }
+    }
+    SearchOptions cut = {.n_threads = 1, .max_states = 5};
+    SearchResult *res = search_run(prog, &cut);
+    ck_assert_int_eq(res->stop, SEARCH_MAX_STATES);
+    size_t n;
+    ck_assert_ptr_null(report_never_run(prog, res, &n));
+    ck_assert_uint_eq(n, 0);
+    search_result_free(res);
+    prog_free(prog);
+    prog = tm_compile(tm_counter_race, NULL, 0);
+    res = tm_search(prog, false);
+    ck_assert_ptr_null(report_never_run(prog, res, &n));
+    ck_assert_uint_eq(n, 0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_result_free_null_does_nothing)
 {
     search_result_free(NULL);
@@ -1059,6 +1144,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_first_stops_at_first_violation);
     tcase_add_test(tc, search_property_error);
     tcase_add_test(tc, search_dfs_matches_bfs);
+    tcase_add_test(tc, search_reports_statements_never_run);
     tcase_add_loop_test(tc, search_example_verdicts, 0, sizeof examples / sizeof *examples);
     tcase_add_test(tc, search_result_free_null_does_nothing);
     tcase_set_timeout(tc, 30);
