@@ -831,7 +831,9 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
     uint32_t k = 0;
     uint8_t *mark = c->cover ? &c->cover[c->cover_at[th->tmpl] + pos] : NULL;
     *n_out = 0;
-    if (mark)
+    /* written only when it changes: the workers' marks are apart (lines_alloc), and a line
+    ** written at every step would still be a store in the hot loop */
+    if (mark && !(*mark & EXEC_COVER_AT))
         *mark |= EXEC_COVER_AT;
     if (tp->code[pc0].op == OP_HALT)
         return EXEC_STEP_FINISHED;
@@ -861,7 +863,7 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
             break;
     } while (fork_advance(c));
     *n_out = k;
-    if (mark && k > 0)
+    if (mark && k > 0 && !(*mark & EXEC_COVER_RAN))
         *mark |= EXEC_COVER_RAN;
     return k > 0 ? EXEC_STEP_RAN : EXEC_STEP_BLOCKED;
 }
@@ -887,8 +889,8 @@ void exec_cover_start(ExecCtx *c)
     const Program *prog = c->prog;
     if (c->cover)
         return;
-    c->cover = xcalloc(exec_cover_len(prog) + 1, 1);
-    c->cover_at = xcalloc(prog->n_templates + 1, sizeof *c->cover_at);
+    c->cover = lines_alloc(exec_cover_len(prog) + 1, 1); /* not on another worker's lines */
+    c->cover_at = lines_alloc(prog->n_templates + 1, sizeof *c->cover_at);
     for (uint32_t t = 0; t < prog->n_templates; t++)
         c->cover_at[t] = (uint32_t)exec_cover_index(prog, t, 0);
 }
