@@ -7,8 +7,9 @@
 ** result must be the reference's: why it stopped, the states, transitions and depth, and every
 ** violation with its shortest schedule, step by step (the tie-break rule of DESIGN.md section
 ** 3); after a complete search, the analyses of every schedule too (outcomes, schedule counts,
-** the fewest-preemption schedules, the points of no return), and a depth first search must find
-** the same states, transitions and violations. The analyses of one thread's complete search are
+** the fewest-preemption schedules, the points of no return) and the statements never run (the
+** coverage marks), and a depth first search must find the same states, transitions, violations
+** and statements never run. The analyses of one thread's complete search are
 ** also held to brute.h's oracle, which walks every schedule one by one (trees of up to
 ** FUZZ_MAX_NODES nodes). A hash of the bytes picks the limits, the same for every run of one
 ** input: --max-states (a third of the time, so that the cut of a level is checked), --first,
@@ -28,6 +29,7 @@
 #include "compile.h"
 #include "count.h"
 #include "diag.h"
+#include "exec.h"
 #include "program.h"
 #include "search.h"
 #include "trace.h"
@@ -74,6 +76,18 @@ static void same_trace(const char *what, const char *setting, const Trace *a, co
     }
 }
 
+/* After two complete searches, every position's coverage marks (a thread was there, its step
+** ran: the report's statements never run) are the same. */
+static void same_cover(const Program *prog, const char *setting, const SearchResult *want,
+                       const SearchResult *got)
+{
+    if (want->stop != SEARCH_COMPLETE || got->stop != SEARCH_COMPLETE)
+        return;
+    size_t n = exec_cover_len(prog);
+    for (size_t i = 0; i < n; i++)
+        same("a position's coverage marks", setting, want->cover[i], got->cover[i]);
+}
+
 /* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
 static void compare(const Program *prog, const SearchResult *want, const SearchResult *got,
                     const char *setting)
@@ -82,6 +96,7 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
     same("the states", setting, want->n_states, got->n_states);
     same("the transitions", setting, want->n_transitions, got->n_transitions);
     same("the depth", setting, want->max_depth, got->max_depth);
+    same_cover(prog, setting, want, got);
     same("the violations", setting, want->n_viols, got->n_viols);
     for (size_t i = 0; i < want->n_viols; i++) {
         const Violation *a = &want->viols[i], *b = &got->viols[i];
@@ -173,8 +188,9 @@ static bool has_viol(const SearchResult *res, const Violation *v)
 
 /* A complete depth first search finds the same states, transitions and violations as one
 ** thread breadth first (not in the same order, nor with the same schedules). */
-static void compare_dfs(const SearchResult *want, const SearchResult *got)
+static void compare_dfs(const Program *prog, const SearchResult *want, const SearchResult *got)
 {
+    same_cover(prog, "--dfs", want, got);
     same("the states", "--dfs", want->n_states, got->n_states);
     same("the transitions", "--dfs", want->n_transitions, got->n_transitions);
     same("the violations", "--dfs", want->n_viols, got->n_viols);
@@ -230,7 +246,7 @@ static void check_program(const Program *prog, uint64_t h)
         od.dfs = true;
         SearchResult *got = search_run(prog, &od);
         if (got->stop == SEARCH_COMPLETE)
-            compare_dfs(want, got);
+            compare_dfs(prog, want, got);
         search_result_free(got);
     }
     search_result_free(want);
