@@ -1365,10 +1365,13 @@ static void graph_place(Level *lv, uint64_t a, uint64_t b)
     for (uint64_t c = a / CLAIM; c * CLAIM < b; c++) {
         const Chunk *ch = &lv->chunks[c];
         const Worker *w = &lv->workers[ch->worker];
-        const Edge *src = w->edges.items + ch->edged;
+        /* no edge logged (a chunk of end states) leaves the list NULL, and NULL + 0 is undefined */
+        const Edge *src = w->edges.items ? w->edges.items + ch->edged : NULL;
         for (uint64_t r = c * CLAIM; r < (c + 1) * CLAIM && r < b; r++) {
-            if (r + GRAPH_AHEAD < b) /* a level's ids are not in rank order */
+            if (r + GRAPH_AHEAD < b && g->edges.items) /* a level's ids are not in rank order */
                 __builtin_prefetch(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]], 1);
+            if (lv->n_out[r] == 0)
+                continue;
             Edge *dst = g->edges.items + g->first[lv->order[r]];
             for (uint32_t j = 0; j < lv->n_out[r]; j++) {
                 Edge e = *src++;
