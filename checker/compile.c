@@ -250,7 +250,7 @@ static const char *local_elsewhere(const Compiler *c, const char *name, char *bu
 ** of another thread is said to be one. */
 static void unknown_name(Compiler *c, Loc loc, const char *what, const char *name, unsigned mask)
 {
-    char elsewhere[3 * 64 + 128];
+    char elsewhere[256]; /* a long name is cut: report() cuts at 512 anyway */
     if ((mask & (1u << SYM_LOCAL)) &&
         local_elsewhere(c, name, elsewhere, sizeof elsewhere)) { /* 'final y == 1' */
         report(c, loc, "unknown %s '%s'%s", what, name, elsewhere);

@@ -868,14 +868,6 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
     return k > 0 ? EXEC_STEP_RAN : EXEC_STEP_BLOCKED;
 }
 
-size_t exec_cover_len(const Program *prog)
-{
-    size_t n = 0;
-    for (uint32_t t = 0; t < prog->n_templates; t++)
-        n += prog->templates[t].n_pos;
-    return n;
-}
-
 size_t exec_cover_index(const Program *prog, uint32_t tmpl, uint32_t pos)
 {
     size_t n = 0;
@@ -884,15 +876,23 @@ size_t exec_cover_index(const Program *prog, uint32_t tmpl, uint32_t pos)
     return n + pos;
 }
 
+size_t exec_cover_len(const Program *prog)
+{
+    return exec_cover_index(prog, prog->n_templates, 0);
+}
+
 void exec_cover_start(ExecCtx *c)
 {
     const Program *prog = c->prog;
     if (c->cover)
         return;
-    c->cover = lines_alloc(exec_cover_len(prog) + 1, 1); /* not on another worker's lines */
     c->cover_at = lines_alloc(prog->n_templates + 1, sizeof *c->cover_at);
-    for (uint32_t t = 0; t < prog->n_templates; t++)
-        c->cover_at[t] = (uint32_t)exec_cover_index(prog, t, 0);
+    uint32_t at = 0;
+    for (uint32_t t = 0; t < prog->n_templates; t++) {
+        c->cover_at[t] = at;
+        at += prog->templates[t].n_pos;
+    }
+    c->cover = lines_alloc((size_t)at + 1, 1); /* not on another worker's lines */
 }
 
 void exec_cover_add(const ExecCtx *c, uint8_t *into)

@@ -164,11 +164,10 @@ static bool lex_punct(Lexer *lx, Token *tok)
 }
 
 /* Text in another language's form that weft has no use for: a comment that starts with '//' or
-** with a slash and a star, a string,
-** the '?:' operator. A comment or a string is one TOK_ERROR, reported once with a hint (the caret
-** under the comment's opening, or the whole string up to its closing quote on the line), so that
-** the parser meets one bad token instead of a run of them. False if the text at lx->pos is none
-** of these. */
+** with a slash and a star, a string, the '?:' operator. A comment or a string is one TOK_ERROR,
+** reported once with a hint (the caret under the comment's opening, or the whole string up to
+** its closing quote on the line), so that the parser meets one bad token instead of a run of
+** them. False if the text at lx->pos is none of these. */
 static bool lex_foreign(Lexer *lx, Token *tok)
 {
     const char *s = lx->src->text;

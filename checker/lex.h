@@ -4,9 +4,8 @@
 ** lex_next() returns one token at a time and never fails: a byte that starts no token is reported
 ** to the Diag ("unexpected character '$'") and returned as TOK_ERROR, so the parser can stay
 ** silent about it; so is text in another language's form (a '//' comment, a string, '1.5': one
-** TOK_ERROR each, with a hint). It makes one pass over the text (no look-back), so any input, NUL
-*bytes and
-** random binary included, lexes in linear time. Single thread only.
+** TOK_ERROR each, with a hint). It makes one pass over the text (no look-back), so any input,
+** NUL bytes and random binary included, lexes in linear time. Single thread only.
 */
 #ifndef WEFT_LEX_H
 #define WEFT_LEX_H

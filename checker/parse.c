@@ -356,9 +356,9 @@ static AstNode *parse_paren(Parser *p)
     return e;
 }
 
-/* True if 'tok' can begin an operand on the line of the token before it: after a name 'not',
-** 'not x' was meant as a negation (a name followed by an operand is never an expression; a new
-** statement starts a new line, or could, so only the same line counts). */
+/* True if 'tok' begins an operand on the line of the token before it. After a name 'not' such a
+** token means a negation was meant ('not x'): a name then an operand is no expression. On a new
+** line it may begin the next statement, so a variable named 'not' may still end one. */
 static bool is_operand_start(const Token *tok)
 {
     switch (tok->kind) {

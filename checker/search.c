@@ -561,7 +561,6 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
     res->is_compact = opts->compact;
     s.st = res->store = store_new(opts->compact ? FP_LEN : prog->state_size, opts->max_memory);
     s.ex = exec_new(prog);
-    exec_cover_start(s.ex);
     s.ex_prop = exec_new(prog);
     s.batch.st = s.st;
     if (opts->record_graph && !opts->dfs && !opts->compact) {
@@ -576,6 +575,7 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
         search_graph_finish(&s);
     } else {
         store_set_solo(s.st, true); /* this thread alone */
+        exec_cover_start(s.ex);     /* the level search's workers step on contexts of their own */
         if (add_initial(&s)) {
             if (opts->dfs)
                 run_dfs(&s);
