@@ -15,6 +15,7 @@
 */
 #include "parse.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,6 +133,12 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
     static const char thread[] = "a thread is declared 'thread NAME { ... }'";
     static const char loop[] = "weft has no 'for': 'repeat N { ... }' runs a block N times, "
                                "'while' as long as a test holds";
+    static const char with[] = "weft has no 'with': write 'lock m' before the statements and "
+                               "'unlock m' after them";
+    static const char output[] = "weft has no output: the report shows what each step of a "
+                                 "schedule changed, 'weft replay' every state";
+    static const char pause[] = "weft needs no 'sleep' or 'yield': any other thread may run "
+                                "between two steps";
     static const struct {
         const char *word, *stmt_hint, *decl_hint;
         bool is_operator;
@@ -154,6 +161,19 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
         {"function", NULL, thread, false},
         {"proc", NULL, thread, false},
         {"void", NULL, thread, false},
+        {"with", with, NULL, false},
+        {"synchronized", with, NULL, false},
+        {"acquire", "weft writes 'acquire m' as 'lock m'", NULL, false},
+        {"release", "weft writes 'release m' as 'unlock m'", NULL, false},
+        {"notify", "weft writes 'notify c' as 'signal c'", NULL, false},
+        {"notify_one", "weft writes 'notify_one c' as 'signal c'", NULL, false},
+        {"notify_all", "weft writes 'notify_all c' as 'broadcast c'", NULL, false},
+        {"notifyAll", "weft writes 'notifyAll c' as 'broadcast c'", NULL, false},
+        {"print", output, NULL, false},
+        {"printf", output, NULL, false},
+        {"println", output, NULL, false},
+        {"sleep", pause, NULL, false},
+        {"yield", pause, NULL, false},
     };
     for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++) {
         if (strlen(habits[i].word) != len || memcmp(habits[i].word, text, len) != 0)
@@ -694,8 +714,75 @@ static AstNode *parse_lvalue(Parser *p)
     return n;
 }
 
+/* True if 'name' is one of the space-separated 'words' (which start and end with a space),
+** compared without case or '_' (try_lock, tryLock and TryLock are " trylock "). */
+static bool is_word_of(const char *name, size_t len, const char *words)
+{
+    char word[FOUND_MAX + 3] = " ";
+    size_t n = 1;
+    for (size_t i = 0; i < len && n < FOUND_MAX + 1; i++)
+        if (name[i] != '_')
+            word[n++] = (char)tolower((unsigned char)name[i]);
+    word[n++] = ' ';
+    word[n] = '\0';
+    return strstr(words, word) != NULL;
+}
+
+/* The weft statement for the method 'm.NAME()' of another language's mutex, condition variable
+** or queue: its keyword, then the object, then its tail; NULL if none. */
+typedef struct MethodForm {
+    const char *names, *keyword, *tail;
+} MethodForm;
+
+static const MethodForm *method_form(const char *name, size_t len)
+{
+    static const MethodForm forms[] = {
+        {" lock acquire enter ", "lock", ""},
+        {" trylock tryacquire ", "lock", " else { ... }"},
+        {" unlock release exit ", "unlock", ""},
+        {" wait waitfor await ", "wait", ", MUTEX"},
+        {" signal notify notifyone ", "signal", ""},
+        {" broadcast notifyall ", "broadcast", ""},
+        {" put putnowait append push pushback send offer add enqueue ", "put", ", VALUE"},
+        {" get getnowait pop popleft popfront take recv receive poll dequeue ", "get", ", TARGET"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+        if (is_word_of(name, len, forms[i].names))
+            return &forms[i];
+    return NULL;
+}
+
+/* 'm.lock()', 'q.put(x)' where a statement goes: weft has no methods; the hint names the
+** statement meant, and the '.' and the method's name are stepped over, so that the parser
+** resynchronises after them (a method 'wait' is not the statement 'wait'). */
+static void expected_method(Parser *p, const AstNode *target)
+{
+    const Token *m = peek(p);
+    const MethodForm *form = method_form(m->text, m->loc.len);
+    char hint[FOUND_MAX + 96];
+    if (form) {
+        int n = target->loc.len > FOUND_MAX ? FOUND_MAX : (int)target->loc.len;
+        snprintf(hint, sizeof hint, "weft has no methods: write '%s %.*s%s'", form->keyword, n,
+                 p->src->text + target->loc.off, form->tail);
+        expected(p, "'='", hint);
+    } else if (is_word_of(m->text, m->loc.len, " sleep yield ")) { /* time.Sleep(1) */
+        expected(p, "'='", habit_hint("sleep", 5, HABIT_STMT));
+    } else if (is_word_of(m->text, m->loc.len, " print println printf ")) { /* fmt.Println(x) */
+        expected(p, "'='", habit_hint("print", 5, HABIT_STMT));
+    } else {
+        expected(p, "'='",
+                 "weft has no methods or fields: a statement assigns, 'NAME = VALUE', or starts "
+                 "with a keyword, 'lock m', 'put q, VALUE'");
+    }
+    advance(p); /* the '.' */
+    if (check(p, TOK_IDENT) || is_stmt_keyword(p->cur.kind))
+        advance(p);
+}
+
 /* An operator where an assignment's '=' goes ('x += 1', 'x++'): weft has neither; the hint
-** spells the assignment out, the target as written (up to FOUND_MAX bytes). */
+** spells the assignment out, the target as written (up to FOUND_MAX bytes). Also the habits of
+** other languages: a word of theirs ('elif', 'var', 'with'), a method ('m.lock()') or a call
+** ('inc()'). */
 static void expected_assign(Parser *p, const AstNode *target)
 {
     const char *op = lex_kind_text(p->cur.kind);
@@ -704,6 +791,14 @@ static void expected_assign(Parser *p, const AstNode *target)
                             : NULL;
     if (habit) { /* 'x = a and b', 'elif x {', 'for i in ...', 'var y = 1' */
         expected(p, "'='", habit);
+        return;
+    }
+    if (target->kind == AST_NAME && check(p, TOK_DOT)) {
+        expected_method(p, target);
+        return;
+    }
+    if (target->kind == AST_NAME && check(p, TOK_LPAREN)) {
+        expected(p, "'='", "weft has no functions: write the steps out in the thread");
         return;
     }
     if (p->cur.kind != TOK_PLUS && p->cur.kind != TOK_MINUS && p->cur.kind != TOK_STAR &&
@@ -1026,6 +1121,12 @@ static AstNode *parse_thread(Parser *p)
         return NULL;
     if (accept(p, TOK_LBRACKET) && (!(n->a = parse_expr(p)) || !expect(p, TOK_RBRACKET)))
         return NULL;
+    if (check(p, TOK_LPAREN)) { /* 'thread main() {' */
+        expected(p, "'{'",
+                 "a thread takes no parameters: 'thread NAME[COUNT] { ... }' runs COUNT "
+                 "instances, each with its own 'id'");
+        return NULL;
+    }
     n->loc = span_prev(p, kw.loc);
     return parse_block(p, &kw, &n->list, &n->list2, &n->close_loc) ? n : NULL;
 }
@@ -1039,6 +1140,14 @@ static AstNode *parse_property(Parser *p, AstKind kind)
     if (check(p, TOK_IDENT) && peek(p)->kind == TOK_COLON) {
         take_name(p, n);
         advance(p);
+    }
+    if (check(p, TOK_COLON)) { /* 'final: x == 1' */
+        expected(p, "expression",
+                 kind == AST_FINAL ? "no ':' after 'final': 'final EXPR', or with a label, "
+                                     "'final LABEL: EXPR'"
+                                   : "no ':' after 'invariant': 'invariant EXPR', or with a "
+                                     "label, 'invariant LABEL: EXPR'");
+        return NULL;
     }
     if (!(n->a = parse_expr(p)))
         return NULL;

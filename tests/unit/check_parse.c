@@ -762,6 +762,54 @@ static const ErrorCase error_cases[] = {
      "'1.5' is not an integer (weft's values are 32-bit integers, true and false)", 1, 16, 1},
     {"thread t { x = y ? 1 : 2 }", "unexpected character '?' (weft has no '?:': use 'if')", 1, 18,
      1},
+    /* another language's synchronisation, as methods or as words */
+    {"thread t { m.lock() }", "expected '=', found '.' (weft has no methods: write 'lock m')", 1,
+     13, 1},
+    {"thread t { c.wait()\n  skip }",
+     "expected '=', found '.' (weft has no methods: write 'wait c, MUTEX')", 1, 13, 1},
+    {"thread t { jobs.put_nowait(1) }",
+     "expected '=', found '.' (weft has no methods: write 'put jobs, VALUE')", 1, 16, 1},
+    {"thread t { jobs.popleft() }",
+     "expected '=', found '.' (weft has no methods: write 'get jobs, TARGET')", 1, 16, 1},
+    {"thread t { cv.notifyAll() }",
+     "expected '=', found '.' (weft has no methods: write 'broadcast cv')", 1, 14, 1},
+    {"thread t { mu.TryLock() }",
+     "expected '=', found '.' (weft has no methods: write 'lock mu else { ... }')", 1, 14, 1},
+    {"thread t { time.sleep(1) }",
+     "expected '=', found '.' (weft needs no 'sleep' or 'yield': any other thread may run "
+     "between two steps)",
+     1, 16, 1},
+    {"thread t { x.y = 1 }",
+     "expected '=', found '.' (weft has no methods or fields: a statement assigns, 'NAME = "
+     "VALUE', or starts with a keyword, 'lock m', 'put q, VALUE')",
+     1, 13, 1},
+    {"thread t { with m { skip } }",
+     "expected '=', found 'm' (weft has no 'with': write 'lock m' before the statements and "
+     "'unlock m' after them)",
+     1, 17, 1},
+    {"thread t { release m }", "expected '=', found 'm' (weft writes 'release m' as 'unlock m')", 1,
+     20, 1},
+    {"thread t { notify_all c }",
+     "expected '=', found 'c' (weft writes 'notify_all c' as 'broadcast c')", 1, 23, 1},
+    {"thread t { inc() }",
+     "expected '=', found '(' (weft has no functions: write the steps out in the thread)", 1, 15,
+     1},
+    {"thread t { print(x) }",
+     "expected '=', found '(' (weft has no output: the report shows what each step of a "
+     "schedule changed, 'weft replay' every state)",
+     1, 17, 1},
+    {"thread main() { skip }",
+     "expected '{', found '(' (a thread takes no parameters: 'thread NAME[COUNT] { ... }' runs "
+     "COUNT instances, each with its own 'id')",
+     1, 12, 1},
+    {"final: x == 1",
+     "expected expression, found ':' (no ':' after 'final': 'final EXPR', or with a label, "
+     "'final LABEL: EXPR')",
+     1, 6, 1},
+    {"invariant: x == 1",
+     "expected expression, found ':' (no ':' after 'invariant': 'invariant EXPR', or with a "
+     "label, 'invariant LABEL: EXPR')",
+     1, 10, 1},
 };
 
 START_TEST(parse_error_messages)
