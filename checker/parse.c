@@ -333,9 +333,18 @@ enum { LEVEL_TOP = 5 }; /* the highest binary level */
 static AstNode *parse_call(Parser *p, AstKind kind)
 {
     Loc start = p->cur.loc;
+    Token kw = p->cur;
     advance(p);
-    if (!expect(p, TOK_LPAREN))
+    if (!check(p, TOK_LPAREN)) { /* 'count == 1' where 'count' was meant as a variable */
+        char hint[96];
+        snprintf(hint, sizeof hint,
+                 "'%s' is a keyword of weft's, '%s(...)': a variable needs "
+                 "another name",
+                 lex_kind_text(kw.kind), lex_kind_text(kw.kind));
+        expected(p, "'('", hint);
         return NULL;
+    }
+    advance(p);
     bool takes_name = kind == AST_LEN || kind == AST_HELD;
     AstNode *arg = takes_name ? parse_name(p) : parse_expr(p);
     if (!arg || !expect(p, TOK_RPAREN))
@@ -1000,6 +1009,15 @@ static AstNode *parse_simple_stmt(Parser *p)
         expected(p, "a statement", "local declarations come first in a thread");
         return NULL;
     default: /* 'assert x = 1', '} or {' after a block that is not a choice */
+        if (check(p, TOK_COUNT) || check(p, TOK_DONE) || check(p, TOK_LEN) || check(p, TOK_HELD) ||
+            check(p, TOK_ALL) || check(p, TOK_ANY) || check(p, TOK_IN) ||
+            check(p, TOK_ID)) { /* 'count = 1': names in other languages */
+            char hint[64];
+            snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: choose another name",
+                     lex_kind_text(p->cur.kind));
+            expected(p, "a statement", hint);
+            return NULL;
+        }
         expected(p, "a statement",
                  check(p, TOK_ASSIGN) ? "to compare, write '=='"
                  : check(p, TOK_OR)   ? "'or' joins the branches of 'choose { ... } or { ... }'; "
@@ -1140,6 +1158,14 @@ static AstNode *parse_property(Parser *p, AstKind kind)
     if (check(p, TOK_IDENT) && peek(p)->kind == TOK_COLON) {
         take_name(p, n);
         advance(p);
+    }
+    if ((int)p->cur.kind >= (int)TOK_FIRST_KEYWORD && (int)p->cur.kind <= (int)TOK_LAST_KEYWORD &&
+        peek(p)->kind == TOK_COLON) { /* 'final done: ...' */
+        char hint[64];
+        snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: a label needs another name",
+                 lex_kind_text(p->cur.kind));
+        expected(p, "expression", hint);
+        return NULL;
     }
     if (check(p, TOK_COLON)) { /* 'final: x == 1' */
         expected(p, "expression",

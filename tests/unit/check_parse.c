@@ -674,7 +674,14 @@ static const ErrorCase error_cases[] = {
     {"const = 3", "expected a name after 'const', found '='", 1, 7, 1},
     {"final all i 0..2: i", "expected 'in', found '0'", 1, 13, 1},
     {"invariant len(3)", "expected a name after '(', found '3'", 1, 15, 1},
-    {"invariant count w", "expected '(', found 'w'", 1, 17, 1},
+    {"invariant count w",
+     "expected '(', found 'w' ('count' is a keyword of weft's, 'count(...)': a variable needs "
+     "another name)",
+     1, 17, 1},
+    {"final done: x == 1",
+     "expected expression, found 'done' ('done' is a keyword of weft's: a label needs another "
+     "name)",
+     1, 7, 1},
     {"invariant t.3", "expected a name after '.', found '3'", 1, 13, 1},
     {"thread t { x = $ }", "unexpected character '$'", 1, 16, 1},
     {"thread t { x = 1 } }",
@@ -762,6 +769,13 @@ static const ErrorCase error_cases[] = {
      "'1.5' is not an integer (weft's values are 32-bit integers, true and false)", 1, 16, 1},
     {"thread t { x = y ? 1 : 2 }", "unexpected character '?' (weft has no '?:': use 'if')", 1, 18,
      1},
+    {"thread t { done = 1 }",
+     "expected a statement, found 'done' ('done' is a keyword of weft's: choose another name)", 1,
+     12, 1},
+    {"thread t { x = count + 1 }",
+     "expected '(', found '+' ('count' is a keyword of weft's, 'count(...)': a variable needs "
+     "another name)",
+     1, 22, 1},
     /* another language's synchronisation, as methods or as words */
     {"thread t { m.lock() }", "expected '=', found '.' (weft has no methods: write 'lock m')", 1,
      13, 1},
