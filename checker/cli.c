@@ -88,8 +88,9 @@ static const char usage_text[] =
     "usage: weft check MODEL... [options]   explore every interleaving, report violations\n"
     "       weft graph MODEL -o FILE [options]   the whole state graph (DOT, SVG or PNG)\n"
     "       weft replay MODEL TRACE.json [-D ...]   re-run a recorded schedule, show every state\n"
-    "       weft simulate MODEL [--seed N] [--steps N] [-D ...] [--no-deadlock]\n"
-    "                                       one random schedule, printed as a trace\n"
+    "       weft simulate MODEL [--seed N] [--steps N] [--runs N] [-D ...] [--no-deadlock]\n"
+    "                                       one random schedule, printed as a trace; with\n"
+    "                                       --runs N, N of them, violations and outcomes counted\n"
     "       weft help | --help | --version\n"
     "\n"
     "options of check:\n"
@@ -1311,13 +1312,32 @@ static int cli_replay(int argc, char **argv)
     return status;
 }
 
-/* weft simulate MODEL [--seed N] [--steps N] [--no-deadlock] [-D NAME=VALUE]...: exit 1 when the
-** schedule breaks a property, else 0. */
+/* weft simulate --runs N: the runs, their report, and the exit status (1 if any violated). */
+static int cli_simulate_runs(const char *model, const Program *prog, const SimOptions *so,
+                             uint64_t n_runs, const char *outcomes)
+{
+    OutcomeTerm *terms;
+    size_t n_terms;
+    char *err = NULL;
+    if (!outcomes)
+        terms = count_default_terms(prog, &n_terms);
+    else if (!count_parse_terms(prog, outcomes, &terms, &n_terms, &err))
+        cli_fail("%s: %s", model, err);
+    SimRuns *sr = simulate_runs(prog, so, n_runs, terms, n_terms);
+    report_simulate_runs(stdout, prog, so, sr);
+    int status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+    simulate_runs_free(sr);
+    return status;
+}
+
+/* weft simulate MODEL [--seed N] [--steps N] [--runs N [--outcomes VAR,...]] [--no-deadlock]
+** [-D NAME=VALUE]...: exit 1 when the schedule (or one of the runs) breaks a property, else 0. */
 static int cli_simulate(int argc, char **argv)
 {
     CliOptions o = {0};
     SimOptions so = {.seed = SIMULATE_DEFAULT_SEED, .max_steps = SIMULATE_DEFAULT_STEPS};
-    const char *model = NULL;
+    const char *model = NULL, *outcomes = NULL;
+    uint64_t n_runs = 0; /* 0: no --runs, one run printed whole */
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         uint64_t n;
@@ -1332,6 +1352,12 @@ static int cli_simulate(int argc, char **argv)
             if (!parse_count(v, &n) || n > UINT32_MAX)
                 cli_bad_value("--steps", v, "a positive integer");
             so.max_steps = (uint32_t)n;
+        } else if (is_option(arg, "--runs")) {
+            const char *v = option_value("--runs", argc, argv, &i);
+            if (!parse_count(v, &n_runs))
+                cli_bad_value("--runs", v, "a positive number of runs");
+        } else if (is_option(arg, "--outcomes")) {
+            outcomes = option_value("--outcomes", argc, argv, &i);
         } else if (!strcmp(arg, "--no-deadlock")) {
             so.no_deadlock = true;
         } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {
@@ -1340,7 +1366,8 @@ static int cli_simulate(int argc, char **argv)
             cli_flag(&o, arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
-                     "[--steps N] [--no-deadlock] [-D NAME=VALUE]...)",
+                     "[--steps N] [--runs N] [--outcomes VAR,...] [--no-deadlock] "
+                     "[-D NAME=VALUE]...)",
                      arg);
         } else if (model) {
             cli_fail("simulate runs one model (usage: weft simulate MODEL [--seed N] ...)");
@@ -1350,11 +1377,18 @@ static int cli_simulate(int argc, char **argv)
     }
     if (!model)
         cli_fail("no model to simulate (usage: weft simulate MODEL [--seed N] [--steps N])");
+    if (outcomes && !n_runs)
+        cli_fail("--outcomes groups the ends of many runs: give --runs N too");
     Program *prog = cli_compile_one(model, &o);
-    Simulation *sim = simulate_run(prog, &so);
-    report_simulate(stdout, prog, &so, sim);
-    int status = sim->end == SIM_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
-    simulate_free(sim);
+    int status;
+    if (n_runs) {
+        status = cli_simulate_runs(model, prog, &so, n_runs, outcomes);
+    } else {
+        Simulation *sim = simulate_run(prog, &so);
+        report_simulate(stdout, prog, &so, sim);
+        status = sim->end == SIM_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+        simulate_free(sim);
+    }
     prog_free(prog);
     for (size_t i = 0; i < o.defs.len; i++)
         free((char *)o.defs.items[i].name);

@@ -449,14 +449,15 @@ static OutcomeTerm term_copy(const OutcomeTerm *t)
     return c;
 }
 
-/* The terms for every shared scalar, in declaration order. */
-static void default_terms(const Program *prog, Analysis *an)
+OutcomeTerm *count_default_terms(const Program *prog, size_t *n_out)
 {
-    an->terms = xcalloc(prog->n_shared ? prog->n_shared : 1, sizeof *an->terms);
+    OutcomeTerm *terms = xcalloc(prog->n_shared ? prog->n_shared : 1, sizeof *terms);
+    size_t n = 0;
     for (uint32_t v = 0; v < prog->n_shared; v++)
         if (!prog->vars[v].is_array)
-            an->terms[an->n_terms++] =
-                (OutcomeTerm){xstrdup(prog->vars[v].name), v, 0, 0, 1, false};
+            terms[n++] = (OutcomeTerm){xstrdup(prog->vars[v].name), v, 0, 0, 1, false};
+    *n_out = n;
+    return terms;
 }
 
 /* Compare the tuples of 'w' values at rows[a * w] and rows[b * w]. */
@@ -1277,7 +1278,7 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
             an->terms[i] = term_copy(&opts->terms[i]);
         an->n_terms = opts->n_terms;
     } else {
-        default_terms(prog, an);
+        an->terms = count_default_terms(prog, &an->n_terms);
     }
     for (uint64_t s = 0; s < g.n; s++)
         an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);

@@ -89,6 +89,10 @@ bool count_parse_terms(const Program *prog, const char *list, OutcomeTerm **out,
                        char **err_out);
 void count_terms_free(OutcomeTerm *terms, size_t n);
 
+/* The terms outcomes are grouped by without --outcomes: every shared scalar, in declaration
+** order. The caller frees them with count_terms_free. */
+OutcomeTerm *count_default_terms(const Program *prog, size_t *n_out);
+
 /* Analyse the finished search 'res' of 'prog' (both borrowed). NULL when the search was not
 ** complete (a limit or --first stopped it): then nothing about every schedule can be said. */
 Analysis *count_run(const Program *prog, const SearchResult *res, const CountOptions *opts);

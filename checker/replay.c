@@ -452,3 +452,134 @@ void simulate_free(Simulation *sim)
     free(sim->viol.message);
     free(sim);
 }
+
+/* ---- many random schedules ---- */
+
+typedef VEC(uint64_t) CountVec;
+
+/* Count a run that ended in 'v' under the same property's entry in sr->viols, added if new. */
+static void count_viol(SimRuns *sr, const Violation *v)
+{
+    for (size_t i = 0; i < sr->n_viols; i++) {
+        const Violation *w = &sr->viols[i].viol;
+        if (w->kind == v->kind && w->prop == v->prop && w->line == v->line) {
+            sr->viols[i].n_runs++;
+            return;
+        }
+    }
+    sr->viols = xrealloc(sr->viols, (sr->n_viols + 1) * sizeof *sr->viols);
+    Violation kept = {.kind = v->kind, .prop = v->prop, .line = v->line};
+    sr->viols[sr->n_viols++] = (SimViolCount){kept, 1};
+}
+
+/* Compare the 'w' values at a and b. */
+static int vals_cmp(const int32_t *a, const int32_t *b, uint32_t w)
+{
+    for (uint32_t i = 0; i < w; i++)
+        if (a[i] != b[i])
+            return a[i] < b[i] ? -1 : 1;
+    return 0;
+}
+
+/* Tally a run that ended in 'vec' with every thread finished, 'is_bad' if it broke a property
+** there: its outcome, found by binary search among those seen (kept sorted), or inserted. The
+** run counts are kept in 'runs' and 'bad', one per outcome, and turned into text at the end. */
+static void count_outcome(const Program *prog, Analysis *an, const uint8_t *vec, bool is_bad,
+                          int32_t *row, CountVec *runs, CountVec *bad)
+{
+    uint32_t c = 0;
+    for (size_t t = 0; t < an->n_terms; t++) {
+        const OutcomeTerm *term = &an->terms[t];
+        for (uint32_t i = 0; i < term->n_elems; i++)
+            row[c++] = state_var_get(prog, vec, term->var, term->tid, term->elem + i);
+    }
+    an->n_end_states++;
+    size_t lo = 0, hi = an->n_outcomes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = vals_cmp(an->outcomes[mid].vals, row, an->width);
+        if (d == 0) {
+            runs->items[mid]++;
+            bad->items[mid] += is_bad;
+            return;
+        }
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    an->outcomes = xrealloc(an->outcomes, (an->n_outcomes + 1) * sizeof *an->outcomes);
+    memmove(an->outcomes + lo + 1, an->outcomes + lo, (an->n_outcomes - lo) * sizeof *an->outcomes);
+    an->outcomes[lo] = (Outcome){.vals = xmalloc((an->width ? an->width : 1) * sizeof *row)};
+    memcpy(an->outcomes[lo].vals, row, an->width * sizeof *row);
+    an->n_outcomes++;
+    vec_push(runs, 0);
+    vec_push(bad, 0);
+    memmove(runs->items + lo + 1, runs->items + lo, (runs->len - 1 - lo) * sizeof *runs->items);
+    memmove(bad->items + lo + 1, bad->items + lo, (bad->len - 1 - lo) * sizeof *bad->items);
+    runs->items[lo] = 1;
+    bad->items[lo] = is_bad;
+}
+
+/* A count as decimal text (Outcome's counts are text: a search's may pass 64 bits). */
+static char *count_text(uint64_t n)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
+    return xstrdup(buf);
+}
+
+SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_runs,
+                       OutcomeTerm *terms, size_t n_terms)
+{
+    SimRuns *sr = xcalloc(1, sizeof *sr);
+    Analysis *an = sr->outcomes = xcalloc(1, sizeof *an);
+    an->terms = terms;
+    an->n_terms = n_terms;
+    for (size_t t = 0; t < n_terms; t++)
+        an->width += terms[t].n_elems;
+    int32_t *row = xmalloc((an->width ? an->width : 1) * sizeof *row);
+    CountVec runs = {0}, bad = {0};
+    SimOptions o = *opts;
+    for (uint64_t i = 0; i < n_runs; i++, o.seed++) {
+        Simulation *sim = simulate_run(prog, &o);
+        sr->n_runs++;
+        const Trace *tr = sim->trace;
+        const uint8_t *end = trace_state(tr, tr->n_steps);
+        bool is_bad = sim->end == SIM_VIOLATION;
+        /* a failing last step leaves its thread unfinished: the state before it is repeated */
+        if (state_all_done(prog, end) && !tr->ends_in_failure)
+            count_outcome(prog, an, end, is_bad, row, &runs, &bad);
+        sr->n_step_limit += sim->end == SIM_STEP_LIMIT;
+        sr->n_blocked += sim->end == SIM_BLOCKED;
+        if (is_bad) {
+            sr->n_violating++;
+            count_viol(sr, &sim->viol);
+        }
+        if (is_bad && !sr->first) {
+            sr->first = sim;
+            sr->first_seed = o.seed;
+        } else {
+            simulate_free(sim);
+        }
+    }
+    for (size_t k = 0; k < an->n_outcomes; k++) {
+        an->outcomes[k].n_schedules = count_text(runs.items[k]);
+        an->outcomes[k].n_violating = count_text(bad.items[k]);
+        an->outcomes[k].is_violating = bad.items[k] > 0;
+    }
+    vec_free(&runs);
+    vec_free(&bad);
+    free(row);
+    return sr;
+}
+
+void simulate_runs_free(SimRuns *sr)
+{
+    if (!sr)
+        return;
+    simulate_free(sr->first);
+    free(sr->viols);
+    count_free(sr->outcomes);
+    free(sr);
+}

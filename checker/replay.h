@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "count.h"
 #include "program.h"
 #include "search.h"
 #include "trace.h"
@@ -77,5 +78,34 @@ typedef struct Simulation {
 /* One random schedule of 'prog'. Never NULL. */
 Simulation *simulate_run(const Program *prog, const SimOptions *opts);
 void simulate_free(Simulation *sim); /* simulate_free(NULL) does nothing */
+
+/* A violation and how many runs ended in it (one violation is one property, as in a search). */
+typedef struct SimViolCount {
+    Violation viol;  /* kind, prop and line, as in the first run that ended in it (no message) */
+    uint64_t n_runs; /* runs that ended in it */
+} SimViolCount;
+
+/* What many random schedules gave (simulate_runs). */
+typedef struct SimRuns {
+    uint64_t n_runs;       /* runs made, with the seeds opts->seed, opts->seed + 1, ... */
+    uint64_t n_violating;  /* runs that ended in a violation */
+    uint64_t n_step_limit; /* runs that max_steps stopped with no violation */
+    uint64_t n_blocked;    /* runs that ended where no thread could move, with no_deadlock */
+    Simulation *first;     /* the first run, by seed, that violated; NULL if none did */
+    uint64_t first_seed;   /* its seed */
+    size_t n_viols;        /* distinct violations, in the order the runs first ended in them */
+    SimViolCount *viols;
+    Analysis *outcomes; /* the runs that ended with every thread finished, grouped by the terms'
+                        ** values: n_end_states runs, each Outcome's n_schedules the runs that
+                        ** ended with its values and n_violating those of them that broke a
+                        ** property there (decimal); nothing else of it is set */
+} SimRuns;
+
+/* 'n_runs' random schedules of 'prog', the first with opts->seed, each next with the seed one
+** higher (wrapping past 2^64 - 1), outcomes grouped by 'terms' (n_terms of them; owned from
+** here on: count_default_terms() or count_parse_terms() made them). Never NULL. */
+SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_runs,
+                       OutcomeTerm *terms, size_t n_terms);
+void simulate_runs_free(SimRuns *sr); /* simulate_runs_free(NULL) does nothing */
 
 #endif

@@ -98,6 +98,11 @@ void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace 
 ** return with their schedules. report_text calls it when opts->analysis is set. */
 void report_analysis(FILE *out, const Program *prog, const SearchResult *res, const Analysis *an);
 
+/* The outcomes of 'an', a line each ("  counter = 2: 12 schedules, all violate"), counted in
+** 'one'/'many' ("schedule"/"schedules", or "run"/"runs" for weft simulate --runs); nothing when
+** outcomes are grouped by no term. At most 20 lines, then how many more. */
+void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const char *many);
+
 /* Print one violation as report_text does: its header, the blocked threads of a deadlock, its
 ** schedule 'tr' and, for a final, its outcomes (no blank line after it). */
 void report_violation(FILE *out, const Program *prog, const SearchResult *res, const Violation *v,

@@ -91,14 +91,18 @@ static void print_counts(FILE *out, const Analysis *an)
         return;
     }
     fprintf(out, "schedules: %s, of which %s violate\n", an->n_schedules, an->n_violating);
+    report_outcome_counts(out, an, "schedule", "schedules");
+}
+
+void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const char *many)
+{
     if (an->n_terms == 0)
         return;
     for (size_t i = 0; i < an->n_outcomes && i < MAX_LISTED; i++) {
         const Outcome *o = &an->outcomes[i];
         fputs("  ", out);
         print_outcome(out, an, o);
-        fprintf(out, ": %s %s", o->n_schedules,
-                strcmp(o->n_schedules, "1") ? "schedules" : "schedule");
+        fprintf(out, ": %s %s", o->n_schedules, strcmp(o->n_schedules, "1") ? many : one);
         if (!strcmp(o->n_violating, o->n_schedules))
             fputs(", all violate", out);
         else if (strcmp(o->n_violating, "0"))

@@ -214,12 +214,19 @@ void report_replay(FILE *out, const Program *prog, const char *trace_name, const
 
 /* ---- simulate ---- */
 
+/* "16 steps, 11 preemptions" */
+static void print_size(FILE *out, const Trace *tr)
+{
+    fprintf(out, "%u %s, %u %s", tr->n_steps, tr->n_steps == 1 ? "step" : "steps",
+            tr->n_preemptions, tr->n_preemptions == 1 ? "preemption" : "preemptions");
+}
+
 void report_simulate(FILE *out, const Program *prog, const SimOptions *opts, const Simulation *sim)
 {
     const Trace *tr = sim->trace;
-    fprintf(out, "simulation of %s: seed %llu, %u %s, %u %s\n", prog->model_name,
-            (unsigned long long)opts->seed, tr->n_steps, tr->n_steps == 1 ? "step" : "steps",
-            tr->n_preemptions, tr->n_preemptions == 1 ? "preemption" : "preemptions");
+    fprintf(out, "simulation of %s: seed %llu, ", prog->model_name, (unsigned long long)opts->seed);
+    print_size(out, tr);
+    fputc('\n', out);
     report_steps(out, prog, sim->end == SIM_VIOLATION ? &sim->viol : NULL, tr);
     char *what;
     switch (sim->end) {
@@ -238,4 +245,58 @@ void report_simulate(FILE *out, const Program *prog, const SimOptions *opts, con
         free(what);
         break;
     }
+}
+
+/* "1 run", "12 runs" */
+static const char *runs_word(uint64_t n)
+{
+    return n == 1 ? "run" : "runs";
+}
+
+void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts, const SimRuns *sr)
+{
+    unsigned long long first = opts->seed, last = opts->seed + (sr->n_runs - 1);
+    fprintf(out, "simulation of %s: %llu %s, seeds %llu to %llu: ", prog->model_name,
+            (unsigned long long)sr->n_runs, runs_word(sr->n_runs), first, last);
+    if (sr->n_violating)
+        fprintf(out, "%llu %s\n", (unsigned long long)sr->n_violating,
+                sr->n_violating == 1 ? "violates" : "violate");
+    else
+        fputs("none violates\n", out);
+    const Simulation *sim = sr->first;
+    if (sim) {
+        const Trace *tr = sim->trace;
+        fprintf(out, "first violating run: seed %llu, ", (unsigned long long)sr->first_seed);
+        print_size(out, tr);
+        fprintf(out, " (weft simulate %s --seed %llu shows it alone)\n", prog->model_name,
+                (unsigned long long)sr->first_seed);
+        report_steps(out, prog, &sim->viol, tr);
+        char *what = report_viol_text(prog, &sim->viol, trace_state(tr, tr->n_steps));
+        fprintf(out, "violation: %s\n\n", what);
+        free(what);
+        fprintf(out, "violations: %llu of %llu %s\n", (unsigned long long)sr->n_violating,
+                (unsigned long long)sr->n_runs, runs_word(sr->n_runs));
+        for (size_t i = 0; i < sr->n_viols; i++) {
+            char *name = report_viol_name(prog, &sr->viols[i].viol);
+            fprintf(out, "  %s: %llu %s\n", name, (unsigned long long)sr->viols[i].n_runs,
+                    runs_word(sr->viols[i].n_runs));
+            free(name);
+        }
+    }
+    const Analysis *an = sr->outcomes;
+    if (an->n_end_states == 0) {
+        fputs("outcomes: no run where every thread finished\n", out);
+    } else {
+        fprintf(out, "outcomes: %llu %s where every thread finished\n",
+                (unsigned long long)an->n_end_states, runs_word(an->n_end_states));
+        report_outcome_counts(out, an, "run", "runs");
+    }
+    if (sr->n_step_limit)
+        fprintf(out, "stopped by --steps %u: %llu %s, no violation so far\n", opts->max_steps,
+                (unsigned long long)sr->n_step_limit, runs_word(sr->n_step_limit));
+    if (sr->n_blocked)
+        fprintf(out, "no thread could move (deadlocks not reported: --no-deadlock): %llu %s\n",
+                (unsigned long long)sr->n_blocked, runs_word(sr->n_blocked));
+    if (!sr->n_violating)
+        fputs("a random run proves nothing: 'weft check' explores every schedule\n", out);
 }

@@ -7,7 +7,8 @@
 ** state graph and the schedules' pictures (all to /dev/null). A crash, a sanitizer's report, a
 ** leak or a hang is a bug: bad input must end in a model error. Each violation's JSON trace, each
 ** of up to 8 violating schedules (--schedules) and a random schedule (weft simulate) that ends in
-** a violation must replay to it.
+** a violation must replay to it; four random runs more (weft simulate --runs) must each be
+** counted once and end only in outcomes the complete search found.
 ** Built with libFuzzer under -DWEFT_FUZZ=ON and clang (docs/testing.md, *Fuzzing*); otherwise
 ** with a main that runs it on files, which ctest does on the models of tests/cli/ and models/.
 */
@@ -15,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compile.h"
 #include "count.h"
@@ -72,6 +74,40 @@ static void on_schedule(void *ctx, const Trace *tr, size_t viol)
     replay_confirms(sc->prog, &sc->res->viols[viol], tr);
 }
 
+/* A few random runs (weft simulate --runs): every run is counted once, and every outcome a run
+** ends with is one the complete search 'an' (NULL if it was not complete) found, under the same
+** terms (every shared scalar). */
+static void runs_within_search(const Program *prog, const Analysis *an, uint64_t seed, FILE *sink)
+{
+    SimOptions so = {.seed = seed, .max_steps = 100};
+    size_t n_terms;
+    OutcomeTerm *terms = count_default_terms(prog, &n_terms);
+    SimRuns *sr = simulate_runs(prog, &so, 4, terms, n_terms);
+    report_simulate_runs(sink, prog, &so, sr);
+    uint64_t n = sr->n_violating + sr->n_step_limit + sr->n_blocked;
+    const Analysis *ro = sr->outcomes;
+    for (size_t i = 0; i < ro->n_outcomes; i++)
+        n += strtoull(ro->outcomes[i].n_schedules, NULL, 10) -
+             strtoull(ro->outcomes[i].n_violating, NULL, 10);
+    if (n != sr->n_runs || (sr->n_violating > 0) != (sr->first != NULL)) {
+        fprintf(stderr, "simulate --runs: %llu runs made, %llu counted\n",
+                (unsigned long long)sr->n_runs, (unsigned long long)n);
+        abort();
+    }
+    for (size_t i = 0; an && i < ro->n_outcomes; i++) {
+        bool is_found = false;
+        for (size_t j = 0; j < an->n_outcomes && !is_found; j++)
+            is_found =
+                !memcmp(an->outcomes[j].vals, ro->outcomes[i].vals, ro->width * sizeof(int32_t));
+        if (!is_found) {
+            fprintf(stderr, "simulate --runs: outcome %zu of the runs is none of the search's\n",
+                    i);
+            abort();
+        }
+    }
+    simulate_runs_free(sr);
+}
+
 /* Search, count, trace and report a compiled model, as cli_report does, then the other outputs:
 ** the JSON report, each violation's trace (which must replay to it), up to 8 violating
 ** schedules (each of which must too), a random schedule (and its violation's replay), the state
@@ -109,6 +145,7 @@ static void check_program(const Program *prog, const Source *src, FILE *sink)
     if (sim->end == SIM_VIOLATION)
         replay_confirms(prog, &sim->viol, sim->trace);
     simulate_free(sim);
+    runs_within_search(prog, an, so_sim.seed, sink);
     DotOptions dopt = {.max_states = 500};
     char *err = NULL;
     if (prog->state_size <= 4096) /* a label a state: 500 of 64 KB are 30 MB */

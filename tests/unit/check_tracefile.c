@@ -19,6 +19,7 @@
 #include "replay.h"
 #include "report_json.h"
 #include "search.h"
+#include "state.h"
 #include "suites_list.h"
 #include "testmodel.h"
 #include "trace.h"
@@ -248,6 +249,62 @@ START_TEST(simulate_same_seed_same_schedule)
 }
 END_TEST
 
+/* Many runs tally what each run alone gives: the race (2 threads, 4 steps) ends with counter 1
+** (the final broken) or 2, and the runs' counts add up, run by run, to simulate_run's. */
+START_TEST(simulate_runs_tally_each_run)
+{
+    SimOptions so = {.seed = 5, .max_steps = 100};
+    enum { RUNS = 200 };
+    size_t n_terms;
+    OutcomeTerm *terms = count_default_terms(prog, &n_terms);
+    ck_assert_uint_eq(n_terms, 1);
+    SimRuns *sr = simulate_runs(prog, &so, RUNS, terms, n_terms);
+    uint64_t n_bad = 0, first = 0, by_value[3] = {0};
+    for (uint64_t i = 0; i < RUNS; i++) {
+        SimOptions one = so;
+        one.seed = so.seed + i;
+        Simulation *sim = simulate_run(prog, &one);
+        int32_t v = state_var_get(prog, trace_state(sim->trace, sim->trace->n_steps), 0, 0, 0);
+        ck_assert(v == 1 || v == 2);
+        by_value[v]++;
+        if (sim->end == SIM_VIOLATION && n_bad++ == 0)
+            first = one.seed;
+        ck_assert_int_eq(sim->end, v == 1 ? SIM_VIOLATION : SIM_FINISHED);
+        simulate_free(sim);
+    }
+    ck_assert_uint_eq(sr->n_runs, RUNS);
+    ck_assert_uint_eq(sr->n_violating, n_bad);
+    ck_assert(n_bad > 0 && n_bad < RUNS); /* both outcomes come up in 200 runs */
+    ck_assert_uint_eq(sr->first_seed, first);
+    ck_assert_ptr_nonnull(sr->first);
+    ck_assert_int_eq(sr->first->end, SIM_VIOLATION);
+    ck_assert_uint_eq(sr->n_viols, 1);
+    ck_assert_int_eq(sr->viols[0].viol.kind, VIOL_FINAL);
+    ck_assert_uint_eq(sr->viols[0].n_runs, n_bad);
+    ck_assert_uint_eq(sr->n_step_limit + sr->n_blocked, 0);
+    const Analysis *an = sr->outcomes;
+    ck_assert_uint_eq(an->n_end_states, RUNS);
+    ck_assert_uint_eq(an->n_outcomes, 2);
+    ck_assert_int_eq(an->outcomes[0].vals[0], 1); /* sorted by value */
+    ck_assert_int_eq(an->outcomes[1].vals[0], 2);
+    char want[24];
+    snprintf(want, sizeof want, "%llu", (unsigned long long)by_value[1]);
+    ck_assert_str_eq(an->outcomes[0].n_schedules, want);
+    ck_assert_str_eq(an->outcomes[0].n_violating, want); /* counter 1 breaks the final */
+    snprintf(want, sizeof want, "%llu", (unsigned long long)by_value[2]);
+    ck_assert_str_eq(an->outcomes[1].n_schedules, want);
+    ck_assert_str_eq(an->outcomes[1].n_violating, "0");
+    simulate_runs_free(sr);
+    so.max_steps = 2; /* no run gets to its end: every one stops at --steps */
+    sr = simulate_runs(prog, &so, 10, count_default_terms(prog, &n_terms), n_terms);
+    ck_assert_uint_eq(sr->n_step_limit, 10);
+    ck_assert_uint_eq(sr->n_violating, 0);
+    ck_assert_ptr_null(sr->first);
+    ck_assert_uint_eq(sr->outcomes->n_end_states, 0);
+    simulate_runs_free(sr);
+}
+END_TEST
+
 /* ---- the JSON state ---- */
 
 START_TEST(report_json_state_fields)
@@ -387,6 +444,7 @@ Suite *tracefile_suite(void)
     tcase_add_test(tc, tracefile_write_line_is_one_line);
     tcase_add_test(tc, replay_refuses_unknown_property);
     tcase_add_test(tc, simulate_same_seed_same_schedule);
+    tcase_add_test(tc, simulate_runs_tally_each_run);
     tcase_add_test(tc, report_json_state_fields);
     tcase_add_test(tc, expect_parse_words);
     tcase_add_test(tc, expect_read_from_a_pipe);
