@@ -90,7 +90,8 @@ static const char usage_text[] =
     "       weft replay MODEL TRACE.json [-D ...]   re-run a recorded schedule, show every state\n"
     "       weft simulate MODEL [--seed N] [--steps N] [--runs N] [-D ...] [--no-deadlock]\n"
     "                                       one random schedule, printed as a trace; with\n"
-    "                                       --runs N, N of them, violations and outcomes counted\n"
+    "                                       --runs N (or --time-limit T), many, violations and\n"
+    "                                       outcomes counted\n"
     "       weft help | --help | --version\n"
     "\n"
     "options of check:\n"
@@ -1330,8 +1331,10 @@ static int cli_simulate_runs(const char *model, const Program *prog, const SimOp
     return status;
 }
 
-/* weft simulate MODEL [--seed N] [--steps N] [--runs N [--outcomes VAR,...]] [--no-deadlock]
-** [-D NAME=VALUE]...: exit 1 when the schedule (or one of the runs) breaks a property, else 0. */
+/* weft simulate MODEL [--seed N] [--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...]
+** [--no-deadlock]
+** [-D NAME=VALUE]...: exit 1 when the schedule (or one of the runs) breaks a property, else 0.
+** --time-limit alone runs until the time is up. */
 static int cli_simulate(int argc, char **argv)
 {
     CliOptions o = {0};
@@ -1358,6 +1361,12 @@ static int cli_simulate(int argc, char **argv)
                 cli_bad_value("--runs", v, "a positive number of runs");
         } else if (is_option(arg, "--outcomes")) {
             outcomes = option_value("--outcomes", argc, argv, &i);
+        } else if (is_option(arg, "--time-limit")) {
+            const char *v = option_value("--time-limit", argc, argv, &i);
+            if (!parse_seconds(v, &so.time_limit))
+                cli_bad_value("--time-limit", v,
+                              "a positive number of seconds, or of minutes, hours or days with "
+                              "the unit m, h or d: 30, 0.5, 10m, 2h");
         } else if (!strcmp(arg, "--no-deadlock")) {
             so.no_deadlock = true;
         } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {
@@ -1366,7 +1375,7 @@ static int cli_simulate(int argc, char **argv)
             cli_flag(&o, arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
-                     "[--steps N] [--runs N] [--outcomes VAR,...] [--no-deadlock] "
+                     "[--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...] [--no-deadlock] "
                      "[-D NAME=VALUE]...)",
                      arg);
         } else if (model) {
@@ -1377,6 +1386,8 @@ static int cli_simulate(int argc, char **argv)
     }
     if (!model)
         cli_fail("no model to simulate (usage: weft simulate MODEL [--seed N] [--steps N])");
+    if (so.time_limit > 0 && !n_runs) /* runs until the time is up */
+        n_runs = UINT64_MAX;
     if (outcomes && !n_runs)
         cli_fail("--outcomes groups the ends of many runs: give --runs N too");
     Program *prog = cli_compile_one(model, &o);

@@ -541,7 +541,12 @@ SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_r
     int32_t *row = xmalloc((an->width ? an->width : 1) * sizeof *row);
     CountVec runs = {0}, bad = {0};
     SimOptions o = *opts;
+    double t0 = util_now();
     for (uint64_t i = 0; i < n_runs; i++, o.seed++) {
+        if (i > 0 && o.time_limit > 0 && util_now() - t0 >= o.time_limit) {
+            sr->is_time_up = true;
+            break;
+        }
         Simulation *sim = simulate_run(prog, &o);
         sr->n_runs++;
         const Trace *tr = sim->trace;

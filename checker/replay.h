@@ -60,6 +60,7 @@ typedef struct SimOptions {
     uint64_t seed;      /* seeds the generator: the same seed, the same schedule */
     uint32_t max_steps; /* stop after this many steps */
     bool no_deadlock;   /* a state where no thread can move ends the run without a violation */
+    double time_limit;  /* simulate_runs: no run starts after this many seconds (0: no limit) */
 } SimOptions;
 
 typedef enum {
@@ -91,6 +92,7 @@ typedef struct SimRuns {
     uint64_t n_violating;  /* runs that ended in a violation */
     uint64_t n_step_limit; /* runs that max_steps stopped with no violation */
     uint64_t n_blocked;    /* runs that ended where no thread could move, with no_deadlock */
+    bool is_time_up;       /* opts->time_limit passed before n_runs runs were made */
     Simulation *first;     /* the first run, by seed, that violated; NULL if none did */
     uint64_t first_seed;   /* its seed */
     size_t n_viols;        /* distinct violations, in the order the runs first ended in them */
@@ -101,8 +103,9 @@ typedef struct SimRuns {
                         ** property there (decimal); nothing else of it is set */
 } SimRuns;
 
-/* 'n_runs' random schedules of 'prog', the first with opts->seed, each next with the seed one
-** higher (wrapping past 2^64 - 1), outcomes grouped by 'terms' (n_terms of them; owned from
+/* 'n_runs' random schedules of 'prog' (fewer if opts->time_limit passes first), the first with
+** opts->seed, each next with the seed one higher (wrapping past 2^64 - 1), outcomes grouped by
+*'terms' (n_terms of them; owned from
 ** here on: count_default_terms() or count_parse_terms() made them). Never NULL. */
 SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_runs,
                        OutcomeTerm *terms, size_t n_terms);

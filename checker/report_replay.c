@@ -294,6 +294,9 @@ void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts
     if (sr->n_step_limit)
         fprintf(out, "stopped by --steps %u: %llu %s, no violation so far\n", opts->max_steps,
                 (unsigned long long)sr->n_step_limit, runs_word(sr->n_step_limit));
+    if (sr->is_time_up)
+        fprintf(out, "--time-limit reached: no run more after %llu\n",
+                (unsigned long long)sr->n_runs);
     if (sr->n_blocked)
         fprintf(out, "no thread could move (deadlocks not reported: --no-deadlock): %llu %s\n",
                 (unsigned long long)sr->n_blocked, runs_word(sr->n_blocked));

@@ -301,6 +301,12 @@ START_TEST(simulate_runs_tally_each_run)
     ck_assert_uint_eq(sr->n_violating, 0);
     ck_assert_ptr_null(sr->first);
     ck_assert_uint_eq(sr->outcomes->n_end_states, 0);
+    ck_assert(!sr->is_time_up);
+    simulate_runs_free(sr);
+    so.time_limit = 1e-9; /* up after the first run, which is always made */
+    sr = simulate_runs(prog, &so, 1000, count_default_terms(prog, &n_terms), n_terms);
+    ck_assert(sr->is_time_up);
+    ck_assert_uint_eq(sr->n_runs, 1);
     simulate_runs_free(sr);
 }
 END_TEST
