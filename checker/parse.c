@@ -153,7 +153,18 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
         {"int", local, shared, false},
         {"bool", local, shared, false},
         {"auto", local, shared, false},
-        {"global", NULL, shared, false},
+        {"global", "a thread sees every 'shared' variable: weft needs no 'global'", shared, false},
+        {"nonlocal", "a thread sees every 'shared' variable: weft needs no 'nonlocal'", NULL,
+         false},
+        {"import", NULL,
+         "weft has no imports: mutexes, condition variables and queues are built "
+         "in ('mutex NAME', 'cond NAME', 'queue NAME[CAP]')",
+         false},
+        {"from", NULL,
+         "weft has no imports: mutexes, condition variables and queues are built "
+         "in ('mutex NAME', 'cond NAME', 'queue NAME[CAP]')",
+         false},
+        {"pass", "weft writes 'pass' as 'skip'", NULL, false},
         {"static", NULL, shared, false},
         {"def", NULL, thread, false},
         {"func", NULL, thread, false},
@@ -962,6 +973,18 @@ static AstNode *parse_choose(Parser *p)
     return b ? n : NULL;
 }
 
+/* 'return', which takes no value: a value on its line ('return x') gets a hint. */
+static AstNode *parse_return(Parser *p)
+{
+    AstNode *n = parse_simple(p, AST_RETURN, "");
+    if (n && is_operand_start(&p->cur)) {
+        expected(p, "the end of 'return'",
+                 "a thread returns no value: keep a result in a 'shared' variable");
+        return NULL;
+    }
+    return n;
+}
+
 /* simple_stmt -> assign | assert/await/lock/unlock/wait/signal/broadcast/put/get/skip/break/
 **                continue/return ... | if_stmt | while | repeat | choose_stmt | atomic_stmt */
 static AstNode *parse_simple_stmt(Parser *p)
@@ -994,7 +1017,7 @@ static AstNode *parse_simple_stmt(Parser *p)
     case TOK_CONTINUE:
         return parse_simple(p, AST_CONTINUE, "");
     case TOK_RETURN:
-        return parse_simple(p, AST_RETURN, "");
+        return parse_return(p);
     case TOK_IF:
         return parse_if(p);
     case TOK_WHILE:
@@ -1206,10 +1229,16 @@ static AstNode *parse_decl(Parser *p)
     case TOK_FINAL:
         return parse_property(p, AST_FINAL);
     default: {
+        TokKind next = peek(p)->kind;
         const char *hint =
             check(p, TOK_IDENT) ? habit_hint(p->cur.text, p->cur.loc.len, HABIT_DECL) /* 'int x' */
             : check(p, TOK_ASSERT) ? "a property of every state is declared 'invariant EXPR'"
+            : check(p, TOK_LOCK)   ? "a mutex is declared 'mutex NAME'" /* lock = Lock() */
                                    : NULL;
+        if (!hint && check(p, TOK_IDENT) && next == TOK_ASSIGN) /* 'counter = 0' */
+            hint = habit_hint("global", 6, HABIT_DECL);
+        else if (!hint && check(p, TOK_IDENT) && (next == TOK_DOT || next == TOK_LPAREN))
+            hint = "weft runs no statement outside a thread: every 'thread' starts by itself";
         expected(p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)",
                  hint);
         return NULL;

@@ -624,6 +624,10 @@ static const ErrorCase error_cases[] = {
     {"thread t { x = }", "expected expression, found '}'", 1, 16, 1},
     {"x = 1",
      "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, "
+     "final), found 'x' (a variable the threads share is declared 'shared NAME = VALUE')",
+     1, 1, 1},
+    {"x 1",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, "
      "final), found 'x'",
      1, 1, 1},
     {"thread t { read: }", "expected a statement after the label 'read', found '}'", 1, 18, 1},
@@ -776,6 +780,27 @@ static const ErrorCase error_cases[] = {
      "expected '(', found '+' ('count' is a keyword of weft's, 'count(...)': a variable needs "
      "another name)",
      1, 22, 1},
+    {"thread t { pass }", "expected '=', found '}' (weft writes 'pass' as 'skip')", 1, 17, 1},
+    {"thread t { global x\n  x = 1 }",
+     "expected '=', found 'x' (a thread sees every 'shared' variable: weft needs no 'global')", 1,
+     19, 1},
+    {"thread t { return x }",
+     "expected the end of 'return', found 'x' (a thread returns no value: keep a result in a "
+     "'shared' variable)",
+     1, 19, 1},
+    {"thread t { skip }\nt.start()",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'t' (weft runs no statement outside a thread: every 'thread' starts by itself)",
+     2, 1, 1},
+    {"import threading\nthread t { skip }",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'import' (weft has no imports: mutexes, condition variables and queues are built in ('mutex "
+     "NAME', 'cond NAME', 'queue NAME[CAP]'))",
+     1, 1, 1},
+    {"lock = Lock()\nthread t { skip }",
+     "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
+     "'lock' (a mutex is declared 'mutex NAME')",
+     1, 1, 1},
     /* another language's synchronisation, as methods or as words */
     {"thread t { m.lock() }", "expected '=', found '.' (weft has no methods: write 'lock m')", 1,
      13, 1},
@@ -862,7 +887,8 @@ START_TEST(parse_found_text_is_cut)
     Parsed *p = parse(text);
     ck_assert_str_eq(diag_message(p->d, 0),
                      "expected a declaration (const, shared, mutex, cond, queue, thread, "
-                     "invariant, final), found 'abcdefghijabcdefghijabcdefghijab...'");
+                     "invariant, final), found 'abcdefghijabcdefghijabcdefghijab...' (a "
+                     "variable the threads share is declared 'shared NAME = VALUE')");
     ck_assert_uint_eq(diag_loc(p->d, 0).len, 40);
     parsed_free(p);
 }
