@@ -1313,34 +1313,73 @@ static int cli_replay(int argc, char **argv)
     return status;
 }
 
-/* weft simulate --runs N: the runs, their report, and the exit status (1 if any violated). */
-static int cli_simulate_runs(const char *model, const Program *prog, const SimOptions *so,
-                             uint64_t n_runs, const char *outcomes)
+/* simulate --trace FILE: the trace of the violating run 'sim' (NULL or not violating: none
+** did, and nothing is written). False after saying why the file could not be written. */
+static bool cli_simulate_trace(const char *path, const Program *prog, const Simulation *sim)
 {
-    OutcomeTerm *terms;
-    size_t n_terms;
+    fflush(stdout);
+    if (!sim || sim->end != SIM_VIOLATION) {
+        fprintf(stderr, "weft: no violation: '%s' not written\n", path);
+        return true;
+    }
+    json_object *t = tracefile_json(prog, &sim->viol, sim->trace);
     char *err = NULL;
-    if (!outcomes)
-        terms = count_default_terms(prog, &n_terms);
-    else if (!count_parse_terms(prog, outcomes, &terms, &n_terms, &err))
-        cli_fail("%s: %s", model, err);
-    SimRuns *sr = simulate_runs(prog, so, n_runs, terms, n_terms);
-    report_simulate_runs(stdout, prog, so, sr);
-    int status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
-    simulate_runs_free(sr);
-    return status;
+    bool ok = tracefile_save(path, t, &err);
+    json_object_put(t);
+    if (!ok)
+        fprintf(stderr, "weft: %s\n", err);
+    free(err);
+    return ok;
+}
+
+/* What weft simulate was asked for, besides the SimOptions. */
+typedef struct SimCli {
+    const char *model;      /* the model's path */
+    const char *outcomes;   /* --outcomes, or NULL */
+    const char *trace_path; /* --trace, or NULL */
+    uint64_t n_runs;        /* --runs (UINT64_MAX: --time-limit alone); 0: one run printed whole */
+} SimCli;
+
+/* Run what 'sc' asks of 'prog' and report it ('out': stdout, or stderr when the trace goes to
+** stdout). The exit status: 1 if a run violated, 2 if the trace could not be written, else 0. */
+static int cli_simulate_model(const SimCli *sc, const Program *prog, const SimOptions *so,
+                              FILE *out)
+{
+    int status;
+    bool is_written = true;
+    if (sc->n_runs) {
+        OutcomeTerm *terms;
+        size_t n_terms;
+        char *err = NULL;
+        if (!sc->outcomes)
+            terms = count_default_terms(prog, &n_terms);
+        else if (!count_parse_terms(prog, sc->outcomes, &terms, &n_terms, &err))
+            cli_fail("%s: %s", sc->model, err);
+        SimRuns *sr = simulate_runs(prog, so, sc->n_runs, terms, n_terms);
+        report_simulate_runs(out, prog, so, sr);
+        status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+        if (sc->trace_path)
+            is_written = cli_simulate_trace(sc->trace_path, prog, sr->first);
+        simulate_runs_free(sr);
+    } else {
+        Simulation *sim = simulate_run(prog, so);
+        report_simulate(out, prog, so, sim);
+        status = sim->end == SIM_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
+        if (sc->trace_path)
+            is_written = cli_simulate_trace(sc->trace_path, prog, sim);
+        simulate_free(sim);
+    }
+    return is_written ? status : WEFT_EXIT_USAGE;
 }
 
 /* weft simulate MODEL [--seed N] [--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...]
-** [--no-deadlock]
-** [-D NAME=VALUE]...: exit 1 when the schedule (or one of the runs) breaks a property, else 0.
-** --time-limit alone runs until the time is up. */
+** [--trace FILE] [--no-deadlock] [-D NAME=VALUE]...: exit 1 when the schedule (or one of the
+** runs) breaks a property, else 0. --time-limit alone runs until the time is up. */
 static int cli_simulate(int argc, char **argv)
 {
     CliOptions o = {0};
     SimOptions so = {.seed = SIMULATE_DEFAULT_SEED, .max_steps = SIMULATE_DEFAULT_STEPS};
-    const char *model = NULL, *outcomes = NULL;
-    uint64_t n_runs = 0; /* 0: no --runs, one run printed whole */
+    SimCli sc = {0};
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         uint64_t n;
@@ -1357,10 +1396,12 @@ static int cli_simulate(int argc, char **argv)
             so.max_steps = (uint32_t)n;
         } else if (is_option(arg, "--runs")) {
             const char *v = option_value("--runs", argc, argv, &i);
-            if (!parse_count(v, &n_runs))
+            if (!parse_count(v, &sc.n_runs))
                 cli_bad_value("--runs", v, "a positive number of runs");
         } else if (is_option(arg, "--outcomes")) {
-            outcomes = option_value("--outcomes", argc, argv, &i);
+            sc.outcomes = option_value("--outcomes", argc, argv, &i);
+        } else if (is_option(arg, "--trace")) {
+            sc.trace_path = option_value("--trace", argc, argv, &i);
         } else if (is_option(arg, "--time-limit")) {
             const char *v = option_value("--time-limit", argc, argv, &i);
             if (!parse_seconds(v, &so.time_limit))
@@ -1375,31 +1416,26 @@ static int cli_simulate(int argc, char **argv)
             cli_flag(&o, arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
-                     "[--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...] [--no-deadlock] "
-                     "[-D NAME=VALUE]...)",
+                     "[--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...] [--trace FILE] "
+                     "[--no-deadlock] [-D NAME=VALUE]...)",
                      arg);
-        } else if (model) {
+        } else if (sc.model) {
             cli_fail("simulate runs one model (usage: weft simulate MODEL [--seed N] ...)");
         } else {
-            model = arg;
+            sc.model = arg;
         }
     }
-    if (!model)
+    if (!sc.model)
         cli_fail("no model to simulate (usage: weft simulate MODEL [--seed N] [--steps N])");
-    if (so.time_limit > 0 && !n_runs) /* runs until the time is up */
-        n_runs = UINT64_MAX;
-    if (outcomes && !n_runs)
+    if (so.time_limit > 0 && !sc.n_runs) /* runs until the time is up */
+        sc.n_runs = UINT64_MAX;
+    if (sc.outcomes && !sc.n_runs)
         cli_fail("--outcomes groups the ends of many runs: give --runs N too");
-    Program *prog = cli_compile_one(model, &o);
-    int status;
-    if (n_runs) {
-        status = cli_simulate_runs(model, prog, &so, n_runs, outcomes);
-    } else {
-        Simulation *sim = simulate_run(prog, &so);
-        report_simulate(stdout, prog, &so, sim);
-        status = sim->end == SIM_VIOLATION ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
-        simulate_free(sim);
-    }
+    if (sc.trace_path && !strcmp(sc.trace_path, "-") && !strcmp(sc.model, "-"))
+        cli_fail("the model and the trace cannot both be '-'");
+    Program *prog = cli_compile_one(sc.model, &o);
+    bool is_trace_out = sc.trace_path && !strcmp(sc.trace_path, "-");
+    int status = cli_simulate_model(&sc, prog, &so, is_trace_out ? stderr : stdout);
     prog_free(prog);
     for (size_t i = 0; i < o.defs.len; i++)
         free((char *)o.defs.items[i].name);

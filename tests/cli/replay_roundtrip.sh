@@ -7,6 +7,9 @@
 # --trace must replay with exit status 1 and the line "violation confirmed: TEXT", and its
 # last "state:" line must be printed. For a model without violation, --trace writes nothing,
 # says so on stderr, and the check exits 0.
+#
+# The same for 'weft simulate --runs 50 --trace': the first violating run's trace replays to the
+# report's "violation: TEXT"; when no run violates, nothing is written and stderr says so.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: replay_roundtrip.sh WEFT MODEL.weft WORKDIR" >&2
@@ -19,6 +22,32 @@ mkdir -p "$workdir"
 base=$(basename "$model" .weft)
 trace=$workdir/$base.trace.json
 rm -f "$trace"
+
+# simulate_roundtrip: weft simulate --runs 50 --trace, then replay; exits 1 on a failure
+simulate_roundtrip() {
+    local strace=$workdir/$base.simulate.json out report first rc replay_rc
+    rm -f "$strace"
+    report=$("$weft" simulate "$model" --runs 50 --trace "$strace" 2>"$workdir/$base.simulate.err")
+    rc=$?
+    first=$(grep -m 1 '^violation: ' <<<"$report")
+    if [ -z "$first" ]; then
+        if [ "$rc" != 0 ] || [ -e "$strace" ] ||
+            ! grep -qx "weft: no violation: '$strace' not written" "$workdir/$base.simulate.err"; then
+            echo "FAIL: $base: simulate: no violating run, yet exit $rc, a trace, or no note"
+            exit 1
+        fi
+        return
+    fi
+    out=$("$weft" replay "$model" "$strace" 2>&1)
+    replay_rc=$?
+    if [ "$rc" != 1 ] || [ "$replay_rc" != 1 ] ||
+        ! grep -qxF -- "violation confirmed: ${first#violation: }" <<<"$out"; then
+        echo "FAIL: $base: simulate exited $rc; its trace did not replay to: $first"
+        tail -n 5 <<<"$out"
+        exit 1
+    fi
+}
+simulate_roundtrip
 
 report=$("$weft" check "$model" -j 1 --trace "$trace" 2>"$workdir/$base.check.err")
 check_exit=$?
