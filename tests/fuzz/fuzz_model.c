@@ -74,9 +74,9 @@ static void on_schedule(void *ctx, const Trace *tr, size_t viol)
     replay_confirms(sc->prog, &sc->res->viols[viol], tr);
 }
 
-/* A few random runs (weft simulate --runs): every run is counted once, and every outcome a run
+/* A few random runs (weft simulate --runs): every run is counted once, every outcome a run
 ** ends with is one the complete search 'an' (NULL if it was not complete) found, under the same
-** terms (every shared scalar). */
+** terms (every shared scalar), and the first violating run replays to its violation. */
 static void runs_within_search(const Program *prog, const Analysis *an, uint64_t seed, FILE *sink)
 {
     SimOptions so = {.seed = seed, .max_steps = 100};
@@ -105,6 +105,8 @@ static void runs_within_search(const Program *prog, const Analysis *an, uint64_t
             abort();
         }
     }
+    if (sr->first)
+        replay_confirms(prog, &sr->first->viol, sr->first->trace);
     simulate_runs_free(sr);
 }
 
