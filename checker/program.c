@@ -93,6 +93,15 @@ void prog_free(Program *prog)
 
 /* ---- the initial state ---- */
 
+bool prog_has_assert(const Program *prog)
+{
+    for (uint32_t t = 0; t < prog->n_templates; t++)
+        for (uint32_t i = 0; i < prog->templates[t].n_code; i++)
+            if (prog->templates[t].code[i].op == OP_ASSERT)
+                return true;
+    return false;
+}
+
 void prog_initial_state(const Program *prog, uint8_t *out)
 {
     memset(out, 0, prog->state_size); /* mutexes free, queue slots zero, positions 0 */

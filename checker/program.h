@@ -306,6 +306,10 @@ void prog_free(Program *prog); /* prog_free(NULL) does nothing */
 /* The initial state vector (prog->state_size bytes) written to 'out'. */
 void prog_initial_state(const Program *prog, uint8_t *out);
 
+/* True if some thread has an 'assert': with no invariant or final either, a check of the
+** model looks for deadlocks and runtime errors only (the report says so). */
+bool prog_has_assert(const Program *prog);
+
 /* The name of an opcode ("LOAD_G"). */
 const char *prog_op_name(Opcode op);
 

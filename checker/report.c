@@ -724,6 +724,17 @@ static void print_never_run(FILE *out, const Program *prog, const SearchResult *
     free(nr);
 }
 
+/* A model that states no property: what an ok means then. */
+static void print_nothing_stated(FILE *out, const Program *prog, const SearchResult *res,
+                                 const ReportOptions *opts)
+{
+    if (res->n_viols || prog->n_props || prog_has_assert(prog))
+        return;
+    bool no_deadlock = opts->search && opts->search->no_deadlock;
+    fprintf(out, "no property stated (no invariant, final or assert): only %s were looked for\n",
+            no_deadlock ? "runtime errors" : "deadlocks and runtime errors");
+}
+
 /* ---- the report ---- */
 
 void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace *const *traces,
@@ -741,6 +752,7 @@ void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace 
         fputs(" more than --max-memory leaves\n\n", out);
     }
     print_never_run(out, prog, res);
+    print_nothing_stated(out, prog, res, opts);
     print_limit(out, res, opts);
     print_totals(out, prog, res);
 }
