@@ -1359,7 +1359,7 @@ static int cli_simulate_model(const SimCli *sc, const Program *prog, const SimOp
         report_simulate_runs(out, prog, so, sr);
         status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
         if (sc->trace_path)
-            is_written = cli_simulate_trace(sc->trace_path, prog, sr->first);
+            is_written = cli_simulate_trace(sc->trace_path, prog, sr->shortest);
         simulate_runs_free(sr);
     } else {
         Simulation *sim = simulate_run(prog, so);

@@ -561,9 +561,10 @@ SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_r
             sr->n_violating++;
             count_viol(sr, &sim->viol);
         }
-        if (is_bad && !sr->first) {
-            sr->first = sim;
-            sr->first_seed = o.seed;
+        if (is_bad && (!sr->shortest || tr->n_steps < sr->shortest->trace->n_steps)) {
+            simulate_free(sr->shortest);
+            sr->shortest = sim;
+            sr->shortest_seed = o.seed;
         } else {
             simulate_free(sim);
         }
@@ -583,7 +584,7 @@ void simulate_runs_free(SimRuns *sr)
 {
     if (!sr)
         return;
-    simulate_free(sr->first);
+    simulate_free(sr->shortest);
     free(sr->viols);
     count_free(sr->outcomes);
     free(sr);

@@ -88,14 +88,15 @@ typedef struct SimViolCount {
 
 /* What many random schedules gave (simulate_runs). */
 typedef struct SimRuns {
-    uint64_t n_runs;       /* runs made, with the seeds opts->seed, opts->seed + 1, ... */
-    uint64_t n_violating;  /* runs that ended in a violation */
-    uint64_t n_step_limit; /* runs that max_steps stopped with no violation */
-    uint64_t n_blocked;    /* runs that ended where no thread could move, with no_deadlock */
-    bool is_time_up;       /* opts->time_limit passed before n_runs runs were made */
-    Simulation *first;     /* the first run, by seed, that violated; NULL if none did */
-    uint64_t first_seed;   /* its seed */
-    size_t n_viols;        /* distinct violations, in the order the runs first ended in them */
+    uint64_t n_runs;        /* runs made, with the seeds opts->seed, opts->seed + 1, ... */
+    uint64_t n_violating;   /* runs that ended in a violation */
+    uint64_t n_step_limit;  /* runs that max_steps stopped with no violation */
+    uint64_t n_blocked;     /* runs that ended where no thread could move, with no_deadlock */
+    bool is_time_up;        /* opts->time_limit passed before n_runs runs were made */
+    Simulation *shortest;   /* the violating run of fewest steps (of those, the first by seed);
+                            ** NULL if none violated */
+    uint64_t shortest_seed; /* its seed */
+    size_t n_viols;         /* distinct violations, in the order the runs first ended in them */
     SimViolCount *viols;
     Analysis *outcomes; /* the runs that ended with every thread finished, grouped by the terms'
                         ** values: n_end_states runs, each Outcome's n_schedules the runs that

@@ -263,13 +263,13 @@ void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts
                 sr->n_violating == 1 ? "violates" : "violate");
     else
         fputs("none violates\n", out);
-    const Simulation *sim = sr->first;
+    const Simulation *sim = sr->shortest;
     if (sim) {
         const Trace *tr = sim->trace;
-        fprintf(out, "first violating run: seed %llu, ", (unsigned long long)sr->first_seed);
+        fprintf(out, "shortest violating run: seed %llu, ", (unsigned long long)sr->shortest_seed);
         print_size(out, tr);
         fprintf(out, " (weft simulate %s --seed %llu shows it alone)\n", prog->model_name,
-                (unsigned long long)sr->first_seed);
+                (unsigned long long)sr->shortest_seed);
         report_steps(out, prog, &sim->viol, tr);
         char *what = report_viol_text(prog, &sim->viol, trace_state(tr, tr->n_steps));
         fprintf(out, "violation: %s\n\n", what);

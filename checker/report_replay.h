@@ -39,7 +39,7 @@ void report_replay(FILE *out, const Program *prog, const char *trace_name, const
 /* Print a simulation: seed, schedule like a counterexample, and how it ended. */
 void report_simulate(FILE *out, const Program *prog, const SimOptions *opts, const Simulation *sim);
 
-/* Print many simulations (weft simulate --runs): how many violated; the first that did, like
+/* Print many simulations (weft simulate --runs): how many violated; the shortest that did, like
 ** report_simulate, with its seed; each violation with its runs; the outcomes of the runs where
 ** every thread finished; the runs that ended otherwise. */
 void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts,

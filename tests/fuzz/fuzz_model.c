@@ -89,7 +89,7 @@ static void runs_within_search(const Program *prog, const Analysis *an, uint64_t
     for (size_t i = 0; i < ro->n_outcomes; i++)
         n += strtoull(ro->outcomes[i].n_schedules, NULL, 10) -
              strtoull(ro->outcomes[i].n_violating, NULL, 10);
-    if (n != sr->n_runs || (sr->n_violating > 0) != (sr->first != NULL)) {
+    if (n != sr->n_runs || (sr->n_violating > 0) != (sr->shortest != NULL)) {
         fprintf(stderr, "simulate --runs: %llu runs made, %llu counted\n",
                 (unsigned long long)sr->n_runs, (unsigned long long)n);
         abort();
@@ -105,8 +105,8 @@ static void runs_within_search(const Program *prog, const Analysis *an, uint64_t
             abort();
         }
     }
-    if (sr->first)
-        replay_confirms(prog, &sr->first->viol, sr->first->trace);
+    if (sr->shortest)
+        replay_confirms(prog, &sr->shortest->viol, sr->shortest->trace);
     simulate_runs_free(sr);
 }
 

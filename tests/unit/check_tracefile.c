@@ -275,9 +275,9 @@ START_TEST(simulate_runs_tally_each_run)
     ck_assert_uint_eq(sr->n_runs, RUNS);
     ck_assert_uint_eq(sr->n_violating, n_bad);
     ck_assert(n_bad > 0 && n_bad < RUNS); /* both outcomes come up in 200 runs */
-    ck_assert_uint_eq(sr->first_seed, first);
-    ck_assert_ptr_nonnull(sr->first);
-    ck_assert_int_eq(sr->first->end, SIM_VIOLATION);
+    ck_assert_uint_eq(sr->shortest_seed, first);
+    ck_assert_ptr_nonnull(sr->shortest);
+    ck_assert_int_eq(sr->shortest->end, SIM_VIOLATION);
     ck_assert_uint_eq(sr->n_viols, 1);
     ck_assert_int_eq(sr->viols[0].viol.kind, VIOL_FINAL);
     ck_assert_uint_eq(sr->viols[0].n_runs, n_bad);
@@ -296,18 +296,57 @@ START_TEST(simulate_runs_tally_each_run)
     ck_assert_str_eq(an->outcomes[1].n_violating, "0");
     simulate_runs_free(sr);
     so.max_steps = 2; /* no run gets to its end: every one stops at --steps */
-    sr = simulate_runs(prog, &so, 10, count_default_terms(prog, &n_terms), n_terms);
+    terms = count_default_terms(prog, &n_terms);
+    sr = simulate_runs(prog, &so, 10, terms, n_terms);
     ck_assert_uint_eq(sr->n_step_limit, 10);
     ck_assert_uint_eq(sr->n_violating, 0);
-    ck_assert_ptr_null(sr->first);
+    ck_assert_ptr_null(sr->shortest);
     ck_assert_uint_eq(sr->outcomes->n_end_states, 0);
     ck_assert(!sr->is_time_up);
     simulate_runs_free(sr);
     so.time_limit = 1e-9; /* up after the first run, which is always made */
-    sr = simulate_runs(prog, &so, 1000, count_default_terms(prog, &n_terms), n_terms);
+    terms = count_default_terms(prog, &n_terms);
+    sr = simulate_runs(prog, &so, 1000, terms, n_terms);
     ck_assert(sr->is_time_up);
     ck_assert_uint_eq(sr->n_runs, 1);
     simulate_runs_free(sr);
+}
+END_TEST
+
+/* The run shown is the violating run of fewest steps, the lowest seed among those: here each
+** thread takes one or three steps before the final breaks, so runs differ in length. */
+START_TEST(simulate_runs_show_the_shortest)
+{
+    Program *p = tm_compile_named("len.weft",
+                                  "shared x = 0\n"
+                                  "thread t[2] { choose { x = 1 } or { skip\n skip\n x = 1 } }\n"
+                                  "final f: x == 0\n",
+                                  NULL, 0);
+    SimOptions so = {.seed = 1, .max_steps = 100};
+    enum { RUNS = 40 };
+    size_t n_terms;
+    OutcomeTerm *terms = count_default_terms(p, &n_terms);
+    SimRuns *sr = simulate_runs(p, &so, RUNS, terms, n_terms);
+    ck_assert_uint_eq(sr->n_violating, RUNS); /* x is 1 at every end */
+    uint32_t fewest = UINT32_MAX, most = 0;
+    uint64_t seed = 0;
+    for (uint64_t i = 0; i < RUNS; i++) {
+        SimOptions one = so;
+        one.seed = so.seed + i;
+        Simulation *sim = simulate_run(p, &one);
+        uint32_t n = sim->trace->n_steps;
+        if (n < fewest) {
+            fewest = n;
+            seed = one.seed;
+        }
+        most = n > most ? n : most;
+        simulate_free(sim);
+    }
+    ck_assert_uint_lt(fewest, most); /* the runs differ, so the test can tell */
+    ck_assert_uint_eq(sr->shortest->trace->n_steps, fewest);
+    ck_assert_uint_eq(sr->shortest_seed, seed);
+    simulate_runs_free(sr);
+    prog_free(p);
 }
 END_TEST
 
@@ -451,6 +490,7 @@ Suite *tracefile_suite(void)
     tcase_add_test(tc, replay_refuses_unknown_property);
     tcase_add_test(tc, simulate_same_seed_same_schedule);
     tcase_add_test(tc, simulate_runs_tally_each_run);
+    tcase_add_test(tc, simulate_runs_show_the_shortest);
     tcase_add_test(tc, report_json_state_fields);
     tcase_add_test(tc, expect_parse_words);
     tcase_add_test(tc, expect_read_from_a_pipe);
