@@ -8,7 +8,7 @@
 # last "state:" line must be printed. For a model without violation, --trace writes nothing,
 # says so on stderr, and the check exits 0.
 #
-# The same for 'weft simulate --runs 50 --trace': the first violating run's trace replays to the
+# The same for 'weft simulate --runs 50 --trace': the shortest violating run's trace replays to the
 # report's "violation: TEXT"; when no run violates, nothing is written and stderr says so.
 set -u
 if [ $# -ne 3 ]; then

@@ -76,7 +76,7 @@ static void on_schedule(void *ctx, const Trace *tr, size_t viol)
 
 /* A few random runs (weft simulate --runs): every run is counted once, every outcome a run
 ** ends with is one the complete search 'an' (NULL if it was not complete) found, under the same
-** terms (every shared scalar), and the first violating run replays to its violation. */
+** terms (every shared scalar), and the shortest violating run replays to its violation. */
 static void runs_within_search(const Program *prog, const Analysis *an, uint64_t seed, FILE *sink)
 {
     SimOptions so = {.seed = seed, .max_steps = 100};
