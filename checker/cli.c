@@ -369,6 +369,18 @@ static _Noreturn void cli_bad_value(const char *name, const char *value, const c
     cli_fail("invalid value '%s' for %s (expected %s)", value, name, expected);
 }
 
+/* --progress auto|always|never, or a usage error. */
+static ProgressMode progress_mode(const char *v)
+{
+    if (!strcmp(v, "always"))
+        return PROGRESS_ALWAYS;
+    if (!strcmp(v, "never"))
+        return PROGRESS_NEVER;
+    if (strcmp(v, "auto"))
+        cli_bad_value("--progress", v, "'auto', 'always' or 'never'");
+    return PROGRESS_AUTO;
+}
+
 /* Options without a value: true when argv[i] was one. */
 static bool cli_flag(CliOptions *o, const char *arg)
 {
@@ -445,15 +457,7 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
     } else if (is_option(arg, "--trace")) {
         o->trace_path = option_value("--trace", argc, argv, i);
     } else if (is_option(arg, "--progress")) {
-        const char *v = option_value("--progress", argc, argv, i);
-        if (!strcmp(v, "auto"))
-            o->progress = PROGRESS_AUTO;
-        else if (!strcmp(v, "always"))
-            o->progress = PROGRESS_ALWAYS;
-        else if (!strcmp(v, "never"))
-            o->progress = PROGRESS_NEVER;
-        else
-            cli_bad_value("--progress", v, "'auto', 'always' or 'never'");
+        o->progress = progress_mode(option_value("--progress", argc, argv, i));
     } else if (is_option(arg, "--dot")) {
         o->dot_path = option_value("--dot", argc, argv, i);
     } else if (is_option(arg, "--trace-dot")) {
@@ -1313,6 +1317,20 @@ static int cli_replay(int argc, char **argv)
     return status;
 }
 
+/* The progress line of simulate's runs, as check's (cli_progress): on stderr, at most every
+** 0.2 s. 'ctx' is a double[2]: the time the runs started, and of the last line (0: none). */
+static void cli_sim_progress(void *ctx, uint64_t n_runs, uint64_t n_violating)
+{
+    double *t = ctx, now = util_now();
+    if (now - (t[1] > 0 ? t[1] : t[0]) < 0.2)
+        return;
+    t[1] = now;
+    fprintf(stderr, "\r\033[Ksimulating: %llu runs  %.0f runs/s  %llu violate",
+            (unsigned long long)n_runs, now > t[0] ? (double)n_runs / (now - t[0]) : 0,
+            (unsigned long long)n_violating);
+    fflush(stderr);
+}
+
 /* simulate --trace FILE: the trace of the violating run 'sim' (NULL or not violating: none
 ** did, and nothing is written). False after saying why the file could not be written. */
 static bool cli_simulate_trace(const char *path, const Program *prog, const Simulation *sim)
@@ -1338,6 +1356,7 @@ typedef struct SimCli {
     const char *outcomes;   /* --outcomes, or NULL */
     const char *trace_path; /* --trace, or NULL */
     uint64_t n_runs;        /* --runs (UINT64_MAX: --time-limit alone); 0: one run printed whole */
+    ProgressMode progress;  /* --progress: a line on stderr while the runs go on */
 } SimCli;
 
 /* Run what 'sc' asks of 'prog' and report it ('out': stdout, or stderr when the trace goes to
@@ -1355,7 +1374,18 @@ static int cli_simulate_model(const SimCli *sc, const Program *prog, const SimOp
             terms = count_default_terms(prog, &n_terms);
         else if (!count_parse_terms(prog, sc->outcomes, &terms, &n_terms, &err))
             cli_fail("%s: %s", sc->model, err);
-        SimRuns *sr = simulate_runs(prog, so, sc->n_runs, terms, n_terms);
+        SimOptions o = *so;
+        double times[2] = {util_now(), 0};
+        if (sc->progress == PROGRESS_ALWAYS ||
+            (sc->progress == PROGRESS_AUTO && isatty(STDERR_FILENO))) {
+            o.progress = cli_sim_progress;
+            o.progress_ctx = times;
+        }
+        SimRuns *sr = simulate_runs(prog, &o, sc->n_runs, terms, n_terms);
+        if (times[1] > 0) { /* erase the line */
+            fputs("\r\033[K", stderr);
+            fflush(stderr);
+        }
         report_simulate_runs(out, prog, so, sr);
         status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
         if (sc->trace_path)
@@ -1402,6 +1432,8 @@ static int cli_simulate(int argc, char **argv)
             sc.outcomes = option_value("--outcomes", argc, argv, &i);
         } else if (is_option(arg, "--trace")) {
             sc.trace_path = option_value("--trace", argc, argv, &i);
+        } else if (is_option(arg, "--progress")) {
+            sc.progress = progress_mode(option_value("--progress", argc, argv, &i));
         } else if (is_option(arg, "--time-limit")) {
             const char *v = option_value("--time-limit", argc, argv, &i);
             if (!parse_seconds(v, &so.time_limit))
@@ -1417,7 +1449,7 @@ static int cli_simulate(int argc, char **argv)
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
                      "[--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...] [--trace FILE] "
-                     "[--no-deadlock] [-D NAME=VALUE]...)",
+                     "[--progress WHEN] [--no-deadlock] [-D NAME=VALUE]...)",
                      arg);
         } else if (sc.model) {
             cli_fail("simulate runs one model (usage: weft simulate MODEL [--seed N] ...)");

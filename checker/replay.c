@@ -561,6 +561,8 @@ SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_r
             sr->n_violating++;
             count_viol(sr, &sim->viol);
         }
+        if (o.progress)
+            o.progress(o.progress_ctx, sr->n_runs, sr->n_violating);
         if (is_bad && (!sr->shortest || tr->n_steps < sr->shortest->trace->n_steps)) {
             simulate_free(sr->shortest);
             sr->shortest = sim;

@@ -61,6 +61,9 @@ typedef struct SimOptions {
     uint32_t max_steps; /* stop after this many steps */
     bool no_deadlock;   /* a state where no thread can move ends the run without a violation */
     double time_limit;  /* simulate_runs: no run starts after this many seconds (0: no limit) */
+    /* simulate_runs: called after each run with the runs made and how many violated, or NULL */
+    void (*progress)(void *ctx, uint64_t n_runs, uint64_t n_violating);
+    void *progress_ctx;
 } SimOptions;
 
 typedef enum {
