@@ -596,6 +596,10 @@ static void print_limit(FILE *out, const SearchResult *res, const ReportOptions 
     case SEARCH_COMPLETE:
         break;
     }
+    if (res->checked_depth > 0) /* 0: only the initial state */
+        fprintf(out,
+                "checked: every schedule of up to %d %s (the levels before the cut are whole)\n",
+                res->checked_depth, res->checked_depth == 1 ? "step" : "steps");
 }
 
 static void print_memory(FILE *out, size_t bytes)

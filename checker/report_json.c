@@ -261,6 +261,9 @@ static json_object *statistics_json(const SearchResult *res)
     json_object_object_add(o, "cpu_seconds", json_object_new_double(res->cpu_seconds));
     json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)res->memory_bytes));
     json_object_object_add(o, "stop", json_object_new_string(stop_name(res->stop)));
+    json_object_object_add(o, "checked_depth",
+                           res->checked_depth >= 0 ? json_object_new_int64(res->checked_depth)
+                                                   : NULL);
     return o;
 }
 

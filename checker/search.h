@@ -93,6 +93,10 @@ typedef struct SearchResult {
     uint64_t n_states;      /* states stored */
     uint64_t n_transitions; /* successors generated (failing steps included) */
     uint32_t max_depth;     /* the deepest level reached (BFS) or longest path (DFS) */
+    int32_t checked_depth;  /* a breadth first search a limit stopped: every schedule of at most
+                            ** this many steps was checked whole (the levels before the one the
+                            ** limit cut were expanded); -1 when nothing can be said (the search
+                            ** was complete, depth first, stopped by --first or in level 0) */
     double seconds;         /* wall time of the search */
     double cpu_seconds;     /* CPU time of the search, its worker threads included */
     size_t memory_bytes;    /* peak bytes of the store and the frontier */

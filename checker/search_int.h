@@ -28,7 +28,8 @@ typedef struct Search {
     ExecCtx *ex_prop;          /* evaluates properties inside exec_step's callbacks */
     VEC(Violation) viols;      /* distinct violations so far */
     StateId cur;               /* the state being expanded */
-    uint32_t depth;            /* its depth */
+    uint32_t depth;            /* its depth; BFS: the level being expanded (a stop there leaves
+                               ** the levels before it whole: SearchResult.checked_depth) */
     bool is_stopped;           /* the search must end now */
     SearchStop stop;           /* why, when is_stopped */
     VEC(StateId) fresh;        /* DFS: new successors of the current expansion, in order */

@@ -1603,6 +1603,7 @@ static void settle_end(Level *lv)
     if (bytes > s->res->memory_bytes)
         s->res->memory_bytes = bytes;
     s->res->n_states = lv->lo + n_kept;
+    s->depth = lv->depth; /* a stop now cuts this level: the ones before it are whole */
     if (cut != POS_NONE)
         search_stop_at(s, (SearchStop)why);
     else if (atomic_load(&lv->halt_why) >= 0)

@@ -44,7 +44,7 @@ check race "$m.constants == {\"N\": 4, \"ITERS\": 2}" $r
 check race "$m.expectation == {\"text\": \"violation final total\", \"met\": true}" $r
 check race "$m.statistics.states == $states and $m.statistics.stop == \"complete\"" $r
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
-check race "$m.never_run == []" $r
+check race "$m.never_run == [] and $m.statistics.checked_depth == null" $r
 check race "($m.statistics.cpu_seconds | type) == \"number\" and $m.statistics.cpu_seconds >= 0" $r
 v="$m.violations[0]"
 check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
@@ -91,6 +91,10 @@ check never-run '.models[0].never_run == [{"thread": "t", "line": 4, "statement"
 rm -f "$json"
 "$weft" check -j 1 --max-states 1 --json "$json" "$dead" >/dev/null 2>&1
 check never-run '.models[0].statistics.stop == "max states" and .models[0].never_run == null' $r
+# A cut breadth first search says how many steps of every schedule it checked.
+rm -f "$json"
+"$weft" check -j 2 --max-states 100000 -D ITERS=3 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check checked-depth '.models[0].statistics.stop == "max states" and .models[0].statistics.checked_depth == 10' $r
 # A bad --outcomes and a file that cannot be read are in the report too, each with its message.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" --outcomes nosuch "$examples/counter_race.weft" "$workdir/nonexistent.weft" >/dev/null 2>&1

@@ -439,6 +439,55 @@ START_TEST(search_max_states_stops_exactly)
 }
 END_TEST
 
+/* A breadth first search cut by --max-states says how deep it checked every schedule: each
+** violation the whole search finds at that depth or less, the cut one finds too, on one thread
+** and on two; it is below the deepest level reached, and -1 when the search was complete, depth
+** first, or cut in level 0. */
+START_TEST(search_cut_checks_every_short_schedule)
+{
+    Program *prog = tm_compile_file(examples[_i], NULL, 0);
+    SearchResult *all = tm_search(prog, false);
+    ck_assert_int_eq(all->checked_depth, -1);
+    uint64_t n_checked = 0;
+    for (uint64_t cut = 1; cut < all->n_states; cut += 1 + cut / 3) {
+        for (uint32_t n_threads = 1; n_threads <= 2; n_threads++) {
+            SearchOptions o = {.max_states = cut, .n_threads = n_threads, .solo_below = 2};
+            SearchResult *res = search_run(prog, &o);
+            ck_assert_int_eq(res->stop, SEARCH_MAX_STATES);
+            ck_assert_int_lt(res->checked_depth, (int32_t)res->max_depth);
+            for (size_t i = 0; i < all->n_viols; i++) {
+                const Violation *v = &all->viols[i];
+                if ((int32_t)v->depth > res->checked_depth)
+                    continue;
+                bool is_found = false;
+                for (size_t j = 0; j < res->n_viols && !is_found; j++)
+                    is_found = res->viols[j].kind == v->kind && res->viols[j].prop == v->prop &&
+                               res->viols[j].line == v->line;
+                ck_assert_msg(is_found, "%s, --max-states %llu: a violation at depth %u missed",
+                              examples[_i], (unsigned long long)cut, v->depth);
+                n_checked++;
+            }
+            search_result_free(res);
+            o.dfs = true;
+            o.n_threads = 1;
+            res = search_run(prog, &o);
+            ck_assert_int_eq(res->checked_depth, -1);
+            search_result_free(res);
+        }
+    }
+    SearchOptions o = {.max_states = 1};
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->checked_depth, -1); /* cut while expanding the initial state */
+    search_result_free(res);
+    /* these two break a property well before their last level: some cut checks it (the others
+    ** break theirs in the last level, which no cut leaves whole) */
+    if (!strcmp(examples[_i], "lock_order.weft") || !strcmp(examples[_i], "unlock_not_held.weft"))
+        ck_assert_uint_gt(n_checked, 0);
+    search_result_free(all);
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_max_memory_stops)
 {
     Define d = {"ITERS", 3};
@@ -799,6 +848,7 @@ static void assert_same_result(const Program *prog, const SearchResult *a, const
     ck_assert_uint_eq(a->n_states, b->n_states);
     ck_assert_uint_eq(a->n_transitions, b->n_transitions);
     ck_assert_uint_eq(a->max_depth, b->max_depth);
+    ck_assert_int_eq(a->checked_depth, b->checked_depth);
     ck_assert_uint_eq(a->n_viols, b->n_viols);
     for (size_t i = 0; i < a->n_viols; i++) {
         const Violation *va = &a->viols[i], *vb = &b->viols[i];
@@ -1152,6 +1202,8 @@ Suite *search_suite(void)
 
     tc = tcase_create("limits");
     tcase_add_test(tc, search_max_states_stops_exactly);
+    tcase_add_loop_test(tc, search_cut_checks_every_short_schedule, 0,
+                        sizeof examples / sizeof *examples);
     tcase_add_test(tc, search_max_memory_stops);
     tcase_add_test(tc, search_records_graph);
     tcase_add_test(tc, search_drops_edges_of_cyclic_graph);
