@@ -100,6 +100,8 @@ static const char usage_text[] =
     "  --dfs                   depth first search\n"
     "  --first                 stop at the first violation\n"
     "  --max-states N          stop after storing N states (exit 3 if no violation was found)\n"
+    "  --max-depth N           check every schedule of up to N steps, no more (BFS; exit 3\n"
+    "                          if states are left deeper and no violation was found)\n"
     "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G,\n"
     "                          1T; default: 3/4 of the memory available at the start, at most\n"
     "                          a quarter of ulimit -v)\n"
@@ -169,7 +171,7 @@ static const char *const option_names[] = {
     "--format",     "--outcomes",   "--fewest-preemptions",
     "--causes",     "--schedules",  "--json",
     "--junit",      "--trace",      "--expect-from-model",
-    "--progress",   "-q",
+    "--progress",   "-q",           "--max-depth",
 };
 
 /* Other checkers' names for check's options (TLC's -workers, -deadlock), and common guesses. */
@@ -188,6 +190,8 @@ static const struct {
     {"--define", "-D"},
     {"-deadlock", "--no-deadlock"},
     {"--deadlock", "--no-deadlock"},
+    {"--depth", "--max-depth"},
+    {"-depth", "--max-depth"},
 };
 
 static _Noreturn void cli_unknown_option(const char *arg)
@@ -421,7 +425,13 @@ static bool cli_flag(CliOptions *o, const char *arg)
 static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
-    if (is_option(arg, "--max-states")) {
+    if (is_option(arg, "--max-depth")) {
+        const char *v = option_value("--max-depth", argc, argv, i);
+        uint64_t n;
+        if (!parse_count(v, &n) || n > UINT32_MAX - 1)
+            cli_bad_value("--max-depth", v, "a positive number of steps");
+        o->search.max_depth = (uint32_t)n;
+    } else if (is_option(arg, "--max-states")) {
         const char *v = option_value("--max-states", argc, argv, i);
         if (!parse_count(v, &o->search.max_states))
             cli_bad_value("--max-states", v, "a positive integer");
@@ -525,6 +535,8 @@ static void cli_parse_check(int argc, char **argv, CliOptions *o)
         cli_fail("--expect and --expect-from-model cannot be used together");
     if (o->search.compact && o->search.dfs)
         cli_fail("--compact works with breadth first search only (drop --dfs)");
+    if (o->search.max_depth && o->search.dfs)
+        cli_fail("--max-depth bounds a breadth first search, level by level (drop --dfs)");
     if (o->search.compact && o->dot_path)
         cli_fail("--dot needs every stored state; it does not work with --compact");
     if (o->schedules_path && o->models.len > 1)

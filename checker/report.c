@@ -46,7 +46,8 @@ static const char *color_off(bool color)
 
 static bool stop_is_limit(SearchStop stop)
 {
-    return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT;
+    return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT ||
+           stop == SEARCH_MAX_DEPTH;
 }
 
 Verdict report_verdict(const SearchResult *res)
@@ -102,6 +103,8 @@ static const char *stop_name(SearchStop stop)
         return "max memory";
     case SEARCH_TIME_LIMIT:
         return "time limit";
+    case SEARCH_MAX_DEPTH:
+        return "max depth";
     case SEARCH_COMPLETE:
     case SEARCH_FIRST:
         break;
@@ -589,6 +592,10 @@ static void print_limit(FILE *out, const SearchResult *res, const ReportOptions 
     case SEARCH_TIME_LIMIT:
         fprintf(out, "search stopped: --time-limit %g s reached; the result is partial\n",
                 so ? so->time_limit : res->seconds);
+        break;
+    case SEARCH_MAX_DEPTH:
+        fprintf(out, "search stopped: --max-depth %u reached; the result is partial\n",
+                so ? so->max_depth : res->max_depth);
         break;
     case SEARCH_FIRST:
         fprintf(out, "search stopped at the first violation (--first)\n");

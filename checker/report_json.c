@@ -247,6 +247,8 @@ static const char *stop_name(SearchStop stop)
         return "max memory";
     case SEARCH_TIME_LIMIT:
         return "time limit";
+    case SEARCH_MAX_DEPTH:
+        return "max depth";
     }
     return "?";
 }

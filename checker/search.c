@@ -476,6 +476,10 @@ static void run_bfs(Search *s)
     BatchEntry batch[BATCH];
     for (uint32_t depth = 0; lo < hi && !s->is_stopped; depth++) {
         s->depth = depth;
+        if (s->opts->max_depth && depth > s->opts->max_depth) { /* states are left this deep */
+            search_stop_at(s, SEARCH_MAX_DEPTH);
+            break;
+        }
         for (uint64_t sid = lo; sid < hi && !s->is_stopped;) {
             size_t n = hi - sid < BATCH ? (size_t)(hi - sid) : BATCH;
             bool is_over = false;
@@ -590,8 +594,8 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
         search_graph_finish(&s);
     }
     res->stop = s.stop;
-    bool is_limit =
-        s.stop == SEARCH_MAX_STATES || s.stop == SEARCH_MAX_MEMORY || s.stop == SEARCH_TIME_LIMIT;
+    bool is_limit = s.stop == SEARCH_MAX_STATES || s.stop == SEARCH_MAX_MEMORY ||
+                    s.stop == SEARCH_TIME_LIMIT || s.stop == SEARCH_MAX_DEPTH;
     res->checked_depth = is_limit && !opts->dfs && s.depth > 0 ? (int32_t)s.depth - 1 : -1;
     res->viols = s.viols.items;
     res->n_viols = s.viols.len;

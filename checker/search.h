@@ -49,7 +49,8 @@ typedef enum {
     SEARCH_FIRST,      /* --first: stopped at the first violation */
     SEARCH_MAX_STATES, /* --max-states reached */
     SEARCH_MAX_MEMORY, /* --max-memory reached */
-    SEARCH_TIME_LIMIT  /* --time-limit reached */
+    SEARCH_TIME_LIMIT, /* --time-limit reached */
+    SEARCH_MAX_DEPTH   /* --max-depth reached, with states left deeper */
 } SearchStop;
 
 /* Where a running search is, for a progress line. */
@@ -65,6 +66,9 @@ typedef struct SearchOptions {
     bool first;          /* stop at the first violation */
     bool no_deadlock;    /* do not report deadlocks */
     uint64_t max_states; /* stop after storing this many states; 0: no limit */
+    uint32_t max_depth;  /* breadth first: expand no level deeper than this (every schedule of up
+                         ** to this many steps is checked; their successors are stored and their
+                         ** invariants checked); 0: no limit. Not for dfs */
     size_t max_memory;   /* stop when the store would exceed this many bytes; 0: no limit */
     double time_limit;   /* stop after this many seconds; 0: no limit */
     uint32_t n_threads;  /* BFS worker threads (-j); 0 or 1: one. DFS always uses one */

@@ -1608,6 +1608,10 @@ static void settle_end(Level *lv)
         search_stop_at(s, (SearchStop)why);
     else if (atomic_load(&lv->halt_why) >= 0)
         search_stop_at(s, (SearchStop)atomic_load(&lv->halt_why));
+    if (!s->is_stopped && n_kept && s->opts->max_depth && lv->depth + 1 > s->opts->max_depth) {
+        s->depth = lv->depth + 1; /* the next level stays unexpanded: this one is the last whole */
+        search_stop_at(s, SEARCH_MAX_DEPTH);
+    }
     lv->spare_order = lv->order;
     size_t cap = lv->spare_cap;
     lv->spare_cap = lv->order_cap;

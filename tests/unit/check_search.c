@@ -488,6 +488,60 @@ START_TEST(search_cut_checks_every_short_schedule)
 }
 END_TEST
 
+static void assert_same_result(const Program *prog, const SearchResult *a, const SearchResult *b);
+
+/* --max-depth D: the levels 0 .. D expanded and no deeper, on one thread, on two and with
+** --compact alike: the states within D + 1 steps stored (a state's depth: its parent links in a
+** whole search), every violation within D steps found, and the search complete once D reaches
+** the deepest level. */
+START_TEST(search_max_depth_bounds_levels)
+{
+    Program *prog = tm_compile_file(examples[_i], NULL, 0);
+    SearchResult *all = tm_search(prog, false);
+    uint32_t *depth = xcalloc(all->n_states, sizeof *depth);
+    for (StateId sid = 1; sid < all->n_states; sid++) /* a parent is stored before its child */
+        depth[sid] = depth[store_parent(all->store, sid)] + 1;
+    for (uint32_t d = 1; d <= all->max_depth; d++) {
+        uint64_t n_within = 0;
+        for (uint64_t sid = 0; sid < all->n_states; sid++)
+            n_within += depth[sid] <= d + 1;
+        SearchOptions o = {.max_depth = d};
+        SearchResult *one = search_run(prog, &o);
+        if (d == all->max_depth) {
+            ck_assert_int_eq(one->stop, SEARCH_COMPLETE);
+            ck_assert_uint_eq(one->n_states, all->n_states);
+        } else {
+            ck_assert_int_eq(one->stop, SEARCH_MAX_DEPTH);
+            ck_assert_int_eq(one->checked_depth, (int32_t)d);
+            ck_assert_uint_eq(one->max_depth, d + 1);
+            ck_assert_uint_eq(one->n_states, n_within);
+        }
+        for (size_t i = 0; i < all->n_viols; i++) {
+            bool is_found = all->viols[i].depth > d;
+            for (size_t j = 0; j < one->n_viols && !is_found; j++)
+                is_found = one->viols[j].kind == all->viols[i].kind &&
+                           one->viols[j].prop == all->viols[i].prop &&
+                           one->viols[j].line == all->viols[i].line;
+            ck_assert_msg(is_found, "%s, --max-depth %u: a violation at depth %u missed",
+                          examples[_i], d, all->viols[i].depth);
+        }
+        o.n_threads = 2;
+        o.solo_below = 2;
+        SearchResult *two = search_run(prog, &o);
+        assert_same_result(prog, one, two);
+        search_result_free(two);
+        o.compact = true;
+        two = search_run(prog, &o);
+        assert_same_result(prog, one, two);
+        search_result_free(two);
+        search_result_free(one);
+    }
+    free(depth);
+    search_result_free(all);
+    prog_free(prog);
+}
+END_TEST
+
 START_TEST(search_max_memory_stops)
 {
     Define d = {"ITERS", 3};
@@ -1204,6 +1258,7 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_max_states_stops_exactly);
     tcase_add_loop_test(tc, search_cut_checks_every_short_schedule, 0,
                         sizeof examples / sizeof *examples);
+    tcase_add_loop_test(tc, search_max_depth_bounds_levels, 0, sizeof examples / sizeof *examples);
     tcase_add_test(tc, search_max_memory_stops);
     tcase_add_test(tc, search_records_graph);
     tcase_add_test(tc, search_drops_edges_of_cyclic_graph);
