@@ -13,7 +13,8 @@
 ** also held to brute.h's oracle, which walks every schedule one by one (trees of up to
 ** FUZZ_MAX_NODES nodes). A hash of the bytes picks the limits, the same for every run of one
 ** input: --max-states (a third of the time, so that the cut of a level is checked), --first,
-** --no-deadlock. A difference aborts, but for a search stopped by its memory budget (64 MiB):
+** --no-deadlock, --max-depth (a quarter of the time, 1 to 12). A difference aborts, but for a
+*search stopped by its memory budget (64 MiB):
 ** the settings need different amounts. The workers share every level of two states or more
 ** (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
 */
@@ -96,6 +97,8 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
     same("the states", setting, want->n_states, got->n_states);
     same("the transitions", setting, want->n_transitions, got->n_transitions);
     same("the depth", setting, want->max_depth, got->max_depth);
+    same("the depth checked", setting, (uint64_t)(int64_t)want->checked_depth,
+         (uint64_t)(int64_t)got->checked_depth);
     same_cover(prog, setting, want, got);
     same("the violations", setting, want->n_viols, got->n_viols);
     for (size_t i = 0; i < want->n_viols; i++) {
@@ -204,6 +207,7 @@ static void check_program(const Program *prog, uint64_t h)
                        .max_states = h % 3 == 0 ? 1 + (h >> 8) % 300 : FUZZ_MAX_STATES,
                        .first = (h >> 20) % 4 == 0,
                        .no_deadlock = (h >> 24) % 4 == 0,
+                       .max_depth = (h >> 32) % 4 == 0 ? 1 + (uint32_t)(h >> 36) % 12 : 0,
                        .record_graph = true,
                        .keep_cyclic_edges = (h >> 28) % 2 == 0};
     SearchResult *want = search_run(prog, &o);
