@@ -268,7 +268,7 @@ void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts
         const Trace *tr = sim->trace;
         fprintf(out, "shortest violating run: seed %llu, ", (unsigned long long)sr->shortest_seed);
         print_size(out, tr);
-        fprintf(out, " (weft simulate %s --seed %llu shows it alone)\n", prog->model_name,
+        fprintf(out, " (--seed %llu alone gives it again)\n",
                 (unsigned long long)sr->shortest_seed);
         report_steps(out, prog, &sim->viol, tr);
         char *what = report_viol_text(prog, &sim->viol, trace_state(tr, tr->n_steps));
