@@ -104,7 +104,7 @@ void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const
         print_outcome(out, an, o);
         fprintf(out, ": %s %s", o->n_schedules, strcmp(o->n_schedules, "1") ? many : one);
         if (!strcmp(o->n_violating, o->n_schedules))
-            fputs(", all violate", out);
+            fputs(strcmp(o->n_schedules, "1") ? ", all violate" : ", violates", out);
         else if (strcmp(o->n_violating, "0"))
             fprintf(out, ", %s violate", o->n_violating);
         fputc('\n', out);
