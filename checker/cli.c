@@ -373,6 +373,17 @@ static _Noreturn void cli_bad_value(const char *name, const char *value, const c
     cli_fail("invalid value '%s' for %s (expected %s)", value, name, expected);
 }
 
+/* --time-limit T: T in seconds, or a usage error. */
+static double time_limit_value(const char *v)
+{
+    double t;
+    if (!parse_seconds(v, &t))
+        cli_bad_value("--time-limit", v,
+                      "a positive number of seconds, or of minutes, hours or days with the unit "
+                      "m, h or d: 30, 0.5, 10m, 2h");
+    return t;
+}
+
 /* --progress auto|always|never, or a usage error. */
 static ProgressMode progress_mode(const char *v)
 {
@@ -383,6 +394,19 @@ static ProgressMode progress_mode(const char *v)
     if (strcmp(v, "auto"))
         cli_bad_value("--progress", v, "'auto', 'always' or 'never'");
     return PROGRESS_AUTO;
+}
+
+/* True if a progress line is drawn in 'mode' (auto: when stderr is a terminal). */
+static bool progress_is_shown(ProgressMode mode)
+{
+    return mode == PROGRESS_ALWAYS || (mode == PROGRESS_AUTO && isatty(STDERR_FILENO));
+}
+
+/* Erase a progress line drawn on stderr. */
+static void progress_erase(void)
+{
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
 }
 
 /* Options without a value: true when argv[i] was one. */
@@ -440,11 +464,7 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
         if (!parse_size(v, &o->search.max_memory))
             cli_bad_value("--max-memory", v, "a size in bytes such as 65536, 512K, 512M, 2G or 1T");
     } else if (is_option(arg, "--time-limit")) {
-        const char *v = option_value("--time-limit", argc, argv, i);
-        if (!parse_seconds(v, &o->search.time_limit))
-            cli_bad_value("--time-limit", v,
-                          "a positive number of seconds, or of minutes, hours or days with "
-                          "the unit m, h or d: 30, 0.5, 10m, 2h");
+        o->search.time_limit = time_limit_value(option_value("--time-limit", argc, argv, i));
     } else if (is_option(arg, "--outcomes")) {
         o->outcomes = option_value("--outcomes", argc, argv, i);
     } else if (is_option(arg, "--schedules")) {
@@ -998,8 +1018,7 @@ static SearchResult *cli_search(const Program *prog, const CliOptions *o)
     ** report needs only the states' flags, these options its edges */
     so.record_graph = !o->is_quiet || o->schedules_path;
     so.keep_cyclic_edges = o->is_fewest || o->is_causes || o->schedules_path;
-    bool is_shown =
-        o->progress == PROGRESS_ALWAYS || (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO));
+    bool is_shown = progress_is_shown(o->progress);
     if (is_shown) {
         so.progress = cli_progress;
         so.progress_ctx = o->sinks;
@@ -1007,10 +1026,8 @@ static SearchResult *cli_search(const Program *prog, const CliOptions *o)
         o->sinks->progress_last = 0;
     }
     SearchResult *res = search_run(prog, &so);
-    if (is_shown && o->sinks->progress_last > 0) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-    }
+    if (is_shown && o->sinks->progress_last > 0)
+        progress_erase();
     return res;
 }
 
@@ -1388,16 +1405,13 @@ static int cli_simulate_model(const SimCli *sc, const Program *prog, const SimOp
             cli_fail("%s: %s", sc->model, err);
         SimOptions o = *so;
         double times[2] = {util_now(), 0};
-        if (sc->progress == PROGRESS_ALWAYS ||
-            (sc->progress == PROGRESS_AUTO && isatty(STDERR_FILENO))) {
+        if (progress_is_shown(sc->progress)) {
             o.progress = cli_sim_progress;
             o.progress_ctx = times;
         }
         SimRuns *sr = simulate_runs(prog, &o, sc->n_runs, terms, n_terms);
-        if (times[1] > 0) { /* erase the line */
-            fputs("\r\033[K", stderr);
-            fflush(stderr);
-        }
+        if (times[1] > 0) /* a line was drawn */
+            progress_erase();
         report_simulate_runs(out, prog, so, sr);
         status = sr->n_violating ? WEFT_EXIT_VIOLATION : WEFT_EXIT_OK;
         if (sc->trace_path)
@@ -1447,11 +1461,7 @@ static int cli_simulate(int argc, char **argv)
         } else if (is_option(arg, "--progress")) {
             sc.progress = progress_mode(option_value("--progress", argc, argv, &i));
         } else if (is_option(arg, "--time-limit")) {
-            const char *v = option_value("--time-limit", argc, argv, &i);
-            if (!parse_seconds(v, &so.time_limit))
-                cli_bad_value("--time-limit", v,
-                              "a positive number of seconds, or of minutes, hours or days with "
-                              "the unit m, h or d: 30, 0.5, 10m, 2h");
+            so.time_limit = time_limit_value(option_value("--time-limit", argc, argv, &i));
         } else if (!strcmp(arg, "--no-deadlock")) {
             so.no_deadlock = true;
         } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {

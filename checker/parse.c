@@ -121,6 +121,21 @@ static void note_full(Parser *p)
 /* Where a word of another language stands (habit_hint). */
 typedef enum { HABIT_OPERAND, HABIT_STMT, HABIT_DECL } HabitWhere;
 
+/* Hints that more than one habit gets (habit_hint, expected_method, parse_decl). */
+static const char HINT_SHARED[] = "a variable the threads share is declared 'shared NAME = VALUE'";
+static const char HINT_OUTPUT[] = "weft has no output: the report shows what each step of a "
+                                  "schedule changed, 'weft replay' every state";
+static const char HINT_PAUSE[] = "weft needs no 'sleep' or 'yield': any other thread may run "
+                                 "between two steps";
+static const char HINT_IMPORT[] = "weft has no imports: mutexes, condition variables and queues "
+                                  "are built in ('mutex NAME', 'cond NAME', 'queue NAME[CAP]')";
+
+/* True for a reserved word of weft's ('count', 'done', 'lock', ...). */
+static bool is_keyword(TokKind kind)
+{
+    return (int)kind >= (int)TOK_FIRST_KEYWORD && (int)kind <= (int)TOK_LAST_KEYWORD;
+}
+
 /* Words other languages have where weft has an operator or a form of its own, and the hint a
 ** misplaced one gets where an operator or an operand is expected (only 'and' and 'not': 'or' is
 ** a keyword of weft's, see expected()), at the start of a statement, or among the declarations.
@@ -129,16 +144,11 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
 {
     static const char local[] = "a thread's own variable is declared 'local NAME = VALUE', "
                                 "before its first statement";
-    static const char shared[] = "a variable the threads share is declared 'shared NAME = VALUE'";
     static const char thread[] = "a thread is declared 'thread NAME { ... }'";
     static const char loop[] = "weft has no 'for': 'repeat N { ... }' runs a block N times, "
                                "'while' as long as a test holds";
     static const char with[] = "weft has no 'with': write 'lock m' before the statements and "
                                "'unlock m' after them";
-    static const char output[] = "weft has no output: the report shows what each step of a "
-                                 "schedule changed, 'weft replay' every state";
-    static const char pause[] = "weft needs no 'sleep' or 'yield': any other thread may run "
-                                "between two steps";
     static const struct {
         const char *word, *stmt_hint, *decl_hint;
         bool is_operator;
@@ -148,24 +158,19 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
         {"elif", "weft writes 'elif' as 'else if'", NULL, false},
         {"elsif", "weft writes 'elsif' as 'else if'", NULL, false},
         {"for", loop, NULL, false},
-        {"var", local, shared, false},
-        {"let", local, shared, false},
-        {"int", local, shared, false},
-        {"bool", local, shared, false},
-        {"auto", local, shared, false},
-        {"global", "a thread sees every 'shared' variable: weft needs no 'global'", shared, false},
+        {"var", local, HINT_SHARED, false},
+        {"let", local, HINT_SHARED, false},
+        {"int", local, HINT_SHARED, false},
+        {"bool", local, HINT_SHARED, false},
+        {"auto", local, HINT_SHARED, false},
+        {"global", "a thread sees every 'shared' variable: weft needs no 'global'", HINT_SHARED,
+         false},
         {"nonlocal", "a thread sees every 'shared' variable: weft needs no 'nonlocal'", NULL,
          false},
-        {"import", NULL,
-         "weft has no imports: mutexes, condition variables and queues are built "
-         "in ('mutex NAME', 'cond NAME', 'queue NAME[CAP]')",
-         false},
-        {"from", NULL,
-         "weft has no imports: mutexes, condition variables and queues are built "
-         "in ('mutex NAME', 'cond NAME', 'queue NAME[CAP]')",
-         false},
+        {"import", NULL, HINT_IMPORT, false},
+        {"from", NULL, HINT_IMPORT, false},
         {"pass", "weft writes 'pass' as 'skip'", NULL, false},
-        {"static", NULL, shared, false},
+        {"static", NULL, HINT_SHARED, false},
         {"def", NULL, thread, false},
         {"func", NULL, thread, false},
         {"fn", NULL, thread, false},
@@ -180,11 +185,11 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
         {"notify_one", "weft writes 'notify_one c' as 'signal c'", NULL, false},
         {"notify_all", "weft writes 'notify_all c' as 'broadcast c'", NULL, false},
         {"notifyAll", "weft writes 'notifyAll c' as 'broadcast c'", NULL, false},
-        {"print", output, NULL, false},
-        {"printf", output, NULL, false},
-        {"println", output, NULL, false},
-        {"sleep", pause, NULL, false},
-        {"yield", pause, NULL, false},
+        {"print", HINT_OUTPUT, NULL, false},
+        {"printf", HINT_OUTPUT, NULL, false},
+        {"println", HINT_OUTPUT, NULL, false},
+        {"sleep", HINT_PAUSE, NULL, false},
+        {"yield", HINT_PAUSE, NULL, false},
     };
     for (size_t i = 0; i < sizeof habits / sizeof habits[0]; i++) {
         if (strlen(habits[i].word) != len || memcmp(habits[i].word, text, len) != 0)
@@ -275,17 +280,15 @@ static AstNode *parse_name(Parser *p)
         char after[FOUND_MAX + 16];
         describe(&p->prev, after, sizeof after);
         snprintf(what, sizeof what, "a name after %s", after);
-        bool is_call = check(p, TOK_LPAREN) && (int)p->prev.kind >= (int)TOK_FIRST_KEYWORD &&
-                       (int)p->prev.kind <= (int)TOK_LAST_KEYWORD; /* 'lock(m)' */
-        bool is_keyword = (int)p->cur.kind >= (int)TOK_FIRST_KEYWORD &&
-                          (int)p->cur.kind <= (int)TOK_LAST_KEYWORD; /* 'shared count = 0' */
+        bool is_call = check(p, TOK_LPAREN) && is_keyword(p->prev.kind); /* 'lock(m)' */
+        bool is_reserved = is_keyword(p->cur.kind);                      /* 'shared count = 0' */
         char hint[FOUND_MAX + 48];
         if (is_call)
             snprintf(hint, sizeof hint, "no parentheses: '%s NAME'", lex_kind_text(p->prev.kind));
-        else if (is_keyword)
+        else if (is_reserved)
             snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: choose another name",
                      lex_kind_text(p->cur.kind));
-        expected(p, what, is_call || is_keyword ? hint : NULL);
+        expected(p, what, is_call || is_reserved ? hint : NULL);
         return NULL;
     }
     AstNode *n = new_node(p, AST_NAME, p->cur.loc);
@@ -786,9 +789,9 @@ static void expected_method(Parser *p, const AstNode *target)
                  p->src->text + target->loc.off, form->tail);
         expected(p, "'='", hint);
     } else if (is_word_of(m->text, m->loc.len, " sleep yield ")) { /* time.Sleep(1) */
-        expected(p, "'='", habit_hint("sleep", 5, HABIT_STMT));
+        expected(p, "'='", HINT_PAUSE);
     } else if (is_word_of(m->text, m->loc.len, " print println printf ")) { /* fmt.Println(x) */
-        expected(p, "'='", habit_hint("print", 5, HABIT_STMT));
+        expected(p, "'='", HINT_OUTPUT);
     } else {
         expected(p, "'='",
                  "weft has no methods or fields: a statement assigns, 'NAME = VALUE', or starts "
@@ -1182,8 +1185,7 @@ static AstNode *parse_property(Parser *p, AstKind kind)
         take_name(p, n);
         advance(p);
     }
-    if ((int)p->cur.kind >= (int)TOK_FIRST_KEYWORD && (int)p->cur.kind <= (int)TOK_LAST_KEYWORD &&
-        peek(p)->kind == TOK_COLON) { /* 'final done: ...' */
+    if (is_keyword(p->cur.kind) && peek(p)->kind == TOK_COLON) { /* 'final done: ...' */
         char hint[64];
         snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: a label needs another name",
                  lex_kind_text(p->cur.kind));
@@ -1236,7 +1238,7 @@ static AstNode *parse_decl(Parser *p)
             : check(p, TOK_LOCK)   ? "a mutex is declared 'mutex NAME'" /* lock = Lock() */
                                    : NULL;
         if (!hint && check(p, TOK_IDENT) && next == TOK_ASSIGN) /* 'counter = 0' */
-            hint = habit_hint("global", 6, HABIT_DECL);
+            hint = HINT_SHARED;
         else if (!hint && check(p, TOK_IDENT) && (next == TOK_DOT || next == TOK_LPAREN))
             hint = "weft runs no statement outside a thread: every 'thread' starts by itself";
         expected(p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)",

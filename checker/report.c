@@ -44,17 +44,11 @@ static const char *color_off(bool color)
 
 /* ---- verdicts and exit statuses ---- */
 
-static bool stop_is_limit(SearchStop stop)
-{
-    return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT ||
-           stop == SEARCH_MAX_DEPTH;
-}
-
 Verdict report_verdict(const SearchResult *res)
 {
     if (res->n_viols > 0)
         return VERDICT_VIOLATION;
-    return stop_is_limit(res->stop) ? VERDICT_INCOMPLETE : VERDICT_OK;
+    return search_stop_is_limit(res->stop) ? VERDICT_INCOMPLETE : VERDICT_OK;
 }
 
 WeftExit report_exit_status(Verdict v, Expect expect)
@@ -793,7 +787,7 @@ static void print_summary_verdict(FILE *out, const char *name, Verdict v, const 
     case VERDICT_VIOLATION:
         fprintf(out, "%sviolation%s (%zu %s", color_on(color), color_off(color), res->n_viols,
                 plural(res->n_viols, "property", "properties"));
-        if (stop_is_limit(res->stop))
+        if (search_stop_is_limit(res->stop))
             fprintf(out, "; search incomplete: %s", stop_name(res->stop));
         fputc(')', out);
         break;

@@ -594,9 +594,8 @@ SearchResult *search_run(const Program *prog, const SearchOptions *opts)
         search_graph_finish(&s);
     }
     res->stop = s.stop;
-    bool is_limit = s.stop == SEARCH_MAX_STATES || s.stop == SEARCH_MAX_MEMORY ||
-                    s.stop == SEARCH_TIME_LIMIT || s.stop == SEARCH_MAX_DEPTH;
-    res->checked_depth = is_limit && !opts->dfs && s.depth > 0 ? (int32_t)s.depth - 1 : -1;
+    res->checked_depth =
+        search_stop_is_limit(s.stop) && !opts->dfs && s.depth > 0 ? (int32_t)s.depth - 1 : -1;
     res->viols = s.viols.items;
     res->n_viols = s.viols.len;
     res->seconds = util_now() - s.t0;

@@ -53,6 +53,14 @@ typedef enum {
     SEARCH_MAX_DEPTH   /* --max-depth reached, with states left deeper */
 } SearchStop;
 
+/* True for a limit's stop (--max-states, --max-memory, --time-limit, --max-depth): the search is
+** incomplete, its result partial. */
+static inline bool search_stop_is_limit(SearchStop stop)
+{
+    return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT ||
+           stop == SEARCH_MAX_DEPTH;
+}
+
 /* Where a running search is, for a progress line. */
 typedef struct SearchProgress {
     uint64_t n_states;   /* states stored so far */
