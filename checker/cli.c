@@ -40,8 +40,9 @@
 
 #define STDIN_MODEL "<stdin>" /* the name of the model read from stdin ('-') */
 
-#define WEFT_VERSION "0.1.0"
-#define MAX_JOBS     1024 /* the most worker threads -j accepts */
+#define WEFT_VERSION    "0.1.0"
+#define MAX_JOBS        1024    /* the most worker threads -j accepts */
+#define MAX_PREEMPTIONS 1000000 /* the largest --max-preemptions */
 
 /* When to show the progress line of a search on stderr (--progress). */
 typedef enum { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER } ProgressMode;
@@ -67,6 +68,8 @@ typedef struct CliOptions {
     struct CliSinks *sinks;     /* documents being built for --json, --junit, --trace */
     const char *outcomes;       /* --outcomes VAR,...: what outcomes are grouped by, or NULL */
     bool is_fewest;             /* --fewest-preemptions */
+    bool is_bounded;            /* --max-preemptions N given */
+    uint32_t max_preemptions;   /* --max-preemptions N: N */
     bool is_causes;             /* --causes: points of no return */
     uint64_t n_schedules;       /* --schedules K FILE: K, or 0 */
     const char *schedules_path; /* --schedules K FILE: FILE */
@@ -102,6 +105,9 @@ static const char usage_text[] =
     "  --max-states N          stop after storing N states (exit 3 if no violation was found)\n"
     "  --max-depth N           check every schedule of up to N steps, no more (BFS; exit 3\n"
     "                          if states are left deeper and no violation was found)\n"
+    "  --max-preemptions N     check only schedules of at most N preemptions (CHESS's and\n"
+    "                          Loom's preemption bound; exit 3 if the bound held back a\n"
+    "                          step and no violation was found)\n"
     "  --max-memory SIZE       stop when the search would pass SIZE bytes (512K, 512M, 2G,\n"
     "                          1T; default: 3/4 of the memory available at the start, at most\n"
     "                          a quarter of ulimit -v)\n"
@@ -162,16 +168,37 @@ static _Noreturn void cli_fail(const char *fmt, ...)
 
 /* All options of check, for "did you mean" hints. */
 static const char *const option_names[] = {
-    "--bfs",        "--dfs",        "--first",
-    "--max-states", "--max-memory", "--time-limit",
-    "--expect",     "--quiet",      "--no-deadlock",
-    "--color",      "--help",       "--version",
-    "-j",           "--compact",    "--dot",
-    "--trace-dot",  "--dot-locals", "--dot-max-states",
-    "--format",     "--outcomes",   "--fewest-preemptions",
-    "--causes",     "--schedules",  "--json",
-    "--junit",      "--trace",      "--expect-from-model",
-    "--progress",   "-q",           "--max-depth",
+    "--bfs",
+    "--dfs",
+    "--first",
+    "--max-states",
+    "--max-memory",
+    "--time-limit",
+    "--expect",
+    "--quiet",
+    "--no-deadlock",
+    "--color",
+    "--help",
+    "--version",
+    "-j",
+    "--compact",
+    "--dot",
+    "--trace-dot",
+    "--dot-locals",
+    "--dot-max-states",
+    "--format",
+    "--outcomes",
+    "--fewest-preemptions",
+    "--causes",
+    "--schedules",
+    "--json",
+    "--junit",
+    "--trace",
+    "--expect-from-model",
+    "--progress",
+    "-q",
+    "--max-depth",
+    "--max-preemptions",
 };
 
 /* Other checkers' names for check's options (TLC's -workers, -deadlock), and common guesses. */
@@ -192,6 +219,10 @@ static const struct {
     {"--deadlock", "--no-deadlock"},
     {"--depth", "--max-depth"},
     {"-depth", "--max-depth"},
+    {"--preemption-bound", "--max-preemptions"},
+    {"--preemptions", "--max-preemptions"},
+    {"--max-preemption", "--max-preemptions"},
+    {"--context-bound", "--max-preemptions"},
 };
 
 static _Noreturn void cli_unknown_option(const char *arg)
@@ -449,7 +480,16 @@ static bool cli_flag(CliOptions *o, const char *arg)
 static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i];
-    if (is_option(arg, "--max-depth")) {
+    if (is_option(arg, "--max-preemptions")) {
+        const char *v = option_value("--max-preemptions", argc, argv, i);
+        uint64_t n;
+        if (!strcmp(v, "0"))
+            n = 0;
+        else if (!parse_count(v, &n) || n > MAX_PREEMPTIONS)
+            cli_bad_value("--max-preemptions", v, "a number of preemptions, 0 to 1000000");
+        o->is_bounded = true;
+        o->max_preemptions = (uint32_t)n;
+    } else if (is_option(arg, "--max-depth")) {
         const char *v = option_value("--max-depth", argc, argv, i);
         uint64_t n;
         if (!parse_count(v, &n) || n > UINT32_MAX - 1)
@@ -878,6 +918,12 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
     out->verdict = VERDICT_NOT_CHECKED;
     Diag *d = diag_new(src);
     Program *prog = compile_source(src, o->defs.items, o->defs.len, d, &err);
+    if (prog && o->is_bounded && !compile_bound_preemptions(prog, o->max_preemptions)) {
+        prog_free(prog);
+        prog = NULL;
+        err = xasprintf("%s: the state of this model with --max-preemptions is larger than 512 MiB",
+                        path);
+    }
     if (err) {
         cli_model_failed(out, err);
     } else if (!prog) {

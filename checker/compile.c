@@ -1988,7 +1988,8 @@ static uint8_t range_bits(bool has_range, int32_t lo, int32_t hi)
 }
 
 /* Widths and offsets, in bits, of every field: shared vars, mutex owners, queues (length, then
-** slots), then one block per thread (position, then locals), packed with no padding. Returns
+** slots), then one block per thread (position, then locals), then, for a bounded program, the
+** last step's thread and the preemptions taken, packed with no padding. Returns
 ** the vector's bytes: the bits rounded up, at least 1 so every vector has an address; 0 when
 ** the state would not fit in 2^32 - 64 bits. */
 uint32_t compile_layout(Program *prog)
@@ -2030,9 +2031,34 @@ uint32_t compile_layout(Program *prog)
         prog->threads[tid].bit_base = (uint32_t)bit;
         bit += prog->templates[prog->threads[tid].tmpl].block_bits;
     }
+    if (prog->is_bounded) { /* prog_bound_preemptions: the last step's thread, the preemptions */
+        prog->last_bits = layout_bits_for(prog->n_threads);
+        prog->last_bit_off = (uint32_t)bit;
+        bit += prog->last_bits;
+        prog->preempt_bits = layout_bits_for(prog->max_preemptions);
+        prog->preempt_bit_off = (uint32_t)bit;
+        bit += prog->preempt_bits;
+    }
     if (bit > (uint64_t)UINT32_MAX - 64)
         return 0; /* offsets are 32-bit bit counts: at most 512 MiB per state */
     return bit ? (uint32_t)((bit + 7) / 8) : 1;
+}
+
+bool compile_bound_preemptions(Program *prog, uint32_t max)
+{
+    bool was = prog->is_bounded;
+    uint32_t was_max = prog->max_preemptions;
+    prog->is_bounded = true;
+    prog->max_preemptions = max;
+    uint32_t size = compile_layout(prog);
+    if (size == 0) {
+        prog->is_bounded = was;
+        prog->max_preemptions = was_max;
+        prog->state_size = compile_layout(prog);
+        return false;
+    }
+    prog->state_size = size;
+    return true;
 }
 
 static void make_threads(Program *prog)

@@ -40,4 +40,9 @@ Program *compile_source(const Source *src, const Define *defs, size_t n_defs, Di
 ** calls it; tests that build a Program by hand call it too. */
 uint32_t compile_layout(Program *prog);
 
+/* Bound 'prog' to schedules of at most 'max' preemptions (--max-preemptions): lay its state out
+** again with the bound's two fields after the thread blocks (Program.is_bounded). False, with
+** 'prog' unchanged, when the state would then pass 512 MiB. Before any search of 'prog'. */
+bool compile_bound_preemptions(Program *prog, uint32_t max);
+
 #endif

@@ -20,6 +20,7 @@
 ** edges.
 ** Each count is a uint64 until it passes 2^63; then that state alone gets a GMP integer.
 */
+#define _GNU_SOURCE /* qsort_r */
 #include "count.h"
 
 #include <assert.h>
@@ -489,6 +490,39 @@ static void sort_rows(uint64_t *idx, uint64_t n, const int32_t *rows, uint32_t w
     free(tmp);
 }
 
+/* ---- configurations ---- */
+
+/* qsort_r's order of two vectors of *ctx bytes in one array, by their indices. */
+static int cmp_config(const void *a, const void *b, void *ctx)
+{
+    const uint8_t *base = ((const uint8_t **)ctx)[0];
+    uint32_t size = *(const uint32_t *)((const uint8_t **)ctx)[1];
+    uint64_t i = *(const uint64_t *)a, j = *(const uint64_t *)b;
+    return memcmp(base + i * size, base + j * size, size);
+}
+
+uint64_t count_configurations(const Program *prog, const Store *st, const StateId *ids, size_t n)
+{
+    if (!prog->is_bounded || n < 2)
+        return n;
+    uint32_t size = prog->state_size;
+    uint8_t *vecs = xmalloc(n * size);
+    uint64_t *idx = xmalloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(vecs + i * size, store_vec(st, ids[i]), size);
+        state_set_bound(prog, vecs + i * size, STATE_NO_THREAD, 0); /* the model's part only */
+        idx[i] = i;
+    }
+    const void *ctx[2] = {vecs, &size};
+    qsort_r(idx, n, sizeof *idx, cmp_config, ctx);
+    uint64_t n_distinct = 1;
+    for (size_t i = 1; i < n; i++)
+        n_distinct += memcmp(vecs + idx[i - 1] * size, vecs + idx[i] * size, size) != 0;
+    free(vecs);
+    free(idx);
+    return n_distinct;
+}
+
 /* Group the end states by the terms' values; with counts, sum their schedules. */
 static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, const Nums *vpaths)
 {
@@ -510,7 +544,7 @@ static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, con
                 vec_push(&rows, state_var_get(prog, vec, term->var, term->tid, term->elem + i));
         }
     }
-    an->n_end_states = ends.len;
+    an->n_end_states = count_configurations(prog, g->st, ends.items, ends.len);
     uint64_t *idx = xmalloc((ends.len ? ends.len : 1) * sizeof *idx);
     for (uint64_t i = 0; i < ends.len; i++)
         idx[i] = i;
@@ -538,6 +572,16 @@ static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, con
             nums_add(&viol, an->n_outcomes - 1, is_bad ? paths : vpaths,
                      is_bad ? paths->v[s] : vpaths->v[s]);
         }
+    }
+    if (prog->is_bounded) { /* an outcome's end states as configurations of the model */
+        StateId *ids = xmalloc((ends.len ? ends.len : 1) * sizeof *ids);
+        for (uint64_t i = 0, at = 0; at < an->n_outcomes; at++) {
+            size_t n = 0;
+            for (uint64_t m = an->outcomes[at].n_states; m > 0; m--)
+                ids[n++] = ends.items[idx[i++]];
+            an->outcomes[at].n_states = count_configurations(prog, g->st, ids, n);
+        }
+        free(ids);
     }
     for (size_t i = 0; paths && i < an->n_outcomes; i++) {
         an->outcomes[i].n_schedules = nums_text(&sched, sched.v[i]);
@@ -1280,8 +1324,12 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     } else {
         an->terms = count_default_terms(prog, &an->n_terms);
     }
+    VEC(StateId) viol_ids = {0};
     for (uint64_t s = 0; s < g.n; s++)
-        an->n_violating_states += is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL);
+        if (is_viol_state(&g, s) || (g.flags[s] & SF_HAS_FAIL))
+            vec_push(&viol_ids, (StateId)s);
+    an->n_violating_states = count_configurations(prog, res->store, viol_ids.items, viol_ids.len);
+    vec_free(&viol_ids);
     StateId *order = NULL;
     an->is_cyclic = g.is_cyclic || !graph_order(&g, &order);
     if (!an->is_cyclic) {

@@ -105,6 +105,11 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
 size_t count_memory_estimate(const SearchResult *res, const CountOptions *opts);
 void count_free(Analysis *an); /* count_free(NULL) does nothing */
 
+/* How many of the states 'ids' (n of them, in 'st') are distinct configurations of the model:
+** 'n' itself, but for a bounded program (--max-preemptions), whose states also hold the last
+** step's thread and the preemptions taken, states that differ only there count once. */
+uint64_t count_configurations(const Program *prog, const Store *st, const StateId *ids, size_t n);
+
 /* Called once per enumerated schedule: the schedule as a Trace (borrowed for the call) and the
 ** violation it ends in (index in SearchResult.viols). */
 typedef void (*CountEmit)(void *ctx, const Trace *tr, size_t viol);

@@ -297,6 +297,16 @@ static void put_state_text(Graph *g, const uint8_t *vec)
             fputs(i + 1 == tm->n_locals ? ")" : "", out);
         }
     }
+    if (prog->is_bounded) { /* --max-preemptions: the history a bounded state holds too */
+        uint32_t last = state_last_thread(prog, vec), n = state_preemptions(prog, vec);
+        if (last == STATE_NO_THREAD) {
+            fputs("\\nno step yet", out);
+        } else {
+            fputs("\\nlast step by ", out);
+            put_q(out, prog->threads[last].name);
+        }
+        fprintf(out, ", %u %s", n, n == 1 ? "preemption" : "preemptions");
+    }
 }
 
 static void put_state_node(Graph *g, StateId sid)

@@ -88,6 +88,10 @@ struct ExecCtx {
     char msg[MSG_CAP];   /* the last runtime error */
     uint8_t *cover;      /* exec_cover_start(): EXEC_COVER_* marks per position; else NULL */
     uint32_t *cover_at;  /* exec_cover_start(): each template's first index in 'cover' */
+    uint64_t n_held;     /* bounded: enabled steps the preemption bound held back */
+    uint8_t *prev_vec;   /* bounded: the state whose last thread was last asked about ... */
+    uint32_t prev_tid;   /* ... that thread (STATE_NO_THREAD: none asked yet) ... */
+    bool is_prev_on;     /* ... and whether its step was enabled there */
 };
 
 /* ---- context ---- */
@@ -159,6 +163,8 @@ ExecCtx *exec_new(const Program *prog)
     c->forks_cap = FORK_CAP;
     c->forks = lines_alloc(c->forks_cap, sizeof *c->forks);
     loop_table_alloc(c, LOOP_CAP);
+    c->prev_vec = lines_alloc(c->size, 1);
+    c->prev_tid = STATE_NO_THREAD;
     return c;
 }
 
@@ -178,6 +184,7 @@ void exec_free(ExecCtx *c)
     free(c->tab_gen);
     free(c->cover);
     free(c->cover_at);
+    free(c->prev_vec);
     free(c);
 }
 
@@ -819,9 +826,9 @@ static bool blocks_at_once(const ExecCtx *c, const uint8_t *vec, const Ins *in0)
 
 /* Run every outcome of thread tid's step from 'in', in order, calling emit for each (emit may
 ** be NULL); stop after outcome 'last' when it is not UINT32_MAX. Returns the outcomes emitted
-** in *n_out. */
-static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_t last,
-                            ExecEmit emit, void *emit_ctx, uint32_t *n_out)
+** in *n_out. The model's own step: the preemption bound is drive()'s. */
+static ExecStepResult drive_step(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_t last,
+                                 ExecEmit emit, void *emit_ctx, uint32_t *n_out)
 {
     const Program *prog = c->prog;
     const Thread *th = &prog->threads[tid];
@@ -866,6 +873,83 @@ static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_
     if (mark && k > 0 && !(*mark & EXEC_COVER_RAN))
         *mark |= EXEC_COVER_RAN;
     return k > 0 ? EXEC_STEP_RAN : EXEC_STEP_BLOCKED;
+}
+
+/* ---- the preemption bound ----
+**
+** In a bounded program (Program.is_bounded) a state also holds the thread that took the step
+** into it and the preemptions its schedule took. A step of another thread while that one could
+** have gone on (it has not finished and its step is enabled, as trace.c counts preemptions)
+** is a preemption: it is held back once the schedule has taken max_preemptions, and otherwise
+** counted into the successor. The last thread's own step is never held back, so the bound
+** makes no deadlock. */
+
+/* True if thread 'prev''s step from 'in' is enabled (the model's own step, no coverage marked).
+** The threads of one state ask in turn about the same one, so the answer for the last state
+** asked about is kept. */
+static bool prev_is_enabled(ExecCtx *c, const uint8_t *in, uint32_t prev)
+{
+    if (c->prev_tid == prev && state_equal(c->prev_vec, in, c->size))
+        return c->is_prev_on;
+    uint8_t *cover = c->cover;
+    uint32_t n;
+    c->cover = NULL;
+    c->is_prev_on = drive_step(c, in, prev, 0, NULL, NULL, &n) == EXEC_STEP_RAN;
+    c->cover = cover;
+    state_copy(c->prev_vec, in, c->size);
+    c->prev_tid = prev;
+    return c->is_prev_on;
+}
+
+/* What a bounded step's outcomes carry into their successors. */
+typedef struct Bound {
+    ExecCtx *c;
+    ExecEmit emit;      /* the caller's callback, or NULL */
+    void *emit_ctx;     /* its context */
+    uint32_t n_preempt; /* the successors' preemptions */
+} Bound;
+
+static void bound_emit(void *ctx, uint32_t tid, const ExecOutcome *o)
+{
+    Bound *b = ctx;
+    if (o->status == EXEC_OK) /* o->vec is the context's scratch vector */
+        state_set_bound(b->c->prog, b->c->vec, tid, b->n_preempt);
+    if (b->emit)
+        b->emit(b->emit_ctx, tid, o);
+}
+
+/* drive_step() within the preemption bound of a bounded program: a step held back has no
+** outcome (EXEC_STEP_BLOCKED), and is counted in n_held if the model's step was enabled. */
+static ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, uint32_t last,
+                            ExecEmit emit, void *emit_ctx, uint32_t *n_out)
+{
+    const Program *prog = c->prog;
+    if (!prog->is_bounded)
+        return drive_step(c, in, tid, last, emit, emit_ctx, n_out);
+    uint32_t prev = state_last_thread(prog, in), n_preempt = state_preemptions(prog, in);
+    if (prev != STATE_NO_THREAD && prev != tid && !state_thread_done(prog, in, prev) &&
+        prev_is_enabled(c, in, prev)) {
+        if (n_preempt == prog->max_preemptions) {
+            uint8_t *cover = c->cover;
+            c->cover = NULL;
+            bool is_on = drive_step(c, in, tid, 0, NULL, NULL, n_out) == EXEC_STEP_RAN;
+            c->cover = cover;
+            c->n_held += is_on;
+            if (cover) /* the thread was there; its step did not run */
+                cover[c->cover_at[prog->threads[tid].tmpl] + state_pos(prog, in, tid)] |=
+                    EXEC_COVER_AT;
+            *n_out = 0;
+            return state_thread_done(prog, in, tid) ? EXEC_STEP_FINISHED : EXEC_STEP_BLOCKED;
+        }
+        n_preempt++;
+    }
+    Bound b = {c, emit, emit_ctx, n_preempt};
+    return drive_step(c, in, tid, last, bound_emit, &b, n_out);
+}
+
+uint64_t exec_held(const ExecCtx *c)
+{
+    return c->n_held;
 }
 
 size_t exec_cover_index(const Program *prog, uint32_t tmpl, uint32_t pos)
@@ -914,7 +998,7 @@ ExecStepResult exec_step(ExecCtx *c, const uint8_t *vec, uint32_t tid, ExecEmit 
 bool exec_enabled(ExecCtx *c, const uint8_t *vec, uint32_t tid)
 {
     uint32_t n;
-    return drive(c, vec, tid, 0, NULL, NULL, &n) == EXEC_STEP_RAN;
+    return drive_step(c, vec, tid, 0, NULL, NULL, &n) == EXEC_STEP_RAN;
 }
 
 /* What exec_outcome() asks drive() to keep of the outcome it wants. */

@@ -55,8 +55,16 @@ void exec_free(ExecCtx *ctx); /* exec_free(NULL) does nothing */
 ExecStepResult exec_step(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, ExecEmit emit,
                          void *emit_ctx);
 
-/* True if thread tid's next step is enabled in 'vec' (it would run; it may fail). */
+/* True if thread tid's next step is enabled in 'vec' (it would run; it may fail). The model's
+** own step: in a bounded program (Program.is_bounded) a step the preemption bound holds back is
+** enabled here, though exec_step(), exec_outcome(), exec_find() and exec_count() give it no
+** outcome. */
 bool exec_enabled(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
+
+/* Bounded programs: the steps exec_step() and the others on this context held back so far
+** because they would preempt a schedule that has taken Program.max_preemptions already (steps
+** that could have run; a blocked one is not counted). */
+uint64_t exec_held(const ExecCtx *ctx);
 
 /* Coverage, for the report's statements that never run. After exec_cover_start(), each step
 ** run on the context (exec_step, exec_enabled, exec_outcome, exec_find) marks the position of the

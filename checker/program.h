@@ -299,6 +299,17 @@ typedef struct Program {
     uint32_t n_consts;  /* constants after -D overrides, for reports */
     char **const_names;
     int32_t *const_values;
+    /* --max-preemptions (compile_bound_preemptions): only schedules with at most max_preemptions
+    ** preemptions are explored. Two fields follow the thread blocks: the thread that took the
+    ** last step, plus 1 (0 before the first step), and the preemptions taken so far; a state is
+    ** then a configuration with that history, and exec.c holds back a step that would preempt
+    ** once the preemptions are spent. */
+    bool is_bounded;          /* the two fields exist and the bound holds */
+    uint32_t max_preemptions; /* is_bounded: the most preemptions a schedule may take */
+    uint32_t last_bit_off;    /* is_bounded: the last step's thread + 1 */
+    uint8_t last_bits;        /*   ... enough for 0 .. n_threads */
+    uint32_t preempt_bit_off; /* is_bounded: the preemptions taken */
+    uint8_t preempt_bits;     /*   ... enough for 0 .. max_preemptions */
 } Program;
 
 void prog_free(Program *prog); /* prog_free(NULL) does nothing */

@@ -48,7 +48,7 @@ Verdict report_verdict(const SearchResult *res)
 {
     if (res->n_viols > 0)
         return VERDICT_VIOLATION;
-    return search_stop_is_limit(res->stop) ? VERDICT_INCOMPLETE : VERDICT_OK;
+    return search_is_partial(res) ? VERDICT_INCOMPLETE : VERDICT_OK;
 }
 
 WeftExit report_exit_status(Verdict v, Expect expect)
@@ -104,6 +104,12 @@ static const char *stop_name(SearchStop stop)
         break;
     }
     return "complete";
+}
+
+/* How a summary line names what left a partial result partial (search_is_partial). */
+static const char *partial_name(const SearchResult *res)
+{
+    return search_stop_is_limit(res->stop) ? stop_name(res->stop) : "max preemptions";
 }
 
 /* ---- values in states ---- */
@@ -515,12 +521,13 @@ static void gather_outcomes(ExecCtx *ctx, const Program *prog, const SearchResul
 {
     const Property *pr = &prog->props[p];
     uint64_t n = store_count(res->store);
+    VEC(StateId) ids = {0};
     for (StateId sid = 0; sid < n; sid++) {
         const uint8_t *vec = store_vec(res->store, sid);
         const char *msg;
         if (!state_all_done(prog, vec) || exec_property(ctx, vec, (uint32_t)p, &msg) != PROP_BROKEN)
             continue;
-        o->n_states++;
+        vec_push(&ids, sid);
         for (uint32_t i = 0; i < pr->n_terms; i++) {
             int32_t value = 0;
             if (!exec_term(ctx, vec, pr->terms[i].code, &value))
@@ -528,6 +535,8 @@ static void gather_outcomes(ExecCtx *ctx, const Program *prog, const SearchResul
             vec_push(&o->vals, value);
         }
     }
+    o->n_states = count_configurations(prog, res->store, ids.items, ids.len);
+    vec_free(&ids);
 }
 
 /* "'total' fails in 6 end states: counter = 2, 3, 4, 5, 6, 7". Only after a complete search,
@@ -571,7 +580,28 @@ static void print_outcomes(FILE *out, ExecCtx *ctx, const Program *prog, const S
 
 /* ---- totals ---- */
 
-static void print_limit(FILE *out, const SearchResult *res, const ReportOptions *opts)
+/* A bounded program: what the bound left out. */
+static void print_bound(FILE *out, const Program *prog, const SearchResult *res)
+{
+    if (!prog->is_bounded || res->stop != SEARCH_COMPLETE)
+        return;
+    uint32_t n = prog->max_preemptions;
+    if (res->n_held == 0) {
+        fprintf(out,
+                "preemption bound: --max-preemptions %u held back no step: every schedule "
+                "was checked\n",
+                n);
+        return;
+    }
+    fprintf(out,
+            "search bounded: --max-preemptions %u held back %llu %s; schedules of more than %u "
+            "%s were not checked, so the result is partial\n",
+            n, (unsigned long long)res->n_held, plural(res->n_held, "step", "steps"), n,
+            plural(n, "preemption", "preemptions"));
+}
+
+static void print_limit(FILE *out, const Program *prog, const SearchResult *res,
+                        const ReportOptions *opts)
 {
     const SearchOptions *so = opts->search;
     switch (res->stop) {
@@ -597,10 +627,17 @@ static void print_limit(FILE *out, const SearchResult *res, const ReportOptions 
     case SEARCH_COMPLETE:
         break;
     }
-    if (res->checked_depth > 0) /* 0: only the initial state */
+    if (res->checked_depth > 0 && prog->is_bounded) /* 0: only the initial state */
+        fprintf(out,
+                "checked: every schedule of up to %d %s and at most %u %s (the levels before "
+                "the cut are whole)\n",
+                res->checked_depth, res->checked_depth == 1 ? "step" : "steps",
+                prog->max_preemptions, plural(prog->max_preemptions, "preemption", "preemptions"));
+    else if (res->checked_depth > 0)
         fprintf(out,
                 "checked: every schedule of up to %d %s (the levels before the cut are whole)\n",
                 res->checked_depth, res->checked_depth == 1 ? "step" : "steps");
+    print_bound(out, prog, res);
 }
 
 static void print_memory(FILE *out, size_t bytes)
@@ -664,7 +701,7 @@ static int stmt_by_first(const void *a, const void *b)
 NeverRun *report_never_run(const Program *prog, const SearchResult *res, size_t *n_out)
 {
     *n_out = 0;
-    if (res->stop != SEARCH_COMPLETE || !res->cover)
+    if (search_is_partial(res) || res->stop != SEARCH_COMPLETE || !res->cover)
         return NULL;
     VEC(NeverRun) out = {0};
     for (uint32_t t = 0; t < prog->n_templates; t++) {
@@ -758,7 +795,7 @@ void report_text(FILE *out, const Program *prog, const SearchResult *res, Trace 
     }
     print_never_run(out, prog, res);
     print_nothing_stated(out, prog, res, opts);
-    print_limit(out, res, opts);
+    print_limit(out, prog, res, opts);
     print_totals(out, prog, res);
 }
 
@@ -787,12 +824,12 @@ static void print_summary_verdict(FILE *out, const char *name, Verdict v, const 
     case VERDICT_VIOLATION:
         fprintf(out, "%sviolation%s (%zu %s", color_on(color), color_off(color), res->n_viols,
                 plural(res->n_viols, "property", "properties"));
-        if (search_stop_is_limit(res->stop))
-            fprintf(out, "; search incomplete: %s", stop_name(res->stop));
+        if (search_is_partial(res))
+            fprintf(out, "; search incomplete: %s", partial_name(res));
         fputc(')', out);
         break;
     case VERDICT_INCOMPLETE:
-        fprintf(out, "incomplete (%s)", stop_name(res->stop));
+        fprintf(out, "incomplete (%s)", partial_name(res));
         break;
     case VERDICT_NOT_CHECKED:
         fprintf(out, "not checked (model error)");

@@ -82,15 +82,22 @@ static void print_outcome(FILE *out, const Analysis *an, const Outcome *o)
     }
 }
 
-static void print_counts(FILE *out, const Analysis *an)
+static void print_counts(FILE *out, const Program *prog, const Analysis *an)
 {
+    const char *what = "schedules";
+    char bounded[64];
+    if (prog->is_bounded) {
+        snprintf(bounded, sizeof bounded, "schedules of at most %u %s", prog->max_preemptions,
+                 prog->max_preemptions == 1 ? "preemption" : "preemptions");
+        what = bounded;
+    }
     if (an->is_cyclic) {
-        fprintf(out, "schedules: infinitely many (the state graph has a cycle); %llu %s\n",
+        fprintf(out, "%s: infinitely many (the state graph has a cycle); %llu %s\n", what,
                 (unsigned long long)an->n_violating_states,
                 an->n_violating_states == 1 ? "state violates" : "states violate");
         return;
     }
-    fprintf(out, "schedules: %s, of which %s violate\n", an->n_schedules, an->n_violating);
+    fprintf(out, "%s: %s, of which %s violate\n", what, an->n_schedules, an->n_violating);
     report_outcome_counts(out, an, "schedule", "schedules");
 }
 
@@ -163,6 +170,6 @@ void report_analysis(FILE *out, const Program *prog, const SearchResult *res, co
         for (size_t t = 0; t < an->n_terms; t++)
             print_term_values(out, an, t);
     }
-    print_counts(out, an);
+    print_counts(out, prog, an);
     print_causes(out, prog, res, an);
 }

@@ -253,7 +253,7 @@ static const char *stop_name(SearchStop stop)
     return "?";
 }
 
-static json_object *statistics_json(const SearchResult *res)
+static json_object *statistics_json(const Program *prog, const SearchResult *res)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "states", json_object_new_int64((int64_t)res->n_states));
@@ -266,13 +266,18 @@ static json_object *statistics_json(const SearchResult *res)
     json_object_object_add(o, "checked_depth",
                            res->checked_depth >= 0 ? json_object_new_int64(res->checked_depth)
                                                    : NULL);
+    json_object_object_add(o, "max_preemptions",
+                           prog->is_bounded ? json_object_new_int64(prog->max_preemptions) : NULL);
+    json_object_object_add(o, "held_steps",
+                           prog->is_bounded ? json_object_new_int64((int64_t)res->n_held) : NULL);
     return o;
 }
 
-/* The statements never run (report_never_run): null after an incomplete search. */
+/* The statements never run (report_never_run): null after an incomplete search, or one the
+** preemption bound left partial. */
 static json_object *never_run_json(const Program *prog, const SearchResult *res)
 {
-    if (res->stop != SEARCH_COMPLETE)
+    if (res->stop != SEARCH_COMPLETE || search_is_partial(res))
         return NULL;
     size_t n;
     NeverRun *nr = report_never_run(prog, res, &n);
@@ -317,7 +322,7 @@ void report_json_add(ReportJson *rj, const ModelOutcome *m)
         for (size_t i = 0; i < m->res->n_viols; i++)
             json_object_array_add(viols, violation_json(m, &m->res->viols[i], m->traces[i]));
         json_object_object_add(o, "violations", viols);
-        json_object_object_add(o, "statistics", statistics_json(m->res));
+        json_object_object_add(o, "statistics", statistics_json(m->prog, m->res));
         json_object_object_add(o, "never_run", never_run_json(m->prog, m->res));
     } else {
         json_object_object_add(o, "constants", NULL);

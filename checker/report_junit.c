@@ -182,7 +182,7 @@ static void put_case(FILE *f, Suite *s, const ModelOutcome *m, const Case *c)
     fputs("\" classname=\"", f);
     xml_put(f, m->path);
     fputs("\">\n", f);
-    bool is_incomplete = m->res->stop != SEARCH_COMPLETE;
+    bool is_incomplete = search_is_partial(m->res);
     if (c->viol >= 0) {
         const Violation *v = &m->res->viols[c->viol];
         char *text = violation_text(m, (size_t)c->viol);

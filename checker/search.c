@@ -550,6 +550,7 @@ void search_cover_add(Search *s, const ExecCtx *ex)
     if (!s->res->cover)
         s->res->cover = xcalloc(exec_cover_len(s->prog) + 1, 1);
     exec_cover_add(ex, s->res->cover);
+    s->res->n_held += exec_held(ex);
 }
 
 /* ---- public ---- */

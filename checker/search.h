@@ -120,7 +120,18 @@ typedef struct SearchResult {
     uint8_t *cover;         /* EXEC_COVER_* marks of every position of every template (exec.h),
                             ** of the steps the search ran; whole when the stop is
                             ** SEARCH_COMPLETE */
+    uint64_t n_held;        /* a bounded program (--max-preemptions): the steps of expanded
+                            ** states that the bound held back (exec_held); when the search is
+                            ** complete and this is not 0, schedules past the bound went
+                            ** unchecked and the result is partial (search_is_partial) */
 } SearchResult;
+
+/* True if 'res' leaves schedules unchecked: a limit stopped it, or it is complete but the
+** preemption bound held steps back. */
+static inline bool search_is_partial(const SearchResult *res)
+{
+    return search_stop_is_limit(res->stop) || (res->stop == SEARCH_COMPLETE && res->n_held > 0);
+}
 
 /* Explore 'prog' (borrowed). Never NULL. */
 SearchResult *search_run(const Program *prog, const SearchOptions *opts);

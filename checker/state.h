@@ -249,6 +249,29 @@ static inline bool state_thread_done(const Program *prog, const uint8_t *vec, ui
 /* True when every thread has finished. */
 bool state_all_done(const Program *prog, const uint8_t *vec);
 
+/* ---- the preemption bound (Program.is_bounded) ---- */
+
+#define STATE_NO_THREAD UINT32_MAX /* state_last_thread() of the initial state */
+
+/* The thread whose step led to 'vec', or STATE_NO_THREAD in the initial state. */
+static inline uint32_t state_last_thread(const Program *prog, const uint8_t *vec)
+{
+    return bits_get(vec, prog->state_size, prog->last_bit_off, prog->last_bits) - 1u;
+}
+
+/* The preemptions the schedule to 'vec' took. */
+static inline uint32_t state_preemptions(const Program *prog, const uint8_t *vec)
+{
+    return bits_get(vec, prog->state_size, prog->preempt_bit_off, prog->preempt_bits);
+}
+
+/* Record in 'vec' that thread 'tid' took the step to it, the schedule's preemptions now 'n'. */
+static inline void state_set_bound(const Program *prog, uint8_t *vec, uint32_t tid, uint32_t n)
+{
+    bits_set(vec, prog->state_size, prog->last_bit_off, prog->last_bits, tid + 1);
+    bits_set(vec, prog->state_size, prog->preempt_bit_off, prog->preempt_bits, n);
+}
+
 /* Owner of mutex 'm': 0 when free, else thread index + 1. */
 static inline uint32_t state_mutex_owner(const Program *prog, const uint8_t *vec, uint32_t m)
 {

@@ -8,8 +8,8 @@
 # 'weft check MODEL --compact -j 2' must give the same verdicts, violations, schedules and
 # counts (its report lacks only the outcome and schedule analyses, which need every state, and
 # adds the line on hash compaction); 'weft check MODEL --fewest-preemptions --causes' must be
-# the same for -j 1 and -j 4. On a mismatch the diff is printed. Fails when no model is
-# found, so a lost directory cannot pass quietly.
+# the same for -j 1 and -j 4, and so must 'weft check MODEL --max-preemptions 1'. On a mismatch
+# the diff is printed. Fails when no model is found, so a lost directory cannot pass quietly.
 set -u
 
 if [ $# -lt 2 ]; then
@@ -64,6 +64,14 @@ for dir in "$@"; do
             diff -u "$tmp/a1.out" "$tmp/a4.out" | head -n 40
             failed=1
         fi
+        # The preemption bound (--max-preemptions), its counts and its partial result too.
+        run b1 "$model" -j 1 --max-preemptions 1
+        run b4 "$model" -j 4 --max-preemptions 1
+        if ! cmp -s "$tmp/b1.out" "$tmp/b4.out" || ! cmp -s "$tmp/b1.status" "$tmp/b4.status"; then
+            echo "FAIL: $model: --max-preemptions 1 differs between -j 4 and -j 1"
+            diff -u "$tmp/b1.out" "$tmp/b4.out" | head -n 40
+            failed=1
+        fi
         run compact "$model" --compact -j 2
         if ! diff -u <(core "$tmp/j1.out") <(core "$tmp/compact.out") >"$tmp/diff" ||
             ! cmp -s "$tmp/j1.status" "$tmp/compact.status"; then
@@ -82,5 +90,5 @@ if [ $n_models = 0 ]; then
     exit 1
 fi
 [ $failed = 0 ] && echo "ok: $n_models models give the same report with -j 1, 2, 4, 8, with" \
-    "--fewest-preemptions --causes at -j 1 and 4, and with --compact"
+    "--fewest-preemptions --causes and --max-preemptions 1 at -j 1 and 4, and with --compact"
 exit $failed

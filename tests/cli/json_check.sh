@@ -45,6 +45,7 @@ check race "$m.expectation == {\"text\": \"violation final total\", \"met\": tru
 check race "$m.statistics.states == $states and $m.statistics.stop == \"complete\"" $r
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
 check race "$m.never_run == [] and $m.statistics.checked_depth == null" $r
+check race "$m.statistics.max_preemptions == null and $m.statistics.held_steps == null" $r
 check race "($m.statistics.cpu_seconds | type) == \"number\" and $m.statistics.cpu_seconds >= 0" $r
 v="$m.violations[0]"
 check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
@@ -95,6 +96,13 @@ check never-run '.models[0].statistics.stop == "max states" and .models[0].never
 rm -f "$json"
 "$weft" check -j 2 --max-states 100000 -D ITERS=3 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check checked-depth '.models[0].statistics.stop == "max states" and .models[0].statistics.checked_depth == 10' $r
+# The preemption bound: the counter race needs one preemption; none finds nothing, partial.
+rm -f "$json"
+"$weft" check -j 2 --max-preemptions 0 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check bound-0 '.models[0] | .verdict == "incomplete" and .statistics.stop == "complete" and .statistics.max_preemptions == 0 and .statistics.held_steps == 180 and .statistics.states == 257 and .never_run == null' $r
+rm -f "$json"
+"$weft" check -j 2 --max-preemptions 1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check bound-1 '.models[0] | .verdict == "violation" and .statistics.max_preemptions == 1 and .statistics.held_steps == 2232 and .violations[0].schedule.preemptions == 1' $r
 # A bad --outcomes and a file that cannot be read are in the report too, each with its message.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" --outcomes nosuch "$examples/counter_race.weft" "$workdir/nonexistent.weft" >/dev/null 2>&1

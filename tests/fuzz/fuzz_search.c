@@ -13,7 +13,9 @@
 ** also held to brute.h's oracle, which walks every schedule one by one (trees of up to
 ** FUZZ_MAX_NODES nodes). A hash of the bytes picks the limits, the same for every run of one
 ** input: --max-states (a third of the time, so that the cut of a level is checked), --first,
-** --no-deadlock, --max-depth (a quarter of the time, 1 to 12). A difference aborts, but for a
+** --no-deadlock, --max-depth (a quarter of the time, 1 to 12), --max-preemptions (a quarter of
+** the time, 0 to 3; the oracle then compares all but the counts of end and violating states,
+** which the analysis gives as configurations of the model). A difference aborts, but for a
 *search stopped by its memory budget (64 MiB):
 ** the settings need different amounts. The workers share every level of two states or more
 ** (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
@@ -99,6 +101,8 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
     same("the depth", setting, want->max_depth, got->max_depth);
     same("the depth checked", setting, (uint64_t)(int64_t)want->checked_depth,
          (uint64_t)(int64_t)got->checked_depth);
+    if (want->stop == SEARCH_COMPLETE) /* a stopped search may expand past its cut */
+        same("the steps held back", setting, want->n_held, got->n_held);
     same_cover(prog, setting, want, got);
     same("the violations", setting, want->n_viols, got->n_viols);
     for (size_t i = 0; i < want->n_viols; i++) {
@@ -196,6 +200,7 @@ static void compare_dfs(const Program *prog, const SearchResult *want, const Sea
     same_cover(prog, "--dfs", want, got);
     same("the states", "--dfs", want->n_states, got->n_states);
     same("the transitions", "--dfs", want->n_transitions, got->n_transitions);
+    same("the steps held back", "--dfs", want->n_held, got->n_held);
     same("the violations", "--dfs", want->n_viols, got->n_viols);
     for (size_t i = 0; i < want->n_viols; i++)
         same("a violation", "--dfs", 1, has_viol(got, &want->viols[i]));
@@ -264,8 +269,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Diag *d = diag_new(src);
     char *err;
     Program *prog = compile_source(src, NULL, 0, d, &err);
+    uint64_t h = XXH3_64bits(data, size);
+    /* a quarter of the inputs under a preemption bound of 0 to 3 */
+    if (prog && (h >> 44) % 4 == 0 && !compile_bound_preemptions(prog, (uint32_t)(h >> 46) % 4)) {
+        prog_free(prog);
+        prog = NULL;
+    }
     if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE)
-        check_program(prog, XXH3_64bits(data, size));
+        check_program(prog, h);
     free(err);
     prog_free(prog);
     diag_free(d);
