@@ -1063,7 +1063,8 @@ static SearchResult *cli_search(const Program *prog, const CliOptions *o)
     ** goes, rather than count.c running every step again after it; of a cyclic graph the
     ** report needs only the states' flags, these options its edges */
     so.record_graph = !o->is_quiet || o->schedules_path;
-    so.keep_cyclic_edges = o->is_fewest || o->is_causes || o->schedules_path;
+    so.keep_cyclic_edges = o->is_fewest || o->is_causes || o->schedules_path ||
+                           (!o->is_quiet && prog_has_final(prog)); /* never-ending states */
     bool is_shown = progress_is_shown(o->progress);
     if (is_shown) {
         so.progress = cli_progress;
@@ -1213,7 +1214,8 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     }
     CountOptions co = {.no_deadlock = o->search.no_deadlock,
                        .fewest_preemptions = o->is_fewest,
-                       .causes = o->is_causes};
+                       .causes = o->is_causes,
+                       .never_ending = prog_has_final(prog)};
     char *err = NULL;
     OutcomeTerm *terms = NULL;
     if (o->outcomes && !count_parse_terms(prog, o->outcomes, &terms, &co.n_terms, &err)) {

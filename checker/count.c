@@ -743,6 +743,37 @@ static void preds_free(Preds *p)
     free(p->from);
 }
 
+/* The states from which no schedule ends: none of them reaches a state without steps (an end,
+** a deadlock, a state where nothing can move under --no-deadlock) or a failing step. Walks the
+** predecessors back from every state where a schedule can end. */
+static void never_ending_states(const Graph *g, const Preds *p, const Program *prog,
+                                const Store *st, Analysis *an)
+{
+    uint8_t *can_end = xcalloc(g->n ? g->n : 1, 1);
+    VEC(StateId) todo = {0}, stuck = {0};
+    for (uint64_t s = 0; s < g->n; s++)
+        if (is_leaf(g, s) || (g->flags[s] & SF_HAS_FAIL)) {
+            can_end[s] = 1;
+            vec_push(&todo, (StateId)s);
+        }
+    while (todo.len) {
+        StateId s = todo.items[--todo.len];
+        for (uint64_t j = p->first[s]; j < p->first[s + 1]; j++)
+            if (!can_end[p->from[j]]) {
+                can_end[p->from[j]] = 1;
+                vec_push(&todo, p->from[j]);
+            }
+    }
+    for (uint64_t s = 0; s < g->n; s++)
+        if (!can_end[s])
+            vec_push(&stuck, (StateId)s);
+    an->n_never_ending = count_configurations(prog, st, stuck.items, stuck.len);
+    an->never_ending_first = stuck.len ? stuck.items[0] : STATE_ID_NONE;
+    vec_free(&todo);
+    vec_free(&stuck);
+    free(can_end);
+}
+
 /* doomed[s]: every schedule from s violates. The least fixpoint of "s shows a violation, or s
 ** has a step and every step from s fails or leads to a doomed state": a state on a cycle that
 ** can loop forever without violating is not doomed (that endless schedule does not violate). */
@@ -1297,7 +1328,7 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
 size_t count_memory_estimate(const SearchResult *res, const CountOptions *opts)
 {
     if (res->graph && res->graph->is_edgeless && res->graph->no_deadlock == opts->no_deadlock &&
-        !opts->fewest_preemptions && !opts->causes)
+        !opts->fewest_preemptions && !opts->causes && !opts->never_ending)
         return store_count(res->store) * sizeof(StateId);
     /* per state: edge offsets, flags, topological order, two live counters; per transition:
     ** an Edge (allocated once, at the search's count), twice over: room for the big arrays'
@@ -1313,9 +1344,10 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     if (res->stop != SEARCH_COMPLETE || res->is_compact)
         return NULL;
     Graph g = {0};
-    bool is_built =
-        graph_get(&g, prog, res, opts->no_deadlock, opts->fewest_preemptions || opts->causes);
+    bool is_built = graph_get(&g, prog, res, opts->no_deadlock,
+                              opts->fewest_preemptions || opts->causes || opts->never_ending);
     Analysis *an = xcalloc(1, sizeof *an);
+    an->never_ending_first = STATE_ID_NONE;
     if (opts->terms) {
         an->terms = xcalloc(opts->n_terms ? opts->n_terms : 1, sizeof *an->terms);
         for (size_t i = 0; i < opts->n_terms; i++)
@@ -1352,10 +1384,13 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     if (opts->fewest_preemptions)
         an->fewest = fewest_all(&g, res);
     an->has_causes = opts->causes;
-    if (opts->causes) {
+    if (opts->causes || (opts->never_ending && an->is_cyclic)) {
         Preds p;
         preds_build(&g, &p);
-        find_causes(&g, &p, res, an);
+        if (opts->causes)
+            find_causes(&g, &p, res, an);
+        if (opts->never_ending && an->is_cyclic)
+            never_ending_states(&g, &p, prog, res->store, an);
         preds_free(&p);
     }
     an->n_fewest = opts->fewest_preemptions ? res->n_viols : 0;

@@ -57,6 +57,7 @@ typedef struct CountOptions {
     bool no_deadlock;         /* deadlocks are not violations (--no-deadlock) */
     bool fewest_preemptions;  /* compute Analysis.fewest */
     bool causes;              /* compute Analysis.causes */
+    bool never_ending;        /* compute Analysis.n_never_ending (needs the graph's edges) */
 } CountOptions;
 
 typedef struct Analysis {
@@ -67,6 +68,12 @@ typedef struct Analysis {
     size_t n_outcomes;     /* distinct outcomes, sorted by their values */
     Outcome *outcomes;
     bool is_cyclic;              /* the state graph has a cycle: infinitely many schedules */
+    uint64_t n_never_ending;     /* CountOptions.never_ending: states from which no schedule
+                                 ** ends (every one loops for ever: no end, deadlock, blocked
+                                 ** state or failing step can be reached), as configurations
+                                 ** (count_configurations); 0 in an acyclic graph */
+    StateId never_ending_first;  /* n_never_ending > 0: the first of them in the search's order
+                                 ** (the breadth first search's: one the fewest steps in) */
     char *n_schedules;           /* acyclic: complete schedules (decimal); else NULL */
     char *n_violating;           /* acyclic: violating schedules (decimal); else NULL */
     uint64_t n_violating_states; /* states that break a property, deadlock or fail a step */

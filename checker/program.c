@@ -102,6 +102,14 @@ bool prog_has_assert(const Program *prog)
     return false;
 }
 
+bool prog_has_final(const Program *prog)
+{
+    for (uint32_t p = 0; p < prog->n_props; p++)
+        if (prog->props[p].kind == PROP_FINAL)
+            return true;
+    return false;
+}
+
 void prog_initial_state(const Program *prog, uint8_t *out)
 {
     memset(out, 0, prog->state_size); /* mutexes free, queue slots zero, positions 0 */

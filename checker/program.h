@@ -321,6 +321,10 @@ void prog_initial_state(const Program *prog, uint8_t *out);
 ** model looks for deadlocks and runtime errors only (the report says so). */
 bool prog_has_assert(const Program *prog);
 
+/* True if 'prog' has a 'final': it expects schedules to end with every thread finished (a check
+** then looks for states from which none can, where no final is ever checked). */
+bool prog_has_final(const Program *prog);
+
 /* The name of an opcode ("LOAD_G"). */
 const char *prog_op_name(Opcode op);
 

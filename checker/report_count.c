@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "count.h"
+#include "state.h"
+#include "store.h"
 #include "util.h"
 
 /* Outcomes and values listed before the report says how many more there are. */
@@ -160,6 +162,37 @@ static void print_causes(FILE *out, const Program *prog, const SearchResult *res
     }
 }
 
+/* States from which every schedule loops for ever, where no final is ever checked: how many,
+** and where the first is (its depth, where each thread stands). */
+static void print_never_ending(FILE *out, const Program *prog, const SearchResult *res,
+                               const Analysis *an)
+{
+    if (an->n_never_ending == 0 || search_is_partial(res)) /* a bound is not a fair scheduler */
+        return;
+    fprintf(out,
+            "runs forever: from %llu %s no schedule can end (each loops for ever: none reaches "
+            "the end of every thread, a deadlock or a failing step), so no final is checked on "
+            "them\n",
+            (unsigned long long)an->n_never_ending, an->n_never_ending == 1 ? "state" : "states");
+    StateId sid = an->never_ending_first;
+    uint32_t depth = 0;
+    for (StateId s = sid; store_parent(res->store, s) != STATE_ID_NONE;
+         s = store_parent(res->store, s))
+        depth++;
+    const uint8_t *vec = store_vec(res->store, sid); /* the analysis runs on full states */
+    fprintf(out, "  first reached after %u %s:", depth, depth == 1 ? "step" : "steps");
+    for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
+        const Template *t = &prog->templates[prog->threads[tid].tmpl];
+        const Pos *pos = &t->pos[state_pos(prog, vec, tid)];
+        fprintf(out, "%s %s ", tid ? "," : "", prog->threads[tid].name);
+        if (state_thread_done(prog, vec, tid))
+            fputs("finished", out);
+        else
+            fprintf(out, "at line %u '%s'", pos->line, pos->text);
+    }
+    fputc('\n', out);
+}
+
 void report_analysis(FILE *out, const Program *prog, const SearchResult *res, const Analysis *an)
 {
     if (an->n_end_states == 0) {
@@ -171,5 +204,6 @@ void report_analysis(FILE *out, const Program *prog, const SearchResult *res, co
             print_term_values(out, an, t);
     }
     print_counts(out, prog, an);
+    print_never_ending(out, prog, res, an);
     print_causes(out, prog, res, an);
 }

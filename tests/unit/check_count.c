@@ -13,6 +13,7 @@
 
 #include "count.h"
 #include "exec.h"
+#include "graph.h"
 #include "search.h"
 #include "state.h"
 #include "suites_list.h"
@@ -193,6 +194,79 @@ START_TEST(count_cycle_is_infinite)
 }
 END_TEST
 
+/* ---- states from which no schedule ends ---- */
+
+static const struct {
+    const char *text;
+    uint64_t n_states, n_never_ending;
+    uint32_t first_depth; /* steps to the first never-ending state (UINT32_MAX: none) */
+} never_ending_cases[] = {
+    /* a spins on a flag nobody sets: all 4 states (a at 'while' or 'skip', b before or after
+    ** its step) loop for ever, from the start */
+    {"shared flag = 0\nshared x = 0\n"
+     "thread a {\n    while flag == 0 {\n        skip\n    }\n    x = 1\n}\n"
+     "thread b {\n    skip\n}\nfinal fin: x == 1\n",
+     4, 4, 0},
+    /* a loops for ever only if it tests x before b sets it: of 7 states, the 4 with a inside
+    ** the loop; the first one step in */
+    {"shared x = 0\nthread a {\n    if x == 0 {\n        while true {\n            skip\n"
+     "        }\n    }\n}\nthread b {\n    x = 1\n}\nfinal f: x == 1\n",
+     7, 4, 1},
+    /* a spin loop that b always ends: every state can end */
+    {"shared flag = 0\nthread a {\n    while flag == 0 {\n        skip\n    }\n}\n"
+     "thread b {\n    flag = 1\n}\nfinal f: flag == 1\n",
+     5, 0, UINT32_MAX},
+    /* a cycle that leads to a failing step: the schedule ends there */
+    {"shared x = 0\nthread a {\n    while true {\n        x = 1 - x\n        assert x < 2\n"
+     "        choose {\n            skip\n        } or {\n            assert false\n        }\n"
+     "    }\n}\nfinal f: x == 0\n",
+     0, 0, UINT32_MAX},
+};
+
+START_TEST(count_never_ending_states)
+{
+    CountOptions co = {.never_ending = true};
+    Run r = cf_run(never_ending_cases[_i].text, &co);
+    if (never_ending_cases[_i].n_states)
+        ck_assert_uint_eq(r.res->n_states, never_ending_cases[_i].n_states);
+    ck_assert(r.an->is_cyclic);
+    ck_assert_uint_eq(r.an->n_never_ending, never_ending_cases[_i].n_never_ending);
+    uint32_t depth = UINT32_MAX;
+    if (r.an->never_ending_first != STATE_ID_NONE) {
+        depth = 0;
+        for (StateId s = r.an->never_ending_first; store_parent(r.res->store, s) != STATE_ID_NONE;
+             s = store_parent(r.res->store, s))
+            depth++;
+    }
+    ck_assert_uint_eq(depth, never_ending_cases[_i].first_depth);
+    /* the same from a graph the search kept the edges of */
+    SearchOptions so = {.record_graph = true, .keep_cyclic_edges = true};
+    SearchResult *res = search_run(r.prog, &so);
+    ck_assert(!res->graph->is_edgeless);
+    Analysis *an = count_run(r.prog, res, &co);
+    ck_assert_uint_eq(an->n_never_ending, never_ending_cases[_i].n_never_ending);
+    ck_assert_uint_eq(an->never_ending_first, r.an->never_ending_first);
+    count_free(an);
+    search_result_free(res);
+    cf_free(&r);
+}
+END_TEST
+
+/* A thread blocked for good ends its schedule, counted as a deadlock or not (--no-deadlock):
+** no state of a model whose loop can only block is never-ending. */
+START_TEST(count_blocked_is_an_end)
+{
+    const char *text = "shared x = 0\nthread a {\n    while x < 3 {\n        x = x + 1\n    }\n"
+                       "    await x == 5\n}\nfinal f: x == 3\n";
+    for (int no_deadlock = 0; no_deadlock < 2; no_deadlock++) {
+        CountOptions co = {.never_ending = true, .no_deadlock = no_deadlock};
+        Run r = cf_run(text, &co);
+        ck_assert_uint_eq(r.an->n_never_ending, 0);
+        cf_free(&r);
+    }
+}
+END_TEST
+
 /* ---- outcomes grouped by chosen terms ---- */
 
 START_TEST(count_outcome_terms)
@@ -358,6 +432,9 @@ Suite *count_suite(void)
     tcase_add_test(tc, count_outcome_terms);
     tcase_add_test(tc, count_outcomes_of_arrays_and_locals);
     tcase_add_test(tc, count_fewest_preemptions_counter_race);
+    tcase_add_loop_test(tc, count_never_ending_states, 0,
+                        (int)(sizeof never_ending_cases / sizeof never_ending_cases[0]));
+    tcase_add_test(tc, count_blocked_is_an_end);
     tcase_add_test(tc, count_causes_counter_race);
     tcase_add_test(tc, count_enumerates_distinct_violations);
     tcase_set_timeout(tc, 120);
