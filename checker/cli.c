@@ -941,10 +941,12 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
     return prog;
 }
 
-/* The report of a checked model on cli_text(). The Source is re-read only for statement texts
-** that have no position (an assert inside an atomic block). */
-static void cli_report(const char *path, const Program *prog, const SearchResult *res,
-                       const CliOptions *o, const CountOptions *co)
+/* The analyses of every schedule (count_run) for the report and --json, or NULL: after an
+** incomplete search or under --compact (count_run says no), or when they would not fit in what
+** --max-memory leaves next to the store: then *skipped_out is about how many bytes more they
+** need (else 0). */
+static Analysis *cli_analysis(const Program *prog, const SearchResult *res, const CliOptions *o,
+                              const CountOptions *co, size_t *skipped_out)
 {
     /* What the search holds now is its store (its frontier's buffers are freed): the peak in
     ** res->memory_bytes also counts those, which vary with -j and the workers' timing. */
@@ -953,7 +955,16 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
     if (budget && res->stop == SEARCH_COMPLETE && !res->is_compact &&
         (held > budget || need > budget - held))
         skipped = held > budget ? need : need - (budget - held);
-    Analysis *an = skipped ? NULL : count_run(prog, res, co);
+    *skipped_out = skipped;
+    return skipped ? NULL : count_run(prog, res, co);
+}
+
+/* The report of a checked model on cli_text(), with its analyses 'an' (or NULL, 'skipped'
+** bytes short of them). The Source is re-read only for statement texts that have no position
+** (an assert inside an atomic block). */
+static void cli_report(const char *path, const Program *prog, const SearchResult *res,
+                       const CliOptions *o, const Analysis *an, size_t skipped)
+{
     Trace **traces = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
     bool is_fewest = an && an->fewest;
     for (size_t i = 0; i < res->n_viols; i++)
@@ -979,7 +990,6 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
         trace_free(traces[i]);
     free(traces);
     free(shown);
-    count_free(an);
 }
 
 /* --schedules: one violating schedule a line, written whole or not at all (outfile.h). */
@@ -1098,9 +1108,9 @@ static void cli_output_failed(const CliOptions *o, char *err)
 }
 
 /* Add a model to --json and --junit, and write --trace for the run's first violation. 'prog'
-** and 'res' are NULL for a model that was not checked. */
+** and 'res' are NULL for a model that was not checked; 'an' its analyses, or NULL. */
 static void cli_outputs(const char *path, const Program *prog, const ModelResult *mr,
-                        const CliOptions *o)
+                        const CliOptions *o, const Analysis *an)
 {
     CliSinks *k = o->sinks;
     const SearchResult *res = mr->res;
@@ -1125,6 +1135,7 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
                       .ropts = &ro,
                       .expect_text = expect_text,
                       .error = mr->error,
+                      .analysis = an,
                       .is_expect_violation = is_expect_violation,
                       .is_expect_met =
                           mr->has_model_expect
@@ -1181,7 +1192,7 @@ static void cli_not_checked(const char *path, const CliOptions *o, bool is_many,
 {
     cli_model_failed(out, err);
     out->verdict = VERDICT_NOT_CHECKED;
-    cli_outputs(path, NULL, out, o);
+    cli_outputs(path, NULL, out, o, NULL);
     prog_free(prog);
     if (is_many && !o->is_quiet)
         fputc('\n', cli_text());
@@ -1195,14 +1206,14 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
         fprintf(cli_text(), "checking %s\n", path);
     if (o->is_expect_from_model && !cli_read_expect(path, out)) {
         out->verdict = VERDICT_NOT_CHECKED;
-        cli_outputs(path, NULL, out, o);
+        cli_outputs(path, NULL, out, o, NULL);
         if (is_many && !o->is_quiet)
             fputc('\n', cli_text());
         return;
     }
     Program *prog = cli_compile(path, o, out);
     if (!prog) {
-        cli_outputs(path, NULL, out, o);
+        cli_outputs(path, NULL, out, o, NULL);
         if (is_many && !o->is_quiet)
             fputc('\n', cli_text());
         return;
@@ -1228,12 +1239,15 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     out->verdict = report_verdict(out->res);
     if (out->has_model_expect)
         out->is_expect_met = expect_met(&out->model_expect, prog, out->res, out->verdict);
-    cli_outputs(path, prog, out, o);
+    size_t skipped = 0; /* --quiet skips the analyses, in the JSON report too */
+    Analysis *an = o->is_quiet ? NULL : cli_analysis(prog, out->res, o, &co, &skipped);
+    cli_outputs(path, prog, out, o, an);
     if (!o->is_quiet) {
-        cli_report(path, prog, out->res, o, &co);
+        cli_report(path, prog, out->res, o, an, skipped);
         if (is_many)
             fputc('\n', cli_text());
     }
+    count_free(an);
     out->is_picture_failed = !cli_pictures(path, prog, out->res, o);
     if (o->schedules_path && !cli_schedules(prog, out->res, o, &co))
         out->is_picture_failed = true;

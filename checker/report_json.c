@@ -295,6 +295,61 @@ static json_object *never_run_json(const Program *prog, const SearchResult *res)
     return a;
 }
 
+/* A count of schedules: decimal text (it may pass 64 bits), or null (infinitely many). */
+static json_object *count_json(const char *n)
+{
+    return n ? json_object_new_string(n) : NULL;
+}
+
+/* One outcome: each term's value (an array for a whole array), and its counts. */
+static json_object *outcome_json(const Analysis *an, const Outcome *oc)
+{
+    json_object *o = json_object_new_object(), *values = json_object_new_object();
+    uint32_t at = 0;
+    for (size_t t = 0; t < an->n_terms; t++) {
+        const OutcomeTerm *term = &an->terms[t];
+        json_object *v;
+        if (term->is_whole_array) {
+            v = json_object_new_array();
+            for (uint32_t i = 0; i < term->n_elems; i++)
+                json_object_array_add(v, json_object_new_int64(oc->vals[at + i]));
+        } else {
+            v = json_object_new_int64(oc->vals[at]);
+        }
+        json_object_object_add(values, term->text, v);
+        at += term->n_elems;
+    }
+    json_object_object_add(o, "values", values);
+    json_object_object_add(o, "violates", json_object_new_boolean(oc->is_violating));
+    json_object_object_add(o, "end_states", json_object_new_int64((int64_t)oc->n_states));
+    json_object_object_add(o, "schedules", count_json(oc->n_schedules));
+    json_object_object_add(o, "violating_schedules", count_json(oc->n_violating));
+    return o;
+}
+
+/* What holds over every schedule (the text report's outcomes, schedules and runs forever), or
+** null when it was not computed. */
+static json_object *analysis_json(const Program *prog, const SearchResult *res, const Analysis *an)
+{
+    if (!an)
+        return NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "end_states", json_object_new_int64((int64_t)an->n_end_states));
+    json_object *outcomes = json_object_new_array();
+    for (size_t i = 0; i < an->n_outcomes; i++)
+        json_object_array_add(outcomes, outcome_json(an, &an->outcomes[i]));
+    json_object_object_add(o, "outcomes", outcomes);
+    json_object_object_add(o, "cyclic", json_object_new_boolean(an->is_cyclic));
+    json_object_object_add(o, "schedules", count_json(an->n_schedules));
+    json_object_object_add(o, "violating_schedules", count_json(an->n_violating));
+    json_object_object_add(o, "violating_states",
+                           json_object_new_int64((int64_t)an->n_violating_states));
+    bool has_never = prog_has_final(prog) && !search_is_partial(res);
+    json_object_object_add(o, "never_ending_states",
+                           has_never ? json_object_new_int64((int64_t)an->n_never_ending) : NULL);
+    return o;
+}
+
 static json_object *constants_json(const Program *prog)
 {
     json_object *o = json_object_new_object();
@@ -324,11 +379,13 @@ void report_json_add(ReportJson *rj, const ModelOutcome *m)
         json_object_object_add(o, "violations", viols);
         json_object_object_add(o, "statistics", statistics_json(m->prog, m->res));
         json_object_object_add(o, "never_run", never_run_json(m->prog, m->res));
+        json_object_object_add(o, "analysis", analysis_json(m->prog, m->res, m->analysis));
     } else {
         json_object_object_add(o, "constants", NULL);
         json_object_object_add(o, "violations", json_object_new_array());
         json_object_object_add(o, "statistics", NULL);
         json_object_object_add(o, "never_run", NULL);
+        json_object_object_add(o, "analysis", NULL);
     }
     json_object_object_add(o, "error", m->error ? json_object_new_string(m->error) : NULL);
     json_object_array_add(rj->models, o);

@@ -3,7 +3,8 @@
 **
 ** The schema is versioned and documented in docs/json.md: the weft version, then per model its
 ** file, constants, verdict, expectation, every violation (kind, property, values, the schedule
-** with what each step changed and the whole state after it) and the statistics. Built with
+** with what each step changed and the whole state after it), the statistics and what holds
+** over every schedule (outcomes, schedule counts, never-ending states). Built with
 ** json-c. Models are added one by one while their Program is alive; the document is written
 ** at the end, whole or not at all. Single thread only.
 */
@@ -34,6 +35,9 @@ typedef struct ModelOutcome {
     const char *error;          /* not checked: why, as stderr says it (lines), or NULL */
     bool is_expect_violation;   /* with expect_text: a violation is expected */
     bool is_expect_met;         /* with expect_text: whether the verdict meets it */
+    const Analysis *analysis;   /* every schedule's outcomes and counts (count_run), or NULL when
+                                ** they were not computed (--quiet, an incomplete search,
+                                ** --compact, too little memory) */
 } ModelOutcome;
 
 typedef struct ReportJson ReportJson; /* opaque */

@@ -46,6 +46,14 @@ check race "$m.statistics.states == $states and $m.statistics.stop == \"complete
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
 check race "$m.never_run == [] and $m.statistics.checked_depth == null" $r
 check race "$m.statistics.max_preemptions == null and $m.statistics.held_steps == null" $r
+# every schedule: the counter race's exact counts, as the text report gives them
+a="$m.analysis"
+check analysis "$a.end_states == 3144 and $a.cyclic == false and $a.violating_states == 2808" $r
+check analysis "$a.schedules == \"63063000\" and $a.violating_schedules == \"63060480\"" $r
+check analysis "[$a.outcomes[] | .values.counter] == [2, 3, 4, 5, 6, 7, 8]" $r
+check analysis "$a.outcomes[6] == {\"values\": {\"counter\": 8}, \"violates\": false, \"end_states\": 336, \"schedules\": \"2520\", \"violating_schedules\": \"0\"}" $r
+check analysis "$a.outcomes[0].schedules == \"14371296\" and $a.outcomes[0].violates == true" $r
+check analysis "$a.never_ending_states == 0 and .models[2].analysis.never_ending_states == null" $r
 check race "($m.statistics.cpu_seconds | type) == \"number\" and $m.statistics.cpu_seconds >= 0" $r
 v="$m.violations[0]"
 check race "($m.violations | length) == 1 and $v.kind == \"final\" and $v.line == $v.property.line" $r
@@ -103,6 +111,15 @@ check bound-0 '.models[0] | .verdict == "incomplete" and .statistics.stop == "co
 rm -f "$json"
 "$weft" check -j 2 --max-preemptions 1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check bound-1 '.models[0] | .verdict == "violation" and .statistics.max_preemptions == 1 and .statistics.held_steps == 2232 and .violations[0].schedule.preemptions == 1' $r
+# The analysis: null under --quiet; a spin loop nobody ends counted as never-ending states.
+rm -f "$json"
+"$weft" check -j 1 --quiet --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check analysis-quiet '.models[0].analysis == null' $r
+spin=$workdir/spin.weft
+printf 'shared flag = 0\nshared x = 0\nthread a {\n    while flag == 0 {\n        skip\n    }\n    x = 1\n}\nthread b {\n    skip\n}\nfinal fin: x == 1\n' >"$spin"
+rm -f "$json"
+"$weft" check -j 1 --json "$json" "$spin" >/dev/null 2>&1
+check analysis-forever '.models[0].analysis | .cyclic == true and .schedules == null and .end_states == 0 and .outcomes == [] and .never_ending_states == 4' $r
 # A bad --outcomes and a file that cannot be read are in the report too, each with its message.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" --outcomes nosuch "$examples/counter_race.weft" "$workdir/nonexistent.weft" >/dev/null 2>&1

@@ -35,6 +35,8 @@
 #include "exec.h"
 #include "program.h"
 #include "search.h"
+#include "state.h"
+#include "store.h"
 #include "trace.h"
 
 enum {
@@ -148,8 +150,12 @@ static void compare_report_alone(const Program *prog, const Analysis *full, cons
 static void compare_analyses(const Program *prog, const SearchResult *want, const SearchResult *got,
                              const char *setting, bool no_deadlock)
 {
-    CountOptions co = {.no_deadlock = no_deadlock, .fewest_preemptions = true, .causes = true};
+    CountOptions co = {.no_deadlock = no_deadlock,
+                       .fewest_preemptions = true,
+                       .causes = true,
+                       .never_ending = true};
     Analysis *a = count_run(prog, want, &co), *b = count_run(prog, got, &co);
+    same("the never-ending states", setting, a->n_never_ending, b->n_never_ending);
     same("the end states", setting, a->n_end_states, b->n_end_states);
     same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
     for (size_t i = 0; i < a->n_outcomes; i++) {
@@ -181,6 +187,69 @@ static void compare_analyses(const Program *prog, const SearchResult *want, cons
     compare_report_alone(prog, a, got, setting, no_deadlock);
     count_free(a);
     count_free(b);
+}
+
+/* What an outcome of a step gave, for never_ending_oracle. */
+typedef struct Succs {
+    const SearchResult *res;
+    const Program *prog;
+    uint64_t *ids; /* successors' ids */
+    size_t n, cap;
+    bool has_fail; /* a step failed */
+} Succs;
+
+static void on_succ(void *ctx, uint32_t tid, const ExecOutcome *o)
+{
+    Succs *s = ctx;
+    (void)tid;
+    if (o->status != EXEC_OK) {
+        s->has_fail = true;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        s->ids = realloc(s->ids, s->cap * sizeof *s->ids);
+    }
+    s->ids[s->n++] = store_find(s->res->store, o->vec, state_hash(o->vec, s->prog->state_size));
+}
+
+/* The states of the complete search 'res' from which no schedule ends, found without count.c's
+** graph: every state's steps run again with the executor, then "can end" (no step, a failing
+** step, or a successor that can end) iterated to its fixpoint. */
+static uint64_t never_ending_oracle(const Program *prog, const SearchResult *res)
+{
+    uint64_t n = res->n_states;
+    uint8_t *can_end = calloc(n ? n : 1, 1);
+    uint64_t *first = calloc(n + 1, sizeof *first);
+    Succs s = {.res = res, .prog = prog};
+    ExecCtx *ex = exec_new(prog);
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *vec = store_vec(res->store, (StateId)i);
+        size_t before = s.n;
+        s.has_fail = false;
+        if (!state_all_done(prog, vec))
+            for (uint32_t tid = 0; tid < prog->n_threads; tid++)
+                exec_step(ex, vec, tid, on_succ, &s);
+        can_end[i] = s.has_fail || s.n == before;
+        first[i + 1] = s.n;
+    }
+    for (bool is_changed = true; is_changed;) {
+        is_changed = false;
+        for (uint64_t i = 0; i < n; i++)
+            for (uint64_t j = first[i]; j < first[i + 1] && !can_end[i]; j++)
+                if (can_end[s.ids[j]]) {
+                    can_end[i] = 1;
+                    is_changed = true;
+                }
+    }
+    uint64_t n_never = 0;
+    for (uint64_t i = 0; i < n; i++)
+        n_never += !can_end[i];
+    exec_free(ex);
+    free(s.ids);
+    free(first);
+    free(can_end);
+    return n_never;
 }
 
 /* True if 'res' has a violation of the key (kind, prop, line) of 'v'. */
@@ -245,9 +314,14 @@ static void check_program(const Program *prog, uint64_t h)
         search_result_free(got);
     }
     if (want->stop == SEARCH_COMPLETE) {
-        CountOptions co = {
-            .no_deadlock = o.no_deadlock, .fewest_preemptions = true, .causes = true};
+        CountOptions co = {.no_deadlock = o.no_deadlock,
+                           .fewest_preemptions = true,
+                           .causes = true,
+                           .never_ending = true};
         Analysis *an = count_run(prog, want, &co);
+        if (!prog->is_bounded && !want->is_compact) /* bounded: counted as configurations */
+            same("the never-ending states (the oracle)", "-j 1", never_ending_oracle(prog, want),
+                 an->n_never_ending);
         brute_check(prog, want, an, o.no_deadlock, FUZZ_MAX_NODES);
         compare_report_alone(prog, an, want, "-j 1", o.no_deadlock);
         count_free(an);
