@@ -743,33 +743,49 @@ static void preds_free(Preds *p)
     free(p->from);
 }
 
+/* A 0/1 flag per state: 1 where a state that 'is_seed' accepts can be reached (itself
+** included), by a backward search over the predecessors. */
+static uint8_t *reach_back(const Graph *g, const Preds *p, bool (*is_seed)(const Graph *, uint64_t))
+{
+    uint8_t *reached = xcalloc(g->n ? g->n : 1, 1);
+    VEC(StateId) work = {0};
+    for (uint64_t s = 0; s < g->n; s++)
+        if (is_seed(g, s)) {
+            reached[s] = 1;
+            vec_push(&work, (StateId)s);
+        }
+    while (work.len) {
+        StateId t = work.items[--work.len];
+        for (uint64_t j = p->first[t]; j < p->first[t + 1]; j++)
+            if (!reached[p->from[j]]) {
+                reached[p->from[j]] = 1;
+                vec_push(&work, p->from[j]);
+            }
+    }
+    vec_free(&work);
+    return reached;
+}
+
+/* A schedule can end in s: it has no step (an end, a deadlock, nothing can move under
+** --no-deadlock), or a step from it fails. */
+static bool ends_here(const Graph *g, uint64_t s)
+{
+    return is_leaf(g, s) || (g->flags[s] & SF_HAS_FAIL);
+}
+
 /* The states from which no schedule ends: none of them reaches a state without steps (an end,
 ** a deadlock, a state where nothing can move under --no-deadlock) or a failing step. Walks the
 ** predecessors back from every state where a schedule can end. */
 static void never_ending_states(const Graph *g, const Preds *p, const Program *prog,
                                 const Store *st, Analysis *an)
 {
-    uint8_t *can_end = xcalloc(g->n ? g->n : 1, 1);
-    VEC(StateId) todo = {0}, stuck = {0};
-    for (uint64_t s = 0; s < g->n; s++)
-        if (is_leaf(g, s) || (g->flags[s] & SF_HAS_FAIL)) {
-            can_end[s] = 1;
-            vec_push(&todo, (StateId)s);
-        }
-    while (todo.len) {
-        StateId s = todo.items[--todo.len];
-        for (uint64_t j = p->first[s]; j < p->first[s + 1]; j++)
-            if (!can_end[p->from[j]]) {
-                can_end[p->from[j]] = 1;
-                vec_push(&todo, p->from[j]);
-            }
-    }
+    uint8_t *can_end = reach_back(g, p, ends_here);
+    VEC(StateId) stuck = {0};
     for (uint64_t s = 0; s < g->n; s++)
         if (!can_end[s])
             vec_push(&stuck, (StateId)s);
     an->n_never_ending = count_configurations(prog, st, stuck.items, stuck.len);
     an->never_ending_first = stuck.len ? stuck.items[0] : STATE_ID_NONE;
-    vec_free(&todo);
     vec_free(&stuck);
     free(can_end);
 }
@@ -805,26 +821,16 @@ static uint8_t *doomed_states(const Graph *g, const Preds *p)
     return doomed;
 }
 
+/* A violation shows in s, or a step from it fails. */
+static bool shows_violation(const Graph *g, uint64_t s)
+{
+    return is_viol_state(g, s) || (g->flags[s] & SF_HAS_FAIL);
+}
+
 /* live[s]: some violation can still be reached from s (backward search from where they show). */
 static uint8_t *live_states(const Graph *g, const Preds *p)
 {
-    uint8_t *live = xcalloc(g->n ? g->n : 1, 1);
-    VEC(StateId) work = {0};
-    for (uint64_t s = 0; s < g->n; s++)
-        if (is_viol_state(g, s) || (g->flags[s] & SF_HAS_FAIL)) {
-            live[s] = 1;
-            vec_push(&work, (StateId)s);
-        }
-    while (work.len) {
-        StateId t = work.items[--work.len];
-        for (uint64_t j = p->first[t]; j < p->first[t + 1]; j++)
-            if (!live[p->from[j]]) {
-                live[p->from[j]] = 1;
-                vec_push(&work, p->from[j]);
-            }
-    }
-    vec_free(&work);
-    return live;
+    return reach_back(g, p, shows_violation);
 }
 
 /* ---- breadth first paths ---- */
