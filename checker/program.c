@@ -343,6 +343,12 @@ void prog_dump(const Program *prog, FILE *out)
 {
     fprintf(out, "state_size %u stack_max %u slots %u\n", prog->state_size, prog->stack_max,
             prog->n_slots);
+    if (prog->is_bounded)
+        fprintf(out,
+                "bound max_preemptions %u last_bit_off %u last_bits %u preempt_bit_off %u "
+                "preempt_bits %u\n",
+                prog->max_preemptions, prog->last_bit_off, prog->last_bits, prog->preempt_bit_off,
+                prog->preempt_bits);
     for (uint32_t i = 0; i < prog->n_consts; i++)
         fprintf(out, "const %s = %d\n", prog->const_names[i], (int)prog->const_values[i]);
     for (uint32_t i = 0; i < prog->n_shared; i++)

@@ -307,6 +307,18 @@ START_TEST(bound_layout_appends_two_fields)
     ck_assert_uint_eq(state_last_thread(prog, vec), 2);
     ck_assert_uint_eq(state_preemptions(prog, vec), 5);
     ck_assert_int_eq(state_var_get(prog, vec, 0, 0, 0), 0);
+    char *dump = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&dump, &len);
+    prog_dump(prog, f);
+    fclose(f);
+    char want[128];
+    snprintf(want, sizeof want,
+             "bound max_preemptions 5 last_bit_off %u last_bits 2 preempt_bit_off %u "
+             "preempt_bits 3\n",
+             prog->last_bit_off, prog->last_bit_off + 2);
+    ck_assert_ptr_nonnull(strstr(dump, want));
+    free(dump);
     free(vec);
     prog_free(prog);
 }
