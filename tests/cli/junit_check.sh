@@ -7,6 +7,7 @@
 #    testsuite per model, no failure (every expectation is met), exit 0.
 # 2. The counter race without expectation: its test cases by name, one failure for 'total'
 #    whose text holds the schedule, exit 1. 3. A model error is a testsuite with an <error>.
+# 4. A final that passes while some schedules never end says so in its <system-out>.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -75,6 +76,18 @@ valid "assert + model error"
     x = 1
     ^" ] || fail "the model error's text is not the compiler's message with its caret"
 [ "$(xpath 'string(/testsuites/@errors)')" = 1 ] || fail "testsuites/@errors is not 1"
+
+# A final that passes only because some schedules never end says so in its test case.
+rm -f "$xml"
+spin=$workdir/spin.weft
+printf 'shared flag = 0\nshared x = 0\nthread a {\n    while flag == 0 {\n        skip\n    }\n    x = 1\n}\nthread b {\n    skip\n}\nfinal fin: x == 1\n' >"$spin"
+"$weft" check -j 1 --junit "$xml" "$spin" >/dev/null 2>&1
+status=$?
+[ "$status" = 0 ] || fail "spin loop: exit status $status, want 0"
+valid "spin loop"
+[ "$(xpath 'string(//testcase[@name="final '"'"'fin'"'"'"]/system-out)')" = "runs forever: from 4 states no schedule can end, so this final is not checked on them" ] ||
+    fail "spin loop: the final's test case does not say it runs forever"
+[ "$(xpath 'count(//testcase[@name="deadlock"]/system-out)')" = 0 ] || fail "spin loop: a note on the deadlock case"
 
 [ $failed = 0 ] && echo "ok: JUnit reports validate and say what happened"
 exit $failed
