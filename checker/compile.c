@@ -2031,7 +2031,7 @@ uint32_t compile_layout(Program *prog)
         prog->threads[tid].bit_base = (uint32_t)bit;
         bit += prog->templates[prog->threads[tid].tmpl].block_bits;
     }
-    if (prog->is_bounded) { /* prog_bound_preemptions: the last step's thread, the preemptions */
+    if (prog->is_bounded) { /* compile_bound_preemptions: the last step's thread, preemptions */
         prog->last_bits = layout_bits_for(prog->n_threads);
         prog->last_bit_off = (uint32_t)bit;
         bit += prog->last_bits;
@@ -2044,6 +2044,7 @@ uint32_t compile_layout(Program *prog)
     return bit ? (uint32_t)((bit + 7) / 8) : 1;
 }
 
+/* The two fields go after every other, so laying the state out again moves nothing else. */
 bool compile_bound_preemptions(Program *prog, uint32_t max)
 {
     bool was = prog->is_bounded;
@@ -2051,10 +2052,9 @@ bool compile_bound_preemptions(Program *prog, uint32_t max)
     prog->is_bounded = true;
     prog->max_preemptions = max;
     uint32_t size = compile_layout(prog);
-    if (size == 0) {
+    if (size == 0) { /* state_size is untouched */
         prog->is_bounded = was;
         prog->max_preemptions = was_max;
-        prog->state_size = compile_layout(prog);
         return false;
     }
     prog->state_size = size;

@@ -492,13 +492,18 @@ static void sort_rows(uint64_t *idx, uint64_t n, const int32_t *rows, uint32_t w
 
 /* ---- configurations ---- */
 
-/* qsort_r's order of two vectors of *ctx bytes in one array, by their indices. */
+/* Vectors of 'size' bytes one after another, for qsort_r. */
+typedef struct Configs {
+    const uint8_t *vecs;
+    uint32_t size;
+} Configs;
+
+/* qsort_r's order of two of the vectors, by their indices. */
 static int cmp_config(const void *a, const void *b, void *ctx)
 {
-    const uint8_t *base = ((const uint8_t **)ctx)[0];
-    uint32_t size = *(const uint32_t *)((const uint8_t **)ctx)[1];
+    const Configs *c = ctx;
     uint64_t i = *(const uint64_t *)a, j = *(const uint64_t *)b;
-    return memcmp(base + i * size, base + j * size, size);
+    return memcmp(c->vecs + i * c->size, c->vecs + j * c->size, c->size);
 }
 
 uint64_t count_configurations(const Program *prog, const Store *st, const StateId *ids, size_t n)
@@ -513,8 +518,8 @@ uint64_t count_configurations(const Program *prog, const Store *st, const StateI
         state_set_bound(prog, vecs + i * size, STATE_NO_THREAD, 0); /* the model's part only */
         idx[i] = i;
     }
-    const void *ctx[2] = {vecs, &size};
-    qsort_r(idx, n, sizeof *idx, cmp_config, ctx);
+    Configs c = {vecs, size};
+    qsort_r(idx, n, sizeof *idx, cmp_config, &c);
     uint64_t n_distinct = 1;
     for (size_t i = 1; i < n; i++)
         n_distinct += memcmp(vecs + idx[i - 1] * size, vecs + idx[i] * size, size) != 0;

@@ -886,18 +886,25 @@ static ExecStepResult drive_step(ExecCtx *c, const uint8_t *in, uint32_t tid, ui
 ** counted into the successor. The last thread's own step is never held back, so the bound
 ** makes no deadlock. */
 
-/* True if thread 'prev''s step from 'in' is enabled (the model's own step, no coverage marked).
-** The threads of one state ask in turn about the same one, so the answer for the last state
-** asked about is kept. */
+/* drive_step() of thread tid from 'in' up to its first outcome, to learn whether it can move,
+** marking no coverage: the bound only asks, the step does not run in the search. */
+static ExecStepResult step_probe(ExecCtx *c, const uint8_t *in, uint32_t tid)
+{
+    uint8_t *cover = c->cover;
+    uint32_t n;
+    c->cover = NULL;
+    ExecStepResult r = drive_step(c, in, tid, 0, NULL, NULL, &n);
+    c->cover = cover;
+    return r;
+}
+
+/* True if thread 'prev''s step from 'in' is enabled (the model's own step). The threads of one
+** state ask in turn about the same one, so the answer for the last state asked about is kept. */
 static bool prev_is_enabled(ExecCtx *c, const uint8_t *in, uint32_t prev)
 {
     if (c->prev_tid == prev && state_equal(c->prev_vec, in, c->size))
         return c->is_prev_on;
-    uint8_t *cover = c->cover;
-    uint32_t n;
-    c->cover = NULL;
-    c->is_prev_on = drive_step(c, in, prev, 0, NULL, NULL, &n) == EXEC_STEP_RAN;
-    c->cover = cover;
+    c->is_prev_on = step_probe(c, in, prev) == EXEC_STEP_RAN;
     state_copy(c->prev_vec, in, c->size);
     c->prev_tid = prev;
     return c->is_prev_on;
@@ -930,16 +937,13 @@ static ExecStepResult drive_bounded(ExecCtx *c, const uint8_t *in, uint32_t tid,
     if (prev != STATE_NO_THREAD && prev != tid && !state_thread_done(prog, in, prev) &&
         prev_is_enabled(c, in, prev)) {
         if (n_preempt == prog->max_preemptions) {
-            uint8_t *cover = c->cover;
-            c->cover = NULL;
-            bool is_on = drive_step(c, in, tid, 0, NULL, NULL, n_out) == EXEC_STEP_RAN;
-            c->cover = cover;
-            c->n_held += is_on;
-            if (cover) /* the thread was there; its step did not run */
-                cover[c->cover_at[prog->threads[tid].tmpl] + state_pos(prog, in, tid)] |=
+            ExecStepResult r = step_probe(c, in, tid);
+            c->n_held += r == EXEC_STEP_RAN;
+            if (c->cover) /* the thread was there; its step did not run */
+                c->cover[c->cover_at[prog->threads[tid].tmpl] + state_pos(prog, in, tid)] |=
                     EXEC_COVER_AT;
             *n_out = 0;
-            return state_thread_done(prog, in, tid) ? EXEC_STEP_FINISHED : EXEC_STEP_BLOCKED;
+            return r == EXEC_STEP_RAN ? EXEC_STEP_BLOCKED : r;
         }
         n_preempt++;
     }

@@ -701,7 +701,7 @@ static int stmt_by_first(const void *a, const void *b)
 NeverRun *report_never_run(const Program *prog, const SearchResult *res, size_t *n_out)
 {
     *n_out = 0;
-    if (search_is_partial(res) || res->stop != SEARCH_COMPLETE || !res->cover)
+    if (!search_is_whole(res) || !res->cover)
         return NULL;
     VEC(NeverRun) out = {0};
     for (uint32_t t = 0; t < prog->n_templates; t++) {

@@ -167,7 +167,7 @@ static void print_causes(FILE *out, const Program *prog, const SearchResult *res
 static void print_never_ending(FILE *out, const Program *prog, const SearchResult *res,
                                const Analysis *an)
 {
-    if (an->n_never_ending == 0 || search_is_partial(res)) /* a bound is not a fair scheduler */
+    if (an->n_never_ending == 0 || !search_is_whole(res)) /* a bound is not a fair scheduler */
         return;
     fprintf(out,
             "runs forever: from %llu %s no schedule can end (each loops for ever: none reaches "
@@ -175,10 +175,7 @@ static void print_never_ending(FILE *out, const Program *prog, const SearchResul
             "them\n",
             (unsigned long long)an->n_never_ending, an->n_never_ending == 1 ? "state" : "states");
     StateId sid = an->never_ending_first;
-    uint32_t depth = 0;
-    for (StateId s = sid; store_parent(res->store, s) != STATE_ID_NONE;
-         s = store_parent(res->store, s))
-        depth++;
+    uint32_t depth = store_depth(res->store, sid);
     const uint8_t *vec = store_vec(res->store, sid); /* the analysis runs on full states */
     fprintf(out, "  first reached after %u %s:", depth, depth == 1 ? "step" : "steps");
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {

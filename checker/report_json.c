@@ -277,7 +277,7 @@ static json_object *statistics_json(const Program *prog, const SearchResult *res
 ** preemption bound left partial. */
 static json_object *never_run_json(const Program *prog, const SearchResult *res)
 {
-    if (res->stop != SEARCH_COMPLETE || search_is_partial(res))
+    if (!search_is_whole(res))
         return NULL;
     size_t n;
     NeverRun *nr = report_never_run(prog, res, &n);
@@ -344,7 +344,7 @@ static json_object *analysis_json(const Program *prog, const SearchResult *res, 
     json_object_object_add(o, "violating_schedules", count_json(an->n_violating));
     json_object_object_add(o, "violating_states",
                            json_object_new_int64((int64_t)an->n_violating_states));
-    bool has_never = prog_has_final(prog) && !search_is_partial(res);
+    bool has_never = prog_has_final(prog) && search_is_whole(res);
     json_object_object_add(o, "never_ending_states",
                            has_never ? json_object_new_int64((int64_t)an->n_never_ending) : NULL);
     return o;

@@ -185,7 +185,7 @@ static void put_case(FILE *f, Suite *s, const ModelOutcome *m, const Case *c)
     fputs("\" classname=\"", f);
     xml_put(f, m->path);
     fputs("\">\n", f);
-    bool is_incomplete = search_is_partial(m->res);
+    bool is_incomplete = !search_is_whole(m->res); /* --first and the bound included */
     if (c->viol >= 0) {
         const Violation *v = &m->res->viols[c->viol];
         char *text = violation_text(m, (size_t)c->viol);

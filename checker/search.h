@@ -126,11 +126,20 @@ typedef struct SearchResult {
                             ** unchecked and the result is partial (search_is_partial) */
 } SearchResult;
 
-/* True if 'res' leaves schedules unchecked: a limit stopped it, or it is complete but the
-** preemption bound held steps back. */
+/* True if 'res' checked every schedule: it went to the end, and no preemption bound held a
+** step back. What is said of every state (statements never run, schedules that never end) needs
+** it. */
+static inline bool search_is_whole(const SearchResult *res)
+{
+    return res->stop == SEARCH_COMPLETE && res->n_held == 0;
+}
+
+/* True if 'res' leaves schedules unchecked though no violation stopped it: a limit stopped it,
+** or it is complete but the preemption bound held steps back (the verdict is then incomplete). */
 static inline bool search_is_partial(const SearchResult *res)
 {
-    return search_stop_is_limit(res->stop) || (res->stop == SEARCH_COMPLETE && res->n_held > 0);
+    return search_stop_is_limit(res->stop) ||
+           (res->stop == SEARCH_COMPLETE && !search_is_whole(res));
 }
 
 /* Explore 'prog' (borrowed). Never NULL. */

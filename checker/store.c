@@ -820,6 +820,14 @@ StateId store_parent(const Store *st, StateId sid)
     return parent;
 }
 
+uint32_t store_depth(const Store *st, StateId sid)
+{
+    uint32_t n = 0;
+    for (; store_parent(st, sid) != STATE_ID_NONE; sid = store_parent(st, sid))
+        n++;
+    return n;
+}
+
 void store_set_parent(Store *st, StateId sid, StateId parent)
 {
     assert(sid < atomic_load(&st->n_states) && "state id outside the store");

@@ -110,6 +110,9 @@ const uint8_t *store_vec(const Store *st, StateId sid);
 /* The state 'sid' was first reached from, or STATE_ID_NONE for the initial state. */
 StateId store_parent(const Store *st, StateId sid);
 
+/* The steps from the initial state to 'sid' along the parents: 0 for the initial state. */
+uint32_t store_depth(const Store *st, StateId sid);
+
 /* Make 'parent' the state 'sid' was first reached from. The parallel search inserts with a
 ** provisional parent and, once its level is complete, rewrites it for the states that an
 ** outcome earlier in the canonical order than the storing one also reached. Safe from any

@@ -80,10 +80,7 @@ static void add_failing_step(const Program *prog, ExecCtx *ex, const Violation *
 Trace *trace_build(const Program *prog, const SearchResult *res, const Violation *v)
 {
     const Store *st = res->store;
-    uint32_t n_links = 0;
-    for (StateId sid = v->state; store_parent(st, sid) != STATE_ID_NONE;
-         sid = store_parent(st, sid))
-        n_links++;
+    uint32_t n_links = store_depth(st, v->state);
 
     Trace *tr = xcalloc(1, sizeof *tr);
     tr->state_size = prog->state_size;

@@ -7,7 +7,8 @@
 #    testsuite per model, no failure (every expectation is met), exit 0.
 # 2. The counter race without expectation: its test cases by name, one failure for 'total'
 #    whose text holds the schedule, exit 1. 3. A model error is a testsuite with an <error>.
-# 4. A final that passes while some schedules never end says so in its <system-out>.
+# 4. Under --first, what was not found broken is skipped. 5. A final that passes while some
+#    schedules never end says so in its <system-out>.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -76,6 +77,12 @@ valid "assert + model error"
     x = 1
     ^" ] || fail "the model error's text is not the compiler's message with its caret"
 [ "$(xpath 'string(/testsuites/@errors)')" = 1 ] || fail "testsuites/@errors is not 1"
+
+# --first stops the search: what it did not find broken is skipped, not passed.
+rm -f "$xml"
+"$weft" check -j 1 --quiet --first --junit "$xml" "$examples/counter_race.weft" >/dev/null 2>&1
+valid "--first"
+[ "$(xpath 'count(//testcase[@name="deadlock"]/skipped)')" = 1 ] || fail "--first: the deadlock case is not skipped"
 
 # A final that passes only because some schedules never end says so in its test case.
 rm -f "$xml"
