@@ -611,6 +611,7 @@ Trace *count_trace_replay(const Program *prog, const uint32_t *tids, const uint3
     tr->states = xmalloc((n + 1) * size);
     prog_initial_state(prog, tr->states);
     ExecCtx *ex = exec_new(prog);
+    exec_keep_dead(ex, true); /* --reduce dead: the states the model's own code leaves */
     for (uint32_t i = 0; i < n; i++) {
         uint8_t *before = tr->states + i * size, *after = before + size;
         bool exists = false;

@@ -93,6 +93,7 @@ struct ExecCtx {
     uint8_t *prev_vec;   /* bounded: the state whose last thread was last asked about ... */
     uint32_t prev_tid;   /* ... that thread (STATE_NO_THREAD: none asked yet) ... */
     bool is_prev_on;     /* ... and whether its step was enabled there */
+    bool is_dead_kept;   /* exec_keep_dead(): an END_STEP resets no dead local */
 };
 
 /* ---- context ---- */
@@ -267,6 +268,21 @@ static inline bool var_store(ExecCtx *c, uint32_t var, int32_t tid, uint32_t i, 
     }
     bits_set(c->vec, c->size, var_bit(c, v, tid, i), v->bits, field_encode(x, v->lo));
     return true;
+}
+
+/* --reduce dead: set the locals of thread tid dead at its new position 'pos' to their initial
+** values (dead.h), so that states differing only in them are one. */
+static void reset_dead(ExecCtx *c, int32_t tid, uint32_t pos)
+{
+    const Thread *th = &c->prog->threads[tid];
+    const Template *t = &c->prog->templates[th->tmpl];
+    for (uint32_t k = t->dead_first[pos]; k < t->dead_first[pos + 1]; k++) {
+        uint32_t var = t->dead_vars[k];
+        const VarInfo *v = &c->vars[var];
+        const int32_t *init = c->prog->vars[var].init + (size_t)th->index * v->size;
+        for (uint32_t i = 0; i < v->size; i++)
+            bits_set(c->vec, c->size, var_bit(c, v, tid, i), v->bits, field_encode(init[i], v->lo));
+    }
 }
 
 /* The position of instance t of template tmpl. */
@@ -790,6 +806,8 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
             break;
         case OP_END_STEP:
             state_set_pos(prog, c->vec, (uint32_t)tid, (uint32_t)in->a);
+            if (in->b && !c->is_dead_kept) /* dead_reduce: locals dead at the position */
+                reset_dead(c, tid, (uint32_t)in->a);
             return RUN_END;
         case OP_HALT:
         default:
@@ -960,6 +978,11 @@ static inline ExecStepResult drive(ExecCtx *c, const uint8_t *in, uint32_t tid, 
     if (__builtin_expect(c->is_bounded, 0))
         return drive_bounded(c, in, tid, last, emit, emit_ctx, n_out);
     return drive_step(c, in, tid, last, emit, emit_ctx, n_out);
+}
+
+void exec_keep_dead(ExecCtx *c, bool keep)
+{
+    c->is_dead_kept = keep;
 }
 
 uint64_t exec_held(const ExecCtx *c)

@@ -61,6 +61,11 @@ ExecStepResult exec_step(ExecCtx *ctx, const uint8_t *vec, uint32_t tid, ExecEmi
 ** outcome. */
 bool exec_enabled(ExecCtx *ctx, const uint8_t *vec, uint32_t tid);
 
+/* A program reduced by dead_reduce() resets each thread's dead locals as the thread reaches a
+** position. With 'keep' true the context leaves them as the model's own code leaves them: the
+** states of the unreduced model, step for step (what a schedule shows). */
+void exec_keep_dead(ExecCtx *ctx, bool keep);
+
 /* Bounded programs: the steps exec_step() and the others on this context held back so far
 ** because they would preempt a schedule that has taken Program.max_preemptions already (steps
 ** that could have run; a blocked one is not counted). */

@@ -44,6 +44,8 @@ static void template_fini(Template *t)
     }
     free(t->labels);
     free(t->label_at);
+    free(t->dead_first);
+    free(t->dead_vars);
 }
 
 void prog_free(Program *prog)
@@ -224,8 +226,10 @@ static void dump_ins(const Program *prog, const Ins *in, FILE *out)
     case OPND_NONE:
         break;
     case OPND_INT:
-    case OPND_POS:
         fprintf(out, " %d", (int)in->a);
+        break;
+    case OPND_POS:
+        fprintf(out, " %d%s", (int)in->a, in->b ? " reset" : "");
         break;
     case OPND_TWO:
         fprintf(out, " %d %d", (int)in->a, (int)in->b);
@@ -310,6 +314,10 @@ static void dump_template(const Program *prog, uint32_t ti, FILE *out)
             fprintf(out, " label %s", t->labels[ps->label]);
         if (ps->kind == POS_SLEEP)
             fprintf(out, " cond %s wake %u", prog->conds[ps->cond].name, ps->wake);
+        for (uint32_t k = t->dead_first ? t->dead_first[p] : 0;
+             t->dead_first && k < t->dead_first[p + 1]; k++)
+            fprintf(out, "%s%s", k == t->dead_first[p] ? " dead " : ",",
+                    prog->vars[t->dead_vars[k]].name);
         fprintf(out, " \"%s\"\n", ps->text);
     }
     for (uint32_t c = 0; c < t->n_code; c++) {
@@ -349,6 +357,8 @@ void prog_dump(const Program *prog, FILE *out)
                 "preempt_bits %u\n",
                 prog->max_preemptions, prog->last_bit_off, prog->last_bits, prog->preempt_bit_off,
                 prog->preempt_bits);
+    if (prog->is_reduced_dead)
+        fprintf(out, "reduce dead %u\n", prog->n_dead);
     for (uint32_t i = 0; i < prog->n_consts; i++)
         fprintf(out, "const %s = %d\n", prog->const_names[i], (int)prog->const_values[i]);
     for (uint32_t i = 0; i < prog->n_shared; i++)

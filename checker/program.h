@@ -221,24 +221,27 @@ typedef struct Pos {
 
 /* A thread template: one 'thread' declaration, with 'count' instances. */
 typedef struct Template {
-    char *name;          /* as declared ("worker") */
-    bool is_array;       /* declared with [COUNT]: instances are named "worker[i]" */
-    uint32_t count;      /* instances */
-    uint32_t first_tid;  /* thread index of instance 0; instance i is thread first_tid + i */
-    uint32_t n_pos;      /* positions; the last one, n_pos - 1, is the end position */
-    Pos *pos;            /* the positions; position 0 is where every instance starts */
-    uint8_t pc_bits;     /* bits of the position field at bit 0 of each thread block: enough
-                         ** for 0 .. n_pos - 1 (0 bits when the thread has only its end) */
-    uint32_t block_bits; /* bits of one instance's block: position field, then locals */
-    uint32_t n_locals;   /* local variables */
-    uint32_t *locals;    /* their indices in Program.vars, in declaration order */
-    uint32_t n_code;     /* instructions */
-    Ins *code;           /* the step code of every position */
-    uint32_t *code_line; /* source line of each instruction (runtime errors, failed asserts) */
-    uint32_t n_labels;   /* statement labels of this template */
-    char **labels;       /* their names */
-    uint8_t **label_at;  /* label_at[l][p] != 0 when position p is a position of label l
-                         ** (a label on a non-step names the step it starts with) */
+    char *name;           /* as declared ("worker") */
+    bool is_array;        /* declared with [COUNT]: instances are named "worker[i]" */
+    uint32_t count;       /* instances */
+    uint32_t first_tid;   /* thread index of instance 0; instance i is thread first_tid + i */
+    uint32_t n_pos;       /* positions; the last one, n_pos - 1, is the end position */
+    Pos *pos;             /* the positions; position 0 is where every instance starts */
+    uint8_t pc_bits;      /* bits of the position field at bit 0 of each thread block: enough
+                          ** for 0 .. n_pos - 1 (0 bits when the thread has only its end) */
+    uint32_t block_bits;  /* bits of one instance's block: position field, then locals */
+    uint32_t n_locals;    /* local variables */
+    uint32_t *locals;     /* their indices in Program.vars, in declaration order */
+    uint32_t n_code;      /* instructions */
+    Ins *code;            /* the step code of every position */
+    uint32_t *code_line;  /* source line of each instruction (runtime errors, failed asserts) */
+    uint32_t n_labels;    /* statement labels of this template */
+    char **labels;        /* their names */
+    uint8_t **label_at;   /* label_at[l][p] != 0 when position p is a position of label l
+                          ** (a label on a non-step names the step it starts with) */
+    uint32_t *dead_first; /* dead_reduce, else NULL: n_pos + 1 entries; the locals dead at
+                          ** position p are dead_vars[dead_first[p] .. dead_first[p + 1]) */
+    uint32_t *dead_vars;  /* their indices in Program.vars */
 } Template;
 
 /* One thread: an instance of a template. */
@@ -310,6 +313,9 @@ typedef struct Program {
     uint8_t last_bits;        /*   ... enough for 0 .. n_threads */
     uint32_t preempt_bit_off; /* is_bounded: the preemptions taken */
     uint8_t preempt_bits;     /*   ... enough for 0 .. max_preemptions */
+    /* --reduce dead (dead.h): an END_STEP with b = 1 resets the locals dead at its position. */
+    bool is_reduced_dead; /* dead_reduce ran */
+    uint32_t n_dead;      /* (position, local) pairs it resets */
 } Program;
 
 void prog_free(Program *prog); /* prog_free(NULL) does nothing */

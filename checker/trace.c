@@ -77,6 +77,26 @@ static void add_failing_step(const Program *prog, ExecCtx *ex, const Violation *
     tr->fail_message = xstrdup(exists && msg ? msg : v->message ? v->message : "");
 }
 
+/* --reduce dead: the stored states have each thread's dead locals reset (dead.h); run the
+** schedule's first n_links steps again keeping them, so that every state shows what the model's
+** own code left in its locals. The steps, their positions and preemptions are the same. */
+static void keep_dead_locals(const Program *prog, Trace *tr, uint32_t n_links)
+{
+    ExecCtx *kx = exec_new(prog);
+    exec_keep_dead(kx, true);
+    for (uint32_t i = 0; i < n_links; i++) {
+        bool exists = false;
+        uint32_t line = 0;
+        const char *msg = NULL;
+        ExecStatus r =
+            exec_outcome(kx, trace_state(tr, i), tr->steps[i].tid, tr->steps[i].k,
+                         tr->states + (size_t)(i + 1) * tr->state_size, &exists, &line, &msg);
+        assert(exists && r == EXEC_OK && "a step of the reduced schedule does not replay");
+        (void)r;
+    }
+    exec_free(kx);
+}
+
 Trace *trace_build(const Program *prog, const SearchResult *res, const Violation *v)
 {
     const Store *st = res->store;
@@ -100,6 +120,8 @@ Trace *trace_build(const Program *prog, const SearchResult *res, const Violation
         (void)found;
         step->pos = state_pos(prog, from, step->tid);
     }
+    if (prog->is_reduced_dead)
+        keep_dead_locals(prog, tr, n_links);
     if (v->by_step)
         add_failing_step(prog, ex, v, tr, scratch);
     mark_preemptions(prog, ex, tr);
