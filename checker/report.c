@@ -661,6 +661,11 @@ static void print_totals(FILE *out, const Program *prog, const SearchResult *res
     if (res->is_compact)
         fprintf(out, "hash compaction: 64-bit fingerprints, probability of a missed state %.2g\n",
                 search_omission_probability(res));
+    if (prog->is_reduced_dead)
+        fprintf(out,
+                "reduction: --reduce dead resets a local at %u %s, where no schedule reads it "
+                "again before writing it\n",
+                prog->n_dead, prog->n_dead == 1 ? "position" : "positions");
     double rate = res->seconds > 0 ? (double)res->n_states / res->seconds : 0;
     fprintf(out, "time %.2f s  rate %.0f states/s  memory ", res->seconds, rate);
     print_memory(out, res->memory_bytes);

@@ -270,6 +270,8 @@ static json_object *statistics_json(const Program *prog, const SearchResult *res
                            prog->is_bounded ? json_object_new_int64(prog->max_preemptions) : NULL);
     json_object_object_add(o, "held_steps",
                            prog->is_bounded ? json_object_new_int64((int64_t)res->n_held) : NULL);
+    json_object_object_add(o, "dead_resets",
+                           prog->is_reduced_dead ? json_object_new_int64(prog->n_dead) : NULL);
     return o;
 }
 
