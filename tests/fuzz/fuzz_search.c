@@ -17,9 +17,14 @@
 ** the time, 0 to 3; the oracle then compares all but the counts of end and violating states,
 ** which the analysis gives as configurations of the model). A difference aborts, but for a
 *search stopped by its memory budget (64 MiB):
-** the settings need different amounts. The workers share every level of two states or more
+** the settings need different amounts. Every input is also searched with its locals' dead values
+** reset (--reduce dead, dead.h): after a complete search, the same violations with the same
+** schedules state for state, the same schedule counts and outcome values, and exactly the
+** states of the full search with their dead locals reset, each counted once. The workers share
+*every level of two states or more
 ** (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
 */
+#define _GNU_SOURCE /* qsort_r */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +36,7 @@
 #include "brute.h"
 #include "compile.h"
 #include "count.h"
+#include "dead.h"
 #include "diag.h"
 #include "exec.h"
 #include "program.h"
@@ -38,6 +44,7 @@
 #include "state.h"
 #include "store.h"
 #include "trace.h"
+#include "util.h"
 
 enum {
     FUZZ_MAX_STATES = 4000,         /* small: seven searches an input */
@@ -275,7 +282,94 @@ static void compare_dfs(const Program *prog, const SearchResult *want, const Sea
         same("a violation", "--dfs", 1, has_viol(got, &want->viols[i]));
 }
 
-static void check_program(const Program *prog, uint64_t h)
+static int vec_cmp(const void *a, const void *b, void *size)
+{
+    return memcmp(a, b, *(const uint32_t *)size);
+}
+
+/* The states of the complete search 'res' of 'prog', each with the locals 'red' (prog reduced
+** by dead_reduce) calls dead at its thread's position set to their initial values, counted
+** once each: what the reduced search must store. */
+static uint64_t quotient_count(const Program *prog, const Program *red, const SearchResult *res)
+{
+    uint32_t size = prog->state_size;
+    uint64_t n = res->n_states;
+    uint8_t *vecs = xmalloc(n * size);
+    for (uint64_t i = 0; i < n; i++) {
+        uint8_t *vec = vecs + i * size;
+        memcpy(vec, store_vec(res->store, (StateId)i), size);
+        for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
+            const Thread *th = &red->threads[tid];
+            const Template *t = &red->templates[th->tmpl];
+            uint32_t p = state_pos(prog, vec, tid);
+            for (uint32_t k = t->dead_first ? t->dead_first[p] : 0;
+                 t->dead_first && k < t->dead_first[p + 1]; k++) {
+                const Var *v = &red->vars[t->dead_vars[k]];
+                for (uint32_t e = 0; e < v->size; e++)
+                    bits_set(vec, size, th->bit_base + v->bit_off + e * v->bits, v->bits,
+                             field_encode(v->init[th->index * v->size + e], v->lo));
+            }
+        }
+    }
+    qsort_r(vecs, n, size, vec_cmp, &size);
+    uint64_t n_distinct = 0;
+    for (uint64_t i = 0; i < n; i++)
+        n_distinct += i == 0 || memcmp(vecs + i * size, vecs + (i - 1) * size, size) != 0;
+    free(vecs);
+    return n_distinct;
+}
+
+/* 'red' is 'prog' reduced by dead_reduce; 'want' the search of 'prog' with options 'o'. */
+static void check_reduced(const Program *prog, const Program *red, const SearchOptions *o,
+                          const SearchResult *want)
+{
+    const char *setting = "--reduce dead";
+    if (want->stop != SEARCH_COMPLETE)
+        return;
+    SearchOptions oi = *o;
+    oi.n_threads = 2;
+    oi.solo_below = 2;
+    SearchResult *got = search_run(red, &oi);
+    same("the stop", setting, want->stop, got->stop);
+    same("the reduced states (the quotient of the full ones)", setting,
+         quotient_count(prog, red, want), got->n_states);
+    same("the violations", setting, want->n_viols, got->n_viols);
+    for (size_t i = 0; i < want->n_viols; i++) {
+        const Violation *a = &want->viols[i], *b = &got->viols[i];
+        same("a violation's kind", setting, a->kind, b->kind);
+        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
+             (uint64_t)(int64_t)b->prop);
+        same("a violation's line", setting, a->line, b->line);
+        same("a violation's depth", setting, a->depth, b->depth);
+        Trace *ta = trace_build(prog, want, a), *tb = trace_build(red, got, b);
+        same_trace("a shortest schedule", setting, ta, tb);
+        same("a shortest schedule's states", setting, 0,
+             memcmp(ta->states, tb->states, (size_t)(ta->n_steps + 1) * ta->state_size) != 0);
+        same("a shortest schedule's preemptions", setting, ta->n_preemptions, tb->n_preemptions);
+        trace_free(ta);
+        trace_free(tb);
+    }
+    CountOptions co = {.no_deadlock = o->no_deadlock};
+    Analysis *a = count_run(prog, want, &co), *b = count_run(red, got, &co);
+    same("a cycle", setting, a->is_cyclic, b->is_cyclic);
+    same_text("the schedules", setting, a->n_schedules, b->n_schedules);
+    same_text("the violating schedules", setting, a->n_violating, b->n_violating);
+    same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        for (uint32_t k = 0; k < a->width; k++)
+            same("an outcome's value", setting, (uint32_t)a->outcomes[i].vals[k],
+                 (uint32_t)b->outcomes[i].vals[k]);
+        same_text("an outcome's schedules", setting, a->outcomes[i].n_schedules,
+                  b->outcomes[i].n_schedules);
+        same_text("an outcome's violating schedules", setting, a->outcomes[i].n_violating,
+                  b->outcomes[i].n_violating);
+    }
+    count_free(a);
+    count_free(b);
+    search_result_free(got);
+}
+
+static void check_program(const Program *prog, const Program *red, uint64_t h)
 {
     SearchOptions o = {.max_memory = FUZZ_MAX_MEMORY,
                        .max_states = h % 3 == 0 ? 1 + (h >> 8) % 300 : FUZZ_MAX_STATES,
@@ -332,6 +426,7 @@ static void check_program(const Program *prog, uint64_t h)
             compare_dfs(prog, want, got);
         search_result_free(got);
     }
+    check_reduced(prog, red, &o, want);
     search_result_free(want);
 }
 
@@ -349,8 +444,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         prog_free(prog);
         prog = NULL;
     }
-    if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE)
-        check_program(prog, h);
+    if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE) {
+        Diag *d2 = diag_new(src); /* the same model again, reduced */
+        char *err2 = NULL;
+        Program *red = compile_source(src, NULL, 0, d2, &err2);
+        if (red && prog->is_bounded)
+            compile_bound_preemptions(red, prog->max_preemptions);
+        dead_reduce(red, NULL);
+        check_program(prog, red, h);
+        prog_free(red);
+        free(err2);
+        diag_free(d2);
+    }
     free(err);
     prog_free(prog);
     diag_free(d);
