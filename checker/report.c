@@ -661,7 +661,11 @@ static void print_totals(FILE *out, const Program *prog, const SearchResult *res
     if (res->is_compact)
         fprintf(out, "hash compaction: 64-bit fingerprints, probability of a missed state %.2g\n",
                 search_omission_probability(res));
-    if (prog->is_reduced_dead)
+    if (prog->is_reduced_dead && prog->n_dead == 0)
+        fputs("reduction: --reduce dead found no local to reset: each is read again wherever "
+              "it is, or read by a property or --outcomes\n",
+              out);
+    else if (prog->is_reduced_dead)
         fprintf(out,
                 "reduction: --reduce dead resets a local at %u %s, where no schedule reads it "
                 "again before writing it\n",
