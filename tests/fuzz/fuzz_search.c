@@ -100,6 +100,29 @@ static void same_cover(const Program *prog, const char *setting, const SearchRes
         same("a position's coverage marks", setting, want->cover[i], got->cover[i]);
 }
 
+/* Violation i of 'got' (a search of 'gprog' with 'setting') must be that of 'want' (of 'wprog'):
+** its kind, property, line, depth, and its shortest schedule step by step; with 'is_states' also
+** state by state and its preemptions. */
+static void same_violation(const Program *wprog, const SearchResult *want, const Program *gprog,
+                           const SearchResult *got, size_t i, const char *setting, bool is_states)
+{
+    const Violation *a = &want->viols[i], *b = &got->viols[i];
+    same("a violation's kind", setting, a->kind, b->kind);
+    same("a violation's property", setting, (uint64_t)(int64_t)a->prop, (uint64_t)(int64_t)b->prop);
+    same("a violation's line", setting, a->line, b->line);
+    same("a violation's depth", setting, a->depth, b->depth);
+    same("a violation's step", setting, a->by_step, b->by_step);
+    Trace *ta = trace_build(wprog, want, a), *tb = trace_build(gprog, got, b);
+    same_trace("a shortest schedule", setting, ta, tb);
+    if (is_states) {
+        same("a shortest schedule's states", setting, 0,
+             memcmp(ta->states, tb->states, (size_t)(ta->n_steps + 1) * ta->state_size) != 0);
+        same("a shortest schedule's preemptions", setting, ta->n_preemptions, tb->n_preemptions);
+    }
+    trace_free(ta);
+    trace_free(tb);
+}
+
 /* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
 static void compare(const Program *prog, const SearchResult *want, const SearchResult *got,
                     const char *setting)
@@ -114,19 +137,8 @@ static void compare(const Program *prog, const SearchResult *want, const SearchR
         same("the steps held back", setting, want->n_held, got->n_held);
     same_cover(prog, setting, want, got);
     same("the violations", setting, want->n_viols, got->n_viols);
-    for (size_t i = 0; i < want->n_viols; i++) {
-        const Violation *a = &want->viols[i], *b = &got->viols[i];
-        same("a violation's kind", setting, a->kind, b->kind);
-        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
-             (uint64_t)(int64_t)b->prop);
-        same("a violation's line", setting, a->line, b->line);
-        same("a violation's depth", setting, a->depth, b->depth);
-        same("a violation's step", setting, a->by_step, b->by_step);
-        Trace *ta = trace_build(prog, want, a), *tb = trace_build(prog, got, b);
-        same_trace("a shortest schedule", setting, ta, tb);
-        trace_free(ta);
-        trace_free(tb);
-    }
+    for (size_t i = 0; i < want->n_viols; i++)
+        same_violation(prog, want, prog, got, i, setting, false);
 }
 
 /* The analysis the report alone asks for (no fewest-preemption schedules, no points of no
@@ -334,21 +346,8 @@ static void check_reduced(const Program *prog, const Program *red, const SearchO
     same("the reduced states (the quotient of the full ones)", setting,
          quotient_count(prog, red, want), got->n_states);
     same("the violations", setting, want->n_viols, got->n_viols);
-    for (size_t i = 0; i < want->n_viols; i++) {
-        const Violation *a = &want->viols[i], *b = &got->viols[i];
-        same("a violation's kind", setting, a->kind, b->kind);
-        same("a violation's property", setting, (uint64_t)(int64_t)a->prop,
-             (uint64_t)(int64_t)b->prop);
-        same("a violation's line", setting, a->line, b->line);
-        same("a violation's depth", setting, a->depth, b->depth);
-        Trace *ta = trace_build(prog, want, a), *tb = trace_build(red, got, b);
-        same_trace("a shortest schedule", setting, ta, tb);
-        same("a shortest schedule's states", setting, 0,
-             memcmp(ta->states, tb->states, (size_t)(ta->n_steps + 1) * ta->state_size) != 0);
-        same("a shortest schedule's preemptions", setting, ta->n_preemptions, tb->n_preemptions);
-        trace_free(ta);
-        trace_free(tb);
-    }
+    for (size_t i = 0; i < want->n_viols; i++)
+        same_violation(prog, want, red, got, i, setting, true);
     CountOptions co = {.no_deadlock = o->no_deadlock};
     Analysis *a = count_run(prog, want, &co), *b = count_run(red, got, &co);
     same("a cycle", setting, a->is_cyclic, b->is_cyclic);
