@@ -46,6 +46,7 @@ check race "$m.statistics.states == $states and $m.statistics.stop == \"complete
 check race "$m.statistics.depth == 16 and ($m.statistics.seconds | type) == \"number\"" $r
 check race "$m.never_run == [] and $m.statistics.checked_depth == null" $r
 check race "$m.statistics.max_preemptions == null and $m.statistics.held_steps == null" $r
+check race "$m.statistics.dead_resets == null" $r
 # every schedule: the counter race's exact counts, as the text report gives them
 a="$m.analysis"
 check analysis "$a.end_states == 3144 and $a.cyclic == false and $a.violating_states == 2808" $r
@@ -111,6 +112,11 @@ check bound-0 '.models[0] | .verdict == "incomplete" and .statistics.stop == "co
 rm -f "$json"
 "$weft" check -j 2 --max-preemptions 1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check bound-1 '.models[0] | .verdict == "violation" and .statistics.max_preemptions == 1 and .statistics.held_steps == 2232 and .violations[0].schedule.preemptions == 1' $r
+# --reduce dead: tmp reset at both reads and at the end (3 positions); 17,231 states and 7
+# end states instead of 107,177 and 3,144, the same 63,063,000 schedules.
+rm -f "$json"
+"$weft" check -j 2 --reduce dead --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check reduce-dead '.models[0] | .verdict == "violation" and .statistics.dead_resets == 3 and .statistics.states == 17231 and .analysis.schedules == "63063000" and .analysis.end_states == 7' $r
 # The analysis: null under --quiet; a spin loop nobody ends counted as never-ending states.
 rm -f "$json"
 "$weft" check -j 1 --quiet --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
