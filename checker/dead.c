@@ -34,12 +34,14 @@ static bool set_has(const uint64_t *set, uint32_t j)
     return set[j / 64] >> (j % 64) & 1;
 }
 
-/* Every local var a property or a thread reads from outside the thread that owns it. */
-static void mark_read_from_outside(const Ins *code, uint32_t n, bool *keep)
+/* Every local var a property reads (LOAD_TL, LOAD_TLA): it is live everywhere. */
+static void mark_read_by_properties(const Program *prog, bool *keep)
 {
-    for (uint32_t pc = 0; pc < n; pc++)
-        if (code[pc].op == OP_LOAD_TL || code[pc].op == OP_LOAD_TLA)
-            keep[code[pc].a] = true;
+    for (uint32_t pc = 0; pc < prog->n_prop_code; pc++) {
+        const Ins *in = &prog->prop_code[pc];
+        if (in->op == OP_LOAD_TL || in->op == OP_LOAD_TLA)
+            keep[in->a] = true;
+    }
 }
 
 /* Add live_in of instruction 'to' to 'out'. */
@@ -173,9 +175,7 @@ uint32_t dead_reduce(Program *prog, const bool *keep)
     bool *all = xcalloc(prog->n_vars ? prog->n_vars : 1, sizeof *all);
     for (uint32_t v = 0; keep && v < prog->n_vars; v++)
         all[v] = keep[v];
-    mark_read_from_outside(prog->prop_code, prog->n_prop_code, all);
-    for (uint32_t ti = 0; ti < prog->n_templates; ti++)
-        mark_read_from_outside(prog->templates[ti].code, prog->templates[ti].n_code, all);
+    mark_read_by_properties(prog, all); /* threads read only their own locals (compile.c) */
     uint32_t n = 0;
     for (uint32_t ti = 0; ti < prog->n_templates; ti++)
         n += reduce_template(prog, ti, all);

@@ -13,9 +13,9 @@
 ** The analysis is backward liveness over each template's code, instruction by instruction, with
 ** a step's END_STEP leading to the first instruction of the position it names and a SLEEP to
 ** its wake position's. A local is read by LOAD_L and LOAD_LA, killed by STORE_L (a whole array
-** is never killed: STORE_LA writes one element). A local read from outside its own thread
-** (LOAD_TL, LOAD_TLA: by a property or another thread, at any time) is live everywhere, as is
-** any local the caller asks to keep (an --outcomes term).
+** is never killed: STORE_LA writes one element). A local a property reads (LOAD_TL,
+** LOAD_TLA: in any state) is live everywhere, as is any local the caller asks to keep (an
+** --outcomes term); a thread reads no other thread's locals (compile.c refuses it).
 */
 #ifndef WEFT_DEAD_H
 #define WEFT_DEAD_H

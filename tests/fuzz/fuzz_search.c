@@ -164,6 +164,29 @@ static void compare_report_alone(const Program *prog, const Analysis *full, cons
     count_free(a);
 }
 
+/* The schedule counts of two analyses, in all and by outcome, and the outcomes' values; with
+** 'is_end_states' also each outcome's end states (which --reduce dead changes). */
+static void same_schedules(const Analysis *a, const Analysis *b, const char *setting,
+                           bool is_end_states)
+{
+    same("a cycle", setting, a->is_cyclic, b->is_cyclic);
+    same_text("the schedules", setting, a->n_schedules, b->n_schedules);
+    same_text("the violating schedules", setting, a->n_violating, b->n_violating);
+    same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        for (uint32_t k = 0; k < a->width; k++)
+            same("an outcome's value", setting, (uint32_t)a->outcomes[i].vals[k],
+                 (uint32_t)b->outcomes[i].vals[k]);
+        if (is_end_states)
+            same("an outcome's end states", setting, a->outcomes[i].n_states,
+                 b->outcomes[i].n_states);
+        same_text("an outcome's schedules", setting, a->outcomes[i].n_schedules,
+                  b->outcomes[i].n_schedules);
+        same_text("an outcome's violating schedules", setting, a->outcomes[i].n_violating,
+                  b->outcomes[i].n_violating);
+    }
+}
+
 /* The analyses of two complete searches (count.h), which depend on no state id: outcomes,
 ** schedule counts, fewest-preemption schedules and points of no return. */
 static void compare_analyses(const Program *prog, const SearchResult *want, const SearchResult *got,
@@ -176,20 +199,7 @@ static void compare_analyses(const Program *prog, const SearchResult *want, cons
     Analysis *a = count_run(prog, want, &co), *b = count_run(prog, got, &co);
     same("the never-ending states", setting, a->n_never_ending, b->n_never_ending);
     same("the end states", setting, a->n_end_states, b->n_end_states);
-    same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
-    for (size_t i = 0; i < a->n_outcomes; i++) {
-        for (uint32_t k = 0; k < a->width; k++)
-            same("an outcome's value", setting, (uint32_t)a->outcomes[i].vals[k],
-                 (uint32_t)b->outcomes[i].vals[k]);
-        same("an outcome's end states", setting, a->outcomes[i].n_states, b->outcomes[i].n_states);
-        same_text("an outcome's schedules", setting, a->outcomes[i].n_schedules,
-                  b->outcomes[i].n_schedules);
-        same_text("an outcome's violating schedules", setting, a->outcomes[i].n_violating,
-                  b->outcomes[i].n_violating);
-    }
-    same("a cycle", setting, a->is_cyclic, b->is_cyclic);
-    same_text("the schedules", setting, a->n_schedules, b->n_schedules);
-    same_text("the violating schedules", setting, a->n_violating, b->n_violating);
+    same_schedules(a, b, setting, true);
     same("the violating states", setting, a->n_violating_states, b->n_violating_states);
     same("the fewest-preemption schedules", setting, a->n_fewest, b->n_fewest);
     for (size_t i = 0; i < a->n_fewest; i++)
@@ -350,19 +360,7 @@ static void check_reduced(const Program *prog, const Program *red, const SearchO
         same_violation(prog, want, red, got, i, setting, true);
     CountOptions co = {.no_deadlock = o->no_deadlock};
     Analysis *a = count_run(prog, want, &co), *b = count_run(red, got, &co);
-    same("a cycle", setting, a->is_cyclic, b->is_cyclic);
-    same_text("the schedules", setting, a->n_schedules, b->n_schedules);
-    same_text("the violating schedules", setting, a->n_violating, b->n_violating);
-    same("the outcomes", setting, a->n_outcomes, b->n_outcomes);
-    for (size_t i = 0; i < a->n_outcomes; i++) {
-        for (uint32_t k = 0; k < a->width; k++)
-            same("an outcome's value", setting, (uint32_t)a->outcomes[i].vals[k],
-                 (uint32_t)b->outcomes[i].vals[k]);
-        same_text("an outcome's schedules", setting, a->outcomes[i].n_schedules,
-                  b->outcomes[i].n_schedules);
-        same_text("an outcome's violating schedules", setting, a->outcomes[i].n_violating,
-                  b->outcomes[i].n_violating);
-    }
+    same_schedules(a, b, setting, false);
     count_free(a);
     count_free(b);
     search_result_free(got);
