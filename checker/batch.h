@@ -27,8 +27,8 @@ typedef struct Pending {
                        ** its fingerprint, else 'hash') */
     size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
     uint64_t pos;      /* search_level.c: the outcome's position, once stored */
-    StateId sid;       /* search_level.c: the stored successor's id, once stored */
-    bool is_new;       /* search_level.c: the store did not have it before */
+    StateId sid;       /* search_level.c: once stored, the successor's id where its key is
+                       ** to be lowered (settle_keys), else STATE_ID_NONE */
 } Pending;
 
 /* BFS: a state of the batch being expanded and the range of its outcomes in Batch.pend. */

@@ -746,7 +746,9 @@ static void forget_own(Worker *w)
 }
 
 /* Store the kept outcome 'p', outcome j of the state at w->rank (a failing step is a candidate
-** violation instead). Its key is not lowered yet: see settle_keys(). */
+** violation instead). A new state takes its key at once (on_new_state); a state another worker
+** stored in this level has its key line prefetched, and lowered by settle_keys(); one this
+** worker stored already has a key below (is_own). */
 static void store_outcome(Worker *w, Pending *p)
 {
     Level *lv = w->lv;
@@ -787,9 +789,14 @@ static void store_outcome(Worker *w, Pending *p)
         log_edge(w, p, sid);
     if (sid < lv->lo)
         return;
+    if (r == STORE_NEW) {
+        on_new_state(w, search_batch_vec(&w->batch, p), sid, pos);
+        return;
+    }
+    if (is_own(w, sid))
+        return;
     p->sid = sid;
     p->pos = pos;
-    p->is_new = r == STORE_NEW;
     side_key_prefetch(side_next(lv), sid - lv->lo);
 }
 
@@ -822,20 +829,16 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     }
 }
 
-/* The second pass over a batch: lower the key of every successor of the next level to its
-** position, and take the new ones in; a state stored by another worker (or by this one, in a
-** chunk of higher ranks) whose key it lowers is an arrival in this chunk (Chunk). Apart from
+/* The second pass over a batch: lower the key of every state of the next level that
+** store_outcome met stored by another worker (or by this one, in a chunk of higher ranks) to
+** its position; one whose key it lowers is an arrival in this chunk (Chunk). Apart from
 ** expand_rank so that the key lines, prefetched as the ids came back, have arrived; the order
 ** does not matter, a key being a minimum. */
 static void settle_keys(Worker *w, size_t end)
 {
     for (size_t i = 0; i < end; i++) {
-        Pending *p = &w->batch.pend.items[i];
-        if (p->status != EXEC_OK || p->sid == STATE_ID_NONE)
-            continue;
-        if (p->is_new)
-            on_new_state(w, search_batch_vec(&w->batch, p), p->sid, p->pos);
-        else if (!is_own(w, p->sid) && key_lower(w, p->sid, p->pos))
+        const Pending *p = &w->batch.pend.items[i];
+        if (p->status == EXEC_OK && p->sid != STATE_ID_NONE && key_lower(w, p->sid, p->pos))
             list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid}));
     }
 }
