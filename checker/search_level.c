@@ -106,7 +106,9 @@ typedef _Atomic(void *) PagePtr; /* a side page, allocated on first touch */
 ** states, not SIDE_PAGE vectors at a time (a state of 4 MB made one page 64 GB), and the
 ** memory budget is checked before each (side_vec_new). */
 typedef struct Side {
-    PagePtr *keys;          /* SIDE_PAGES pages of inverted keys (~key; 0: none yet) */
+    PagePtr *keys;          /* SIDE_PAGES pages of inverted keys (~key), each written as its
+                            ** state is stored (store_outcome), never cleared: a page is
+                            ** reused two levels later */
     PagePtr *vecs;          /* --compact: SIDE_PAGES pages of state vectors, or of pointers */
     uint32_t vec_len;       /* --compact: bytes of a state vector; 0: none kept */
     _Atomic size_t n_bytes; /* bytes of the pages and the vectors allocated */
@@ -126,22 +128,6 @@ static void side_init(Side *sd, uint32_t vec_len)
 static bool side_is_indirect(const Side *sd)
 {
     return sd->vec_len > VEC_INLINE_MAX;
-}
-
-/* Make the keys 0 .. n_entries - 1 (all that were used) empty again, in pages part, part +
-** n_parts, ...: n_parts threads with parts 0 .. n_parts - 1 clear them all; only the entries
-** used, not whole pages (most levels fill a fraction of a page). Pages are kept and zeroed, not
-** freed: a big allocation is a fresh mapping whose pages fault in one by one, which costs more
-** than clearing them. */
-static void side_clear(Side *sd, uint64_t n_entries, uint32_t part, uint32_t n_parts)
-{
-    uint64_t n_pages = (n_entries + SIDE_PAGE - 1) >> SIDE_BITS;
-    for (size_t p = part; p < n_pages && p < SIDE_PAGES; p += n_parts) {
-        void *page = atomic_load(&sd->keys[p]);
-        uint64_t n = n_entries - ((uint64_t)p << SIDE_BITS); /* entries from the page's first */
-        if (page)
-            memset(page, 0, (n < SIDE_PAGE ? n : SIDE_PAGE) * sizeof(AtomicKey));
-    }
 }
 
 /* Only the directory entries up to n_dir are read: the directories are 2 MiB each, mostly
@@ -678,14 +664,15 @@ static uint8_t *next_vec_new(Level *lv, uint64_t idx)
     return side_vec_new(sd, idx, used, max);
 }
 
-/* A new successor 'vec' of w->cur at 'pos': its key, its invariants, its vector (--compact).
+/* A new successor 'vec' of w->cur at 'pos' (its key written as it was stored): its tally, its
+** invariants, its vector (--compact).
 ** A vector the memory budget has no room for stops the search as a full store does (the
 ** states from its position on are cut; the level is the last). */
 static void on_new_state(Worker *w, const uint8_t *vec, StateId sid, uint64_t pos)
 {
     Level *lv = w->lv;
     Search *s = lv->s;
-    key_lower(w, sid, pos);
+    w->tally[(pos >> 32) >> TALLY_BITS]++; /* its key, written before the store published it */
     if (lv->n_invariants && cand_props(w, PROP_INVARIANT, vec, sid, lv->depth + 1, pos, true) &&
         s->graph)
         log_push(w, &w->inv_bad, sid);
@@ -707,8 +694,8 @@ static const uint8_t *level_vec(Level *lv, StateId sid)
                             : store_vec(s->st, sid);
 }
 
-/* Remember that the block of ids starting at 'sid' (a state of the next level) is this
-** worker's. Blocks are taken STORE_ID_BLOCK at a time from lo on, so the block of an id is
+/* Remember that the block of ids starting at 'sid' (ids of the next level), just taken, is
+** this worker's. Blocks are taken STORE_ID_BLOCK at a time from lo on, so the block of an id is
 ** (id - lo) / STORE_ID_BLOCK. */
 static void own_block(Worker *w, StateId sid)
 {
@@ -777,14 +764,23 @@ static void store_outcome(Worker *w, Pending *p)
         memcpy(fp, &p->hash, FP_LEN);
         key = fp;
     }
+    /* The key of the state this outcome would be, written before the store publishes it: no
+    ** other worker can read a new state's key before it is its storer's position. */
+    uint64_t end = w->ids.end;
+    if (!store_ids_ready(s->st, &w->ids)) {
+        worker_stop(w, pos, SEARCH_MAX_MEMORY);
+        return;
+    }
+    if (w->ids.end != end) /* a new block */
+        own_block(w, w->ids.next);
+    atomic_store_explicit(side_key(side_next(lv), w->ids.next - lv->lo), ~pos,
+                          memory_order_relaxed);
     StateId sid;
     StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
     if (r == STORE_FULL) {
         worker_stop(w, pos, SEARCH_MAX_MEMORY);
         return;
     }
-    if (r == STORE_NEW && sid == w->ids.end - STORE_ID_BLOCK) /* the first of a new block */
-        own_block(w, sid);
     if (s->graph)
         log_edge(w, p, sid);
     if (sid < lv->lo)
@@ -1091,9 +1087,7 @@ static void fill_holes(Level *lv)
         uint64_t to = holes.items[h++];
         lv->moved_to[t - dense] = (StateId)to;
         store_move(s->st, (StateId)t, (StateId)to);
-        AtomicKey *from_key = side_key(sd, t - lv->lo);
-        atomic_store(side_key(sd, to - lv->lo), atomic_load(from_key));
-        atomic_store(from_key, 0);
+        atomic_store(side_key(sd, to - lv->lo), atomic_load(side_key(sd, t - lv->lo)));
         if (s->opts->compact)
             side_vec_move(sd, to - lv->lo, t - lv->lo);
         for (uint32_t i = 0; i < lv->n_workers; i++)
@@ -1558,13 +1552,11 @@ static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
 
 /* Settling in parallel, second part (settler 'i'): place the new states whose keys name a rank
 ** of its share in key order, after the shares of the settlers before it (settle_split counted
-** each share from the tallies), chunk by chunk. It also clears its part of the keys of the
-** level just expanded, settled a level ago and read no more, for the level after the next. */
+** each share from the tallies), chunk by chunk. */
 static void settle_chunks(Level *lv, uint32_t i)
 {
     uint64_t a, b, at = 0;
     settle_share(lv, i, &a, &b);
-    side_clear(&lv->side[lv->cur], lv->n_order, i, lv->n_settlers);
     for (uint32_t j = 0; j < i; j++)
         at += lv->n_share[j];
     uint64_t begin = at;

@@ -290,16 +290,23 @@ static bool id_take(Store *st, StoreIds *blk, StateId *out)
         *out = (StateId)id;
         return true;
     }
-    bool is_big = st->rec_len > BIG_REC;
-    if (blk->next == blk->end) {
-        if (!ids_take(st, ID_BLOCK, is_big, &id))
-            return false;
-        blk->next = id;
-        blk->end = id + ID_BLOCK;
-    }
-    if (is_big && !rec_count(st))
+    if (!store_ids_ready(st, blk))
+        return false;
+    if (st->rec_len > BIG_REC && !rec_count(st))
         return false;
     *out = (StateId)blk->next++;
+    return true;
+}
+
+bool store_ids_ready(Store *st, StoreIds *blk)
+{
+    uint64_t id;
+    if (blk->next < blk->end)
+        return true;
+    if (!ids_take(st, ID_BLOCK, st->rec_len > BIG_REC, &id))
+        return false;
+    blk->next = id;
+    blk->end = id + ID_BLOCK;
     return true;
 }
 

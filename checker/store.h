@@ -60,6 +60,12 @@ typedef struct StoreIds {
 StoreResult store_insert_ids(Store *st, StoreIds *blk, const uint8_t *vec, uint64_t hash,
                              StateId parent, StateId *out);
 
+/* Make sure 'blk' has an id left, refilling it if not: blk->next is then the id that the next
+** state store_insert_ids() stores with 'blk' will get, so that the caller can write what it
+** keeps by id for that state before any other thread can find it. False if the budget has no
+** room for another block. */
+bool store_ids_ready(Store *st, StoreIds *blk);
+
 /* Give state 'from' the id 'to' (a hole below it): its record is copied and its table slot
 ** rewritten; 'from' becomes a hole. Only while no other thread uses the store. */
 void store_move(Store *st, StateId from, StateId to);
