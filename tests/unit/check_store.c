@@ -525,6 +525,57 @@ START_TEST(store_id_blocks_then_holes_filled)
 }
 END_TEST
 
+/* store_ids_ready() names the id the next new state stored through the block gets: a state
+** found leaves it unused, a full block is refilled from the count (a block taken by another
+** thread in between is skipped), and once the budget has no room for another block it says so,
+** as the insert of a new state then does, every state stored before still found. */
+START_TEST(store_ids_ready_names_the_next_new_id)
+{
+    StoreIds a = {0}, b = {0};
+    StateId sid;
+    uint8_t v[VEC_LEN];
+    ck_assert(store_ids_ready(st, &a));
+    ck_assert_uint_eq(a.next, 0);
+    for (uint32_t i = 0; i < STORE_ID_BLOCK; i++) {
+        make_vec(i, v);
+        ck_assert(store_ids_ready(st, &a));
+        uint64_t want = a.next;
+        ck_assert_int_eq(store_insert_ids(st, &a, v, state_hash(v, VEC_LEN), 0, &sid), STORE_NEW);
+        ck_assert_uint_eq(sid, want);
+        ck_assert_uint_eq(sid, i);
+        make_vec(0, v); /* found: the next id stays unused */
+        ck_assert_int_eq(store_insert_ids(st, &a, v, state_hash(v, VEC_LEN), 0, &sid), STORE_SEEN);
+        ck_assert_uint_eq(a.next, i + 1);
+    }
+    ck_assert(store_ids_ready(st, &b)); /* another block: ids 256 .. 511 */
+    ck_assert_uint_eq(b.next, STORE_ID_BLOCK);
+    ck_assert(store_ids_ready(st, &a)); /* a's block is used up: the one after b's */
+    ck_assert_uint_eq(a.next, 2 * STORE_ID_BLOCK);
+    make_vec(STORE_ID_BLOCK, v);
+    ck_assert_int_eq(store_insert_ids(st, &a, v, state_hash(v, VEC_LEN), 0, &sid), STORE_NEW);
+    ck_assert_uint_eq(sid, 2 * STORE_ID_BLOCK);
+
+    Store *s = store_new(VEC_LEN, 256 << 10);
+    StoreIds c = {0};
+    uint32_t n = 0;
+    while (store_ids_ready(s, &c)) {
+        uint64_t want = c.next;
+        make_vec(n, v);
+        ck_assert_int_eq(store_insert_ids(s, &c, v, state_hash(v, VEC_LEN), 0, &sid), STORE_NEW);
+        ck_assert_uint_eq(sid, want);
+        n++;
+    }
+    ck_assert_uint_ge(n, STORE_ID_BLOCK);
+    make_vec(n, v);
+    ck_assert_int_eq(store_insert_ids(s, &c, v, state_hash(v, VEC_LEN), 0, &sid), STORE_FULL);
+    for (uint32_t i = 0; i < n; i++) {
+        make_vec(i, v);
+        ck_assert_uint_eq(store_find(s, v, state_hash(v, VEC_LEN)), i);
+    }
+    store_free(s);
+}
+END_TEST
+
 /* Reserving room for a million states in two parts grows the tables at once: inserting them
 ** afterwards adds only records (no table grows, none is retired), and every one is found. */
 START_TEST(store_reserve_grows_tables_before_inserts)
@@ -758,6 +809,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_map_grow_without_room_for_alignment);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
+    tcase_add_test(tc, store_ids_ready_names_the_next_new_id);
     tcase_add_test(tc, store_reserve_grows_tables_before_inserts);
     tcase_add_test(tc, store_reserve_idle_keeps_states_and_frees_old_tables);
     tcase_add_test(tc, store_reserve_shard_grows_one_shard);
