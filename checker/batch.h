@@ -63,6 +63,10 @@ void search_batch_clear(Batch *bt);
 ** a batch, and stops for its memory budget if it does not fit even so. */
 void search_batch_generate(Batch *bt, ExecCtx *ex, const uint8_t *vec, BatchEntry *e);
 
+/* exec_step's callback while a batch is generated ('ctx' the Batch): keep the outcome for its
+** turn, its successor's home slot prefetched. */
+void search_batch_keep(void *ctx, uint32_t tid, const ExecOutcome *out);
+
 /* Once the batch is generated (its table slots prefetched): prefetch the stored vector each
 ** successor will be compared with, where its home slot holds a likely match. */
 void search_batch_prefetch(const Batch *bt);

@@ -338,8 +338,7 @@ static void expand(Search *s, StateId sid, uint32_t depth)
 ** parents, counts and violations are those of one state at a time. Generating early is safe:
 ** exec_step only reads the store, and a stop skips the outcomes after it as before. */
 
-/* exec_step's callback while a batch is generated: keep the outcome for its turn. */
-static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
+void search_batch_keep(void *ctx, uint32_t tid, const ExecOutcome *out)
 {
     Batch *bt = ctx;
     if (bt->pend.len == bt->pend.cap) {
@@ -382,9 +381,11 @@ static void on_batch_outcome(void *ctx, uint32_t tid, const ExecOutcome *out)
 }
 
 /* Inlined into every caller, link-time optimisation reaching the other files' (batch.h is
-** their declaration): the executor's step, on_batch_outcome and the state's tests then compile
+** their declaration): the executor's step, search_batch_keep and the state's tests then compile
 ** into each search's own loop. Left to GCC, it was inlined into search_run only, and the level
-** search ran 7% more instructions per state through calls (counter race, cachegrind). */
+** search ran 7% more instructions per state through calls (counter race, cachegrind). What it
+** calls has external linkage, as a function with external linkage declared inline must (clang:
+** -Wstatic-in-inline). */
 __attribute__((always_inline)) inline void search_batch_generate(Batch *bt, ExecCtx *ex,
                                                                  const uint8_t *vec, BatchEntry *e)
 {
@@ -392,7 +393,7 @@ __attribute__((always_inline)) inline void search_batch_generate(Batch *bt, Exec
     e->is_all_done = state_all_done(prog, vec);
     e->has_run = false;
     for (uint32_t tid = 0; tid < prog->n_threads && !e->is_all_done; tid++)
-        if (exec_step(ex, vec, tid, on_batch_outcome, bt) == EXEC_STEP_RAN)
+        if (exec_step(ex, vec, tid, search_batch_keep, bt) == EXEC_STEP_RAN)
             e->has_run = true;
     e->end = bt->pend.len;
 }
