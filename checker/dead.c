@@ -125,8 +125,9 @@ static void solve(const Template *t, Liveness *lv)
     free(tmp);
 }
 
-/* The dead locals of every position of template 'ti', into its dead_first/dead_vars; the END_STEPs
-** to a position with some are marked. Returns how many (position, local) pairs there are. */
+/* The dead locals of every position of template 'ti' but those 'keep' names (one flag per
+** Program.vars entry), into its dead_first/dead_vars; the END_STEPs to a position with some are
+** marked. Returns how many (position, local) pairs there are. */
 static uint32_t reduce_template(Program *prog, uint32_t ti, const bool *keep)
 {
     Template *t = &prog->templates[ti];
@@ -154,7 +155,7 @@ static uint32_t reduce_template(Program *prog, uint32_t ti, const bool *keep)
         t->dead_first[p] = n;
         const uint64_t *live = set_at(&lv, t->pos[p].code);
         for (uint32_t j = 0; j < t->n_locals; j++)
-            if (!set_has(live, j) && !(keep && keep[t->locals[j]]))
+            if (!set_has(live, j) && !keep[t->locals[j]])
                 t->dead_vars[n++] = t->locals[j];
     }
     t->dead_first[t->n_pos] = n;

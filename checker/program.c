@@ -314,10 +314,10 @@ static void dump_template(const Program *prog, uint32_t ti, FILE *out)
             fprintf(out, " label %s", t->labels[ps->label]);
         if (ps->kind == POS_SLEEP)
             fprintf(out, " cond %s wake %u", prog->conds[ps->cond].name, ps->wake);
-        for (uint32_t k = t->dead_first ? t->dead_first[p] : 0;
-             t->dead_first && k < t->dead_first[p + 1]; k++)
-            fprintf(out, "%s%s", k == t->dead_first[p] ? " dead " : ",",
-                    prog->vars[t->dead_vars[k]].name);
+        if (t->dead_first)
+            for (uint32_t k = t->dead_first[p]; k < t->dead_first[p + 1]; k++)
+                fprintf(out, "%s%s", k == t->dead_first[p] ? " dead " : ",",
+                        prog->vars[t->dead_vars[k]].name);
         fprintf(out, " \"%s\"\n", ps->text);
     }
     for (uint32_t c = 0; c < t->n_code; c++) {

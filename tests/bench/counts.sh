@@ -55,6 +55,12 @@ count() {
     rm -f "$work/r.json"
 }
 
+# row MODEL J INSTRUCTIONS MISSES STATES: a line of the table
+row() {
+    printf '%-18s %-8s %10s %16s %14s %13s\n' "$1" "-j $2" "$5" "$3" "$4" \
+        "$(awk -v a="$3" -v b="$5" 'BEGIN { printf "%.0f", a / b }')"
+}
+
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(counter_race locked_counter)
 
@@ -67,15 +73,15 @@ for m in "${models[@]}"; do
     file=${args%%|*} defs=${args#*|}
     read -r i1 m1 n1 < <(count "$file" "$defs" 1)
     read -r i2 m2 n2 < <(count "$file" "$defs" 2)
+    if [ -z "${n1:-}" ] || [ -z "${n2:-}" ]; then
+        exit 2 # count() said why
+    fi
     if [ "$n1" != "$n2" ]; then
         echo "counts: $m: -j 1 stored $n1 states, -j 2 $n2" >&2
         status=1
     fi
-    for j in 1 2; do
-        if [ "$j" = 1 ]; then i=$i1 mi=$m1 n=$n1; else i=$i2 mi=$m2 n=$n2; fi
-        printf '%-18s %-8s %10s %16s %14s %13s\n' "$m" "-j $j" "$n" "$i" "$mi" \
-            "$(awk -v a="$i" -v b="$n" 'BEGIN { printf "%.0f", a / b }')"
-    done
+    row "$m" 1 "$i1" "$m1" "$n1"
+    row "$m" 2 "$i2" "$m2" "$n2"
     awk -v i1="$i1" -v i2="$i2" -v m1="$m1" -v m2="$m2" 'BEGIN {
         printf "  -j 2 over -j 1: %.3fx the instructions, %.3fx the last-level misses\n",
             i2 / i1, m2 / m1 }'
