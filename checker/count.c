@@ -631,14 +631,7 @@ Trace *count_trace_replay(const Program *prog, const uint32_t *tids, const uint3
             tr->fail_message = xstrdup(msg ? msg : "");
         }
     }
-    for (uint32_t i = 1; i < n; i++) { /* the rule of trace.h */
-        uint32_t prev = tr->steps[i - 1].tid;
-        const uint8_t *before = trace_state(tr, i);
-        bool is_pre = tr->steps[i].tid != prev && !state_thread_done(prog, before, prev) &&
-                      exec_enabled(ex, before, prev);
-        tr->steps[i].is_preemption = is_pre;
-        tr->n_preemptions += is_pre;
-    }
+    trace_mark_preemptions(prog, ex, tr);
     exec_free(ex);
     return tr;
 }

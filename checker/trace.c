@@ -45,8 +45,7 @@ static bool find_step(const Program *prog, ExecCtx *ex, const uint8_t *from, con
     return false;
 }
 
-/* Mark the steps where another thread could have gone on; count them. */
-static void mark_preemptions(const Program *prog, ExecCtx *ex, Trace *tr)
+void trace_mark_preemptions(const Program *prog, ExecCtx *ex, Trace *tr)
 {
     for (uint32_t i = 1; i < tr->n_steps; i++) {
         uint32_t prev = tr->steps[i - 1].tid;
@@ -124,7 +123,7 @@ Trace *trace_build(const Program *prog, const SearchResult *res, const Violation
         keep_dead_locals(prog, tr, n_links);
     if (v->by_step)
         add_failing_step(prog, ex, v, tr, scratch);
-    mark_preemptions(prog, ex, tr);
+    trace_mark_preemptions(prog, ex, tr);
     free(scratch);
     exec_free(ex);
     return tr;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exec.h"
 #include "program.h"
 #include "search.h"
 
@@ -40,5 +41,11 @@ void trace_free(Trace *tr); /* trace_free(NULL) does nothing */
 
 /* The vector after step i (0: the initial state). */
 const uint8_t *trace_state(const Trace *tr, uint32_t i);
+
+/* Mark the steps of 'tr' where another thread could have gone on (is_preemption: the previous
+** step's thread was not finished and still enabled in the state before the step) and count
+** them in n_preemptions, running the enabledness tests on 'ex'. Every trace's rule, whether
+** trace_build() or a replay of a schedule made it. */
+void trace_mark_preemptions(const Program *prog, ExecCtx *ex, Trace *tr);
 
 #endif
