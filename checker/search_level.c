@@ -360,6 +360,7 @@ typedef struct Chunk {
     uint64_t arrived; /* its arrivals: the worker's arrivals[arrived .. arrived_end) */
     uint64_t arrived_end;
     uint64_t edged; /* record_graph: its ranks' edges start at the worker's edges[edged] */
+    uint64_t n_out; /* the outcomes (transitions) of its ranks that the worker stored */
     _Atomic uint64_t n_born_now; /* --max-states: states it stored so far (is_quota_met) */
 } Chunk;
 
@@ -429,7 +430,10 @@ struct Level {
                             ** during the expansion, while any worker may count them */
     uint64_t n_order;       /* its states */
     uint64_t n_prev_order;  /* the states of the level before it (level_expect) */
-    uint32_t *n_out;        /* outcomes (transitions) of each rank */
+    uint32_t *n_out;        /* record_graph: outcomes (transitions) of each rank, where its
+                            ** edges go (graph_prepare); without a graph, the chunks' sums
+                            ** (Chunk.n_out) are all a level keeps: a 4-byte write a state
+                            ** cost the workers 4 to 6% (counter race, -j 2) */
     size_t n_out_cap;       /* entries n_out has room for */
     uint64_t cur_lo;        /* first id of the level being expanded */
     uint64_t lo;            /* first id of the next level */
@@ -808,14 +812,16 @@ static void expand_rank(Worker *w, uint64_t r, const BatchEntry *e, size_t begin
     if (e->is_all_done) {
         bool is_bad =
             cand_props(w, PROP_FINAL, level_vec(lv, e->sid), e->sid, lv->depth, r << 32, false);
-        if (s->graph)
+        if (s->graph) {
             s->graph->flags[e->sid] |= SF_END | (is_bad ? SF_FINAL_BAD : 0);
-        lv->n_out[r] = 0;
+            lv->n_out[r] = 0;
+        }
         return;
     }
     for (size_t i = begin; i < e->end && !w->has_stop; i++)
         store_outcome(w, &w->batch.pend.items[i]);
-    lv->n_out[r] = w->j;
+    if (s->graph)
+        lv->n_out[r] = w->j;
     w->n_out += w->j;
     if (s->graph && !e->has_run && !s->opts->no_deadlock)
         s->graph->flags[e->sid] |= SF_DEADLOCK;
@@ -1020,7 +1026,9 @@ static void work_level(Worker *w)
             ch->born = born_count(w);
             ch->arrived = w->arrivals.len;
             ch->edged = w->edges.len;
+            uint64_t n_out = w->n_out;
             expand_ranks(w, a, b);
+            ch->n_out = w->n_out - n_out;
             ch->born_end = born_count(w);
             ch->arrived_end = w->arrivals.len;
             if (w->has_stop)
@@ -1118,9 +1126,24 @@ static void gather_cands(Level *lv, CandVec *all)
         qsort(all->items, all->len, sizeof *all->items, cand_cmp);
 }
 
+/* The outcomes of the state at rank 'r' of the level being expanded: as many as expanding it
+** stored, if it was expanded whole (search_batch_generate again, into 'bt', on 'ex'). */
+static uint64_t rank_outcomes(Level *lv, Batch *bt, ExecCtx *ex, uint64_t r)
+{
+    BatchEntry e = {.sid = lv->order[r]};
+    search_batch_generate(bt, ex, level_vec(lv, e.sid), &e);
+    uint64_t n = bt->pend.len;
+    search_batch_clear(bt);
+    return n;
+}
+
 /* Transitions of the level before the cut (outcomes at positions <= cut). Uncut, every rank
-** was expanded whole, and the workers' sums say it without a pass over the ranks. */
-static uint64_t transitions_before(const Level *lv, uint64_t cut)
+** was expanded whole, and the workers' sums say it without a pass over the ranks. Cut, the
+** ranks below the cut were expanded whole: the sums of the chunks before the cut's, then the
+** outcomes of the cut's chunk's ranks before it, counted again by running their steps (at
+** most CLAIM states, once a search: a level cut is the last), on a context of their own (the
+** workers' count the steps a preemption bound held, and mark the coverage). */
+static uint64_t transitions_before(Level *lv, uint64_t cut)
 {
     uint64_t n = 0;
     if (cut == POS_NONE) {
@@ -1129,10 +1152,25 @@ static uint64_t transitions_before(const Level *lv, uint64_t cut)
         return n;
     }
     uint64_t rc = cut >> 32, jc = cut & 0xffffffffu;
-    for (uint64_t r = 0; r < rc && r < lv->n_order; r++)
-        n += lv->n_out[r];
-    if (rc < lv->n_order)
-        n += jc < lv->n_out[rc] ? jc : lv->n_out[rc];
+    if (rc >= lv->n_order) { /* the whole level */
+        rc = lv->n_order;
+        jc = 0;
+    }
+    for (uint64_t c = 0; c < rc / CLAIM; c++)
+        n += lv->chunks[c].n_out;
+    if (rc % CLAIM == 0 && jc == 0)
+        return n;
+    Search *s = lv->s;
+    Batch bt = {.prog = s->prog, .st = s->st, .is_compact = s->opts->compact};
+    ExecCtx *ex = exec_new(s->prog);
+    for (uint64_t r = rc / CLAIM * CLAIM; r < rc; r++)
+        n += rank_outcomes(lv, &bt, ex, r);
+    if (jc) {
+        uint64_t m = rank_outcomes(lv, &bt, ex, rc);
+        n += jc < m ? jc : m;
+    }
+    exec_free(ex);
+    search_batch_free(&bt);
     return n;
 }
 
@@ -1210,7 +1248,7 @@ static bool is_solo_level(const Level *lv, uint64_t n_states)
 ** calling thread alone (is_solo_level). */
 static void prepare_level(Level *lv)
 {
-    if (lv->n_order)
+    if (lv->n_order && lv->s->graph)
         buf_reserve((void **)&lv->n_out, &lv->n_out_cap, lv->n_order, sizeof *lv->n_out);
     size_t n_blocks = (lv->n_order >> TALLY_BITS) + 1; /* a chunk is a block (CLAIM) */
     buf_reserve((void **)&lv->chunks, &lv->chunks_cap, n_blocks, sizeof *lv->chunks);
