@@ -740,6 +740,8 @@ void store_prefetch_match(const Store *st, uint64_t hash)
     const Slot *sl = &tab_slots(w)[(uint32_t)hash & tab_mask(w)];
     if (slot_tag(sl, memory_order_acquire) == tag_of(hash))
         __builtin_prefetch(record(st, slot_id(sl)));
+    else /* most likely a new state: its insert claims a slot of this line */
+        util_prefetch_write(sl);
 }
 
 StateId store_find(const Store *st, const uint8_t *vec, uint64_t hash)

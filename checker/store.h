@@ -80,8 +80,11 @@ void store_truncate(Store *st, uint64_t n);
 void store_prefetch(const Store *st, uint64_t hash);
 
 /* A second hint, once store_prefetch's line has arrived: if the slot there looks like it holds
-** this state, start loading that state's vector, which the lookup will compare. Takes no lock;
-** safe from any thread. */
+** this state, start loading that state's vector, which the lookup will compare; if not (the
+** state is most likely new), start taking the slot's line for writing (util_prefetch_write):
+** the insert's compare-and-swap on a slot of it then finds it owned, not shared with the other
+** cores (on two CPUs it waited 40 to 50 ns on average, 8 to 11% of a search's time). Takes no
+** lock; safe from any thread. */
 void store_prefetch_match(const Store *st, uint64_t hash);
 
 /* Grow the tables of shards part, part + n_parts, ... now, so that each has room for its share

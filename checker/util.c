@@ -15,6 +15,9 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* Linux 5.14; older headers lack it, older kernels say EINVAL */
@@ -315,4 +318,15 @@ size_t util_edit_distance(const char *a, const char *b, size_t cap)
         }
     }
     return row[lb] > cap ? cap + 1 : row[lb];
+}
+
+bool util_has_prefetchw;
+
+/* Run as the program starts, before any thread: util_has_prefetchw. */
+__attribute__((constructor)) static void util_detect_cpu(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    util_has_prefetchw = __get_cpuid(0x80000001, &a, &b, &c, &d) && (c >> 8 & 1);
+#endif
 }

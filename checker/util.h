@@ -1,5 +1,5 @@
 /*
-** util.h -- aborting allocators and growable arrays.
+** util.h -- aborting allocators, growable arrays, and small helpers (clocks, memory, hints).
 **
 ** xmalloc() and friends never return NULL: on failure they print
 ** "weft: out of memory (N bytes)" and abort, so call sites never test.
@@ -95,6 +95,27 @@ void strbuf_addf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 
 /* The text, or a copy of 'if_empty' when nothing was added; the caller owns it and 'b' is
 ** empty again. */
 char *strbuf_take(StrBuf *b, const char *if_empty);
+
+/* The processor has PREFETCHW, x86's prefetch for writing (CPUID 0x80000001, ECX bit 8: every
+** x86-64 AMD processor, Intel's since Broadwell); set as the program starts. */
+extern bool util_has_prefetchw;
+
+/* A hint: start taking the cache line at 'p' for writing, the other cores' copies dropped, so
+** that a store or a locked instruction on it later does not wait for that. Not
+** __builtin_prefetch(p, 1): without -mprfchw, which x86-64's baseline lacks, GCC makes that a
+** read prefetch, and a line read into two cores' caches must be taken from the other again
+** when written. On a processor without PREFETCHW, a read prefetch. */
+static inline void util_prefetch_write(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (util_has_prefetchw)
+        __asm__ volatile("prefetchw %0" : : "m"(*(const char *)p));
+    else
+        __builtin_prefetch(p);
+#else
+    __builtin_prefetch(p, 1);
+#endif
+}
 
 /* Bytes of memory the process holds now (resident set), 0 if unknown. */
 size_t util_rss_bytes(void);
