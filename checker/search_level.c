@@ -1404,7 +1404,7 @@ static void graph_place(Level *lv, uint64_t a, uint64_t b)
         const Edge *src = w->edges.items ? w->edges.items + ch->edged : NULL;
         for (uint64_t r = c * CLAIM; r < (c + 1) * CLAIM && r < b; r++) {
             if (r + GRAPH_AHEAD < b && g->edges.items) /* a level's ids are not in rank order */
-                __builtin_prefetch(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]], 1);
+                util_prefetch_write(g->edges.items + g->first[lv->order[r + GRAPH_AHEAD]]);
             if (lv->n_out[r] == 0)
                 continue;
             Edge *dst = g->edges.items + g->first[lv->order[r]];
