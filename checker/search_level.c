@@ -1152,8 +1152,8 @@ static uint64_t transitions_before(Level *lv, uint64_t cut)
         return n;
     }
     uint64_t rc = cut >> 32, jc = cut & 0xffffffffu;
-    if (rc >= lv->n_order) { /* the whole level */
-        rc = lv->n_order;
+    if (rc >= lv->n_order) { /* the whole level: every chunk's sum, the last one's too */
+        rc = (lv->n_order + CLAIM - 1) / CLAIM * CLAIM;
         jc = 0;
     }
     for (uint64_t c = 0; c < rc / CLAIM; c++)

@@ -40,13 +40,14 @@ need_tool jq jq
 work=$(mktemp -d "${TMPDIR:-/tmp}/ab.XXXXXX") || die "cannot make a temporary directory"
 trap 'rm -rf "$work"' EXIT
 
-n=$#
+builds=("$@")
+n=${#builds[@]}
 declare -a times ratios
 states=""
 for ((r = 1; r <= runs; r++)); do
     first=""
     for ((i = 0; i < n; i++)); do
-        w=${*:i+1:1}
+        w=${builds[i]}
         rm -f "$work/r.json"
         # shellcheck disable=SC2086  # the -D options are split into words on purpose
         "$w" check "$file" $defs -j "$jobs" --quiet --json "$work/r.json" --progress never \
@@ -69,5 +70,5 @@ echo "model: $model ($states states), -j $jobs, $runs rounds"
 printf '%-40s %8s %8s %16s\n' "build" "median" "fastest" "ratio to first"
 for ((i = 0; i < n; i++)); do
     read -r med fast < <(stats "${times[i]}")
-    printf '%-40s %8s %8s %16s\n' "${*:i+1:1}" "$med" "$fast" "$(median "${ratios[i]}")"
+    printf '%-40s %8s %8s %16s\n' "${builds[i]}" "$med" "$fast" "$(median "${ratios[i]}")"
 done
