@@ -149,7 +149,8 @@ static void graph_build(Graph *g, const Program *prog, const SearchResult *res, 
             for (; p < batch[i].end; p++) {
                 Edge e = graph_edge(g, &bt, &bt.pend.items[p]);
                 g->flags[s0 + i] |= e.is_fail ? SF_HAS_FAIL : 0;
-                vec_push(&g->edges, e);
+                vec_room(&g->edges);
+                edge_put(&g->edges.items[g->edges.len++], e);
             }
         }
         search_batch_clear(&bt);

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "batch.h"
 #include "program.h"
@@ -97,6 +98,18 @@ Edge graph_edge_of(const Pending *p, StateId to, uint32_t fail_index, uint32_t w
 /* graph_edge_of for graph 'g' itself: the edge's Fail and WideStep, if any, are appended to
 ** g's lists. */
 Edge graph_edge_add_to(Graph *g, const Pending *p, StateId to);
+
+/* Write 'e' to '*dst' in one 8-byte store. Assigned as a struct, an edge may be written field by
+** field, its bit-fields' word read first to keep the bits around them: a read that, on a page
+** not yet written (the end of a growing edge array), maps the zero page, so that the write
+** faults a second time and, with other threads running, interrupts their processors to flush
+** the page from their TLBs (docs/performance.md, *The twenty-second round*). */
+static inline void edge_put(Edge *dst, Edge e)
+{
+    uint64_t word;
+    memcpy(&word, &e, sizeof word);
+    memcpy(dst, &word, sizeof word);
+}
 
 /* The thread that moves in the step of edge 'e' of 'g'. */
 static inline uint32_t edge_tid(const Graph *g, const Edge *e)

@@ -179,7 +179,7 @@ static void graph_edge_add(Search *s, const Pending *p, StateId to)
     Edge e = graph_edge_add_to(g, p, to);
     if (g->edges.len == g->edges.cap)
         util_map_grow((void **)&g->edges.items, &g->edges.cap, g->edges.len + 1, sizeof(Edge));
-    g->edges.items[g->edges.len++] = e;
+    edge_put(&g->edges.items[g->edges.len++], e);
 }
 
 /* The search is over: a complete one hands its graph to the result. */

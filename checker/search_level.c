@@ -592,10 +592,17 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
 
 /* Append 'x' to a worker's list 'v', adding any growth to the atomic byte count '*bytes':
 ** check_limits, on any worker, reads such sums, never another worker's list. */
-#define counted_push(bytes, v, x)                                              \
+#define counted_push(bytes, v, x)     \
+    do {                              \
+        counted_room((bytes), (v));   \
+        (v)->items[(v)->len++] = (x); \
+    } while (0)
+
+/* Make room for one more item in a worker's list 'v', as counted_push does. */
+#define counted_room(bytes, v)                                                 \
     do {                                                                       \
         size_t cap_ = (v)->cap;                                                \
-        vec_push((v), (x));                                                    \
+        vec_room(v);                                                           \
         if ((v)->cap != cap_)                                                  \
             atomic_fetch_add((bytes), ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)
@@ -641,7 +648,8 @@ static void log_edge(Worker *w, const Pending *p, StateId to)
         log_push(w, &w->fails, f);
     if (e.is_wide)
         log_push(w, &w->wides, ws);
-    log_push(w, &w->edges, e);
+    counted_room(&lv->log_bytes, &w->edges);
+    edge_put(&w->edges.items[w->edges.len++], e);
 }
 
 /* This worker stops at 'pos' for 'why', and the level is cut at the least such position: the

@@ -63,14 +63,20 @@ char *xstrndup(const char *s, size_t n);
         size_t cap; \
     }
 
-/* Append 'x' (an expression of the element type). */
-#define vec_push(v, x)                                                        \
+/* Make room for one more item: items[len] may then be written. */
+#define vec_room(v)                                                           \
     do {                                                                      \
         if ((v)->len == (v)->cap) {                                           \
             (v)->cap = (v)->cap ? (v)->cap * 2 : 8;                           \
             (v)->items = xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
         }                                                                     \
-        (v)->items[(v)->len++] = (x);                                         \
+    } while (0)
+
+/* Append 'x' (an expression of the element type). */
+#define vec_push(v, x)                \
+    do {                              \
+        vec_room(v);                  \
+        (v)->items[(v)->len++] = (x); \
     } while (0)
 
 #define vec_free(v)              \
