@@ -15,9 +15,9 @@
 **   - it violates when it passes through a state breaking an invariant, ends with a failing
 **     step, in a deadlock (unless --no-deadlock), or in an end state breaking a final.
 ** Counts: with a topological order (the ids when every step leads to a higher one, as in most
-** models searched breadth first; else an iterative DFS, which also finds cycles), the schedules
-** from each state (backward) and the schedules reaching each state (forward) are sums over
-** edges.
+** models searched breadth first; else an iterative DFS, which also finds cycles), one pass in
+** that order sums over the edges the schedules reaching each state, and those that violated on
+** the way; each schedule's end adds them to the totals (count_forward).
 ** Each count is a uint64 until it passes 2^63; then that state alone gets a GMP integer.
 */
 #define _GNU_SOURCE /* qsort_r */
@@ -313,17 +313,6 @@ static void nums_fini(Nums *n)
     free(n->v);
 }
 
-/* '*n' of 'count' items, all zeros, in the array of 'old' (done with; '*n' takes it over): a
-** fresh array of that size is new memory, whose pages the kernel zeroes first (about 1 GB/s on
-** the Zen 5 virtual machine of docs/performance.md: 24 MB of counters for 3 M states, 24 ms;
-** the memset takes a few). */
-static void nums_reuse(Nums *n, Nums *old, uint64_t count)
-{
-    nums_free_big(old);
-    *n = (Nums){.v = old->v};
-    memset(n->v, 0, (count ? count : 1) * sizeof *n->v);
-}
-
 /* Item i as a GMP integer (made one if it was not). */
 static mpz_ptr nums_promote(Nums *n, uint64_t i)
 {
@@ -374,65 +363,32 @@ static char *nums_text(const Nums *n, uint64_t x)
     return s;
 }
 
-/* The sums of tot and bad over the steps of s into *t_out and *b_out, if every term and both
-** sums are below 2^63 (held in registers, not added one by one into the arrays); false if not,
-** and then nums_add must do it. A term below 2^63 added to a sum below 2^63 cannot wrap, and a
-** sum that reaches 2^63 shows in its top bit. */
-static bool sums_fit(const Graph *g, StateId s, const Nums *tot, const Nums *bad, uint64_t *t_out,
-                     uint64_t *b_out)
-{
-    uint64_t t = 0, b = 0;
-    for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
-        const Edge *e = &g->edges.items[j];
-        uint64_t x = e->is_fail ? 1 : tot->v[e->to], y = e->is_fail ? 1 : bad->v[e->to];
-        if ((x | y) & NUM_BIG)
-            return false;
-        t += x;
-        b += y;
-        if ((t | b) & NUM_BIG)
-            return false;
-    }
-    *t_out = t;
-    *b_out = b;
-    return true;
-}
-
-/* Backward: tot[s] schedules from s, bad[s] violating ones, successors before predecessors
-** (the topological 'order' from its end; NULL: the ids). */
-static void count_backward(const Graph *g, const StateId *order, Nums *tot, Nums *bad)
-{
-    for (uint64_t i = g->n; i-- > 0;) {
-        StateId s = order ? order[i] : (StateId)i;
-        if (is_leaf(g, s)) {
-            tot->v[s] = 1;
-            bad->v[s] = is_viol_state(g, s) ? 1 : 0;
-            continue;
-        }
-        if (!sums_fit(g, s, tot, bad, &tot->v[s], &bad->v[s]))
-            for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
-                const Edge *e = &g->edges.items[j];
-                nums_add(tot, s, tot, e->is_fail ? 1 : tot->v[e->to]);
-                nums_add(bad, s, bad, e->is_fail ? 1 : bad->v[e->to]);
-            }
-        if (g->flags[s] & SF_INV_BAD) { /* every schedule through s violates */
-            bad->v[s] = 0;
-            nums_add(bad, s, tot, tot->v[s]);
-        }
-    }
-}
-
 /* Forward: paths[s] schedule prefixes reaching s, bad[s] those that already violated (in the
-** topological 'order'; NULL: the ids). */
-static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad)
+** topological 'order'; NULL: the ids); and in 'sums' (2 items) the schedules, [0], and the
+** violating ones, [1]. A schedule ends in a state with no step or with a failing step, and
+** violates if it passes a state that breaks an invariant, ends in a violation or with a
+** failing step: each such end adds the prefixes that reach it, all of them or the violating
+** ones, once they are all counted (the order puts a state's predecessors before it). */
+static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad,
+                          Nums *sums)
 {
     paths->v[g->init] = 1;
     bad->v[g->init] = (g->flags[g->init] & SF_INV_BAD) ? 1 : 0;
     for (uint64_t i = 0; i < g->n; i++) {
         StateId s = order ? order[i] : (StateId)i;
+        if (is_leaf(g, s)) {
+            nums_add(sums, 0, paths, paths->v[s]);
+            bool is_bad = is_viol_state(g, s);
+            nums_add(sums, 1, is_bad ? paths : bad, is_bad ? paths->v[s] : bad->v[s]);
+            continue;
+        }
         for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
             const Edge *e = &g->edges.items[j];
-            if (e->is_fail)
+            if (e->is_fail) {
+                nums_add(sums, 0, paths, paths->v[s]);
+                nums_add(sums, 1, paths, paths->v[s]);
                 continue;
+            }
             nums_add(paths, e->to, paths, paths->v[s]);
             if (g->flags[e->to] & SF_INV_BAD)
                 nums_add(bad, e->to, paths, paths->v[s]);
@@ -1371,18 +1327,17 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     StateId *order = NULL;
     an->is_cyclic = g.is_cyclic || !graph_order(&g, &order);
     if (!an->is_cyclic) {
-        Nums tot, bad, paths, vpaths;
-        nums_init(&tot, g.n);
-        nums_init(&bad, g.n);
-        count_backward(&g, order, &tot, &bad);
-        an->n_schedules = nums_text(&tot, tot.v[g.init]);
-        an->n_violating = nums_text(&bad, bad.v[g.init]);
-        nums_reuse(&paths, &tot, g.n); /* not fresh arrays: see nums_reuse */
-        nums_reuse(&vpaths, &bad, g.n);
-        count_forward(&g, order, &paths, &vpaths);
+        Nums paths, vpaths, sums;
+        nums_init(&paths, g.n);
+        nums_init(&vpaths, g.n);
+        nums_init(&sums, 2);
+        count_forward(&g, order, &paths, &vpaths, &sums);
+        an->n_schedules = nums_text(&sums, sums.v[0]);
+        an->n_violating = nums_text(&sums, sums.v[1]);
         gather_outcomes(&g, an, &paths, &vpaths);
         nums_fini(&paths);
         nums_fini(&vpaths);
+        nums_fini(&sums);
     } else {
         gather_outcomes(&g, an, NULL, NULL);
     }
