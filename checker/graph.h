@@ -103,7 +103,7 @@ Edge graph_edge_add_to(Graph *g, const Pending *p, StateId to);
 ** field, its bit-fields' word read first to keep the bits around them: a read that, on a page
 ** not yet written (the end of a growing edge array), maps the zero page, so that the write
 ** faults a second time and, with other threads running, interrupts their processors to flush
-** the page from their TLBs (docs/performance.md, *The twenty-second round*). */
+** the page from their TLBs (docs/performance.md, *The analyses*). */
 static inline void edge_put(Edge *dst, Edge e)
 {
     uint64_t word;
