@@ -216,6 +216,15 @@ static bool is_viol_state(const Graph *g, uint64_t s)
     return g->flags[s] & (SF_INV_BAD | SF_FINAL_BAD | SF_DEADLOCK);
 }
 
+/* True if some state of the n whose flags are 'flags' has the flag 'f'. */
+static bool any_flag(const uint8_t *flags, uint64_t n, uint8_t f)
+{
+    for (uint64_t s = 0; s < n; s++)
+        if (flags[s] & f)
+            return true;
+    return false;
+}
+
 static bool is_leaf(const Graph *g, uint64_t s)
 {
     return g->first[s] == g->first[s + 1];
@@ -368,18 +377,21 @@ static char *nums_text(const Nums *n, uint64_t x)
 ** violating ones, [1]. A schedule ends in a state with no step or with a failing step, and
 ** violates if it passes a state that breaks an invariant, ends in a violation or with a
 ** failing step: each such end adds the prefixes that reach it, all of them or the violating
-** ones, once they are all counted (the order puts a state's predecessors before it). */
-static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad,
-                          Nums *sums)
+** ones, once they are all counted (the order puts a state's predecessors before it). 'bad' is
+** NULL when no state breaks an invariant: then no prefix violates before its end. */
+static void count_forward(const Graph *g, const StateId *order, Nums *paths, Nums *bad, Nums *sums)
 {
     paths->v[g->init] = 1;
-    bad->v[g->init] = (g->flags[g->init] & SF_INV_BAD) ? 1 : 0;
+    if (bad)
+        bad->v[g->init] = (g->flags[g->init] & SF_INV_BAD) ? 1 : 0;
     for (uint64_t i = 0; i < g->n; i++) {
         StateId s = order ? order[i] : (StateId)i;
         if (is_leaf(g, s)) {
             nums_add(sums, 0, paths, paths->v[s]);
-            bool is_bad = is_viol_state(g, s);
-            nums_add(sums, 1, is_bad ? paths : bad, is_bad ? paths->v[s] : bad->v[s]);
+            if (is_viol_state(g, s))
+                nums_add(sums, 1, paths, paths->v[s]);
+            else if (bad)
+                nums_add(sums, 1, bad, bad->v[s]);
             continue;
         }
         for (uint64_t j = g->first[s]; j < g->first[s + 1]; j++) {
@@ -390,6 +402,8 @@ static void count_forward(const Graph *g, const StateId *order, Nums *paths, Num
                 continue;
             }
             nums_add(paths, e->to, paths, paths->v[s]);
+            if (!bad)
+                continue;
             if (g->flags[e->to] & SF_INV_BAD)
                 nums_add(bad, e->to, paths, paths->v[s]);
             else
@@ -485,7 +499,9 @@ uint64_t count_configurations(const Program *prog, const Store *st, const StateI
     return n_distinct;
 }
 
-/* Group the end states by the terms' values; with counts, sum their schedules. */
+/* Group the end states by the terms' values; with counts ('paths', the prefixes reaching each
+** state, and 'vpaths', those that violated on the way, NULL when none can), sum their
+** schedules. */
 static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, const Nums *vpaths)
 {
     const Program *prog = g->prog;
@@ -531,8 +547,10 @@ static void gather_outcomes(const Graph *g, Analysis *an, const Nums *paths, con
         o->is_violating |= is_bad;
         if (paths) {
             nums_add(&sched, an->n_outcomes - 1, paths, paths->v[s]);
-            nums_add(&viol, an->n_outcomes - 1, is_bad ? paths : vpaths,
-                     is_bad ? paths->v[s] : vpaths->v[s]);
+            if (is_bad)
+                nums_add(&viol, an->n_outcomes - 1, paths, paths->v[s]);
+            else if (vpaths)
+                nums_add(&viol, an->n_outcomes - 1, vpaths, vpaths->v[s]);
         }
     }
     if (prog->is_bounded) { /* an outcome's end states as configurations of the model */
@@ -1327,16 +1345,21 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     StateId *order = NULL;
     an->is_cyclic = g.is_cyclic || !graph_order(&g, &order);
     if (!an->is_cyclic) {
+        /* the violating prefixes only where some state breaks an invariant: else none violates
+        ** before its end, and an array of zeros would be fresh memory for nothing */
+        bool has_inv_bad = any_flag(g.flags, g.n, SF_INV_BAD);
         Nums paths, vpaths, sums;
         nums_init(&paths, g.n);
-        nums_init(&vpaths, g.n);
+        if (has_inv_bad)
+            nums_init(&vpaths, g.n);
         nums_init(&sums, 2);
-        count_forward(&g, order, &paths, &vpaths, &sums);
+        count_forward(&g, order, &paths, has_inv_bad ? &vpaths : NULL, &sums);
         an->n_schedules = nums_text(&sums, sums.v[0]);
         an->n_violating = nums_text(&sums, sums.v[1]);
-        gather_outcomes(&g, an, &paths, &vpaths);
+        gather_outcomes(&g, an, &paths, has_inv_bad ? &vpaths : NULL);
         nums_fini(&paths);
-        nums_fini(&vpaths);
+        if (has_inv_bad)
+            nums_fini(&vpaths);
         nums_fini(&sums);
     } else {
         gather_outcomes(&g, an, NULL, NULL);
