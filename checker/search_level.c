@@ -648,7 +648,14 @@ static void log_edge(Worker *w, const Pending *p, StateId to)
         log_push(w, &w->fails, f);
     if (e.is_wide)
         log_push(w, &w->wides, ws);
-    counted_room(&lv->log_bytes, &w->edges);
+    /* grown as the graph's arrays are (util_map_grow), into huge pages once past 1 MiB: as a
+    ** VEC, 4 MiB of a level's log took a thousand 4 KiB pages, each first write a trap to the
+    ** host on a virtual machine that shadows the page tables (docs/performance.md) */
+    if (w->edges.len == w->edges.cap) {
+        size_t cap = w->edges.cap;
+        util_map_grow((void **)&w->edges.items, &w->edges.cap, cap + 1, sizeof(Edge));
+        atomic_fetch_add(&lv->log_bytes, (w->edges.cap - cap) * sizeof(Edge));
+    }
     edge_put(&w->edges.items[w->edges.len++], e);
 }
 
@@ -1833,7 +1840,7 @@ static void level_fini(Level *lv)
         free(lv->workers[i].tally);
         vec_free(&lv->workers[i].blocks);
         vec_free(&lv->workers[i].arrivals);
-        vec_free(&lv->workers[i].edges);
+        util_map_free(lv->workers[i].edges.items, lv->workers[i].edges.cap, sizeof(Edge));
         vec_free(&lv->workers[i].fails);
         vec_free(&lv->workers[i].wides);
         vec_free(&lv->workers[i].inv_bad);

@@ -40,11 +40,11 @@ void *util_map_aligned(size_t bytes, size_t align, int flags);
 /* A big array that grows in place: '*p', of '*cap' entries of 'size' bytes (0: none yet), grown
 ** to at least 'n' entries (doubling). Grown by mremap, which moves the pages already written
 ** without copying them, and the new pages get memory only as they are first written: an array
-** filled as it grows holds about what it uses, never that and a copy. From 4 MiB on, advised
-** into 2 MiB pages and kept at an address that is a multiple of 2 MiB (grown in place or moved
-** to one; anywhere if the address space has no room for that), so that the huge pages written
-** stay mapped whole when it moves. Aborts as xmalloc does if the system refuses. Freed with
-** util_map_free. */
+** filled as it grows holds about what it uses, never that and a copy. Past 1 MiB it jumps to 4
+** MiB or more (copied once); from 4 MiB on, advised into 2 MiB pages and kept at an address that
+** is a multiple of 2 MiB (grown in place or moved to one; anywhere if the address space has no
+** room for that), so that the huge pages written stay mapped whole when it moves. Aborts as
+** xmalloc does if the system refuses. Freed with util_map_free. */
 void util_map_grow(void **p, size_t *cap, size_t n, size_t size);
 /* Free an array of util_map_grow ('cap' and 'size' as it left them; nothing if 'cap' is 0). */
 void util_map_free(void *p, size_t cap, size_t size);
