@@ -280,6 +280,39 @@ START_TEST(store_map_grow_without_room_for_alignment)
 }
 END_TEST
 
+/* The jump past 1 MiB maps its 4 MiB at a multiple of 2 MiB (6 MiB of address space for a
+** moment); under a 'ulimit -v' with room for the 4 MiB only, the array grows anywhere, its
+** contents kept. */
+START_TEST(store_map_grow_jump_without_room_for_alignment)
+{
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    enum { MIB = 1 << 20 };
+    uint64_t *a = NULL;
+    size_t cap = 0;
+    util_map_grow((void **)&a, &cap, MIB / sizeof *a, sizeof *a);
+    ck_assert_uint_eq(cap * sizeof *a, MIB); /* 1 MiB: no jump yet */
+    for (size_t i = 0; i < cap; i++)
+        a[i] = i * 2654435761u;
+    size_t vm = vm_size();
+    ck_assert_uint_gt(vm, 0);
+    struct rlimit was, tight;
+    ck_assert_int_eq(getrlimit(RLIMIT_AS, &was), 0);
+    tight = was;
+    tight.rlim_cur = vm + 4 * MIB; /* the grown array, not 2 MiB more */
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &tight), 0);
+    size_t old_cap = cap;
+    util_map_grow((void **)&a, &cap, old_cap + 1, sizeof *a);
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &was), 0);
+    ck_assert_uint_ge(cap * sizeof *a, 4 * MIB);
+    for (size_t i = 0; i < old_cap; i++)
+        if (a[i] != i * 2654435761u)
+            ck_abort_msg("entry %zu lost", i);
+    a[cap - 1] = 7; /* the new pages are there */
+    util_map_free(a, cap, sizeof *a);
+#endif
+}
+END_TEST
+
 /* ---- limits ---- */
 
 /* A budget of 2 MiB: inserts succeed, then STORE_FULL with no id; what was stored stays
@@ -811,6 +844,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, store_free_null_does_nothing);
     tcase_add_test(tc, store_map_grow_keeps_contents_and_2mib_alignment);
     tcase_add_test(tc, store_map_grow_without_room_for_alignment);
+    tcase_add_test(tc, store_map_grow_jump_without_room_for_alignment);
     tcase_add_test(tc, store_set_parent_changes_only_the_parent);
     tcase_add_test(tc, store_id_blocks_then_holes_filled);
     tcase_add_test(tc, store_ids_ready_names_the_next_new_id);
