@@ -1272,7 +1272,7 @@ static bool escapes(Enum *en, StateId from)
 ** the path (escapes); a schedule is cut where its violation first shows. The walks of escapes
 ** only skip what would give no schedule: the schedules and their order are those of the plain
 ** depth first walk over every simple path. */
-static void enumerate(Enum *en, const uint8_t *live, uint64_t max)
+static void enumerate(Enum *en, uint64_t max)
 {
     typedef struct Frame {
         StateId sid;   /* the state */
@@ -1285,7 +1285,6 @@ static void enumerate(Enum *en, const uint8_t *live, uint64_t max)
         return;
     }
     uint8_t *on_path = xcalloc(g->n ? g->n : 1, 1);
-    en->live = live;
     en->on_path = on_path;
     en->seen = xcalloc(g->n ? g->n : 1, sizeof *en->seen);
     VEC(Frame) stack = {0};
@@ -1308,7 +1307,7 @@ static void enumerate(Enum *en, const uint8_t *live, uint64_t max)
             p.tids.len--, p.ks.len--;
             continue;
         }
-        if (on_path[e->to] || !live[e->to])
+        if (on_path[e->to] || !en->live[e->to])
             continue;
         if (is_viol_state(g, e->to)) {
             path_push(g, &p, e);
@@ -1339,9 +1338,9 @@ uint64_t count_schedules(const Program *prog, const SearchResult *res, const Cou
     Preds p;
     preds_build(&g, &p);
     uint8_t *live = live_states(&g, &p);
-    Enum en = {.g = &g, .res = res, .ex = exec_new(prog), .emit = emit, .ctx = ctx};
+    Enum en = {.g = &g, .res = res, .ex = exec_new(prog), .emit = emit, .ctx = ctx, .live = live};
     if (live[g.init])
-        enumerate(&en, live, max);
+        enumerate(&en, max);
     exec_free(en.ex);
     free(live);
     preds_free(&p);
@@ -1394,19 +1393,19 @@ Analysis *count_run(const Program *prog, const SearchResult *res, const CountOpt
     if (!an->is_cyclic) {
         /* the violating prefixes only where some state breaks an invariant: else none violates
         ** before its end, and an array of zeros would be fresh memory for nothing */
-        bool has_inv_bad = any_flag(g.flags, g.n, SF_INV_BAD);
-        Nums paths, vpaths, sums;
+        Nums paths, sums, bad;
+        Nums *vpaths = any_flag(g.flags, g.n, SF_INV_BAD) ? &bad : NULL;
         nums_init(&paths, g.n);
-        if (has_inv_bad)
-            nums_init(&vpaths, g.n);
+        if (vpaths)
+            nums_init(vpaths, g.n);
         nums_init(&sums, 2);
-        count_forward(&g, order, &paths, has_inv_bad ? &vpaths : NULL, &sums);
+        count_forward(&g, order, &paths, vpaths, &sums);
         an->n_schedules = nums_text(&sums, sums.v[0]);
         an->n_violating = nums_text(&sums, sums.v[1]);
-        gather_outcomes(&g, an, &paths, has_inv_bad ? &vpaths : NULL);
+        gather_outcomes(&g, an, &paths, vpaths);
         nums_fini(&paths);
-        if (has_inv_bad)
-            nums_fini(&vpaths);
+        if (vpaths)
+            nums_fini(vpaths);
         nums_fini(&sums);
     } else {
         gather_outcomes(&g, an, NULL, NULL);

@@ -592,17 +592,10 @@ static bool key_lower(Worker *w, StateId sid, uint64_t pos)
 
 /* Append 'x' to a worker's list 'v', adding any growth to the atomic byte count '*bytes':
 ** check_limits, on any worker, reads such sums, never another worker's list. */
-#define counted_push(bytes, v, x)     \
-    do {                              \
-        counted_room((bytes), (v));   \
-        (v)->items[(v)->len++] = (x); \
-    } while (0)
-
-/* Make room for one more item in a worker's list 'v', as counted_push does. */
-#define counted_room(bytes, v)                                                 \
+#define counted_push(bytes, v, x)                                              \
     do {                                                                       \
         size_t cap_ = (v)->cap;                                                \
-        vec_room(v);                                                           \
+        vec_push((v), (x));                                                    \
         if ((v)->cap != cap_)                                                  \
             atomic_fetch_add((bytes), ((v)->cap - cap_) * sizeof *(v)->items); \
     } while (0)

@@ -107,8 +107,7 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
     }
     /* Past 1 MiB, straight to 4 MiB or more: an array that big is still growing, and the pages
     ** between would be 4 KiB ones, each first write of which costs a trap to the host on a
-    ** virtual machine that shadows the page tables (13 us: 768 of them saved). Copied to its new
-    ** place, not moved, so that its first 2 MiB are a huge page too. */
+    ** virtual machine that shadows the page tables (13 us: 768 of them saved). */
     bool is_jump = false;
     while (map_bytes(cap2, size) > JUMP_FROM && map_bytes(cap2, size) < HUGE_FROM) {
         cap2 *= 2;
@@ -116,30 +115,22 @@ void util_map_grow(void **p, size_t *cap, size_t n, size_t size)
     }
     size_t bytes = map_bytes(cap2, size), old = *cap ? map_bytes(*cap, size) : 0;
     void *q = MAP_FAILED;
-    if (is_jump) {
-        q = util_map_aligned(bytes, HUGE, 0);
-        if (q) {
-            (void)madvise(q, bytes, MADV_HUGEPAGE);
-            if (old) {
-                memcpy(q, *p, old);
-                munmap(*p, old);
-            }
-            *p = q;
-            *cap = cap2;
-            return;
-        }
-        q = MAP_FAILED; /* no room for the aligned place: as below */
-    }
     /* From 4 MiB on, at an address that is a multiple of 2 MiB: grown in place if the pages after
     ** it are free, else moved (or mapped) to such an address. Moved anywhere else, the huge pages
     ** already written cannot stay mapped whole: the kernel splits them into 4 KiB mappings, and
     ** on a virtual machine that shadows the page tables each one then costs a trap to the host
-    ** when first read (docs/performance.md, *The analyses*). */
-    if (bytes >= HUGE_FROM && old && (uintptr_t)*p % HUGE == 0)
+    ** when first read (docs/performance.md, *The analyses*). A jump copies its small pages
+    ** instead, so that its first 2 MiB are a huge page too. */
+    if (bytes >= HUGE_FROM && old && !is_jump && (uintptr_t)*p % HUGE == 0)
         q = mremap(*p, old, bytes, 0);
     if (q == MAP_FAILED && bytes >= HUGE_FROM) {
         void *dst = util_map_aligned(bytes, HUGE, 0);
-        if (dst && old) {
+        if (dst && old && is_jump) {
+            (void)madvise(dst, bytes, MADV_HUGEPAGE); /* before the copy writes its pages */
+            memcpy(dst, *p, old);
+            munmap(*p, old);
+            q = dst;
+        } else if (dst && old) {
             q = mremap(*p, old, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
             if (q == MAP_FAILED)
                 munmap(dst, bytes);
