@@ -103,7 +103,8 @@ struct ExecCtx {
 ** their own, all allocated one after another by the calling thread, and buffers of a few bytes
 ** (the scratch vector, the stack) would otherwise share lines with the next context's: every
 ** step, writing them, would take those lines from the other core (a scratch two-thread search
-** whose contexts were laid out so ran 28% slower; docs/performance.md). */
+** whose contexts were laid out so ran 28% slower; docs/performance-log.md, *The thirteenth
+** round*). */
 static void *lines_alloc(size_t n, size_t size)
 {
     return xcalloc_aligned(EXEC_LINE, (n ? n : 1) * size);

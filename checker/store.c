@@ -194,8 +194,9 @@ static void recs_reserve(Store *st)
             /* Advice, ignored by a kernel without transparent huge pages: records in 2 MiB
             ** pages. A lookup that finds its state compares the record's vector, at a random
             ** id, and with 4 KiB pages that read walked the page tables too (a -j 1 search ran
-            ** 5 to 17% faster with the advice, in user time; docs/performance.md). Records are
-            ** written in id order, so at most the last page's unused part is spent early. */
+            ** 5 to 17% faster with the advice, in user time; docs/performance-log.md, *The
+            ** eighth round*). Records are written in id order, so at most the last page's
+            ** unused part is spent early. */
             (void)madvise(p, len, MADV_HUGEPAGE);
             st->recs = p;
             st->recs_len = len;

@@ -46,8 +46,8 @@ void *xcalloc(size_t n, size_t size)
 }
 
 /* A page fault took 10 us on a virtual machine (a 4 KiB page written for the first time,
-** docs/performance.md, *The eighth round*), populating a page 5 us; where faults are cheap, it
-** saves less. */
+** docs/performance-log.md, *The eighth round*), populating a page 5 us; where faults are
+** cheap, it saves less. */
 void util_populate(void *p, size_t n)
 {
     uintptr_t a = ((uintptr_t)p + UTIL_PAGE - 1) & ~(uintptr_t)(UTIL_PAGE - 1);
