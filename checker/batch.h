@@ -29,6 +29,7 @@ typedef struct Pending {
     uint64_t pos;      /* search_level.c: the outcome's position, once stored */
     StateId sid;       /* search_level.c: once stored, the successor's id where its key is
                        ** to be lowered (settle_keys), else STATE_ID_NONE */
+    uint32_t born_at;  /* search_level.c: then the states the worker had stored (born_count) */
 } Pending;
 
 /* BFS: a state of the batch being expanded and the range of its outcomes in Batch.pend. */

@@ -10,13 +10,18 @@
 **   - the level being expanded is an array 'order' of ids in canonical order; a state's index
 **     in it is its rank r. The j-th outcome (j = 1, 2, ...) of the state at rank r has the
 **     position (r << 32) | j, which sorts exactly as the single-thread search meets outcomes;
-**   - each new state of level d+1 keeps the least position that reached it (an atomic max on
-**     the inverted key in a per-level side array indexed by id - lo): its key. Sorting the new
-**     level by key gives the order the single-thread search would have stored it in, and the
-**     parent is order[key >> 32], exactly the one the single-thread search records. A state
-**     whose key is still the position its storer met it at already has that parent: the store
-**     took the state being expanded as its parent. Only a state whose key another sighting
-**     lowered (an arrival, see Chunk) has its parent rewritten, as the level is settled;
+**   - each new state of level d+1 keeps the least position that reached it: its key. Only the
+**     key's rank is kept (an atomic max on the inverted rank, 4 bytes, in a per-level side array
+**     indexed by id - lo): the outcomes of one rank are met by the one worker that expands it,
+**     in order, so among states of the same rank the storing and lowering order of that worker
+**     is the order of j (Arrival.born_at), and where a whole position is needed (a cut, an
+**     invariant's candidate) its j is found by running that rank's steps again
+**     (first_outcome). Sorting the new level by key gives the order the single-thread search
+**     would have stored it in, and the parent is order[rank], exactly the one the
+**     single-thread search records. A state whose key is still the rank its storer met it at
+**     already has that parent: the store took the state being expanded as its parent. Only a
+**     state whose key another sighting lowered (an arrival, see Chunk) has its parent
+**     rewritten, as the level is settled;
 **   - candidate violations carry positions too (finals (r, 0), deadlocks (r, 2^32 - 1), failing
 **     steps (r, j), invariants the key of their state); after the level they are sorted and
 **     recorded in that order, each property once, as the single-thread search records them;
@@ -92,7 +97,7 @@ _Static_assert(CLAIM == 1 << TALLY_BITS, "a chunk is a block of the tallies");
 #define POS_NONE       UINT64_MAX /* no cut: the whole level counts */
 #define J_DEADLOCK     UINT32_MAX /* the outcome ordinal of a deadlock: after every outcome */
 
-typedef _Atomic uint64_t AtomicKey;
+typedef _Atomic uint32_t AtomicKey; /* a key: the inverse of a rank (0: none yet) */
 typedef _Atomic uint64_t AtomicRank;
 typedef _Atomic size_t AtomicSize;
 typedef _Atomic uint32_t AtomicShard;
@@ -231,12 +236,12 @@ static void side_key_prefetch(Side *sd, uint64_t idx)
         __builtin_prefetch(&page[idx & (SIDE_PAGE - 1)]);
 }
 
-/* Lower the key of entry 'idx' to 'pos' if 'pos' is less (an atomic max on the inverse); true
+/* Lower the key of entry 'idx' to rank 'r' if 'r' is less (an atomic max on the inverse); true
 ** if it did, with the inverse it replaced (0: none yet) in *old_out. */
-static bool side_key_min(Side *sd, uint64_t idx, uint64_t pos, uint64_t *old_out)
+static bool side_key_min(Side *sd, uint64_t idx, uint32_t r, uint32_t *old_out)
 {
     AtomicKey *k = side_key(sd, idx);
-    uint64_t inv = ~pos, cur = atomic_load_explicit(k, memory_order_relaxed);
+    uint32_t inv = ~r, cur = atomic_load_explicit(k, memory_order_relaxed);
     while (cur < inv) {
         if (atomic_compare_exchange_weak_explicit(k, &cur, inv, memory_order_relaxed,
                                                   memory_order_relaxed)) {
@@ -247,12 +252,12 @@ static bool side_key_min(Side *sd, uint64_t idx, uint64_t pos, uint64_t *old_out
     return false;
 }
 
-/* The settled key of entry 'idx' (after the level's gate): its page exists, so it is read
-** without page_get (settling reads every key of a level). */
-static uint64_t side_key_get(const Side *sd, uint64_t idx)
+/* The settled key of entry 'idx' (after the level's gate), a rank: its page exists, so it is
+** read without page_get (settling reads every key of a level). */
+static uint32_t side_key_get(const Side *sd, uint64_t idx)
 {
     const AtomicKey *page = atomic_load_explicit(&sd->keys[idx >> SIDE_BITS], memory_order_relaxed);
-    uint64_t inv = atomic_load_explicit(&page[idx & (SIDE_PAGE - 1)], memory_order_relaxed);
+    uint32_t inv = atomic_load_explicit(&page[idx & (SIDE_PAGE - 1)], memory_order_relaxed);
     assert(inv != 0 && "a new state without a key");
     return ~inv;
 }
@@ -340,8 +345,10 @@ typedef VEC(Cand) CandVec;
 /* A state of the next level whose key a worker lowered from another chunk's range into the
 ** chunk it was expanding (see Chunk). */
 typedef struct Arrival {
-    uint64_t pos; /* the key it was given: valid if it is still the state's key when settling */
-    StateId sid;  /* the state */
+    uint64_t pos;     /* the position that lowered its key: valid if the key is still that
+                      ** position's rank when settling */
+    StateId sid;      /* the state */
+    uint32_t born_at; /* the states the worker had stored when it met it (born_count) */
 } Arrival;
 
 /* What expanding one chunk of CLAIM ranks (ranks c * CLAIM ..) did to the next level, in the
@@ -350,9 +357,10 @@ typedef struct Arrival {
 ** the states stored elsewhere whose keys it lowered into its ranks, in the order it did. The
 ** next level in key order is the chunks' in rank order, each the merge of the two lists: the
 ** stored states whose key is still in the chunk (a key only moves to a lower chunk: the one
-** that stored a state met it there first), and the arrivals whose key is still the one they
+** that stored a state met it there first), and the arrivals whose key is still the rank they
 ** were given (later, lower chunks may have lowered it again); both lists are in key order
-** already, since a worker expands a chunk's ranks in order. */
+** already, since a worker expands a chunk's ranks in order, and each arrival says how many
+** states the worker had stored when it met it, which places it among them. */
 typedef struct Chunk {
     uint32_t worker; /* the worker that expanded it (0 for a chunk nobody expanded) */
     uint64_t born;   /* its stored states: the worker's born ones numbered born .. born_end - 1 */
@@ -581,12 +589,12 @@ static int cand_cmp(const void *a, const void *b)
 ** that settling can give each settler an even part (settle_split). True if it lowered it. */
 static bool key_lower(Worker *w, StateId sid, uint64_t pos)
 {
-    uint64_t old;
-    if (!side_key_min(side_next(w->lv), sid - w->lv->lo, pos, &old))
+    uint32_t old;
+    if (!side_key_min(side_next(w->lv), sid - w->lv->lo, (uint32_t)(pos >> 32), &old))
         return false;
     w->tally[(pos >> 32) >> TALLY_BITS]++;
     if (old)
-        w->tally[(~old >> 32) >> TALLY_BITS]--;
+        w->tally[(uint32_t)~old >> TALLY_BITS]--;
     return true;
 }
 
@@ -785,7 +793,7 @@ static void store_outcome(Worker *w, Pending *p)
     }
     if (w->ids.end != end) /* a new block */
         own_block(w, w->ids.next);
-    atomic_store_explicit(side_key(side_next(lv), w->ids.next - lv->lo), ~pos,
+    atomic_store_explicit(side_key(side_next(lv), w->ids.next - lv->lo), ~(uint32_t)w->rank,
                           memory_order_relaxed);
     StateId sid;
     StoreResult r = store_insert_ids(s->st, &w->ids, key, p->key_hash, w->cur, &sid);
@@ -805,6 +813,7 @@ static void store_outcome(Worker *w, Pending *p)
         return;
     p->sid = sid;
     p->pos = pos;
+    p->born_at = (uint32_t)born_count(w);
     side_key_prefetch(side_next(lv), sid - lv->lo);
 }
 
@@ -849,7 +858,7 @@ static void settle_keys(Worker *w, size_t end)
     for (size_t i = 0; i < end; i++) {
         const Pending *p = &w->batch.pend.items[i];
         if (p->status == EXEC_OK && p->sid != STATE_ID_NONE && key_lower(w, p->sid, p->pos))
-            list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid}));
+            list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid, p->born_at}));
     }
 }
 
@@ -1117,32 +1126,109 @@ static void fill_holes(Level *lv)
     vec_free(&holes);
 }
 
-/* Every worker's candidates, positions resolved, sorted by position. */
-static void gather_cands(Level *lv, CandVec *all)
+/* The steps of states of the level being expanded, run again where a cut or a candidate needs
+** what expanding them did: on an execution context of its own (the workers' count the steps a
+** preemption bound holds and mark the coverage), made when first needed. */
+typedef struct Rerun {
+    Batch bt;
+    ExecCtx *ex; /* NULL until first needed */
+} Rerun;
+
+static Rerun rerun_init(const Level *lv)
+{
+    const Search *s = lv->s;
+    return (Rerun){.bt = {.prog = s->prog, .st = s->st, .is_compact = s->opts->compact}};
+}
+
+static void rerun_free(Rerun *rr)
+{
+    exec_free(rr->ex);
+    search_batch_free(&rr->bt);
+}
+
+/* The outcomes of the state at rank 'r', generated again into rr->bt (search_batch_clear after):
+** the same, in the same order, as expanding it stored. */
+static void rerun_rank(Level *lv, Rerun *rr, uint64_t r)
+{
+    if (!rr->ex)
+        rr->ex = exec_new(lv->s->prog);
+    BatchEntry e = {.sid = lv->order[r]};
+    search_batch_generate(&rr->bt, rr->ex, level_vec(lv, e.sid), &e);
+}
+
+/* The outcomes of the state at rank 'r' of the level being expanded: as many as expanding it
+** stored, if it was expanded whole. */
+static uint64_t rank_outcomes(Level *lv, Rerun *rr, uint64_t r)
+{
+    rerun_rank(lv, rr, r);
+    uint64_t n = rr->bt.pend.len;
+    search_batch_clear(&rr->bt);
+    return n;
+}
+
+/* The position of the first outcome of the state at rank 'r' that gives the next level's state
+** 'sid' (settled): the whole of its key when that is 'r' (a key keeps the rank alone). */
+static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid)
+{
+    const Search *s = lv->s;
+    size_t len = s->opts->compact ? FP_LEN : s->prog->state_size;
+    const uint8_t *want = store_vec(s->st, sid);
+    rerun_rank(lv, rr, r);
+    uint64_t j = 0;
+    for (size_t i = 0; i < rr->bt.pend.len && !j; i++) {
+        const Pending *p = &rr->bt.pend.items[i];
+        uint8_t fp[FP_LEN];
+        const uint8_t *got = search_batch_vec(&rr->bt, p);
+        if (s->opts->compact) {
+            memcpy(fp, &p->hash, FP_LEN);
+            got = fp;
+        }
+        if (p->status == EXEC_OK && memcmp(got, want, len) == 0)
+            j = i + 1;
+    }
+    search_batch_clear(&rr->bt);
+    assert(j && "a state whose key's rank never gives it");
+    return r << 32 | j;
+}
+
+/* Every worker's candidates, positions resolved, sorted by position. An invariant's candidate
+** is at its state's key, of which the side array keeps the rank: the outcome's ordinal is found
+** again (first_outcome) for the candidates of the least rank among those of their property, the
+** only ones that can come first for it (search_viol_record keeps a property's first); the
+** others keep their storer's ordinal, in the right rank. */
+static void gather_cands(Level *lv, Rerun *rr, CandVec *all)
 {
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         Worker *w = &lv->workers[i];
         for (size_t c = 0; c < w->cands.len; c++) {
             Cand cand = w->cands.items[c];
             if (cand.is_inv)
-                cand.pos = side_key_get(side_next(lv), cand.v.state - lv->lo);
+                cand.pos = (uint64_t)side_key_get(side_next(lv), cand.v.state - lv->lo) << 32 |
+                           (uint32_t)cand.pos;
             vec_push(all, cand);
         }
         w->cands.len = 0;
     }
-    if (all->len)
+    if (!all->len)
+        return;
+    qsort(all->items, all->len, sizeof *all->items, cand_cmp);
+    VEC(Cand) firsts = {0}; /* the first candidate of each invariant's property, by rank */
+    for (size_t i = 0; i < all->len; i++) {
+        Cand *c = &all->items[i];
+        if (!c->is_inv)
+            continue;
+        const Cand *f = NULL;
+        for (size_t k = 0; k < firsts.len && !f; k++)
+            if (search_viol_same(&firsts.items[k].v, c->v.kind, c->v.prop, c->v.line))
+                f = &firsts.items[k];
+        if (!f)
+            vec_push(&firsts, *c);
+        if (!f || f->pos >> 32 == c->pos >> 32)
+            c->pos = first_outcome(lv, rr, c->pos >> 32, c->v.state);
+    }
+    if (firsts.len)
         qsort(all->items, all->len, sizeof *all->items, cand_cmp);
-}
-
-/* The outcomes of the state at rank 'r' of the level being expanded: as many as expanding it
-** stored, if it was expanded whole (search_batch_generate again, into 'bt', on 'ex'). */
-static uint64_t rank_outcomes(Level *lv, Batch *bt, ExecCtx *ex, uint64_t r)
-{
-    BatchEntry e = {.sid = lv->order[r]};
-    search_batch_generate(bt, ex, level_vec(lv, e.sid), &e);
-    uint64_t n = bt->pend.len;
-    search_batch_clear(bt);
-    return n;
+    vec_free(&firsts);
 }
 
 /* Transitions of the level before the cut (outcomes at positions <= cut). Uncut, every rank
@@ -1151,7 +1237,7 @@ static uint64_t rank_outcomes(Level *lv, Batch *bt, ExecCtx *ex, uint64_t r)
 ** outcomes of the cut's chunk's ranks before it, counted again by running their steps (at
 ** most CLAIM states, once a search: a level cut is the last), on a context of their own (the
 ** workers' count the steps a preemption bound held, and mark the coverage). */
-static uint64_t transitions_before(Level *lv, uint64_t cut)
+static uint64_t transitions_before(Level *lv, Rerun *rr, uint64_t cut)
 {
     uint64_t n = 0;
     if (cut == POS_NONE) {
@@ -1168,31 +1254,33 @@ static uint64_t transitions_before(Level *lv, uint64_t cut)
         n += lv->chunks[c].n_out;
     if (rc % CLAIM == 0 && jc == 0)
         return n;
-    Search *s = lv->s;
-    Batch bt = {.prog = s->prog, .st = s->st, .is_compact = s->opts->compact};
-    ExecCtx *ex = exec_new(s->prog);
     for (uint64_t r = rc / CLAIM * CLAIM; r < rc; r++)
-        n += rank_outcomes(lv, &bt, ex, r);
+        n += rank_outcomes(lv, rr, r);
     if (jc) {
-        uint64_t m = rank_outcomes(lv, &bt, ex, rc);
+        uint64_t m = rank_outcomes(lv, rr, rc);
         n += jc < m ? jc : m;
     }
-    exec_free(ex);
-    search_batch_free(&bt);
     return n;
 }
 
-/* The key of the new level's state at index 'i' of its canonical order, once settled: read
-** from the side array, not kept in an array of the order's own (a cut alone needs it). */
+/* The key of the new level's state at index 'i' of its canonical order, once settled, a rank:
+** read from the side array, not kept in an array of the order's own (a cut alone needs it). */
 static uint64_t level_key(Level *lv, uint64_t i)
 {
     return side_key_get(side_next(lv), lv->spare_order[i] - lv->lo);
 }
 
+/* The position that first met the new level's state at index 'i' (its key's rank, and the
+** ordinal found again). */
+static uint64_t level_pos(Level *lv, Rerun *rr, uint64_t i)
+{
+    return first_outcome(lv, rr, level_key(lv, i), lv->spare_order[i]);
+}
+
 /* Where the level is cut and why: the least of a halt of the claiming, a refused insertion, the
 ** state past --max-states and the first violation under --first. POS_NONE: nowhere. */
-static uint64_t level_cut(Level *lv, uint64_t n_new, const CandVec *all, bool *is_incl_out,
-                          int *why_out)
+static uint64_t level_cut(Level *lv, Rerun *rr, uint64_t n_new, const CandVec *all,
+                          bool *is_incl_out, int *why_out)
 {
     const SearchOptions *o = lv->s->opts;
     uint64_t claimed = lv->n_order, cut = POS_NONE; /* the least rank not claimed */
@@ -1215,8 +1303,10 @@ static uint64_t level_cut(Level *lv, uint64_t n_new, const CandVec *all, bool *i
     }
     if (o->max_states) {
         uint64_t quota = o->max_states > lv->lo ? o->max_states - lv->lo : 0;
-        if (n_new > quota && level_key(lv, quota) < cut) {
-            cut = level_key(lv, quota);
+        uint64_t at = n_new > quota && level_key(lv, quota) <= cut >> 32 ? level_pos(lv, rr, quota)
+                                                                         : POS_NONE;
+        if (at < cut) {
+            cut = at;
             why = SEARCH_MAX_STATES;
         }
     }
@@ -1377,7 +1467,7 @@ static void graph_prepare(Level *lv)
 {
     Search *s = lv->s;
     Graph *g = s->graph;
-    uint64_t n_edges = transitions_before(lv, POS_NONE), base = g->edges.len;
+    uint64_t n_edges = transitions_before(lv, NULL, POS_NONE), base = g->edges.len;
     util_map_grow((void **)&g->first, &g->first_cap, lv->lo + 1, sizeof *g->first);
     util_map_grow((void **)&g->edges.items, &g->edges.cap, base + n_edges, sizeof *g->edges.items);
     graph_flags(lv);
@@ -1451,7 +1541,7 @@ static void graph_end(Level *lv, uint64_t cut)
                 graph_prepare(lv);
                 graph_place(lv, 0, lv->n_order);
             }
-            g->edges.len += transitions_before(lv, POS_NONE);
+            g->edges.len += transitions_before(lv, NULL, POS_NONE);
         }
         /* the workers look at the budget only every so many states: the level's end may have
         ** passed it since (on a small model, after their last look) */
@@ -1534,13 +1624,15 @@ static void place(Placer *pl, StateId sid)
     pl->ids[pl->at++] = sid;
 }
 
-/* A chunk's arrivals that kept the key they were given, in order: 'key' and 'sid' are the next
-** one's (key POS_NONE: none left). */
+/* A chunk's arrivals that kept the key they were given, in order: 'born_at', 'rank' and 'sid'
+** are the next one's (born_at UINT64_MAX: none left). A key is a rank, and the one worker that
+** expanded a rank met its outcomes in order: an arrival whose key is still its rank kept it. */
 typedef struct Arrivals {
     const Level *lv;
     const Arrival *items; /* the worker's arrivals */
     uint64_t next, end;   /* the chunk's not looked at yet: items[next .. end) */
-    uint64_t key;         /* the next valid one's key, or POS_NONE */
+    uint64_t born_at;     /* the next valid one's Arrival.born_at, or UINT64_MAX */
+    uint64_t rank;        /* its key: its canonical parent's rank */
     StateId sid;          /* its settled id */
 } Arrivals;
 
@@ -1548,24 +1640,26 @@ static void arrivals_advance(Arrivals *ar)
 {
     const Level *lv = ar->lv;
     uint64_t dense = lv->lo + lv->n_new;
-    ar->key = POS_NONE;
+    ar->born_at = UINT64_MAX;
     while (ar->next < ar->end) {
         const Arrival *a = &ar->items[ar->next++];
         StateId sid = settled_id(a->sid, dense, lv->moved_to);
-        if (side_key_get(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos) {
-            ar->key = a->pos;
+        if (side_key_get(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos >> 32) {
+            ar->born_at = a->born_at;
+            ar->rank = a->pos >> 32;
             ar->sid = sid;
             return;
         }
     }
 }
 
-/* Place the valid arrivals whose keys are below 'key'. */
-static void place_arrivals_before(Placer *pl, Arrivals *ar, uint64_t key)
+/* Place the valid arrivals that the worker met before it stored its state number 'k'
+** (born_count; UINT64_MAX: every one left). */
+static void place_arrivals_before(Placer *pl, Arrivals *ar, uint64_t k)
 {
-    for (; ar->key < key; arrivals_advance(ar)) {
+    for (; ar->born_at != UINT64_MAX && ar->born_at <= k; arrivals_advance(ar)) {
         place(pl, ar->sid);
-        store_set_parent(pl->st, ar->sid, pl->order[ar->key >> 32]);
+        store_set_parent(pl->st, ar->sid, pl->order[ar->rank]);
     }
 }
 
@@ -1578,7 +1672,7 @@ static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
     const Chunk *ch = &lv->chunks[c];
     const Worker *w = &lv->workers[ch->worker];
     Placer pl = {lv->spare_order, lv->s->st, lv->order, at};
-    Arrivals ar = {lv, w->arrivals.items, ch->arrived, ch->arrived_end, POS_NONE, 0};
+    Arrivals ar = {lv, w->arrivals.items, ch->arrived, ch->arrived_end, UINT64_MAX, 0, 0};
     arrivals_advance(&ar);
     const uint64_t *blocks = w->blocks.items;
     const StateId *moved_to = lv->moved_to;
@@ -1586,13 +1680,13 @@ static uint64_t settle_chunk(Level *lv, uint64_t c, uint64_t at)
     const uint64_t lo = lv->lo, dense = lo + lv->n_new;
     for (uint64_t k = ch->born; k < ch->born_end; k++) {
         StateId sid = settled_id(blocks[k / STORE_ID_BLOCK] + k % STORE_ID_BLOCK, dense, moved_to);
-        uint64_t key = side_key_get(sd, sid - lo);
-        if ((key >> 32) / CLAIM != c) /* lowered into an earlier chunk: an arrival there */
+        if (side_key_get(sd, sid - lo) / CLAIM != c) /* lowered into an earlier chunk: an arrival
+                                                      ** there */
             continue;
-        place_arrivals_before(&pl, &ar, key);
+        place_arrivals_before(&pl, &ar, k);
         place(&pl, sid);
     }
-    place_arrivals_before(&pl, &ar, POS_NONE);
+    place_arrivals_before(&pl, &ar, UINT64_MAX);
     return pl.at;
 }
 
@@ -1624,17 +1718,22 @@ static void settle_end(Level *lv)
     uint64_t n_new = lv->n_new, hi = lv->lo + n_new;
     StateId *next = lv->spare_order;
     CandVec all = {0};
-    gather_cands(lv, &all);
+    Rerun rr = rerun_init(lv);
+    gather_cands(lv, &rr, &all);
     bool is_incl;
     int why;
-    uint64_t cut = level_cut(lv, n_new, &all, &is_incl, &why);
+    uint64_t cut = level_cut(lv, &rr, n_new, &all, &is_incl, &why);
     uint64_t n_kept = cut == POS_NONE ? n_new : 0;
-    for (uint64_t key; n_kept < n_new; n_kept++) {
-        key = level_key(lv, n_kept);
+    for (uint64_t r; n_kept < n_new; n_kept++) {
+        r = level_key(lv, n_kept);
+        if (r < cut >> 32)
+            continue;
+        uint64_t key = r > cut >> 32 ? POS_NONE : level_pos(lv, &rr, n_kept);
         if (key > cut || (key == cut && !is_incl))
             break;
     }
-    s->res->n_transitions += transitions_before(lv, cut);
+    s->res->n_transitions += transitions_before(lv, &rr, cut);
+    rerun_free(&rr);
     graph_end(lv, cut);
     record_cands(lv, &all, cut, is_incl);
     vec_free(&all);
