@@ -1177,13 +1177,15 @@ static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid)
     uint64_t j = 0;
     for (size_t i = 0; i < rr->bt.pend.len && !j; i++) {
         const Pending *p = &rr->bt.pend.items[i];
+        if (p->status != EXEC_OK) /* a failing step: no successor */
+            continue;
         uint8_t fp[FP_LEN];
         const uint8_t *got = search_batch_vec(&rr->bt, p);
         if (s->opts->compact) {
             memcpy(fp, &p->hash, FP_LEN);
             got = fp;
         }
-        if (p->status == EXEC_OK && memcmp(got, want, len) == 0)
+        if (memcmp(got, want, len) == 0)
             j = i + 1;
     }
     search_batch_clear(&rr->bt);
