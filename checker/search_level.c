@@ -345,8 +345,8 @@ typedef VEC(Cand) CandVec;
 /* A state of the next level whose key a worker lowered from another chunk's range into the
 ** chunk it was expanding (see Chunk). */
 typedef struct Arrival {
-    uint64_t pos;     /* the position that lowered its key: valid if the key is still that
-                      ** position's rank when settling */
+    uint32_t rank;    /* the rank it lowered the key to: valid if that is still its key when
+                      ** settling */
     StateId sid;      /* the state */
     uint32_t born_at; /* the states the worker had stored when it met it (born_count) */
 } Arrival;
@@ -858,7 +858,7 @@ static void settle_keys(Worker *w, size_t end)
     for (size_t i = 0; i < end; i++) {
         const Pending *p = &w->batch.pend.items[i];
         if (p->status == EXEC_OK && p->sid != STATE_ID_NONE && key_lower(w, p->sid, p->pos))
-            list_push(w, &w->arrivals, ((Arrival){p->pos, p->sid, p->born_at}));
+            list_push(w, &w->arrivals, ((Arrival){(uint32_t)(p->pos >> 32), p->sid, p->born_at}));
     }
 }
 
@@ -1646,9 +1646,9 @@ static void arrivals_advance(Arrivals *ar)
     while (ar->next < ar->end) {
         const Arrival *a = &ar->items[ar->next++];
         StateId sid = settled_id(a->sid, dense, lv->moved_to);
-        if (side_key_get(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->pos >> 32) {
+        if (side_key_get(&lv->side[lv->cur ^ 1], sid - lv->lo) == a->rank) {
             ar->born_at = a->born_at;
-            ar->rank = a->pos >> 32;
+            ar->rank = a->rank;
             ar->sid = sid;
             return;
         }
