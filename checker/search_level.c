@@ -1128,16 +1128,19 @@ static void fill_holes(Level *lv)
 
 /* The steps of states of the level being expanded, run again where a cut or a candidate needs
 ** what expanding them did: on an execution context of its own (the workers' count the steps a
-** preemption bound holds and mark the coverage), made when first needed. */
+** preemption bound holds and mark the coverage), made when first needed. The outcomes of the
+** last rank run are kept: the states of one rank are looked up in them one after the other. */
 typedef struct Rerun {
     Batch bt;
-    ExecCtx *ex; /* NULL until first needed */
+    ExecCtx *ex;   /* NULL until first needed */
+    uint64_t rank; /* the rank whose outcomes bt holds, or UINT64_MAX */
 } Rerun;
 
 static Rerun rerun_init(const Level *lv)
 {
     const Search *s = lv->s;
-    return (Rerun){.bt = {.prog = s->prog, .st = s->st, .is_compact = s->opts->compact}};
+    return (Rerun){.bt = {.prog = s->prog, .st = s->st, .is_compact = s->opts->compact},
+                   .rank = UINT64_MAX};
 }
 
 static void rerun_free(Rerun *rr)
@@ -1146,14 +1149,18 @@ static void rerun_free(Rerun *rr)
     search_batch_free(&rr->bt);
 }
 
-/* The outcomes of the state at rank 'r', generated again into rr->bt (search_batch_clear after):
-** the same, in the same order, as expanding it stored. */
+/* The outcomes of the state at rank 'r', in rr->bt: the same, in the same order, as expanding
+** it stored. Its steps run again unless they were the last ones run. */
 static void rerun_rank(Level *lv, Rerun *rr, uint64_t r)
 {
+    if (rr->rank == r)
+        return;
+    search_batch_clear(&rr->bt);
     if (!rr->ex)
         rr->ex = exec_new(lv->s->prog);
     BatchEntry e = {.sid = lv->order[r]};
     search_batch_generate(&rr->bt, rr->ex, level_vec(lv, e.sid), &e);
+    rr->rank = r;
 }
 
 /* The outcomes of the state at rank 'r' of the level being expanded: as many as expanding it
@@ -1161,21 +1168,23 @@ static void rerun_rank(Level *lv, Rerun *rr, uint64_t r)
 static uint64_t rank_outcomes(Level *lv, Rerun *rr, uint64_t r)
 {
     rerun_rank(lv, rr, r);
-    uint64_t n = rr->bt.pend.len;
-    search_batch_clear(&rr->bt);
-    return n;
+    return rr->bt.pend.len;
 }
 
 /* The position of the first outcome of the state at rank 'r' that gives the next level's state
-** 'sid' (settled): the whole of its key when that is 'r' (a key keeps the rank alone). */
-static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid)
+** 'sid' (settled): the whole of its key when that is 'r' (a key keeps the rank alone). Looked
+** for past the ordinal 'after' (0: from the first), which a caller naming the states of rank
+** 'r' in key order passes as the ordinal of the one before: each is then found in one pass over
+** the rank's outcomes, not one pass a state (thousands of successors of one state, a cut among
+** them: quadratic). */
+static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid, uint64_t after)
 {
     const Search *s = lv->s;
     size_t len = s->opts->compact ? FP_LEN : s->prog->state_size;
     const uint8_t *want = store_vec(s->st, sid);
     rerun_rank(lv, rr, r);
     uint64_t j = 0;
-    for (size_t i = 0; i < rr->bt.pend.len && !j; i++) {
+    for (size_t i = after; i < rr->bt.pend.len && !j; i++) {
         const Pending *p = &rr->bt.pend.items[i];
         if (p->status != EXEC_OK) /* a failing step: no successor */
             continue;
@@ -1188,7 +1197,6 @@ static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid)
         if (memcmp(got, want, len) == 0)
             j = i + 1;
     }
-    search_batch_clear(&rr->bt);
     assert(j && "a state whose key's rank never gives it");
     return r << 32 | j;
 }
@@ -1226,7 +1234,7 @@ static void gather_cands(Level *lv, Rerun *rr, CandVec *all)
         if (!f)
             vec_push(&firsts, *c);
         if (!f || f->pos >> 32 == c->pos >> 32)
-            c->pos = first_outcome(lv, rr, c->pos >> 32, c->v.state);
+            c->pos = first_outcome(lv, rr, c->pos >> 32, c->v.state, 0);
     }
     if (firsts.len)
         qsort(all->items, all->len, sizeof *all->items, cand_cmp);
@@ -1273,10 +1281,10 @@ static uint64_t level_key(Level *lv, uint64_t i)
 }
 
 /* The position that first met the new level's state at index 'i' (its key's rank, and the
-** ordinal found again). */
-static uint64_t level_pos(Level *lv, Rerun *rr, uint64_t i)
+** ordinal found again past 'after', as first_outcome). */
+static uint64_t level_pos(Level *lv, Rerun *rr, uint64_t i, uint64_t after)
 {
-    return first_outcome(lv, rr, level_key(lv, i), lv->spare_order[i]);
+    return first_outcome(lv, rr, level_key(lv, i), lv->spare_order[i], after);
 }
 
 /* Where the level is cut and why: the least of a halt of the claiming, a refused insertion, the
@@ -1305,8 +1313,9 @@ static uint64_t level_cut(Level *lv, Rerun *rr, uint64_t n_new, const CandVec *a
     }
     if (o->max_states) {
         uint64_t quota = o->max_states > lv->lo ? o->max_states - lv->lo : 0;
-        uint64_t at = n_new > quota && level_key(lv, quota) <= cut >> 32 ? level_pos(lv, rr, quota)
-                                                                         : POS_NONE;
+        uint64_t at = n_new > quota && level_key(lv, quota) <= cut >> 32
+                          ? level_pos(lv, rr, quota, 0)
+                          : POS_NONE;
         if (at < cut) {
             cut = at;
             why = SEARCH_MAX_STATES;
@@ -1726,11 +1735,11 @@ static void settle_end(Level *lv)
     int why;
     uint64_t cut = level_cut(lv, &rr, n_new, &all, &is_incl, &why);
     uint64_t n_kept = cut == POS_NONE ? n_new : 0;
-    for (uint64_t r; n_kept < n_new; n_kept++) {
+    for (uint64_t r, key = 0; n_kept < n_new; n_kept++) { /* key: of the cut's rank, so far */
         r = level_key(lv, n_kept);
         if (r < cut >> 32)
             continue;
-        uint64_t key = r > cut >> 32 ? POS_NONE : level_pos(lv, &rr, n_kept);
+        key = r > cut >> 32 ? POS_NONE : level_pos(lv, &rr, n_kept, (uint32_t)key);
         if (key > cut || (key == cut && !is_incl))
             break;
     }
