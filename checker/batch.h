@@ -26,10 +26,10 @@ typedef struct Pending {
     uint64_t key_hash; /* EXEC_OK: the hash the store files it under (--compact: the hash of
                        ** its fingerprint, else 'hash') */
     size_t vec_at;     /* EXEC_OK: where the successor starts in Batch.vecs */
-    uint64_t pos;      /* search_level.c: the outcome's position, once stored */
     StateId sid;       /* search_level.c: once stored, the successor's id where its key is
                        ** to be lowered (settle_keys), else STATE_ID_NONE */
-    uint32_t born_at;  /* search_level.c: then the states the worker had stored (born_count) */
+    uint32_t rank;     /* search_level.c: then the rank of the state it is an outcome of */
+    uint32_t born_at;  /* search_level.c: and the states the worker had stored (born_count) */
 } Pending;
 
 /* BFS: a state of the batch being expanded and the range of its outcomes in Batch.pend. */

@@ -583,16 +583,16 @@ static int cand_cmp(const void *a, const void *b)
 
 /* ---- expanding ---- */
 
-/* Lower the key of the next level's state 'sid' to 'pos' if that is less, and tally the move:
-** the state's key leaves the block of ranks it was in (if it had one) for the block of 'pos'.
+/* Lower the key of the next level's state 'sid' to rank 'r' if that is less, and tally the
+** move: the state's key leaves the block of ranks it was in (if it had one) for the block of 'r'.
 ** Summed over the workers, the tallies count the new states whose parent is in each block, so
 ** that settling can give each settler an even part (settle_split). True if it lowered it. */
-static bool key_lower(Worker *w, StateId sid, uint64_t pos)
+static bool key_lower(Worker *w, StateId sid, uint32_t r)
 {
     uint32_t old;
-    if (!side_key_min(side_next(w->lv), sid - w->lv->lo, (uint32_t)(pos >> 32), &old))
+    if (!side_key_min(side_next(w->lv), sid - w->lv->lo, r, &old))
         return false;
-    w->tally[(pos >> 32) >> TALLY_BITS]++;
+    w->tally[r >> TALLY_BITS]++;
     if (old)
         w->tally[(uint32_t)~old >> TALLY_BITS]--;
     return true;
@@ -812,7 +812,7 @@ static void store_outcome(Worker *w, Pending *p)
     if (is_own(w, sid))
         return;
     p->sid = sid;
-    p->pos = pos;
+    p->rank = (uint32_t)w->rank;
     p->born_at = (uint32_t)born_count(w);
     side_key_prefetch(side_next(lv), sid - lv->lo);
 }
@@ -857,8 +857,8 @@ static void settle_keys(Worker *w, size_t end)
 {
     for (size_t i = 0; i < end; i++) {
         const Pending *p = &w->batch.pend.items[i];
-        if (p->status == EXEC_OK && p->sid != STATE_ID_NONE && key_lower(w, p->sid, p->pos))
-            list_push(w, &w->arrivals, ((Arrival){(uint32_t)(p->pos >> 32), p->sid, p->born_at}));
+        if (p->status == EXEC_OK && p->sid != STATE_ID_NONE && key_lower(w, p->sid, p->rank))
+            list_push(w, &w->arrivals, ((Arrival){p->rank, p->sid, p->born_at}));
     }
 }
 
