@@ -1126,14 +1126,23 @@ static void fill_holes(Level *lv)
     vec_free(&holes);
 }
 
+/* A state of the next level and the ordinal of the first outcome of a rank that gives it. */
+typedef struct FirstOut {
+    StateId sid;
+    uint32_t j;
+} FirstOut;
+
 /* The steps of states of the level being expanded, run again where a cut or a candidate needs
 ** what expanding them did: on an execution context of its own (the workers' count the steps a
 ** preemption bound holds and mark the coverage), made when first needed. The outcomes of the
-** last rank run are kept: the states of one rank are looked up in them one after the other. */
+** last rank run are kept, and, once a state's first ordinal is asked for, which state each
+** gives: any number of states of one rank are then looked up for one run of its steps. */
 typedef struct Rerun {
     Batch bt;
-    ExecCtx *ex;   /* NULL until first needed */
-    uint64_t rank; /* the rank whose outcomes bt holds, or UINT64_MAX */
+    ExecCtx *ex;          /* NULL until first needed */
+    uint64_t rank;        /* the rank whose outcomes bt holds, or UINT64_MAX */
+    bool has_firsts;      /* 'firsts' is that rank's */
+    VEC(FirstOut) firsts; /* its outcomes' states of the next level, by id, then ordinal */
 } Rerun;
 
 static Rerun rerun_init(const Level *lv)
@@ -1147,6 +1156,7 @@ static void rerun_free(Rerun *rr)
 {
     exec_free(rr->ex);
     search_batch_free(&rr->bt);
+    vec_free(&rr->firsts);
 }
 
 /* The outcomes of the state at rank 'r', in rr->bt: the same, in the same order, as expanding
@@ -1161,6 +1171,7 @@ static void rerun_rank(Level *lv, Rerun *rr, uint64_t r)
     BatchEntry e = {.sid = lv->order[r]};
     search_batch_generate(&rr->bt, rr->ex, level_vec(lv, e.sid), &e);
     rr->rank = r;
+    rr->has_firsts = false;
 }
 
 /* The outcomes of the state at rank 'r' of the level being expanded: as many as expanding it
@@ -1171,34 +1182,56 @@ static uint64_t rank_outcomes(Level *lv, Rerun *rr, uint64_t r)
     return rr->bt.pend.len;
 }
 
-/* The position of the first outcome of the state at rank 'r' that gives the next level's state
-** 'sid' (settled): the whole of its key when that is 'r' (a key keeps the rank alone). Looked
-** for past the ordinal 'after' (0: from the first), which a caller naming the states of rank
-** 'r' in key order passes as the ordinal of the one before: each is then found in one pass over
-** the rank's outcomes, not one pass a state (thousands of successors of one state, a cut among
-** them: quadratic). */
-static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid, uint64_t after)
+static int first_out_cmp(const void *a, const void *b)
+{
+    const FirstOut *x = a, *y = b;
+    if (x->sid != y->sid)
+        return x->sid < y->sid ? -1 : 1;
+    return x->j < y->j ? -1 : x->j > y->j;
+}
+
+/* rr->firsts for the rank whose outcomes rr->bt holds: the state of the next level each outcome
+** gives (looked up in the store), sorted. */
+static void rerun_firsts(Level *lv, Rerun *rr)
 {
     const Search *s = lv->s;
-    size_t len = s->opts->compact ? FP_LEN : s->prog->state_size;
-    const uint8_t *want = store_vec(s->st, sid);
-    rerun_rank(lv, rr, r);
-    uint64_t j = 0;
-    for (size_t i = after; i < rr->bt.pend.len && !j; i++) {
+    rr->firsts.len = 0;
+    for (size_t i = 0; i < rr->bt.pend.len; i++) {
         const Pending *p = &rr->bt.pend.items[i];
         if (p->status != EXEC_OK) /* a failing step: no successor */
             continue;
+        const uint8_t *key = search_batch_vec(&rr->bt, p);
         uint8_t fp[FP_LEN];
-        const uint8_t *got = search_batch_vec(&rr->bt, p);
         if (s->opts->compact) {
             memcpy(fp, &p->hash, FP_LEN);
-            got = fp;
+            key = fp;
         }
-        if (memcmp(got, want, len) == 0)
-            j = i + 1;
+        StateId sid = store_find(s->st, key, p->key_hash);
+        if (sid != STATE_ID_NONE && sid >= lv->lo)
+            vec_push(&rr->firsts, ((FirstOut){sid, (uint32_t)i + 1}));
     }
-    assert(j && "a state whose key's rank never gives it");
-    return r << 32 | j;
+    qsort(rr->firsts.items, rr->firsts.len, sizeof *rr->firsts.items, first_out_cmp);
+    rr->has_firsts = true;
+}
+
+/* The position of the first outcome of the state at rank 'r' that gives the next level's state
+** 'sid' (settled): the whole of its key when that is 'r' (a key keeps the rank alone). */
+static uint64_t first_outcome(Level *lv, Rerun *rr, uint64_t r, StateId sid)
+{
+    rerun_rank(lv, rr, r);
+    if (!rr->has_firsts)
+        rerun_firsts(lv, rr);
+    size_t a = 0, b = rr->firsts.len; /* the first entry of 'sid': the least ordinal */
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (rr->firsts.items[m].sid < sid)
+            a = m + 1;
+        else
+            b = m;
+    }
+    assert(a < rr->firsts.len && rr->firsts.items[a].sid == sid &&
+           "a state whose key's rank never gives it");
+    return r << 32 | rr->firsts.items[a].j;
 }
 
 /* Every worker's candidates, positions resolved, sorted by position. An invariant's candidate
@@ -1234,7 +1267,7 @@ static void gather_cands(Level *lv, Rerun *rr, CandVec *all)
         if (!f)
             vec_push(&firsts, *c);
         if (!f || f->pos >> 32 == c->pos >> 32)
-            c->pos = first_outcome(lv, rr, c->pos >> 32, c->v.state, 0);
+            c->pos = first_outcome(lv, rr, c->pos >> 32, c->v.state);
     }
     if (firsts.len)
         qsort(all->items, all->len, sizeof *all->items, cand_cmp);
@@ -1281,10 +1314,10 @@ static uint64_t level_key(Level *lv, uint64_t i)
 }
 
 /* The position that first met the new level's state at index 'i' (its key's rank, and the
-** ordinal found again past 'after', as first_outcome). */
-static uint64_t level_pos(Level *lv, Rerun *rr, uint64_t i, uint64_t after)
+** ordinal found again). */
+static uint64_t level_pos(Level *lv, Rerun *rr, uint64_t i)
 {
-    return first_outcome(lv, rr, level_key(lv, i), lv->spare_order[i], after);
+    return first_outcome(lv, rr, level_key(lv, i), lv->spare_order[i]);
 }
 
 /* Where the level is cut and why: the least of a halt of the claiming, a refused insertion, the
@@ -1313,9 +1346,8 @@ static uint64_t level_cut(Level *lv, Rerun *rr, uint64_t n_new, const CandVec *a
     }
     if (o->max_states) {
         uint64_t quota = o->max_states > lv->lo ? o->max_states - lv->lo : 0;
-        uint64_t at = n_new > quota && level_key(lv, quota) <= cut >> 32
-                          ? level_pos(lv, rr, quota, 0)
-                          : POS_NONE;
+        uint64_t at = n_new > quota && level_key(lv, quota) <= cut >> 32 ? level_pos(lv, rr, quota)
+                                                                         : POS_NONE;
         if (at < cut) {
             cut = at;
             why = SEARCH_MAX_STATES;
@@ -1735,11 +1767,11 @@ static void settle_end(Level *lv)
     int why;
     uint64_t cut = level_cut(lv, &rr, n_new, &all, &is_incl, &why);
     uint64_t n_kept = cut == POS_NONE ? n_new : 0;
-    for (uint64_t r, key = 0; n_kept < n_new; n_kept++) { /* key: of the cut's rank, so far */
+    for (uint64_t r; n_kept < n_new; n_kept++) {
         r = level_key(lv, n_kept);
         if (r < cut >> 32)
             continue;
-        key = r > cut >> 32 ? POS_NONE : level_pos(lv, &rr, n_kept, (uint32_t)key);
+        uint64_t key = r > cut >> 32 ? POS_NONE : level_pos(lv, &rr, n_kept);
         if (key > cut || (key == cut && !is_incl))
             break;
     }

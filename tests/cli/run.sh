@@ -14,8 +14,9 @@
 #                                  (empty: zero bytes; deep-nesting: a 10,000-deep expression;
 #                                  long-line: a 1 MB line; choose N Z [LINE]: one thread whose
 #                                  first step is a 'choose' of N branches, branch i setting x
-#                                  to 0 if i < Z, else to i, then LINE, a property, if given),
-#                                  written to WORKDIR under this case's name
+#                                  to 0 if i < Z, else to i, then LINE, a property, if given;
+#                                  labelled-choose N Z [LINE]: the same, the 'choose' labelled
+#                                  'pick'), written to WORKDIR under this case's name
 # The command runs in the case's directory (or WORKDIR for generated models) so file names in
 # the output are the case's base name. stdout is compared with CASE.out and stderr with CASE.err
 # (a missing golden file means "empty"); the line "time ... memory ..." is masked in both. On a
@@ -84,9 +85,11 @@ if [ -n "$generate" ]; then
         { printf 'shared x = 0\nthread t {\n    x ='
           head -c 1048576 /dev/zero | tr '\0' ' '
           printf 'y\n}\n'; } >"$workdir/$base" ;;
-    choose\ *)
-        read -r _ n_branches n_zero extra <<<"$generate"
-        { printf 'shared x = 0\nthread t {\n    choose { x = 0 }\n'
+    choose\ * | labelled-choose\ *)
+        read -r kind n_branches n_zero extra <<<"$generate"
+        label=
+        [ "$kind" = choose ] || label='pick: '
+        { printf 'shared x = 0\nthread t {\n    %schoose { x = 0 }\n' "$label"
           for ((i = 1; i < n_branches; i++)); do
               printf '    or { x = %d }\n' $((i < n_zero ? 0 : i))
           done
