@@ -199,6 +199,10 @@ typedef struct Graph {
     VEC(FailKey) fails;      /* failing steps of violations */
     StateId cur;             /* the state whose edges are being drawn */
     uint32_t n_fail_nodes;   /* failing-step nodes drawn so far */
+    StateId *num;            /* per stored state: its node's number ("s<num>"), or STATE_ID_NONE:
+                             ** not drawn (number_states) */
+    StateId *by_num;         /* the stored state of each node number */
+    uint64_t n;              /* state nodes */
 } Graph;
 
 /* Mark the parent links of every violation's schedule, and remember its failing step. */
@@ -313,7 +317,7 @@ static void put_state_node(Graph *g, StateId sid)
 {
     const uint8_t *vec = store_vec(g->res->store, sid);
     FILE *out = g->out;
-    fprintf(out, "  s%u [label=\"", sid);
+    fprintf(out, "  s%u [label=\"", g->num[sid]);
     put_state_text(g, vec);
     bool is_bad = put_broken(g, vec, is_deadlock(g, vec));
     fputc('"', out);
@@ -401,18 +405,18 @@ static void put_step_edges(Graph *g, const uint8_t *vec, uint32_t tid, EdgeBatch
                     "\", label=\"",
                     f);
             put_q(g->out, e->message);
-            fprintf(g->out, "\\nline %u\"];\n  s%u -> f%u", e->line, g->cur, f);
+            fprintf(g->out, "\\nline %u\"];\n  s%u -> f%u", e->line, g->num[g->cur], f);
             put_edge_attrs(g, vec, tid, e, is_choice, is_reported_failure(g, g->cur, tid, e->k));
             free(e->message);
             continue;
         }
-        if (e->to == STATE_ID_NONE)
-            continue; /* a partial search did not store it */
+        if (e->to == STATE_ID_NONE || g->num[e->to] == STATE_ID_NONE)
+            continue; /* a partial search did not store it (or stored it past its cut) */
         bool is_bold = (g->flags[e->to] & (ON_PATH | PATH_DRAWN)) == ON_PATH &&
                        store_parent(g->res->store, e->to) == g->cur;
         if (is_bold)
             g->flags[e->to] |= PATH_DRAWN;
-        fprintf(g->out, "  s%u -> s%u", g->cur, e->to);
+        fprintf(g->out, "  s%u -> s%u", g->num[g->cur], g->num[e->to]);
         put_edge_attrs(g, vec, tid, e, is_choice, is_bold);
     }
     b->edges.len = 0;
@@ -426,6 +430,50 @@ static void put_edges(Graph *g, StateId sid)
     for (uint32_t tid = 0; tid < g->prog->n_threads; tid++) {
         exec_step(g->ex, vec, tid, on_outcome, &b);
         put_step_edges(g, vec, tid, &b);
+    }
+    vec_free(&b.edges);
+}
+
+/* Number the states to draw. A store whose ids are the order one thread found the states in is
+** drawn as it is: node i is state i. The level search's store (res->is_id_unordered) is
+** numbered by a breadth first walk from the initial state, each state's steps in tie-break
+** order (thread ascending, then outcome k), a state numbered when first met, the walk stopping
+** at res->n_states states: the ids the one-thread search gives, for its store holds the first
+** n_states states met so, so the picture is the same for every -j. */
+static void number_states(Graph *g)
+{
+    const SearchResult *res = g->res;
+    uint64_t n_store = store_count(res->store);
+    g->num = xmalloc((n_store ? n_store : 1) * sizeof *g->num);
+    g->by_num = xmalloc((n_store ? n_store : 1) * sizeof *g->by_num);
+    if (!res->is_id_unordered) {
+        for (StateId sid = 0; sid < n_store; sid++)
+            g->num[sid] = g->by_num[sid] = sid;
+        g->n = n_store;
+        return;
+    }
+    memset(g->num, 0xff, n_store * sizeof *g->num); /* STATE_ID_NONE */
+    uint64_t n_max = res->n_states < n_store ? res->n_states : n_store;
+    g->n = 0;
+    if (n_max == 0)
+        return;
+    g->num[0] = g->by_num[0] = 0;
+    g->n = 1;
+    EdgeBatch b = {.g = g};
+    for (uint64_t i = 0; i < g->n; i++) {
+        const uint8_t *vec = store_vec(res->store, g->by_num[i]);
+        for (uint32_t tid = 0; tid < g->prog->n_threads; tid++)
+            exec_step(g->ex, vec, tid, on_outcome, &b);
+        for (size_t k = 0; k < b.edges.len; k++) {
+            Edge *e = &b.edges.items[k];
+            free(e->message);
+            if (e->is_failure || e->to == STATE_ID_NONE || g->num[e->to] != STATE_ID_NONE ||
+                g->n == n_max)
+                continue;
+            g->num[e->to] = (StateId)g->n;
+            g->by_num[g->n++] = e->to;
+        }
+        b.edges.len = 0;
     }
     vec_free(&b.edges);
 }
@@ -468,11 +516,10 @@ static void put_graph(Graph *g)
           out);
     put_legend(g);
     fputs("  start [shape=point, width=0.12, label=\"\"];\n  start -> s0;\n", out);
-    uint64_t n = store_count(g->res->store);
-    for (StateId sid = 0; sid < n; sid++)
-        put_state_node(g, sid);
-    for (StateId sid = 0; sid < n; sid++)
-        put_edges(g, sid);
+    for (uint64_t i = 0; i < g->n; i++)
+        put_state_node(g, g->by_num[i]);
+    for (uint64_t i = 0; i < g->n; i++)
+        put_edges(g, g->by_num[i]);
     fputs("}\n", out);
 }
 
@@ -496,7 +543,8 @@ static char *too_large(const SearchResult *res, uint64_t max)
 bool dot_state_graph(FILE *out, const Program *prog, const SearchResult *res,
                      const DotOptions *opts, char **err_out)
 {
-    uint64_t n = store_count(res->store);
+    uint64_t n_store = store_count(res->store);
+    uint64_t n = res->is_id_unordered && res->n_states < n_store ? res->n_states : n_store;
     *err_out = NULL;
     if (res->is_compact) {
         *err_out = xstrdup("no state graph under --compact: the store keeps fingerprints, not "
@@ -510,9 +558,12 @@ bool dot_state_graph(FILE *out, const Program *prog, const SearchResult *res,
     Graph g = {.out = out, .prog = prog, .res = res, .opts = opts};
     g.ex = exec_new(prog);
     g.ex_prop = exec_new(prog);
-    g.flags = xcalloc(n ? n : 1, 1);
+    g.flags = xcalloc(n_store ? n_store : 1, 1);
+    number_states(&g);
     mark_paths(&g);
     put_graph(&g);
+    free(g.num);
+    free(g.by_num);
     free(g.flags);
     vec_free(&g.fails);
     exec_free(g.ex);

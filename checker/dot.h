@@ -39,12 +39,14 @@ typedef struct DotOptions {
 } DotOptions;
 
 /* Write the state graph of the search 'res' over 'prog' (both borrowed) to 'out' as DOT.
-** The graph has one node per stored state ("s<id>") and one edge per transition from a stored
-** state to a stored state or to a failing-step node ("f<n>"), so on a complete search it has
-** res->n_states state nodes and res->n_transitions edges (plus the arrow marking the initial
-** state). Returns false, writing nothing, when the store holds more than opts->max_states
-** states, or under --compact (the store then holds fingerprints, not states); *err_out then
-** says why, naming the option to change (the caller frees it). */
+** The graph has one node per stored state ("s<n>", numbered as the one-thread search numbers
+** them, whatever -j stored them: the picture is the same for every -j) and one edge per
+** transition from a stored state to a stored state or to a failing-step node ("f<n>"), so on
+** a complete search it has res->n_states state nodes and res->n_transitions edges (plus the
+** arrow marking the initial state); after a limit's cut, the first res->n_states states.
+** Returns false, writing nothing, when that is more than opts->max_states states, or under
+** --compact (the store then holds fingerprints, not states); *err_out then says why, naming
+** the option to change (the caller frees it). */
 bool dot_state_graph(FILE *out, const Program *prog, const SearchResult *res,
                      const DotOptions *opts, char **err_out);
 

@@ -102,7 +102,8 @@ typedef struct SearchResult {
     Violation *viols; /* distinct violations, in the order the search found them */
     size_t n_viols;
     SearchStop stop;        /* why the search ended */
-    uint64_t n_states;      /* states stored */
+    uint64_t n_states;      /* states stored (the level search's store may hold more: see
+                            ** is_id_unordered) */
     uint64_t n_transitions; /* successors generated (failing steps included) */
     uint32_t max_depth;     /* the deepest level reached (BFS) or longest path (DFS) */
     int32_t checked_depth;  /* a breadth first search a limit stopped: every schedule of at most
@@ -124,6 +125,12 @@ typedef struct SearchResult {
                             ** states that the bound held back (exec_held); when the search is
                             ** complete and this is not 0, schedules past the bound went
                             ** unchecked and the result is partial (search_is_partial) */
+    bool is_id_unordered;   /* the level search ran (-j 2 and more, --compact): its workers
+                            ** numbered each level's states in the order they stored them, not
+                            ** in the order one thread finds them, and after a limit's cut the
+                            ** store also holds states past the first n_states; what shows ids
+                            ** (dot_state_graph) numbers the states itself, by a breadth first
+                            ** walk in tie-break order, the first n_states it meets */
 } SearchResult;
 
 /* True if 'res' checked every schedule: it went to the end, and no preemption bound held a

@@ -2027,6 +2027,7 @@ static void start_workers(Level *lv)
 void search_run_levels(Search *s)
 {
     Level lv = {0};
+    s->res->is_id_unordered = true;
     level_init(&lv, s);
     if (!level_initial(&lv)) {
         level_fini(&lv);

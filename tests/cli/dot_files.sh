@@ -6,7 +6,8 @@
 # Checks: every DOT golden of the dot-* cases parses; --dot FILE.dot has the known node and
 # edge counts of the 2-thread counter race and parses; FILE.svg is SVG and FILE.png is PNG;
 # --trace-dot DIR/ writes one parsable file per violation; a refused graph leaves no file and
-# exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file.
+# exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file; the state
+# graph is the same file for -j 1, 2 and 4, whole or cut by --max-states.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: dot_files.sh WEFT CLI_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -70,6 +71,25 @@ PATH=/nonexistent "$weft" graph "${race[@]}" -o "$work/nodot.svg" 2>"$work/nodot
 [ ! -e "$work/nodot.svg" ] || fail "a missing 'dot' left a file"
 grep -q "the Graphviz program 'dot' is not on PATH" "$work/nodot.err" ||
     fail "missing dot message: $(cat "$work/nodot.err")"
+
+# 7. the same picture for every -j: nodes numbered as one thread numbers the states, though
+# two or more workers store a level's states in any order (levels of 1,024 states and more);
+# after a --max-states cut, the first N states, though the workers stored some past it
+whole=(--quiet --dot-max-states 200000 "$examples/counter_race.weft")
+cut=(--quiet --dot-max-states 200000 --max-states 50000 "$examples/counter_race.weft")
+for j in 1 2 4; do
+    "$weft" check -j $j --dot "$work/whole-j$j.dot" "${whole[@]}" >/dev/null
+    "$weft" check -j $j --dot "$work/cut-j$j.dot" "${cut[@]}" >/dev/null
+done
+for j in 2 4; do
+    cmp -s "$work/whole-j1.dot" "$work/whole-j$j.dot" || fail "--dot differs at -j $j and -j 1"
+    cmp -s "$work/cut-j1.dot" "$work/cut-j$j.dot" ||
+        fail "--dot after --max-states 50000 differs at -j $j and -j 1"
+done
+nodes=$(grep -cE '^  s[0-9]+ \[' "$work/whole-j1.dot")
+[ "$nodes" = 107177 ] || fail "the whole graph has $nodes state nodes, want 107177"
+nodes=$(grep -cE '^  s[0-9]+ \[' "$work/cut-j2.dot")
+[ "$nodes" = 50000 ] || fail "the graph cut at 50000 states has $nodes state nodes at -j 2"
 
 [ $failed = 0 ] && echo "ok: dot files"
 exit $failed

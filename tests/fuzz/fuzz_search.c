@@ -1,28 +1,27 @@
 /*
-** fuzz_search.c -- a libFuzzer target: the level-synchronous search against the one-thread
-** search, on any model.
+** fuzz_search.c -- a libFuzzer target: the level-synchronous search against the one-thread search,
+** on any model.
 **
-** The bytes are a model's text. A model that compiles is searched breadth first on one thread
-** (the reference), then with 2 and 3 workers and with --compact on one and on two, and each
-** result must be the reference's: why it stopped, the states, transitions and depth, and every
-** violation with its shortest schedule, step by step (the tie-break rule of DESIGN.md section
-** 3); after a complete search, the analyses of every schedule too (outcomes, schedule counts,
-** the fewest-preemption schedules, the points of no return) and the statements never run (the
-** coverage marks), and a depth first search must find the same states, transitions, violations
-** and statements never run. The analyses of one thread's complete search are
-** also held to brute.h's oracle, which walks every schedule one by one (trees of up to
-** FUZZ_MAX_NODES nodes). A hash of the bytes picks the limits, the same for every run of one
-** input: --max-states (a third of the time, so that the cut of a level is checked), --first,
-** --no-deadlock, --max-depth (a quarter of the time, 1 to 12), --max-preemptions (a quarter of
-** the time, 0 to 3; the oracle then compares all but the counts of end and violating states,
-** which the analysis gives as configurations of the model). A difference aborts, but for a
-*search stopped by its memory budget (64 MiB):
-** the settings need different amounts. Every input is also searched with its locals' dead values
-** reset (--reduce dead, dead.h): after a complete search, the same violations with the same
-** schedules state for state, the same schedule counts and outcome values, and exactly the
-** states of the full search with their dead locals reset, each counted once. The workers share
-*every level of two states or more
-** (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
+** The bytes are a model's text. A model that compiles is searched breadth first on one thread (the
+** reference), then with 2 and 3 workers and with --compact on one and on two, and each result must
+** be the reference's: why it stopped, the states, transitions and depth, and every violation with
+** its shortest schedule, step by step (the tie-break rule of DESIGN.md section 3); after a complete
+** search, the analyses of every schedule too (outcomes, schedule counts, the fewest-preemption
+** schedules, the points of no return) and the statements never run (the coverage marks), and a
+** depth first search must find the same states, transitions, violations and statements never run.
+** The state graph drawn from each breadth first store (dot_state_graph, as --dot draws it) must be
+** the reference's, byte for byte. The analyses of one thread's complete search are also held to
+** brute.h's oracle, which walks every schedule one by one (trees of up to FUZZ_MAX_NODES nodes). A
+** hash of the bytes picks the limits, the same for every run of one input: --max-states (a third of
+** the time, so that the cut of a level is checked), --first, --no-deadlock, --max-depth (a quarter
+** of the time, 1 to 12), --max-preemptions (a quarter of the time, 0 to 3; the oracle then compares
+** all but the counts of end and violating states, which the analysis gives as configurations of the
+** model). A difference aborts, but for a search stopped by its memory budget (64 MiB): the settings
+** need different amounts. Every input is also searched with its locals' dead values reset (--reduce
+** dead, dead.h): after a complete search, the same violations with the same schedules state for
+** state, the same schedule counts and outcome values, and exactly the states of the full search
+** with their dead locals reset, each counted once. The workers share every level of two states or
+** more (SearchOptions.solo_below), not only the levels of 1024 as in 'weft check'.
 */
 #define _GNU_SOURCE /* qsort_r */
 #include <stddef.h>
@@ -38,6 +37,7 @@
 #include "count.h"
 #include "dead.h"
 #include "diag.h"
+#include "dot.h"
 #include "exec.h"
 #include "program.h"
 #include "search.h"
@@ -121,6 +121,24 @@ static void same_violation(const Program *wprog, const SearchResult *want, const
     }
     trace_free(ta);
     trace_free(tb);
+}
+
+/* The state graph of 'res' as weft check --dot --dot-locals writes it, with no limit to its
+** states, or the reason it is refused; the caller frees it. */
+static char *picture(const Program *prog, const SearchResult *res, bool no_deadlock)
+{
+    char *text = NULL, *err = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    DotOptions d = {.show_locals = true, .no_deadlock = no_deadlock};
+    bool ok = dot_state_graph(mem, prog, res, &d, &err);
+    fclose(mem);
+    if (ok) {
+        free(err);
+        return text;
+    }
+    free(text);
+    return err;
 }
 
 /* 'got' (a search with 'setting') must be 'want' (one thread's), violation by violation. */
@@ -390,6 +408,7 @@ static void check_program(const Program *prog, const Program *red, uint64_t h)
                     {"-j 3", 3, false, true},
                     {"--compact", 1, true, true},
                     {"--compact -j 2", 2, true, true}};
+    char *want_picture = picture(prog, want, o.no_deadlock);
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         SearchOptions oi = o;
         oi.n_threads = settings[i].n_threads;
@@ -402,8 +421,16 @@ static void check_program(const Program *prog, const Program *red, uint64_t h)
             compare(prog, want, got, settings[i].name);
         if (want->stop == SEARCH_COMPLETE && got->stop == SEARCH_COMPLETE && !got->is_compact)
             compare_analyses(prog, want, got, settings[i].name, o.no_deadlock);
+        /* the picture shows states by their numbers: the one thread's, whatever -j stored */
+        if (!got->is_compact && want->stop != SEARCH_MAX_MEMORY && got->stop != SEARCH_MAX_MEMORY) {
+            char *got_picture = picture(prog, got, o.no_deadlock);
+            same_text("the state graph (dot_state_graph)", settings[i].name, want_picture,
+                      got_picture);
+            free(got_picture);
+        }
         search_result_free(got);
     }
+    free(want_picture);
     if (want->stop == SEARCH_COMPLETE) {
         CountOptions co = {.no_deadlock = o.no_deadlock,
                            .fewest_preemptions = true,
