@@ -8,8 +8,9 @@
 # 'weft check MODEL --compact -j 2' must give the same verdicts, violations, schedules and
 # counts (its report lacks only the outcome and schedule analyses, which need every state, and
 # adds the line on hash compaction); 'weft check MODEL --fewest-preemptions --causes' must be
-# the same for -j 1 and -j 4, and so must 'weft check MODEL --max-preemptions 1'. On a mismatch
-# the diff is printed. Fails when no model is found, so a lost directory cannot pass quietly.
+# the same for -j 1 and -j 4, and so must 'weft check MODEL --max-preemptions 1', and the files
+# of --json, --trace, --schedules, --junit and --dot (seconds, memory and times masked). On a
+# mismatch the diff is printed. Fails when no model is found, so a lost directory cannot pass quietly.
 set -u
 
 if [ $# -lt 2 ]; then
@@ -72,6 +73,29 @@ for dir in "$@"; do
             diff -u "$tmp/b1.out" "$tmp/b4.out" | head -n 40
             failed=1
         fi
+        # The files written: the same at -j 1 and -j 4, byte for byte, but the JSON report's
+        # seconds and memory and JUnit's times (a file not written must be missing for both).
+        for j in 1 4; do
+            rm -rf "$tmp/files$j" && mkdir "$tmp/files$j"
+            run "f$j" "$model" -j "$j" --json "$tmp/files$j/report.json" \
+                --trace "$tmp/files$j/trace.json" --schedules 3 "$tmp/files$j/schedules.jsonl" \
+                --junit "$tmp/files$j/junit.xml" --dot "$tmp/files$j/graph.dot" \
+                --dot-max-states 200000
+            if [ -f "$tmp/files$j/report.json" ]; then
+                jq 'del(.models[].statistics.seconds, .models[].statistics.cpu_seconds,
+                        .models[].statistics.memory_bytes)' "$tmp/files$j/report.json" \
+                    >"$tmp/files$j/report.masked" && rm "$tmp/files$j/report.json"
+            fi
+            [ -f "$tmp/files$j/junit.xml" ] &&
+                sed -E -i 's/ time="[0-9.]+"/ time=""/g' "$tmp/files$j/junit.xml"
+        done
+        if ! diff -r "$tmp/files1" "$tmp/files4" >"$tmp/diff" ||
+            ! cmp -s "$tmp/f1.status" "$tmp/f4.status"; then
+            echo "FAIL: $model: the files of --json, --trace, --schedules, --junit or --dot differ" \
+                "between -j 4 and -j 1"
+            head -c 3000 "$tmp/diff"
+            failed=1
+        fi
         run compact "$model" --compact -j 2
         if ! diff -u <(core "$tmp/j1.out") <(core "$tmp/compact.out") >"$tmp/diff" ||
             ! cmp -s "$tmp/j1.status" "$tmp/compact.status"; then
@@ -90,5 +114,6 @@ if [ $n_models = 0 ]; then
     exit 1
 fi
 [ $failed = 0 ] && echo "ok: $n_models models give the same report with -j 1, 2, 4, 8, with" \
-    "--fewest-preemptions --causes and --max-preemptions 1 at -j 1 and 4, and with --compact"
+    "--fewest-preemptions --causes and --max-preemptions 1 at -j 1 and 4, the same files at" \
+    "-j 1 and 4, and with --compact"
 exit $failed
