@@ -1561,6 +1561,17 @@ static bool term_parse(const Program *prog, const char *item, OutcomeTerm *out, 
     return false;
 }
 
+/* The term of 'terms' that groups by exactly what 't' does (the same variable of the same
+** thread, the same elements), or NULL. */
+static const OutcomeTerm *term_same(const OutcomeTerm *terms, size_t n, const OutcomeTerm *t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (terms[i].var == t->var && terms[i].tid == t->tid && terms[i].elem == t->elem &&
+            terms[i].n_elems == t->n_elems && terms[i].is_whole_array == t->is_whole_array)
+            return &terms[i];
+    return NULL;
+}
+
 bool count_parse_terms(const Program *prog, const char *list, OutcomeTerm **out, size_t *n_out,
                        char **err_out)
 {
@@ -1583,6 +1594,19 @@ bool count_parse_terms(const Program *prog, const char *list, OutcomeTerm **out,
             else
                 snprintf(*err_out, len, "--outcomes: cannot group by '%s' (%s)", item, why);
             free(why);
+            free(item);
+            count_terms_free(terms.items, terms.len);
+            return false;
+        }
+        const OutcomeTerm *same = term_same(terms.items, terms.len, &t);
+        if (same) { /* a second column of the same values would only repeat the first */
+            size_t len = strlen(item) + strlen(same->text) + 64;
+            *err_out = xmalloc(len);
+            if (!strcmp(item, same->text))
+                snprintf(*err_out, len, "--outcomes: '%s' is given twice (give each once)", item);
+            else
+                snprintf(*err_out, len, "--outcomes: '%s' is '%s' again (give each once)", item,
+                         same->text);
             free(item);
             count_terms_free(terms.items, terms.len);
             return false;

@@ -297,6 +297,9 @@ START_TEST(count_outcome_terms)
     ck_assert_str_eq(err, "--outcomes: cannot group by 'workr[0].tmp' (no such thread; did you "
                           "mean 'worker[0]'?)");
     free(err);
+    ck_assert(!count_parse_terms(prog, "counter,worker[1].tmp, counter", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: 'counter' is given twice (give each once)");
+    free(err);
     ck_assert(!count_parse_terms(prog, "zzz", &terms, &n, &err));
     ck_assert_str_eq(err, "--outcomes: cannot group by 'zzz' (no such shared variable)");
     free(err);
