@@ -268,8 +268,12 @@ static json_object *statistics_json(const Program *prog, const SearchResult *res
                                                    : NULL);
     json_object_object_add(o, "max_preemptions",
                            prog->is_bounded ? json_object_new_int64(prog->max_preemptions) : NULL);
+    /* as the text report's bound line: after a limit's cut, the steps held back depend on how
+    ** far past the cut the workers expanded (-j), so they are not given */
     json_object_object_add(o, "held_steps",
-                           prog->is_bounded ? json_object_new_int64((int64_t)res->n_held) : NULL);
+                           prog->is_bounded && res->stop == SEARCH_COMPLETE
+                               ? json_object_new_int64((int64_t)res->n_held)
+                               : NULL);
     json_object_object_add(o, "dead_resets",
                            prog->is_reduced_dead ? json_object_new_int64(prog->n_dead) : NULL);
     return o;

@@ -112,6 +112,10 @@ check bound-0 '.models[0] | .verdict == "incomplete" and .statistics.stop == "co
 rm -f "$json"
 "$weft" check -j 2 --max-preemptions 1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check bound-1 '.models[0] | .verdict == "violation" and .statistics.max_preemptions == 1 and .statistics.held_steps == 2232 and .violations[0].schedule.preemptions == 1' $r
+# ... cut by a limit: the steps held back by then depend on -j (workers expand past the cut)
+rm -f "$json"
+"$weft" check -j 2 --max-preemptions 1 --max-states 1000 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check bound-cut '.models[0] | .statistics.stop == "max states" and .statistics.max_preemptions == 1 and .statistics.held_steps == null' $r
 # --reduce dead: tmp reset at both reads and at the end (3 positions); 17,231 states and 7
 # end states instead of 107,177 and 3,144, the same 63,063,000 schedules.
 rm -f "$json"
