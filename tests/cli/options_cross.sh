@@ -43,7 +43,7 @@ pick() { # pick WORD...: one of the words
 # options D: a random option with its values, files under D
 option() {
     local d=$1
-    case $((RANDOM % 18)) in
+    case $((RANDOM % 21)) in
     0) echo --dfs ;;
     1) echo --first ;;
     2) echo --max-states "$(pick 1 2 5 50 500 5000 20000 60000)" ;;
@@ -62,6 +62,9 @@ option() {
     15) echo --dot-locals --dot "$d/graph.dot" ;;
     16) echo --expect-from-model ;;
     17) echo -q ;;
+    18) echo --trace-dot "$d/pictures/" ;;
+    19) echo --outcomes "$(pick counter meals counter,x)" ;;
+    20) echo --color ;;
     esac
 }
 
