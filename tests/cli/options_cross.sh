@@ -11,8 +11,9 @@
 # byte (the JSON report's seconds and memory and JUnit's times masked); a trace or schedule
 # written must replay ('weft replay' exits 1: confirmed). --dfs runs on one thread whatever -j
 # says, so its two runs must agree too. Not drawn: --time-limit and --max-memory, which cut a
-# search where the clock or the memory happen to be. Found on 2026-12-06, in a first version
-# of this check: the --dot picture of a level search (docs/testing.md).
+# search where the clock or the memory happen to be. Found on 2026-12-06, by a first version of
+# this check: the --dot picture of a level search; by this one (seed 7): the JSON report's
+# held_steps after a cut (docs/testing.md).
 set -u
 if [ $# -lt 4 ]; then
     echo "usage: options_cross.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR [COUNT] [SEED]" >&2
