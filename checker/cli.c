@@ -819,7 +819,7 @@ static bool cli_state_graph(const char *path, const Program *prog, const SearchR
 {
     char *text = NULL, *err = NULL;
     size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
+    FILE *mem = xmemstream(&text, &len);
     DotOptions d = o->dot;
     d.no_deadlock = o->search.no_deadlock;
     bool ok = dot_state_graph(mem, prog, res, &d, &err);
@@ -864,7 +864,7 @@ static bool cli_trace_picture(const char *path, const Program *prog, const Searc
     Trace *tr = trace_build(prog, res, &res->viols[i]);
     char *text = NULL;
     size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
+    FILE *mem = xmemstream(&text, &len);
     dot_trace(mem, prog, &res->viols[i], tr);
     fclose(mem);
     bool ok = cli_write_picture(path, o, text, len);
@@ -965,7 +965,7 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
         fflush(stdout);
         diag_print(d, stderr, o->is_color);
         size_t len = 0;
-        FILE *f = open_memstream(&out->error, &len); /* the same errors, without colour */
+        FILE *f = xmemstream(&out->error, &len); /* the same errors, without colour */
         diag_print(d, f, false);
         fclose(f);
         if (len > 0 && out->error[len - 1] == '\n')

@@ -82,7 +82,7 @@ static char *violation_text(const ModelOutcome *m, size_t i)
 {
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = xmemstream(&text, &len);
     ReportOptions ro = {.color = false};
     if (m->ropts)
         ro = *m->ropts;
@@ -261,7 +261,7 @@ static char *fill_counts(const char *xml, const Suite *s)
 {
     char *out = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
+    FILE *f = xmemstream(&out, &len);
     for (const char *p = xml; *p; p++) {
         if (*p == '@' && p[1] && strchr("TFESD", p[1])) {
             p++;
@@ -286,7 +286,7 @@ void report_junit_add(ReportJunit *rj, const ModelOutcome *m)
     Suite s = {0};
     char *xml = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&xml, &len);
+    FILE *f = xmemstream(&xml, &len);
     put_suite_open(f, m);
     if (!m->prog || !m->res) {
         s.n_tests = s.n_errors = 1;
@@ -339,7 +339,7 @@ char *report_junit_text(const ReportJunit *rj)
     }
     char *out = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
+    FILE *f = xmemstream(&out, &len);
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(f,
             "<testsuites name=\"weft\" tests=\"%u\" failures=\"%u\" errors=\"%u\" time=\"%.3f\">\n",

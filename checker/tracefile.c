@@ -88,24 +88,35 @@ json_object *tracefile_json(const Program *prog, const Violation *v, const Trace
     return o;
 }
 
+/* 'o' as text (json-c's, freed with 'o'). Where json-c cannot grow its buffer it leaves the rest
+** of a string out (a 32 MiB statement comes out as "") and says so only in errno, or returns
+** NULL: abort as xmalloc does, never write a text cut short. */
+static const char *json_text(json_object *o, int flags)
+{
+    errno = 0;
+    const char *text = json_object_to_json_string_ext(o, flags);
+    if (!text || errno == ENOMEM)
+        util_oom(BUFSIZ);
+    return text;
+}
+
 void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
 {
     json_object *o = tracefile_json(prog, v, tr);
-    fputs(
-        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-        out);
+    fputs(json_text(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
     fputc('\n', out);
     json_object_put(o);
 }
 
 bool tracefile_save(const char *path, json_object *obj, char **err_out)
 {
+    const char *text =
+        json_text(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                           JSON_C_TO_STRING_NOSLASHESCAPE); /* before the file is made */
     OutFile of;
     if (!outfile_open(&of, path, err_out))
         return false;
-    fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
-          of.f);
+    fputs(text, of.f);
     fputc('\n', of.f);
     return outfile_commit(&of, true, err_out);
 }

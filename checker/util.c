@@ -37,6 +37,45 @@ void *xmalloc(size_t n)
     return p;
 }
 
+typedef struct {
+    char **text;
+    size_t *len;
+    size_t cap;
+} MemSink;
+
+static ssize_t mem_write(void *cookie, const char *buf, size_t n)
+{
+    MemSink *m = cookie;
+    if (*m->len + n + 1 > m->cap) {
+        while (*m->len + n + 1 > m->cap)
+            m->cap *= 2;
+        *m->text = xrealloc(*m->text, m->cap);
+    }
+    memcpy(*m->text + *m->len, buf, n);
+    *m->len += n;
+    (*m->text)[*m->len] = '\0';
+    return (ssize_t)n;
+}
+
+static int mem_close(void *cookie)
+{
+    free(cookie);
+    return 0;
+}
+
+FILE *xmemstream(char **text, size_t *len)
+{
+    MemSink *m = xmalloc(sizeof *m);
+    *m = (MemSink){.text = text, .len = len, .cap = 256};
+    *text = xmalloc(m->cap);
+    **text = '\0';
+    *len = 0;
+    FILE *f = fopencookie(m, "w", (cookie_io_functions_t){.write = mem_write, .close = mem_close});
+    if (!f)
+        util_oom(sizeof(FILE));
+    return f;
+}
+
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

@@ -52,6 +52,11 @@ void util_map_free(void *p, size_t cap, size_t size);
 ** false on a read error (*why_out its errno: a directory, EISDIR) or past 'max_len' bytes
 ** (*why_out 0). */
 bool util_read_all(FILE *f, size_t max_len, char **text_out, size_t *len_out, int *why_out);
+/* A stream that writes into memory, as open_memstream does: '*text' (to be freed) holds what
+** was written, NUL-terminated, '*len' bytes, once it is flushed or closed. Unlike
+** open_memstream, whose writes are cut short without an error when its buffer cannot grow, its
+** buffer grows by xrealloc, so a text is never silently cut short. */
+FILE *xmemstream(char **text, size_t *len);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 

@@ -85,3 +85,16 @@ SearchResult *tm_search(const Program *prog, bool dfs)
     SearchOptions o = {.dfs = dfs};
     return search_run(prog, &o);
 }
+
+size_t tm_vm_size(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmSize: %lu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (size_t)kb * 1024;
+}

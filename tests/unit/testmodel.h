@@ -42,4 +42,8 @@ Program *tm_compile_file(const char *name, const Define *defs, size_t n_defs);
 /* A search of 'prog' with default options, breadth first, or depth first when 'dfs'. */
 SearchResult *tm_search(const Program *prog, bool dfs);
 
+/* The bytes of address space the process has mapped (VmSize), 0 if unknown: for tests that set
+** a tight 'ulimit -v' (RLIMIT_AS) above it. */
+size_t tm_vm_size(void);
+
 #endif
