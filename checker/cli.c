@@ -155,6 +155,37 @@ static const char options_text[] =
     "             2 bad usage or model error, 3 search incomplete with no violation found\n"
     "             (several models: the worst, in the order 2, 1, 3, 0)\n";
 
+/* ---- standard output ---- */
+
+/* Why the first write to standard output that failed did (an errno), 0 if none has. */
+static int cli_stdout_errno;
+
+/* Flush standard output (before stderr speaks, so that the two keep their order), keeping why
+** it failed, if it did, for cli_close_stdout. */
+static void cli_flush(void)
+{
+    int was = errno;
+    errno = 0;
+    if (fflush(stdout) != 0 && !cli_stdout_errno)
+        cli_stdout_errno = errno ? errno : EIO;
+    errno = was;
+}
+
+/* At exit (atexit): a report, trace or graph that could not all be written to standard output
+** (a full disk, a closed descriptor) is an error, "weft: cannot write to standard output: No
+** space left on device", and the exit status becomes 2 whatever it was. */
+static void cli_close_stdout(void)
+{
+    cli_flush();
+    if (!cli_stdout_errno && !ferror(stdout))
+        return;
+    if (cli_stdout_errno)
+        fprintf(stderr, "weft: cannot write to standard output: %s\n", strerror(cli_stdout_errno));
+    else /* a write inside stdio failed, and stdio keeps no reason */
+        fputs("weft: cannot write to standard output\n", stderr);
+    _exit(WEFT_EXIT_USAGE);
+}
+
 /* ---- failing ---- */
 
 static _Noreturn void cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -163,7 +194,7 @@ static _Noreturn void cli_fail(const char *fmt, ...) __attribute__((format(print
 static _Noreturn void cli_fail(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
+    cli_flush();
     fputs("weft: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -807,7 +838,7 @@ static bool cli_write_picture(const char *path, const CliOptions *o, const char 
     char *err = NULL;
     bool ok = dot_write_file(path, fmt, text, len, &err);
     if (!ok) {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr, "weft: %s\n", err);
     }
     free(err);
@@ -827,7 +858,7 @@ static bool cli_state_graph(const char *path, const Program *prog, const SearchR
     if (ok) {
         ok = cli_write_picture(path, o, text, len);
     } else {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr, "weft: '%s' not written: %s\n", path, err);
     }
     free(err);
@@ -882,7 +913,7 @@ static bool cli_trace_pictures(const char *model_path, const Program *prog, cons
     if (path[len - 1] != '/')
         return res->n_viols == 0 || cli_trace_picture(path, prog, res, 0, o);
     if (res->n_viols > 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr, "weft: cannot create directory '%s': %s\n", path, strerror(errno));
         return false;
     }
@@ -913,7 +944,7 @@ static bool cli_pictures(const char *model_path, const Program *prog, const Sear
 ** for --json and --junit. */
 static void cli_model_failed(ModelResult *out, char *err)
 {
-    fflush(stdout);
+    cli_flush();
     fprintf(stderr, "weft: %s\n", err);
     free(out->error);
     out->error = err;
@@ -962,7 +993,7 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
     if (err) {
         cli_model_failed(out, err);
     } else if (!prog) {
-        fflush(stdout);
+        cli_flush();
         diag_print(d, stderr, o->is_color);
         size_t len = 0;
         FILE *f = xmemstream(&out->error, &len); /* the same errors, without colour */
@@ -1047,7 +1078,7 @@ static bool cli_schedules(const Program *prog, const SearchResult *res, const Cl
                           const CountOptions *co)
 {
     if (res->stop != SEARCH_COMPLETE) {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr,
                 "weft: search incomplete: '%s' not written (the schedules need the whole state "
                 "graph)\n",
@@ -1063,7 +1094,7 @@ static bool cli_schedules(const Program *prog, const SearchResult *res, const Cl
         ok = outfile_commit(&of, true, &err);
     }
     if (!ok) {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr, "weft: %s\n", err);
     }
     free(err);
@@ -1136,7 +1167,7 @@ static bool cli_read_expect(const char *path, ModelResult *out)
 /* Say that an output file could not be written. */
 static void cli_output_failed(const CliOptions *o, char *err)
 {
-    fflush(stdout);
+    cli_flush();
     fprintf(stderr, "weft: %s\n", err);
     free(err);
     o->sinks->is_failed = true;
@@ -1214,7 +1245,7 @@ static bool cli_write_documents(const CliOptions *o)
     if (k->junit && !report_junit_save(k->junit, o->junit_path, &err))
         cli_output_failed(o, err);
     if (o->trace_path && !k->is_trace_written) {
-        fflush(stdout);
+        cli_flush();
         fprintf(stderr, "weft: no violation: '%s' not written\n", o->trace_path);
     }
     return !k->is_failed;
@@ -1332,7 +1363,7 @@ static int cli_check(int argc, char **argv)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
     vec_free(&o.models);
-    fflush(stdout);
+    cli_flush();
     return status;
 }
 
@@ -1382,7 +1413,7 @@ static int cli_graph(int argc, char **argv)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
     vec_free(&o.models);
-    fflush(stdout);
+    cli_flush();
     return ok ? WEFT_EXIT_OK : WEFT_EXIT_USAGE;
 }
 
@@ -1439,7 +1470,7 @@ static int cli_replay(int argc, char **argv)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
     vec_free(&files);
-    fflush(stdout);
+    cli_flush();
     return status;
 }
 
@@ -1461,7 +1492,7 @@ static void cli_sim_progress(void *ctx, uint64_t n_runs, uint64_t n_violating)
 ** did, and nothing is written). False after saying why the file could not be written. */
 static bool cli_simulate_trace(const char *path, const Program *prog, const Simulation *sim)
 {
-    fflush(stdout);
+    cli_flush();
     if (!sim || sim->end != SIM_VIOLATION) {
         fprintf(stderr, "weft: no violation: '%s' not written\n", path);
         return true;
@@ -1591,7 +1622,7 @@ static int cli_simulate(int argc, char **argv)
     for (size_t i = 0; i < o.defs.len; i++)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
-    fflush(stdout);
+    cli_flush();
     return status;
 }
 
@@ -1599,6 +1630,7 @@ static const char *const command_names[] = {"check", "graph", "help", "replay", 
 
 int main(int argc, char **argv)
 {
+    atexit(cli_close_stdout);
     if (argc < 2) {
         fputs(usage_text, stderr);
         fputs(options_text, stderr);

@@ -59,6 +59,8 @@ bool outfile_commit(OutFile *of, bool ok, char **err_out)
         remove(of->tmp);
     if (err)
         *err_out = xasprintf("cannot write '%s': %s", of->path, strerror(err));
+    if (err && !strcmp(of->path, "-"))
+        clearerr(stdout); /* said here: not again at exit */
     free(of->tmp);
     of->tmp = NULL;
     return ok;

@@ -5,7 +5,8 @@
 # below, and leaves the model as it was. A plain output file next to it is still written.
 # An output that is not a regular file is written in place, never replaced by a rename: a
 # symbolic link is written through (the link kept), a FIFO is written into (it stays a FIFO).
-# '-' is stdout: the document alone there, the text report on stderr.
+# '-' is stdout: the document alone there, the text report on stderr. A stdout that cannot be
+# written is an error, exit status 2.
 #
 # usage: outputs_check.sh WEFT EXAMPLES_DIR
 set -u
@@ -102,6 +103,35 @@ fi
 if [ "$(jq -r '.format' schedules.out | sort -u)" != weft-trace ] || [ "$(wc -l <schedules.out)" -ne 2 ]; then
     echo "FAIL: weft check race.weft --schedules 2 -: stdout is not two JSON traces"
     failed=1
+fi
+
+# A stdout that cannot be written (a full disk: /dev/full): the error said once, with its
+# reason, and exit status 2 whatever the verdict, for every command; a '-' document that fails
+# is said as such, and not again at exit.
+if [ -c /dev/full ]; then
+    # expect_full WANT ARGS...: 'weft ARGS >/dev/full' exits 2, its stderr's 'weft:' lines WANT
+    expect_full() {
+        local want=$1
+        shift
+        local err status
+        err=$("$weft" "$@" 2>&1 >/dev/full)
+        status=$?
+        err=$(printf '%s\n' "$err" | grep '^weft:')
+        if [ "$status" -ne 2 ] || [ "$err" != "$want" ]; then
+            echo "FAIL: weft $* >/dev/full: exit $status, stderr '$err'; expected exit 2 and '$want'"
+            failed=1
+        fi
+    }
+    full="weft: cannot write to standard output: No space left on device"
+    expect_full "$full" check race.weft -D N=2 -D ITERS=1
+    expect_full "$full" check race.weft -D N=2 -D ITERS=1 --quiet
+    expect_full "weft: cannot write '-': No space left on device" check race.weft -D N=2 \
+        -D ITERS=1 --json -
+    expect_full "weft: cannot write '-': No space left on device" check race.weft -D N=2 \
+        -D ITERS=1 --quiet --trace -
+    expect_full "$full" graph race.weft -D N=2 -D ITERS=1 -o -
+    expect_full "$full" simulate race.weft --seed 3
+    expect_full "weft: cannot write to standard output" --help
 fi
 
 [ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact; links and FIFOs written in place; '-' is stdout alone"
