@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +186,28 @@ static void cli_close_stdout(void)
     else /* a write inside stdio failed, and stdio keeps no reason */
         fputs("weft: cannot write to standard output\n", stderr);
     _exit(WEFT_EXIT_USAGE);
+}
+
+/* ---- interrupts ---- */
+
+/* Set by the first SIGINT or SIGTERM while 'weft check' runs (SearchOptions.interrupt). */
+static atomic_int cli_interrupted;
+
+static void cli_on_interrupt(int sig)
+{
+    (void)sig;
+    atomic_store(&cli_interrupted, 1); /* lock-free: safe in a signal handler */
+}
+
+/* Ctrl-C (SIGINT) or SIGTERM stops the search as a limit would: the partial report, the files,
+** exit status 3 (1 with a violation found). The handler is used once (SA_RESETHAND): a second
+** signal ends weft at once, as without it. */
+static void cli_catch_interrupts(void)
+{
+    struct sigaction sa = {.sa_handler = cli_on_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* ---- failing ---- */
@@ -1327,6 +1351,8 @@ static int cli_check(int argc, char **argv)
     cli_parse_check(argc, argv, &o);
     cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot");
+    o.search.interrupt = &cli_interrupted;
+    cli_catch_interrupts();
     CliSinks sinks = {0};
     o.sinks = &sinks;
     if (o.json_path)

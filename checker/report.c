@@ -99,6 +99,8 @@ static const char *stop_name(SearchStop stop)
         return "time limit";
     case SEARCH_MAX_DEPTH:
         return "max depth";
+    case SEARCH_INTERRUPTED:
+        return "interrupted";
     case SEARCH_COMPLETE:
     case SEARCH_FIRST:
         break;
@@ -620,6 +622,9 @@ static void print_limit(FILE *out, const Program *prog, const SearchResult *res,
     case SEARCH_MAX_DEPTH:
         fprintf(out, "search stopped: --max-depth %u reached; the result is partial\n",
                 so ? so->max_depth : res->max_depth);
+        break;
+    case SEARCH_INTERRUPTED:
+        fprintf(out, "search stopped: interrupted; the result is partial\n");
         break;
     case SEARCH_FIRST:
         fprintf(out, "search stopped at the first violation (--first)\n");

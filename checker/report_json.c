@@ -249,6 +249,8 @@ static const char *stop_name(SearchStop stop)
         return "time limit";
     case SEARCH_MAX_DEPTH:
         return "max depth";
+    case SEARCH_INTERRUPTED:
+        return "interrupted";
     }
     return "?";
 }

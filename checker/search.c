@@ -248,6 +248,8 @@ static void check_limits(Search *s, uint64_t n_frontier)
         search_graph_drop(s);
     if (o->time_limit > 0 && util_now() - s->t0 >= o->time_limit)
         search_stop_at(s, SEARCH_TIME_LIMIT);
+    if (search_is_interrupted(o))
+        search_stop_at(s, SEARCH_INTERRUPTED);
     if (o->progress) {
         SearchProgress p = {store_count(s->st), n_frontier, s->depth, store_memory_bytes(s->st)};
         o->progress(o->progress_ctx, &p);
@@ -548,6 +550,8 @@ static bool add_initial(Search *s)
     if (s->graph)
         graph_state(s, sid, is_bad ? SF_INV_BAD : 0);
     free(vec);
+    if (search_is_interrupted(s->opts)) /* before this search began: no step is taken */
+        search_stop_at(s, SEARCH_INTERRUPTED);
     return true;
 }
 

@@ -15,6 +15,7 @@
 #ifndef WEFT_SEARCH_H
 #define WEFT_SEARCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,15 +51,16 @@ typedef enum {
     SEARCH_MAX_STATES, /* --max-states reached */
     SEARCH_MAX_MEMORY, /* --max-memory reached */
     SEARCH_TIME_LIMIT, /* --time-limit reached */
-    SEARCH_MAX_DEPTH   /* --max-depth reached, with states left deeper */
+    SEARCH_MAX_DEPTH,  /* --max-depth reached, with states left deeper */
+    SEARCH_INTERRUPTED /* SearchOptions.interrupt was set (weft: SIGINT, SIGTERM) */
 } SearchStop;
 
-/* True for a limit's stop (--max-states, --max-memory, --time-limit, --max-depth): the search is
-** incomplete, its result partial. */
+/* True for a limit's stop (--max-states, --max-memory, --time-limit, --max-depth) or an
+** interrupt's: the search is incomplete, its result partial. */
 static inline bool search_stop_is_limit(SearchStop stop)
 {
     return stop == SEARCH_MAX_STATES || stop == SEARCH_MAX_MEMORY || stop == SEARCH_TIME_LIMIT ||
-           stop == SEARCH_MAX_DEPTH;
+           stop == SEARCH_MAX_DEPTH || stop == SEARCH_INTERRUPTED;
 }
 
 /* Where a running search is, for a progress line. */
@@ -88,7 +90,10 @@ typedef struct SearchOptions {
     /* or NULL: called from the search thread every few thousand
     ** expansions, where the clock is looked at; the callee shows it at
     ** most every ~0.2 s (--progress) */
-    void *progress_ctx;     /* passed to progress */
+    void *progress_ctx;          /* passed to progress */
+    const atomic_int *interrupt; /* or NULL: once it is not 0 (a signal handler may set it), the
+                                 ** search stops where it next looks at the clock, as a limit
+                                 ** would (SEARCH_INTERRUPTED) */
     bool record_graph;      /* a breadth first search (not --compact), on any number of threads,
                             ** records the state graph as it goes (SearchResult.graph), for
                             ** count.c; dropped if it would pass max_memory with the store */

@@ -95,6 +95,12 @@ typedef struct Pacer {
 ** counting again) when it is time to look at the limits. */
 bool search_pacer_due(Pacer *p, uint64_t n_states, uint64_t n_outcomes, uint32_t vec_len);
 
+/* True once the caller's interrupt flag (SearchOptions.interrupt) is set. */
+static inline bool search_is_interrupted(const SearchOptions *o)
+{
+    return o->interrupt && atomic_load_explicit(o->interrupt, memory_order_relaxed) != 0;
+}
+
 /* Level-synchronous breadth first search on opts->n_threads workers (search_level.c): the same
 ** states, transitions, depth and violations, in the same order, as the single-thread BFS.
 ** Also the BFS of --compact, whatever the number of threads. Fills s->res's counts. */

@@ -882,6 +882,8 @@ static void check_limits(Worker *w)
         atomic_store(&lv->is_graph_over, true);
     if (o->time_limit > 0 && util_now() - lv->s->t0 >= o->time_limit)
         level_halt(lv, SEARCH_TIME_LIMIT);
+    if (search_is_interrupted(o))
+        level_halt(lv, SEARCH_INTERRUPTED);
     if (o->progress && w == &lv->workers[0]) { /* worker 0 runs on the search thread */
         uint64_t n_stored = store_count(lv->s->st), n_left = 0;
         for (uint32_t i = 0; i < lv->n_shares; i++) {
@@ -1921,6 +1923,8 @@ static bool level_initial(Level *lv)
                            .state = sid};
             search_viol_record(s, &v);
         }
+        if (search_is_interrupted(s->opts)) /* before this search began: no step is taken */
+            search_stop_at(s, SEARCH_INTERRUPTED);
     }
     if (!s->opts->compact)
         free(vec);

@@ -744,6 +744,60 @@ START_TEST(search_time_limit_stops)
 }
 END_TEST
 
+/* The searches an interrupt is tried on: one thread breadth and depth first, two and four
+** workers, --compact. */
+static const SearchOptions interrupt_setups[] = {
+    {.dfs = false}, {.dfs = true}, {.n_threads = 2}, {.n_threads = 4}, {.compact = true}};
+
+/* An interrupt flag set before the search: the initial state is stored and checked, no step is
+** taken. */
+START_TEST(search_interrupted_before_it_began)
+{
+    Program *prog = tm_compile_file("counter_race.weft", NULL, 0);
+    atomic_int flag = 1;
+    SearchOptions o = interrupt_setups[_i];
+    o.interrupt = &flag;
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_INTERRUPTED);
+    ck_assert(search_is_partial(res));
+    ck_assert_uint_eq(res->n_states, 1);
+    ck_assert_uint_eq(res->n_transitions, 0);
+    ck_assert_uint_eq(res->n_viols, 0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* Set the interrupt flag (ctx) from the search's progress callback, as a signal would. */
+static void interrupt_from_progress(void *ctx, const SearchProgress *p)
+{
+    (void)p;
+    atomic_store((atomic_int *)ctx, 1);
+}
+
+/* An interrupt while the search runs stops it where it next looks at the clock: a partial
+** result, its levels before the cut whole (breadth first). */
+START_TEST(search_interrupted_while_running)
+{
+    Define d = {"ITERS", 3};
+    Program *prog = tm_compile_file("counter_race.weft", &d, 1);
+    atomic_int flag = 0;
+    SearchOptions o = interrupt_setups[_i];
+    o.interrupt = &flag;
+    o.progress = interrupt_from_progress;
+    o.progress_ctx = &flag;
+    SearchResult *res = search_run(prog, &o);
+    ck_assert_int_eq(res->stop, SEARCH_INTERRUPTED);
+    ck_assert(search_is_partial(res));
+    ck_assert_uint_gt(res->n_states, 1);
+    ck_assert_uint_lt(res->n_states, 2986377);
+    if (!o.dfs)
+        ck_assert_int_ge(res->checked_depth, 0);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
 /* ---- statements that never run (report_never_run) ---- */
 
 /* Dead code of every kind: a branch whose test never holds (inside a 'repeat', so the statement
@@ -1264,6 +1318,10 @@ Suite *search_suite(void)
     tcase_add_test(tc, search_drops_edges_of_cyclic_graph);
     tcase_add_test(tc, search_records_wide_steps);
     tcase_add_test(tc, search_time_limit_stops);
+    tcase_add_loop_test(tc, search_interrupted_before_it_began, 0,
+                        sizeof interrupt_setups / sizeof *interrupt_setups);
+    tcase_add_loop_test(tc, search_interrupted_while_running, 0,
+                        sizeof interrupt_setups / sizeof *interrupt_setups);
     tcase_add_test(tc, search_counter_race_iters3_exact_count);
     tcase_add_test(tc, search_default_max_memory_is_a_share);
     tcase_set_timeout(tc, 60);

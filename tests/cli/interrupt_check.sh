@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# interrupt_check.sh -- Ctrl-C (SIGINT) or SIGTERM during 'weft check' stops the search as a
+# limit does: the partial report ("search stopped: interrupted; the result is partial",
+# "incomplete (interrupted)"), the --json and --junit files written whole, exit status 3; with
+# a violation found before it, the violation and exit status 1. A model named after the
+# interrupted one is not searched past its initial state. With one worker and with two. The
+# signal is sent once the progress line shows the search running; how soon it stops is not
+# timed here (ctest's TIMEOUT bounds the whole test).
+#
+# usage: interrupt_check.sh WEFT BENCH_DIR EXAMPLES_DIR
+set -u
+if [ $# -ne 3 ]; then
+    echo "usage: interrupt_check.sh WEFT BENCH_DIR EXAMPLES_DIR" >&2
+    exit 2
+fi
+weft=$1
+big=$2/counter_race.weft # N=6 ITERS=3: billions of states, hours of search
+small=$3/counter_lock.weft
+work=$(mktemp -d) || exit 2
+trap 'rm -rf "$work"' EXIT
+failed=0
+fail() {
+    echo "FAIL: $*"
+    failed=1
+}
+
+# run_interrupted SIGNAL ARGS...: 'weft check ARGS --progress always' in the background, sent
+# SIGNAL once its progress line has shown a state count; sets $status, $out (stdout), $err.
+run_interrupted() {
+    local sig=$1
+    shift
+    rm -f "$work/out" "$work/err"
+    # --time-limit: a search the signal does not stop ends anyway, and fails the checks below
+    "$weft" check "$@" --progress always --time-limit 100 >"$work/out" 2>"$work/err" &
+    local pid=$! i
+    for ((i = 0; i < 600; i++)); do # up to 60 s under the sanitizers
+        grep -q 'searching: [0-9]* states' "$work/err" 2>/dev/null && break
+        sleep 0.1
+    done
+    kill "-$sig" "$pid"
+    wait "$pid"
+    status=$?
+    out=$(cat "$work/out")
+    err=$(tr '\r' '\n' <"$work/err")
+}
+
+for j in 1 2; do
+    for sig in INT TERM; do
+        what="-j $j, SIG$sig"
+        rm -f "$work/r.json" "$work/r.xml"
+        run_interrupted "$sig" "$big" -D N=6 -D ITERS=3 -j "$j" --json "$work/r.json" \
+            --junit "$work/r.xml"
+        [ "$status" = 3 ] || fail "$what: exit $status, not 3; stderr: $err"
+        [ "$(head -n 1 <<<"$out")" = "search stopped: interrupted; the result is partial" ] ||
+            fail "$what: first line '$(head -n 1 <<<"$out")'"
+        [[ $(tail -n 1 <<<"$out") == *"counter_race.weft: incomplete (interrupted)" ]] ||
+            fail "$what: last line '$(tail -n 1 <<<"$out")'"
+        [ "$(jq -r '.models[0].verdict + " " + .models[0].statistics.stop' "$work/r.json")" = \
+            "incomplete interrupted" ] || fail "$what: --json verdict or stop wrong"
+        grep -q '<skipped message="search incomplete: not found, not proven"/>' "$work/r.xml" ||
+            fail "$what: --junit has no skipped case"
+        [ -z "$(ls "$work" | grep '\.tmp$')" ] || fail "$what: a .tmp file was left"
+    done
+done
+
+# A violation found before the interrupt is real: reported, exit status 1.
+{ cat "$big" && echo "invariant early: counter < 1"; } >"$work/early.weft"
+run_interrupted INT "$work/early.weft" -D N=6 -D ITERS=3
+[ "$status" = 1 ] || fail "early violation: exit $status, not 1"
+grep -q "^violation: invariant 'early' (counter < 1) breaks with counter = 1" <<<"$out" ||
+    fail "early violation: not reported"
+[[ $(tail -n 1 <<<"$out") == *"early.weft: violation (1 property; search incomplete: interrupted)" ]] ||
+    fail "early violation: last line '$(tail -n 1 <<<"$out")'"
+
+# The model after the interrupted one: its initial state only.
+for j in 1 2; do
+    run_interrupted INT "$big" "$small" -D N=6 -D ITERS=3 -j "$j"
+    [ "$status" = 3 ] || fail "two models, -j $j: exit $status, not 3"
+    grep -q "^states 1  transitions 0  depth 0" <<<"$out" ||
+        fail "two models, -j $j: the second searched on"
+    [[ $(tail -n 1 <<<"$out") == *"counter_lock.weft: incomplete (interrupted)" ]] ||
+        fail "two models, -j $j: last line '$(tail -n 1 <<<"$out")'"
+done
+
+[ "$failed" -eq 0 ] &&
+    echo "interrupt_check: SIGINT and SIGTERM stop the search with a partial report and exit 3 (1 with a violation), at -j 1 and -j 2"
+exit "$failed"
