@@ -190,7 +190,8 @@ static void cli_close_stdout(void)
 
 /* ---- interrupts ---- */
 
-/* Set by the first SIGINT or SIGTERM while 'weft check' runs (SearchOptions.interrupt). */
+/* Set by the first SIGINT or SIGTERM while 'weft check' runs (SearchOptions.interrupt), or
+** 'weft simulate --runs' (SimOptions.interrupt). */
 static atomic_int cli_interrupted;
 
 static void cli_on_interrupt(int sig)
@@ -200,8 +201,8 @@ static void cli_on_interrupt(int sig)
 }
 
 /* Ctrl-C (SIGINT) or SIGTERM stops the search as a limit would: the partial report, the files,
-** exit status 3 (1 with a violation found). The handler is used once (SA_RESETHAND): a second
-** signal ends weft at once, as without it. */
+** exit status 3 (1 with a violation found); or simulate's runs, as --time-limit would. The
+** handler is used once (SA_RESETHAND): a second signal ends weft at once, as without it. */
 static void cli_catch_interrupts(void)
 {
     struct sigaction sa = {.sa_handler = cli_on_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
@@ -1558,6 +1559,8 @@ static int cli_simulate_model(const SimCli *sc, const Program *prog, const SimOp
         else if (!count_parse_terms(prog, sc->outcomes, &terms, &n_terms, &err))
             cli_fail("%s: %s", sc->model, err);
         SimOptions o = *so;
+        o.interrupt = &cli_interrupted;
+        cli_catch_interrupts();
         double times[2] = {util_now(), 0};
         if (progress_is_shown(sc->progress)) {
             o.progress = cli_sim_progress;

@@ -547,6 +547,10 @@ SimRuns *simulate_runs(const Program *prog, const SimOptions *opts, uint64_t n_r
             sr->is_time_up = true;
             break;
         }
+        if (i > 0 && o.interrupt && atomic_load_explicit(o.interrupt, memory_order_relaxed)) {
+            sr->is_interrupted = true;
+            break;
+        }
         Simulation *sim = simulate_run(prog, &o);
         sr->n_runs++;
         const Trace *tr = sim->trace;

@@ -17,6 +17,7 @@
 #ifndef WEFT_REPLAY_H
 #define WEFT_REPLAY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -64,6 +65,8 @@ typedef struct SimOptions {
     /* simulate_runs: called after each run with the runs made and how many violated, or NULL */
     void (*progress)(void *ctx, uint64_t n_runs, uint64_t n_violating);
     void *progress_ctx;
+    const atomic_int *interrupt; /* simulate_runs: once it is not 0 (a signal handler may set
+                                 ** it), no run more starts; NULL: never */
 } SimOptions;
 
 typedef enum {
@@ -96,6 +99,7 @@ typedef struct SimRuns {
     uint64_t n_step_limit;  /* runs that max_steps stopped with no violation */
     uint64_t n_blocked;     /* runs that ended where no thread could move, with no_deadlock */
     bool is_time_up;        /* opts->time_limit passed before n_runs runs were made */
+    bool is_interrupted;    /* opts->interrupt was set before n_runs runs were made */
     Simulation *shortest;   /* the violating run of fewest steps (of those, the first by seed);
                             ** NULL if none violated */
     uint64_t shortest_seed; /* its seed */

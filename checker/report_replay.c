@@ -297,6 +297,8 @@ void report_simulate_runs(FILE *out, const Program *prog, const SimOptions *opts
     if (sr->is_time_up)
         fprintf(out, "--time-limit reached: no run more after %llu\n",
                 (unsigned long long)sr->n_runs);
+    if (sr->is_interrupted)
+        fprintf(out, "interrupted: no run more after %llu\n", (unsigned long long)sr->n_runs);
     if (sr->n_blocked)
         fprintf(out, "no thread could move (deadlocks not reported: --no-deadlock): %llu %s\n",
                 (unsigned long long)sr->n_blocked, runs_word(sr->n_blocked));

@@ -5,7 +5,8 @@
 # a violation found before it, the violation and exit status 1. A model named after the
 # interrupted one is not searched past its initial state. With one worker and with two. The
 # signal is sent once the progress line shows the search running; how soon it stops is not
-# timed here (ctest's TIMEOUT bounds the whole test).
+# timed here (ctest's TIMEOUT bounds the whole test). 'weft simulate --runs' stops starting runs
+# and reports those made.
 #
 # usage: interrupt_check.sh WEFT BENCH_DIR EXAMPLES_DIR
 set -u
@@ -82,6 +83,23 @@ for j in 1 2; do
         fail "two models, -j $j: last line '$(tail -n 1 <<<"$out")'"
 done
 
+# weft simulate --runs: no run more; the runs made reported, exit status 1 (they violate).
+rm -f "$work/out" "$work/err"
+"$weft" simulate "$big" -D N=6 --runs 1000000000 --progress always >"$work/out" 2>"$work/err" &
+pid=$!
+for ((i = 0; i < 600; i++)); do
+    grep -q 'simulating: [0-9]* runs' "$work/err" 2>/dev/null && break
+    sleep 0.1
+done
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" = 1 ] || fail "simulate: exit $status, not 1"
+last=$(tail -n 1 "$work/out")
+[[ $last =~ ^interrupted:\ no\ run\ more\ after\ ([0-9]+)$ ]] || fail "simulate: last line '$last'"
+grep -q "^simulation of .*: ${BASH_REMATCH[1]} runs, seeds 1 to ${BASH_REMATCH[1]}: " "$work/out" ||
+    fail "simulate: the first line does not count ${BASH_REMATCH[1]} runs"
+
 [ "$failed" -eq 0 ] &&
-    echo "interrupt_check: SIGINT and SIGTERM stop the search with a partial report and exit 3 (1 with a violation), at -j 1 and -j 2"
+    echo "interrupt_check: SIGINT and SIGTERM stop the search with a partial report and exit 3 (1 with a violation), at -j 1 and -j 2; simulate stops its runs"
 exit "$failed"
