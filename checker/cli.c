@@ -1348,12 +1348,12 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
 
 static int cli_check(int argc, char **argv)
 {
+    cli_catch_interrupts(); /* from the start: one while a model compiles stops its search too */
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o);
     cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot");
     o.search.interrupt = &cli_interrupted;
-    cli_catch_interrupts();
     CliSinks sinks = {0};
     o.sinks = &sinks;
     if (o.json_path)
