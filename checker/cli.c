@@ -155,6 +155,7 @@ static const char options_text[] =
     "\n"
     "exit status: 0 no violation (or --expect met), 1 violation (or --expect not met),\n"
     "             2 bad usage or model error, 3 search incomplete with no violation found\n"
+    "             (a limit hit, or Ctrl-C: the report of what was searched)\n"
     "             (several models: the worst, in the order 2, 1, 3, 0)\n";
 
 /* ---- standard output ---- */
