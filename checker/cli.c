@@ -203,13 +203,19 @@ static void cli_on_interrupt(int sig)
 
 /* Ctrl-C (SIGINT) or SIGTERM stops the search as a limit would: the partial report, the files,
 ** exit status 3 (1 with a violation found); or simulate's runs, as --time-limit would. The
-** handler is used once (SA_RESETHAND): a second signal ends weft at once, as without it. */
+** handler is used once (SA_RESETHAND): a second signal ends weft at once, as without it. A
+** signal weft was started ignoring stays ignored (a shell script's background job ignores
+** SIGINT, so that Ctrl-C meant for the script leaves it running). */
 static void cli_catch_interrupts(void)
 {
     struct sigaction sa = {.sa_handler = cli_on_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    const int sigs[] = {SIGINT, SIGTERM};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction was;
+        if (sigaction(sigs[i], NULL, &was) == 0 && was.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 /* ---- failing ---- */
@@ -1349,11 +1355,11 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
 
 static int cli_check(int argc, char **argv)
 {
-    cli_catch_interrupts(); /* from the start: one while a model compiles stops its search too */
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
-    cli_parse_check(argc, argv, &o);
+    cli_parse_check(argc, argv, &o); /* reads a model from stdin: Ctrl-C there ends weft */
     cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot");
+    cli_catch_interrupts(); /* before any model compiles: one then stops its search at once */
     o.search.interrupt = &cli_interrupted;
     CliSinks sinks = {0};
     o.sinks = &sinks;

@@ -3,10 +3,10 @@
 # limit does: the partial report ("search stopped: interrupted; the result is partial",
 # "incomplete (interrupted)"), the --json and --junit files written whole, exit status 3; with
 # a violation found before it, the violation and exit status 1. A model named after the
-# interrupted one is not searched past its initial state. With one worker and with two. The
-# signal is sent once the progress line shows the search running; how soon it stops is not
-# timed here (ctest's TIMEOUT bounds the whole test). 'weft simulate --runs' stops starting runs
-# and reports those made.
+# interrupted one is not searched past its initial state. With one worker and with two. A
+# SIGINT that weft was started ignoring stays ignored. 'weft simulate --runs' stops starting
+# runs and reports those made. The signal is sent once the progress line shows the search
+# running; how soon it stops is not timed here (ctest's TIMEOUT bounds the whole test).
 #
 # usage: interrupt_check.sh WEFT BENCH_DIR EXAMPLES_DIR
 set -u
@@ -31,8 +31,11 @@ run_interrupted() {
     local sig=$1
     shift
     rm -f "$work/out" "$work/err"
-    # --time-limit: a search the signal does not stop ends anyway, and fails the checks below
-    "$weft" check "$@" --progress always --time-limit 100 >"$work/out" 2>"$work/err" &
+    # a background job of a script starts with SIGINT ignored, which weft keeps: env gives it
+    # the default, as a terminal's command has; --time-limit: a search the signal does not stop
+    # ends anyway, and fails the checks below
+    env --default-signal=INT "$weft" check "$@" --progress always --time-limit 100 \
+        >"$work/out" 2>"$work/err" &
     local pid=$! i
     for ((i = 0; i < 600; i++)); do # up to 60 s under the sanitizers
         grep -q 'searching: [0-9]* states' "$work/err" 2>/dev/null && break
@@ -83,9 +86,30 @@ for j in 1 2; do
         fail "two models, -j $j: last line '$(tail -n 1 <<<"$out")'"
 done
 
+# A SIGINT weft was started ignoring (a script's background job, nohup) stays ignored: the
+# search goes on to its --time-limit.
+run_ignored() {
+    rm -f "$work/out" "$work/err"
+    env --ignore-signal=INT "$weft" check "$big" -D N=6 -D ITERS=3 --progress always \
+        --time-limit 2 >"$work/out" 2>"$work/err" &
+    local pid=$! i
+    for ((i = 0; i < 600; i++)); do
+        grep -q 'searching: [0-9]* states' "$work/err" 2>/dev/null && break
+        sleep 0.1
+    done
+    kill -INT "$pid"
+    wait "$pid"
+    status=$?
+}
+run_ignored
+[ "$status" = 3 ] || fail "ignored SIGINT: exit $status, not 3"
+[ "$(head -n 1 "$work/out")" = "search stopped: --time-limit 2 s reached; the result is partial" ] ||
+    fail "ignored SIGINT: first line '$(head -n 1 "$work/out")'"
+
 # weft simulate --runs: no run more; the runs made reported, exit status 1 (they violate).
 rm -f "$work/out" "$work/err"
-"$weft" simulate "$big" -D N=6 --runs 1000000000 --progress always >"$work/out" 2>"$work/err" &
+env --default-signal=INT "$weft" simulate "$big" -D N=6 --runs 1000000000 --progress always \
+    >"$work/out" 2>"$work/err" &
 pid=$!
 for ((i = 0; i < 600; i++)); do
     grep -q 'simulating: [0-9]* runs' "$work/err" 2>/dev/null && break
