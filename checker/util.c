@@ -37,6 +37,7 @@ void *xmalloc(size_t n)
     return p;
 }
 
+/* Where an xmemstream writes: the caller's text and its length, and the bytes the text has. */
 typedef struct {
     char **text;
     size_t *len;

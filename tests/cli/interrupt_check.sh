@@ -34,7 +34,7 @@ run_interrupted() {
     # a background job of a script starts with SIGINT ignored, which weft keeps: env gives it
     # the default, as a terminal's command has; --time-limit: a search the signal does not stop
     # ends anyway, and fails the checks below
-    env --default-signal=INT "$weft" check "$@" --progress always --time-limit 100 \
+    env --default-signal=INT "$weft" check "$@" --progress always --time-limit 30 \
         >"$work/out" 2>"$work/err" &
     local pid=$! i
     for ((i = 0; i < 600; i++)); do # up to 60 s under the sanitizers
