@@ -25,20 +25,16 @@ fail() {
     failed=1
 }
 
-# run_interrupted SIGNAL ARGS...: 'weft check ARGS --progress always' in the background, sent
-# SIGNAL once its progress line has shown a state count; sets $status, $out (stdout), $err.
-run_interrupted() {
-    local sig=$1
-    shift
+# signal_running SIGNAL PATTERN COMMAND...: COMMAND in the background, sent SIGNAL once its
+# stderr (the progress line) matches PATTERN; sets $status, $out (stdout) and $err (stderr).
+signal_running() {
+    local sig=$1 pattern=$2
+    shift 2
     rm -f "$work/out" "$work/err"
-    # a background job of a script starts with SIGINT ignored, which weft keeps: env gives it
-    # the default, as a terminal's command has; --time-limit: a search the signal does not stop
-    # ends anyway, and fails the checks below
-    env --default-signal=INT "$weft" check "$@" --progress always --time-limit 30 \
-        >"$work/out" 2>"$work/err" &
+    "$@" >"$work/out" 2>"$work/err" &
     local pid=$! i
     for ((i = 0; i < 600; i++)); do # up to 60 s under the sanitizers
-        grep -q 'searching: [0-9]* states' "$work/err" 2>/dev/null && break
+        grep -q "$pattern" "$work/err" 2>/dev/null && break
         sleep 0.1
     done
     kill "-$sig" "$pid"
@@ -46,6 +42,17 @@ run_interrupted() {
     status=$?
     out=$(cat "$work/out")
     err=$(tr '\r' '\n' <"$work/err")
+}
+
+# run_interrupted SIGNAL ARGS...: 'weft check ARGS', sent SIGNAL once its progress line shows a
+# state count. A background job of a script starts with SIGINT ignored, which weft keeps: env
+# gives it the default, as a terminal's command has. --time-limit: a search the signal does not
+# stop ends anyway, and fails the checks below.
+run_interrupted() {
+    local sig=$1
+    shift
+    signal_running "$sig" 'searching: [0-9]* states' env --default-signal=INT "$weft" check "$@" \
+        --progress always --time-limit 30
 }
 
 for j in 1 2; do
@@ -88,36 +95,15 @@ done
 
 # A SIGINT weft was started ignoring (a script's background job, nohup) stays ignored: the
 # search goes on to its --time-limit.
-run_ignored() {
-    rm -f "$work/out" "$work/err"
-    env --ignore-signal=INT "$weft" check "$big" -D N=6 -D ITERS=3 --progress always \
-        --time-limit 2 >"$work/out" 2>"$work/err" &
-    local pid=$! i
-    for ((i = 0; i < 600; i++)); do
-        grep -q 'searching: [0-9]* states' "$work/err" 2>/dev/null && break
-        sleep 0.1
-    done
-    kill -INT "$pid"
-    wait "$pid"
-    status=$?
-}
-run_ignored
+signal_running INT 'searching: [0-9]* states' env --ignore-signal=INT "$weft" check "$big" \
+    -D N=6 -D ITERS=3 --progress always --time-limit 2
 [ "$status" = 3 ] || fail "ignored SIGINT: exit $status, not 3"
 [ "$(head -n 1 "$work/out")" = "search stopped: --time-limit 2 s reached; the result is partial" ] ||
     fail "ignored SIGINT: first line '$(head -n 1 "$work/out")'"
 
 # weft simulate --runs: no run more; the runs made reported, exit status 1 (they violate).
-rm -f "$work/out" "$work/err"
-env --default-signal=INT "$weft" simulate "$big" -D N=6 --runs 1000000000 --progress always \
-    >"$work/out" 2>"$work/err" &
-pid=$!
-for ((i = 0; i < 600; i++)); do
-    grep -q 'simulating: [0-9]* runs' "$work/err" 2>/dev/null && break
-    sleep 0.1
-done
-kill -INT "$pid"
-wait "$pid"
-status=$?
+signal_running INT 'simulating: [0-9]* runs' env --default-signal=INT "$weft" simulate "$big" \
+    -D N=6 --runs 1000000000 --progress always
 [ "$status" = 1 ] || fail "simulate: exit $status, not 1"
 last=$(tail -n 1 "$work/out")
 [[ $last =~ ^interrupted:\ no\ run\ more\ after\ ([0-9]+)$ ]] || fail "simulate: last line '$last'"
