@@ -37,46 +37,6 @@ void *xmalloc(size_t n)
     return p;
 }
 
-/* Where an xmemstream writes: the caller's text and its length, and the bytes the text has. */
-typedef struct {
-    char **text;
-    size_t *len;
-    size_t cap;
-} MemSink;
-
-static ssize_t mem_write(void *cookie, const char *buf, size_t n)
-{
-    MemSink *m = cookie;
-    if (*m->len + n + 1 > m->cap) {
-        while (*m->len + n + 1 > m->cap)
-            m->cap *= 2;
-        *m->text = xrealloc(*m->text, m->cap);
-    }
-    memcpy(*m->text + *m->len, buf, n);
-    *m->len += n;
-    (*m->text)[*m->len] = '\0';
-    return (ssize_t)n;
-}
-
-static int mem_close(void *cookie)
-{
-    free(cookie);
-    return 0;
-}
-
-FILE *xmemstream(char **text, size_t *len)
-{
-    MemSink *m = xmalloc(sizeof *m);
-    *m = (MemSink){.text = text, .len = len, .cap = 256};
-    *text = xmalloc(m->cap);
-    **text = '\0';
-    *len = 0;
-    FILE *f = fopencookie(m, "w", (cookie_io_functions_t){.write = mem_write, .close = mem_close});
-    if (!f)
-        util_oom(sizeof(FILE));
-    return f;
-}
-
 void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
@@ -276,6 +236,15 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+/* Room in 'b' for 'n' more bytes and the NUL. */
+static void strbuf_room(StrBuf *b, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+}
+
 void strbuf_addf(StrBuf *b, const char *fmt, ...)
 {
     va_list ap;
@@ -284,14 +253,48 @@ void strbuf_addf(StrBuf *b, const char *fmt, ...)
     va_end(ap);
     if (n <= 0)
         return;
-    if (b->len + (size_t)n + 1 > b->cap) {
-        b->cap = (b->len + (size_t)n + 1) * 2;
-        b->s = xrealloc(b->s, b->cap);
-    }
+    strbuf_room(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+/* Where an xmemstream writes: its StrBuf, and the caller's text and length, kept equal to it. */
+typedef struct {
+    StrBuf b;
+    char **text;
+    size_t *len;
+} MemSink;
+
+static ssize_t mem_write(void *cookie, const char *buf, size_t n)
+{
+    MemSink *m = cookie;
+    strbuf_room(&m->b, n);
+    memcpy(m->b.s + m->b.len, buf, n);
+    m->b.len += n;
+    m->b.s[m->b.len] = '\0';
+    *m->text = m->b.s;
+    *m->len = m->b.len;
+    return (ssize_t)n;
+}
+
+static int mem_close(void *cookie)
+{
+    free(cookie); /* not the text: the caller's */
+    return 0;
+}
+
+FILE *xmemstream(char **text, size_t *len)
+{
+    MemSink *m = xcalloc(1, sizeof *m);
+    m->text = text;
+    m->len = len;
+    mem_write(m, "", 0); /* "" until something is written, as open_memstream gives */
+    FILE *f = fopencookie(m, "w", (cookie_io_functions_t){.write = mem_write, .close = mem_close});
+    if (!f)
+        util_oom(sizeof(FILE));
+    return f;
 }
 
 char *strbuf_take(StrBuf *b, const char *if_empty)
