@@ -16,6 +16,7 @@
 */
 #include "compile.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -73,7 +74,8 @@ typedef struct CodeBuf {
 typedef enum {
     PATCH_POS,  /* END_STEP at code[idx]: its operand becomes the position */
     PATCH_CODE, /* a jump at code[idx]: its operand becomes the code address */
-    PATCH_LABEL /* label idx marks the position */
+    PATCH_LABEL, /* label idx marks the position */
+    PATCH_START  /* the position is where every instance of the template starts */
 } PatchKind;
 
 typedef struct Patch {
@@ -118,6 +120,7 @@ typedef struct Gen {
     uint32_t atomic_pos;  /* in_atomic: the block's position */
     bool need_guard;      /* in_atomic: GUARD_END not yet emitted */
     bool too_big;         /* the position or code cap was hit (reported once) */
+    uint32_t start;       /* where its instances start (PATCH_START) */
 } Gen;
 
 typedef struct Compiler {
@@ -970,6 +973,8 @@ static void resolve_pos(Gen *g, PatchList *list, uint32_t pos)
         Patch p = list->items[i];
         if (p.kind == PATCH_LABEL)
             mark_label(g, p.idx, pos);
+        else if (p.kind == PATCH_START)
+            g->start = pos;
         else
             g->cb.ins.items[p.idx].a = (int32_t)pos;
     }
@@ -981,6 +986,7 @@ static void resolve_code(Gen *g, PatchList *list)
 {
     for (size_t i = 0; i < list->len; i++) {
         Patch p = list->items[i];
+        assert(p.kind != PATCH_START && "a thread's start inside an atomic block");
         if (p.kind == PATCH_LABEL)
             mark_label(g, p.idx, g->atomic_pos);
         else if (p.kind == PATCH_CODE)
@@ -1664,6 +1670,7 @@ static void finish_template(Compiler *c, Gen *g, Template *t)
     TmplInfo *info = g->info;
     t->n_pos = (uint32_t)g->pos.len;
     t->pos = g->pos.items;
+    t->start = g->start;
     t->n_code = (uint32_t)g->cb.ins.len;
     t->code = g->cb.ins.items;
     t->code_line = g->cb.lines.items;
@@ -1732,6 +1739,9 @@ static void compile_thread(Compiler *c, const AstNode *decl)
     g.tmpl = tmpl;
     g.info = info;
     c->g = &g;
+    /* The start is pending like any next step: a leading break, continue or return moves it
+    ** (to the end, past the loop, to the next iteration), as it moves the step before it. */
+    push_patch(&g.cur, PATCH_START, 0);
     compile_block(c, &decl->list);
     if (!g.too_big) { /* the end position: HALT, at the closing brace */
         AstNode end = {0};

@@ -114,7 +114,7 @@ bool prog_has_final(const Program *prog)
 
 void prog_initial_state(const Program *prog, uint8_t *out)
 {
-    memset(out, 0, prog->state_size); /* mutexes free, queue slots zero, positions 0 */
+    memset(out, 0, prog->state_size); /* mutexes free, queue slots zero */
     for (uint32_t i = 0; i < prog->n_shared; i++)
         for (uint32_t e = 0; e < prog->vars[i].size; e++)
             state_var_set(prog, out, i, 0, e, prog->vars[i].init[e]);
@@ -127,6 +127,7 @@ void prog_initial_state(const Program *prog, uint8_t *out)
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
         const Thread *th = &prog->threads[tid];
         const Template *t = &prog->templates[th->tmpl];
+        state_set_pos(prog, out, tid, t->start);
         for (uint32_t l = 0; l < t->n_locals; l++) {
             const Var *v = &prog->vars[t->locals[l]];
             const int32_t *init = v->init + (size_t)th->index * v->size;
@@ -295,8 +296,11 @@ static void dump_template(const Program *prog, uint32_t ti, FILE *out)
     fprintf(out, "template %u %s", ti, t->name);
     if (t->is_array)
         fprintf(out, "[%u]", t->count);
-    fprintf(out, " first_tid %u n_pos %u pc_bits %u block_bits %u\n", t->first_tid, t->n_pos,
+    fprintf(out, " first_tid %u n_pos %u pc_bits %u block_bits %u", t->first_tid, t->n_pos,
             t->pc_bits, t->block_bits);
+    if (t->start)
+        fprintf(out, " start %u", t->start);
+    fputc('\n', out);
     for (uint32_t l = 0; l < t->n_locals; l++)
         dump_var(prog, t->locals[l], t->count, out);
     for (uint32_t l = 0; l < t->n_labels; l++) {

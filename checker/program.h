@@ -226,7 +226,9 @@ typedef struct Template {
     uint32_t count;       /* instances */
     uint32_t first_tid;   /* thread index of instance 0; instance i is thread first_tid + i */
     uint32_t n_pos;       /* positions; the last one, n_pos - 1, is the end position */
-    Pos *pos;             /* the positions; position 0 is where every instance starts */
+    Pos *pos;             /* the positions */
+    uint32_t start;       /* the position every instance starts at: 0, but where the body
+                          ** begins with break, continue or return (the end for 'return') */
     uint8_t pc_bits;      /* bits of the position field at bit 0 of each thread block: enough
                           ** for 0 .. n_pos - 1 (0 bits when the thread has only its end) */
     uint32_t block_bits;  /* bits of one instance's block: position field, then locals */

@@ -468,6 +468,45 @@ static const char *const repeat_jumps_listing =
     "    37  line 11  END_STEP 7\n"
     "    38  line 15  HALT\n";
 
+/* A jump before a thread's first step moves its start: the end for 'return', past the loop for
+** 'break', the next iteration for 'continue' (the statements it skips are never reached). */
+static const char *const leading_jumps_model = "shared x = 0\n"
+                                               "thread t {\n"
+                                               "    repeat 2 {\n"
+                                               "        continue\n"
+                                               "        x = 1\n"
+                                               "    }\n"
+                                               "    x = 2\n"
+                                               "}\n"
+                                               "thread u {\n"
+                                               "    return\n"
+                                               "    x = 3\n"
+                                               "}\n";
+
+static const char *const leading_jumps_listing =
+    "template 0 t first_tid 0 n_pos 4 pc_bits 2 block_bits 2 start 2\n"
+    "  pos 0 step code 0 line 5 \"x = 1\"\n"
+    "  pos 1 step code 3 line 5 \"x = 1\"\n"
+    "  pos 2 step code 6 line 7 \"x = 2\"\n"
+    "  pos 3 end code 9 line 8 \"end\"\n"
+    "     0  line 5   PUSH 1\n"
+    "     1  line 5   STORE_G 0 (x)\n"
+    "     2  line 5   END_STEP 2\n"
+    "     3  line 5   PUSH 1\n"
+    "     4  line 5   STORE_G 0 (x)\n"
+    "     5  line 5   END_STEP 2\n"
+    "     6  line 7   PUSH 2\n"
+    "     7  line 7   STORE_G 0 (x)\n"
+    "     8  line 7   END_STEP 3\n"
+    "     9  line 8   HALT\n"
+    "template 1 u first_tid 1 n_pos 2 pc_bits 1 block_bits 1 start 1\n"
+    "  pos 0 step code 0 line 11 \"x = 3\"\n"
+    "  pos 1 end code 3 line 12 \"end\"\n"
+    "     0  line 11  PUSH 3\n"
+    "     1  line 11  STORE_G 0 (x)\n"
+    "     2  line 11  END_STEP 1\n"
+    "     3  line 12  HALT\n";
+
 static const char *const atomic_inner_model = "mutex m\n"
                                               "shared x = 0\n"
                                               "thread t {\n"
@@ -574,6 +613,21 @@ END_TEST
 START_TEST(compile_repeat_unrolls_and_jumps)
 {
     assert_listing(repeat_jumps_model, "template 0", repeat_jumps_listing);
+}
+END_TEST
+
+START_TEST(compile_leading_jumps_move_the_start)
+{
+    assert_listing(leading_jumps_model, "template 0 t", leading_jumps_listing);
+    Compiled c = compile_text(leading_jumps_model, NULL, 0);
+    ck_assert_ptr_nonnull(c.prog);
+    uint8_t vec[8] = {0};
+    ck_assert_uint_le(c.prog->state_size, sizeof vec);
+    prog_initial_state(c.prog, vec);
+    ck_assert_uint_eq(state_pos(c.prog, vec, 0), 2); /* t at 'x = 2' */
+    ck_assert_uint_eq(state_pos(c.prog, vec, 1), 1); /* u at its end: finished */
+    ck_assert(!state_all_done(c.prog, vec));
+    compiled_free(&c);
 }
 END_TEST
 
@@ -1031,6 +1085,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_atomic_guard_and_loop_check);
     tcase_add_test(core, compile_repeat_unrolls_and_jumps);
     tcase_add_test(core, compile_atomic_inner_shapes);
+    tcase_add_test(core, compile_leading_jumps_move_the_start);
     tcase_add_test(core, compile_initial_state_bytes);
     tcase_add_test(core, compile_widths_follow_declared_ranges);
     tcase_add_test(core, compile_queue_slots_follow_declared_range);
