@@ -481,7 +481,7 @@ static RunResult arith(ExecCtx *c, uint8_t op, int32_t x, int32_t y, int32_t *r)
     case OP_DIV:
     case OP_MOD:
         if (y == 0)
-            return fail(c, "division by zero");
+            return fail(c, op == OP_DIV ? "division by zero" : "modulo by zero");
         if (x == INT32_MIN && y == -1)
             is_over = true;
         else
