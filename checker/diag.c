@@ -267,6 +267,15 @@ Loc diag_loc(const Diag *d, size_t i)
 
 enum { SHOW_MAX = 160 }; /* longest source excerpt shown under a message */
 
+/* The bytes of the character at text[i] (of 'n'): a valid UTF-8 sequence takes one column under
+** it, as a terminal shows it; any other byte is one character. */
+static size_t char_bytes(const char *text, size_t i, size_t n)
+{
+    uint32_t cp;
+    size_t len = util_utf8_sequence((const unsigned char *)text + i, n - i, &cp);
+    return len ? len : 1;
+}
+
 /* Print the source line of 'loc' and the caret line under it. */
 static void print_excerpt(const Diag *d, FILE *out, Loc loc, bool color)
 {
@@ -288,7 +297,7 @@ static void print_excerpt(const Diag *d, FILE *out, Loc loc, bool color)
         fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
     }
     fputc('\n', out);
-    for (size_t i = from; i < caret; i++)
+    for (size_t i = from; i < caret; i += char_bytes(text, i, caret)) /* a column a character */
         fputc(text[i] == '\t' ? '\t' : ' ', out);
     size_t span = loc.len ? loc.len : 1;
     if (caret + span > line_len)
@@ -296,7 +305,8 @@ static void print_excerpt(const Diag *d, FILE *out, Loc loc, bool color)
     if (color)
         fputs("\033[1;32m", out);
     fputc('^', out);
-    for (size_t i = 1; i < span; i++)
+    for (size_t i = caret + char_bytes(text, caret, caret + span); i < caret + span;
+         i += char_bytes(text, i, caret + span))
         fputc('~', out);
     if (color)
         fputs("\033[0m", out);

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 /* clang-format off */
 static const char *const kind_names[] = {
 #define X(name, text) #name,
@@ -207,12 +209,25 @@ static bool lex_foreign(Lexer *lx, Token *tok)
     return true;
 }
 
-/* A byte that starts no token: printable ones are quoted as they are, others as '\xNN'. */
+/* A byte that starts no token: printable ones are quoted as they are, a UTF-8 character whole
+** with its code point, other bytes as '\xNN'. */
 static void lex_bad_byte(Lexer *lx, Token *tok)
 {
-    unsigned char c = (unsigned char)lx->src->text[lx->pos];
-    lx->pos++;
+    const unsigned char *at = (const unsigned char *)lx->src->text + lx->pos;
+    unsigned char c = at[0];
+    uint32_t cp = 0;
+    size_t n = c >= 0x80 ? util_utf8_sequence(at, lx->src->len - lx->pos, &cp) : 0;
     tok->kind = TOK_ERROR;
+    if (n) {
+        lx->pos += n;
+        tok->loc.len = (uint32_t)n;
+        diag_error(lx->d, tok->loc,
+                   "unexpected character '%.*s' (U+%04X): weft's names, numbers and operators "
+                   "are ASCII",
+                   (int)n, (const char *)at, (unsigned)cp);
+        return;
+    }
+    lx->pos++;
     tok->loc.len = 1;
     if (c == ';')
         diag_error(lx->d, tok->loc,

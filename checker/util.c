@@ -387,3 +387,23 @@ __attribute__((constructor)) static void util_detect_cpu(void)
     util_has_prefetchw = __get_cpuid(0x80000001, &a, &b, &c, &d) && (c >> 8 & 1);
 #endif
 }
+
+/* The length of the UTF-8 sequence at 'p' (at most 'n' bytes) and its code point; 0 if it is
+** not one of 2 to 4 bytes (an overlong form, a surrogate or past U+10FFFF is not one). */
+size_t util_utf8_sequence(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t v = p[0] & (0x7f >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (p[i] & 0x3f);
+    }
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}

@@ -140,5 +140,8 @@ double util_cpu_now(void);
 size_t util_address_space_limit(void);
 /* Edit distance between two strings, capped at 'cap' (returns cap+1 past it). */
 size_t util_edit_distance(const char *a, const char *b, size_t cap);
+/* The length of the UTF-8 sequence at 'p' (at most 'n' bytes) and its code point in *cp; 0 if
+** no valid sequence of 2 to 4 bytes starts there. */
+size_t util_utf8_sequence(const unsigned char *p, size_t n, uint32_t *cp);
 
 #endif

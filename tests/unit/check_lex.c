@@ -231,6 +231,30 @@ START_TEST(lex_nul_and_high_bytes)
 }
 END_TEST
 
+/* A UTF-8 character is one error, quoted whole with its code point; a byte that starts no
+** valid sequence (cut short, overlong, a surrogate) is still quoted alone. */
+START_TEST(lex_utf8_character_is_one_error)
+{
+    Lexed *lx = lex_all("x = \xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 \xc3 \xc0\xaf \xed\xa0\x80");
+    ck_assert_str_eq(kinds(lx), "IDENT ASSIGN ERROR ERROR ERROR ERROR ERROR ERROR ERROR ERROR "
+                                "ERROR");
+    ck_assert_str_eq(diag_message(lx->d, 0), "unexpected character '\xc3\xa9' (U+00E9): weft's "
+                                             "names, numbers and operators are ASCII");
+    ck_assert_int_eq(diag_loc(lx->d, 0).off, 4);
+    ck_assert_int_eq(diag_loc(lx->d, 0).len, 2);
+    ck_assert_str_eq(diag_message(lx->d, 1), "unexpected character '\xe2\x86\x92' (U+2192): "
+                                             "weft's names, numbers and operators are ASCII");
+    ck_assert_str_eq(diag_message(lx->d, 2), "unexpected character '\xf0\x9f\x98\x80' "
+                                             "(U+1F600): weft's names, numbers and operators "
+                                             "are ASCII");
+    ck_assert_str_eq(diag_message(lx->d, 3), "unexpected character '\\xc3'");
+    ck_assert_str_eq(diag_message(lx->d, 4), "unexpected character '\\xc0'");
+    ck_assert_str_eq(diag_message(lx->d, 5), "unexpected character '\\xaf'");
+    ck_assert_str_eq(diag_message(lx->d, 6), "unexpected character '\\xed'");
+    lexed_free(lx);
+}
+END_TEST
+
 /* ---- limits ---- */
 
 START_TEST(lex_random_bytes_end)
@@ -280,6 +304,7 @@ Suite *lex_suite(void)
     tcase_add_test(tc, lex_int_too_large);
     tcase_add_test(tc, lex_bad_character);
     tcase_add_test(tc, lex_nul_and_high_bytes);
+    tcase_add_test(tc, lex_utf8_character_is_one_error);
     suite_add_tcase(s, tc);
     tc = tcase_create("limits");
     tcase_add_test(tc, lex_random_bytes_end);
