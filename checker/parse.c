@@ -241,7 +241,10 @@ static bool enter(Parser *p)
         return false;
     if (p->depth <= PARSE_MAX_DEPTH)
         return true;
-    diag_error(p->d, p->cur.loc, "nesting deeper than %d levels", PARSE_MAX_DEPTH);
+    diag_error(p->d, p->cur.loc,
+               "nesting deeper than %d levels (each block, bracket, unary operator and "
+               "operator of a chain like 1 + 1 + 1 is a level)",
+               PARSE_MAX_DEPTH);
     p->is_fatal = true;
     return false;
 }

@@ -1000,7 +1000,9 @@ static void assert_depth(char *text, uint32_t col)
         ck_assert_uint_eq(diag_count(p->d), 0);
     } else {
         ck_assert_uint_eq(diag_count(p->d), 1);
-        ck_assert_str_eq(diag_message(p->d, 0), "nesting deeper than 1000 levels");
+        ck_assert_str_eq(diag_message(p->d, 0),
+                         "nesting deeper than 1000 levels (each block, bracket, unary operator and "
+                         "operator of a chain like 1 + 1 + 1 is a level)");
         uint32_t line, got;
         src_line_col(p->src, diag_loc(p->d, 0).off, &line, &got);
         ck_assert_uint_eq(got, col);
