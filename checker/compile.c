@@ -72,8 +72,8 @@ typedef struct CodeBuf {
 } CodeBuf;
 
 typedef enum {
-    PATCH_POS,  /* END_STEP at code[idx]: its operand becomes the position */
-    PATCH_CODE, /* a jump at code[idx]: its operand becomes the code address */
+    PATCH_POS,   /* END_STEP at code[idx]: its operand becomes the position */
+    PATCH_CODE,  /* a jump at code[idx]: its operand becomes the code address */
     PATCH_LABEL, /* label idx marks the position */
     PATCH_START  /* the position is where every instance of the template starts */
 } PatchKind;
