@@ -1400,9 +1400,15 @@ static bool compile_repeat(Compiler *c, const AstNode *s)
         else
             push_patch(&g->cur, PATCH_LABEL, l);
     }
-    if (n == 0)
-        return check_unused_body(c, &s->list);
     PatchList breaks = {0}, conts = {0};
+    if (n == 0) { /* still a loop: a break or continue in it is no error, and leads nowhere */
+        push_loop(g, &breaks, false, 0, &conts);
+        bool ok = check_unused_body(c, &s->list);
+        g->loops.len--;
+        vec_free(&breaks);
+        vec_free(&conts);
+        return ok;
+    }
     size_t errors = diag_count(c->d);
     bool ok = true;
     for (int32_t i = 0; ok && i < n && !g->too_big; i++) {
