@@ -6,20 +6,23 @@ usage: reference.py WEFT FIRST COUNT
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model (two to three threads of
 assignments, await, assert, skip, lock/unlock, lock-else, wait/signal/broadcast on one mutex and
 one cond, put/get on one queue of two, with and without else, if/else-if/else, while and repeat
-with break and continue, choose, return, locals; half the time an invariant, half the time a final), explore
-it here by breadth first search, and check it with 'WEFT check MODEL -j 1 --json -'. The states,
-transitions, kinds of violation and the number of complete schedules (null when the graph has a
-cycle) must be the same. Prints each model that differs with both answers; exit status 1 if any
-did, 0 if none.
+with break and continue, choose, atomic blocks of all these but wait, return, locals; half the
+time an invariant, half the time a final), explore it here by breadth first search, and check it
+with 'WEFT check MODEL -j 1 --json -'. The states, transitions, kinds of violation and the number
+of complete schedules (null when the graph has a cycle) must be the same. Prints each model that
+differs with both answers; exit status 1 if any did, 0 if none.
 
 The explorer shares nothing with weft but the language (docs/language.md): it runs the syntax tree
-it generated, with its own control flow graph (break, continue and return are edges, not steps),
-its own arithmetic (C's truncating division and remainder) and its own rules for the mutex, the
-cond and the queue. So a mistake in weft's parser, compiler, layout or executor that changes what a
-model means shows as a difference, where weft's other fuzzers compare weft with itself (-j 1
-against -j 2, breadth first against depth first). It found that weft ignored a break, continue or
-return before a thread's first step (fixed 2026-12-06). Models of more than MAX_STATES states are
-skipped: Python is slow.
+it generated, with its own graph of steps (break, continue and return are edges, not steps;
+repeat is unrolled), its own interpreter of an atomic block (every path through its choices and
+signal targets, the guard, a later statement that blocks, a loop back to a configuration it
+had), its own arithmetic (C's truncating division and remainder) and its own rules for the
+mutex, the cond and the queue. So a mistake in weft's parser, compiler, layout or executor that
+changes what a model means shows as a difference, where weft's other fuzzers compare weft with
+itself (-j 1 against -j 2, breadth first against depth first). It found that weft ignored a
+break, continue or return before a thread's first step, and called a break in 'repeat 0' a model
+error (both fixed 2026-12-06). Models of more than MAX_STATES states, or with an atomic block of
+more than MAX_PATHS paths, are skipped: Python is slow.
 """
 import json
 import os
@@ -61,7 +64,7 @@ def small(expr):
     return ('%', expr, ('c', 3))
 
 
-def gen_body(r, depth, locs, n, in_loop):
+def gen_body(r, depth, locs, n, in_loop, in_atomic=False):
     out = []
     for _ in range(n):
         c = r.random()
@@ -78,7 +81,7 @@ def gen_body(r, depth, locs, n, in_loop):
         elif c < 0.64:
             out.append(('unlock',))
         elif c < 0.68:
-            out.append(('wait',))
+            out.append(('skip',) if in_atomic else ('wait',))  # a model error in atomic
         elif c < 0.72:
             out.append(('signal',))
         elif c < 0.74:
@@ -91,28 +94,30 @@ def gen_body(r, depth, locs, n, in_loop):
             out.append(('get', target(r, locs)))
         elif c < 0.775 and depth > 0:
             out.append(('tryput', small(gen_expr(r, 1, locs)),
-                        gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop)))
+                        gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic)))
         elif c < 0.78 and depth > 0:
             out.append(('tryget', target(r, locs),
-                        gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop)))
+                        gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic)))
         elif c < 0.79:
-            out.append(('trylock', gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop)
+            out.append(('trylock', gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic)
                         if depth > 0 else []))
         elif c < 0.86 and depth > 0:
-            arms = [(gen_expr(r, 2, locs), gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop))
+            arms = [(gen_expr(r, 2, locs), gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic))
                     for _ in range(r.randint(1, 2))]
-            other = (gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop)
+            other = (gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic)
                      if r.random() < 0.5 else None)
             out.append(('if', arms, other))
         elif c < 0.91 and depth > 0:
             out.append(('while', gen_expr(r, 2, locs),
-                        gen_body(r, depth - 1, locs, r.randint(1, 2), True)))
+                        gen_body(r, depth - 1, locs, r.randint(1, 2), True, in_atomic)))
         elif c < 0.94 and depth > 0:
             out.append(('repeat', r.randint(0, 2),
-                        gen_body(r, depth - 1, locs, r.randint(1, 2), True)))
-        elif c < 0.97 and depth > 0:
-            out.append(('choose', [gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop)
+                        gen_body(r, depth - 1, locs, r.randint(1, 2), True, in_atomic)))
+        elif c < 0.96 and depth > 0:
+            out.append(('choose', [gen_body(r, depth - 1, locs, r.randint(0, 2), in_loop, in_atomic)
                                    for _ in range(r.randint(2, 3))]))
+        elif c < 0.97 and depth > 0 and not in_atomic:
+            out.append(('atomic', gen_body(r, depth - 1, locs, r.randint(1, 3), in_loop, True)))
         elif in_loop:
             out.append((r.choice(['break', 'continue']),))
         else:
@@ -171,6 +176,8 @@ def body_text(body, indent):
             s += p + f'while {expr_text(st[1])} {{\n' + body_text(st[2], indent + 1) + p + '}\n'
         elif t == 'repeat':
             s += p + f'repeat {st[1]} {{\n' + body_text(st[2], indent + 1) + p + '}\n'
+        elif t == 'atomic':
+            s += p + 'atomic {\n' + body_text(st[1], indent + 1) + p + '}\n'
         elif t == 'choose':
             s += p + 'choose {\n' + body_text(st[1][0], indent + 1)
             for arm in st[1][1:]:
@@ -256,6 +263,9 @@ class Graph:
             for _ in range(st[1]):
                 entry = self.body(st[2], entry, after, entry)
             return entry
+        if t == 'atomic':  # run by run_atomic; where its jumps lead out of it
+            return self.node({'t': 'atomic', 'body': st[1], 'next': after, 'brk': brk,
+                              'cont': cont})
         if t == 'choose':
             return self.node({'t': 'choose',
                               'arms': [self.body(arm, after, brk, cont) for arm in st[1]]})
@@ -264,10 +274,170 @@ class Graph:
 
 RUNNING, SLEEPING, WOKEN = 0, 1, 2  # a thread's status; a woken one re-takes the mutex
 
+# ---------- an atomic block: its statements run within one step ----------
+
+MAX_PATHS = 4096  # paths through one atomic block (choices, signal targets) before giving up
+
+
+class TooBig(Exception):
+    pass
+
+
+class Env:
+    """What a statement inside an atomic block may read and change, copied for each path."""
+
+    def __init__(self, tid, shared, local, owner, queue, statuses):
+        self.tid, self.shared, self.local = tid, shared, local
+        self.owner, self.queue, self.statuses = owner, queue, statuses
+
+    def copy(self):
+        return Env(self.tid, dict(self.shared), dict(self.local), self.owner, self.queue,
+                   list(self.statuses))
+
+    def key(self):
+        return (tuple(sorted(self.shared.items())), tuple(sorted(self.local.items())),
+                self.owner, self.queue, tuple(self.statuses))
+
+    def set(self, tgt, v):
+        (self.shared if tgt[0] == 'v' else self.local)[tgt[1]] = v
+
+
+def run_list(stmts, env, is_guard):
+    """Run 'stmts' from 'env' on every path: a list of (how, env) where 'how' is 'next' (fell
+    through), 'brk', 'cont', 'ret', or a failure 'assert' / 'error' (env None); None when the
+    first statement is the block's guard and blocks: the block is not enabled."""
+    results = [('next', env)]
+    for idx, st in enumerate(stmts):
+        out = []
+        for how, e in results:
+            if how != 'next':
+                out.append((how, e))
+                continue
+            got = run_stmt(st, e, is_guard and idx == 0)
+            if got is None:
+                return None
+            out.extend(got)
+        if len(out) > MAX_PATHS:
+            raise TooBig()
+        results = out
+    return results
+
+
+def blocks(env, is_guard):
+    """A statement that cannot go on: not enabled as the guard, else a runtime error."""
+    return None if is_guard else [('error', None)]
+
+
+def run_loop(loop_id, cond, body, env, seen):
+    key = (loop_id, env.key())
+    if key in seen:  # back to a configuration it had: it would run forever
+        return [('error', None)]
+    seen = seen | {key}
+    if not value(cond, env.shared, env.local):
+        return [('next', env)]
+    out = []
+    for how, e in run_list(body, env, False):
+        if how in ('next', 'cont'):
+            out.extend(run_loop(loop_id, cond, body, e, seen))
+        elif how == 'brk':
+            out.append(('next', e))
+        else:
+            out.append((how, e))
+        if len(out) > MAX_PATHS:
+            raise TooBig()
+    return out
+
+
+def run_stmt(st, env, is_guard):
+    t = st[0]
+    e = env.copy()
+    if t == 'assign':
+        e.set(st[1], value(st[2], e.shared, e.local))
+        return [('next', e)]
+    if t == 'await':
+        return [('next', e)] if value(st[1], e.shared, e.local) else blocks(e, is_guard)
+    if t == 'assert':
+        return [('next', e)] if value(st[1], e.shared, e.local) else [('assert', None)]
+    if t == 'skip':
+        return [('next', e)]
+    if t in ('break', 'continue', 'return'):
+        return [({'break': 'brk', 'continue': 'cont', 'return': 'ret'}[t], e)]
+    if t == 'lock':
+        if e.owner is not None:
+            return blocks(e, is_guard)
+        e.owner = e.tid
+        return [('next', e)]
+    if t == 'unlock':
+        if e.owner != e.tid:
+            return [('error', None)]
+        e.owner = None
+        return [('next', e)]
+    if t in ('put', 'get'):
+        if (len(e.queue) >= QUEUE_CAP) if t == 'put' else not e.queue:
+            return blocks(e, is_guard)
+        if t == 'put':
+            e.queue = e.queue + (value(st[1], e.shared, e.local),)
+        else:
+            e.set(st[1], e.queue[0])
+            e.queue = e.queue[1:]
+        return [('next', e)]
+    if t in ('tryput', 'tryget', 'trylock'):
+        can = {'tryput': len(e.queue) < QUEUE_CAP, 'tryget': bool(e.queue),
+               'trylock': e.owner is None}[t]
+        if not can:
+            return run_list(st[-1], e, False)
+        if t == 'tryput':
+            e.queue = e.queue + (value(st[1], e.shared, e.local),)
+        elif t == 'tryget':
+            e.set(st[1], e.queue[0])
+            e.queue = e.queue[1:]
+        else:
+            e.owner = e.tid
+        return [('next', e)]
+    if t in ('signal', 'broadcast'):
+        sleepers = [j for j, status in enumerate(e.statuses) if status == SLEEPING]
+        if not sleepers:
+            return [('next', e)]
+        out = []
+        for wake in ([sleepers] if t == 'broadcast' else [[j] for j in sleepers]):
+            w = e.copy()
+            for j in wake:
+                w.statuses[j] = WOKEN
+            out.append(('next', w))
+        return out
+    if t == 'if':
+        for cond, arm in st[1]:
+            if value(cond, e.shared, e.local):
+                return run_list(arm, e, False)
+        return run_list(st[2] or [], e, False)
+    if t == 'while':
+        return run_loop(id(st), st[1], st[2], e, frozenset())
+    if t == 'repeat':  # N times; a break ends it, a continue goes on to the next time
+        live, done = [e], []
+        for _ in range(st[1]):
+            going = []
+            for x in live:
+                for how, y in run_list(st[2], x, False):
+                    if how in ('next', 'cont'):
+                        going.append(y)
+                    else:
+                        done.append(('next' if how == 'brk' else how, y))
+            live = going
+        return done + [('next', x) for x in live]
+    if t == 'choose':
+        out = []
+        for arm in st[1]:
+            out.extend(run_list(arm, e, False))
+        return out
+    raise AssertionError('no statement ' + t)
+  # a thread's status; a woken one re-takes the mutex
+
 
 def successors(threads, state):
-    """Every outcome of every thread's next step: (thread, new state), or (thread, None) for a
-    step that fails (a false assert, an unlock or wait without the mutex)."""
+    """Every outcome of every thread's next step: (thread, new state), or (thread, KIND) for a
+    step that fails: 'assert' (a false assert), 'error' (a runtime error: an unlock or wait
+    without the mutex; in an atomic block also a statement after the guard that blocks, or a
+    loop back to a configuration it had)."""
     shared_vals, owner, ths, queue = state
     out = []
     for i, (pc, status, local_vals) in enumerate(ths):
@@ -299,7 +469,7 @@ def successors(threads, state):
             if value(n['st'][1], shared, local):
                 out.append((i, make(n['next'])))
         elif t == 'assert':
-            out.append((i, make(n['next']) if value(n['st'][1], shared, local) else None))
+            out.append((i, make(n['next']) if value(n['st'][1], shared, local) else 'assert'))
         elif t == 'skip':
             out.append((i, make(n['next'])))
         elif t in ('put', 'tryput'):
@@ -320,9 +490,9 @@ def successors(threads, state):
         elif t == 'trylock':
             out.append((i, make(n['next'], owner=i) if owner is None else make(n['else'])))
         elif t == 'unlock':
-            out.append((i, make(n['next'], owner=None) if owner == i else None))
+            out.append((i, make(n['next'], owner=None) if owner == i else 'error'))
         elif t == 'wait':
-            out.append((i, make(pc, SLEEPING, owner=None) if owner == i else None))
+            out.append((i, make(pc, SLEEPING, owner=None) if owner == i else 'error'))
         elif t in ('signal', 'broadcast'):
             sleepers = [j for j, th in enumerate(ths) if th[1] == SLEEPING]
             if not sleepers:
@@ -342,12 +512,23 @@ def successors(threads, state):
             out.append((i, make(n['body'] if value(n['cond'], shared, local) else n['exit'])))
         elif t == 'choose':
             out.extend((i, make(arm)) for arm in n['arms'])
+        elif t == 'atomic':
+            env = Env(i, shared, local, owner, queue, [th[1] for th in ths])
+            paths = run_list(n['body'], env, True)
+            for how, e in paths or []:  # None: its guard blocks
+                if how in ('assert', 'error'):
+                    out.append((i, how))
+                    continue
+                to = {'next': n['next'], 'brk': n['brk'], 'cont': n['cont'], 'ret': END}[how]
+                woken = [j for j, status in enumerate(e.statuses) if status != ths[j][1]]
+                out.append((i, make(to, owner=e.owner, shared=e.shared, local=e.local,
+                                    wake=woken, queue=e.queue)))
     return out
 
 
 def explore(threads, entries, invariant, final):
     """(states, transitions, kinds of violation, schedules as a string or None if cyclic), or
-    None past MAX_STATES."""
+    None past MAX_STATES states or MAX_PATHS paths through an atomic block."""
     init = (tuple(0 for _ in SHARED), None,
             tuple((entries[i], RUNNING, tuple(0 for _ in locs)) for i, (_, locs) in
                   enumerate(threads)), ())
@@ -366,7 +547,10 @@ def explore(threads, entries, invariant, final):
     while k < len(order):
         state = order[k]
         k += 1
-        succ = successors(threads, state)
+        try:
+            succ = successors(threads, state)
+        except TooBig:  # an atomic block of too many paths: not compared
+            return None
         all_done = all(th[0] == END for th in state[2])
         if all_done and final is not None and not value(final, shared_of(state), {}):
             kinds.add('final')
@@ -375,9 +559,8 @@ def explore(threads, entries, invariant, final):
         out = []
         for tid, new in succ:
             n_trans += 1
-            if new is None:
-                failed = threads[tid][0][state[2][tid][0]]['t']
-                kinds.add('assert' if failed == 'assert' else 'error')
+            if isinstance(new, str):  # a failing step: 'assert' or 'error'
+                kinds.add(new)
                 out.append(None)
                 continue
             if new not in seen:
@@ -453,6 +636,7 @@ def main():
         print('usage: reference.py WEFT FIRST COUNT', file=sys.stderr)
         return 2
     weft, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    sys.setrecursionlimit(20000)  # run_loop recurses once an iteration of a loop in atomic
     n_bad = n_compared = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, 'model.weft')
