@@ -1172,17 +1172,24 @@ static bool compile_simple(Compiler *c, const AstNode *s)
     return true;
 }
 
-/* get q, x: [i;] GET q; STORE x */
+/* get q, x: GET q; STORE x, or GET q; i; SWAP; STORE a for a[i] (the try form: GET_TRY q; JZ L;
+** then the same). The element is taken before the index is evaluated, as Python's
+** 'a[i] = q.get()' blocks before it reads i: a get on an empty queue blocks (a try-get takes
+** its else-block) whatever its target, as a put on a full queue does whatever its value's range. */
 static bool compile_get(Compiler *c, const AstNode *s, bool is_try, uint32_t *jz_out)
 {
     Sym *q = expect_kind(c, s->a, SYM_QUEUE, "queue");
-    Opcode op;
-    int32_t var;
-    if (!q || !compile_target(c, s->b, &op, &var))
+    if (!q)
         return false;
     emit(&c->g->cb, is_try ? OP_GET_TRY : OP_GET, (int32_t)q->index, 0);
     if (is_try)
         *jz_out = emit(&c->g->cb, OP_JZ, 0, 0);
+    Opcode op;
+    int32_t var;
+    if (!compile_target(c, s->b, &op, &var))
+        return false;
+    if (s->b->kind == AST_INDEX)
+        emit(&c->g->cb, OP_SWAP, 0, 0);
     emit(&c->g->cb, op, var, 0);
     return true;
 }
@@ -1208,7 +1215,7 @@ static bool compile_attempt(Compiler *c, const AstNode *s, uint32_t *jz)
 }
 
 /* lock m else {B}:  TRYLOCK m; JZ L; END_STEP next; L: END_STEP B
-** (get with an index: L: POP; END_STEP B). Inside atomic: ...; JZ L; JMP E; L: [POP;] B; E: */
+** Inside atomic: ...; JZ L; JMP E; L: B; E: */
 static bool compile_try(Compiler *c, const AstNode *s)
 {
     Gen *g = c->g;
@@ -1216,13 +1223,10 @@ static bool compile_try(Compiler *c, const AstNode *s)
     begin_stmt(c, s, false);
     if (!compile_attempt(c, s, &jz))
         return false;
-    bool pop = s->kind == AST_GET && s->b->kind == AST_INDEX;
     if (!g->in_atomic) {
         PatchList after = {0}, entry = {0};
         end_step_to(g, &after);
         patch_here(&g->cb, jz);
-        if (pop)
-            emit(&g->cb, OP_POP, 0, 0);
         end_step_to(g, &entry);
         bool ok = compile_branch(c, &entry, &s->list, &after);
         patch_list_append(&g->cur, &after);
@@ -1232,8 +1236,6 @@ static bool compile_try(Compiler *c, const AstNode *s)
     }
     uint32_t to_end = emit(&g->cb, OP_JMP, 0, 0);
     patch_here(&g->cb, jz);
-    if (pop)
-        emit(&g->cb, OP_POP, 0, 0);
     bool ok = compile_block(c, &s->list);
     patch_here(&g->cb, to_end);
     return ok;

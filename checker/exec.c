@@ -536,6 +536,11 @@ static RunResult run(ExecCtx *c, const Ins *code, uint32_t pc, int32_t tid, int3
         case OP_POP:
             sp--;
             break;
+        case OP_SWAP:
+            x = sp[-1];
+            sp[-1] = sp[-2];
+            sp[-2] = x;
+            break;
         case OP_ID:
             assert(tid >= 0 && "'id' outside thread code");
             *sp++ = (int32_t)prog->threads[tid].index;

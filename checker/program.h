@@ -38,8 +38,8 @@
 **   signal c / broadcast  SIGNAL c | BROADCAST c; END_STEP next
 **   put q, e              e; PUT q; END_STEP next
 **   put q, e else {B}     e; PUT_TRY q; JZ L; END_STEP next; L: END_STEP B
-**   get q, x              GET q; STORE_x x; END_STEP next      (a[i]: i; GET q; STORE_xA a)
-**   get q, x else {B}     [i;] GET_TRY q; JZ L; STORE_x x; END_STEP next; L: [POP;] END_STEP B
+**   get q, x              GET q; STORE_x x; END_STEP next      (a[i]: GET q; i; SWAP; STORE_xA a)
+**   get q, x else {B}     GET_TRY q; JZ L; [i; SWAP;] STORE_x x; END_STEP next; L: END_STEP B
 **   if c1 {B1} else if c2 {B2} else {B3}
 **                         c1; JZ L2; END_STEP B1; L2: c2; JZ L3; END_STEP B2; L3: END_STEP B3
 **   while c {B}           c; JZ L; END_STEP B; L: END_STEP next
@@ -67,6 +67,7 @@
     /* expressions */                                                                            \
     X(PUSH)        /* push a                                                                   */\
     X(POP)         /* drop the top value                                                       */\
+    X(SWAP)        /* exchange the two top values                                              */\
     X(ID)          /* push the running thread's instance index                                 */\
     X(LOAD_G)      /* push shared scalar var a                                                 */\
     X(LOAD_GA)     /* pop i; push element i of shared array var a (bounds: runtime error)      */\
