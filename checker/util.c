@@ -392,7 +392,7 @@ __attribute__((constructor)) static void util_detect_cpu(void)
 ** not one of 2 to 4 bytes (an overlong form, a surrogate or past U+10FFFF is not one). */
 size_t util_utf8_sequence(const unsigned char *p, size_t n, uint32_t *cp)
 {
-    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    size_t len = p[0] >= 0xf8 ? 0 : p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
     if (len == 0 || len > n)
         return 0;
     uint32_t v = p[0] & (0x7f >> len);

@@ -232,12 +232,13 @@ START_TEST(lex_nul_and_high_bytes)
 END_TEST
 
 /* A UTF-8 character is one error, quoted whole with its code point; a byte that starts no
-** valid sequence (cut short, overlong, a surrogate) is still quoted alone. */
+** valid sequence (cut short, overlong, a surrogate, 0xf8 and up) is still quoted alone. */
 START_TEST(lex_utf8_character_is_one_error)
 {
-    Lexed *lx = lex_all("x = \xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 \xc3 \xc0\xaf \xed\xa0\x80");
+    Lexed *lx = lex_all("x = \xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80 \xc3 \xc0\xaf \xed\xa0\x80 "
+                        "\xf8\x90\x80\x80");
     ck_assert_str_eq(kinds(lx), "IDENT ASSIGN ERROR ERROR ERROR ERROR ERROR ERROR ERROR ERROR "
-                                "ERROR");
+                                "ERROR ERROR ERROR ERROR ERROR");
     ck_assert_str_eq(diag_message(lx->d, 0), "unexpected character '\xc3\xa9' (U+00E9): weft's "
                                              "names, numbers and operators are ASCII");
     ck_assert_int_eq(diag_loc(lx->d, 0).off, 4);
@@ -251,6 +252,7 @@ START_TEST(lex_utf8_character_is_one_error)
     ck_assert_str_eq(diag_message(lx->d, 4), "unexpected character '\\xc0'");
     ck_assert_str_eq(diag_message(lx->d, 5), "unexpected character '\\xaf'");
     ck_assert_str_eq(diag_message(lx->d, 6), "unexpected character '\\xed'");
+    ck_assert_str_eq(diag_message(lx->d, 9), "unexpected character '\\xf8'"); /* no lead byte */
     lexed_free(lx);
 }
 END_TEST
