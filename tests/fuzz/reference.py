@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """reference.py -- weft against an independent explorer written from the language's definition.
 
-usage: reference.py WEFT FIRST COUNT
+usage: reference.py WEFT FIRST COUNT [OPTION...]
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth
-first search, and check it with 'WEFT check MODEL -j 1 --json -'. The states, transitions, kinds
-of violation and the number of complete schedules (null when the graph has a cycle) must be the
-same. Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
+first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
+The states, transitions, kinds of violation and the number of complete schedules (null when the
+graph has a cycle) must be the same, but for what an option changes: under --reduce dead the
+states and transitions are not compared (the reduction merges states), under --compact the
+schedules (no analysis follows it). Prints each model that differs with both answers; exit
+status 1 if any did, 0 if none.
 
 A model has two shared scalars (one maybe with a range), a shared array of two (maybe with a
 range), a mutex, a cond, a queue of two (maybe with a range), and two or three threads, some of
@@ -725,8 +728,8 @@ def make_model(seed):
     return src, m
 
 
-def weft_answer(weft, path):
-    p = subprocess.run([weft, 'check', path, '-j', '1', '--json', '-', '--progress', 'never'],
+def weft_answer(weft, path, options):
+    p = subprocess.run([weft, 'check', path, '--json', '-', '--progress', 'never'] + options,
                        capture_output=True, text=True, timeout=120)
     try:
         m = json.loads(p.stdout)['models'][0]
@@ -736,14 +739,28 @@ def weft_answer(weft, path):
         return 'not checked: %s' % m['error']
     st = m['statistics']
     kinds = set(v['kind'] for v in m['violations'])
-    return st['states'], st['transitions'], kinds, m['analysis']['schedules']
+    schedules = m['analysis']['schedules'] if m['analysis'] else None
+    return st['states'], st['transitions'], kinds, schedules
+
+
+def compared(answer, options):
+    """What of an answer (states, transitions, kinds, schedules) 'options' leave comparable."""
+    if isinstance(answer, str):  # weft gave no answer
+        return answer
+    keep = [True, True, True, True]
+    if '--reduce' in options:
+        keep[0] = keep[1] = False
+    if '--compact' in options:
+        keep[3] = False
+    return tuple(x for x, k in zip(answer, keep) if k)
 
 
 def main():
-    if len(sys.argv) != 4:
-        print('usage: reference.py WEFT FIRST COUNT', file=sys.stderr)
+    if len(sys.argv) < 4:
+        print('usage: reference.py WEFT FIRST COUNT [OPTION...]', file=sys.stderr)
         return 2
     weft, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    options = sys.argv[4:] or ['-j', '1']
     sys.setrecursionlimit(20000)  # run_loop recurses once an iteration of a loop in atomic
     n_bad = n_compared = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -755,7 +772,8 @@ def main():
                 continue
             with open(path, 'w') as f:
                 f.write(src)
-            got = weft_answer(weft, path)
+            got = compared(weft_answer(weft, path, options), options)
+            ref = compared(ref, options)
             n_compared += 1
             if got != ref:
                 n_bad += 1
