@@ -1348,15 +1348,16 @@ static bool compile_while(Compiler *c, const AstNode *s)
     return ok;
 }
 
-/* repeat N {B}: B unrolled N times, each iteration with its own positions. */
 /* 'repeat 0 {B}': B makes no step, but its errors are still reported. Compile it once and
-** roll back everything it added (lists only grow, so their lengths are enough to restore). */
+** roll back everything it added (lists only grow, so their lengths are enough to restore), and
+** the flags it may have changed: inside an atomic block, B's first statement must not take the
+** place of the block's guard. */
 static bool check_unused_body(Compiler *c, const AstList *stmts)
 {
     Gen *g = c->g;
     size_t n_pos = g->pos.len, n_code = g->cb.ins.len, n_marks = g->marks.len;
     size_t n_returns = g->returns.len, n_loops = g->loops.len;
-    bool too_big = g->too_big;
+    bool too_big = g->too_big, need_guard = g->need_guard;
     size_t *n_lists = xcalloc(2 * n_loops + 1, sizeof *n_lists);
     for (size_t i = 0; i < n_loops; i++) {
         n_lists[2 * i] = g->loops.items[i].breaks->len;
@@ -1381,10 +1382,12 @@ static bool check_unused_body(Compiler *c, const AstList *stmts)
     vec_free(&g->cur);
     g->cur = cur;
     g->too_big = too_big;
+    g->need_guard = need_guard;
     free(n_lists);
     return ok;
 }
 
+/* repeat N {B}: B unrolled N times, each iteration with its own positions. */
 static bool compile_repeat(Compiler *c, const AstNode *s)
 {
     Gen *g = c->g;
