@@ -5,20 +5,27 @@ usage: reference.py WEFT FIRST COUNT [OPTION...]
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth
 first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
-The states, transitions, kinds of violation and the number of complete schedules (null when the
-graph has a cycle) must be the same, but for what an option changes: under --reduce dead the
-states and transitions are not compared (the reduction merges states), under --compact the
-schedules (no analysis follows it). Prints each model that differs with both answers; exit
-status 1 if any did, 0 if none.
+These must be the same: the states, transitions and end states; the kinds of violation, the
+length of the shortest schedule of each kind, and the preemptions of the shortest schedule of
+the invariant, the final and the deadlock (one property each); the violating states; and the
+numbers of complete and of violating schedules (null when the graph has a cycle). An option
+leaves out what it changes: under --reduce dead the counts of states (the reduction merges
+states), under --compact the analysis (schedules, end and violating states). Prints each model
+that differs with both answers; exit status 1 if any did, 0 if none.
 
-A model has two shared scalars (one maybe with a range), a shared array of two (maybe with a
-range), a mutex, a cond, a queue of two (maybe with a range), and two or three threads, some of
-them arrays of two instances, with a local (maybe with a range); their statements are
-assignments, await, assert, skip, lock/unlock, lock-else, wait/signal/broadcast, put/get with and
-without else, if/else-if/else, while and repeat with break and continue, choose, atomic blocks of
-all these but wait, and return; their expressions read the variables, array elements at any
-index, id, held(m) and len(q), with + - * / % and the comparisons and logical operators. Half
-the models have an invariant, half a final, over the shared variables, held(m) and len(q).
+A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
+(each variable and the queue maybe with a range, all maybe with initial values other than 0), and
+two or three threads, some of them arrays of two instances, with a local scalar (set to a
+constant or to id) and a local array of two, each maybe with a range. Their statements are
+assignments, await, assert, skip, lock/unlock, lock-else, wait (often right after the lock)
+and signal/broadcast, put/get with and without else, if/else-if/else, while and repeat with
+break and continue, choose, atomic blocks of all these but wait (nested ones too, some as the
+outer block's guard), and return, any of them with a label; their expressions read the
+variables, array elements at any index, id, true and false, held(m) and len(q), with every
+arithmetic, comparison and logical operator. A model may have an invariant and a final, over
+the shared variables, held and len, and the threads: t@L, t[i]@L, count(t@L), done(t), t.l0,
+t[i].h[j], with all/any quantifiers whose variables index the arrays and the instances (any
+index may be out of bounds).
 
 The explorer shares nothing with weft but the language (docs/language.md): it runs the syntax tree
 it generated, with its own graph of steps (break, continue and return are edges, not steps;
@@ -26,7 +33,10 @@ repeat is unrolled), its own interpreter of an atomic block (every path through 
 signal targets, the guard, a later statement that blocks, a loop back to a configuration it
 had), its own arithmetic (C's truncating division and remainder, short-circuit && and ||), its
 own runtime errors (division by zero, an index out of bounds, a value outside a range, an unlock
-or wait without the mutex) and its own rules for the mutex, the cond and the queue. So a mistake
+or wait without the mutex), its own rules for the mutexes, the conds and the queue, its own
+positions for labels (a label names the step its statement starts with: on a jump, the target;
+on 'repeat', the first step of its body; inside an atomic block, the block), quantifiers that
+stop at the first value that decides, and its own count of schedules. So a mistake
 in weft's parser, compiler, layout or executor that changes what a model means shows as a
 difference, where weft's other fuzzers compare weft with itself (-j 1 against -j 2, breadth first
 against depth first). It found that weft ignored a break, continue or return before a thread's
@@ -41,11 +51,12 @@ import subprocess
 import sys
 import tempfile
 
-ARRAY = 2  # elements of the shared array 'a'
+ARRAY = 2  # elements of the shared array 'a' and of each local array 'h'
 QUEUE_CAP = 2
 MAX_STATES = 200000
 MAX_PATHS = 4096  # paths through one atomic block (choices, signal targets) before giving up
 END = -1  # the position of a finished thread
+MUTEXES, CONDS = ('m', 'm2'), ('c', 'c2')
 RUNNING, SLEEPING, WOKEN = 0, 1, 2  # a thread's status; a woken one re-takes the mutex
 
 
@@ -61,31 +72,100 @@ class TooBig(Exception):
 
 
 class Scope:
-    """What an expression may read: in a thread, its locals and id; in a property, neither."""
+    """What an expression may read: in a thread, its locals and id, and the labels it gives
+    out; in a property, the threads (Template) and the quantifier variables bound around it."""
 
-    def __init__(self, locs, in_thread):
+    def __init__(self, locs, in_thread, templates=(), bound=()):
         self.locs, self.in_thread = locs, in_thread
+        self.templates, self.bound = templates, bound
+        self.labels = []  # in a thread: the labels of its statements, in order
+
+
+class Template:
+    """A thread declaration: its instances are the model's threads first .. first + count - 1."""
+
+    def __init__(self, name, count, first, locs, labels):
+        self.name, self.count, self.first = name, count, first
+        self.locs, self.labels = locs, labels  # labels: name -> the positions it names
+
+
+def gen_instance(r, sc, t):
+    """Which instance of template t a property names: None for a single thread, else an index
+    that may be out of bounds."""
+    if t.count == 1:
+        return None
+    c = r.random()
+    if c < 0.5:
+        return ('c', r.randint(0, t.count - 1))
+    if c < 0.8 and sc.bound:
+        return ('qv', r.choice(sc.bound))
+    return gen_expr(r, 1, sc)
+
+
+def gen_thread_form(r, sc):
+    """A property's reading of a thread: t@L, count(t@L), done(t) or t.x."""
+    t = r.choice(sc.templates)
+    c = r.random()
+    if c < 0.45 and t.labels:
+        return ('at', t, gen_instance(r, sc, t), r.choice(sorted(t.labels)))
+    if c < 0.6 and t.labels:
+        return ('count', t, r.choice(sorted(t.labels)))
+    if c < 0.8 or not t.locs:
+        return ('done', t, gen_instance(r, sc, t))
+    name = r.choice(t.locs)
+    if name.startswith('h['):  # an element of its local array, at any index
+        return ('tla', t, gen_instance(r, sc, t), gen_index(r, sc))
+    return ('tl', t, gen_instance(r, sc, t), name)
+
+
+def gen_index(r, sc):
+    """An index into an array of ARRAY elements, maybe out of bounds."""
+    if not sc.in_thread:
+        if sc.bound and r.random() < 0.5:
+            return ('qv', r.choice(sc.bound))
+        return ('c', r.randint(0, ARRAY - 1))
+    return ('%', gen_expr(r, 1, sc), ('c', ARRAY))
+
+
+def gen_quantifier(r, depth, sc):
+    v = 'i%d' % len(sc.bound)
+    lo = r.randint(-1, 1)
+    inner = Scope([], False, sc.templates, sc.bound + (v,))
+    return (r.choice(['all', 'any']), v, lo, lo + r.randint(-1, 2), gen_expr(r, depth, inner))
 
 
 def gen_expr(r, depth, sc):
-    """An expression; outside a thread (sc.in_thread false) without locals, id, and array
-    indexes but constants."""
+    """An expression; outside a thread (sc.in_thread false) without locals and id, but with the
+    threads' positions, locals and quantifiers, and array indexes but constants and quantifier
+    variables."""
     if depth <= 0 or r.random() < 0.35:
+        if sc.templates and r.random() < 0.4:
+            return gen_thread_form(r, sc)
         c = r.random()
         if c < 0.3:
             return ('v', r.choice(['s0', 's1']))
         if c < 0.4:
             if not sc.in_thread or depth <= 0:
+                if sc.bound and r.random() < 0.5:
+                    return ('a', ('qv', r.choice(sc.bound)))
                 return ('a', ('c', r.randint(0, ARRAY - 1)))
             return ('a', ('%', gen_expr(r, depth - 1, sc), ('c', ARRAY)))
         if c < 0.5 and sc.locs:
-            return ('l', r.choice(sc.locs))
+            name = r.choice(sc.locs)
+            return ('lh', gen_index(r, sc)) if name.startswith('h[') else ('l', name)
         if c < 0.55 and sc.in_thread:
             return ('id',)
         if c < 0.6:
-            return r.choice([('held',), ('len',)])
+            return r.choice([('held', r.choice(MUTEXES)), ('len',)])
+        if c < 0.63:
+            return ('b', r.randint(0, 1))
+        if c < 0.7 and sc.bound:
+            return ('qv', r.choice(sc.bound))
         return ('c', r.randint(0, 2))
-    op = r.choice(['+', '-', '*', '==', '<', '!=', '&&', '||', '!', 'neg', '%', '/', '%e'])
+    if sc.templates and depth > 1 and r.random() < 0.25:
+        return gen_quantifier(r, depth - 1, sc)
+    op = r.choice(['+', '-', '*', '==', '<', '!=', '&&', '||', '!', 'neg', '%', '/', '%e',
+                   '<=', '>', '>='])
     if op in ('!', 'neg'):
         return (op, gen_expr(r, depth - 1, sc))
     if op == '%':
@@ -101,7 +181,8 @@ def target(r, sc):
         return ('v', r.choice(['s0', 's1']))
     if c < 0.75 or not sc.locs:
         return ('a', ('%', gen_expr(r, 1, sc), ('c', ARRAY)))
-    return ('l', r.choice(sc.locs))
+    name = r.choice(sc.locs)
+    return ('lh', gen_index(r, sc)) if name.startswith('h[') else ('l', name)
 
 
 def small(expr):
@@ -116,6 +197,12 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         return gen_body(r, depth - 1, sc, r.randint(lo, hi), in_loop if loop is None else loop,
                         in_atomic)
 
+    def mutex():  # mostly the one mutex, so that threads contend for it
+        return 'm' if r.random() < 0.75 else 'm2'
+
+    def cond():
+        return 'c' if r.random() < 0.75 else 'c2'
+
     for _ in range(n):
         c = r.random()
         if c < 0.30:
@@ -127,15 +214,20 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.48:
             out.append(('skip',))
         elif c < 0.56:
-            out.append(('lock',))
+            out.append(('lock', mutex()))
         elif c < 0.64:
-            out.append(('unlock',))
-        elif c < 0.68:
-            out.append(('skip',) if in_atomic else ('wait',))  # a model error in atomic
+            out.append(('unlock', mutex()))
+        elif c < 0.68 and in_atomic:  # wait is a model error in atomic
+            out.append(('skip',))
+        elif c < 0.68:  # often right after taking its mutex, as in a program
+            x = mutex()
+            if r.random() < 0.5:
+                out.append(('lock', x))
+            out.append(('wait', cond(), x))
         elif c < 0.72:
-            out.append(('signal',))
+            out.append(('signal', cond()))
         elif c < 0.74:
-            out.append(('broadcast',))
+            out.append(('broadcast', cond()))
         elif c < 0.745:
             out.append(('return',))
         elif c < 0.76:
@@ -147,7 +239,7 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.78 and depth > 0:
             out.append(('tryget', target(r, sc), sub(0, 2)))
         elif c < 0.79:
-            out.append(('trylock', sub(0, 2) if depth > 0 else []))
+            out.append(('trylock', mutex(), sub(0, 2) if depth > 0 else []))
         elif c < 0.86 and depth > 0:
             arms = [(gen_expr(r, 2, sc), sub(0, 2)) for _ in range(r.randint(1, 2))]
             other = sub(0, 2) if r.random() < 0.5 else None
@@ -156,29 +248,56 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
             out.append(('while', gen_expr(r, 2, sc), sub(1, 2, True)))
         elif c < 0.94 and depth > 0:
             out.append(('repeat', r.randint(0, 2), sub(1, 2, True)))
-        elif c < 0.96 and depth > 0:
+        elif c < 0.955 and depth > 0:
             out.append(('choose', [sub(0, 2) for _ in range(r.randint(2, 3))]))
-        elif c < 0.97 and depth > 0 and not in_atomic:
-            out.append(('atomic', gen_body(r, depth - 1, sc, r.randint(1, 3), in_loop, True)))
+        elif c < 0.975 and depth > 0:
+            block = gen_body(r, depth - 1, sc, r.randint(1, 3), in_loop, True)
+            if depth > 1 and r.random() < 0.3:  # its guard may be a nested block's
+                block.insert(0, ('atomic', gen_body(r, depth - 2, sc, r.randint(1, 2), in_loop,
+                                                    True)))
+            out.append(('atomic', block))
         elif in_loop:
             out.append((r.choice(['break', 'continue']),))
         else:
             out.append(('skip',))
+        if r.random() < 0.15:  # any statement may carry a label
+            sc.labels.append('p%d' % len(sc.labels))
+            out[-1] = ('label', sc.labels[-1], out[-1])
     return out
+
+
+def instance_text(t, idx):
+    return t.name if idx is None else f'{t.name}[{expr_text(idx)}]'
 
 
 def expr_text(e):
     t = e[0]
     if t == 'c':
         return str(e[1])
-    if t in ('v', 'l'):
+    if t in ('v', 'l', 'qv'):
         return e[1]
+    if t == 'at':
+        return f'{instance_text(e[1], e[2])}@{e[3]}'
+    if t == 'count':
+        return f'count({e[1].name}@{e[2]})'
+    if t == 'done':
+        return f'done({instance_text(e[1], e[2])})'
+    if t == 'tl':
+        return f'{instance_text(e[1], e[2])}.{e[3]}'
+    if t in ('all', 'any'):
+        return f'({t} {e[1]} in {e[2]}..{e[3]}: {expr_text(e[4])})'
     if t == 'a':
         return 'a[' + expr_text(e[1]) + ']'
     if t == 'id':
         return 'id'
     if t == 'held':
-        return 'held(m)'
+        return f'held({e[1]})'
+    if t == 'b':
+        return ['false', 'true'][e[1]]
+    if t == 'lh':
+        return f'h[{expr_text(e[1])}]'
+    if t == 'tla':
+        return f'{instance_text(e[1], e[2])}.h[{expr_text(e[3])}]'
     if t == 'len':
         return 'len(q)'
     if t == '!':
@@ -198,18 +317,19 @@ def body_text(body, indent):
     p = '    ' * indent
     for st in body:
         t = st[0]
+        if t == 'label':
+            s += p + st[1] + ': ' + body_text([st[2]], indent)[len(p):]
+            continue
         if t == 'assign':
             s += p + f'{expr_text(st[1])} = {expr_text(st[2])}\n'
         elif t in ('await', 'assert'):
             s += p + f'{t} {expr_text(st[1])}\n'
         elif t in ('skip', 'break', 'continue', 'return'):
             s += p + t + '\n'
-        elif t in ('lock', 'unlock'):
-            s += p + t + ' m\n'
+        elif t in ('lock', 'unlock', 'signal', 'broadcast'):
+            s += p + f'{t} {st[1]}\n'
         elif t == 'wait':
-            s += p + 'wait c, m\n'
-        elif t in ('signal', 'broadcast'):
-            s += p + t + ' c\n'
+            s += p + f'wait {st[1]}, {st[2]}\n'
         elif t == 'put':
             s += p + f'put q, {expr_text(st[1])}\n'
         elif t == 'get':
@@ -219,7 +339,7 @@ def body_text(body, indent):
         elif t == 'tryget':
             s += block_text(f'get q, {expr_text(st[1])} else', st[2], indent)
         elif t == 'trylock':
-            s += block_text('lock m else', st[1], indent)
+            s += block_text(f'lock {st[1]} else', st[2], indent)
         elif t == 'if':
             for i, (cond, arm) in enumerate(st[1]):
                 s += p + ('if ' if i == 0 else '} else if ') + expr_text(cond) + ' {\n'
@@ -257,35 +377,49 @@ def c_mod(a, b):
 
 class Env:
     """A thread's view while it runs a step: the shared variables (the array's elements as
-    'a[0]', 'a[1]'), its locals and id, the mutex's owner, the queue and every thread's status;
-    copied for each path through an atomic block."""
+    'a[0]', 'a[1]'), its locals ('h[0]' for its array's) and id, the mutexes' owners (by
+    MUTEXES), the queue, every thread's status and the cond each sleeper waits on; copied for
+    each path through an atomic block."""
 
-    def __init__(self, model, tid, inst, shared, local, owner, queue, statuses):
+    def __init__(self, model, tid, inst, shared, local, owners, queue, statuses, waits=(),
+                 ths=None):
         self.model, self.tid, self.inst = model, tid, inst
         self.shared, self.local = shared, local
-        self.owner, self.queue, self.statuses = owner, queue, statuses
+        self.owners, self.queue, self.statuses, self.waits = owners, queue, statuses, waits
         self.fresh = True  # no step-statement has run yet: the next one is the guard
+        self.ths, self.bound = ths, {}  # in a property: every thread, the quantifier variables
 
     def copy(self):
         e = Env(self.model, self.tid, self.inst, dict(self.shared), dict(self.local),
-                self.owner, self.queue, list(self.statuses))
+                self.owners, self.queue, list(self.statuses), self.waits)
         e.fresh = self.fresh
         return e
 
     def key(self):
         return (tuple(sorted(self.shared.items())), tuple(sorted(self.local.items())),
-                self.owner, self.queue, tuple(self.statuses))
+                self.owners, self.queue, tuple(self.statuses))
 
-    def element(self, idx):
+    def owner(self, mutex):
+        return self.owners[MUTEXES.index(mutex)]
+
+    def set_owner(self, mutex, tid):
+        k = MUTEXES.index(mutex)
+        self.owners = self.owners[:k] + (tid,) + self.owners[k + 1:]
+
+    def element(self, idx, array='a'):
         i = value(idx, self)
         if not 0 <= i < ARRAY:
             raise EvalError()
-        return f'a[{i}]'
+        return f'{array}[{i}]'
 
     def slot(self, tgt):
-        """Where an assignment or a get writes: ('l', name) or ('v', name or 'a[i]'), its index
-        evaluated now."""
-        return tgt if tgt[0] != 'a' else ('v', self.element(tgt[1]))
+        """Where an assignment or a get writes: ('l', name or 'h[i]') or ('v', name or
+        'a[i]'), its index evaluated now."""
+        if tgt[0] == 'a':
+            return ('v', self.element(tgt[1]))
+        if tgt[0] == 'lh':
+            return ('l', self.element(tgt[1], 'h'))
+        return tgt
 
     def store(self, slot, v):
         lo, hi = self.model.ranges.get(slot[1].split('[')[0], (None, None))
@@ -294,10 +428,39 @@ class Env:
         (self.local if slot[0] == 'l' else self.shared)[slot[1]] = v
 
 
+def instance(tpl, idx, env):
+    """The thread (pc, status, locals) that a property names."""
+    i = 0 if idx is None else value(idx, env)
+    if not 0 <= i < tpl.count:
+        raise EvalError()
+    return env.ths[tpl.first + i]
+
+
 def value(e, env):
     t = e[0]
     if t == 'c':
         return e[1]
+    if t == 'qv':
+        return env.bound[e[1]]
+    if t == 'at':
+        return int(instance(e[1], e[2], env)[0] in e[1].labels[e[3]])
+    if t == 'count':
+        tpl = e[1]
+        return sum(th[0] in tpl.labels[e[2]] for th in env.ths[tpl.first:tpl.first + tpl.count])
+    if t == 'done':
+        return int(instance(e[1], e[2], env)[0] == END)
+    if t == 'tl':
+        return instance(e[1], e[2], env)[2][e[1].locs.index(e[3])]
+    if t in ('all', 'any'):  # in order, up to the first value that decides
+        outer = env.bound
+        try:
+            for v in range(e[2], e[3] + 1):
+                env.bound = dict(outer, **{e[1]: v})
+                if bool(value(e[4], env)) == (t == 'any'):
+                    return int(t == 'any')
+        finally:
+            env.bound = outer
+        return int(t == 'all')
     if t == 'v':
         return env.shared[e[1]]
     if t == 'a':
@@ -307,7 +470,14 @@ def value(e, env):
     if t == 'id':
         return env.inst
     if t == 'held':
-        return int(env.owner is not None)
+        return int(env.owner(e[1]) is not None)
+    if t == 'b':
+        return e[1]
+    if t == 'lh':
+        return env.local[env.element(e[1], 'h')]
+    if t == 'tla':
+        th = instance(e[1], e[2], env)
+        return th[2][e[1].locs.index(env.element(e[3], 'h'))]
     if t == 'len':
         return len(env.queue)
     if t == '!':
@@ -325,7 +495,8 @@ def value(e, env):
     if t == '%':
         return c_mod(a, b)
     return {'+': lambda: a + b, '-': lambda: a - b, '*': lambda: a * b,
-            '==': lambda: int(a == b), '!=': lambda: int(a != b), '<': lambda: int(a < b)}[t]()
+            '==': lambda: int(a == b), '!=': lambda: int(a != b), '<': lambda: int(a < b),
+            '<=': lambda: int(a <= b), '>': lambda: int(a > b), '>=': lambda: int(a >= b)}[t]()
 
 
 class Graph:
@@ -334,6 +505,10 @@ class Graph:
 
     def __init__(self):
         self.nodes = []
+        self.labels = {}  # label -> the positions it names (END among them: finished)
+
+    def label(self, name, pos):
+        self.labels.setdefault(name, set()).add(pos)
 
     def node(self, n):
         self.nodes.append(n)
@@ -348,6 +523,10 @@ class Graph:
 
     def stmt(self, st, after, brk, cont):
         t = st[0]
+        if t == 'label':  # names the step the statement starts with (in a repeat, each copy's)
+            entry = self.stmt(st[2], after, brk, cont)
+            self.label(st[1], entry)
+            return entry
         if t == 'break':
             return brk
         if t == 'continue':
@@ -371,12 +550,37 @@ class Graph:
                 entry = self.body(st[2], entry, after, entry)
             return entry
         if t == 'atomic':  # run by run_list; where its jumps lead out of it
-            return self.node({'t': 'atomic', 'body': st[1], 'next': after, 'brk': brk,
-                              'cont': cont})
+            n = self.node({'t': 'atomic', 'body': st[1], 'next': after, 'brk': brk,
+                           'cont': cont})
+            for name in labels_in(st[1]):  # a label inside the block names the block's step
+                self.label(name, n)
+            return n
         if t == 'choose':
             return self.node({'t': 'choose',
                               'arms': [self.body(arm, after, brk, cont) for arm in st[1]]})
         return self.node({'t': t, 'st': st, 'next': after})
+
+
+def labels_in(body):
+    """Every label in 'body', at any depth."""
+    for st in body:
+        while st[0] == 'label':
+            yield st[1]
+            st = st[2]
+        t = st[0]
+        subs = []
+        if t in ('tryput', 'tryget', 'trylock'):
+            subs = [st[-1]]
+        elif t == 'if':
+            subs = [arm for _, arm in st[1]] + ([st[2]] if st[2] is not None else [])
+        elif t in ('while', 'repeat'):
+            subs = [st[2]]
+        elif t == 'atomic':
+            subs = [st[1]]
+        elif t == 'choose':
+            subs = st[1]
+        for sub in subs:
+            yield from labels_in(sub)
 
 
 # ---------- statements: one step, or a statement inside an atomic block ----------
@@ -442,9 +646,11 @@ def run_stmt(st, env):
 
 
 def run_stmt_or_raise(st, env):
+    while st[0] == 'label':
+        st = st[2]
     t = st[0]
     e = env.copy()
-    is_step = t not in ('break', 'continue', 'return', 'repeat')
+    is_step = t not in ('break', 'continue', 'return', 'repeat', 'atomic')
     is_guard = is_step and e.fresh
     if is_step:
         e.fresh = False
@@ -461,14 +667,14 @@ def run_stmt_or_raise(st, env):
     if t in ('break', 'continue', 'return'):
         return [({'break': 'brk', 'continue': 'cont', 'return': 'ret'}[t], e)]
     if t == 'lock':
-        if e.owner is not None:
+        if e.owner(st[1]) is not None:
             return blocks_if(is_guard)
-        e.owner = e.tid
+        e.set_owner(st[1], e.tid)
         return [('next', e)]
     if t == 'unlock':
-        if e.owner != e.tid:
+        if e.owner(st[1]) != e.tid:
             return [('error', None)]
-        e.owner = None
+        e.set_owner(st[1], None)
         return [('next', e)]
     # A put's value is evaluated first: one that cannot be makes the step enabled and failing
     # even on a full queue (Python evaluates q.put's argument before it blocks), but its range
@@ -490,12 +696,13 @@ def run_stmt_or_raise(st, env):
         e.store(e.slot(st[1]), v)
         return [('next', e)]
     if t == 'trylock':
-        if e.owner is not None:
-            return run_list(st[1], e)
-        e.owner = e.tid
+        if e.owner(st[1]) is not None:
+            return run_list(st[2], e)
+        e.set_owner(st[1], e.tid)
         return [('next', e)]
     if t in ('signal', 'broadcast'):
-        sleepers = [j for j, status in enumerate(e.statuses) if status == SLEEPING]
+        sleepers = [j for j, status in enumerate(e.statuses)
+                    if status == SLEEPING and e.waits[j] == st[1]]
         if not sleepers:
             return [('next', e)]
         out = []
@@ -532,6 +739,8 @@ def run_stmt_or_raise(st, env):
         for arm in st[1]:
             out.extend(run_list(arm, e))
         return out
+    if t == 'atomic':  # nested: no more than its statements; its guard may be the outer one's
+        return run_list(st[1], e)
     raise AssertionError('no statement ' + t)
 
 
@@ -543,45 +752,54 @@ class Model:
         self.shared = ['s0', 's1'] + [f'a[{i}]' for i in range(ARRAY)]
         self.ranges = {}  # 's1', 'a', 'l0', 'q': (lo, hi)
         self.threads = []  # (nodes, entry, instance index, locals) of each thread
+        self.inits = []  # each thread's initial locals
+        self.init_shared, self.init_queue = None, ()
         self.invariant = self.final = None
 
 
 def successors(model, state):
     """Every outcome of every thread's next step: (thread, new state), or (thread, KIND) for a
     step that fails: 'assert' (a false assert) or 'error' (a runtime error)."""
-    shared_vals, owner, ths, queue = state
+    shared_vals, owners, ths, queue = state
+    waits = tuple(model.threads[j][0][pc]['st'][1] if status == SLEEPING else None
+                  for j, (pc, status, _) in enumerate(ths))
     out = []
     for i, (pc, status, local_vals) in enumerate(ths):
         if pc == END or status == SLEEPING:
             continue
         nodes, _, inst, locs = model.threads[i]
 
-        def make(npc, e=None, status=RUNNING, owner=owner):
+        def make(npc, e=None, status=RUNNING, owners=owners):
             ths2 = list(ths)
             ths2[i] = (npc, status, tuple(e.local[x] for x in locs) if e else local_vals)
             if e:
                 for j, st in enumerate(e.statuses):
                     if st != ths[j][1]:
                         ths2[j] = (ths2[j][0], st, ths2[j][2])
-                return (tuple(e.shared[x] for x in model.shared), e.owner, tuple(ths2), e.queue)
-            return (shared_vals, owner, tuple(ths2), queue)
+                return (tuple(e.shared[x] for x in model.shared), e.owners, tuple(ths2), e.queue)
+            return (shared_vals, owners, tuple(ths2), queue)
 
-        if status == WOKEN:  # its wait's second half: the mutex again
-            if owner is None:
-                out.append((i, make(nodes[pc]['next'], owner=i)))
-            continue
         env = Env(model, i, inst, dict(zip(model.shared, shared_vals)), dict(zip(locs, local_vals)),
-                  owner, queue, [th[1] for th in ths])
+                  owners, queue, [th[1] for th in ths], waits)
         n = nodes[pc]
         t = n['t']
+        if status == WOKEN:  # its wait's second half: the mutex again
+            if env.owner(n['st'][2]) is None:
+                env.set_owner(n['st'][2], i)
+                out.append((i, make(n['next'], owners=env.owners)))
+            continue
         try:
             if t == 'wait':
-                out.append((i, make(pc, status=SLEEPING, owner=None) if owner == i else 'error'))
+                if env.owner(n['st'][2]) != i:
+                    out.append((i, 'error'))
+                    continue
+                env.set_owner(n['st'][2], None)
+                out.append((i, make(pc, status=SLEEPING, owners=env.owners)))
             elif t in ('tryput', 'tryget', 'trylock'):  # the else-block is the next step
                 if t == 'tryput':  # its value first (run_stmt_or_raise)
                     value(n['st'][1], env)
-                can = {'tryput': len(queue) < QUEUE_CAP, 'tryget': bool(queue),
-                       'trylock': owner is None}[t]
+                can = {'tryput': lambda: len(queue) < QUEUE_CAP, 'tryget': lambda: bool(queue),
+                       'trylock': lambda: env.owner(n['st'][1]) is None}[t]()
                 if not can:
                     out.append((i, make(n['else'])))
                     continue
@@ -615,7 +833,8 @@ def successors(model, state):
 def property_breaks(model, prop, state):
     """None if 'prop' holds in 'state', else the kind of violation: 'error' if it cannot be
     evaluated, 'invariant' or 'final' (the caller's) if false."""
-    env = Env(model, -1, 0, dict(zip(model.shared, state[0])), {}, state[1], state[3], [])
+    env = Env(model, -1, 0, dict(zip(model.shared, state[0])), {}, state[1], state[3], [],
+              ths=state[2])
     try:
         return None if value(prop, env) else 'false'
     except EvalError:
@@ -623,55 +842,100 @@ def property_breaks(model, prop, state):
 
 
 def explore(model):
-    """(states, transitions, kinds of violation, schedules as a string or None if cyclic), or
-    None past MAX_STATES states or MAX_PATHS paths through an atomic block."""
-    init = (tuple(0 for _ in model.shared), None,
-            tuple((entry, RUNNING, tuple(0 for _ in locs)) for _, entry, _, locs in
-                  model.threads), ())
+    """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
+    states or MAX_PATHS paths through an atomic block."""
+    init = (model.init_shared, (None,) * len(MUTEXES),
+            tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
+            model.init_queue)
     seen = {init: 0}
     order = [init]
-    edges = []
-    kinds = set()
-    n_trans = 0
+    parent = [None]  # (parent, thread) of the first step found into each state
+    edges = []  # each state's steps: the state they lead to, None for a failing step
+    bad = []  # each state violates: it breaks a property, deadlocks or has a failing step
+    broken = []  # each state breaks the invariant (or cannot evaluate it)
+    shortest = {}  # kind -> (length, the state it ends in) of the first shortest found
+    n_trans = n_end = 0
 
-    def check(prop, kind, state):
-        if prop is not None:
-            bad = property_breaks(model, prop, state)
-            if bad:
-                kinds.add(kind if bad == 'false' else bad)
+    def found(kind, length, at):
+        if kind not in shortest or length < shortest[kind][0]:
+            shortest[kind] = (length, at)
 
-    check(model.invariant, 'invariant', init)
+    def depth(k):
+        d = 0
+        while parent[k] is not None:
+            k, d = parent[k][0], d + 1
+        return d
+
+    def check(prop, kind, k):
+        bad_kind = property_breaks(model, prop, order[k]) if prop is not None else None
+        if bad_kind:
+            found(kind if bad_kind == 'false' else bad_kind, depth(k), k)
+        return bool(bad_kind)
+
+    broken.append(check(model.invariant, 'invariant', 0))
     k = 0
     while k < len(order):
         state = order[k]
-        k += 1
         try:
             succ = successors(model, state)
         except TooBig:  # an atomic block of too many paths: not compared
             return None
         all_done = all(th[0] == END for th in state[2])
-        if all_done:
-            check(model.final, 'final', state)
+        n_end += all_done
+        final_broken = all_done and check(model.final, 'final', k)
+        bad.append(broken[k] or final_broken)
         if not succ and not all_done:
-            kinds.add('deadlock')
+            found('deadlock', depth(k), k)
+            bad[k] = True
         out = []
-        for _, new in succ:
+        for i, new in succ:
             n_trans += 1
             if isinstance(new, str):  # a failing step: 'assert' or 'error'
-                kinds.add(new)
+                found(new, depth(k) + 1, None)
+                bad[k] = True
                 out.append(None)
                 continue
             if new not in seen:
                 seen[new] = len(order)
                 order.append(new)
-                check(model.invariant, 'invariant', new)
+                parent.append((k, i))
+                broken.append(check(model.invariant, 'invariant', len(order) - 1))
                 if len(order) > MAX_STATES:
                     return None
             out.append(seen[new])
         edges.append(out)
-    # schedules: paths from the start to a state without steps or to a failing step
-    count = [None] * len(order)
-    colour = [0] * len(order)  # 0 new, 1 on the path, 2 done
+        k += 1
+    answer = {'states': len(order), 'transitions': n_trans, 'kinds': sorted(shortest),
+              'end_states': n_end, 'violating_states': sum(bad),
+              'lengths': {kind: x[0] for kind, x in sorted(shortest.items())},
+              'preemptions': {kind: preemptions(model, order, parent, x[1])
+                              for kind, x in sorted(shortest.items())
+                              if kind in ('invariant', 'final', 'deadlock')}}
+    answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
+    return answer
+
+
+def preemptions(model, order, parent, k):
+    """The preemptions of the first shortest schedule to state k: steps by another thread right
+    after a step of a thread that had not finished and could have gone on."""
+    steps = []
+    while parent[k] is not None:
+        steps.append(parent[k])
+        k = parent[k][0]
+    steps.reverse()
+    n = 0
+    for (_, before), (at, thread) in zip(steps, steps[1:]):
+        if thread != before and any(i == before for i, _ in successors(model, order[at])):
+            n += 1
+    return n
+
+
+def count_schedules(edges, bad, broken):
+    """(schedules, violating schedules) from the initial state, as strings; (None, None) if the
+    graph has a cycle. A schedule ends in a state without steps or with a failing step; it
+    violates if it passes a state that breaks the invariant, or ends in a violation."""
+    count, viol = [None] * len(edges), [None] * len(edges)
+    colour = [0] * len(edges)  # 0 new, 1 on the path, 2 done
     stack = [(0, 0)]
     colour[0] = 1
     while stack:
@@ -682,14 +946,18 @@ def explore(model):
             if w is None or colour[w] == 2:
                 continue
             if colour[w] == 1:
-                return len(order), n_trans, kinds, None
+                return None, None
             colour[w] = 1
             stack.append((w, 0))
             continue
         stack.pop()
         colour[u] = 2
-        count[u] = sum(1 if w is None else count[w] for w in edges[u]) if edges[u] else 1
-    return len(order), n_trans, kinds, str(count[0])
+        if not edges[u]:
+            count[u], viol[u] = 1, int(bad[u])
+            continue
+        count[u] = sum(1 if w is None else count[w] for w in edges[u])
+        viol[u] = count[u] if broken[u] else sum(1 if w is None else viol[w] for w in edges[u])
+    return str(count[0]), str(viol[0])
 
 
 def gen_range(r):
@@ -699,31 +967,68 @@ def gen_range(r):
 def make_model(seed):
     r = random.Random(seed)
     m = Model()
-    for name in ('s1', 'a', 'q', 'l0'):  # l0: every thread's
+    for name in ('s1', 'a', 'q', 'l0', 'h'):  # l0, h: every thread's
         if r.random() < 0.3:
             m.ranges[name] = gen_range(r)
 
     def rng(name):
         return ': %d..%d' % m.ranges[name] if name in m.ranges else ''
 
-    src = f'# reference.py seed {seed}\nshared s0 = 0\nshared s1{rng("s1")} = 0\n'
-    src += f'shared a[{ARRAY}]{rng("a")} = 0\nmutex m\ncond c\nqueue q[{QUEUE_CAP}]{rng("q")}\n'
+    def initial(name):
+        lo, hi = m.ranges.get(name, (-2, 2))
+        return r.randint(lo, hi) if r.random() < 0.5 else 0
+
+    s0, s1 = initial('s0'), initial('s1')
+    elems = [initial('a') for _ in range(ARRAY)]
+    queued = tuple(initial('q') for _ in range(r.randint(0, QUEUE_CAP)))
+    m.init_shared = (s0, s1, *elems)
+    m.init_queue = queued
+    a_text = str(elems[0]) if len(set(elems)) == 1 and r.random() < 0.5 else \
+        '[' + ', '.join(map(str, elems)) + ']'
+    q_text = ' = [' + ', '.join(map(str, queued)) + ']' if queued or r.random() < 0.2 else ''
+    src = f'# reference.py seed {seed}\nshared s0 = {s0}\nshared s1{rng("s1")} = {s1}\n'
+    src += f'shared a[{ARRAY}]{rng("a")} = {a_text}\n'
+    src += ''.join(f'mutex {x}\n' for x in MUTEXES) + ''.join(f'cond {x}\n' for x in CONDS)
+    src += f'queue q[{QUEUE_CAP}]{rng("q")}{q_text}\n'
+    templates = []
     for k in range(r.randint(2, 3)):
-        locs = ['l0'] if r.random() < 0.6 else []
         count = 2 if r.random() < 0.3 else 1
-        body = gen_body(r, 2, Scope(locs, True), r.randint(2, 5), False)
+        locs, inits, decls = [], [[] for _ in range(count)], ''
+        if r.random() < 0.6:  # a scalar, set to id or to a constant
+            locs.append('l0')
+            by_id = m.ranges.get('l0', (0, 1))[1] >= count - 1 and r.random() < 0.4
+            l0 = initial('l0')
+            for inst in range(count):
+                inits[inst].append(inst if by_id else l0)
+            decls += f'    local l0{rng("l0")} = {"id" if by_id else l0}\n'
+        if r.random() < 0.3:  # an array of ARRAY elements
+            locs += [f'h[{i}]' for i in range(ARRAY)]
+            elems = [initial('h') for _ in range(ARRAY)]
+            for inst in range(count):
+                inits[inst] += elems
+            decls += f'    local h[{ARRAY}]{rng("h")} = [' + ', '.join(map(str, elems)) + ']\n'
+        sc = Scope(locs, True)
+        body = gen_body(r, 2, sc, r.randint(2, 5), False)
         g = Graph()
         entry = g.body(body, END, None, None)
+        for name in sc.labels:  # one in a 'repeat 0' names no position
+            g.labels.setdefault(name, set())
+        templates.append(Template(f't{k}', count, len(m.threads), locs, g.labels))
         for inst in range(count):
             m.threads.append((g.nodes, entry, inst, locs))
+            m.inits.append(tuple(inits[inst]))
         src += f'thread t{k}' + (f'[{count}]' if count > 1 else '') + ' {\n'
-        src += ''.join(f'    local {x}{rng(x)} = 0\n' for x in locs) + body_text(body, 1) + '}\n'
-    props = Scope([], False)
-    if r.random() < 0.5:
-        m.invariant = gen_expr(r, 2, props)
+        src += decls + body_text(body, 1) + '}\n'
+    props = Scope([], False, templates)
+    if r.random() < 0.2:  # where the threads are, against a random expression
+        m.invariant = (r.choice(['<=', '!=', '<']), gen_thread_form(r, props),
+                       gen_expr(r, 1, props))
+        src += 'invariant ' + expr_text(m.invariant) + '\n'
+    elif r.random() < 0.6:
+        m.invariant = gen_expr(r, r.randint(2, 3), props)
         src += 'invariant ' + expr_text(m.invariant) + '\n'
     if r.random() < 0.5:
-        m.final = gen_expr(r, 2, props)
+        m.final = gen_expr(r, r.randint(2, 3), props)
         src += 'final ' + expr_text(m.final) + '\n'
     return src, m
 
@@ -737,22 +1042,31 @@ def weft_answer(weft, path, options):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
     if m['statistics'] is None:
         return 'not checked: %s' % m['error']
-    st = m['statistics']
-    kinds = set(v['kind'] for v in m['violations'])
-    schedules = m['analysis']['schedules'] if m['analysis'] else None
-    return st['states'], st['transitions'], kinds, schedules
+    lengths, preempt = {}, {}
+    for v in m['violations']:
+        kind, sched = v['kind'], v['schedule']
+        if kind not in lengths or sched['length'] < lengths[kind]:
+            lengths[kind] = sched['length']
+        if kind in ('invariant', 'final', 'deadlock'):  # one property of that kind
+            preempt[kind] = sched['preemptions']
+    an = m['analysis'] or {}
+    return {'states': m['statistics']['states'], 'transitions': m['statistics']['transitions'],
+            'kinds': sorted(lengths), 'end_states': an.get('end_states'),
+            'violating_states': an.get('violating_states'),
+            'lengths': dict(sorted(lengths.items())), 'preemptions': dict(sorted(preempt.items())),
+            'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules')}
 
 
 def compared(answer, options):
-    """What of an answer (states, transitions, kinds, schedules) 'options' leave comparable."""
+    """What of an answer 'options' leave comparable."""
     if isinstance(answer, str):  # weft gave no answer
         return answer
-    keep = [True, True, True, True]
-    if '--reduce' in options:
-        keep[0] = keep[1] = False
-    if '--compact' in options:
-        keep[3] = False
-    return tuple(x for x, k in zip(answer, keep) if k)
+    drop = set()
+    if '--reduce' in options:  # merges states that differ only in dead locals
+        drop |= {'states', 'transitions', 'end_states', 'violating_states'}
+    if '--compact' in options:  # no analysis after the search
+        drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states'}
+    return {k: v for k, v in answer.items() if k not in drop}
 
 
 def main():
