@@ -7,10 +7,14 @@ For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it he
 first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
 These must be the same: the states, transitions and end states; the kinds of violation, the
 length of the shortest schedule of each kind, and the preemptions of the shortest schedule of
-the invariant, the final and the deadlock (one property each); the violating states; and the
-numbers of complete and of violating schedules (null when the graph has a cycle). An option
-leaves out what it changes: under --reduce dead the counts of states (the reduction merges
-states), under --compact the analysis (schedules, end and violating states). Prints each model
+the invariant, the final and the deadlock (one property each); the violating states; the
+numbers of complete and of violating schedules (null when the graph has a cycle); the outcomes
+(the end states grouped by the values of s0 and s1: whether one breaks a property, how many end
+states, how many schedules end in them and how many of those violate); and, with a final, the
+states no schedule can end from. An option leaves out what it changes: under --reduce dead the
+counts of states, the outcomes' end states among them (the reduction merges states; the
+schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
+under --dfs the lengths and preemptions (its schedules are not the shortest). Prints each model
 that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
@@ -25,7 +29,10 @@ variables, array elements at any index, id, true and false, held(m) and len(q), 
 arithmetic, comparison and logical operator. A model may have an invariant and a final, over
 the shared variables, held and len, and the threads: t@L, t[i]@L, count(t@L), done(t), t.l0,
 t[i].h[j], with all/any quantifiers whose variables index the arrays and the instances (any
-index may be out of bounds).
+index may be out of bounds). Half the models are tame: no division, no index out of bounds, no
+range, a mutex locked and unlocked in pairs (maybe waiting in between), fewer asserts and
+awaits, so that more of their schedules run to the end (in the others few do) and the outcomes
+and finals have something to compare.
 
 The explorer shares nothing with weft but the language (docs/language.md): it runs the syntax tree
 it generated, with its own graph of steps (break, continue and return are edges, not steps;
@@ -75,10 +82,11 @@ class Scope:
     """What an expression may read: in a thread, its locals and id, and the labels it gives
     out; in a property, the threads (Template) and the quantifier variables bound around it."""
 
-    def __init__(self, locs, in_thread, templates=(), bound=()):
+    def __init__(self, locs, in_thread, templates=(), bound=(), tame=False):
         self.locs, self.in_thread = locs, in_thread
         self.templates, self.bound = templates, bound
         self.labels = []  # in a thread: the labels of its statements, in order
+        self.tame = tame  # no division, indexes in bounds, a mutex unlocked only after its lock
 
 
 class Template:
@@ -95,6 +103,8 @@ def gen_instance(r, sc, t):
     if t.count == 1:
         return None
     c = r.random()
+    if sc.tame:
+        return ('qv', r.choice(sc.bound)) if sc.bound and c < 0.5 else ('c', r.randint(0, 1))
     if c < 0.5:
         return ('c', r.randint(0, t.count - 1))
     if c < 0.8 and sc.bound:
@@ -119,7 +129,10 @@ def gen_thread_form(r, sc):
 
 
 def gen_index(r, sc):
-    """An index into an array of ARRAY elements, maybe out of bounds."""
+    """An index into an array of ARRAY elements, maybe out of bounds (not if sc.tame)."""
+    if sc.tame:  # 0 or 1
+        return r.choice([('c', 0), ('c', 1), ('<', gen_expr(r, 1, sc), gen_expr(r, 1, sc))] +
+                        ([('id',)] if sc.in_thread else []))
     if not sc.in_thread:
         if sc.bound and r.random() < 0.5:
             return ('qv', r.choice(sc.bound))
@@ -129,9 +142,10 @@ def gen_index(r, sc):
 
 def gen_quantifier(r, depth, sc):
     v = 'i%d' % len(sc.bound)
-    lo = r.randint(-1, 1)
-    inner = Scope([], False, sc.templates, sc.bound + (v,))
-    return (r.choice(['all', 'any']), v, lo, lo + r.randint(-1, 2), gen_expr(r, depth, inner))
+    lo = r.randint(0, 1) if sc.tame else r.randint(-1, 1)
+    hi = lo + (r.randint(-1, 1 - lo) if sc.tame else r.randint(-1, 2))  # tame: in 0..1
+    inner = Scope([], False, sc.templates, sc.bound + (v,), sc.tame)
+    return (r.choice(['all', 'any']), v, lo, hi, gen_expr(r, depth, inner))
 
 
 def gen_expr(r, depth, sc):
@@ -145,6 +159,8 @@ def gen_expr(r, depth, sc):
         if c < 0.3:
             return ('v', r.choice(['s0', 's1']))
         if c < 0.4:
+            if sc.tame:
+                return ('a', gen_index(r, sc))
             if not sc.in_thread or depth <= 0:
                 if sc.bound and r.random() < 0.5:
                     return ('a', ('qv', r.choice(sc.bound)))
@@ -164,8 +180,8 @@ def gen_expr(r, depth, sc):
         return ('c', r.randint(0, 2))
     if sc.templates and depth > 1 and r.random() < 0.25:
         return gen_quantifier(r, depth - 1, sc)
-    op = r.choice(['+', '-', '*', '==', '<', '!=', '&&', '||', '!', 'neg', '%', '/', '%e',
-                   '<=', '>', '>='])
+    op = r.choice(['+', '-', '*', '==', '<', '!=', '&&', '||', '!', 'neg', '%', '<=', '>', '>='] +
+                  ([] if sc.tame else ['/', '%e']))
     if op in ('!', 'neg'):
         return (op, gen_expr(r, depth - 1, sc))
     if op == '%':
@@ -180,7 +196,7 @@ def target(r, sc):
     if c < 0.5:
         return ('v', r.choice(['s0', 's1']))
     if c < 0.75 or not sc.locs:
-        return ('a', ('%', gen_expr(r, 1, sc), ('c', ARRAY)))
+        return ('a', gen_index(r, sc) if sc.tame else ('%', gen_expr(r, 1, sc), ('c', ARRAY)))
     name = r.choice(sc.locs)
     return ('lh', gen_index(r, sc)) if name.startswith('h[') else ('l', name)
 
@@ -207,17 +223,27 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         c = r.random()
         if c < 0.30:
             out.append(('assign', target(r, sc), small(gen_expr(r, 2, sc))))
-        elif c < 0.38:
+        elif c < 0.38 and (not sc.tame or r.random() < 0.4):  # tame: fewer, fewer deadlocks
             out.append(('await', gen_expr(r, 2, sc)))
-        elif c < 0.44:
+        elif c < 0.44 and not sc.tame:
+            out.append(('assert', gen_expr(r, 2, sc)))
+        elif c < 0.44 and r.random() < 0.3:  # rarer: a false one ends the schedule
             out.append(('assert', gen_expr(r, 2, sc)))
         elif c < 0.48:
             out.append(('skip',))
+        elif c < 0.64 and sc.tame and depth > 0:  # lock, maybe wait, unlock
+            x = mutex()
+            out.append(('lock', x))
+            out.extend(sub(0, 2))
+            if r.random() < 0.25 and not in_atomic:
+                out.append(('wait', cond(), x))
+                out.extend(sub(0, 1))
+            out.append(('unlock', x))
         elif c < 0.56:
             out.append(('lock', mutex()))
         elif c < 0.64:
             out.append(('unlock', mutex()))
-        elif c < 0.68 and in_atomic:  # wait is a model error in atomic
+        elif c < 0.68 and (in_atomic or sc.tame):  # wait is a model error in atomic
             out.append(('skip',))
         elif c < 0.68:  # often right after taking its mutex, as in a program
             x = mutex()
@@ -853,6 +879,7 @@ def explore(model):
     edges = []  # each state's steps: the state they lead to, None for a failing step
     bad = []  # each state violates: it breaks a property, deadlocks or has a failing step
     broken = []  # each state breaks the invariant (or cannot evaluate it)
+    ends = []  # the end states: (state, breaks a property)
     shortest = {}  # kind -> (length, the state it ends in) of the first shortest found
     n_trans = n_end = 0
 
@@ -884,6 +911,8 @@ def explore(model):
         n_end += all_done
         final_broken = all_done and check(model.final, 'final', k)
         bad.append(broken[k] or final_broken)
+        if all_done:
+            ends.append((k, broken[k] or final_broken))
         if not succ and not all_done:
             found('deadlock', depth(k), k)
             bad[k] = True
@@ -912,7 +941,67 @@ def explore(model):
                               for kind, x in sorted(shortest.items())
                               if kind in ('invariant', 'final', 'deadlock')}}
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
+    answer['outcomes'] = outcomes(order, edges, broken, ends, answer['schedules'] is not None)
+    answer['never_ending_states'] = never_ending(edges) if model.final is not None else None
     return answer
+
+
+def never_ending(edges):
+    """How many states no schedule can end from: none reaches a state without steps (every
+    thread finished, or a deadlock) or a failing step."""
+    preds = [[] for _ in edges]
+    can_end = [not out or None in out for out in edges]
+    for u, out in enumerate(edges):
+        for w in out:
+            if w is not None:
+                preds[w].append(u)
+    todo = [u for u in range(len(edges)) if can_end[u]]
+    while todo:
+        w = todo.pop()
+        for u in preds[w]:
+            if not can_end[u]:
+                can_end[u] = True
+                todo.append(u)
+    return can_end.count(False)
+
+
+def outcomes(order, edges, broken, ends, acyclic):
+    """The end states grouped by the shared scalars' values, sorted: (s0, s1, one of them
+    breaks a property, end states, schedules that end in them, of which violate), the two
+    counts as strings, None if the graph has a cycle."""
+    prefixes = viol = None
+    if acyclic:  # schedule prefixes into each state, in a topological order (Kahn's)
+        into = [0] * len(order)
+        for out in edges:
+            for w in out:
+                if w is not None:
+                    into[w] += 1
+        prefixes, viol = [0] * len(order), [0] * len(order)
+        prefixes[0] = 1
+        viol[0] = int(broken[0])
+        ready = [0]
+        while ready:
+            u = ready.pop()
+            for w in edges[u]:
+                if w is None:
+                    continue
+                prefixes[w] += prefixes[u]
+                viol[w] += viol[u]
+                into[w] -= 1
+                if into[w] == 0:
+                    if broken[w]:  # every prefix through it violates
+                        viol[w] = prefixes[w]
+                    ready.append(w)
+    groups = {}
+    for k, breaks in ends:
+        g = groups.setdefault(order[k][0][:2], [False, 0, 0, 0])
+        g[0] |= breaks
+        g[1] += 1
+        if acyclic:
+            g[2] += prefixes[k]
+            g[3] += prefixes[k] if breaks else viol[k]
+    return [(key[0], key[1], g[0], g[1]) + ((str(g[2]), str(g[3])) if acyclic else (None, None))
+            for key, g in sorted(groups.items())]
 
 
 def preemptions(model, order, parent, k):
@@ -967,8 +1056,11 @@ def gen_range(r):
 def make_model(seed):
     r = random.Random(seed)
     m = Model()
+    # Half the models are tame: no division, no index out of bounds, no range, locks in pairs,
+    # few asserts; so that most of their schedules run to the end (in a wild one, few do).
+    tame = r.random() < 0.5
     for name in ('s1', 'a', 'q', 'l0', 'h'):  # l0, h: every thread's
-        if r.random() < 0.3:
+        if r.random() < 0.3 and not tame:
             m.ranges[name] = gen_range(r)
 
     def rng(name):
@@ -986,7 +1078,8 @@ def make_model(seed):
     a_text = str(elems[0]) if len(set(elems)) == 1 and r.random() < 0.5 else \
         '[' + ', '.join(map(str, elems)) + ']'
     q_text = ' = [' + ', '.join(map(str, queued)) + ']' if queued or r.random() < 0.2 else ''
-    src = f'# reference.py seed {seed}\nshared s0 = {s0}\nshared s1{rng("s1")} = {s1}\n'
+    src = f'# reference.py seed {seed}' + (' (tame)' if tame else '') + '\n'
+    src += f'shared s0 = {s0}\nshared s1{rng("s1")} = {s1}\n'
     src += f'shared a[{ARRAY}]{rng("a")} = {a_text}\n'
     src += ''.join(f'mutex {x}\n' for x in MUTEXES) + ''.join(f'cond {x}\n' for x in CONDS)
     src += f'queue q[{QUEUE_CAP}]{rng("q")}{q_text}\n'
@@ -1007,7 +1100,7 @@ def make_model(seed):
             for inst in range(count):
                 inits[inst] += elems
             decls += f'    local h[{ARRAY}]{rng("h")} = [' + ', '.join(map(str, elems)) + ']\n'
-        sc = Scope(locs, True)
+        sc = Scope(locs, True, tame=tame)
         body = gen_body(r, 2, sc, r.randint(2, 5), False)
         g = Graph()
         entry = g.body(body, END, None, None)
@@ -1019,7 +1112,7 @@ def make_model(seed):
             m.inits.append(tuple(inits[inst]))
         src += f'thread t{k}' + (f'[{count}]' if count > 1 else '') + ' {\n'
         src += decls + body_text(body, 1) + '}\n'
-    props = Scope([], False, templates)
+    props = Scope([], False, templates, tame=tame)
     if r.random() < 0.2:  # where the threads are, against a random expression
         m.invariant = (r.choice(['<=', '!=', '<']), gen_thread_form(r, props),
                        gen_expr(r, 1, props))
@@ -1050,11 +1143,15 @@ def weft_answer(weft, path, options):
         if kind in ('invariant', 'final', 'deadlock'):  # one property of that kind
             preempt[kind] = sched['preemptions']
     an = m['analysis'] or {}
+    outs = sorted((o['values']['s0'], o['values']['s1'], o['violates'], o['end_states'],
+                   o['schedules'], o['violating_schedules']) for o in an.get('outcomes', []))
     return {'states': m['statistics']['states'], 'transitions': m['statistics']['transitions'],
             'kinds': sorted(lengths), 'end_states': an.get('end_states'),
             'violating_states': an.get('violating_states'),
             'lengths': dict(sorted(lengths.items())), 'preemptions': dict(sorted(preempt.items())),
-            'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules')}
+            'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules'),
+            'outcomes': outs if m['analysis'] else None,
+            'never_ending_states': an.get('never_ending_states')}
 
 
 def compared(answer, options):
@@ -1062,10 +1159,15 @@ def compared(answer, options):
     if isinstance(answer, str):  # weft gave no answer
         return answer
     drop = set()
-    if '--reduce' in options:  # merges states that differ only in dead locals
-        drop |= {'states', 'transitions', 'end_states', 'violating_states'}
+    if '--reduce' in options:  # merges states that differ only in dead locals: not schedules
+        drop |= {'states', 'transitions', 'end_states', 'violating_states', 'never_ending_states'}
+        if answer['outcomes'] is not None:  # each outcome's end states
+            answer = dict(answer, outcomes=[o[:3] + o[4:] for o in answer['outcomes']])
     if '--compact' in options:  # no analysis after the search
-        drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states'}
+        drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
+                 'never_ending_states'}
+    if '--dfs' in options:  # its schedules are not the shortest
+        drop |= {'lengths', 'preemptions'}
     return {k: v for k, v in answer.items() if k not in drop}
 
 
