@@ -6,15 +6,16 @@ usage: reference.py WEFT FIRST COUNT [OPTION...]
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth
 first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
 These must be the same: the states, transitions and end states; the kinds of violation, the
-length of the shortest schedule of each kind, and the preemptions of the shortest schedule of
-the invariant, the final and the deadlock (one property each); the violating states; the
+length of the shortest schedule of each kind, and for the invariant, the final and the
+deadlock (one property each) that schedule itself, step by step (thread and outcome: the
+tie-break rule), and its preemptions; the violating states; the
 numbers of complete and of violating schedules (null when the graph has a cycle); the outcomes
 (the end states grouped by the values of s0 and s1: whether one breaks a property, how many end
 states, how many schedules end in them and how many of those violate); and, with a final, the
 states no schedule can end from. An option leaves out what it changes: under --reduce dead the
 counts of states, the outcomes' end states among them (the reduction merges states; the
 schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
-under --dfs the lengths and preemptions (its schedules are not the shortest). Prints each model
+under --dfs the schedules' lengths, steps and preemptions (they are not the shortest). Prints each model
 that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
@@ -875,7 +876,7 @@ def explore(model):
             model.init_queue)
     seen = {init: 0}
     order = [init]
-    parent = [None]  # (parent, thread) of the first step found into each state
+    parent = [None]  # (parent, thread, outcome) of the first step found into each state
     edges = []  # each state's steps: the state they lead to, None for a failing step
     bad = []  # each state violates: it breaks a property, deadlocks or has a failing step
     broken = []  # each state breaks the invariant (or cannot evaluate it)
@@ -917,8 +918,10 @@ def explore(model):
             found('deadlock', depth(k), k)
             bad[k] = True
         out = []
+        outcome = {}  # each thread's outcomes so far: the k of weft's (thread, k)
         for i, new in succ:
             n_trans += 1
+            outcome[i] = outcome.get(i, -1) + 1
             if isinstance(new, str):  # a failing step: 'assert' or 'error'
                 found(new, depth(k) + 1, None)
                 bad[k] = True
@@ -927,7 +930,7 @@ def explore(model):
             if new not in seen:
                 seen[new] = len(order)
                 order.append(new)
-                parent.append((k, i))
+                parent.append((k, i, outcome[i]))
                 broken.append(check(model.invariant, 'invariant', len(order) - 1))
                 if len(order) > MAX_STATES:
                     return None
@@ -939,7 +942,10 @@ def explore(model):
               'lengths': {kind: x[0] for kind, x in sorted(shortest.items())},
               'preemptions': {kind: preemptions(model, order, parent, x[1])
                               for kind, x in sorted(shortest.items())
-                              if kind in ('invariant', 'final', 'deadlock')}}
+                              if kind in ('invariant', 'final', 'deadlock')},
+              'steps': {kind: [list(step[1:]) for step in path(parent, x[1])]
+                        for kind, x in sorted(shortest.items())
+                        if kind in ('invariant', 'final', 'deadlock')}}
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
     answer['outcomes'] = outcomes(order, edges, broken, ends, answer['schedules'] is not None)
     answer['never_ending_states'] = never_ending(edges) if model.final is not None else None
@@ -1004,16 +1010,23 @@ def outcomes(order, edges, broken, ends, acyclic):
             for key, g in sorted(groups.items())]
 
 
-def preemptions(model, order, parent, k):
-    """The preemptions of the first shortest schedule to state k: steps by another thread right
-    after a step of a thread that had not finished and could have gone on."""
+def path(parent, k):
+    """The first shortest schedule to state k, found breadth first with the threads in order
+    and each thread's outcomes in order: the tie-break rule of docs/language.md section 7. A
+    list of (state before, thread, outcome)."""
     steps = []
     while parent[k] is not None:
         steps.append(parent[k])
         k = parent[k][0]
-    steps.reverse()
+    return steps[::-1]
+
+
+def preemptions(model, order, parent, k):
+    """The preemptions of the first shortest schedule to state k: steps by another thread right
+    after a step of a thread that had not finished and could have gone on."""
+    steps = path(parent, k)
     n = 0
-    for (_, before), (at, thread) in zip(steps, steps[1:]):
+    for (_, before, _), (at, thread, _) in zip(steps, steps[1:]):
         if thread != before and any(i == before for i, _ in successors(model, order[at])):
             n += 1
     return n
@@ -1135,13 +1148,14 @@ def weft_answer(weft, path, options):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
     if m['statistics'] is None:
         return 'not checked: %s' % m['error']
-    lengths, preempt = {}, {}
+    lengths, preempt, steps = {}, {}, {}
     for v in m['violations']:
         kind, sched = v['kind'], v['schedule']
         if kind not in lengths or sched['length'] < lengths[kind]:
             lengths[kind] = sched['length']
         if kind in ('invariant', 'final', 'deadlock'):  # one property of that kind
             preempt[kind] = sched['preemptions']
+            steps[kind] = [[step['tid'], step['k']] for step in sched['steps']]
     an = m['analysis'] or {}
     outs = sorted((o['values']['s0'], o['values']['s1'], o['violates'], o['end_states'],
                    o['schedules'], o['violating_schedules']) for o in an.get('outcomes', []))
@@ -1149,6 +1163,7 @@ def weft_answer(weft, path, options):
             'kinds': sorted(lengths), 'end_states': an.get('end_states'),
             'violating_states': an.get('violating_states'),
             'lengths': dict(sorted(lengths.items())), 'preemptions': dict(sorted(preempt.items())),
+            'steps': dict(sorted(steps.items())),
             'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules'),
             'outcomes': outs if m['analysis'] else None,
             'never_ending_states': an.get('never_ending_states')}
@@ -1167,7 +1182,7 @@ def compared(answer, options):
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
                  'never_ending_states'}
     if '--dfs' in options:  # its schedules are not the shortest
-        drop |= {'lengths', 'preemptions'}
+        drop |= {'lengths', 'preemptions', 'steps'}
     return {k: v for k, v in answer.items() if k not in drop}
 
 
