@@ -15,8 +15,9 @@ states, how many schedules end in them and how many of those violate); and, with
 states no schedule can end from. An option leaves out what it changes: under --reduce dead the
 counts of states, the outcomes' end states among them (the reduction merges states; the
 schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
-under --dfs the schedules' lengths, steps and preemptions (they are not the shortest). Prints each model
-that differs with both answers; exit status 1 if any did, 0 if none.
+under --dfs the schedules' lengths, steps and preemptions (they are not the shortest); and
+the reference follows --no-deadlock (a state where no thread can move is then no violation).
+Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
 (each variable and the queue maybe with a range, all maybe with initial values other than 0), and
@@ -868,9 +869,10 @@ def property_breaks(model, prop, state):
         return 'error'
 
 
-def explore(model):
+def explore(model, deadlock=True):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
-    states or MAX_PATHS paths through an atomic block."""
+    states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
+    state where no thread can move is no violation."""
     init = (model.init_shared, (None,) * len(MUTEXES),
             tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
             model.init_queue)
@@ -914,7 +916,7 @@ def explore(model):
         bad.append(broken[k] or final_broken)
         if all_done:
             ends.append((k, broken[k] or final_broken))
-        if not succ and not all_done:
+        if not succ and not all_done and deadlock:
             found('deadlock', depth(k), k)
             bad[k] = True
         out = []
@@ -1198,7 +1200,7 @@ def main():
         path = os.path.join(tmp, 'model.weft')
         for seed in range(first, first + count):
             src, model = make_model(seed)
-            ref = explore(model)
+            ref = explore(model, '--no-deadlock' not in options)
             if ref is None:
                 continue
             with open(path, 'w') as f:
