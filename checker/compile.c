@@ -1351,7 +1351,8 @@ static bool compile_while(Compiler *c, const AstNode *s)
 /* 'repeat 0 {B}': B makes no step, but its errors are still reported. Compile it once and
 ** roll back everything it added (lists only grow, so their lengths are enough to restore), and
 ** the flags it may have changed: inside an atomic block, B's first statement must not take the
-** place of the block's guard. */
+** place of the block's guard. Its labels name no position, but inside an atomic block, where a
+** label on any statement names the block's (docs/language.md section 8), they keep that one. */
 static bool check_unused_body(Compiler *c, const AstList *stmts)
 {
     Gen *g = c->g;
@@ -1371,7 +1372,11 @@ static bool check_unused_body(Compiler *c, const AstList *stmts)
         free(g->pos.items[i].text);
     g->pos.len = n_pos;
     g->cb.ins.len = g->cb.lines.len = n_code;
-    g->marks.len = n_marks;
+    size_t kept = n_marks; /* a label inside an atomic block keeps marking the block's position */
+    for (size_t i = n_marks; i < g->marks.len; i++)
+        if (g->marks.items[i].pos < n_pos)
+            g->marks.items[kept++] = g->marks.items[i];
+    g->marks.len = kept;
     g->returns.len = n_returns;
     g->loops.len = n_loops;
     for (size_t i = 0; i < n_loops; i++) {
