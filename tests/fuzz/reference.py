@@ -16,7 +16,11 @@ states no schedule can end from. An option leaves out what it changes: under --r
 counts of states, the outcomes' end states among them (the reduction merges states; the
 schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
 under --dfs the schedules' lengths, steps and preemptions (they are not the shortest); and
-the reference follows --no-deadlock (a state where no thread can move is then no violation).
+the reference follows --no-deadlock (a state where no thread can move is then no violation)
+and --max-preemptions N (its state is then a configuration with the last step's thread and the
+preemptions taken, a step of another thread while that one could go on is a preemption and is
+held back once N are taken; the steps held back are compared too, and the end, violating and
+never-ending states are counted as configurations).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
@@ -869,13 +873,39 @@ def property_breaks(model, prop, state):
         return 'error'
 
 
-def explore(model, deadlock=True):
+def bounded(succ, node, bound):
+    """The steps of 'succ' (from node's configuration) that --max-preemptions 'bound' lets
+    through, each leading to (configuration, thread, preemptions); and how many threads' steps
+    it held back (a step of several outcomes is one):
+    a step by another thread while the last step's thread could go on is a preemption, held
+    back once the schedule has taken 'bound' of them."""
+    _, last, taken = node
+    enabled = {i for i, _ in succ}
+    out, held = [], set()
+    for i, new in succ:
+        preempts = last is not None and i != last and last in enabled
+        if preempts and taken >= bound:
+            held.add(i)  # one step of thread i, whatever its outcomes
+            continue
+        out.append((i, new if isinstance(new, str) else (new, i, taken + preempts)))
+    return out, len(held)
+
+
+def explore(model, deadlock=True, bound=None):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
-    state where no thread can move is no violation."""
+    state where no thread can move is no violation. With a bound (--max-preemptions), a state is
+    a configuration with the last step's thread and the preemptions taken, and the end and
+    violating states are counted as configurations."""
     init = (model.init_shared, (None,) * len(MUTEXES),
             tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
             model.init_queue)
+    if bound is not None:
+        init = (init, None, 0)
+
+    def cfg(node):
+        return node if bound is None else node[0]
+
     seen = {init: 0}
     order = [init]
     parent = [None]  # (parent, thread, outcome) of the first step found into each state
@@ -884,7 +914,7 @@ def explore(model, deadlock=True):
     broken = []  # each state breaks the invariant (or cannot evaluate it)
     ends = []  # the end states: (state, breaks a property)
     shortest = {}  # kind -> (length, the state it ends in) of the first shortest found
-    n_trans = n_end = 0
+    n_trans = n_held = 0
 
     def found(kind, length, at):
         if kind not in shortest or length < shortest[kind][0]:
@@ -897,7 +927,7 @@ def explore(model, deadlock=True):
         return d
 
     def check(prop, kind, k):
-        bad_kind = property_breaks(model, prop, order[k]) if prop is not None else None
+        bad_kind = property_breaks(model, prop, cfg(order[k])) if prop is not None else None
         if bad_kind:
             found(kind if bad_kind == 'false' else bad_kind, depth(k), k)
         return bool(bad_kind)
@@ -905,18 +935,19 @@ def explore(model, deadlock=True):
     broken.append(check(model.invariant, 'invariant', 0))
     k = 0
     while k < len(order):
-        state = order[k]
+        config = cfg(order[k])
         try:
-            succ = successors(model, state)
+            moves = successors(model, config)
         except TooBig:  # an atomic block of too many paths: not compared
             return None
-        all_done = all(th[0] == END for th in state[2])
-        n_end += all_done
+        succ, held = (moves, 0) if bound is None else bounded(moves, order[k], bound)
+        n_held += held
+        all_done = all(th[0] == END for th in config[2])
         final_broken = all_done and check(model.final, 'final', k)
         bad.append(broken[k] or final_broken)
         if all_done:
             ends.append((k, broken[k] or final_broken))
-        if not succ and not all_done and deadlock:
+        if not moves and not all_done and deadlock:
             found('deadlock', depth(k), k)
             bad[k] = True
         out = []
@@ -940,23 +971,32 @@ def explore(model, deadlock=True):
         edges.append(out)
         k += 1
     answer = {'states': len(order), 'transitions': n_trans, 'kinds': sorted(shortest),
-              'end_states': n_end, 'violating_states': sum(bad),
+              'end_states': len({cfg(order[k]) for k, _ in ends}),
+              'violating_states': len({cfg(node) for node, b in zip(order, bad) if b}),
               'lengths': {kind: x[0] for kind, x in sorted(shortest.items())},
-              'preemptions': {kind: preemptions(model, order, parent, x[1])
+              'preemptions': {kind: preemptions(model, [cfg(n) for n in order], parent, x[1])
                               for kind, x in sorted(shortest.items())
                               if kind in ('invariant', 'final', 'deadlock')},
               'steps': {kind: [list(step[1:]) for step in path(parent, x[1])]
                         for kind, x in sorted(shortest.items())
                         if kind in ('invariant', 'final', 'deadlock')}}
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
-    answer['outcomes'] = outcomes(order, edges, broken, ends, answer['schedules'] is not None)
-    answer['never_ending_states'] = never_ending(edges) if model.final is not None else None
+    answer['outcomes'] = outcomes([cfg(n) for n in order], edges, broken, ends,
+                                  answer['schedules'] is not None)
+    answer['never_ending_states'] = None
+    if model.final is not None:  # configurations, as the end and violating states
+        stuck = never_ending(edges)
+        answer['never_ending_states'] = len({cfg(order[k]) for k in stuck})
+    if bound is not None:
+        answer['held_back'] = n_held
+        if n_held:  # a bounded scheduler is not fair: no count of states that cannot end
+            answer['never_ending_states'] = None
     return answer
 
 
 def never_ending(edges):
-    """How many states no schedule can end from: none reaches a state without steps (every
-    thread finished, or a deadlock) or a failing step."""
+    """The states no schedule can end from: none reaches a state without steps (every thread
+    finished, or a deadlock) or a failing step."""
     preds = [[] for _ in edges]
     can_end = [not out or None in out for out in edges]
     for u, out in enumerate(edges):
@@ -970,7 +1010,7 @@ def never_ending(edges):
             if not can_end[u]:
                 can_end[u] = True
                 todo.append(u)
-    return can_end.count(False)
+    return [k for k, can in enumerate(can_end) if not can]
 
 
 def outcomes(order, edges, broken, ends, acyclic):
@@ -1001,14 +1041,15 @@ def outcomes(order, edges, broken, ends, acyclic):
                         viol[w] = prefixes[w]
                     ready.append(w)
     groups = {}
-    for k, breaks in ends:
-        g = groups.setdefault(order[k][0][:2], [False, 0, 0, 0])
+    for k, breaks in ends:  # under a preemption bound, one configuration may be several states
+        g = groups.setdefault(order[k][0][:2], [False, set(), 0, 0])
         g[0] |= breaks
-        g[1] += 1
+        g[1].add(order[k])
         if acyclic:
             g[2] += prefixes[k]
             g[3] += prefixes[k] if breaks else viol[k]
-    return [(key[0], key[1], g[0], g[1]) + ((str(g[2]), str(g[3])) if acyclic else (None, None))
+    return [(key[0], key[1], g[0], len(g[1])) +
+            ((str(g[2]), str(g[3])) if acyclic else (None, None))
             for key, g in sorted(groups.items())]
 
 
@@ -1168,6 +1209,8 @@ def weft_answer(weft, path, options):
             'steps': dict(sorted(steps.items())),
             'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules'),
             'outcomes': outs if m['analysis'] else None,
+            **({'held_back': m['statistics']['held_steps']} if '--max-preemptions' in options
+               else {}),
             'never_ending_states': an.get('never_ending_states')}
 
 
@@ -1200,7 +1243,10 @@ def main():
         path = os.path.join(tmp, 'model.weft')
         for seed in range(first, first + count):
             src, model = make_model(seed)
-            ref = explore(model, '--no-deadlock' not in options)
+            bound = None
+            if '--max-preemptions' in options:
+                bound = int(options[options.index('--max-preemptions') + 1])
+            ref = explore(model, '--no-deadlock' not in options, bound)
             if ref is None:
                 continue
             with open(path, 'w') as f:
