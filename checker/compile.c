@@ -92,6 +92,8 @@ typedef struct Loop {
     bool has_cont;     /* continue target known: cont (a position or a code address) */
     uint32_t cont;     /* see has_cont */
     PatchList *conts;  /* !has_cont (repeat): pending jumps/steps to the next iteration */
+    bool *break_open;  /* repeat in atomic: set by a break taken before the block's GUARD_END */
+    bool *cont_open;   /* the same for a continue */
 } Loop;
 
 typedef struct LabelMark {
@@ -1301,7 +1303,7 @@ static bool compile_if(Compiler *c, const AstNode *s)
 
 static Loop *push_loop(Gen *g, PatchList *breaks, bool has_cont, uint32_t cont, PatchList *conts)
 {
-    Loop l = {g->in_atomic, breaks, has_cont, cont, conts};
+    Loop l = {g->in_atomic, breaks, has_cont, cont, conts, NULL, NULL};
     vec_push(&g->loops, l);
     return &g->loops.items[g->loops.len - 1];
 }
@@ -1420,16 +1422,21 @@ static bool compile_repeat(Compiler *c, const AstNode *s)
         return ok;
     }
     size_t errors = diag_count(c->d);
-    bool ok = true;
+    bool ok = true, break_open = false;
     for (int32_t i = 0; ok && i < n && !g->too_big; i++) {
         size_t n_pos = g->pos.len, n_code = g->cb.ins.len;
-        push_loop(g, &breaks, false, 0, &conts);
+        bool cont_open = false;
+        Loop *loop = push_loop(g, &breaks, false, 0, &conts);
+        loop->break_open = &break_open;
+        loop->cont_open = &cont_open;
         ok = compile_block(c, &s->list);
         g->loops.len--;
         if (g->in_atomic)
             resolve_code(g, &conts);
         else
             patch_list_append(&g->cur, &conts);
+        if (cont_open) /* a path into the next iteration has not ended the guard */
+            g->need_guard = true;
         if (diag_count(c->d) > errors) /* report a body's errors once, not per iteration */
             break;
         if (g->pos.len == n_pos && g->cb.ins.len == n_code)
@@ -1439,6 +1446,8 @@ static bool compile_repeat(Compiler *c, const AstNode *s)
         resolve_code(g, &breaks);
     else
         patch_list_append(&g->cur, &breaks);
+    if (break_open) /* nor has a path out of the loop */
+        g->need_guard = true;
     vec_free(&breaks);
     vec_free(&conts);
     return ok;
@@ -1567,6 +1576,11 @@ static bool compile_jump(Compiler *c, const AstNode *s)
     else if (!loop->has_cont)
         list = loop->conts;
     if (to_code) {
+        /* no statement has ended the guard on this path yet: where it lands, the next one does,
+        ** whatever the code after the jump (never run from here) has emitted */
+        bool *open = s->kind == AST_BREAK ? loop->break_open : list ? loop->cont_open : NULL;
+        if (g->need_guard && open)
+            *open = true;
         if (list)
             push_patch(list, PATCH_CODE, emit(&g->cb, OP_JMP, 0, 0));
         else
