@@ -52,10 +52,12 @@ on 'repeat', the first step of its body; inside an atomic block, the block), qua
 stop at the first value that decides, and its own count of schedules. So a mistake
 in weft's parser, compiler, layout or executor that changes what a model means shows as a
 difference, where weft's other fuzzers compare weft with itself (-j 1 against -j 2, breadth first
-against depth first). It found that weft ignored a break, continue or return before a thread's
-first step, and called a break in 'repeat 0' a model error (both fixed 2026-12-06). Models of
-more than MAX_STATES states, or with an atomic block of more than MAX_PATHS paths, are skipped:
-Python is slow.
+against depth first). On 2026-12-06 it found six bugs in weft, each fixed with a test (listed
+in docs/testing.md): a jump before a thread's first step ignored, a break in 'repeat 0' called a
+model error, a get's target index evaluated before its element, and three in how an atomic
+block's guard and labels were placed ('repeat 0' and jumps at its start). Models of more than
+MAX_STATES states, or with an atomic block of more than MAX_PATHS paths, are skipped: Python is
+slow.
 """
 import json
 import os
