@@ -1547,6 +1547,15 @@ static bool compile_wait(Compiler *c, const AstNode *s)
         return true;
     g->pos.items[sleep].cond = (int32_t)cv->index;
     g->pos.items[sleep].wake = relock;
+    /* While asleep and re-taking the mutex the thread is at the wait (language.md section 8):
+    ** every label of the wait's step names its two other positions too, also one that came
+    ** to the step from a jump before it, which new_pos gave the step alone. */
+    for (size_t i = 0, n = g->marks.len; i < n; i++)
+        if (g->marks.items[i].pos == p) {
+            uint32_t label = g->marks.items[i].label;
+            mark_label(g, label, sleep);
+            mark_label(g, label, relock);
+        }
     return true;
 }
 
