@@ -5,63 +5,74 @@ usage: reference.py WEFT FIRST COUNT [OPTION...]
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth
 first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
-These must be the same: the states, transitions and end states; the kinds of violation, the
-length of the shortest schedule of each kind, and for the invariant, the final and the
-deadlock (one property each) that schedule itself, step by step (thread and outcome: the
-tie-break rule), and its preemptions; the violating states; the
-numbers of complete and of violating schedules (null when the graph has a cycle); the outcomes
-(the end states grouped by the values of s0 and s1: whether one breaks a property, how many end
-states, how many schedules end in them and how many of those violate); and, with a final, the
-states no schedule can end from. An option leaves out what it changes: under --reduce dead the
-counts of states, the outcomes' end states among them (the reduction merges states; the
-schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
-under --dfs the schedules' lengths, steps and preemptions (they are not the shortest); and
-the reference follows --no-deadlock (a state where no thread can move is then no violation)
-and --max-preemptions N (its state is then a configuration with the last step's thread and the
-preemptions taken, a step of another thread while that one could go on is a preemption and is
-held back once N are taken; the steps held back are compared too, and the end, violating and
-never-ending states are counted as configurations).
+These must be the same: the states, transitions, depth and end states; every violation (an
+invariant or final by its line, with its label; an assert or runtime error by the line of the
+statement that failed, inside an atomic block the statement inside it; an error evaluating a
+property by the property's line; the deadlock), in the order the search finds them (a state's
+invariants as it is found, its finals and whether it deadlocks as it is expanded, a failing step as
+it is taken), each with its shortest schedule step by step (thread and outcome: the tie-break rule)
+and its preemptions; the violating states; the numbers of complete and of violating schedules (null
+when the graph has a cycle); the outcomes (the end states grouped by the values of s0 and s1, or of
+the model's own --outcomes terms: whether one breaks a property, how many end states, how many
+schedules end in them and how many of those violate); and, with a final, the states no schedule can
+end from. An option leaves out what it changes: under --reduce dead the counts of states and the
+depth, the outcomes' end states among them (the reduction merges states; the schedules stay), under
+--compact the analysis (schedules, end and violating states, outcomes), under --dfs the violations'
+order and schedules (they are not the shortest) and the depth; and the reference follows
+--no-deadlock (a state where no thread can move is then no violation), --max-preemptions N (its
+state is then a configuration with the last step's thread and the preemptions taken, a step of
+another thread while that one could go on is a preemption and is held back once N are taken; the
+steps held back are compared too, and the end, violating and never-ending states are counted as
+configurations), --first (the search stops at the first violation found: the counts there, and no
+analysis) and --max-states N (it stops when a state is found with N stored: that step counted, the
+state not; the counts there, the depth up to which every state was expanded, and no analysis). A
+model with consts is checked with a -D half of the time, and three models in ten with --outcomes
+and one to three terms (shared variables, whole arrays and elements, threads' locals and local
+arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
-A model has two shared scalars, a shared array of two, two mutexes, two conds and a queue of two
-(each variable and the queue maybe with a range, all maybe with initial values other than 0), and
-two or three threads, some of them arrays of two instances, with a local scalar (set to a
-constant or to id) and a local array of two, each maybe with a range. Their statements are
-assignments, await, assert, skip, lock/unlock, lock-else, wait (often right after the lock)
-and signal/broadcast, put/get with and without else, if/else-if/else, while and repeat with
-break and continue, choose, atomic blocks of all these but wait (nested ones too, some as the
-outer block's guard), and return, any of them with a label; their expressions read the
-variables, array elements at any index, id, true and false, held(m) and len(q), with every
-arithmetic, comparison and logical operator. A model may have an invariant and a final, over
-the shared variables, held and len, and the threads: t@L, t[i]@L, count(t@L), done(t), t.l0,
-t[i].h[j], with all/any quantifiers whose variables index the arrays and the instances (any
+A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
+mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
+range, all maybe with initial values other than 0, s0's maybe from K), and two or three threads,
+some of them arrays of two instances, with a local scalar (set to a constant or to id) and a local
+array of two, each maybe with a range. Their statements are assignments, await, assert, skip,
+lock/unlock, lock-else, wait (often right after the lock) and signal/broadcast, put/get with and
+without else, if/else-if/else, while and repeat with break and continue, choose, atomic blocks of
+all these but wait (nested ones too, some as the outer block's guard), and return, any of them with
+a label; their expressions read the variables, array elements at any index, id, true and false, the
+consts, held(m) and len(q) or len(q2), with every arithmetic, comparison and logical operator; a
+repeat's count may be a const. A model may have up to two invariants and two finals, some with
+labels, over the shared variables, held and len, and the threads: t@L, t[i]@L, count(t@L), done(t),
+t.l0, t[i].h[j], with all/any quantifiers whose variables index the arrays and the instances (any
 index may be out of bounds). Half the models are tame: no division, no index out of bounds, no
-range, a mutex locked and unlocked in pairs (maybe waiting in between), fewer asserts and
-awaits, so that more of their schedules run to the end (in the others few do) and the outcomes
-and finals have something to compare.
+range, a mutex locked and unlocked in pairs (maybe waiting in between), fewer asserts and awaits,
+so that more of their schedules run to the end (in the others few do) and the outcomes and finals
+have something to compare.
 
 The explorer shares nothing with weft but the language (docs/language.md): it runs the syntax tree
-it generated, with its own graph of steps (break, continue and return are edges, not steps;
-repeat is unrolled), its own interpreter of an atomic block (every path through its choices and
-signal targets, the guard, a later statement that blocks, a loop back to a configuration it
-had), its own arithmetic (C's truncating division and remainder, short-circuit && and ||), its
-own runtime errors (division by zero, an index out of bounds, a value outside a range, an unlock
-or wait without the mutex), its own rules for the mutexes, the conds and the queue, its own
-positions for labels (a label names the step its statement starts with: on a jump, the target;
-on 'repeat', the first step of its body; inside an atomic block, the block), quantifiers that
-stop at the first value that decides, and its own count of schedules. So a mistake
-in weft's parser, compiler, layout or executor that changes what a model means shows as a
-difference, where weft's other fuzzers compare weft with itself (-j 1 against -j 2, breadth first
-against depth first). On 2026-12-06 it found six bugs in weft, each fixed with a test (listed
-in docs/testing.md): a jump before a thread's first step ignored, a break in 'repeat 0' called a
-model error, a get's target index evaluated before its element, and three in how an atomic
-block's guard and labels were placed ('repeat 0' and jumps at its start). Models of more than
-MAX_STATES states, or with an atomic block of more than MAX_PATHS paths, are skipped: Python is
-slow.
+it generated, with its own graph of steps (break, continue and return are edges, not steps; repeat
+is unrolled), its own interpreter of an atomic block (every path through its choices and signal
+targets, the guard, a later statement that blocks, a loop back to a configuration it had), its own
+arithmetic (C's truncating division and remainder, short-circuit && and ||), its own runtime errors
+(division by zero, an index out of bounds, a value outside a range, an unlock or wait without the
+mutex), its own rules for the mutexes, the conds and the queues, its own positions for labels (a
+label names the step its statement starts with: on a jump, the target; on 'repeat', the first step
+of its body; inside an atomic block, the block), quantifiers that stop at the first value that
+decides, and its own count of schedules. So a mistake in weft's parser, compiler, layout or
+executor that changes what a model means shows as a difference, where weft's other fuzzers compare
+weft with itself (-j 1 against -j 2, breadth first against depth first). On 2026-12-06 it found
+seven bugs in weft, each fixed with a test (listed in docs/testing.md): a jump before a thread's
+first step ignored, a break in 'repeat 0' called a model error, a get's target index evaluated
+before its element, three in how an atomic block's guard and labels were placed ('repeat 0' and
+jumps at its start), and a label that reached a wait through a jump naming the wait's step but not
+its sleep and re-lock. Models of more than MAX_STATES states, or with an atomic block of more than
+MAX_PATHS paths, are skipped: Python is slow.
 """
+import collections
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -79,8 +90,18 @@ class EvalError(Exception):
     """A runtime error: the step (or the property) fails."""
 
 
+# A step that fails: kind 'assert' (a false assert) or 'error' (a runtime error), and the line
+# of the statement that failed (in an atomic block, the statement inside it).
+Fail = collections.namedtuple('Fail', 'kind line')
+
+
 class TooBig(Exception):
     pass
+
+
+class Stop(Exception):
+    """A search cut short: 'first' (--first: at the first violation found) or 'max states'
+    (--max-states N: at a new state when N are stored)."""
 
 
 # ---------- random models: the syntax tree, and its text ----------
@@ -95,6 +116,8 @@ class Scope:
         self.templates, self.bound = templates, bound
         self.labels = []  # in a thread: the labels of its statements, in order
         self.tame = tame  # no division, indexes in bounds, a mutex unlocked only after its lock
+        self.consts = ()  # the model's consts' names
+        self.queues = ('q',)  # and its queues'
 
 
 class Template:
@@ -153,6 +176,7 @@ def gen_quantifier(r, depth, sc):
     lo = r.randint(0, 1) if sc.tame else r.randint(-1, 1)
     hi = lo + (r.randint(-1, 1 - lo) if sc.tame else r.randint(-1, 2))  # tame: in 0..1
     inner = Scope([], False, sc.templates, sc.bound + (v,), sc.tame)
+    inner.consts, inner.queues = sc.consts, sc.queues
     return (r.choice(['all', 'any']), v, lo, hi, gen_expr(r, depth, inner))
 
 
@@ -180,9 +204,14 @@ def gen_expr(r, depth, sc):
         if c < 0.55 and sc.in_thread:
             return ('id',)
         if c < 0.6:
-            return r.choice([('held', r.choice(MUTEXES)), ('len',)])
+            leaf = r.choice([('held', r.choice(MUTEXES)), ('len', 'q')])
+            if leaf[0] == 'len' and len(sc.queues) > 1:
+                leaf = ('len', r.choice(sc.queues))
+            return leaf
         if c < 0.63:
             return ('b', r.randint(0, 1))
+        if c < 0.67 and sc.consts:
+            return ('k', r.choice(sc.consts))
         if c < 0.7 and sc.bound:
             return ('qv', r.choice(sc.bound))
         return ('c', r.randint(0, 2))
@@ -227,6 +256,9 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
     def cond():
         return 'c' if r.random() < 0.75 else 'c2'
 
+    def queue():  # the first queue, or (if the model has it) the second
+        return r.choice(sc.queues) if len(sc.queues) > 1 else 'q'
+
     for _ in range(n):
         c = r.random()
         if c < 0.30:
@@ -265,13 +297,13 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.745:
             out.append(('return',))
         elif c < 0.76:
-            out.append(('put', small(gen_expr(r, 1, sc))))
+            out.append(('put', small(gen_expr(r, 1, sc)), queue()))
         elif c < 0.77:
-            out.append(('get', target(r, sc)))
+            out.append(('get', target(r, sc), queue()))
         elif c < 0.775 and depth > 0:
-            out.append(('tryput', small(gen_expr(r, 1, sc)), sub(0, 2)))
+            out.append(('tryput', small(gen_expr(r, 1, sc)), sub(0, 2), queue()))
         elif c < 0.78 and depth > 0:
-            out.append(('tryget', target(r, sc), sub(0, 2)))
+            out.append(('tryget', target(r, sc), sub(0, 2), queue()))
         elif c < 0.79:
             out.append(('trylock', mutex(), sub(0, 2) if depth > 0 else []))
         elif c < 0.86 and depth > 0:
@@ -281,7 +313,8 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.91 and depth > 0:
             out.append(('while', gen_expr(r, 2, sc), sub(1, 2, True)))
         elif c < 0.94 and depth > 0:
-            out.append(('repeat', r.randint(0, 2), sub(1, 2, True)))
+            times = r.choice(sc.consts) if sc.consts and r.random() < 0.3 else r.randint(0, 2)
+            out.append(('repeat', times, sub(1, 2, True)))
         elif c < 0.955 and depth > 0:
             out.append(('choose', [sub(0, 2) for _ in range(r.randint(2, 3))]))
         elif c < 0.975 and depth > 0:
@@ -308,7 +341,7 @@ def expr_text(e):
     t = e[0]
     if t == 'c':
         return str(e[1])
-    if t in ('v', 'l', 'qv'):
+    if t in ('v', 'l', 'qv', 'k'):
         return e[1]
     if t == 'at':
         return f'{instance_text(e[1], e[2])}@{e[3]}'
@@ -333,7 +366,7 @@ def expr_text(e):
     if t == 'tla':
         return f'{instance_text(e[1], e[2])}.h[{expr_text(e[3])}]'
     if t == 'len':
-        return 'len(q)'
+        return f'len({e[1]})'
     if t == '!':
         return '!(' + expr_text(e[1]) + ')'
     if t == 'neg':
@@ -341,57 +374,62 @@ def expr_text(e):
     return '(' + expr_text(e[1]) + ' ' + t + ' ' + expr_text(e[2]) + ')'
 
 
-def block_text(head, body, indent):
+def block_text(head, body, indent, reg):
     p = '    ' * indent
-    return p + head + ' {\n' + body_text(body, indent + 1) + p + '}\n'
+    return p + head + ' {\n' + body_text(body, indent + 1, reg) + p + '}\n'
 
 
-def body_text(body, indent):
+def body_text(body, indent, reg):
+    """The text of 'body'; each statement's first line ends in a comment '#@N', where N is its
+    place in 'reg' (a list of the statements): how the explorer learns their lines."""
     s = ''
     p = '    ' * indent
     for st in body:
         t = st[0]
         if t == 'label':
-            s += p + st[1] + ': ' + body_text([st[2]], indent)[len(p):]
+            s += p + st[1] + ': ' + body_text([st[2]], indent, reg)[len(p):]
             continue
         if t == 'assign':
-            s += p + f'{expr_text(st[1])} = {expr_text(st[2])}\n'
+            c = p + f'{expr_text(st[1])} = {expr_text(st[2])}\n'
         elif t in ('await', 'assert'):
-            s += p + f'{t} {expr_text(st[1])}\n'
+            c = p + f'{t} {expr_text(st[1])}\n'
         elif t in ('skip', 'break', 'continue', 'return'):
-            s += p + t + '\n'
+            c = p + t + '\n'
         elif t in ('lock', 'unlock', 'signal', 'broadcast'):
-            s += p + f'{t} {st[1]}\n'
+            c = p + f'{t} {st[1]}\n'
         elif t == 'wait':
-            s += p + f'wait {st[1]}, {st[2]}\n'
+            c = p + f'wait {st[1]}, {st[2]}\n'
         elif t == 'put':
-            s += p + f'put q, {expr_text(st[1])}\n'
+            c = p + f'put {st[2]}, {expr_text(st[1])}\n'
         elif t == 'get':
-            s += p + f'get q, {expr_text(st[1])}\n'
+            c = p + f'get {st[2]}, {expr_text(st[1])}\n'
         elif t == 'tryput':
-            s += block_text(f'put q, {expr_text(st[1])} else', st[2], indent)
+            c = block_text(f'put {st[3]}, {expr_text(st[1])} else', st[2], indent, reg)
         elif t == 'tryget':
-            s += block_text(f'get q, {expr_text(st[1])} else', st[2], indent)
+            c = block_text(f'get {st[3]}, {expr_text(st[1])} else', st[2], indent, reg)
         elif t == 'trylock':
-            s += block_text(f'lock {st[1]} else', st[2], indent)
+            c = block_text(f'lock {st[1]} else', st[2], indent, reg)
         elif t == 'if':
+            c = ''
             for i, (cond, arm) in enumerate(st[1]):
-                s += p + ('if ' if i == 0 else '} else if ') + expr_text(cond) + ' {\n'
-                s += body_text(arm, indent + 1)
+                c += p + ('if ' if i == 0 else '} else if ') + expr_text(cond) + ' {\n'
+                c += body_text(arm, indent + 1, reg)
             if st[2] is not None:
-                s += p + '} else {\n' + body_text(st[2], indent + 1)
-            s += p + '}\n'
+                c += p + '} else {\n' + body_text(st[2], indent + 1, reg)
+            c += p + '}\n'
         elif t == 'while':
-            s += block_text(f'while {expr_text(st[1])}', st[2], indent)
+            c = block_text(f'while {expr_text(st[1])}', st[2], indent, reg)
         elif t == 'repeat':
-            s += block_text(f'repeat {st[1]}', st[2], indent)
+            c = block_text(f'repeat {st[1]}', st[2], indent, reg)
         elif t == 'atomic':
-            s += block_text('atomic', st[1], indent)
+            c = block_text('atomic', st[1], indent, reg)
         elif t == 'choose':
-            s += p + 'choose {\n' + body_text(st[1][0], indent + 1)
+            c = p + 'choose {\n' + body_text(st[1][0], indent + 1, reg)
             for arm in st[1][1:]:
-                s += p + '} or {\n' + body_text(arm, indent + 1)
-            s += p + '}\n'
+                c += p + '} or {\n' + body_text(arm, indent + 1, reg)
+            c += p + '}\n'
+        s += c.replace('\n', f'  #@{len(reg)}\n', 1)
+        reg.append(st)
     return s
 
 
@@ -412,29 +450,36 @@ def c_mod(a, b):
 class Env:
     """A thread's view while it runs a step: the shared variables (the array's elements as
     'a[0]', 'a[1]'), its locals ('h[0]' for its array's) and id, the mutexes' owners (by
-    MUTEXES), the queue, every thread's status and the cond each sleeper waits on; copied for
-    each path through an atomic block."""
+    MUTEXES), the queues' contents (by model.queues), every thread's status and the cond each
+    sleeper waits on; copied for each path through an atomic block."""
 
-    def __init__(self, model, tid, inst, shared, local, owners, queue, statuses, waits=(),
+    def __init__(self, model, tid, inst, shared, local, owners, queues, statuses, waits=(),
                  ths=None):
         self.model, self.tid, self.inst = model, tid, inst
         self.shared, self.local = shared, local
-        self.owners, self.queue, self.statuses, self.waits = owners, queue, statuses, waits
+        self.owners, self.queues, self.statuses, self.waits = owners, queues, statuses, waits
         self.fresh = True  # no step-statement has run yet: the next one is the guard
         self.ths, self.bound = ths, {}  # in a property: every thread, the quantifier variables
 
     def copy(self):
         e = Env(self.model, self.tid, self.inst, dict(self.shared), dict(self.local),
-                self.owners, self.queue, list(self.statuses), self.waits)
+                self.owners, self.queues, list(self.statuses), self.waits)
         e.fresh = self.fresh
         return e
 
     def key(self):
         return (tuple(sorted(self.shared.items())), tuple(sorted(self.local.items())),
-                self.owners, self.queue, tuple(self.statuses))
+                self.owners, self.queues, tuple(self.statuses))
 
     def owner(self, mutex):
         return self.owners[MUTEXES.index(mutex)]
+
+    def queue(self, name):
+        return self.queues[self.model.queues.index(name)]
+
+    def set_queue(self, name, contents):
+        k = self.model.queues.index(name)
+        self.queues = self.queues[:k] + (contents,) + self.queues[k + 1:]
 
     def set_owner(self, mutex, tid):
         k = MUTEXES.index(mutex)
@@ -476,6 +521,8 @@ def value(e, env):
         return e[1]
     if t == 'qv':
         return env.bound[e[1]]
+    if t == 'k':
+        return env.model.consts[e[1]]
     if t == 'at':
         return int(instance(e[1], e[2], env)[0] in e[1].labels[e[3]])
     if t == 'count':
@@ -513,7 +560,7 @@ def value(e, env):
         th = instance(e[1], e[2], env)
         return th[2][e[1].locs.index(env.element(e[3], 'h'))]
     if t == 'len':
-        return len(env.queue)
+        return len(env.queue(e[1]))
     if t == '!':
         return int(not value(e[1], env))
     if t == 'neg':
@@ -537,9 +584,10 @@ class Graph:
     """One thread's steps: nodes, each a step with where it leads; break, continue and return
     are not nodes but the targets that statements before them lead to."""
 
-    def __init__(self):
+    def __init__(self, consts):
         self.nodes = []
         self.labels = {}  # label -> the positions it names (END among them: finished)
+        self.consts = consts  # a repeat's count may be a const's name
 
     def label(self, name, pos):
         self.labels.setdefault(name, set()).add(pos)
@@ -568,19 +616,19 @@ class Graph:
         if t == 'return':
             return END
         if t in ('tryput', 'tryget', 'trylock'):
-            other = self.body(st[-1], after, brk, cont)
+            other = self.body(st[2], after, brk, cont)
             return self.node({'t': t, 'st': st, 'next': after, 'else': other})
         if t == 'if':
             arms = [(cond, self.body(arm, after, brk, cont)) for cond, arm in st[1]]
             other = self.body(st[2], after, brk, cont) if st[2] is not None else after
-            return self.node({'t': 'if', 'arms': arms, 'else': other})
+            return self.node({'t': 'if', 'st': st, 'arms': arms, 'else': other})
         if t == 'while':
-            n = self.node({'t': 'while', 'cond': st[1], 'exit': after})
+            n = self.node({'t': 'while', 'st': st, 'cond': st[1], 'exit': after})
             self.nodes[n]['body'] = self.body(st[2], n, after, n)
             return n
         if t == 'repeat':  # unrolled: each iteration's continue leads to the next one
             entry = after
-            for _ in range(st[1]):
+            for _ in range(self.consts.get(st[1], st[1])):
                 entry = self.body(st[2], entry, after, entry)
             return entry
         if t == 'atomic':  # run by run_list; where its jumps lead out of it
@@ -604,7 +652,7 @@ def labels_in(body):
         t = st[0]
         subs = []
         if t in ('tryput', 'tryget', 'trylock'):
-            subs = [st[-1]]
+            subs = [st[2]]
         elif t == 'if':
             subs = [arm for _, arm in st[1]] + ([st[2]] if st[2] is not None else [])
         elif t in ('while', 'repeat'):
@@ -622,7 +670,7 @@ def labels_in(body):
 
 def run_list(stmts, env):
     """Run 'stmts' from 'env' on every path: a list of (how, env) where 'how' is 'next' (fell
-    through), 'brk', 'cont', 'ret', or a failure 'assert' / 'error' (env None); None when the
+    through), 'brk', 'cont', 'ret', or 'fail' (env a Fail); None when the
     guard blocks: the block (or the step) is not enabled."""
     results = [('next', env)]
     for st in stmts:
@@ -641,26 +689,32 @@ def run_list(stmts, env):
     return results
 
 
-def blocks_if(is_guard):
+def fail(kind, st, env):
+    """A path that ends in a failure of statement 'st'."""
+    return [('fail', Fail(kind, env.model.lines[id(st)]))]
+
+
+def blocks_if(is_guard, st, env):
     """A statement that cannot go on: not enabled as the guard (the first step-statement of the
     block: break, continue, return and repeat are not steps), else a runtime error."""
-    return None if is_guard else [('error', None)]
+    return None if is_guard else fail('error', st, env)
 
 
-def run_loop(loop_id, cond, body, env, seen):
-    key = (loop_id, env.key())
+def run_loop(st, env, seen):
+    _, cond, body = st
+    key = (id(st), env.key())
     if key in seen:  # back to a configuration it had: it would run forever
-        return [('error', None)]
+        return fail('error', st, env)
     seen = seen | {key}
     try:
         if not value(cond, env):
             return [('next', env)]
     except EvalError:  # this path's test fails; the others go on
-        return [('error', None)]
+        return fail('error', st, env)
     out = []
     for how, e in run_list(body, env):
         if how in ('next', 'cont'):
-            out.extend(run_loop(loop_id, cond, body, e, seen))
+            out.extend(run_loop(st, e, seen))
         elif how == 'brk':
             out.append(('next', e))
         else:
@@ -673,15 +727,15 @@ def run_loop(loop_id, cond, body, env, seen):
 def run_stmt(st, env):
     """Every path through statement 'st' from 'env' (see run_list); a runtime error in it is
     the path's end."""
+    while st[0] == 'label':
+        st = st[2]
     try:
         return run_stmt_or_raise(st, env)
     except EvalError:
-        return [('error', None)]
+        return fail('error', st, env)
 
 
 def run_stmt_or_raise(st, env):
-    while st[0] == 'label':
-        st = st[2]
     t = st[0]
     e = env.copy()
     is_step = t not in ('break', 'continue', 'return', 'repeat', 'atomic')
@@ -693,21 +747,21 @@ def run_stmt_or_raise(st, env):
         e.store(slot, value(st[2], e))
         return [('next', e)]
     if t == 'await':  # one that cannot be evaluated is enabled, and fails
-        return [('next', e)] if value(st[1], e) else blocks_if(is_guard)
+        return [('next', e)] if value(st[1], e) else blocks_if(is_guard, st, e)
     if t == 'assert':
-        return [('next', e)] if value(st[1], e) else [('assert', None)]
+        return [('next', e)] if value(st[1], e) else fail('assert', st, e)
     if t == 'skip':
         return [('next', e)]
     if t in ('break', 'continue', 'return'):
         return [({'break': 'brk', 'continue': 'cont', 'return': 'ret'}[t], e)]
     if t == 'lock':
         if e.owner(st[1]) is not None:
-            return blocks_if(is_guard)
+            return blocks_if(is_guard, st, e)
         e.set_owner(st[1], e.tid)
         return [('next', e)]
     if t == 'unlock':
         if e.owner(st[1]) != e.tid:
-            return [('error', None)]
+            return fail('error', st, e)
         e.set_owner(st[1], None)
         return [('next', e)]
     # A put's value is evaluated first: one that cannot be makes the step enabled and failing
@@ -716,17 +770,20 @@ def run_stmt_or_raise(st, env):
     # index (Python's a[i] = q.get()): on an empty queue it blocks whatever the target.
     if t in ('put', 'tryput'):
         v = value(st[1], e)
-        if len(e.queue) >= QUEUE_CAP:
-            return run_list(st[2], e) if t == 'tryput' else blocks_if(is_guard)
-        lo, hi = e.model.ranges.get('q', (None, None))
+        q = st[-1]
+        if len(e.queue(q)) >= e.model.caps[q]:
+            return run_list(st[2], e) if t == 'tryput' else blocks_if(is_guard, st, e)
+        lo, hi = e.model.ranges.get(q, (None, None))
         if lo is not None and not lo <= v <= hi:
-            return [('error', None)]
-        e.queue = e.queue + (v,)
+            return fail('error', st, e)
+        e.set_queue(q, e.queue(q) + (v,))
         return [('next', e)]
     if t in ('get', 'tryget'):
-        if not e.queue:
-            return run_list(st[2], e) if t == 'tryget' else blocks_if(is_guard)
-        v, e.queue = e.queue[0], e.queue[1:]
+        q = st[-1]
+        if not e.queue(q):
+            return run_list(st[2], e) if t == 'tryget' else blocks_if(is_guard, st, e)
+        v = e.queue(q)[0]
+        e.set_queue(q, e.queue(q)[1:])
         e.store(e.slot(st[1]), v)
         return [('next', e)]
     if t == 'trylock':
@@ -752,10 +809,10 @@ def run_stmt_or_raise(st, env):
                 return run_list(arm, e)
         return run_list(st[2] or [], e)
     if t == 'while':
-        return run_loop(id(st), st[1], st[2], e, frozenset())
+        return run_loop(st, e, frozenset())
     if t == 'repeat':  # N times; a break ends it, a continue goes on to the next time
         live, done = [e], []
-        for _ in range(st[1]):
+        for _ in range(e.model.consts.get(st[1], st[1])):
             going = []
             for x in live:
                 paths = run_list(st[2], x)
@@ -781,20 +838,52 @@ def run_stmt_or_raise(st, env):
 # ---------- the search ----------
 
 
+def shared_term(i):
+    return lambda model, cfg: cfg[0][i]
+
+
+def local_term(tid, i):
+    return lambda model, cfg: cfg[2][tid][2][i]
+
+
+def outcome_terms(rk, model, templates):
+    """Some terms for --outcomes: shared variables, whole arrays and elements, threads' locals,
+    a thread's whole array and its elements."""
+    cands = {'s0': shared_term(0), 's1': shared_term(1), 'a[0]': shared_term(2),
+             'a[1]': shared_term(3), 'a': lambda model, cfg: cfg[0][2:4]}
+    for t in templates:
+        for inst in range(t.count):
+            name = t.name if t.count == 1 else f'{t.name}[{inst}]'
+            tid = t.first + inst
+            for i, loc in enumerate(t.locs):
+                cands[f'{name}.{loc}'] = local_term(tid, i)
+            if 'h[0]' in t.locs:
+                at = t.locs.index('h[0]')
+                cands[f'{name}.h'] = lambda model, cfg, tid=tid, at=at: cfg[2][tid][2][at:at + 2]
+    return {name: cands[name] for name in rk.sample(sorted(cands), rk.randint(1, 3))}
+
+
 class Model:
     def __init__(self):
         self.shared = ['s0', 's1'] + [f'a[{i}]' for i in range(ARRAY)]
         self.ranges = {}  # 's1', 'a', 'l0', 'q': (lo, hi)
         self.threads = []  # (nodes, entry, instance index, locals) of each thread
         self.inits = []  # each thread's initial locals
-        self.init_shared, self.init_queue = None, ()
-        self.invariant = self.final = None
+        self.init_shared, self.init_queues = None, ((),)
+        self.queues, self.caps = ['q'], {'q': QUEUE_CAP}  # its queues, their capacities
+        self.invariants, self.finals = [], []  # (line, label or None, expression)
+        self.lines = {}  # id of a statement -> its line
+        self.consts = {}  # name -> value, after -D
+        self.options = []  # its own options for weft: -D, --outcomes
+        # What its outcomes are grouped by: name -> its value in a configuration (by default
+        # the shared scalars; else given to weft with --outcomes)
+        self.outcome_terms = {'s0': shared_term(0), 's1': shared_term(1)}
 
 
 def successors(model, state):
-    """Every outcome of every thread's next step: (thread, new state), or (thread, KIND) for a
-    step that fails: 'assert' (a false assert) or 'error' (a runtime error)."""
-    shared_vals, owners, ths, queue = state
+    """Every outcome of every thread's next step: (thread, new state), or (thread, Fail) for a
+    step that fails."""
+    shared_vals, owners, ths, queues = state
     waits = tuple(model.threads[j][0][pc]['st'][1] if status == SLEEPING else None
                   for j, (pc, status, _) in enumerate(ths))
     out = []
@@ -810,11 +899,12 @@ def successors(model, state):
                 for j, st in enumerate(e.statuses):
                     if st != ths[j][1]:
                         ths2[j] = (ths2[j][0], st, ths2[j][2])
-                return (tuple(e.shared[x] for x in model.shared), e.owners, tuple(ths2), e.queue)
-            return (shared_vals, owners, tuple(ths2), queue)
+                return (tuple(e.shared[x] for x in model.shared), e.owners, tuple(ths2),
+                        e.queues)
+            return (shared_vals, owners, tuple(ths2), queues)
 
         env = Env(model, i, inst, dict(zip(model.shared, shared_vals)), dict(zip(locs, local_vals)),
-                  owners, queue, [th[1] for th in ths], waits)
+                  owners, queues, [th[1] for th in ths], waits)
         n = nodes[pc]
         t = n['t']
         if status == WOKEN:  # its wait's second half: the mutex again
@@ -825,20 +915,22 @@ def successors(model, state):
         try:
             if t == 'wait':
                 if env.owner(n['st'][2]) != i:
-                    out.append((i, 'error'))
+                    out.append((i, Fail('error', model.lines[id(n['st'])])))
                     continue
                 env.set_owner(n['st'][2], None)
                 out.append((i, make(pc, status=SLEEPING, owners=env.owners)))
             elif t in ('tryput', 'tryget', 'trylock'):  # the else-block is the next step
                 if t == 'tryput':  # its value first (run_stmt_or_raise)
                     value(n['st'][1], env)
-                can = {'tryput': lambda: len(queue) < QUEUE_CAP, 'tryget': lambda: bool(queue),
+                q = n['st'][-1]
+                can = {'tryput': lambda: len(env.queue(q)) < model.caps[q],
+                       'tryget': lambda: bool(env.queue(q)),
                        'trylock': lambda: env.owner(n['st'][1]) is None}[t]()
                 if not can:
                     out.append((i, make(n['else'])))
                     continue
                 how, e = run_stmt(n['st'], env)[0]
-                out.append((i, how if e is None else make(n['next'], e)))
+                out.append((i, e if how == 'fail' else make(n['next'], e)))
             elif t == 'if':
                 to = n['else']
                 for cond, arm in n['arms']:
@@ -853,20 +945,19 @@ def successors(model, state):
             else:  # a simple statement, or an atomic block
                 body = n['body'] if t == 'atomic' else [n['st']]
                 for how, e in run_list(body, env) or []:  # None: not enabled
-                    if e is None:
-                        out.append((i, how))
+                    if how == 'fail':
+                        out.append((i, e))
                     else:
                         to = {'next': n['next'], 'brk': n.get('brk'), 'cont': n.get('cont'),
                               'ret': END}[how]
                         out.append((i, make(to, e)))
         except EvalError:  # a test that cannot be evaluated
-            out.append((i, 'error'))
+            out.append((i, Fail('error', model.lines[id(n['st'])])))
     return out
 
 
 def property_breaks(model, prop, state):
-    """None if 'prop' holds in 'state', else the kind of violation: 'error' if it cannot be
-    evaluated, 'invariant' or 'final' (the caller's) if false."""
+    """None if 'prop' holds in 'state', else 'false', or 'error' if it cannot be evaluated."""
     env = Env(model, -1, 0, dict(zip(model.shared, state[0])), {}, state[1], state[3], [],
               ths=state[2])
     try:
@@ -889,11 +980,11 @@ def bounded(succ, node, bound):
         if preempts and taken >= bound:
             held.add(i)  # one step of thread i, whatever its outcomes
             continue
-        out.append((i, new if isinstance(new, str) else (new, i, taken + preempts)))
+        out.append((i, new if isinstance(new, Fail) else (new, i, taken + preempts)))
     return out, len(held)
 
 
-def explore(model, deadlock=True, bound=None):
+def explore(model, deadlock=True, bound=None, first=False, max_states=0):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -901,7 +992,7 @@ def explore(model, deadlock=True, bound=None):
     violating states are counted as configurations."""
     init = (model.init_shared, (None,) * len(MUTEXES),
             tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
-            model.init_queue)
+            model.init_queues)
     if bound is not None:
         init = (init, None, 0)
 
@@ -913,80 +1004,105 @@ def explore(model, deadlock=True, bound=None):
     parent = [None]  # (parent, thread, outcome) of the first step found into each state
     edges = []  # each state's steps: the state they lead to, None for a failing step
     bad = []  # each state violates: it breaks a property, deadlocks or has a failing step
-    broken = []  # each state breaks the invariant (or cannot evaluate it)
+    broken = []  # each state breaks an invariant (or cannot evaluate one)
     ends = []  # the end states: (state, breaks a property)
-    shortest = {}  # kind -> (length, the state it ends in) of the first shortest found
+    # Each violation in the order found -> (length, the state its schedule ends in, the failing
+    # step or None): breadth first, the first found is the first shortest. A violation is a
+    # (kind, line, label): an invariant or final by its line, an assert or runtime error by
+    # the failing statement's (an error evaluating a property by the property's), a deadlock
+    # by none. A state's invariants are checked as it is found, its finals and whether it
+    # deadlocks as it is expanded, before its steps.
+    found = {}
     n_trans = n_held = 0
 
-    def found(kind, length, at):
-        if kind not in shortest or length < shortest[kind][0]:
-            shortest[kind] = (length, at)
+    def find(key, length, at, step=None):
+        if key not in found:
+            found[key] = (length, at, step)
+            if first:
+                raise Stop('first')
+
+    dep = [0]  # each state's depth: the length of its shortest schedule
 
     def depth(k):
-        d = 0
-        while parent[k] is not None:
-            k, d = parent[k][0], d + 1
-        return d
+        return dep[k]
 
-    def check(prop, kind, k):
-        bad_kind = property_breaks(model, prop, cfg(order[k])) if prop is not None else None
-        if bad_kind:
-            found(kind if bad_kind == 'false' else bad_kind, depth(k), k)
-        return bool(bad_kind)
+    def check(props, kind, k):
+        """Whether state k breaks one of 'props' (or cannot evaluate one)."""
+        any_bad = False
+        for line, label, prop in props:
+            bad_kind = property_breaks(model, prop, cfg(order[k]))
+            if bad_kind == 'false':
+                find((kind, line, label), depth(k), k)
+            elif bad_kind:
+                find(('error', line, None), depth(k), k)
+            any_bad |= bool(bad_kind)
+        return any_bad
 
-    broken.append(check(model.invariant, 'invariant', 0))
-    k = 0
-    while k < len(order):
-        config = cfg(order[k])
-        try:
-            moves = successors(model, config)
-        except TooBig:  # an atomic block of too many paths: not compared
-            return None
-        succ, held = (moves, 0) if bound is None else bounded(moves, order[k], bound)
-        n_held += held
-        all_done = all(th[0] == END for th in config[2])
-        final_broken = all_done and check(model.final, 'final', k)
-        bad.append(broken[k] or final_broken)
-        if all_done:
-            ends.append((k, broken[k] or final_broken))
-        if not moves and not all_done and deadlock:
-            found('deadlock', depth(k), k)
-            bad[k] = True
-        out = []
-        outcome = {}  # each thread's outcomes so far: the k of weft's (thread, k)
-        for i, new in succ:
-            n_trans += 1
-            outcome[i] = outcome.get(i, -1) + 1
-            if isinstance(new, str):  # a failing step: 'assert' or 'error'
-                found(new, depth(k) + 1, None)
+    stop = 'complete'
+    try:
+        broken.append(check(model.invariants, 'invariant', 0))
+        k = 0
+        while k < len(order):
+            config = cfg(order[k])
+            try:
+                moves = successors(model, config)
+            except TooBig:  # an atomic block of too many paths: not compared
+                return None
+            succ, held = (moves, 0) if bound is None else bounded(moves, order[k], bound)
+            n_held += held
+            all_done = all(th[0] == END for th in config[2])
+            final_broken = all_done and check(model.finals, 'final', k)
+            bad.append(broken[k] or final_broken)
+            if all_done:
+                ends.append((k, broken[k] or final_broken))
+            if not moves and not all_done and deadlock:
+                find(('deadlock', None, None), depth(k), k)
                 bad[k] = True
-                out.append(None)
-                continue
-            if new not in seen:
-                seen[new] = len(order)
-                order.append(new)
-                parent.append((k, i, outcome[i]))
-                broken.append(check(model.invariant, 'invariant', len(order) - 1))
-                if len(order) > MAX_STATES:
-                    return None
-            out.append(seen[new])
-        edges.append(out)
-        k += 1
-    answer = {'states': len(order), 'transitions': n_trans, 'kinds': sorted(shortest),
-              'end_states': len({cfg(order[k]) for k, _ in ends}),
-              'violating_states': len({cfg(node) for node, b in zip(order, bad) if b}),
-              'lengths': {kind: x[0] for kind, x in sorted(shortest.items())},
-              'preemptions': {kind: preemptions(model, [cfg(n) for n in order], parent, x[1])
-                              for kind, x in sorted(shortest.items())
-                              if kind in ('invariant', 'final', 'deadlock')},
-              'steps': {kind: [list(step[1:]) for step in path(parent, x[1])]
-                        for kind, x in sorted(shortest.items())
-                        if kind in ('invariant', 'final', 'deadlock')}}
+            out = []
+            outcome = {}  # each thread's outcomes so far: the k of weft's (thread, k)
+            for i, new in succ:
+                n_trans += 1
+                outcome[i] = outcome.get(i, -1) + 1
+                if isinstance(new, Fail):  # a failing step
+                    find((new.kind, new.line, None), depth(k) + 1, k, (k, i, outcome[i]))
+                    bad[k] = True
+                    out.append(None)
+                    continue
+                if new not in seen:
+                    if len(order) == max_states:  # the new state is not stored
+                        raise Stop('max states')
+                    seen[new] = len(order)
+                    order.append(new)
+                    parent.append((k, i, outcome[i]))
+                    dep.append(dep[k] + 1)
+                    broken.append(check(model.invariants, 'invariant', len(order) - 1))
+                    if len(order) > MAX_STATES:
+                        return None
+                out.append(seen[new])
+            edges.append(out)
+            k += 1
+    except Stop as cut:  # the counts where the search stopped
+        stop = cut.args[0]
+    configs = [cfg(n) for n in order]
+    violations = []
+    for key, (length, at, step) in found.items():
+        steps = path(parent, at) + ([step] if step else [])
+        assert len(steps) == length
+        violations.append(list(key) + [length, [list(x[1:]) for x in steps],
+                                       preemptions(model, configs, steps)])
+    answer = {'states': len(order), 'transitions': n_trans, 'depth': max(dep), 'stop': stop,
+              'violations': violations, 'checked_depth': None}
+    if stop == 'max states' and dep[k] > 0:  # the levels before the cut's are whole
+        answer['checked_depth'] = dep[k] - 1
+    if stop != 'complete':  # no analysis
+        return answer
+    answer['end_states'] = len({configs[k] for k, _ in ends})
+    answer['violating_states'] = len({cfg(node) for node, b in zip(order, bad) if b})
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
-    answer['outcomes'] = outcomes([cfg(n) for n in order], edges, broken, ends,
+    answer['outcomes'] = outcomes(model, configs, edges, broken, ends,
                                   answer['schedules'] is not None)
     answer['never_ending_states'] = None
-    if model.final is not None:  # configurations, as the end and violating states
+    if model.finals:  # configurations, as the end and violating states
         stuck = never_ending(edges)
         answer['never_ending_states'] = len({cfg(order[k]) for k in stuck})
     if bound is not None:
@@ -1015,10 +1131,10 @@ def never_ending(edges):
     return [k for k, can in enumerate(can_end) if not can]
 
 
-def outcomes(order, edges, broken, ends, acyclic):
-    """The end states grouped by the shared scalars' values, sorted: (s0, s1, one of them
-    breaks a property, end states, schedules that end in them, of which violate), the two
-    counts as strings, None if the graph has a cycle."""
+def outcomes(model, order, edges, broken, ends, acyclic):
+    """The end states grouped by the values of the model's outcome terms, sorted: (the values,
+    one of them breaks a property, end states, schedules that end in them, of which violate),
+    the two counts as strings, None if the graph has a cycle."""
     prefixes = viol = None
     if acyclic:  # schedule prefixes into each state, in a topological order (Kahn's)
         into = [0] * len(order)
@@ -1044,13 +1160,14 @@ def outcomes(order, edges, broken, ends, acyclic):
                     ready.append(w)
     groups = {}
     for k, breaks in ends:  # under a preemption bound, one configuration may be several states
-        g = groups.setdefault(order[k][0][:2], [False, set(), 0, 0])
+        key = tuple(term(model, order[k]) for term in model.outcome_terms.values())
+        g = groups.setdefault(key, [False, set(), 0, 0])
         g[0] |= breaks
         g[1].add(order[k])
         if acyclic:
             g[2] += prefixes[k]
             g[3] += prefixes[k] if breaks else viol[k]
-    return [(key[0], key[1], g[0], len(g[1])) +
+    return [(key, g[0], len(g[1])) +
             ((str(g[2]), str(g[3])) if acyclic else (None, None))
             for key, g in sorted(groups.items())]
 
@@ -1066,10 +1183,10 @@ def path(parent, k):
     return steps[::-1]
 
 
-def preemptions(model, order, parent, k):
-    """The preemptions of the first shortest schedule to state k: steps by another thread right
-    after a step of a thread that had not finished and could have gone on."""
-    steps = path(parent, k)
+def preemptions(model, order, steps):
+    """The preemptions of a schedule, a list of (state before, thread, outcome): steps by
+    another thread right after a step of a thread that had not finished and could have gone
+    on."""
     n = 0
     for (_, before, _), (at, thread, _) in zip(steps, steps[1:]):
         if thread != before and any(i == before for i, _ in successors(model, order[at])):
@@ -1129,19 +1246,43 @@ def make_model(seed):
         return r.randint(lo, hi) if r.random() < 0.5 else 0
 
     s0, s1 = initial('s0'), initial('s1')
+    s0_text = str(s0)
+    # Three models in ten have consts, K and J = K + 1, read by expressions, repeat counts and
+    # s0's initial value; half of those are checked with -D K=N. (Drawn apart, so that the
+    # other models are those of the version before the consts.)
+    rk = random.Random(-seed)
+    consts_text = ''
+    if rk.random() < 0.3:
+        k = rk.randint(0, 2)
+        consts_text = f'const K = {k}\nconst J = K + 1\n'
+        if rk.random() < 0.5:
+            k = rk.randint(0, 2)
+            m.options = ['-D', f'K={k}']
+        m.consts = {'K': k, 'J': k + 1}
+        if rk.random() < 0.5:
+            s0, s0_text = k * 2 - 1, 'K * 2 - 1'
     elems = [initial('a') for _ in range(ARRAY)]
     queued = tuple(initial('q') for _ in range(r.randint(0, QUEUE_CAP)))
     m.init_shared = (s0, s1, *elems)
-    m.init_queue = queued
+    m.init_queues = (queued,)
     a_text = str(elems[0]) if len(set(elems)) == 1 and r.random() < 0.5 else \
         '[' + ', '.join(map(str, elems)) + ']'
     q_text = ' = [' + ', '.join(map(str, queued)) + ']' if queued or r.random() < 0.2 else ''
     src = f'# reference.py seed {seed}' + (' (tame)' if tame else '') + '\n'
-    src += f'shared s0 = {s0}\nshared s1{rng("s1")} = {s1}\n'
+    src += consts_text + f'shared s0 = {s0_text}\nshared s1{rng("s1")} = {s1}\n'
     src += f'shared a[{ARRAY}]{rng("a")} = {a_text}\n'
     src += ''.join(f'mutex {x}\n' for x in MUTEXES) + ''.join(f'cond {x}\n' for x in CONDS)
     src += f'queue q[{QUEUE_CAP}]{rng("q")}{q_text}\n'
-    templates = []
+    if rk.random() < 0.3:  # a second queue, of one element
+        if not tame and rk.random() < 0.3:
+            m.ranges['q2'] = gen_range(rk)
+        lo, hi = m.ranges.get('q2', (-2, 2))
+        queued = (rk.randint(lo, hi),) if rk.random() < 0.3 else ()
+        m.queues.append('q2')
+        m.caps['q2'] = 1
+        m.init_queues += (queued,)
+        src += f'queue q2[1]{rng("q2")}' + (f' = [{queued[0]}]' if queued else '') + '\n'
+    templates, reg = [], []  # reg: every statement (see body_text)
     for k in range(r.randint(2, 3)):
         count = 2 if r.random() < 0.3 else 1
         locs, inits, decls = [], [[] for _ in range(count)], ''
@@ -1159,8 +1300,9 @@ def make_model(seed):
                 inits[inst] += elems
             decls += f'    local h[{ARRAY}]{rng("h")} = [' + ', '.join(map(str, elems)) + ']\n'
         sc = Scope(locs, True, tame=tame)
+        sc.consts, sc.queues = tuple(m.consts), tuple(m.queues)
         body = gen_body(r, 2, sc, r.randint(2, 5), False)
-        g = Graph()
+        g = Graph(m.consts)
         entry = g.body(body, END, None, None)
         for name in sc.labels:  # one in a 'repeat 0' names no position
             g.labels.setdefault(name, set())
@@ -1169,18 +1311,27 @@ def make_model(seed):
             m.threads.append((g.nodes, entry, inst, locs))
             m.inits.append(tuple(inits[inst]))
         src += f'thread t{k}' + (f'[{count}]' if count > 1 else '') + ' {\n'
-        src += decls + body_text(body, 1) + '}\n'
+        src += decls + body_text(body, 1, reg) + '}\n'
+    for n, line in enumerate(src.split('\n'), 1):
+        mark = re.search(r'#@(\d+)$', line)
+        if mark:
+            m.lines[id(reg[int(mark.group(1))])] = n
+    m.reg = reg  # keeps the statements, and so their ids
+    if rk.random() < 0.3:  # grouped by other terms than s0 and s1
+        m.outcome_terms = outcome_terms(rk, m, templates)
+        m.options += ['--outcomes', ','.join(m.outcome_terms)]
     props = Scope([], False, templates, tame=tame)
-    if r.random() < 0.2:  # where the threads are, against a random expression
-        m.invariant = (r.choice(['<=', '!=', '<']), gen_thread_form(r, props),
-                       gen_expr(r, 1, props))
-        src += 'invariant ' + expr_text(m.invariant) + '\n'
-    elif r.random() < 0.6:
-        m.invariant = gen_expr(r, r.randint(2, 3), props)
-        src += 'invariant ' + expr_text(m.invariant) + '\n'
-    if r.random() < 0.5:
-        m.final = gen_expr(r, r.randint(2, 3), props)
-        src += 'final ' + expr_text(m.final) + '\n'
+    props.consts, props.queues = tuple(m.consts), tuple(m.queues)
+    for kind, where in (('invariant', m.invariants), ('final', m.finals)):
+        for n in range(r.choice([0, 1, 1, 2])):
+            if kind == 'invariant' and r.random() < 0.25:  # where the threads are
+                prop = (r.choice(['<=', '!=', '<']), gen_thread_form(r, props),
+                        gen_expr(r, 1, props))
+            else:
+                prop = gen_expr(r, r.randint(2, 3), props)
+            label = f'{kind[:3]}{n}' if r.random() < 0.5 else None
+            where.append((src.count('\n') + 1, label, prop))
+            src += f'{kind} ' + (f'{label}: ' if label else '') + expr_text(prop) + '\n'
     return src, m
 
 
@@ -1193,25 +1344,28 @@ def weft_answer(weft, path, options):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
     if m['statistics'] is None:
         return 'not checked: %s' % m['error']
-    lengths, preempt, steps = {}, {}, {}
+    violations = []
     for v in m['violations']:
-        kind, sched = v['kind'], v['schedule']
-        if kind not in lengths or sched['length'] < lengths[kind]:
-            lengths[kind] = sched['length']
-        if kind in ('invariant', 'final', 'deadlock'):  # one property of that kind
-            preempt[kind] = sched['preemptions']
-            steps[kind] = [[step['tid'], step['k']] for step in sched['steps']]
+        sched, prop = v['schedule'], v['property']
+        violations.append([v['kind'], v['line'] if v['kind'] != 'deadlock' else None,
+                           prop['label'] if prop and v['kind'] != 'error' else None,
+                           sched['length'], [[step['tid'], step['k']] for step in sched['steps']],
+                           sched['preemptions']])
     an = m['analysis'] or {}
-    outs = sorted((o['values']['s0'], o['values']['s1'], o['violates'], o['end_states'],
-                   o['schedules'], o['violating_schedules']) for o in an.get('outcomes', []))
-    return {'states': m['statistics']['states'], 'transitions': m['statistics']['transitions'],
-            'kinds': sorted(lengths), 'end_states': an.get('end_states'),
+    terms = options[options.index('--outcomes') + 1].split(',') if '--outcomes' in options \
+        else ['s0', 's1']
+    outs = sorted((tuple(tuple(x) if isinstance(x, list) else x
+                         for x in (o['values'][t] for t in terms)),
+                   o['violates'], o['end_states'], o['schedules'], o['violating_schedules'])
+                  for o in an.get('outcomes', []))
+    st = m['statistics']
+    return {'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
+            'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
+            'end_states': an.get('end_states'),
             'violating_states': an.get('violating_states'),
-            'lengths': dict(sorted(lengths.items())), 'preemptions': dict(sorted(preempt.items())),
-            'steps': dict(sorted(steps.items())),
             'schedules': an.get('schedules'), 'violating_schedules': an.get('violating_schedules'),
             'outcomes': outs if m['analysis'] else None,
-            **({'held_back': m['statistics']['held_steps']} if '--max-preemptions' in options
+            **({'held_back': st['held_steps']} if '--max-preemptions' in options
                else {}),
             'never_ending_states': an.get('never_ending_states')}
 
@@ -1222,14 +1376,19 @@ def compared(answer, options):
         return answer
     drop = set()
     if '--reduce' in options:  # merges states that differ only in dead locals: not schedules
-        drop |= {'states', 'transitions', 'end_states', 'violating_states', 'never_ending_states'}
+        drop |= {'states', 'transitions', 'depth', 'end_states', 'violating_states',
+                 'never_ending_states'}
         if answer['outcomes'] is not None:  # each outcome's end states
-            answer = dict(answer, outcomes=[o[:3] + o[4:] for o in answer['outcomes']])
+            answer = dict(answer, outcomes=[o[:2] + o[3:] for o in answer['outcomes']])
+    if '--first' in options or '--max-states' in options:  # a search cut short: no analysis
+        drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
+                 'never_ending_states', 'held_back'}
     if '--compact' in options:  # no analysis after the search
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
                  'never_ending_states'}
-    if '--dfs' in options:  # its schedules are not the shortest
-        drop |= {'lengths', 'preemptions', 'steps'}
+    if '--dfs' in options:  # its violations in another order, their schedules not the shortest
+        drop |= {'depth'}
+        answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']))
     return {k: v for k, v in answer.items() if k not in drop}
 
 
@@ -1248,17 +1407,22 @@ def main():
             bound = None
             if '--max-preemptions' in options:
                 bound = int(options[options.index('--max-preemptions') + 1])
-            ref = explore(model, '--no-deadlock' not in options, bound)
+            limit = 0  # none
+            if '--max-states' in options:
+                limit = int(options[options.index('--max-states') + 1])
+            ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
+                          limit)
             if ref is None:
                 continue
             with open(path, 'w') as f:
                 f.write(src)
-            got = compared(weft_answer(weft, path, options), options)
+            got = compared(weft_answer(weft, path, options + model.options), options)
             ref = compared(ref, options)
             n_compared += 1
             if got != ref:
                 n_bad += 1
-                print(f'reference: seed {seed}: weft {got}, the reference {ref}\n{src}')
+                print(f'reference: seed {seed}' + ''.join(' ' + x for x in model.options) +
+                      f': weft {got}, the reference {ref}\n{src}')
     print(f'reference: {n_compared} models compared, {n_bad} differ')
     return 1 if n_bad or n_compared == 0 else 0
 
