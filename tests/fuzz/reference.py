@@ -23,12 +23,13 @@ order and schedules (they are not the shortest) and the depth; and the reference
 state is then a configuration with the last step's thread and the preemptions taken, a step of
 another thread while that one could go on is a preemption and is held back once N are taken; the
 steps held back are compared too, and the end, violating and never-ending states are counted as
-configurations), --first (the search stops at the first violation found: the counts there, and no
-analysis) and --max-states N (it stops when a state is found with N stored: that step counted, the
-state not; the counts there, the depth up to which every state was expanded, and no analysis). A
-model with consts is checked with a -D half of the time, and three models in ten with --outcomes
-and one to three terms (shared variables, whole arrays and elements, threads' locals and local
-arrays and their elements).
+configurations), --first (the search stops at the first violation found), --max-states N (it stops
+when a state is found with N stored: that step counted, the state not) and --max-depth N (it
+expands the states up to N steps deep and stops at the first deeper one, stored and its invariants
+checked): the counts where it stopped, the depth up to which every state was expanded, and no
+analysis. A model with consts is checked with a -D half of the time, and three models in ten with
+--outcomes and one to three terms (shared variables, whole arrays and elements, threads' locals and
+local arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
@@ -984,7 +985,7 @@ def bounded(succ, node, bound):
     return out, len(held)
 
 
-def explore(model, deadlock=True, bound=None, first=False, max_states=0):
+def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -1043,6 +1044,8 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0):
         broken.append(check(model.invariants, 'invariant', 0))
         k = 0
         while k < len(order):
+            if max_depth is not None and dep[k] > max_depth:  # stored, its invariants checked
+                raise Stop('max depth')
             config = cfg(order[k])
             try:
                 moves = successors(model, config)
@@ -1092,7 +1095,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0):
                                        preemptions(model, configs, steps)])
     answer = {'states': len(order), 'transitions': n_trans, 'depth': max(dep), 'stop': stop,
               'violations': violations, 'checked_depth': None}
-    if stop == 'max states' and dep[k] > 0:  # the levels before the cut's are whole
+    if stop in ('max states', 'max depth') and dep[k] > 0:  # the levels before k's are whole
         answer['checked_depth'] = dep[k] - 1
     if stop != 'complete':  # no analysis
         return answer
@@ -1380,7 +1383,7 @@ def compared(answer, options):
                  'never_ending_states'}
         if answer['outcomes'] is not None:  # each outcome's end states
             answer = dict(answer, outcomes=[o[:2] + o[3:] for o in answer['outcomes']])
-    if '--first' in options or '--max-states' in options:  # a search cut short: no analysis
+    if answer['stop'] != 'complete':  # cut short (--first, --max-states, --max-depth)
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
                  'never_ending_states', 'held_back'}
     if '--compact' in options:  # no analysis after the search
@@ -1407,11 +1410,13 @@ def main():
             bound = None
             if '--max-preemptions' in options:
                 bound = int(options[options.index('--max-preemptions') + 1])
-            limit = 0  # none
+            limit, depth = 0, None  # none
             if '--max-states' in options:
                 limit = int(options[options.index('--max-states') + 1])
+            if '--max-depth' in options:
+                depth = int(options[options.index('--max-depth') + 1])
             ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
-                          limit)
+                          limit, depth)
             if ref is None:
                 continue
             with open(path, 'w') as f:
