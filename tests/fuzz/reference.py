@@ -1251,8 +1251,9 @@ def make_model(seed):
     s0, s1 = initial('s0'), initial('s1')
     s0_text = str(s0)
     # Three models in ten have consts, K and J = K + 1, read by expressions, repeat counts and
-    # s0's initial value; half of those are checked with -D K=N. (Drawn apart, so that the
-    # other models are those of the version before the consts.)
+    # s0's initial value; half of those are checked with -D K=N. (Drawn apart, as the second
+    # queue and the --outcomes terms are, so that the other models' declarations and threads
+    # are those of the version before them: only their properties differ.)
     rk = random.Random(-seed)
     consts_text = ''
     if rk.random() < 0.3:
