@@ -840,18 +840,18 @@ def run_stmt_or_raise(st, env):
 
 
 def shared_term(i):
-    return lambda model, cfg: cfg[0][i]
+    return lambda cfg: cfg[0][i]
 
 
 def local_term(tid, i):
-    return lambda model, cfg: cfg[2][tid][2][i]
+    return lambda cfg: cfg[2][tid][2][i]
 
 
-def outcome_terms(rk, model, templates):
+def outcome_terms(rk, templates):
     """Some terms for --outcomes: shared variables, whole arrays and elements, threads' locals,
     a thread's whole array and its elements."""
     cands = {'s0': shared_term(0), 's1': shared_term(1), 'a[0]': shared_term(2),
-             'a[1]': shared_term(3), 'a': lambda model, cfg: cfg[0][2:4]}
+             'a[1]': shared_term(3), 'a': lambda cfg: cfg[0][2:4]}
     for t in templates:
         for inst in range(t.count):
             name = t.name if t.count == 1 else f'{t.name}[{inst}]'
@@ -860,14 +860,14 @@ def outcome_terms(rk, model, templates):
                 cands[f'{name}.{loc}'] = local_term(tid, i)
             if 'h[0]' in t.locs:
                 at = t.locs.index('h[0]')
-                cands[f'{name}.h'] = lambda model, cfg, tid=tid, at=at: cfg[2][tid][2][at:at + 2]
+                cands[f'{name}.h'] = lambda cfg, tid=tid, at=at: cfg[2][tid][2][at:at + 2]
     return {name: cands[name] for name in rk.sample(sorted(cands), rk.randint(1, 3))}
 
 
 class Model:
     def __init__(self):
         self.shared = ['s0', 's1'] + [f'a[{i}]' for i in range(ARRAY)]
-        self.ranges = {}  # 's1', 'a', 'l0', 'q': (lo, hi)
+        self.ranges = {}  # 's1', 'a', 'q', 'q2', 'l0', 'h': (lo, hi)
         self.threads = []  # (nodes, entry, instance index, locals) of each thread
         self.inits = []  # each thread's initial locals
         self.init_shared, self.init_queues = None, ((),)
@@ -1007,8 +1007,8 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     bad = []  # each state violates: it breaks a property, deadlocks or has a failing step
     broken = []  # each state breaks an invariant (or cannot evaluate one)
     ends = []  # the end states: (state, breaks a property)
-    # Each violation in the order found -> (length, the state its schedule ends in, the failing
-    # step or None): breadth first, the first found is the first shortest. A violation is a
+    # Each violation in the order found -> (the state its schedule ends in, the failing step or
+    # None): breadth first, the first found is the first shortest. A violation is a
     # (kind, line, label): an invariant or final by its line, an assert or runtime error by
     # the failing statement's (an error evaluating a property by the property's), a deadlock
     # by none. A state's invariants are checked as it is found, its finals and whether it
@@ -1016,16 +1016,13 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     found = {}
     n_trans = n_held = 0
 
-    def find(key, length, at, step=None):
+    def find(key, at, step=None):
         if key not in found:
-            found[key] = (length, at, step)
+            found[key] = (at, step)
             if first:
                 raise Stop('first')
 
     dep = [0]  # each state's depth: the length of its shortest schedule
-
-    def depth(k):
-        return dep[k]
 
     def check(props, kind, k):
         """Whether state k breaks one of 'props' (or cannot evaluate one)."""
@@ -1033,9 +1030,9 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         for line, label, prop in props:
             bad_kind = property_breaks(model, prop, cfg(order[k]))
             if bad_kind == 'false':
-                find((kind, line, label), depth(k), k)
+                find((kind, line, label), k)
             elif bad_kind:
-                find(('error', line, None), depth(k), k)
+                find(('error', line, None), k)
             any_bad |= bool(bad_kind)
         return any_bad
 
@@ -1059,7 +1056,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
             if all_done:
                 ends.append((k, broken[k] or final_broken))
             if not moves and not all_done and deadlock:
-                find(('deadlock', None, None), depth(k), k)
+                find(('deadlock', None, None), k)
                 bad[k] = True
             out = []
             outcome = {}  # each thread's outcomes so far: the k of weft's (thread, k)
@@ -1067,7 +1064,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                 n_trans += 1
                 outcome[i] = outcome.get(i, -1) + 1
                 if isinstance(new, Fail):  # a failing step
-                    find((new.kind, new.line, None), depth(k) + 1, k, (k, i, outcome[i]))
+                    find((new.kind, new.line, None), k, (k, i, outcome[i]))
                     bad[k] = True
                     out.append(None)
                     continue
@@ -1088,10 +1085,9 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         stop = cut.args[0]
     configs = [cfg(n) for n in order]
     violations = []
-    for key, (length, at, step) in found.items():
+    for key, (at, step) in found.items():
         steps = path(parent, at) + ([step] if step else [])
-        assert len(steps) == length
-        violations.append(list(key) + [length, [list(x[1:]) for x in steps],
+        violations.append(list(key) + [len(steps), [list(x[1:]) for x in steps],
                                        preemptions(model, configs, steps)])
     answer = {'states': len(order), 'transitions': n_trans, 'depth': max(dep), 'stop': stop,
               'violations': violations, 'checked_depth': None}
@@ -1107,7 +1103,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     answer['never_ending_states'] = None
     if model.finals:  # configurations, as the end and violating states
         stuck = never_ending(edges)
-        answer['never_ending_states'] = len({cfg(order[k]) for k in stuck})
+        answer['never_ending_states'] = len({configs[k] for k in stuck})
     if bound is not None:
         answer['held_back'] = n_held
         if n_held:  # a bounded scheduler is not fair: no count of states that cannot end
@@ -1163,7 +1159,7 @@ def outcomes(model, order, edges, broken, ends, acyclic):
                     ready.append(w)
     groups = {}
     for k, breaks in ends:  # under a preemption bound, one configuration may be several states
-        key = tuple(term(model, order[k]) for term in model.outcome_terms.values())
+        key = tuple(term(order[k]) for term in model.outcome_terms.values())
         g = groups.setdefault(key, [False, set(), 0, 0])
         g[0] |= breaks
         g[1].add(order[k])
@@ -1322,7 +1318,7 @@ def make_model(seed):
             m.lines[id(reg[int(mark.group(1))])] = n
     m.reg = reg  # keeps the statements, and so their ids
     if rk.random() < 0.3:  # grouped by other terms than s0 and s1
-        m.outcome_terms = outcome_terms(rk, m, templates)
+        m.outcome_terms = outcome_terms(rk, templates)
         m.options += ['--outcomes', ','.join(m.outcome_terms)]
     props = Scope([], False, templates, tame=tame)
     props.consts, props.queues = tuple(m.consts), tuple(m.queues)
