@@ -1057,19 +1057,49 @@ static Analysis *cli_analysis(const Program *prog, const SearchResult *res, cons
     return skipped ? NULL : count_run(prog, res, co);
 }
 
+/* The schedules every output shows for a model's violations: with --fewest-preemptions the
+** analysis's (where it has one), else the search's shortest, built here. */
+typedef struct Shown {
+    Trace **traces;   /* traces[i]: the schedule of res.viols[i] */
+    Trace **built;    /* built[i]: traces[i] when built here (freed by shown_free), else NULL */
+    size_t n;         /* violations */
+    SearchResult res; /* the search's result, its violations ending where traces[i] ends (with
+                      ** --fewest-preemptions, Analysis.fewest_viols) */
+    bool is_fewest;   /* the schedules are the fewest-preemption ones */
+} Shown;
+
+static void shown_build(Shown *s, const Program *prog, const SearchResult *res, const Analysis *an)
+{
+    s->n = res->n_viols;
+    s->res = *res;
+    s->is_fewest = an && an->fewest;
+    if (s->is_fewest)
+        s->res.viols = an->fewest_viols;
+    s->traces = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
+    s->built = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->is_fewest || !an->fewest[i])
+            s->built[i] = trace_build(prog, res, &res->viols[i]);
+        s->traces[i] = s->built[i] ? s->built[i] : an->fewest[i];
+    }
+}
+
+static void shown_free(Shown *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        trace_free(s->built[i]);
+    free(s->built);
+    free(s->traces);
+}
+
 /* The report of a checked model on cli_text(), with its analyses 'an' (or NULL, 'skipped'
 ** bytes short of them). The Source is re-read only for statement texts that have no position
 ** (an assert inside an atomic block). */
 static void cli_report(const char *path, const Program *prog, const SearchResult *res,
                        const CliOptions *o, const Analysis *an, size_t skipped)
 {
-    Trace **traces = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
-    bool is_fewest = an && an->fewest;
-    for (size_t i = 0; i < res->n_viols; i++)
-        traces[i] = is_fewest && an->fewest[i] ? NULL : trace_build(prog, res, &res->viols[i]);
-    Trace **shown = xcalloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
-    for (size_t i = 0; i < res->n_viols; i++)
-        shown[i] = traces[i] ? traces[i] : an->fewest[i];
+    Shown shown;
+    shown_build(&shown, prog, res, an);
     char *err = NULL;
     Source *src = src_read_file(path, &err);
     free(err);
@@ -1077,17 +1107,11 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
                         .search = &o->search,
                         .src = src,
                         .analysis = an,
-                        .is_fewest = is_fewest,
+                        .is_fewest = shown.is_fewest,
                         .analysis_skipped = skipped};
-    SearchResult as_shown = *res; /* with --fewest-preemptions, headers name their ends */
-    if (is_fewest)
-        as_shown.viols = an->fewest_viols;
-    report_text(cli_text(), prog, &as_shown, shown, &ro);
+    report_text(cli_text(), prog, &shown.res, shown.traces, &ro);
     src_free(src);
-    for (size_t i = 0; i < res->n_viols; i++)
-        trace_free(traces[i]);
-    free(traces);
-    free(shown);
+    shown_free(&shown);
 }
 
 /* --schedules: one violating schedule a line, written whole or not at all (outfile.h). */
@@ -1215,10 +1239,10 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
     size_t n_viols = res ? res->n_viols : 0;
     if (!k->json && !k->junit && (!o->trace_path || k->is_trace_written || n_viols == 0))
         return;
-    Trace **traces = xcalloc(n_viols ? n_viols : 1, sizeof(Trace *));
-    for (size_t i = 0; i < n_viols; i++)
-        traces[i] = trace_build(prog, res, &res->viols[i]);
-    ReportOptions ro = {.search = &o->search};
+    Shown shown = {0};
+    if (res)
+        shown_build(&shown, prog, res, an);
+    ReportOptions ro = {.search = &o->search, .is_fewest = shown.is_fewest};
     const char *expect_text = mr->has_model_expect            ? mr->model_expect.text
                               : o->expect == EXPECT_OK        ? "ok"
                               : o->expect == EXPECT_VIOLATION ? "violation"
@@ -1228,8 +1252,8 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
     ModelOutcome m = {.path = path,
                       .verdict = mr->verdict,
                       .prog = prog,
-                      .res = res,
-                      .traces = traces,
+                      .res = res ? &shown.res : NULL,
+                      .traces = shown.traces,
                       .ropts = &ro,
                       .expect_text = expect_text,
                       .error = mr->error,
@@ -1244,16 +1268,15 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
     if (k->junit)
         report_junit_add(k->junit, &m);
     if (o->trace_path && !k->is_trace_written && n_viols > 0) {
-        json_object *t = tracefile_json(prog, &res->viols[0], traces[0]);
+        json_object *t = tracefile_json(prog, &shown.res.viols[0], shown.traces[0]);
         char *err = NULL;
         if (!tracefile_save(o->trace_path, t, &err))
             cli_output_failed(o, err);
         json_object_put(t);
         k->is_trace_written = true;
     }
-    for (size_t i = 0; i < n_viols; i++)
-        trace_free(traces[i]);
-    free(traces);
+    if (res)
+        shown_free(&shown);
 }
 
 /* The exit status of one model under --expect or its own '# expect:' line. */

@@ -163,12 +163,15 @@ static json_object *property_json(const Program *prog, int32_t p)
     return o;
 }
 
-static json_object *schedule_json(const Program *prog, const Trace *tr, bool is_shortest)
+/* A violation's schedule: the shortest (breadth first), one found depth first, or one with the
+** fewest preemptions (--fewest-preemptions). */
+static json_object *schedule_json(const Program *prog, const Trace *tr, bool is_dfs, bool is_fewest)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "length", json_object_new_int64(tr->n_steps));
     json_object_object_add(o, "preemptions", json_object_new_int64(tr->n_preemptions));
-    json_object_object_add(o, "shortest", json_object_new_boolean(is_shortest));
+    json_object_object_add(o, "shortest", json_object_new_boolean(!is_dfs && !is_fewest));
+    json_object_object_add(o, "fewest_preemptions", json_object_new_boolean(is_fewest));
     json_object_object_add(o, "initial_state", report_json_state(prog, trace_state(tr, 0)));
     json_object *steps = json_object_new_array();
     for (uint32_t i = 0; i < tr->n_steps; i++) {
@@ -211,7 +214,8 @@ static json_object *violation_json(const ModelOutcome *m, const Violation *v, co
                            has_values ? values_json(prog, &prog->props[v->prop], vec)
                                       : json_object_new_array());
     bool is_dfs = m->ropts && m->ropts->search && m->ropts->search->dfs;
-    json_object_object_add(o, "schedule", schedule_json(prog, tr, !is_dfs));
+    bool is_fewest = m->ropts && m->ropts->is_fewest;
+    json_object_object_add(o, "schedule", schedule_json(prog, tr, is_dfs, is_fewest));
     return o;
 }
 

@@ -4,8 +4,9 @@
 # usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR
 #
 # Checks the report of the counter race (a final), the lock-order deadlock, the unlock-not-held
-# runtime error and a model that does not compile, all in one run, against docs/json.md; then
-# the statements a model never runs.
+# runtime error and a model that does not compile, all in one run, against docs/json.md; the
+# report and the trace under --fewest-preemptions (the schedule the text shows); then the
+# statements a model never runs.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR" >&2
@@ -87,6 +88,33 @@ if [ "$(jq -c '[.steps[] | .thread, .tid, .k]' $t)" != "$(jq -c "[$s.steps[] | .
     echo "FAIL: trace: its steps are not the report's schedule"
     failed=1
 fi
+check race "$s.fewest_preemptions == false" $r
+# --fewest-preemptions: the JSON report and the trace carry the schedule the text shows (one
+# preemption, ending with counter = 6), not the shortest (two, counter = 7); replay confirms it.
+rm -f "$json" "$trace"
+text=$("$weft" check -j 2 --fewest-preemptions --json "$json" --trace "$trace" \
+    "$examples/counter_race.weft" 2>/dev/null)
+v='.models[0].violations[0]'
+check fewest "$v.schedule | .fewest_preemptions == true and .shortest == false and .preemptions == 1 and .length == 16" $r
+check fewest "$v.description == \"final 'total' (counter == N * ITERS) breaks with counter = 6\" and $v.values[0].value == 6" $r
+check fewest "$v.schedule.steps[15].state.shared.counter == 6 and [$v.schedule.steps[].preemption] == [range(16) | . == 11]" $r
+if ! grep -q '^schedule with fewest preemptions: 16 steps, 1 preemption$' <<<"$text"; then
+    echo "FAIL: fewest: the text report shows another schedule"
+    failed=1
+fi
+if [ "$(jq -c '[.steps[] | .tid, .k]' $trace)" != "$(jq -c "[$v.schedule.steps[] | .tid, .k]" $r)" ]; then
+    echo "FAIL: fewest: the trace's steps are not the report's schedule"
+    failed=1
+fi
+if ! "$weft" replay "$examples/counter_race.weft" "$trace" 2>&1 |
+    grep -q "^violation confirmed: final 'total' (counter == N \* ITERS) breaks with counter = 6$"; then
+    echo "FAIL: fewest: the trace does not replay to the fewest-preemption schedule's end"
+    failed=1
+fi
+# ... under --quiet no analysis runs: the shortest schedule
+rm -f "$json"
+"$weft" check -j 1 --quiet --fewest-preemptions --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check fewest-quiet "$v.schedule | .fewest_preemptions == false and .shortest == true and .preemptions == 2" $r
 # A model that does not compile is in the report, without results.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" "$bad" >/dev/null 2>&1

@@ -6,9 +6,9 @@
 # 1. Every model of models/ and shared/examples/ with --expect-from-model: a valid document, a
 #    testsuite per model, no failure (every expectation is met), exit 0.
 # 2. The counter race without expectation: its test cases by name, one failure for 'total'
-#    whose text holds the schedule, exit 1. 3. A model error is a testsuite with an <error>.
-# 4. Under --first, what was not found broken is skipped. 5. A final that passes while some
-#    schedules never end says so in its <system-out>.
+#    whose text holds the schedule (with --fewest-preemptions, that one), exit 1. 3. A model
+#    error is a testsuite with an <error>. 4. Under --first, what was not found broken is
+#    skipped. 5. A final that passes while some schedules never end says so in its <system-out>.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -60,6 +60,14 @@ names=$(xpath '//testcase/@name' | tr -s ' \n' ' ')
     fail "counter race: no failure of type final for 'total'"
 xpath 'string(//failure)' | grep -q '^shortest schedule: 16 steps' || fail "counter race: no schedule in the failure text"
 [ "$(xpath 'string(//property[@name="N"]/@value)')" = 4 ] || fail "counter race: no property N = 4"
+# With --fewest-preemptions the failure holds the schedule the text report shows.
+rm -f "$xml"
+"$weft" check -j 1 --fewest-preemptions --junit "$xml" "$examples/counter_race.weft" >/dev/null 2>&1
+valid "counter race, fewest preemptions"
+xpath 'string(//failure)' | grep -q "^violation: final 'total' (counter == N \* ITERS) breaks with counter = 6" ||
+    fail "counter race, fewest preemptions: not the header of the schedule shown"
+xpath 'string(//failure)' | grep -q '^schedule with fewest preemptions: 16 steps, 1 preemption$' ||
+    fail "counter race, fewest preemptions: not the fewest-preemption schedule"
 
 rm -f "$xml"
 printf 'shared x = 0\nthread t {\n    assert x == 1\n}\n' >"$workdir/assert.weft"
