@@ -821,6 +821,43 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
                          outs[m].option, outs[m].path);
 }
 
+/* ---- the schedules shown ---- */
+
+/* The schedules every output shows for a model's violations: with --fewest-preemptions the
+** analysis's (where it has one), else the search's shortest, built here. */
+typedef struct Shown {
+    Trace **traces;   /* traces[i]: the schedule of res.viols[i] */
+    Trace **built;    /* built[i]: traces[i] when built here (freed by shown_free), else NULL */
+    size_t n;         /* violations */
+    SearchResult res; /* the search's result, its violations ending where traces[i] ends (with
+                      ** --fewest-preemptions, Analysis.fewest_viols) */
+    bool is_fewest;   /* the schedules are the fewest-preemption ones */
+} Shown;
+
+static void shown_build(Shown *s, const Program *prog, const SearchResult *res, const Analysis *an)
+{
+    s->n = res->n_viols;
+    s->res = *res;
+    s->is_fewest = an && an->fewest;
+    if (s->is_fewest)
+        s->res.viols = an->fewest_viols;
+    s->traces = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
+    s->built = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->is_fewest || !an->fewest[i])
+            s->built[i] = trace_build(prog, res, &res->viols[i]);
+        s->traces[i] = s->built[i] ? s->built[i] : an->fewest[i];
+    }
+}
+
+static void shown_free(Shown *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        trace_free(s->built[i]);
+    free(s->built);
+    free(s->traces);
+}
+
 /* ---- pictures: --dot, --trace-dot, weft graph ---- */
 
 /* A picture named for an image format that weft does not render (race.gif, race.pdf) would get
@@ -920,53 +957,56 @@ static char *cli_trace_file_name(const char *dir, const char *model_path, const 
     return name;
 }
 
-/* Draw the schedule of violation i into 'path'. */
-static bool cli_trace_picture(const char *path, const Program *prog, const SearchResult *res,
-                              size_t i, const CliOptions *o)
+/* Draw the schedule of violation i as the report shows it into 'path'. */
+static bool cli_trace_picture(const char *path, const Program *prog, const Shown *shown, size_t i,
+                              const CliOptions *o)
 {
-    Trace *tr = trace_build(prog, res, &res->viols[i]);
     char *text = NULL;
     size_t len = 0;
     FILE *mem = xmemstream(&text, &len);
-    dot_trace(mem, prog, &res->viols[i], tr);
+    ReportOptions ro = {.search = &o->search, .is_fewest = shown->is_fewest};
+    dot_trace(mem, prog, &shown->res.viols[i], shown->traces[i], report_schedule_kind(&ro));
     fclose(mem);
     bool ok = cli_write_picture(path, o, text, len);
     free(text);
-    trace_free(tr);
     return ok;
 }
 
-/* --trace-dot FILE: the first violation; --trace-dot DIR/: every one, DIR made if missing. */
+/* --trace-dot FILE: the first violation; --trace-dot DIR/: every one, DIR made if missing. Each
+** the schedule the report shows (with --fewest-preemptions, the analysis's 'an'). */
 static bool cli_trace_pictures(const char *model_path, const Program *prog, const SearchResult *res,
-                               const CliOptions *o)
+                               const Analysis *an, const CliOptions *o)
 {
     const char *path = o->trace_dot_path;
-    size_t len = strlen(path);
-    if (path[len - 1] != '/')
-        return res->n_viols == 0 || cli_trace_picture(path, prog, res, 0, o);
-    if (res->n_viols > 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
+    bool is_dir = path[strlen(path) - 1] == '/';
+    if (is_dir && res->n_viols > 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
         cli_flush();
         fprintf(stderr, "weft: cannot create directory '%s': %s\n", path, strerror(errno));
         return false;
     }
+    Shown shown;
+    shown_build(&shown, prog, res, an);
     bool ok = true;
-    for (size_t i = 0; i < res->n_viols; i++) {
-        char *name = cli_trace_file_name(path, model_path, prog, &res->viols[i], i, o);
-        ok = cli_trace_picture(name, prog, res, i, o) && ok;
+    size_t n = is_dir ? res->n_viols : res->n_viols > 0; /* FILE: the first violation only */
+    for (size_t i = 0; i < n; i++) {
+        char *name = is_dir ? cli_trace_file_name(path, model_path, prog, &res->viols[i], i, o)
+                            : xstrdup(path);
+        ok = cli_trace_picture(name, prog, &shown, i, o) && ok;
         free(name);
     }
+    shown_free(&shown);
     return ok;
 }
 
 /* The pictures a checked model asks for; false when one could not be written. */
 static bool cli_pictures(const char *model_path, const Program *prog, const SearchResult *res,
-                         const CliOptions *o)
+                         const Analysis *an, const CliOptions *o)
 {
     bool ok = true;
     if (o->dot_path)
         ok = cli_state_graph(o->dot_path, prog, res, o);
     if (o->trace_dot_path)
-        ok = cli_trace_pictures(model_path, prog, res, o) && ok;
+        ok = cli_trace_pictures(model_path, prog, res, an, o) && ok;
     return ok;
 }
 
@@ -1055,41 +1095,6 @@ static Analysis *cli_analysis(const Program *prog, const SearchResult *res, cons
         skipped = held > budget ? need : need - (budget - held);
     *skipped_out = skipped;
     return skipped ? NULL : count_run(prog, res, co);
-}
-
-/* The schedules every output shows for a model's violations: with --fewest-preemptions the
-** analysis's (where it has one), else the search's shortest, built here. */
-typedef struct Shown {
-    Trace **traces;   /* traces[i]: the schedule of res.viols[i] */
-    Trace **built;    /* built[i]: traces[i] when built here (freed by shown_free), else NULL */
-    size_t n;         /* violations */
-    SearchResult res; /* the search's result, its violations ending where traces[i] ends (with
-                      ** --fewest-preemptions, Analysis.fewest_viols) */
-    bool is_fewest;   /* the schedules are the fewest-preemption ones */
-} Shown;
-
-static void shown_build(Shown *s, const Program *prog, const SearchResult *res, const Analysis *an)
-{
-    s->n = res->n_viols;
-    s->res = *res;
-    s->is_fewest = an && an->fewest;
-    if (s->is_fewest)
-        s->res.viols = an->fewest_viols;
-    s->traces = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
-    s->built = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
-    for (size_t i = 0; i < s->n; i++) {
-        if (!s->is_fewest || !an->fewest[i])
-            s->built[i] = trace_build(prog, res, &res->viols[i]);
-        s->traces[i] = s->built[i] ? s->built[i] : an->fewest[i];
-    }
-}
-
-static void shown_free(Shown *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        trace_free(s->built[i]);
-    free(s->built);
-    free(s->traces);
 }
 
 /* The report of a checked model on cli_text(), with its analyses 'an' (or NULL, 'skipped'
@@ -1368,8 +1373,8 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
         if (is_many)
             fputc('\n', cli_text());
     }
+    out->is_picture_failed = !cli_pictures(path, prog, out->res, an, o);
     count_free(an);
-    out->is_picture_failed = !cli_pictures(path, prog, out->res, o);
     if (o->schedules_path && !cli_schedules(prog, out->res, o, &co))
         out->is_picture_failed = true;
     count_terms_free(terms, co.n_terms);

@@ -738,7 +738,8 @@ static void put_viol_text(FILE *out, const Program *prog, const Violation *v, co
     }
 }
 
-void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
+void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
+               const char *what)
 {
     uint32_t n_cols = prog->n_threads + 2;
     fputs("digraph \"", out);
@@ -751,9 +752,10 @@ void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *
     put_h(out, prog->model_name);
     fputs(": </b><font color=\"" VIOLATION_RED "\">", out);
     put_viol_text(out, prog, v, tr);
-    fprintf(out, "</font><br/>shortest schedule: %u step%s, %u preemption%s</td></tr>\n",
-            tr->n_steps, tr->n_steps == 1 ? "" : "s", tr->n_preemptions,
-            tr->n_preemptions == 1 ? "" : "s");
+    fputs("</font><br/>", out);
+    put_h(out, what);
+    fprintf(out, ": %u step%s, %u preemption%s</td></tr>\n", tr->n_steps,
+            tr->n_steps == 1 ? "" : "s", tr->n_preemptions, tr->n_preemptions == 1 ? "" : "s");
     fputs("    <tr><td><b>step</b></td>", out);
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {
         fprintf(out, "<td bgcolor=\"%s\"><b>", palette_light[prog->threads[tid].tmpl % N_PALETTE]);

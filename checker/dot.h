@@ -53,8 +53,10 @@ bool dot_state_graph(FILE *out, const Program *prog, const SearchResult *res,
 /* Write the schedule 'tr' of violation 'v' (both borrowed) as a DOT sequence diagram: the
 ** title, then a row per step with the step in its thread's column and the shared values after
 ** it on the right, changed values in bold; the violating step (the last, or the initial state
-** when the schedule is empty) is red, with what breaks. */
-void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *tr);
+** when the schedule is empty) is red, with what breaks. 'what' names the schedule in the title
+** ("shortest schedule": report_schedule_kind). */
+void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
+               const char *what);
 
 /* The format a file name asks for: ".svg" SVG, ".png" PNG, anything else DOT text. */
 DotFormat dot_format_for_name(const char *path);

@@ -438,14 +438,19 @@ char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *
     return describe_changes(prog, before, after, tid, &tm->pos[pos]);
 }
 
+const char *report_schedule_kind(const ReportOptions *opts)
+{
+    return opts->is_fewest                     ? "schedule with fewest preemptions"
+           : opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
+                                               : "shortest schedule";
+}
+
 static void print_schedule(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
                            const ReportOptions *opts)
 {
-    const char *what = opts->is_fewest                     ? "schedule with fewest preemptions"
-                       : opts->search && opts->search->dfs ? "schedule (depth first, not shortest)"
-                                                           : "shortest schedule";
-    fprintf(out, "%s: %u %s, %u %s\n", what, tr->n_steps, plural(tr->n_steps, "step", "steps"),
-            tr->n_preemptions, plural(tr->n_preemptions, "preemption", "preemptions"));
+    fprintf(out, "%s: %u %s, %u %s\n", report_schedule_kind(opts), tr->n_steps,
+            plural(tr->n_steps, "step", "steps"), tr->n_preemptions,
+            plural(tr->n_preemptions, "preemption", "preemptions"));
     report_steps(out, prog, v, tr);
 }
 

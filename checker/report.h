@@ -108,6 +108,11 @@ void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const
 void report_violation(FILE *out, const Program *prog, const SearchResult *res, const Violation *v,
                       const Trace *tr, const ReportOptions *opts);
 
+/* What a violation's schedule is, as the line before its steps names it: "shortest schedule",
+** "schedule with fewest preemptions" (--fewest-preemptions) or "schedule (depth first, not
+** shortest)" (--dfs). */
+const char *report_schedule_kind(const ReportOptions *opts);
+
 /* Print the rows of a schedule, one step a line, as report_text does ('v' names the kind of a
 ** failing last step; NULL: "error"). */
 void report_steps(FILE *out, const Program *prog, const Violation *v, const Trace *tr);

@@ -5,7 +5,8 @@
 #
 # Checks: every DOT golden of the dot-* cases parses; --dot FILE.dot has the known node and
 # edge counts of the 2-thread counter race and parses; FILE.svg is SVG and FILE.png is PNG;
-# --trace-dot DIR/ writes one parsable file per violation; a refused graph leaves no file and
+# --trace-dot DIR/ writes one parsable file per violation, --trace-dot FILE the schedule the
+# report shows (also under --fewest-preemptions and --dfs); a refused graph leaves no file and
 # exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file; the state
 # graph is the same file for -j 1, 2 and 4, whole or cut by --max-states.
 set -u
@@ -57,6 +58,18 @@ got=$(cd "$work/pics" && echo *)
 for f in "$work"/pics/*.dot; do parses "$f"; done
 "$weft" check --quiet --trace-dot "$work/t.svg" "${race[@]}" >/dev/null
 grep -q '<svg' "$work/t.svg" || fail "--trace-dot t.svg is not SVG"
+# ... each the schedule the report shows, named as it names it
+for opt in "" --fewest-preemptions --dfs; do
+    # shellcheck disable=SC2086  # no option is no word
+    "$weft" check $opt --trace-dot "$work/t-$opt.dot" "$examples/counter_race.weft" >"$work/t.out"
+    parses "$work/t-$opt.dot"
+    title=$(grep -o '<br/>[^<]*' "$work/t-$opt.dot" | head -n 1)
+    [ "$title" = "<br/>$(grep 'schedule.*: 16 steps' "$work/t.out")" ] ||
+        fail "--trace-dot $opt: the picture's '$title' is not the report's schedule"
+    [ "$(grep -o 'counter = [0-9]*' "$work/t-$opt.dot" | tail -n 1)" = \
+        "$(grep -o 'breaks with counter = [0-9]*' "$work/t.out" | sed 's/breaks with //')" ] ||
+        fail "--trace-dot $opt: the picture does not end as the report's schedule"
+done
 
 # 5. a refused graph: exit 2, no file
 "$weft" check --quiet --dot "$work/big.dot" "$examples/counter_race.weft" >/dev/null 2>"$work/big.err"

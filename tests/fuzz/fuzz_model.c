@@ -137,7 +137,7 @@ static void check_program(const Program *prog, const Source *src, FILE *sink)
     report_json_free(rj);
     for (size_t i = 0; i < res->n_viols; i++) {
         replay_confirms(prog, &res->viols[i], traces[i]);
-        dot_trace(sink, prog, &res->viols[i], traces[i]);
+        dot_trace(sink, prog, &res->viols[i], traces[i], "shortest schedule");
     }
     Schedules sc = {sink, prog, res};
     count_schedules(prog, res, &co, 8, on_schedule, &sc);

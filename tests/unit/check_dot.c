@@ -274,7 +274,7 @@ START_TEST(dot_trace_counter_race)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    dot_trace(f, prog, &res->viols[0], tr);
+    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
     fclose(f);
     ck_assert_uint_eq(count_lines(text, "<tr>", NULL, NULL), 2 + 5);
     ck_assert_ptr_nonnull(strstr(text, "final 'total' (counter == N * ITERS) breaks: counter = 1"
@@ -311,7 +311,7 @@ START_TEST(dot_trace_failing_step)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    dot_trace(f, prog, &res->viols[0], tr);
+    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
     fclose(f);
     ck_assert_ptr_nonnull(strstr(text, "<b>check</b> line 6<br/>assert x == 0<br/><font "
                                        "color=\"#d00000\"><b>assertion failed</b>"));
