@@ -3,17 +3,21 @@
 
 usage: reference.py WEFT FIRST COUNT [OPTION...]
 
-For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth
-first search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1).
-These must be the same: the states, transitions, depth and end states; every violation (an
-invariant or final by its line, with its label; an assert or runtime error by the line of the
-statement that failed, inside an atomic block the statement inside it; an error evaluating a
-property by the property's line; the deadlock), in the order the search finds them (a state's
-invariants as it is found, its finals and whether it deadlocks as it is expanded, a failing step as
-it is taken), each with its shortest schedule step by step (thread and outcome: the tie-break rule)
-and its preemptions; the violating states; the numbers of complete and of violating schedules (null
-when the graph has a cycle); the outcomes (the end states grouped by the values of s0 and s1, or of
-the model's own --outcomes terms: whether one breaks a property, how many end states, how many
+For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth first
+search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1). These must
+be the same: the states, transitions, depth and end states; every violation (an invariant or final
+by its line, with its label; an assert or runtime error by the line of the statement that failed,
+inside an atomic block the statement inside it; an error evaluating a property by the property's
+line; the deadlock), in the order the search finds them (a state's invariants as it is found, its
+finals and whether it deadlocks as it is expanded, a failing step as it is taken), each with its
+shortest schedule step by step (thread and outcome: the tie-break rule) and its preemptions; each
+violation's schedule as weft's JSON shows it, run here step by step (replay()): each step one its
+thread can take, its thread, line, label and whether it preempts, the state after it (the shared
+variables, the mutexes' owners, the queues, and each thread's status, line, label and locals: every
+field of the JSON state but the statement's text), a failing step's line, and the schedule ending
+where its violation shows; the violating states; the numbers of complete and of violating schedules
+(null when the graph has a cycle); the outcomes (the end states grouped by the values of s0 and s1,
+or of the model's own --outcomes terms: whether one breaks a property, how many end states, how many
 schedules end in them and how many of those violate); and, with a final, the states no schedule can
 end from. An option leaves out what it changes: under --reduce dead the counts of states and the
 depth, the outcomes' end states among them (the reduction merges states; the schedules stay), under
@@ -24,12 +28,15 @@ state is then a configuration with the last step's thread and the preemptions ta
 another thread while that one could go on is a preemption and is held back once N are taken; the
 steps held back are compared too, and the end, violating and never-ending states are counted as
 configurations), --first (the search stops at the first violation found), --max-states N (it stops
-when a state is found with N stored: that step counted, the state not) and --max-depth N (it
-expands the states up to N steps deep and stops at the first deeper one, stored and its invariants
-checked): the counts where it stopped, the depth up to which every state was expanded, and no
-analysis. A model with consts is checked with a -D half of the time, and three models in ten with
---outcomes and one to three terms (shared variables, whole arrays and elements, threads' locals and
-local arrays and their elements).
+when a state is found with N stored: that step counted, the state not) and --max-depth N (it expands
+the states up to N steps deep and stops at the first deeper one, stored and its invariants checked):
+the counts where it stopped, the depth up to which every state was expanded, and no analysis; and
+--fewest-preemptions (after a complete search, each violation's schedule is one with the fewest
+preemptions, then the fewest steps, then the first in tie-break order: found here by Dijkstra over
+the pairs of a state and the last step's thread; models of more than MAX_FEWEST states are skipped).
+A model with consts is checked with a -D half of the time, and three models in ten with --outcomes
+and one to three terms (shared variables, whole arrays and elements, threads' locals and local
+arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
@@ -66,10 +73,14 @@ seven bugs in weft, each fixed with a test (listed in docs/testing.md): a jump b
 first step ignored, a break in 'repeat 0' called a model error, a get's target index evaluated
 before its element, three in how an atomic block's guard and labels were placed ('repeat 0' and
 jumps at its start), and a label that reached a wait through a jump naming the wait's step but not
-its sleep and re-lock. Models of more than MAX_STATES states, or with an atomic block of more than
-MAX_PATHS paths, are skipped: Python is slow.
+its sleep and re-lock. Replaying weft's schedules here found nothing, but adding
+--fewest-preemptions showed that weft's JSON report (and --junit, --trace and --trace-dot) carried
+each violation's shortest schedule where the text showed its fewest-preemption one. Models of more
+than MAX_STATES states, or with an atomic block of more than MAX_PATHS paths, are skipped: Python
+is slow.
 """
 import collections
+import heapq
 import json
 import os
 import random
@@ -81,6 +92,7 @@ import tempfile
 ARRAY = 2  # elements of the shared array 'a' and of each local array 'h'
 QUEUE_CAP = 2
 MAX_STATES = 200000
+MAX_FEWEST = 30000  # states, for --fewest-preemptions (each schedule kept whole)
 MAX_PATHS = 4096  # paths through one atomic block (choices, signal targets) before giving up
 END = -1  # the position of a finished thread
 MUTEXES, CONDS = ('m', 'm2'), ('c', 'c2')
@@ -116,6 +128,7 @@ class Scope:
         self.locs, self.in_thread = locs, in_thread
         self.templates, self.bound = templates, bound
         self.labels = []  # in a thread: the labels of its statements, in order
+        self.own_labels = {}  # id of a labelled statement -> its label (the one a state shows)
         self.tame = tame  # no division, indexes in bounds, a mutex unlocked only after its lock
         self.consts = ()  # the model's consts' names
         self.queues = ('q',)  # and its queues'
@@ -244,6 +257,14 @@ def small(expr):
     return ('%', expr, ('c', 3))
 
 
+def SKIP():  # each statement its own object: the explorer learns its line by its id
+    return tuple(['skip'])
+
+
+def RETURN():
+    return tuple(['return'])
+
+
 def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
     out = []
 
@@ -271,7 +292,7 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.44 and r.random() < 0.3:  # rarer: a false one ends the schedule
             out.append(('assert', gen_expr(r, 2, sc)))
         elif c < 0.48:
-            out.append(('skip',))
+            out.append(SKIP())
         elif c < 0.64 and sc.tame and depth > 0:  # lock, maybe wait, unlock
             x = mutex()
             out.append(('lock', x))
@@ -285,7 +306,7 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.64:
             out.append(('unlock', mutex()))
         elif c < 0.68 and (in_atomic or sc.tame):  # wait is a model error in atomic
-            out.append(('skip',))
+            out.append(SKIP())
         elif c < 0.68:  # often right after taking its mutex, as in a program
             x = mutex()
             if r.random() < 0.5:
@@ -296,7 +317,7 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif c < 0.74:
             out.append(('broadcast', cond()))
         elif c < 0.745:
-            out.append(('return',))
+            out.append(RETURN())
         elif c < 0.76:
             out.append(('put', small(gen_expr(r, 1, sc)), queue()))
         elif c < 0.77:
@@ -327,9 +348,10 @@ def gen_body(r, depth, sc, n, in_loop, in_atomic=False):
         elif in_loop:
             out.append((r.choice(['break', 'continue']),))
         else:
-            out.append(('skip',))
+            out.append(SKIP())
         if r.random() < 0.15:  # any statement may carry a label
             sc.labels.append('p%d' % len(sc.labels))
+            sc.own_labels[id(out[-1])] = sc.labels[-1]
             out[-1] = ('label', sc.labels[-1], out[-1])
     return out
 
@@ -634,12 +656,12 @@ class Graph:
             return entry
         if t == 'atomic':  # run by run_list; where its jumps lead out of it
             n = self.node({'t': 'atomic', 'body': st[1], 'next': after, 'brk': brk,
-                           'cont': cont})
+                           'cont': cont, 'src': st})
             for name in labels_in(st[1]):  # a label inside the block names the block's step
                 self.label(name, n)
             return n
         if t == 'choose':
-            return self.node({'t': 'choose',
+            return self.node({'t': 'choose', 'src': st,
                               'arms': [self.body(arm, after, brk, cont) for arm in st[1]]})
         return self.node({'t': t, 'st': st, 'next': after})
 
@@ -876,6 +898,9 @@ class Model:
         self.lines = {}  # id of a statement -> its line
         self.consts = {}  # name -> value, after -D
         self.options = []  # its own options for weft: -D, --outcomes
+        self.names, self.end_lines = [], []  # each thread's name, the line of its closing brace
+        self.thread_labels = []  # each thread's labels: name -> the positions it names
+        self.own_labels = {}  # id of a labelled statement -> its label
         # What its outcomes are grouped by: name -> its value in a configuration (by default
         # the shared scalars; else given to weft with --outcomes)
         self.outcome_terms = {'s0': shared_term(0), 's1': shared_term(1)}
@@ -985,7 +1010,8 @@ def bounded(succ, node, bound):
     return out, len(held)
 
 
-def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None):
+def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
+            fewest=False):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -1015,8 +1041,12 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     # deadlocks as it is expanded, before its steps.
     found = {}
     n_trans = n_held = 0
+    shows = collections.defaultdict(list)  # state -> the violations it shows (not a step's)
+    moves_of = []  # each state's steps: (thread, outcome, the state reached or a Fail)
 
     def find(key, at, step=None):
+        if step is None:
+            shows[at].append(key)
         if key not in found:
             found[key] = (at, step)
             if first:
@@ -1060,6 +1090,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                 bad[k] = True
             out = []
             outcome = {}  # each thread's outcomes so far: the k of weft's (thread, k)
+            moves_of.append([])
             for i, new in succ:
                 n_trans += 1
                 outcome[i] = outcome.get(i, -1) + 1
@@ -1067,6 +1098,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                     find((new.kind, new.line, None), k, (k, i, outcome[i]))
                     bad[k] = True
                     out.append(None)
+                    moves_of[k].append((i, outcome[i], new))
                     continue
                 if new not in seen:
                     if len(order) == max_states:  # the new state is not stored
@@ -1079,6 +1111,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                     if len(order) > MAX_STATES:
                         return None
                 out.append(seen[new])
+                moves_of[k].append((i, outcome[i], seen[new]))
             edges.append(out)
             k += 1
     except Stop as cut:  # the counts where the search stopped
@@ -1090,11 +1123,20 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         violations.append(list(key) + [len(steps), [list(x[1:]) for x in steps],
                                        preemptions(model, configs, steps)])
     answer = {'states': len(order), 'transitions': n_trans, 'depth': max(dep), 'stop': stop,
-              'violations': violations, 'checked_depth': None}
+              'violations': violations, 'checked_depth': None,
+              'replayed': [''] * len(violations)}  # weft's schedules run here: see replay()
     if stop in ('max states', 'max depth') and dep[k] > 0:  # the levels before k's are whole
         answer['checked_depth'] = dep[k] - 1
     if stop != 'complete':  # no analysis
         return answer
+    if fewest:  # each violation's schedule replaced by its fewest-preemption one
+        if len(order) > MAX_FEWEST:
+            return None
+        cheapest = fewest_preemptions(moves_of, shows)
+        answer['violations'] = [v[:3] + [len(cheapest[tuple(v[:3])][2]),
+                                         [list(x) for x in cheapest[tuple(v[:3])][2]],
+                                         cheapest[tuple(v[:3])][0]]
+                                for v in violations]
     answer['end_states'] = len({configs[k] for k, _ in ends})
     answer['violating_states'] = len({cfg(node) for node, b in zip(order, bad) if b})
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
@@ -1109,6 +1151,154 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         if n_held:  # a bounded scheduler is not fair: no count of states that cannot end
             answer['never_ending_states'] = None
     return answer
+
+
+def state_json(model, config):
+    """A configuration as weft's JSON report shows a state (docs/json.md), but for the threads'
+    statement text: the shared variables, the mutexes' owners, the queues and each thread's
+    status, line, label (the set of them where several name its position and none is its
+    statement's own: see weft_state) and locals."""
+    shared_vals, owners, ths, queues = config
+    vals = dict(zip(model.shared, shared_vals))
+    threads = []
+    for i, (pc, status, local_vals) in enumerate(ths):
+        nodes, _, _, locs = model.threads[i]
+        loc = dict(zip(locs, local_vals))
+        locals_ = {'l0': loc['l0']} if 'l0' in loc else {}
+        if 'h[0]' in loc:
+            locals_['h'] = [loc[f'h[{j}]'] for j in range(ARRAY)]
+        # Its label: of those that name its position, its statement's own if it has one
+        names = {name for name, at in model.thread_labels[i].items() if pc in at}
+        if pc == END:
+            line, own = model.end_lines[i], None
+        else:
+            n = nodes[pc]
+            st = n.get('src', n.get('st'))
+            line, own = model.lines[id(st)], model.own_labels.get(id(st))
+        label = own or (min(names) if len(names) == 1 else names or None)
+        threads.append({'name': model.names[i], 'line': line, 'label': label, 'locals': locals_,
+                        'status': 'done' if pc == END else
+                        'asleep' if status == SLEEPING else 'running'})
+    return {'shared': {'s0': vals['s0'], 's1': vals['s1'],
+                       'a': [vals[f'a[{j}]'] for j in range(ARRAY)]},
+            'mutexes': {m: None if t is None else model.names[t] for m, t in zip(MUTEXES, owners)},
+            'queues': {q: list(c) for q, c in zip(model.queues, queues)}, 'threads': threads}
+
+
+def differ(a, b, where=''):
+    """Where two JSON values first differ, and how: '.threads[1].line: weft 9, here 10'."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if a.get(k, '?') != b.get(k, '?'):
+                return differ(a.get(k, '?'), b.get(k, '?'), where + '.' + str(k))
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for k, (x, y) in enumerate(zip(a, b)):
+            if x != y:
+                return differ(x, y, where + f'[{k}]')
+    return f'{where}: weft {a}, here {b}'
+
+
+def weft_state(state, ref):
+    """A state of weft's JSON report without its statements' text, to compare with 'ref' (from
+    state_json): a thread whose position several labels name, none its statement's own, may
+    show any of them."""
+    threads = []
+    for th, mine in zip(state['threads'], ref['threads'] + [{}] * len(state['threads'])):
+        th = {k: v for k, v in th.items() if k != 'statement'}
+        if isinstance(mine.get('label'), set) and th['label'] in mine['label']:
+            th['label'] = mine['label']
+        threads.append(th)
+    return dict(state, threads=threads)
+
+
+def replay(model, violation, deadlock):
+    """Runs the schedule weft reports for a violation (its JSON) here, step by step: each step
+    must be one the thread can take (its k-th outcome), must say whether it preempts, must
+    leave the state weft shows (a failing step the state before it, with the failing
+    statement's line), and the schedule must end where the violation shows: a state breaking
+    the invariant, an end state breaking the final, a deadlock, the failing step. Returns what
+    differs, '' if nothing."""
+    config = (model.init_shared, (None,) * len(MUTEXES),
+              tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
+              model.init_queues)
+    sched = violation['schedule']
+    ref = state_json(model, config)
+    if weft_state(sched['initial_state'], ref) != ref:
+        return 'the initial state: ' + differ(weft_state(sched['initial_state'], ref), ref)
+    last, failed = None, None
+    for st in sched['steps']:
+        if failed:
+            return f'step {st["step"]} after a failing step'
+        moves = successors(model, config)
+        mine = [new for i, new in moves if i == st['tid']]
+        if st['k'] >= len(mine):
+            return f'step {st["step"]}: thread {st["tid"]} has {len(mine)} outcomes'
+        preempts = last is not None and st['tid'] != last and any(i == last for i, _ in moves)
+        if st['preemption'] != preempts:
+            return f'step {st["step"]}: preemption {st["preemption"]}'
+        if st['thread'] != model.names[st['tid']]:
+            return f'step {st["step"]}: thread {st["thread"]}'
+        at = state_json(model, config)['threads'][st['tid']]
+        label = st['label'] if isinstance(at['label'], set) and st['label'] in at['label'] \
+            else at['label']  # any of several labels (see weft_state)
+        if (st['line'], st['label']) != (at['line'], label):
+            return f'step {st["step"]}: line {st["line"]} label {st["label"]}, not {at}'
+        new, last = mine[st['k']], st['tid']
+        if isinstance(new, Fail):
+            if st['failure'] is None or st['failure']['line'] != new.line:
+                return f'step {st["step"]}: its failure {st["failure"]}, not line {new.line}'
+            failed = new
+        else:
+            if st['failure'] is not None:
+                return f'step {st["step"]} fails'
+            config = new
+        ref = state_json(model, config)
+        if weft_state(st['state'], ref) != ref:
+            return f'step {st["step"]}, after it: ' + differ(weft_state(st['state'], ref), ref)
+    kind, line = violation['kind'], violation['line']
+    if failed:  # an assert, or a runtime error in a statement
+        return '' if (failed.kind, failed.line) == (kind, line) else 'ends in a failing step'
+    props = {p[0]: p[2] for p in model.invariants + model.finals}
+    if kind == 'deadlock':
+        done = all(th[0] == END for th in config[2])
+        return '' if deadlock and not done and not successors(model, config) else \
+            'ends in no deadlock'
+    if kind == 'final' and any(th[0] != END for th in config[2]):
+        return 'the final checked before the end'
+    want = 'error' if kind == 'error' else 'false'
+    if line not in props or property_breaks(model, props[line], config) != want:
+        return f'ends where {kind} at line {line} does not show'
+    return ''
+
+
+def fewest_preemptions(moves_of, shows):
+    """--fewest-preemptions: for each violation, (preemptions, steps, schedule) of the cheapest
+    schedule to where it shows (a state that shows it, or a failing step), ordered by
+    preemptions, then steps, then the tie-break rule (the sequence of thread and outcome,
+    lowest first). Dijkstra over (state, the last step's thread) with the whole triple as the
+    cost: a schedule extended by one step keeps its order among those to the same node, so the
+    first time a violation is reached is its cheapest."""
+    cheapest = {}
+    heap = [(0, 0, (), 0, -1)]  # preemptions, steps, schedule, state (-1: a failing step), last
+    done = set()
+    while heap:
+        p, n, sched, u, last = heapq.heappop(heap)
+        if u < 0:  # a failing step: 'last' is its violation
+            cheapest.setdefault(last, (p, n, sched))
+            continue
+        if (u, last) in done:
+            continue
+        done.add((u, last))
+        for key in shows[u]:
+            cheapest.setdefault(key, (p, n, sched))
+        can_go_on = any(i == last for i, _, _ in moves_of[u])
+        for i, k, to in moves_of[u]:
+            step = (p + (i != last and can_go_on), n + 1, sched + ((i, k),))
+            if isinstance(to, Fail):
+                heapq.heappush(heap, step + (-1, (to.kind, to.line, None)))
+            elif (to, i) not in done:
+                heapq.heappush(heap, step + (to, i))
+    return cheapest
 
 
 def never_ending(edges):
@@ -1301,6 +1491,7 @@ def make_model(seed):
             decls += f'    local h[{ARRAY}]{rng("h")} = [' + ', '.join(map(str, elems)) + ']\n'
         sc = Scope(locs, True, tame=tame)
         sc.consts, sc.queues = tuple(m.consts), tuple(m.queues)
+        sc.own_labels = m.own_labels
         body = gen_body(r, 2, sc, r.randint(2, 5), False)
         g = Graph(m.consts)
         entry = g.body(body, END, None, None)
@@ -1312,6 +1503,10 @@ def make_model(seed):
             m.inits.append(tuple(inits[inst]))
         src += f'thread t{k}' + (f'[{count}]' if count > 1 else '') + ' {\n'
         src += decls + body_text(body, 1, reg) + '}\n'
+        for inst in range(count):  # a finished thread stands at its closing brace
+            m.names.append(f't{k}[{inst}]' if count > 1 else f't{k}')
+            m.thread_labels.append(g.labels)
+            m.end_lines.append(src.count('\n'))
     for n, line in enumerate(src.split('\n'), 1):
         mark = re.search(r'#@(\d+)$', line)
         if mark:
@@ -1335,7 +1530,7 @@ def make_model(seed):
     return src, m
 
 
-def weft_answer(weft, path, options):
+def weft_answer(weft, path, model, options):
     p = subprocess.run([weft, 'check', path, '--json', '-', '--progress', 'never'] + options,
                        capture_output=True, text=True, timeout=120)
     try:
@@ -1359,7 +1554,9 @@ def weft_answer(weft, path, options):
                    o['violates'], o['end_states'], o['schedules'], o['violating_schedules'])
                   for o in an.get('outcomes', []))
     st = m['statistics']
-    return {'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
+    replayed = [replay(model, v, '--no-deadlock' not in options) for v in m['violations']]
+    return {'replayed': replayed,
+            'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
             'violating_states': an.get('violating_states'),
@@ -1413,12 +1610,12 @@ def main():
             if '--max-depth' in options:
                 depth = int(options[options.index('--max-depth') + 1])
             ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
-                          limit, depth)
+                          limit, depth, '--fewest-preemptions' in options)
             if ref is None:
                 continue
             with open(path, 'w') as f:
                 f.write(src)
-            got = compared(weft_answer(weft, path, options + model.options), options)
+            got = compared(weft_answer(weft, path, model, options + model.options), options)
             ref = compared(ref, options)
             n_compared += 1
             if got != ref:
