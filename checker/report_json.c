@@ -341,6 +341,36 @@ static json_object *outcome_json(const Analysis *an, const Outcome *oc)
 
 /* What holds over every schedule (the text report's outcomes, schedules and runs forever), or
 ** null when it was not computed. */
+/* --causes: each point of no return with its schedule (schedules.md), as the text report's
+** "points of no return:" lines; null when they were not asked for. */
+static json_object *causes_json(const Program *prog, const SearchResult *res, const Analysis *an)
+{
+    if (!an->has_causes)
+        return NULL;
+    json_object *o = json_object_new_object();
+    bool is_doomed = an->is_doomed && res->n_viols > 0;
+    json_object_object_add(o, "doomed", json_object_new_boolean(is_doomed));
+    json_object *points = json_object_new_array();
+    for (size_t i = 0; !is_doomed && res->n_viols > 0 && i < an->n_causes; i++) {
+        const Cause *c = &an->causes[i];
+        const Template *tm = &prog->templates[prog->threads[c->tid].tmpl];
+        const Pos *pos = &tm->pos[c->pos];
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "step", json_object_new_int64(c->step + 1));
+        json_object_object_add(p, "thread", json_object_new_string(prog->threads[c->tid].name));
+        json_object_object_add(p, "tid", json_object_new_int64(c->tid));
+        json_object_object_add(p, "label",
+                               str_or_null(pos->label >= 0 ? tm->labels[pos->label] : NULL));
+        json_object_object_add(p, "line", json_object_new_int64(pos->line));
+        json_object_object_add(p, "statement", json_object_new_string(pos->text));
+        json_object_object_add(p, "violation", json_object_new_int64((int64_t)c->viol));
+        json_object_object_add(p, "schedule", schedule_json(prog, c->trace, false, false));
+        json_object_array_add(points, p);
+    }
+    json_object_object_add(o, "points", points);
+    return o;
+}
+
 static json_object *analysis_json(const Program *prog, const SearchResult *res, const Analysis *an)
 {
     if (!an)
@@ -359,6 +389,7 @@ static json_object *analysis_json(const Program *prog, const SearchResult *res, 
     bool has_never = prog_has_final(prog) && search_is_whole(res);
     json_object_object_add(o, "never_ending_states",
                            has_never ? json_object_new_int64((int64_t)an->n_never_ending) : NULL);
+    json_object_object_add(o, "causes", causes_json(prog, res, an));
     return o;
 }
 

@@ -5,8 +5,8 @@
 #
 # Checks the report of the counter race (a final), the lock-order deadlock, the unlock-not-held
 # runtime error and a model that does not compile, all in one run, against docs/json.md; the
-# report and the trace under --fewest-preemptions (the schedule the text shows); then the
-# statements a model never runs.
+# report and the trace under --fewest-preemptions (the schedule the text shows), the points of no
+# return (--causes); then the statements a model never runs.
 set -u
 if [ $# -ne 3 ]; then
     echo "usage: json_check.sh WEFT EXAMPLES_DIR WORKDIR" >&2
@@ -115,6 +115,23 @@ fi
 rm -f "$json"
 "$weft" check -j 1 --quiet --fewest-preemptions --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check fewest-quiet "$v.schedule | .fewest_preemptions == false and .shortest == true and .preemptions == 2" $r
+# --causes: the points of no return, as the text gives them; null without it. The two-worker race
+# has one: the second worker's read, step 2 of a 4-step schedule with 2 preemptions.
+rm -f "$json"
+"$weft" check -j 1 --causes -D N=2 -D ITERS=1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+c='.models[0].analysis.causes'
+check causes "$c.doomed == false and ($c.points | length) == 1" $r
+check causes "$c.points[0] | .step == 2 and .thread == \"worker[1]\" and .tid == 1 and .label == \"read\" and .statement == \"tmp = counter\" and .violation == 0" $r
+check causes "$c.points[0].schedule | .length == 4 and .preemptions == 2 and .steps[1].tid == 1 and .steps[3].state.shared.counter == 1" $r
+check causes "$c.points[0].line == $c.points[0].schedule.steps[1].line" $r
+doomed=$workdir/doomed.weft
+printf 'shared x = 0\nthread t {\n    x = 1\n}\ninvariant x == 5\n' >"$doomed"
+rm -f "$json"
+"$weft" check -j 1 --causes --json "$json" "$doomed" >/dev/null 2>&1
+check causes-doomed "$c == {\"doomed\": true, \"points\": []}" $r
+rm -f "$json"
+"$weft" check -j 1 --json "$json" "$doomed" >/dev/null 2>&1
+check causes-not-asked "$c == null" $r
 # A model that does not compile is in the report, without results.
 rm -f "$json"
 "$weft" check -j 1 --json "$json" "$bad" >/dev/null 2>&1
