@@ -12,31 +12,31 @@ line; the deadlock), in the order the search finds them (a state's invariants as
 finals and whether it deadlocks as it is expanded, a failing step as it is taken), each with its
 shortest schedule step by step (thread and outcome: the tie-break rule) and its preemptions; each
 violation's schedule as weft's JSON shows it, run here step by step (replay()): each step one its
-thread can take, its thread, line, label and whether it preempts, the state after it (the shared
-variables, the mutexes' owners, the queues, and each thread's status, line, label and locals: every
-field of the JSON state but the statement's text), a failing step's line, and the schedule ending
-where its violation shows; the violating states; the numbers of complete and of violating schedules
-(null when the graph has a cycle); the outcomes (the end states grouped by the values of s0 and s1,
-or of the model's own --outcomes terms: whether one breaks a property, how many end states, how many
-schedules end in them and how many of those violate); and, with a final, the states no schedule can
-end from. An option leaves out what it changes: under --reduce dead the counts of states and the
-depth, the outcomes' end states among them (the reduction merges states; the schedules stay), under
---compact the analysis (schedules, end and violating states, outcomes), under --dfs the violations'
-order and schedules (they are not the shortest) and the depth; and the reference follows
---no-deadlock (a state where no thread can move is then no violation), --max-preemptions N (its
-state is then a configuration with the last step's thread and the preemptions taken, a step of
-another thread while that one could go on is a preemption and is held back once N are taken; the
-steps held back are compared too, and the end, violating and never-ending states are counted as
-configurations), --first (the search stops at the first violation found), --max-states N (it stops
-when a state is found with N stored: that step counted, the state not) and --max-depth N (it expands
-the states up to N steps deep and stops at the first deeper one, stored and its invariants checked):
-the counts where it stopped, the depth up to which every state was expanded, and no analysis; and
---fewest-preemptions (after a complete search, each violation's schedule is one with the fewest
-preemptions, then the fewest steps, then the first in tie-break order: found here by Dijkstra over
-the pairs of a state and the last step's thread; models of more than MAX_FEWEST states are skipped).
-A model with consts is checked with a -D half of the time, and three models in ten with --outcomes
-and one to three terms (shared variables, whole arrays and elements, threads' locals and local
-arrays and their elements).
+thread can take, its thread, line, label and whether it preempts, what it changed (the text report's
+last column: changes()), the state after it (the shared variables, the mutexes' owners, the queues,
+and each thread's status, line, label and locals: every field of the JSON state but the statement's
+text), a failing step's line, and the schedule ending where its violation shows; the violating
+states; the numbers of complete and of violating schedules (null when the graph has a cycle); the
+outcomes (the end states grouped by the values of s0 and s1, or of the model's own --outcomes terms:
+whether one breaks a property, how many end states, how many schedules end in them and how many of
+those violate); and, with a final, the states no schedule can end from. An option leaves out what it
+changes: under --reduce dead the counts of states and the depth, the outcomes' end states among them
+(the reduction merges states; the schedules stay), under --compact the analysis (schedules, end and
+violating states, outcomes), under --dfs the violations' order and schedules (they are not the
+shortest) and the depth; and the reference follows --no-deadlock (a state where no thread can move
+is then no violation), --max-preemptions N (its state is then a configuration with the last step's
+thread and the preemptions taken, a step of another thread while that one could go on is a
+preemption and is held back once N are taken; the steps held back are compared too, and the end,
+violating and never-ending states are counted as configurations), --first (the search stops at the
+first violation found), --max-states N (it stops when a state is found with N stored: that step
+counted, the state not) and --max-depth N (it expands the states up to N steps deep and stops at the
+first deeper one, stored and its invariants checked): the counts where it stopped, the depth up to
+which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
+each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
+in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
+models of more than MAX_FEWEST states are skipped). A model with consts is checked with a -D half of
+the time, and three models in ten with --outcomes and one to three terms (shared variables, whole
+arrays and elements, threads' locals and local arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
@@ -1211,6 +1211,68 @@ def weft_state(state, ref):
     return dict(state, threads=threads)
 
 
+def branches(e):
+    """Whether evaluating expression e may jump (&&, ||, a quantifier): code that is not
+    straight."""
+    return isinstance(e, tuple) and (e[0] in ('&&', '||', 'all', 'any') or
+                                     any(branches(x) for x in e[1:]))
+
+
+def changes(model, before, after, tid, node):
+    """What the text report's last column (and the JSON step's 'changes') may say of thread
+    tid's step from 'before' to 'after' at graph node 'node': a set of the texts allowed. In
+    order: the shared variables, the thread's locals, the mutexes, the queues, then each thread
+    the step woke; a scalar shows when it changed, or when a simple assignment or get wrote it
+    (its value kept: a lost update); where the step's code is not straight (an atomic block, a
+    branch, && or || in the value) such a write may show or not (weft shows it only where the
+    code is straight, docs/cli.md)."""
+    sure, maybe = [], []
+    st = node.get('st')
+    writes = None
+    straight = node['t'] == 'get' or node['t'] == 'assign' and not branches(st[2])
+    if straight and st[1][0] in ('v', 'l'):
+        writes = st[1][1]  # the scalar it writes
+    loose = not straight and node['t'] not in ('put', 'lock', 'unlock', 'wait', 'signal',
+                                               'broadcast', 'skip', 'await', 'assert')
+
+    def scalar(name, old, new):
+        if old != new or writes == name:
+            sure.append(f'{name} = {new}')
+        elif loose:
+            maybe.append(len(sure))  # may stand here
+            sure.append(f'{name} = {new}')
+
+    b_sh, a_sh = dict(zip(model.shared, before[0])), dict(zip(model.shared, after[0]))
+    for name in model.shared:
+        if '[' in name:
+            if b_sh[name] != a_sh[name]:
+                sure.append(f'{name} = {a_sh[name]}')
+        else:
+            scalar(name, b_sh[name], a_sh[name])
+    locs = model.threads[tid][3]
+    b_l, a_l = dict(zip(locs, before[2][tid][2])), dict(zip(locs, after[2][tid][2]))
+    for name in locs:
+        if '[' in name:
+            if b_l[name] != a_l[name]:
+                sure.append(f'{name} = {a_l[name]}')
+        else:
+            scalar(name, b_l[name], a_l[name])
+    for m, b_o, a_o in zip(MUTEXES, before[1], after[1]):
+        if b_o != a_o:
+            sure.append(f'{m} = ' + ('free' if a_o is None else model.names[a_o]))
+    for q, b_q, a_q in zip(model.queues, before[3], after[3]):
+        if b_q != a_q:
+            sure.append(f'{q} = [' + ', '.join(map(str, a_q)) + ']')
+    for j, (b_t, a_t) in enumerate(zip(before[2], after[2])):
+        if j != tid and (b_t[0], b_t[1]) != (a_t[0], a_t[1]):
+            sure.append(f'woke {model.names[j]}')
+    allowed = set()
+    for mask in range(1 << len(maybe)):  # each optional write shown or not
+        drop = {maybe[b] for b in range(len(maybe)) if mask >> b & 1}
+        allowed.add(', '.join(x for i, x in enumerate(sure) if i not in drop) or '-')
+    return allowed
+
+
 def replay(model, violation, deadlock):
     """Runs the schedule weft reports for a violation (its JSON) here, step by step: each step
     must be one the thread can take (its k-th outcome), must say whether it preempts, must
@@ -1251,6 +1313,10 @@ def replay(model, violation, deadlock):
         else:
             if st['failure'] is not None:
                 return f'step {st["step"]} fails'
+            node = model.threads[st['tid']][0][config[2][st['tid']][0]]
+            allowed = changes(model, config, new, st['tid'], node)
+            if st['changes'] not in allowed:
+                return f'step {st["step"]}: changes {st["changes"]!r}, not one of {allowed}'
             config = new
         ref = state_json(model, config)
         if weft_state(st['state'], ref) != ref:
