@@ -1827,9 +1827,33 @@ typedef struct TermCtx {
     VEC(const char *) bound; /* quantifier variables in scope */
 } TermCtx;
 
+/* 'text' without the parentheses around the whole of it: a node's loc takes in its
+** parentheses (parse.c), and the term of "-(s1)" or "!(held(m))" is "s1" or "held(m)". */
+static void strip_outer_parens(char *text)
+{
+    size_t n = strlen(text);
+    while (n >= 2 && text[0] == '(' && text[n - 1] == ')') {
+        size_t i = 0;
+        for (int depth = 0; i < n; i++) {
+            depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+            if (depth == 0)
+                break;
+        }
+        if (i != n - 1) /* "(a) + (b)": the first '(' closes before the end */
+            return;
+        size_t from = 1, to = n - 1; /* folded_text left at most one space inside each */
+        from += text[from] == ' ';
+        to -= to > from && text[to - 1] == ' ';
+        memmove(text, text + from, to - from);
+        n = to - from;
+        text[n] = '\0';
+    }
+}
+
 static void add_term(Compiler *c, TermCtx *tc, const AstNode *e, int32_t var)
 {
     char *text = var >= 0 ? xstrdup(e->a->name) : folded_text(c, e->loc);
+    strip_outer_parens(text);
     for (size_t i = 0; i < tc->terms.len; i++)
         if (strcmp(tc->terms.items[i].text, text) == 0) {
             free(text);
