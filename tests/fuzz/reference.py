@@ -15,11 +15,12 @@ violation's schedule as weft's JSON shows it, run here step by step (replay()): 
 thread can take, its thread, line, label and whether it preempts, what it changed (the text report's
 last column: changes()), the state after it (the shared variables, the mutexes' owners, the queues,
 and each thread's status, line, label and locals: every field of the JSON state but the statement's
-text), a failing step's line, and the schedule ending where its violation shows; the violating
-states; the numbers of complete and of violating schedules (null when the graph has a cycle); the
-outcomes (the end states grouped by the values of s0 and s1, or of the model's own --outcomes terms:
-whether one breaks a property, how many end states, how many schedules end in them and how many of
-those violate); and, with a final, the states no schedule can end from. An option leaves out what it
+text), a failing step's line, and the schedule ending where its violation shows, with the values
+weft gives of an invariant's or final's terms there (prop_terms()); the violating states; the
+numbers of complete and of violating schedules (null when the graph has a cycle); the outcomes (the
+end states grouped by the values of s0 and s1, or of the model's own --outcomes terms: whether one
+breaks a property, how many end states, how many schedules end in them and how many of those
+violate); and, with a final, the states no schedule can end from. An option leaves out what it
 changes: under --reduce dead the counts of states and the depth, the outcomes' end states among them
 (the reduction merges states; the schedules stay), under --compact the analysis (schedules, end and
 violating states, outcomes), under --dfs the violations' order and schedules (they are not the
@@ -66,18 +67,18 @@ arithmetic (C's truncating division and remainder, short-circuit && and ||), its
 mutex), its own rules for the mutexes, the conds and the queues, its own positions for labels (a
 label names the step its statement starts with: on a jump, the target; on 'repeat', the first step
 of its body; inside an atomic block, the block), quantifiers that stop at the first value that
-decides, and its own count of schedules. So a mistake in weft's parser, compiler, layout or
-executor that changes what a model means shows as a difference, where weft's other fuzzers compare
-weft with itself (-j 1 against -j 2, breadth first against depth first). On 2026-12-06 it found
-seven bugs in weft, each fixed with a test (listed in docs/testing.md): a jump before a thread's
-first step ignored, a break in 'repeat 0' called a model error, a get's target index evaluated
-before its element, three in how an atomic block's guard and labels were placed ('repeat 0' and
-jumps at its start), and a label that reached a wait through a jump naming the wait's step but not
-its sleep and re-lock. Replaying weft's schedules here found nothing, but adding
---fewest-preemptions showed that weft's JSON report (and --junit, --trace and --trace-dot) carried
-each violation's shortest schedule where the text showed its fewest-preemption one. Models of more
-than MAX_STATES states, or with an atomic block of more than MAX_PATHS paths, are skipped: Python
-is slow.
+decides, and its own count of schedules. So a mistake in weft's parser, compiler, layout or executor
+that changes what a model means shows as a difference, where weft's other fuzzers compare weft with
+itself (-j 1 against -j 2, breadth first against depth first). On 2026-12-06 it found seven bugs in
+weft, each fixed with a test (listed in docs/testing.md): a jump before a thread's first step
+ignored, a break in 'repeat 0' called a model error, a get's target index evaluated before its
+element, three in how an atomic block's guard and labels were placed ('repeat 0' and jumps at its
+start), and a label that reached a wait through a jump naming the wait's step but not its sleep and
+re-lock. Replaying weft's schedules here found that weft named a property's term after 'breaks with'
+with the parentheses around it, and adding --fewest-preemptions that weft's JSON report (and
+--junit, --trace and --trace-dot) carried each violation's shortest schedule where the text showed
+its fewest-preemption one. Models of more than MAX_STATES states, or with an atomic block of more
+than MAX_PATHS paths, are skipped: Python is slow.
 """
 import collections
 import heapq
@@ -1273,6 +1274,32 @@ def changes(model, before, after, tid, node):
     return allowed
 
 
+def mentions_bound(e):
+    """Whether expression e reads a quantifier's variable."""
+    return isinstance(e, tuple) and (e[0] == 'qv' or any(mentions_bound(x) for x in e[1:]))
+
+
+def prop_terms(e, out):
+    """The terms of property e whose values the report gives after 'breaks with' (docs/cli.md),
+    into 'out' (text -> expression) in order of first appearance: the shared variables, array
+    elements, len, held, count, and t@L, done(t), t.l0 and t.h[j]; not the consts, id or a
+    quantifier's variable. An element indexed by a quantifier's variable gives its whole array
+    ('a'), a thread named by one nothing."""
+    if not isinstance(e, tuple):
+        return
+    t = e[0]
+    if t in ('v', 'len', 'held', 'count'):
+        out.setdefault(expr_text(e), e)
+    elif t == 'a':
+        out.setdefault(*(('a', ('whole a',)) if mentions_bound(e[1]) else (expr_text(e), e)))
+    elif t in ('tl', 'tla', 'at', 'done'):
+        if not any(mentions_bound(x) for x in e[2:]):
+            out.setdefault(expr_text(e), e)
+    else:
+        for x in e[1:]:
+            prop_terms(x, out)
+
+
 def replay(model, violation, deadlock):
     """Runs the schedule weft reports for a violation (its JSON) here, step by step: each step
     must be one the thread can take (its k-th outcome), must say whether it preempts, must
@@ -1334,6 +1361,21 @@ def replay(model, violation, deadlock):
     want = 'error' if kind == 'error' else 'false'
     if line not in props or property_breaks(model, props[line], config) != want:
         return f'ends where {kind} at line {line} does not show'
+    if kind in ('invariant', 'final'):  # the values that break it
+        terms = {}
+        prop_terms(props[line], terms)
+        env = Env(model, -1, 0, dict(zip(model.shared, config[0])), {}, config[1], config[3], [],
+                  ths=config[2])
+        values = []
+        for text, e in terms.items():
+            try:
+                v = [env.shared[f'a[{j}]'] for j in range(ARRAY)] if e == ('whole a',) \
+                    else value(e, env)
+            except EvalError:
+                v = None
+            values.append({'text': text, 'value': v})
+        if violation['values'] != values:
+            return f'its values {violation["values"]}, not {values}'
     return ''
 
 
