@@ -823,12 +823,12 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
 
 /* ---- the schedules shown ---- */
 
-/* The schedules every output shows for a model's violations: with --fewest-preemptions the
-** analysis's (where it has one), else the search's shortest, built here. */
+/* The schedules every output shows for a model's violations, built once for all of them: with
+** --fewest-preemptions the analysis's (where it has one), else the search's shortest. A Shown
+** of {0} shows none. */
 typedef struct Shown {
     Trace **traces;   /* traces[i]: the schedule of res.viols[i] */
     Trace **built;    /* built[i]: traces[i] when built here (freed by shown_free), else NULL */
-    size_t n;         /* violations */
     SearchResult res; /* the search's result, its violations ending where traces[i] ends (with
                       ** --fewest-preemptions, Analysis.fewest_viols) */
     bool is_fewest;   /* the schedules are the fewest-preemption ones */
@@ -836,14 +836,14 @@ typedef struct Shown {
 
 static void shown_build(Shown *s, const Program *prog, const SearchResult *res, const Analysis *an)
 {
-    s->n = res->n_viols;
+    size_t n = res->n_viols;
     s->res = *res;
     s->is_fewest = an && an->fewest;
     if (s->is_fewest)
         s->res.viols = an->fewest_viols;
-    s->traces = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
-    s->built = xcalloc(s->n ? s->n : 1, sizeof(Trace *));
-    for (size_t i = 0; i < s->n; i++) {
+    s->traces = xcalloc(n ? n : 1, sizeof(Trace *));
+    s->built = xcalloc(n ? n : 1, sizeof(Trace *));
+    for (size_t i = 0; i < n; i++) {
         if (!s->is_fewest || !an->fewest[i])
             s->built[i] = trace_build(prog, res, &res->viols[i]);
         s->traces[i] = s->built[i] ? s->built[i] : an->fewest[i];
@@ -852,7 +852,7 @@ static void shown_build(Shown *s, const Program *prog, const SearchResult *res, 
 
 static void shown_free(Shown *s)
 {
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; s->built && i < s->res.n_viols; i++)
         trace_free(s->built[i]);
     free(s->built);
     free(s->traces);
@@ -973,40 +973,39 @@ static bool cli_trace_picture(const char *path, const Program *prog, const Shown
 }
 
 /* --trace-dot FILE: the first violation; --trace-dot DIR/: every one, DIR made if missing. Each
-** the schedule the report shows (with --fewest-preemptions, the analysis's 'an'). */
-static bool cli_trace_pictures(const char *model_path, const Program *prog, const SearchResult *res,
-                               const Analysis *an, const CliOptions *o)
+** the schedule the report shows. */
+static bool cli_trace_pictures(const char *model_path, const Program *prog, const Shown *shown,
+                               const CliOptions *o)
 {
     const char *path = o->trace_dot_path;
+    const SearchResult *res = &shown->res;
     bool is_dir = path[strlen(path) - 1] == '/';
     if (is_dir && res->n_viols > 0 && mkdir(path, 0777) != 0 && errno != EEXIST) {
         cli_flush();
         fprintf(stderr, "weft: cannot create directory '%s': %s\n", path, strerror(errno));
         return false;
     }
-    Shown shown;
-    shown_build(&shown, prog, res, an);
     bool ok = true;
     size_t n = is_dir ? res->n_viols : res->n_viols > 0; /* FILE: the first violation only */
     for (size_t i = 0; i < n; i++) {
         char *name = is_dir ? cli_trace_file_name(path, model_path, prog, &res->viols[i], i, o)
                             : xstrdup(path);
-        ok = cli_trace_picture(name, prog, &shown, i, o) && ok;
+        ok = cli_trace_picture(name, prog, shown, i, o) && ok;
         free(name);
     }
-    shown_free(&shown);
     return ok;
 }
 
-/* The pictures a checked model asks for; false when one could not be written. */
+/* The pictures a checked model asks for ('shown': its schedules, as the report shows them);
+** false when one could not be written. */
 static bool cli_pictures(const char *model_path, const Program *prog, const SearchResult *res,
-                         const Analysis *an, const CliOptions *o)
+                         const Shown *shown, const CliOptions *o)
 {
     bool ok = true;
     if (o->dot_path)
         ok = cli_state_graph(o->dot_path, prog, res, o);
     if (o->trace_dot_path)
-        ok = cli_trace_pictures(model_path, prog, res, an, o) && ok;
+        ok = cli_trace_pictures(model_path, prog, shown, o) && ok;
     return ok;
 }
 
@@ -1097,14 +1096,12 @@ static Analysis *cli_analysis(const Program *prog, const SearchResult *res, cons
     return skipped ? NULL : count_run(prog, res, co);
 }
 
-/* The report of a checked model on cli_text(), with its analyses 'an' (or NULL, 'skipped'
-** bytes short of them). The Source is re-read only for statement texts that have no position
-** (an assert inside an atomic block). */
-static void cli_report(const char *path, const Program *prog, const SearchResult *res,
+/* The report of a checked model on cli_text(), with its schedules 'shown' and its analyses 'an'
+** (or NULL, 'skipped' bytes short of them). The Source is re-read only for statement texts that
+** have no position (an assert inside an atomic block). */
+static void cli_report(const char *path, const Program *prog, const Shown *shown,
                        const CliOptions *o, const Analysis *an, size_t skipped)
 {
-    Shown shown;
-    shown_build(&shown, prog, res, an);
     char *err = NULL;
     Source *src = src_read_file(path, &err);
     free(err);
@@ -1112,11 +1109,10 @@ static void cli_report(const char *path, const Program *prog, const SearchResult
                         .search = &o->search,
                         .src = src,
                         .analysis = an,
-                        .is_fewest = shown.is_fewest,
+                        .is_fewest = shown->is_fewest,
                         .analysis_skipped = skipped};
-    report_text(cli_text(), prog, &shown.res, shown.traces, &ro);
+    report_text(cli_text(), prog, &shown->res, shown->traces, &ro);
     src_free(src);
-    shown_free(&shown);
 }
 
 /* --schedules: one violating schedule a line, written whole or not at all (outfile.h). */
@@ -1234,20 +1230,18 @@ static void cli_output_failed(const CliOptions *o, char *err)
     o->sinks->is_failed = true;
 }
 
-/* Add a model to --json and --junit, and write --trace for the run's first violation. 'prog'
-** and 'res' are NULL for a model that was not checked; 'an' its analyses, or NULL. */
+/* Add a model to --json and --junit, and write --trace for the run's first violation. 'prog',
+** 'res' and 'shown' are NULL for a model that was not checked; 'an' its analyses, or NULL;
+** 'shown' its schedules as the report shows them. */
 static void cli_outputs(const char *path, const Program *prog, const ModelResult *mr,
-                        const CliOptions *o, const Analysis *an)
+                        const CliOptions *o, const Analysis *an, const Shown *shown)
 {
     CliSinks *k = o->sinks;
     const SearchResult *res = mr->res;
     size_t n_viols = res ? res->n_viols : 0;
     if (!k->json && !k->junit && (!o->trace_path || k->is_trace_written || n_viols == 0))
         return;
-    Shown shown = {0};
-    if (res)
-        shown_build(&shown, prog, res, an);
-    ReportOptions ro = {.search = &o->search, .is_fewest = shown.is_fewest};
+    ReportOptions ro = {.search = &o->search, .is_fewest = shown && shown->is_fewest};
     const char *expect_text = mr->has_model_expect            ? mr->model_expect.text
                               : o->expect == EXPECT_OK        ? "ok"
                               : o->expect == EXPECT_VIOLATION ? "violation"
@@ -1257,8 +1251,8 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
     ModelOutcome m = {.path = path,
                       .verdict = mr->verdict,
                       .prog = prog,
-                      .res = res ? &shown.res : NULL,
-                      .traces = shown.traces,
+                      .res = res ? &shown->res : NULL,
+                      .traces = res ? shown->traces : NULL,
                       .ropts = &ro,
                       .expect_text = expect_text,
                       .error = mr->error,
@@ -1273,15 +1267,13 @@ static void cli_outputs(const char *path, const Program *prog, const ModelResult
     if (k->junit)
         report_junit_add(k->junit, &m);
     if (o->trace_path && !k->is_trace_written && n_viols > 0) {
-        json_object *t = tracefile_json(prog, &shown.res.viols[0], shown.traces[0]);
+        json_object *t = tracefile_json(prog, &shown->res.viols[0], shown->traces[0]);
         char *err = NULL;
         if (!tracefile_save(o->trace_path, t, &err))
             cli_output_failed(o, err);
         json_object_put(t);
         k->is_trace_written = true;
     }
-    if (res)
-        shown_free(&shown);
 }
 
 /* The exit status of one model under --expect or its own '# expect:' line. */
@@ -1318,7 +1310,7 @@ static void cli_not_checked(const char *path, const CliOptions *o, bool is_many,
 {
     cli_model_failed(out, err);
     out->verdict = VERDICT_NOT_CHECKED;
-    cli_outputs(path, NULL, out, o, NULL);
+    cli_outputs(path, NULL, out, o, NULL, NULL);
     prog_free(prog);
     if (is_many && !o->is_quiet)
         fputc('\n', cli_text());
@@ -1332,14 +1324,14 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
         fprintf(cli_text(), "checking %s\n", path);
     if (o->is_expect_from_model && !cli_read_expect(path, out)) {
         out->verdict = VERDICT_NOT_CHECKED;
-        cli_outputs(path, NULL, out, o, NULL);
+        cli_outputs(path, NULL, out, o, NULL, NULL);
         if (is_many && !o->is_quiet)
             fputc('\n', cli_text());
         return;
     }
     Program *prog = cli_compile(path, o, out);
     if (!prog) {
-        cli_outputs(path, NULL, out, o, NULL);
+        cli_outputs(path, NULL, out, o, NULL, NULL);
         if (is_many && !o->is_quiet)
             fputc('\n', cli_text());
         return;
@@ -1367,13 +1359,17 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
         out->is_expect_met = expect_met(&out->model_expect, prog, out->res, out->verdict);
     size_t skipped = 0; /* --quiet skips the analyses, in the JSON report too */
     Analysis *an = o->is_quiet ? NULL : cli_analysis(prog, out->res, o, &co, &skipped);
-    cli_outputs(path, prog, out, o, an);
+    Shown shown = {0}; /* built once, for every output that shows schedules */
+    if (!o->is_quiet || o->sinks->json || o->sinks->junit || o->trace_path || o->trace_dot_path)
+        shown_build(&shown, prog, out->res, an);
+    cli_outputs(path, prog, out, o, an, &shown);
     if (!o->is_quiet) {
-        cli_report(path, prog, out->res, o, an, skipped);
+        cli_report(path, prog, &shown, o, an, skipped);
         if (is_many)
             fputc('\n', cli_text());
     }
-    out->is_picture_failed = !cli_pictures(path, prog, out->res, an, o);
+    out->is_picture_failed = !cli_pictures(path, prog, out->res, &shown, o);
+    shown_free(&shown);
     count_free(an);
     if (o->schedules_path && !cli_schedules(prog, out->res, o, &co))
         out->is_picture_failed = true;

@@ -339,8 +339,6 @@ static json_object *outcome_json(const Analysis *an, const Outcome *oc)
     return o;
 }
 
-/* What holds over every schedule (the text report's outcomes, schedules and runs forever), or
-** null when it was not computed. */
 /* --causes: each point of no return with its schedule (schedules.md), as the text report's
 ** "points of no return:" lines; null when they were not asked for. */
 static json_object *causes_json(const Program *prog, const SearchResult *res, const Analysis *an)
@@ -371,6 +369,8 @@ static json_object *causes_json(const Program *prog, const SearchResult *res, co
     return o;
 }
 
+/* What holds over every schedule (the text report's outcomes, schedules and runs forever), or
+** null when it was not computed. */
 static json_object *analysis_json(const Program *prog, const SearchResult *res, const Analysis *an)
 {
     if (!an)
