@@ -1011,6 +1011,14 @@ def bounded(succ, node, bound):
     return out, len(held)
 
 
+def initial_config(model):
+    """The initial configuration: (shared values, mutex owners, each thread's (position,
+    status, locals), queues)."""
+    return (model.init_shared, (None,) * len(MUTEXES),
+            tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
+            model.init_queues)
+
+
 def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
             fewest=False):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
@@ -1018,9 +1026,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
     a configuration with the last step's thread and the preemptions taken, and the end and
     violating states are counted as configurations."""
-    init = (model.init_shared, (None,) * len(MUTEXES),
-            tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
-            model.init_queues)
+    init = initial_config(model)
     if bound is not None:
         init = (init, None, 0)
 
@@ -1307,9 +1313,7 @@ def replay(model, violation, deadlock):
     statement's line), and the schedule must end where the violation shows: a state breaking
     the invariant, an end state breaking the final, a deadlock, the failing step. Returns what
     differs, '' if nothing."""
-    config = (model.init_shared, (None,) * len(MUTEXES),
-              tuple((th[1], RUNNING, locs) for th, locs in zip(model.threads, model.inits)),
-              model.init_queues)
+    config = initial_config(model)
     sched = violation['schedule']
     ref = state_json(model, config)
     if weft_state(sched['initial_state'], ref) != ref:
@@ -1327,7 +1331,7 @@ def replay(model, violation, deadlock):
             return f'step {st["step"]}: preemption {st["preemption"]}'
         if st['thread'] != model.names[st['tid']]:
             return f'step {st["step"]}: thread {st["thread"]}'
-        at = state_json(model, config)['threads'][st['tid']]
+        at = ref['threads'][st['tid']]  # the state before the step
         label = st['label'] if isinstance(at['label'], set) and st['label'] in at['label'] \
             else at['label']  # any of several labels (see weft_state)
         if (st['line'], st['label']) != (at['line'], label):
