@@ -2,6 +2,7 @@
 """reference.py -- weft against an independent explorer written from the language's definition.
 
 usage: reference.py WEFT FIRST COUNT [OPTION...]
+       reference.py WEFT FIRST COUNT --simulate [--no-deadlock]
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth first
 search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1). These must
@@ -35,7 +36,17 @@ first deeper one, stored and its invariants checked): the counts where it stoppe
 which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
 each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
 in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
-models of more than MAX_FEWEST states are skipped). A model with consts is checked with a -D half of
+models of more than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a
+place of the reference's): after a complete search, the file's schedules must be the reference's
+own enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and
+its violation, and each is replayed here as above, but for what a trace does not carry (the
+states, the changes, the values). With --simulate in place of weft's options, 'weft check' is not
+run: each model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the
+last with --steps 7), each made here too from docs/cli.md (simulate(): the same generator,
+splitmix64, picking among every thread's every outcome in tie-break order); the header's steps and
+preemptions, each step's thread, label and line, how the run ends, and a violating run's --trace
+(its steps, its violation, and the trace replayed here) must be the reference's; --no-deadlock
+goes to both. A model with consts is checked with a -D half of
 the time, and three models in ten with --outcomes and one to three terms (shared variables, whole
 arrays and elements, threads' locals and local arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
@@ -1020,7 +1031,7 @@ def initial_config(model):
 
 
 def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
-            fewest=False):
+            fewest=False, enum=0):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -1136,6 +1147,10 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         answer['checked_depth'] = dep[k] - 1
     if stop != 'complete':  # no analysis
         return answer
+    if enum:  # --schedules
+        answer['enumerated'] = [[[list(x) for x in steps], list(key)]
+                                for steps, key in enumerate_schedules(moves_of, shows, enum)]
+        answer['enumerated_replayed'] = [''] * len(answer['enumerated'])
     if fewest:  # each violation's schedule replaced by its fewest-preemption one
         if len(order) > MAX_FEWEST:
             return None
@@ -1311,12 +1326,13 @@ def replay(model, violation, deadlock):
     must be one the thread can take (its k-th outcome), must say whether it preempts, must
     leave the state weft shows (a failing step the state before it, with the failing
     statement's line), and the schedule must end where the violation shows: a state breaking
-    the invariant, an end state breaking the final, a deadlock, the failing step. Returns what
-    differs, '' if nothing."""
+    the invariant, an end state breaking the final, a deadlock, the failing step. A trace's
+    steps (--trace, --schedules, weft simulate) have no states, changes or failure, and its
+    violation no values: those are not compared. Returns what differs, '' if nothing."""
     config = initial_config(model)
     sched = violation['schedule']
     ref = state_json(model, config)
-    if weft_state(sched['initial_state'], ref) != ref:
+    if 'initial_state' in sched and weft_state(sched['initial_state'], ref) != ref:
         return 'the initial state: ' + differ(weft_state(sched['initial_state'], ref), ref)
     last, failed = None, None
     for st in sched['steps']:
@@ -1338,19 +1354,19 @@ def replay(model, violation, deadlock):
             return f'step {st["step"]}: line {st["line"]} label {st["label"]}, not {at}'
         new, last = mine[st['k']], st['tid']
         if isinstance(new, Fail):
-            if st['failure'] is None or st['failure']['line'] != new.line:
+            if 'failure' in st and (st['failure'] is None or st['failure']['line'] != new.line):
                 return f'step {st["step"]}: its failure {st["failure"]}, not line {new.line}'
             failed = new
         else:
-            if st['failure'] is not None:
+            if st.get('failure') is not None:
                 return f'step {st["step"]} fails'
             node = model.threads[st['tid']][0][config[2][st['tid']][0]]
             allowed = changes(model, config, new, st['tid'], node)
-            if st['changes'] not in allowed:
+            if 'changes' in st and st['changes'] not in allowed:
                 return f'step {st["step"]}: changes {st["changes"]!r}, not one of {allowed}'
             config = new
         ref = state_json(model, config)
-        if weft_state(st['state'], ref) != ref:
+        if 'state' in st and weft_state(st['state'], ref) != ref:
             return f'step {st["step"]}, after it: ' + differ(weft_state(st['state'], ref), ref)
     kind, line = violation['kind'], violation['line']
     if failed:  # an assert, or a runtime error in a statement
@@ -1365,7 +1381,7 @@ def replay(model, violation, deadlock):
     want = 'error' if kind == 'error' else 'false'
     if line not in props or property_breaks(model, props[line], config) != want:
         return f'ends where {kind} at line {line} does not show'
-    if kind in ('invariant', 'final'):  # the values that break it
+    if kind in ('invariant', 'final') and 'values' in violation:  # the values that break it
         terms = {}
         prop_terms(props[line], terms)
         env = Env(model, -1, 0, dict(zip(model.shared, config[0])), {}, config[1], config[3], [],
@@ -1411,6 +1427,245 @@ def fewest_preemptions(moves_of, shows):
             elif (to, i) not in done:
                 heapq.heappush(heap, step + (to, i))
     return cheapest
+
+
+def enumerate_schedules(moves_of, shows, most):
+    """--schedules K: up to 'most' violating schedules (docs/schedules.md), each a (schedule,
+    violation) and cut where its violation first shows (a state that shows one: the first it
+    shows; a failing step), found depth first from the initial state with each state's steps in
+    tie-break order, never entering a state of the current path, and entering a state only when
+    a violation can be reached from it without passing one."""
+    def reaches(u, barred):  # a violation shows at or after u, not passing a barred state
+        seen, todo = {u}, [u]
+        while todo:
+            x = todo.pop()
+            if shows[x] or any(isinstance(to, Fail) for _, _, to in moves_of[x]):
+                return True
+            for _, _, to in moves_of[x]:
+                if to not in seen and to not in barred:
+                    seen.add(to)
+                    todo.append(to)
+        return False
+
+    found, steps, on_path = [], [], {0}
+
+    def walk(u):  # true once 'most' are found
+        if shows[u]:
+            found.append((tuple(steps), shows[u][0]))
+            return len(found) == most
+        for i, k, to in moves_of[u]:
+            if isinstance(to, Fail):
+                found.append((tuple(steps) + ((i, k),), (to.kind, to.line, None)))
+                if len(found) == most:
+                    return True
+            elif to not in on_path and reaches(to, on_path):
+                on_path.add(to)
+                steps.append((i, k))
+                if walk(to):
+                    return True
+                steps.pop()
+                on_path.remove(to)
+        return False
+
+    if reaches(0, set()):
+        walk(0)
+    return found
+
+
+M64 = (1 << 64) - 1
+
+
+def splitmix64(state):
+    """weft simulate's generator (docs/cli.md): the next state, and the number it gives."""
+    state = (state + 0x9E3779B97F4A7C15) & M64
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return state, z ^ (z >> 31)
+
+
+def first_broken(model, config):
+    """The first property in the model's order that 'config' breaks (a final only when every
+    thread has finished), as (kind, line, label): ('error', line, None) when it cannot be
+    evaluated; None when none breaks."""
+    done = all(th[0] == END for th in config[2])
+    props = sorted([(line, label, prop, 'invariant') for line, label, prop in model.invariants] +
+                   [(line, label, prop, 'final') for line, label, prop in model.finals if done])
+    for line, label, prop, kind in props:
+        breaks = property_breaks(model, prop, config)
+        if breaks:
+            return (kind, line, label) if breaks == 'false' else ('error', line, None)
+    return None
+
+
+def simulate(model, seed, max_steps, deadlock):
+    """One random run as 'weft simulate --seed SEED --steps MAX_STEPS' makes it (docs/cli.md): in
+    each state, one of every thread's every outcome in tie-break order, picked by the generator
+    (the number modulo how many); it stops at a violation (an invariant in any state, a final at
+    the end, a failing step, a deadlock), at the end, where no thread can move (deadlock false),
+    or after max_steps. Returns (steps, end, violation, the last state): each step a (thread,
+    outcome, line, label, preempts), the end 'violation', 'finished', 'blocked' or 'steps'; after
+    a failing step the last state is the one before it."""
+    config, rng = initial_config(model), seed
+    steps, last = [], None
+    broken = first_broken(model, config)
+    while not broken and len(steps) < max_steps:
+        moves = successors(model, config)
+        if not moves:
+            break
+        rng, r = splitmix64(rng)
+        i, new = moves[r % len(moves)]
+        at = state_json(model, config)['threads'][i]
+        k = sum(1 for j, _ in moves[:r % len(moves)] if j == i)
+        steps.append((i, k, at['line'], at['label'],
+                      last is not None and i != last and any(j == last for j, _ in moves)))
+        last = i
+        if isinstance(new, Fail):
+            return steps, 'violation', (new.kind, new.line, None), config
+        config = new
+        broken = first_broken(model, config)
+    if broken:
+        return steps, 'violation', broken, config
+    if all(th[0] == END for th in config[2]):
+        return steps, 'finished', None, config
+    if not successors(model, config):
+        return steps, 'violation' if deadlock else 'blocked', \
+            ('deadlock', None, None) if deadlock else None, config
+    return steps, 'steps', None, config
+
+
+SIM_STEP = re.compile(r'\s*(\d+)  (\S+)\s+(\S+)\s+line (\d+)\s')
+SIM_ENDS = {'violation:': 'violation', 'end: every thread finished': 'finished',
+            'end: no thread can move': 'blocked', 'end: --steps': 'steps'}
+
+
+def steps_differ(model, steps, shown):
+    """What differs between simulate()'s steps and the step lines of weft's text report, each
+    (step, thread, label or '-', line): '' if nothing."""
+    for n, (st, got) in enumerate(zip(steps, shown + [None] * len(steps)), 1):
+        label = got and (None if got[2] == '-' else got[2])
+        if isinstance(st[3], set) and label in st[3]:
+            label = st[3]
+        if got is None or (got[0], got[1], label, got[3]) != \
+                (str(n), model.names[st[0]], st[3], str(st[2])):
+            return f'step {n}: {got}, not {model.names[st[0]]} label {st[3]} line {st[2]}'
+    return ''
+
+
+def runs_report(model, path, first, runs, max_steps, deadlock):
+    """What 'weft simulate --runs RUNS --seed FIRST' prints (docs/cli.md), made here from
+    simulate()'s runs: the lines but the shortest violating run's steps, its 'violation:' line
+    cut after the colon; and that run's steps."""
+    def plural(n, word):
+        return f'{n} {word}' + ('' if n == 1 else 's')
+
+    made = [(seed,) + simulate(model, seed, max_steps, deadlock)
+            for seed in range(first, first + runs)]
+    bad = [m for m in made if m[2] == 'violation']
+    head = f'simulation of {path}: {plural(runs, "run")}, seeds {first} to {first + runs - 1}: '
+    out = [head + (f'{len(bad)} violate' + ('s' if len(bad) == 1 else '') if bad
+                   else 'none violates')]
+    shortest = min(bad, key=lambda m: (len(m[1]), m[0])) if bad else (0, [])
+    if bad:
+        seed, steps = shortest[:2]
+        out += [f'shortest violating run: seed {seed}, {plural(len(steps), "step")}, '
+                f'{plural(sum(st[4] for st in steps), "preemption")} '
+                f'(--seed {seed} alone gives it again)', 'violation:', '',
+                f'violations: {len(bad)} of {plural(runs, "run")}']
+        kinds = collections.Counter(m[3] for m in bad)  # in the order first seen
+        for (kind, line, label), n in kinds.items():
+            name = kind if kind == 'deadlock' else f"{kind} '{label}'" \
+                if label and kind in ('invariant', 'final') else f'{kind} at line {line}'
+            out.append(f'  {name}: {plural(n, "run")}')
+    groups = {}  # the runs where every thread finished, by their outcome terms' values
+    for seed, steps, end, violation, config in made:
+        if all(th[0] == END for th in config[2]):  # never after a failing step (its thread)
+            key = tuple(term(config) for term in model.outcome_terms.values())
+            g = groups.setdefault(key, [0, 0])
+            g[0] += 1
+            g[1] += end == 'violation'
+    ends = sum(g[0] for g in groups.values())
+    out.append(f'outcomes: {plural(ends, "run")} where every thread finished' if ends
+               else 'outcomes: no run where every thread finished')
+    for key, (n, n_bad) in sorted(groups.items())[:20]:
+        values = ', '.join(f'{name} = ' + (f'[{", ".join(map(str, v))}]'
+                                           if isinstance(v, tuple) else str(v))
+                           for name, v in zip(model.outcome_terms, key))
+        out.append(f'  {values}: {plural(n, "run")}' +
+                   (('' if n_bad == 0 else f', {n_bad} violate' if n_bad < n else
+                     ', violates' if n == 1 else ', all violate')))
+    if len(groups) > 20:
+        out.append(f'  (and {len(groups) - 20} more outcomes)')
+    stopped = sum(m[2] == 'steps' for m in made)
+    if stopped:
+        out.append(f'stopped by --steps {max_steps}: {plural(stopped, "run")}, '
+                   'no violation so far')
+    blocked = sum(m[2] == 'blocked' for m in made)
+    if blocked:
+        out.append('no thread could move (deadlocks not reported: --no-deadlock): ' +
+                   plural(blocked, 'run'))
+    if not bad:
+        out.append("a random run proves nothing: 'weft check' explores every schedule")
+    return out, shortest[1]
+
+
+def simulate_runs_differs(weft, path, model, first, runs, max_steps, options):
+    """What differs between 'weft simulate --runs' and runs_report() ('' if nothing)."""
+    want, steps = runs_report(model, path, first, runs, max_steps,
+                              '--no-deadlock' not in options)
+    p = subprocess.run([weft, 'simulate', path, '--seed', str(first), '--runs', str(runs),
+                        '--steps', str(max_steps), '--progress', 'never'] + options,
+                       capture_output=True, text=True, timeout=300)
+    lines = p.stdout.splitlines()
+    if p.returncode != (1 if len(want) > 1 and want[1].startswith('shortest') else 0):
+        return f'status {p.returncode}: {p.stdout[-300:]} {p.stderr[:300]}'
+    shown = [m.groups() for m in map(SIM_STEP.match, lines) if m]
+    got = [line if not line.startswith('violation: ') else 'violation:'
+           for line in lines if not SIM_STEP.match(line)]
+    if got != want:
+        diff = [(a, b) for a, b in zip(got + [None] * len(want), want + [None] * len(got))
+                if a != b]
+        return f'weft {diff[0][0]!r}, here {diff[0][1]!r}'
+    return steps_differ(model, steps, shown)
+
+
+def simulate_differs(weft, path, model, seed, max_steps, options):
+    """What differs between 'weft simulate' and simulate() for one seed ('' if nothing): the
+    header's steps and preemptions, each step's thread, label and line, how the run ends, and
+    for a violating run its --trace: its steps (thread and outcome), its violation, and the
+    trace replayed here (replay())."""
+    deadlock = '--no-deadlock' not in options
+    steps, end, violation, _ = simulate(model, seed, max_steps, deadlock)
+    trace = path + '.trace.json'
+    p = subprocess.run([weft, 'simulate', path, '--seed', str(seed), '--steps', str(max_steps),
+                        '--trace', trace, '--progress', 'never'] + options,
+                       capture_output=True, text=True, timeout=120)
+    lines = p.stdout.splitlines()
+    head = re.match(r'simulation of .*: seed (\d+), (\d+) steps?, (\d+) preemptions?$',
+                    lines[0] if lines else '')
+    if p.returncode != (1 if end == 'violation' else 0) or not head:
+        return f'status {p.returncode}: {p.stdout[-300:]} {p.stderr[:300]}'
+    want = (str(seed), str(len(steps)), str(sum(st[4] for st in steps)))
+    if head.groups() != want:
+        return f'{lines[0]}, not seed {want[0]}, {want[1]} steps, {want[2]} preemptions'
+    shown = [m.groups() for m in map(SIM_STEP.match, lines[1:]) if m]
+    why = steps_differ(model, steps, shown)
+    if why:
+        return why
+    how = [v for k, v in SIM_ENDS.items() if lines[-1].startswith(k)]
+    if len(shown) != len(steps) or how != [end]:
+        return f'{len(shown)} steps, ending {lines[-1]!r}, not {len(steps)} ending {end}'
+    if not os.path.exists(trace):
+        return 'no trace written' if end == 'violation' else ''
+    with open(trace) as f:
+        t = json.load(f)
+    os.unlink(trace)
+    if end != 'violation':
+        return 'a trace written without a violation'
+    if [[x['tid'], x['k']] for x in t['steps']] != [[st[0], st[1]] for st in steps]:
+        return f'the trace\'s steps {t["steps"]}'
+    if trace_violation(t['violation']) != list(violation):
+        return f'the trace\'s violation {t["violation"]}, not {violation}'
+    return replay(model, dict(t['violation'], schedule=t), deadlock)
 
 
 def never_ending(edges):
@@ -1642,13 +1897,33 @@ def make_model(seed):
     return src, m
 
 
+def trace_violation(v):
+    """A trace's violation (docs/json.md) as the reference names one: (kind, line, label)."""
+    return [v['kind'], v['line'] if v['kind'] != 'deadlock' else None,
+            v['property'] if v['kind'] in ('invariant', 'final') else None]
+
+
 def weft_answer(weft, path, model, options):
+    enum = path + '.schedules'
+    if '--schedules' in options:  # the file after its count
+        at = options.index('--schedules') + 2
+        options = options[:at] + [enum] + options[at:]
     p = subprocess.run([weft, 'check', path, '--json', '-', '--progress', 'never'] + options,
                        capture_output=True, text=True, timeout=120)
     try:
         m = json.loads(p.stdout)['models'][0]
     except (ValueError, KeyError, IndexError):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
+    enumerated = None
+    if os.path.exists(enum):  # each line replayed here as a violation's schedule
+        with open(enum) as f:
+            traces = [json.loads(line) for line in f]
+        os.unlink(enum)
+        deadlock = '--no-deadlock' not in options
+        enumerated = [[[[st['tid'], st['k']] for st in t['steps']],
+                       trace_violation(t['violation'])] for t in traces]
+        enumerated_replayed = [replay(model, dict(t['violation'], schedule=t), deadlock)
+                               for t in traces]
     if m['statistics'] is None:
         return 'not checked: %s' % m['error']
     violations = []
@@ -1676,7 +1951,9 @@ def weft_answer(weft, path, model, options):
             'outcomes': outs if m['analysis'] else None,
             **({'held_back': st['held_steps']} if '--max-preemptions' in options
                else {}),
-            'never_ending_states': an.get('never_ending_states')}
+            'never_ending_states': an.get('never_ending_states'),
+            **({'enumerated': enumerated, 'enumerated_replayed': enumerated_replayed}
+               if enumerated is not None else {})}
 
 
 def compared(answer, options):
@@ -1713,6 +1990,32 @@ def main():
         path = os.path.join(tmp, 'model.weft')
         for seed in range(first, first + count):
             src, model = make_model(seed)
+            if '--simulate' in options:  # three random runs of each model, one of 7 steps
+                with open(path, 'w') as f:
+                    f.write(src)
+                sim_options = [x for x in options if x != '--simulate'] + \
+                    [x for o in zip(model.options[::2], model.options[1::2]) if o[0] == '-D'
+                     for x in o]
+                terms = model.options[model.options.index('--outcomes'):][:2] \
+                    if '--outcomes' in model.options else []
+                why = simulate_runs_differs(weft, path, model, seed * 3, 20, 30,
+                                            sim_options + terms)
+                n_compared += 1
+                if why:
+                    n_bad += 1
+                    print(f'reference: seed {seed}, simulate --runs 20 --seed {seed * 3} '
+                          '--steps 30' + ''.join(' ' + x for x in sim_options) +
+                          f': {why}\n{src}')
+                for run, max_steps in enumerate((1000, 1000, 7)):
+                    sim_seed = seed * 3 + run
+                    why = simulate_differs(weft, path, model, sim_seed, max_steps, sim_options)
+                    n_compared += 1
+                    if why:
+                        n_bad += 1
+                        print(f'reference: seed {seed}, simulate --seed {sim_seed} --steps '
+                              f'{max_steps}' + ''.join(' ' + x for x in sim_options) +
+                              f': {why}\n{src}')
+                continue
             bound = None
             if '--max-preemptions' in options:
                 bound = int(options[options.index('--max-preemptions') + 1])
@@ -1721,8 +2024,11 @@ def main():
                 limit = int(options[options.index('--max-states') + 1])
             if '--max-depth' in options:
                 depth = int(options[options.index('--max-depth') + 1])
+            enum = 0
+            if '--schedules' in options:
+                enum = int(options[options.index('--schedules') + 1])
             ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
-                          limit, depth, '--fewest-preemptions' in options)
+                          limit, depth, '--fewest-preemptions' in options, enum)
             if ref is None:
                 continue
             with open(path, 'w') as f:
@@ -1734,7 +2040,8 @@ def main():
                 n_bad += 1
                 print(f'reference: seed {seed}' + ''.join(' ' + x for x in model.options) +
                       f': weft {got}, the reference {ref}\n{src}')
-    print(f'reference: {n_compared} models compared, {n_bad} differ')
+    print(f'reference: {n_compared} ' + ('runs' if '--simulate' in options else 'models') +
+          f' compared, {n_bad} differ')
     return 1 if n_bad or n_compared == 0 else 0
 
 
