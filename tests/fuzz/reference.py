@@ -45,8 +45,10 @@ run: each model gets three random runs, 'weft simulate --seed S' for S = 3 x see
 last with --steps 7), each made here too from docs/cli.md (simulate(): the same generator,
 splitmix64, picking among every thread's every outcome in tie-break order); the header's steps and
 preemptions, each step's thread, label and line, how the run ends, and a violating run's --trace
-(its steps, its violation, and the trace replayed here) must be the reference's; --no-deadlock
-goes to both. A model with consts is checked with a -D half of
+(its steps, its violation, and the trace replayed here) must be the reference's; and one
+'weft simulate --runs 20 --seed 3 x seed --steps 30', whose report must be the reference's
+(runs_report()) line by line, but for the shortest violating run's steps (compared as a single
+run's) and the text after 'violation:'. --no-deadlock goes to both. A model with consts is checked with a -D half of
 the time, and three models in ten with --outcomes and one to three terms (shared variables, whole
 arrays and elements, threads' locals and local arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
