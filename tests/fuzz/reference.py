@@ -1033,7 +1033,7 @@ def initial_config(model):
 
 
 def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
-            fewest=False, enum=0):
+            fewest=False, enum=0, causes=False):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -1153,6 +1153,13 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         answer['enumerated'] = [[[list(x) for x in steps], list(key)]
                                 for steps, key in enumerate_schedules(moves_of, shows, enum)]
         answer['enumerated_replayed'] = [''] * len(answer['enumerated'])
+    if causes:  # each point: its step, thread, line, violation (an index) and schedule
+        points = points_of_no_return(model, configs, moves_of, shows)
+        keys = list(found)
+        answer['causes'] = {'doomed': points is None, 'points': [
+            [len(upto), i, model.names[i], line, keys.index(key), [list(x) for x in upto + rest]]
+            for upto, i, line, rest, key in points or []]}
+        answer['causes_replayed'] = [''] * len(answer['causes']['points'])
     if fewest:  # each violation's schedule replaced by its fewest-preemption one
         if len(order) > MAX_FEWEST:
             return None
@@ -1472,6 +1479,78 @@ def enumerate_schedules(moves_of, shows, most):
     if reaches(0, set()):
         walk(0)
     return found
+
+
+def points_of_no_return(model, configs, moves_of, shows):
+    """--causes (docs/schedules.md): None when the initial state is doomed, else each point of
+    no return as (the schedule's steps up to and including the point, the point's thread and
+    line, the rest of the schedule, the violation it ends in). A state is doomed when it shows a
+    violation, or has a step and each of its steps fails or leads to a doomed state (the least
+    such set). Breadth first over the states that are not doomed, each state's steps in
+    tie-break order, a failing step or a step into a doomed state is a point of no return,
+    reported once per statement (the thread's template and the step's line), the first found;
+    its schedule is the first shortest to the point's state (over states not doomed), the step,
+    then the first shortest from there to where a violation shows (a state that shows one: its
+    first; a failing step)."""
+    n = len(moves_of)
+    preds = [[] for _ in range(n)]
+    left = [0] * n  # each state's steps to states not (yet) doomed
+    for u in range(n):
+        for _, _, to in moves_of[u]:
+            if not isinstance(to, Fail):
+                preds[to].append(u)
+                left[u] += 1
+    doomed = [bool(shows[u]) or (bool(moves_of[u]) and left[u] == 0) for u in range(n)]
+    todo = [u for u in range(n) if doomed[u]]
+    while todo:
+        w = todo.pop()
+        for u in preds[w]:
+            left[u] -= 1
+            if not doomed[u] and left[u] == 0:
+                doomed[u] = True
+                todo.append(u)
+    if doomed[0]:
+        return None
+
+    def bfs_path(parent, u):
+        steps = []
+        while parent[u] is not None:
+            u, i, k = parent[u]
+            steps.append((i, k))
+        return steps[::-1]
+
+    def to_violation(v):  # the first shortest from v to where a violation shows
+        if shows[v]:
+            return [], shows[v][0]
+        parent, queue = {v: None}, [v]
+        for u in queue:
+            for i, k, to in moves_of[u]:
+                if isinstance(to, Fail):
+                    return bfs_path(parent, u) + [(i, k)], (to.kind, to.line, None)
+                if to not in parent:
+                    parent[to] = (u, i, k)
+                    queue.append(to)
+                    if shows[to]:
+                        return bfs_path(parent, to), shows[to][0]
+        raise AssertionError('a doomed state from which no violation shows')
+
+    template = [re.sub(r'\[\d+\]$', '', name) for name in model.names]
+    points, known = [], set()
+    parent, queue = {0: None}, [0]
+    for u in queue:
+        for i, k, to in moves_of[u]:
+            if isinstance(to, Fail) or doomed[to]:
+                line = state_json(model, configs[u])['threads'][i]['line']
+                if (template[i], line) in known:
+                    continue
+                known.add((template[i], line))
+                rest, key = ([], (to.kind, to.line, None)) if isinstance(to, Fail) \
+                    else to_violation(to)
+                points.append((bfs_path(parent, u) + [(i, k)], i, line, rest, key))
+            elif to not in parent:
+                parent[to] = (u, i, k)
+                queue.append(to)
+    return points
 
 
 M64 = (1 << 64) - 1
@@ -1926,6 +2005,15 @@ def weft_answer(weft, path, model, options):
                        trace_violation(t['violation'])] for t in traces]
         enumerated_replayed = [replay(model, dict(t['violation'], schedule=t), deadlock)
                                for t in traces]
+    causes = (m['analysis'] or {}).get('causes')
+    if causes is not None:  # each point's schedule replayed to where its violation shows
+        causes_replayed = [replay(model, {'kind': m['violations'][c['violation']]['kind'],
+                                          'line': m['violations'][c['violation']]['line'],
+                                          'schedule': c['schedule']},
+                                  '--no-deadlock' not in options) for c in causes['points']]
+        causes = {'doomed': causes['doomed'], 'points': [
+            [c['step'], c['tid'], c['thread'], c['line'], c['violation'],
+             [[st['tid'], st['k']] for st in c['schedule']['steps']]] for c in causes['points']]}
     if m['statistics'] is None:
         return 'not checked: %s' % m['error']
     violations = []
@@ -1955,7 +2043,9 @@ def weft_answer(weft, path, model, options):
                else {}),
             'never_ending_states': an.get('never_ending_states'),
             **({'enumerated': enumerated, 'enumerated_replayed': enumerated_replayed}
-               if enumerated is not None else {})}
+               if enumerated is not None else {}),
+            **({'causes': causes, 'causes_replayed': causes_replayed}
+               if causes is not None else {})}
 
 
 def compared(answer, options):
@@ -2030,7 +2120,8 @@ def main():
             if '--schedules' in options:
                 enum = int(options[options.index('--schedules') + 1])
             ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
-                          limit, depth, '--fewest-preemptions' in options, enum)
+                          limit, depth, '--fewest-preemptions' in options, enum,
+                          '--causes' in options)
             if ref is None:
                 continue
             with open(path, 'w') as f:
