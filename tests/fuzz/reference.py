@@ -48,7 +48,10 @@ preemptions, each step's thread, label and line, how the run ends, and a violati
 (its steps, its violation, and the trace replayed here) must be the reference's; and one
 'weft simulate --runs 20 --seed 3 x seed --steps 30', whose report must be the reference's
 (runs_report()) line by line, but for the shortest violating run's steps (compared as a single
-run's) and the text after 'violation:'. --no-deadlock goes to both. A model with consts is checked with a -D half of
+run's) and the text after 'violation:'. --no-deadlock goes to both. With --causes, after a
+complete search: whether the initial state is doomed, and each point of no return, the
+reference's own (points_of_no_return(), from docs/schedules.md), in order: its step, thread, line,
+violation and schedule, each schedule replayed here as a violation's. A model with consts is checked with a -D half of
 the time, and three models in ten with --outcomes and one to three terms (shared variables, whole
 arrays and elements, threads' locals and local arrays and their elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
