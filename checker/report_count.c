@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "count.h"
+#include "report_replay.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -122,18 +123,6 @@ void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const
         fprintf(out, "  (and %zu more outcomes)\n", an->n_outcomes - MAX_LISTED);
 }
 
-/* "final 'total'", "invariant at line 9", "assert at line 12", "deadlock". */
-static void print_viol_name(FILE *out, const Program *prog, const Violation *v)
-{
-    const char *kind = search_viol_kind_name(v->kind);
-    if (v->kind == VIOL_DEADLOCK)
-        fputs(kind, out);
-    else if ((v->kind == VIOL_INVARIANT || v->kind == VIOL_FINAL) && prog->props[v->prop].label)
-        fprintf(out, "%s '%s'", kind, prog->props[v->prop].label);
-    else
-        fprintf(out, "%s at line %u", kind, v->line);
-}
-
 static void print_causes(FILE *out, const Program *prog, const SearchResult *res,
                          const Analysis *an)
 {
@@ -154,7 +143,9 @@ static void print_causes(FILE *out, const Program *prog, const SearchResult *res
         fprintf(out, "cause %zu: step %u, %s %s line %u: %s -> ", i + 1, c->step + 1,
                 prog->threads[c->tid].name, pos->label >= 0 ? tm->labels[pos->label] : "-",
                 pos->line, pos->text);
-        print_viol_name(out, prog, &res->viols[c->viol]);
+        char *name = report_viol_name(prog, &res->viols[c->viol]);
+        fputs(name, out);
+        free(name);
         fprintf(out, "\nschedule: %u %s, %u %s\n", c->trace->n_steps,
                 c->trace->n_steps == 1 ? "step" : "steps", c->trace->n_preemptions,
                 c->trace->n_preemptions == 1 ? "preemption" : "preemptions");
