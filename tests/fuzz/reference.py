@@ -3,6 +3,7 @@
 
 usage: reference.py WEFT FIRST COUNT [OPTION...]
        reference.py WEFT FIRST COUNT --simulate [--no-deadlock]
+       reference.py WEFT FIRST COUNT --graph [OPTION...]
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth first
 search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1). These must
@@ -51,9 +52,15 @@ preemptions, each step's thread, label and line, how the run ends, and a violati
 run's) and the text after 'violation:'. --no-deadlock goes to both. With --causes, after a
 complete search: whether the initial state is doomed, and each point of no return, the
 reference's own (points_of_no_return(), from docs/schedules.md), in order: its step, thread, line,
-violation and schedule, each schedule replayed here as a violation's. A model with consts is checked with a -D half of
-the time, and three models in ten with --outcomes and one to three terms (shared variables, whole
-arrays and elements, threads' locals and local arrays and their elements).
+violation and schedule, each schedule replayed here as a violation's. With --graph (not given to
+weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph' and read back: each
+state must be red (it shows a violation), grey (every thread finished) or neither as here, in
+breadth first order, and each step must be the reference's, in order of state, thread and outcome,
+with its target (a failing step's line), thread, label or line, outcome number where the step has
+several, and whether it is bold (on a violation's shortest schedule) (graph_of()). A model with
+consts is checked with a -D half of the time, and three models in ten with --outcomes and one to
+three terms (shared variables, whole arrays and elements, threads' locals and local arrays and their
+elements).
 Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
@@ -1036,7 +1043,7 @@ def initial_config(model):
 
 
 def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
-            fewest=False, enum=0, causes=False):
+            fewest=False, enum=0, causes=False, graph=False):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
     states or MAX_PATHS paths through an atomic block. With deadlock false (--no-deadlock), a
     state where no thread can move is no violation. With a bound (--max-preemptions), a state is
@@ -1156,6 +1163,8 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         answer['enumerated'] = [[[list(x) for x in steps], list(key)]
                                 for steps, key in enumerate_schedules(moves_of, shows, enum)]
         answer['enumerated_replayed'] = [''] * len(answer['enumerated'])
+    if graph and len(order) <= MAX_GRAPH:  # weft graph's states and steps
+        answer['graph'] = graph_of(model, configs, moves_of, shows, violations)
     if causes:  # each point: its step, thread, line, violation (an index) and schedule
         points = points_of_no_return(model, configs, moves_of, shows)
         keys = list(found)
@@ -1981,6 +1990,96 @@ def make_model(seed):
     return src, m
 
 
+MAX_GRAPH = 3000  # states, for --graph
+DOT_NODE = re.compile(r'  s(\d+) \[label="(?:[^"\\]|\\.)*"(, peripheries=2)?'
+                      r'(, color="#d00000".*|, fillcolor="#eeeeee".*)?\];$')
+DOT_EDGE = re.compile(r'  s(\d+) -> ([sf]\d+) \[label="((?:[^"\\]|\\.)*)", color="[^"]*", '
+                      r'fontcolor="[^"]*"(, penwidth=3, style=bold)?\];$')
+DOT_FAIL = re.compile(r'  f(\d+) \[shape=octagon, .*\\nline (\d+)"\];$')
+
+
+def graph_of(model, configs, moves_of, shows, violations):
+    """What 'weft graph' draws (docs/graphs.md), the states numbered in breadth first order:
+    each state as 'red' (it shows a violation), 'grey' (every thread finished) or '', and each
+    step in order of state, thread and outcome as (state, target, 'thread: label' or 'thread:
+    line N', with ' #k' when the step has several outcomes, bold), a failing step's target its
+    line. A step is bold when it is on a violation's schedule: the first shortest, each of its
+    steps the first found into its state. Where several labels name a thread's position, the
+    label is the set of them."""
+    nodes = ['red' if shows[u] else 'grey' if all(th[0] == END for th in configs[u][2]) else ''
+             for u in range(len(configs))]
+    bold = set()
+    for v in violations:  # (kind, line, label, length, schedule, preemptions)
+        u = 0
+        for i, k in v[4]:
+            j = [n for n, (i2, k2, _) in enumerate(moves_of[u]) if (i2, k2) == (i, k)][0]
+            bold.add((u, j))
+            to = moves_of[u][j][2]
+            u = to if not isinstance(to, Fail) else u
+    edges = []
+    for u, moves in enumerate(moves_of):
+        threads = state_json(model, configs[u])['threads']
+        for j, (i, k, to) in enumerate(moves):
+            th = threads[i]
+            what = th['label'] if th['label'] is not None else f'line {th["line"]}'
+            several = sum(1 for i2, _, _ in moves if i2 == i) > 1
+            edges.append((u, f'line {to.line}' if isinstance(to, Fail) else to,
+                          model.names[i], what, k if several else None, (u, j) in bold))
+    return nodes, edges
+
+
+def weft_graph(weft, path, options):
+    """'weft graph PATH' read back as graph_of() gives it; a string if it could not be."""
+    dot = path + '.dot'
+    p = subprocess.run([weft, 'graph', path, '-o', dot, '--dot-max-states', str(MAX_GRAPH)] +
+                       options, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        return f'weft graph: status {p.returncode}: {p.stderr[:300]}'
+    with open(dot) as f:
+        lines = f.read().splitlines()
+    os.unlink(dot)
+    nodes, edges, fails = [], [], {}
+    for line in lines:
+        m = DOT_NODE.match(line)
+        if m:
+            if int(m[1]) != len(nodes):
+                return f'node s{m[1]} after {len(nodes)} nodes'
+            nodes.append('' if not m[3] else 'red' if 'd00000' in m[3] else 'grey')
+            continue
+        m = DOT_FAIL.match(line)
+        if m:
+            fails[f'f{m[1]}'] = f'line {m[2]}'
+            continue
+        m = DOT_EDGE.match(line)
+        if m:
+            name, what = m[3].split(': ', 1)
+            k = None
+            if re.search(r' #\d+$', what):
+                what, k = what.rsplit(' #', 1)
+                k = int(k)
+            to = fails[m[2]] if m[2][0] == 'f' else int(m[2][1:])
+            edges.append((int(m[1]), to, name, what, k, bool(m[4])))
+    return nodes, edges
+
+
+def graphs_differ(mine, got):
+    """Where weft's graph differs from the reference's: '' if nowhere. A label that several
+    name may be any of them."""
+    if isinstance(got, str):
+        return got
+    if mine[0] != got[0]:
+        at = [u for u, (a, b) in enumerate(zip(mine[0] + [None] * len(got[0]),
+                                               got[0] + [None] * len(mine[0]))) if a != b][0]
+        return f'state s{at}: weft {got[0][at:at + 1]}, here {mine[0][at:at + 1]}'
+    for n, (a, b) in enumerate(zip(mine[1] + [None] * len(got[1]),
+                                   got[1] + [None] * len(mine[1]))):
+        if a is not None and b is not None and isinstance(a[3], set) and b[3] in a[3]:
+            a = a[:3] + (b[3],) + a[4:]
+        if a != b:
+            return f'edge {n}: weft {b}, here {a}'
+    return ''
+
+
 def trace_violation(v):
     """A trace's violation (docs/json.md) as the reference names one: (kind, line, label)."""
     return [v['kind'], v['line'] if v['kind'] != 'deadlock' else None,
@@ -2079,6 +2178,8 @@ def main():
         return 2
     weft, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     options = sys.argv[4:] or ['-j', '1']
+    graph = '--graph' in options  # weft graph too
+    options = [x for x in options if x != '--graph'] or ['-j', '1']
     sys.setrecursionlimit(20000)  # run_loop recurses once an iteration of a loop in atomic
     n_bad = n_compared = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -2124,12 +2225,17 @@ def main():
                 enum = int(options[options.index('--schedules') + 1])
             ref = explore(model, '--no-deadlock' not in options, bound, '--first' in options,
                           limit, depth, '--fewest-preemptions' in options, enum,
-                          '--causes' in options)
+                          '--causes' in options, graph)
             if ref is None:
                 continue
             with open(path, 'w') as f:
                 f.write(src)
             got = compared(weft_answer(weft, path, model, options + model.options), options)
+            if isinstance(got, dict) and 'graph' in ref:  # what differs, '' if nothing
+                got['graph'] = graphs_differ(ref['graph'], weft_graph(weft, path, [
+                    x for o in zip(model.options[::2], model.options[1::2]) if o[0] == '-D'
+                    for x in o] + [x for x in options if x == '--no-deadlock']))
+                ref['graph'] = ''
             ref = compared(ref, options)
             n_compared += 1
             if got != ref:
