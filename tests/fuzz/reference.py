@@ -1363,8 +1363,7 @@ def replay(model, violation, deadlock):
         mine = [new for i, new in moves if i == st['tid']]
         if st['k'] >= len(mine):
             return f'step {st["step"]}: thread {st["tid"]} has {len(mine)} outcomes'
-        preempts = last is not None and st['tid'] != last and any(i == last for i, _ in moves)
-        if st['preemption'] != preempts:
+        if st['preemption'] != preempts(last, st['tid'], moves):
             return f'step {st["step"]}: preemption {st["preemption"]}'
         if st['thread'] != model.names[st['tid']]:
             return f'step {st["step"]}: thread {st["thread"]}'
@@ -1524,12 +1523,8 @@ def points_of_no_return(model, configs, moves_of, shows):
     if doomed[0]:
         return None
 
-    def bfs_path(parent, u):
-        steps = []
-        while parent[u] is not None:
-            u, i, k = parent[u]
-            steps.append((i, k))
-        return steps[::-1]
+    def bfs_path(parent, u):  # path() over a dict of parents, as (thread, outcome)
+        return [(i, k) for _, i, k in path(parent, u)]
 
     def to_violation(v):  # the first shortest from v to where a violation shows
         if shows[v]:
@@ -1606,11 +1601,11 @@ def simulate(model, seed, max_steps, deadlock):
         if not moves:
             break
         rng, r = splitmix64(rng)
-        i, new = moves[r % len(moves)]
+        pick = r % len(moves)
+        i, new = moves[pick]
         at = state_json(model, config)['threads'][i]
-        k = sum(1 for j, _ in moves[:r % len(moves)] if j == i)
-        steps.append((i, k, at['line'], at['label'],
-                      last is not None and i != last and any(j == last for j, _ in moves)))
+        k = sum(1 for j, _ in moves[:pick] if j == i)
+        steps.append((i, k, at['line'], at['label'], preempts(last, i, moves)))
         last = i
         if isinstance(new, Fail):
             return steps, 'violation', (new.kind, new.line, None), config
@@ -1832,15 +1827,18 @@ def path(parent, k):
     return steps[::-1]
 
 
+def preempts(last, thread, moves):
+    """Whether a step of 'thread' preempts: the last step's thread is another, and could have
+    gone on ('moves': successors() of the state before the step)."""
+    return last is not None and thread != last and any(i == last for i, _ in moves)
+
+
 def preemptions(model, order, steps):
     """The preemptions of a schedule, a list of (state before, thread, outcome): steps by
     another thread right after a step of a thread that had not finished and could have gone
     on."""
-    n = 0
-    for (_, before, _), (at, thread, _) in zip(steps, steps[1:]):
-        if thread != before and any(i == before for i, _ in successors(model, order[at])):
-            n += 1
-    return n
+    return sum(preempts(before, thread, successors(model, order[at]))
+               for (_, before, _), (at, thread, _) in zip(steps, steps[1:]))
 
 
 def count_schedules(edges, bad, broken):
@@ -2080,6 +2078,11 @@ def graphs_differ(mine, got):
     return ''
 
 
+def d_options(model):
+    """The model's -D options (of model.options, all pairs)."""
+    return [x for o in zip(model.options[::2], model.options[1::2]) if o[0] == '-D' for x in o]
+
+
 def trace_violation(v):
     """A trace's violation (docs/json.md) as the reference names one: (kind, line, label)."""
     return [v['kind'], v['line'] if v['kind'] != 'deadlock' else None,
@@ -2189,9 +2192,7 @@ def main():
             if '--simulate' in options:  # three random runs of each model, one of 7 steps
                 with open(path, 'w') as f:
                     f.write(src)
-                sim_options = [x for x in options if x != '--simulate'] + \
-                    [x for o in zip(model.options[::2], model.options[1::2]) if o[0] == '-D'
-                     for x in o]
+                sim_options = [x for x in options if x != '--simulate'] + d_options(model)
                 terms = model.options[model.options.index('--outcomes'):][:2] \
                     if '--outcomes' in model.options else []
                 why = simulate_runs_differs(weft, path, model, seed * 3, 20, 30,
@@ -2232,9 +2233,8 @@ def main():
                 f.write(src)
             got = compared(weft_answer(weft, path, model, options + model.options), options)
             if isinstance(got, dict) and 'graph' in ref:  # what differs, '' if nothing
-                got['graph'] = graphs_differ(ref['graph'], weft_graph(weft, path, [
-                    x for o in zip(model.options[::2], model.options[1::2]) if o[0] == '-D'
-                    for x in o] + [x for x in options if x == '--no-deadlock']))
+                got['graph'] = graphs_differ(ref['graph'], weft_graph(
+                    weft, path, d_options(model) + [x for x in options if x == '--no-deadlock']))
                 ref['graph'] = ''
             ref = compared(ref, options)
             n_compared += 1
