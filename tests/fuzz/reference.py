@@ -4,6 +4,7 @@
 usage: reference.py WEFT FIRST COUNT [OPTION...]
        reference.py WEFT FIRST COUNT --simulate [--no-deadlock]
        reference.py WEFT FIRST COUNT --graph [OPTION...]
+       reference.py WEFT FIRST COUNT --replay
 
 For each seed FIRST .. FIRST + COUNT - 1: generate a random model, explore it here by breadth first
 search, and check it with 'WEFT check MODEL --json - OPTION...' (default options: -j 1). These must
@@ -22,46 +23,54 @@ weft gives of an invariant's or final's terms there (prop_terms()); the violatin
 numbers of complete and of violating schedules (null when the graph has a cycle); the outcomes (the
 end states grouped by the values of s0 and s1, or of the model's own --outcomes terms: whether one
 breaks a property, how many end states, how many schedules end in them and how many of those
-violate); and, with a final, the states no schedule can end from. An option leaves out what it
-changes: under --reduce dead the counts of states and the depth, the outcomes' end states among them
-(the reduction merges states; the schedules stay), under --compact the analysis (schedules, end and
-violating states, outcomes), under --dfs the violations' order and schedules (they are not the
-shortest) and the depth; and the reference follows --no-deadlock (a state where no thread can move
-is then no violation), --max-preemptions N (its state is then a configuration with the last step's
-thread and the preemptions taken, a step of another thread while that one could go on is a
-preemption and is held back once N are taken; the steps held back are compared too, and the end,
-violating and never-ending states are counted as configurations), --first (the search stops at the
-first violation found), --max-states N (it stops when a state is found with N stored: that step
-counted, the state not) and --max-depth N (it expands the states up to N steps deep and stops at the
-first deeper one, stored and its invariants checked): the counts where it stopped, the depth up to
-which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
-each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
-in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
-models of more than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a
-place of the reference's): after a complete search, the file's schedules must be the reference's
-own enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and
-its violation, and each is replayed here as above, but for what a trace does not carry (the
-states, the changes, the values). With --simulate in place of weft's options, 'weft check' is not
-run: each model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the
-last with --steps 7), each made here too from docs/cli.md (simulate(): the same generator,
+violate); with a final, the states no schedule can end from; and, after a whole search, the
+statements it never ran, each with why: never reached, always blocked, never woken (never_run()). An
+option leaves out what it changes: under --reduce dead the counts of states and the depth, the
+outcomes' end states among them (the reduction merges states; the schedules stay), under --compact
+the analysis (schedules, end and violating states, outcomes), under --dfs the violations' order and
+schedules (they are not the shortest) and the depth; and the reference follows --no-deadlock (a
+state where no thread can move is then no violation), --max-preemptions N (its state is then a
+configuration with the last step's thread and the preemptions taken, a step of another thread while
+that one could go on is a preemption and is held back once N are taken; the steps held back are
+compared too, and the end, violating and never-ending states are counted as configurations), --first
+(the search stops at the first violation found), --max-states N (it stops when a state is found with
+N stored: that step counted, the state not) and --max-depth N (it expands the states up to N steps
+deep and stops at the first deeper one, stored and its invariants checked): the counts where it
+stopped, the depth up to which every state was expanded, and no analysis; and --fewest-preemptions
+(after a complete search, each violation's schedule is one with the fewest preemptions, then the
+fewest steps, then the first in tie-break order: found here by Dijkstra over the pairs of a state
+and the last step's thread; models of more than MAX_FEWEST states are skipped); and --schedules K
+(weft writes the file to a place of the reference's): after a complete search, the file's schedules
+must be the reference's own enumeration of docs/schedules.md (enumerate_schedules()), in order, each
+with its steps and its violation, and each is replayed here as above, but for what a trace does not
+carry (the states, the changes, the values). With --simulate in place of weft's options, 'weft
+check' is not run: each model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0,
+1, 2 (the last with --steps 7), each made here too from docs/cli.md (simulate(): the same generator,
 splitmix64, picking among every thread's every outcome in tie-break order); the header's steps and
 preemptions, each step's thread, label and line, how the run ends, and a violating run's --trace
-(its steps, its violation, and the trace replayed here) must be the reference's; and one
-'weft simulate --runs 20 --seed 3 x seed --steps 30', whose report must be the reference's
-(runs_report()) line by line, but for the shortest violating run's steps (compared as a single
-run's) and the text after 'violation:'. --no-deadlock goes to both. With --causes, after a
-complete search: whether the initial state is doomed, and each point of no return, the
-reference's own (points_of_no_return(), from docs/schedules.md), in order: its step, thread, line,
-violation and schedule, each schedule replayed here as a violation's. With --graph (not given to
-weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph' and read back: each
-state must be red (it shows a violation), grey (every thread finished) or neither as here, in
-breadth first order, and each step must be the reference's, in order of state, thread and outcome,
-with its target (a failing step's line), thread, label or line, outcome number where the step has
-several, and whether it is bold (on a violation's shortest schedule) (graph_of()). A model with
-consts is checked with a -D half of the time, and three models in ten with --outcomes and one to
-three terms (shared variables, whole arrays and elements, threads' locals and local arrays and their
-elements).
-Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
+(its steps, its violation, and the trace replayed here) must be the reference's; and one 'weft
+simulate --runs 20 --seed 3 x seed --steps 30', whose report must be the reference's (runs_report())
+line by line, but for the shortest violating run's steps (compared as a single run's) and the text
+after 'violation:'. --no-deadlock goes to both. With --causes, after a complete search: whether the
+initial state is doomed, and each point of no return, the reference's own (points_of_no_return(),
+from docs/schedules.md), in order: its step, thread, line, violation and schedule, each schedule
+replayed here as a violation's. With --graph (not given to weft check), a model of at most MAX_GRAPH
+states is also drawn by 'weft graph' and read back: each state must be red (it shows a violation),
+grey (every thread finished) or neither as here, in breadth first order, and each step must be the
+reference's, in order of state, thread and outcome, with its target (a failing step's line), thread,
+label or line, outcome number where the step has several, and whether it is bold (on a violation's
+shortest schedule) (graph_of()). With --replay in place of weft's options, 'weft check' is not run:
+each model gets three traces written here (random_trace(): a random walk of up to 25 steps, its
+violation the one that shows at its end or any other, and one time in three something wrong in it: a
+thread, its index, an outcome, a statement, a constant), and 'weft replay' of each must do what
+docs/cli.md says (replay_expected()): refuse a trace that does not fit the model with its message
+and status 2, or print the initial state, each step (thread, label, line, what it changed or where
+it failed) and the whole state after it, the steps and preemptions, and the verdict (confirmed with
+the violation's text and the values of its terms, diverged at a step, or not confirmed), with status
+1 when confirmed, else 0. A model with consts is checked with a -D half of the time, and three
+models in ten with --outcomes and one to three terms (shared variables, whole arrays and elements,
+threads' locals and local arrays and their elements). Prints each model that differs with both
+answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
 mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
@@ -1042,6 +1051,40 @@ def initial_config(model):
             model.init_queues)
 
 
+COVER_AT, COVER_RAN, COVER_WOKEN = 1, 2, 4  # a thread stood at a statement, it ran, it woke
+
+
+def never_run(model, cover):
+    """The statements a complete search never ran (docs/cli.md, *never run*), as weft's JSON
+    lists them: [thread, line, why], template by template, each statement once (all its
+    instances' and all a repeat's copies of it together) in order of lines: 'never reached' (no
+    expanded state has a thread there), 'always blocked' (there, but never with a step),
+    'never woken' (a wait no thread was ever woken from). 'cover': (thread, node) -> the
+    COVER_* marks."""
+    out = []
+    for first, name in enumerate(model.names):
+        template = name.split('[')[0]
+        if first and model.names[first - 1].split('[')[0] == template:
+            continue  # another instance: its marks go with the first's
+        marks, waits = collections.Counter(), set()
+        nodes = model.threads[first][0]
+        for pc, n in enumerate(nodes):
+            line = model.lines[id(n.get('src', n.get('st')))]
+            for i, other in enumerate(model.names):
+                if other.split('[')[0] == template:
+                    marks[line] |= cover[i, pc]
+            if n['t'] == 'wait':
+                waits.add(line)
+        for line in sorted(marks):
+            m = marks[line]
+            why = 'never reached' if not m & COVER_AT else 'always blocked' \
+                if not m & COVER_RAN else 'never woken' \
+                if line in waits and not m & COVER_WOKEN else None
+            if why:
+                out.append([template, line, why])
+    return out
+
+
 def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_depth=None,
             fewest=False, enum=0, causes=False, graph=False):
     """What weft's JSON report says of the model (see weft_answer), or None past MAX_STATES
@@ -1073,6 +1116,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     n_trans = n_held = 0
     shows = collections.defaultdict(list)  # state -> the violations it shows (not a step's)
     moves_of = []  # each state's steps: (thread, outcome, the state reached or a Fail)
+    cover = collections.Counter()  # (thread, node) -> COVER_* marks of the expanded states
 
     def find(key, at, step=None):
         if step is None:
@@ -1110,6 +1154,11 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                 return None
             succ, held = (moves, 0) if bound is None else bounded(moves, order[k], bound)
             n_held += held
+            ran = {i for i, _ in succ}
+            for i, (pc, status, _) in enumerate(config[2]):
+                if pc != END and status != SLEEPING:
+                    cover[i, pc] |= COVER_WOKEN if status == WOKEN else \
+                        COVER_AT | (COVER_RAN if i in ran else 0)
             all_done = all(th[0] == END for th in config[2])
             final_broken = all_done and check(model.finals, 'final', k)
             bad.append(broken[k] or final_broken)
@@ -1154,6 +1203,8 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                                        preemptions(model, configs, steps)])
     answer = {'states': len(order), 'transitions': n_trans, 'depth': max(dep), 'stop': stop,
               'violations': violations, 'checked_depth': None,
+              'never_run': never_run(model, cover) if stop == 'complete' and not n_held
+              else None,  # only after a whole search: no step held back by a bound either
               'replayed': [''] * len(violations)}  # weft's schedules run here: see replay()
     if stop in ('max states', 'max depth') and dep[k] > 0:  # the levels before k's are whole
         answer['checked_depth'] = dep[k] - 1
@@ -1402,21 +1453,28 @@ def replay(model, violation, deadlock):
     if line not in props or property_breaks(model, props[line], config) != want:
         return f'ends where {kind} at line {line} does not show'
     if kind in ('invariant', 'final') and 'values' in violation:  # the values that break it
-        terms = {}
-        prop_terms(props[line], terms)
-        env = Env(model, -1, 0, dict(zip(model.shared, config[0])), {}, config[1], config[3], [],
-                  ths=config[2])
-        values = []
-        for text, e in terms.items():
-            try:
-                v = [env.shared[f'a[{j}]'] for j in range(ARRAY)] if e == ('whole a',) \
-                    else value(e, env)
-            except EvalError:
-                v = None
-            values.append({'text': text, 'value': v})
+        values = prop_values(model, props[line], config)
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def prop_values(model, prop, config):
+    """The values weft gives of property 'prop''s terms (prop_terms()) in 'config': a list of
+    {'text', 'value'}, the value None where it cannot be evaluated, a whole array a list."""
+    terms = {}
+    prop_terms(prop, terms)
+    env = Env(model, -1, 0, dict(zip(model.shared, config[0])), {}, config[1], config[3], [],
+              ths=config[2])
+    values = []
+    for text, e in terms.items():
+        try:
+            v = [env.shared[f'a[{j}]'] for j in range(ARRAY)] if e == ('whole a',) \
+                else value(e, env)
+        except EvalError:
+            v = None
+        values.append({'text': text, 'value': v})
+    return values
 
 
 def fewest_preemptions(moves_of, shows):
@@ -1661,9 +1719,7 @@ def runs_report(model, path, first, runs, max_steps, deadlock):
                 f'violations: {len(bad)} of {plural(runs, "run")}']
         kinds = collections.Counter(m[3] for m in bad)  # in the order first seen
         for (kind, line, label), n in kinds.items():
-            name = kind if kind == 'deadlock' else f"{kind} '{label}'" \
-                if label and kind in ('invariant', 'final') else f'{kind} at line {line}'
-            out.append(f'  {name}: {plural(n, "run")}')
+            out.append(f'  {viol_name(kind, line, label)}: {plural(n, "run")}')
     groups = {}  # the runs where every thread finished, by their outcome terms' values
     for seed, steps, end, violation, config in made:
         if all(th[0] == END for th in config[2]):  # never after a failing step (its thread)
@@ -1675,8 +1731,7 @@ def runs_report(model, path, first, runs, max_steps, deadlock):
     out.append(f'outcomes: {plural(ends, "run")} where every thread finished' if ends
                else 'outcomes: no run where every thread finished')
     for key, (n, n_bad) in sorted(groups.items())[:20]:
-        values = ', '.join(f'{name} = ' + (f'[{", ".join(map(str, v))}]'
-                                           if isinstance(v, tuple) else str(v))
+        values = ', '.join(f'{name} = ' + (list_text(v) if isinstance(v, tuple) else str(v))
                            for name, v in zip(model.outcome_terms, key))
         out.append(f'  {values}: {plural(n, "run")}' +
                    (('' if n_bad == 0 else f', {n_bad} violate' if n_bad < n else
@@ -1754,6 +1809,278 @@ def simulate_differs(weft, path, model, seed, max_steps, options):
     if trace_violation(t['violation']) != list(violation):
         return f'the trace\'s violation {t["violation"]}, not {violation}'
     return replay(model, dict(t['violation'], schedule=t), deadlock)
+
+
+def list_text(values):
+    """'[1, 2]': an array's or a queue's value as weft's text shows it."""
+    return '[' + ', '.join(map(str, values)) + ']'
+
+
+def viol_name(kind, line, label):
+    """A violation as weft's text names it: 'deadlock', "final 'fin0'" (a labelled invariant or
+    final), 'final at line 12', 'assert at line 9', 'error at line 9'."""
+    if kind == 'deadlock':
+        return kind
+    return f"{kind} '{label}'" if label and kind in ('invariant', 'final') else \
+        f'{kind} at line {line}'
+
+
+def any_of(texts):
+    """A regular expression that matches each of 'texts' and nothing else."""
+    return '(?:' + '|'.join(map(re.escape, sorted(texts))) + ')'
+
+
+def state_text(model, config):
+    """A regular expression for the line 'weft replay' prints of a state (docs/cli.md): the
+    shared variables, the mutexes' owners and the queues; then, each after ' | ', the threads:
+    name, 'done' or 'line L' with its label and "(asleep on 'c')", and its locals. A thread
+    whose position several labels name, none its statement's own, may show any of them."""
+    ref = state_json(model, config)
+    sh = ref['shared']
+    parts = [f's0 = {sh["s0"]}', f's1 = {sh["s1"]}', 'a = ' + list_text(sh['a'])]
+    parts += [f'{m} = ' + (owner or 'free') for m, owner in ref['mutexes'].items()]
+    parts += [f'{q} = ' + list_text(held) for q, held in ref['queues'].items()]
+    out = re.escape(', '.join(parts))
+    for i, th in enumerate(ref['threads']):
+        locs = th['locals']
+        tail = ([f'l0 = {locs["l0"]}'] if 'l0' in locs else []) + \
+            (['h = ' + list_text(locs['h'])] if 'h' in locs else [])
+        tail = ': ' + ', '.join(tail) if tail else ''
+        if th['status'] == 'done':
+            heads = [th['name'] + ' done']
+        else:
+            label = th['label']
+            asleep = f" (asleep on '{model.threads[i][0][config[2][i][0]]['st'][1]}')" \
+                if th['status'] == 'asleep' else ''
+            heads = [f'{th["name"]} line {th["line"]}' + (f' {x}' if x else '') + asleep
+                     for x in (label if isinstance(label, set) else [label])]
+        out += r' \| ' + any_of(head + tail for head in heads)
+    return out
+
+
+def random_trace(model, r):
+    """A trace for 'weft replay' (docs/json.md), written here: a random walk of up to 25 steps
+    (each one of every thread's every outcome, up to a failing step or a state where no thread
+    can move), now and then one step more past its end; its violation the one that shows where
+    it ends, or any the model could name, or one it cannot (a label or a line it lacks); and,
+    one time in three, one thing wrong: a step's thread changed, an unknown thread, a thread's
+    index, a statement that is not the model's, an outcome out of range, or a constant's value
+    or name. Its steps give thread, tid and k (and the wrong statement its line), as a trace
+    written by hand may; one in five also a label, a line and a preemption, all wrong: replay
+    reads none of them (the line only to name the wrong statement's)."""
+    config, steps, failed = initial_config(model), [], None
+    for _ in range(r.randint(0, 25)):
+        moves = successors(model, config)
+        if not moves:
+            break
+        pick = r.randrange(len(moves))
+        i, new = moves[pick]
+        steps.append({'thread': model.names[i], 'tid': i,
+                      'k': sum(1 for j, _ in moves[:pick] if j == i)})
+        if isinstance(new, Fail):
+            failed = new
+            break
+        config = new
+    if r.random() < 0.15:  # past the end: after a failing step, or where no thread could move
+        t = r.randrange(len(model.names))
+        steps.append({'thread': model.names[t], 'tid': t, 'k': 0})
+    props = [('invariant', line, label) for line, label, _ in model.invariants] + \
+        [('final', line, label) for line, label, _ in model.finals]
+    labels = {line: label for _, line, label in props}
+    claim = None
+    if failed:
+        claim = (failed.kind, failed.line, None)
+    elif first_broken(model, config):
+        kind, line, label = first_broken(model, config)
+        claim = (kind, line, labels[line] if kind == 'error' and r.random() < 0.5 else label)
+    elif all(th[0] == END for th in config[2]) or successors(model, config):
+        claim = None
+    else:
+        claim = ('deadlock', 0, None)
+    lines = sorted(set(model.lines.values()))
+    if claim is None or r.random() < 0.5:  # another: maybe one the model has not
+        choice = r.random()
+        if props and choice < 0.5:
+            kind, line, label = r.choice(props)
+            if r.random() < 0.1:
+                label, line = (None, line + 1) if r.random() < 0.5 else ('nope', line)
+            claim = (kind, line, label) if r.random() < 0.8 else \
+                ('error', line, label if r.random() < 0.5 else None)
+        elif choice < 0.6:
+            claim = ('deadlock', 0, None)
+        else:
+            claim = (r.choice(['assert', 'error']), r.choice(lines), None)
+    mistake = r.randrange(18) if steps else 6 + r.randrange(12)
+    if mistake < 6:
+        j = r.randrange(len(steps))
+        if mistake < 2:  # another thread, maybe another outcome
+            t = r.randrange(len(model.names))
+            steps[j] = {'thread': model.names[t], 'tid': t, 'k': r.choice([0, 0, 1])}
+        elif mistake == 2:
+            steps[j]['thread'] = 'nobody'
+        elif mistake == 3:
+            steps[j]['tid'] = (steps[j]['tid'] + 1) % len(model.names)
+        elif mistake == 4:
+            steps[j].update(statement='no such statement', line=r.randint(1, 99))
+        else:
+            steps[j]['k'] = r.randint(1, 4)
+    constants = dict(model.consts)
+    if mistake == 6 and constants:
+        name = r.choice(sorted(constants))
+        if r.random() < 0.5:
+            constants[name] += r.randint(1, 2)
+        elif r.random() < 0.5:
+            del constants[name]
+        else:
+            constants['Z'] = 1
+    if r.random() < 0.2:  # fields replay does not read, wrong (docs/json.md)
+        for st in steps:
+            st.update(label='nowhere', preemption=True, line=st.get('line', 0) + 1000)
+    kind, line, label = claim
+    return {'format': 'weft-trace', 'version': 1, 'model': 'model.weft', 'constants': constants,
+            'violation': {'kind': kind, 'property': label, 'line': line, 'message': None},
+            'steps': [dict(step=n, **st) for n, st in enumerate(steps, 1)]}
+
+
+def replay_expected(model, path, trace_path, t):
+    """What 'weft replay PATH TRACE_PATH' does with trace t (docs/cli.md): (2, a regular
+    expression for its one line on stderr) when the trace does not fit the model; else its exit
+    status (1 when the violation is confirmed, 0 when not) and a regular expression for each
+    line it prints: the initial state, each step (number, thread, label, line, then after the
+    statement what it changed, or 'fails at line L') and the state after it, the number of
+    steps and preemptions, and the verdict. Statements and runtime errors' messages are weft's
+    own text: not compared."""
+    def refused(why):
+        return 2, f'weft: {re.escape(trace_path)}: ' + why
+
+    consts = t['constants']
+    for name, v in consts.items():
+        if name not in model.consts:
+            return refused(re.escape(f"the trace was recorded with const {name}, which "
+                                     f"'{os.path.basename(path)}' does not declare"))
+        if model.consts[name] != v:
+            return refused(re.escape(f'the trace was recorded with {name} = {v}, the model has '
+                                     f'{name} = {model.consts[name]} (use -D {name}={v})'))
+    for name in model.consts:
+        if name not in consts:
+            return refused(re.escape(f'the model declares const {name}, which the trace does '
+                                     'not record'))
+    kind, label, line = (t['violation'][x] for x in ('kind', 'property', 'line'))
+    props = sorted([(p[0], p[1], p[2], 'invariant') for p in model.invariants] +
+                   [(p[0], p[1], p[2], 'final') for p in model.finals])
+    prop = None  # the property it names: (line, label, expression, kind)
+    if kind in ('invariant', 'final', 'error'):
+        for p in props:
+            if (kind == 'error' or p[3] == kind) and \
+                    (p[1] == label if label else p[1] is None and p[0] == line):
+                prop, line = p, p[0]
+                break
+        if prop is None and label:
+            return refused(re.escape(f"the model has no "
+                                     f"{'property' if kind == 'error' else kind} '{label}'"))
+        if prop is None and kind != 'error':
+            return refused(re.escape(f'the model has no unlabelled {kind} at line {line}'))
+    config = initial_config(model)
+    out = [re.escape(f'replay of {trace_path} on {path}'), '  initial state: ' +
+           state_text(model, config)]
+    last, failed, diverged, ran, preempted = None, None, None, 0, 0
+    for n, st in enumerate(t['steps'], 1):
+        if st['thread'] not in model.names:
+            return refused(re.escape(f"step {n}: unknown thread '{st['thread']}'"))
+        tid = model.names.index(st['thread'])
+        if st['tid'] != tid:
+            return refused(re.escape(f"step {n}: thread '{st['thread']}' has index {tid} in the "
+                                     f"model, not {st['tid']}"))
+        at = state_json(model, config)['threads'][tid]
+        if 'statement' in st:  # never the model's: see random_trace()
+            diverged = re.escape(f"step {n}: the trace has {st['thread']} run "
+                                 f"'{st['statement']}' (line {st['line']}), the model has it "
+                                 "at '") + r".*' \(line " + str(at['line']) + r'\)'
+            break
+        if at['status'] == 'done':
+            return refused(re.escape(f"step {n}: thread '{st['thread']}' has finished"))
+        moves = successors(model, config)
+        mine = [new for i, new in moves if i == tid]
+        if not mine:
+            return refused(re.escape(f"step {n}: thread '{st['thread']}' cannot move (its step "
+                                     f"at line {at['line']} '") + r".*' is not enabled\)")
+        if st['k'] >= len(mine):
+            return refused(re.escape(f"step {n}: outcome k = {st['k']} is out of range (the "
+                                     f"step at line {at['line']} '") + ".*" + re.escape(
+                f"' has {len(mine)} outcome" + ('' if len(mine) == 1 else 's') + ')'))
+        new, ran = mine[st['k']], n
+        preempted += preempts(last, tid, moves)
+        last = tid
+        label_ = at['label']
+        row = f'{n:4d}  {re.escape(st["thread"])} +' + any_of(
+            x or '-' for x in (label_ if isinstance(label_, set) else [label_])) + \
+            f' +line {at["line"]} +.*  '
+        if isinstance(new, Fail):
+            out += [row + f'fails at line {new.line}: .*', '      state: ' +
+                    state_text(model, config)]
+            failed = new
+            if n < len(t['steps']):
+                diverged = f'step {n}: ' + ('the assert fails' if new.kind == 'assert' else
+                                            'error') + f' at line {new.line}: .*; the schedule ' \
+                    fr'cannot go on \(the trace has {len(t["steps"])} steps\)'
+            break
+        node = model.threads[tid][0][config[2][tid][0]]
+        out.append(row + any_of(changes(model, config, new, tid, node)))
+        config = new
+        out.append('      state: ' + state_text(model, config))
+    out.append(f'{ran} step' + 's' * (ran != 1) + f', {preempted} preemption' +
+               's' * (preempted != 1))
+    if diverged:
+        return 0, out + ['not confirmed: the schedule diverged at ' + diverged]
+    done = all(th[0] == END for th in config[2])
+    breaks = prop and property_breaks(model, prop[2], config)
+    confirmed = None  # the verdict's text, when confirmed
+    if kind in ('invariant', 'final') and breaks == 'false' and (kind == 'invariant' or done):
+        values = ', '.join(f'{v["text"]} = ' + (
+            '?' if v['value'] is None else list_text(v['value'])
+            if isinstance(v['value'], list) else str(int(v['value'])))
+            for v in prop_values(model, prop[2], config))
+        confirmed = re.escape(f'{viol_name(kind, line, label)} ({expr_text(prop[2])}) breaks' +
+                              (' with ' + values if values else ''))
+    elif kind in ('assert', 'error'):
+        if prop and breaks != 'error' and not prop[1]:
+            prop = None  # an unlabelled property's line: a failing step's there
+        if prop and breaks == 'error':
+            name = viol_name(prop[3], prop[0], prop[1])
+            confirmed = f'error at line {line}: .*' + re.escape(f' (evaluating {name})')
+        elif not prop and failed and (failed.kind, failed.line) == (kind, line):
+            confirmed = f'assert at line {line}(?: \\(.*\\))? fails' if kind == 'assert' else \
+                f'error at line {line}: (?!.*\\(evaluating ).*'
+    elif kind == 'deadlock' and not failed and not done and not successors(model, config):
+        confirmed = re.escape('deadlock: every unfinished thread is blocked')
+    if confirmed:
+        return 1, out + ['violation confirmed: ' + confirmed]
+    n = len(t['steps'])
+    return 0, out + [re.escape(
+        f'not confirmed: the schedule ends after {n} step' + 's' * (n != 1) + ' with no ' +
+        ('deadlock' if kind == 'deadlock' else 'such violation') +
+        f' ({viol_name(kind, line, prop and prop[1])})')]
+
+
+def replay_differs(weft, path, model, t, options):
+    """What differs between 'weft replay' of trace t and replay_expected() ('' if nothing)."""
+    trace = path + '.replay.json'
+    with open(trace, 'w') as f:
+        json.dump(t, f, indent=1)
+    status, want = replay_expected(model, path, trace, t)
+    p = subprocess.run([weft, 'replay', path, trace] + options, capture_output=True, text=True,
+                       timeout=60)
+    if p.returncode != status:
+        return f'status {p.returncode}, not {status}: {p.stdout[-300:]} {p.stderr[:300]}'
+    if status == 2:
+        return '' if re.fullmatch(want, p.stderr.rstrip('\n')) and not p.stdout else \
+            f'{p.stderr!r}, not /{want}/'
+    got = p.stdout.splitlines()
+    for n in range(max(len(got), len(want))):
+        line, w = (got[n] if n < len(got) else None), (want[n] if n < len(want) else None)
+        if line is None or w is None or not re.fullmatch(w, line):
+            return f'line {n + 1}: weft {line!r}, not /{w}/'
+    return '' if not p.stderr else f'stderr {p.stderr[:300]!r}'
 
 
 def never_ending(edges):
@@ -2137,7 +2464,8 @@ def weft_answer(weft, path, model, options):
                   for o in an.get('outcomes', []))
     st = m['statistics']
     replayed = [replay(model, v, '--no-deadlock' not in options) for v in m['violations']]
-    return {'replayed': replayed,
+    never = m['never_run'] and [[x['thread'], x['line'], x['why']] for x in m['never_run']]
+    return {'replayed': replayed, 'never_run': never,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
@@ -2213,6 +2541,22 @@ def main():
                               f'{max_steps}' + ''.join(' ' + x for x in sim_options) +
                               f': {why}\n{src}')
                 continue
+            if '--replay' in options:  # three traces of each model, written here
+                with open(path, 'w') as f:
+                    f.write(src)
+                r = random.Random(f'replay {seed}')
+                for n in range(3):
+                    try:
+                        t = random_trace(model, r)
+                    except TooBig:  # an atomic block of too many paths
+                        break
+                    why = replay_differs(weft, path, model, t, d_options(model))
+                    n_compared += 1
+                    if why:
+                        n_bad += 1
+                        print(f'reference: seed {seed}, replay of trace {n}:\n' +
+                              json.dumps(t, indent=1) + f'\n{why}\n{src}')
+                continue
             bound = None
             if '--max-preemptions' in options:
                 bound = int(options[options.index('--max-preemptions') + 1])
@@ -2242,7 +2586,8 @@ def main():
                 n_bad += 1
                 print(f'reference: seed {seed}' + ''.join(' ' + x for x in model.options) +
                       f': weft {got}, the reference {ref}\n{src}')
-    print(f'reference: {n_compared} ' + ('runs' if '--simulate' in options else 'models') +
+    print(f'reference: {n_compared} ' + ('runs' if '--simulate' in options else 'traces' if
+                                         '--replay' in options else 'models') +
           f' compared, {n_bad} differ')
     return 1 if n_bad or n_compared == 0 else 0
 
