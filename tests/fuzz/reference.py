@@ -1440,23 +1440,58 @@ def replay(model, violation, deadlock):
         if 'state' in st and weft_state(st['state'], ref) != ref:
             return f'step {st["step"]}, after it: ' + differ(weft_state(st['state'], ref), ref)
     kind, line = violation['kind'], violation['line']
+    prop = None  # the property that breaks (line, label, expression, kind)
     if failed:  # an assert, or a runtime error in a statement
-        return '' if (failed.kind, failed.line) == (kind, line) else 'ends in a failing step'
-    props = {p[0]: p[2] for p in model.invariants + model.finals}
-    if kind == 'deadlock':
+        if (failed.kind, failed.line) != (kind, line):
+            return 'ends in a failing step'
+    elif kind == 'deadlock':
         done = all(th[0] == END for th in config[2])
-        return '' if deadlock and not done and not successors(model, config) else \
-            'ends in no deadlock'
-    if kind == 'final' and any(th[0] != END for th in config[2]):
-        return 'the final checked before the end'
-    want = 'error' if kind == 'error' else 'false'
-    if line not in props or property_breaks(model, props[line], config) != want:
-        return f'ends where {kind} at line {line} does not show'
+        if not deadlock or done or successors(model, config):
+            return 'ends in no deadlock'
+    else:
+        if kind == 'final' and any(th[0] != END for th in config[2]):
+            return 'the final checked before the end'
+        prop = {p[0]: p for p in model_props(model)}.get(line)
+        if not prop or property_breaks(model, prop[2], config) != \
+                ('error' if kind == 'error' else 'false'):
+            return f'ends where {kind} at line {line} does not show'
+    if 'description' in violation and not re.fullmatch(viol_text(model, kind, line, prop, config),
+                                                        violation['description']):
+        return f'its description {violation["description"]!r}'
     if kind in ('invariant', 'final') and 'values' in violation:  # the values that break it
-        values = prop_values(model, props[line], config)
+        values = prop_values(model, prop[2], config)
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def model_props(model):
+    """The model's invariants and finals in its order: (line, label, expression, kind)."""
+    return sorted([(line, label, e, 'invariant') for line, label, e in model.invariants] +
+                  [(line, label, e, 'final') for line, label, e in model.finals])
+
+
+def viol_text(model, kind, line, prop, config):
+    """A regular expression for weft's text of a violation that shows in 'config' (docs/cli.md:
+    the report's 'violation:' line, the JSON description, replay's 'violation confirmed:'): an
+    invariant or final with its text and the values of its terms there, an assert, an error (of
+    a step, or evaluating 'prop': (line, label, expression, kind)), a deadlock. An assert's
+    statement and an error's message are weft's own text: not compared."""
+    if kind in ('invariant', 'final'):
+        values = ', '.join(f'{v["text"]} = ' + (
+            '?' if v['value'] is None else list_text(v['value'])
+            if isinstance(v['value'], list) else str(int(v['value'])))
+            for v in prop_values(model, prop[2], config))
+        return re.escape(f'{viol_name(kind, line, prop[1])} ({expr_text(prop[2])}) breaks' +
+                         (' with ' + values if values else ''))
+    if kind == 'assert':
+        return f'assert at line {line}(?: \\(.*\\))? fails'
+    if kind == 'error' and prop:
+        return f'error at line {line}: .*' + re.escape(
+            f' (evaluating {viol_name(prop[3], prop[0], prop[1])})')
+    if kind == 'error':
+        return f'error at line {line}: (?!.*\\(evaluating ).*'
+    return re.escape('deadlock: every unfinished thread is blocked')
 
 
 def prop_values(model, prop, config):
@@ -1634,9 +1669,9 @@ def first_broken(model, config):
     thread has finished), as (kind, line, label): ('error', line, None) when it cannot be
     evaluated; None when none breaks."""
     done = all(th[0] == END for th in config[2])
-    props = sorted([(line, label, prop, 'invariant') for line, label, prop in model.invariants] +
-                   [(line, label, prop, 'final') for line, label, prop in model.finals if done])
-    for line, label, prop, kind in props:
+    for line, label, prop, kind in model_props(model):
+        if kind == 'final' and not done:
+            continue
         breaks = property_breaks(model, prop, config)
         if breaks:
             return (kind, line, label) if breaks == 'false' else ('error', line, None)
@@ -1966,11 +2001,9 @@ def replay_expected(model, path, trace_path, t):
             return refused(re.escape(f'the model declares const {name}, which the trace does '
                                      'not record'))
     kind, label, line = (t['violation'][x] for x in ('kind', 'property', 'line'))
-    props = sorted([(p[0], p[1], p[2], 'invariant') for p in model.invariants] +
-                   [(p[0], p[1], p[2], 'final') for p in model.finals])
     prop = None  # the property it names: (line, label, expression, kind)
     if kind in ('invariant', 'final', 'error'):
-        for p in props:
+        for p in model_props(model):
             if (kind == 'error' or p[3] == kind) and \
                     (p[1] == label if label else p[1] is None and p[0] == line):
                 prop, line = p, p[0]
@@ -2034,27 +2067,18 @@ def replay_expected(model, path, trace_path, t):
         return 0, out + ['not confirmed: the schedule diverged at ' + diverged]
     done = all(th[0] == END for th in config[2])
     breaks = prop and property_breaks(model, prop[2], config)
-    confirmed = None  # the verdict's text, when confirmed
-    if kind in ('invariant', 'final') and breaks == 'false' and (kind == 'invariant' or done):
-        values = ', '.join(f'{v["text"]} = ' + (
-            '?' if v['value'] is None else list_text(v['value'])
-            if isinstance(v['value'], list) else str(int(v['value'])))
-            for v in prop_values(model, prop[2], config))
-        confirmed = re.escape(f'{viol_name(kind, line, label)} ({expr_text(prop[2])}) breaks' +
-                              (' with ' + values if values else ''))
+    confirmed = False
+    if kind in ('invariant', 'final'):
+        confirmed = breaks == 'false' and (kind == 'invariant' or done)
     elif kind in ('assert', 'error'):
         if prop and breaks != 'error' and not prop[1]:
             prop = None  # an unlabelled property's line: a failing step's there
-        if prop and breaks == 'error':
-            name = viol_name(prop[3], prop[0], prop[1])
-            confirmed = f'error at line {line}: .*' + re.escape(f' (evaluating {name})')
-        elif not prop and failed and (failed.kind, failed.line) == (kind, line):
-            confirmed = f'assert at line {line}(?: \\(.*\\))? fails' if kind == 'assert' else \
-                f'error at line {line}: (?!.*\\(evaluating ).*'
-    elif kind == 'deadlock' and not failed and not done and not successors(model, config):
-        confirmed = re.escape('deadlock: every unfinished thread is blocked')
+        confirmed = breaks == 'error' if prop else \
+            bool(failed) and (failed.kind, failed.line) == (kind, line)
+    elif kind == 'deadlock':
+        confirmed = not failed and not done and not successors(model, config)
     if confirmed:
-        return 1, out + ['violation confirmed: ' + confirmed]
+        return 1, out + ['violation confirmed: ' + viol_text(model, kind, line, prop, config)]
     n = len(t['steps'])
     return 0, out + [re.escape(
         f'not confirmed: the schedule ends after {n} step' + 's' * (n != 1) + ' with no ' +
