@@ -1448,6 +1448,8 @@ def replay(model, violation, deadlock):
         done = all(th[0] == END for th in config[2])
         if not deadlock or done or successors(model, config):
             return 'ends in no deadlock'
+        if 'blocked' in violation and violation['blocked'] != blocked(model, config):
+            return f'blocked: {violation["blocked"]}, not {blocked(model, config)}'
     else:
         if kind == 'final' and any(th[0] != END for th in config[2]):
             return 'the final checked before the end'
@@ -1463,6 +1465,51 @@ def replay(model, violation, deadlock):
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def first_step(stmts, consts):
+    """The statement a step made of 'stmts' runs first, the one that may block it (its guard:
+    docs/language.md; labels, atomic and repeat are not steps); None if none runs before the
+    statements end or jump."""
+    for st in stmts:
+        while st[0] == 'label':
+            st = st[2]
+        if st[0] in ('break', 'continue', 'return'):
+            return None
+        if st[0] not in ('atomic', 'repeat'):
+            return st
+        body = st[1] if st[0] == 'atomic' else st[2] * consts.get(st[1], st[1])
+        got = first_step(body, consts)
+        if got is not None or any(x[0] in ('break', 'continue', 'return') for x in body):
+            return got
+    return None
+
+
+def blocked(model, config):
+    """The text report's 'blocked:' lines of a deadlock in 'config' (docs/cli.md): each thread
+    not finished, in order, as [name, 'line L', why]: "asleep on 'c'", "'m' is held by t1" (or
+    by itself), "'q' is full", "'q' is empty", 'the condition is false' (its step's guard)."""
+    out = []
+    for i, (pc, status, _) in enumerate(config[2]):
+        if pc == END:
+            continue
+        n = model.threads[i][0][pc]
+        line = state_json(model, config)['threads'][i]['line']
+        guard = ('lock', n['st'][2]) if status == WOKEN else None if status == SLEEPING else \
+            first_step(n['body'], model.consts) if n['t'] == 'atomic' else n['st']
+        why = 'blocked'
+        if status == SLEEPING:
+            why = f"asleep on '{n['st'][1]}'"
+        elif guard and guard[0] == 'lock':
+            owner = config[1][MUTEXES.index(guard[1])]
+            why = f"'{guard[1]}' is held by " + ('nobody' if owner is None else 'itself'
+                                                  if owner == i else model.names[owner])
+        elif guard and guard[0] in ('put', 'get'):
+            why = f"'{guard[-1]}' is " + ('full' if guard[0] == 'put' else 'empty')
+        elif guard and guard[0] == 'await':
+            why = 'the condition is false'
+        out.append([model.names[i], f'line {line}', why])
+    return out
 
 
 def model_props(model):
@@ -2487,7 +2534,11 @@ def weft_answer(weft, path, model, options):
                    o['violates'], o['end_states'], o['schedules'], o['violating_schedules'])
                   for o in an.get('outcomes', []))
     st = m['statistics']
-    replayed = [replay(model, v, '--no-deadlock' not in options) for v in m['violations']]
+    stuck = [re.split('  +', line[len('  blocked: '):]) for line in p.stderr.splitlines()
+             if line.startswith('  blocked: ')]  # the deadlock's threads: name, line, why
+    replayed = [replay(model, dict(v, blocked=[[x[0], x[1], x[-1]] for x in stuck])
+                       if v['kind'] == 'deadlock' else v, '--no-deadlock' not in options)
+                for v in m['violations']]
     never = m['never_run'] and [[x['thread'], x['line'], x['why']] for x in m['never_run']]
     return {'replayed': replayed, 'never_run': never,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
