@@ -1231,6 +1231,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
                                          [list(x) for x in cheapest[tuple(v[:3])][2]],
                                          cheapest[tuple(v[:3])][0]]
                                 for v in violations]
+    answer['final_fails'] = final_fails(model, configs, ends, violations)
     answer['end_states'] = len({configs[k] for k, _ in ends})
     answer['violating_states'] = len({cfg(node) for node, b in zip(order, bad) if b})
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
@@ -1465,6 +1466,36 @@ def replay(model, violation, deadlock):
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def final_fails(model, configs, ends, violations):
+    """The text report's line under each violated final's schedule, after a complete search
+    (docs/cli.md, *The report*, item 3): "final 'fin0' fails in 2 end states: s0 = 1, 3 (5
+    counting every variable)": the end states where it is false told apart by its terms' values
+    (a term that cannot be evaluated counts as 0), sorted, 20 at most and then 'and N more'
+    ('(s0, s1) = (1, 2), ...' for several terms), and how many configurations they are when
+    that differs. None for a final without terms or with a whole array among them."""
+    out = []
+    props = {p[0]: p for p in model_props(model)}
+    for kind, line, label in (v[:3] for v in violations):
+        prop = props.get(line)
+        terms = {}
+        prop_terms(prop[2] if kind == 'final' else ('c', 0), terms)
+        if not terms or ('whole a',) in terms.values():
+            continue
+        bad = {configs[k] for k, _ in ends if property_breaks(model, prop[2], configs[k]) ==
+               'false'}
+        seen = sorted({tuple(0 if v['value'] is None else int(v['value'])
+                             for v in prop_values(model, prop[2], c)) for c in bad})
+        several = len(terms) > 1
+        shown = ', '.join(('(' + ', '.join(map(str, t)) + ')') if several else str(t[0])
+                          for t in seen[:20])
+        out.append(f'{viol_name(kind, line, label)} fails in {len(seen)} end state' +
+                   's' * (len(seen) != 1) + ': ' +
+                   ('(' + ', '.join(terms) + ')' if several else ', '.join(terms)) + ' = ' +
+                   shown + (f' and {len(seen) - 20} more' if len(seen) > 20 else '') +
+                   (f' ({len(bad)} counting every variable)' if len(bad) != len(seen) else ''))
+    return out
 
 
 def first_step(stmts, consts):
@@ -2536,11 +2567,12 @@ def weft_answer(weft, path, model, options):
     st = m['statistics']
     stuck = [re.split('  +', line[len('  blocked: '):]) for line in p.stderr.splitlines()
              if line.startswith('  blocked: ')]  # the deadlock's threads: name, line, why
+    fails = [line for line in p.stderr.splitlines() if re.match(r'final .* fails in \d+ end', line)]
     replayed = [replay(model, dict(v, blocked=[[x[0], x[1], x[-1]] for x in stuck])
                        if v['kind'] == 'deadlock' else v, '--no-deadlock' not in options)
                 for v in m['violations']]
     never = m['never_run'] and [[x['thread'], x['line'], x['why']] for x in m['never_run']]
-    return {'replayed': replayed, 'never_run': never,
+    return {'replayed': replayed, 'never_run': never, 'final_fails': fails,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
@@ -2563,18 +2595,19 @@ def compared(answer, options):
     drop = set()
     if '--reduce' in options:  # merges states that differ only in dead locals: not schedules
         drop |= {'states', 'transitions', 'depth', 'end_states', 'violating_states',
-                 'never_ending_states'}
+                 'never_ending_states', 'final_fails'}
         if answer['outcomes'] is not None:  # each outcome's end states
             answer = dict(answer, outcomes=[o[:2] + o[3:] for o in answer['outcomes']])
     if answer['stop'] != 'complete':  # cut short (--first, --max-states, --max-depth)
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states', 'held_back'}
+                 'never_ending_states', 'held_back', 'final_fails'}
     if '--compact' in options:  # no analysis after the search
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states'}
+                 'never_ending_states', 'final_fails'}
     if '--dfs' in options:  # its violations in another order, their schedules not the shortest
         drop |= {'depth'}
-        answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']))
+        answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']),
+                      final_fails=sorted(answer.get('final_fails', [])))
     return {k: v for k, v in answer.items() if k not in drop}
 
 
