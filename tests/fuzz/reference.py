@@ -24,53 +24,58 @@ numbers of complete and of violating schedules (null when the graph has a cycle)
 end states grouped by the values of s0 and s1, or of the model's own --outcomes terms: whether one
 breaks a property, how many end states, how many schedules end in them and how many of those
 violate); with a final, the states no schedule can end from; and, after a whole search, the
-statements it never ran, each with why: never reached, always blocked, never woken (never_run()). An
-option leaves out what it changes: under --reduce dead the counts of states and the depth, the
-outcomes' end states among them (the reduction merges states; the schedules stay), under --compact
-the analysis (schedules, end and violating states, outcomes), under --dfs the violations' order and
-schedules (they are not the shortest) and the depth; and the reference follows --no-deadlock (a
-state where no thread can move is then no violation), --max-preemptions N (its state is then a
-configuration with the last step's thread and the preemptions taken, a step of another thread while
-that one could go on is a preemption and is held back once N are taken; the steps held back are
-compared too, and the end, violating and never-ending states are counted as configurations), --first
-(the search stops at the first violation found), --max-states N (it stops when a state is found with
-N stored: that step counted, the state not) and --max-depth N (it expands the states up to N steps
-deep and stops at the first deeper one, stored and its invariants checked): the counts where it
-stopped, the depth up to which every state was expanded, and no analysis; and --fewest-preemptions
-(after a complete search, each violation's schedule is one with the fewest preemptions, then the
-fewest steps, then the first in tie-break order: found here by Dijkstra over the pairs of a state
-and the last step's thread; models of more than MAX_FEWEST states are skipped); and --schedules K
-(weft writes the file to a place of the reference's): after a complete search, the file's schedules
-must be the reference's own enumeration of docs/schedules.md (enumerate_schedules()), in order, each
-with its steps and its violation, and each is replayed here as above, but for what a trace does not
-carry (the states, the changes, the values). With --simulate in place of weft's options, 'weft
-check' is not run: each model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0,
-1, 2 (the last with --steps 7), each made here too from docs/cli.md (simulate(): the same generator,
-splitmix64, picking among every thread's every outcome in tie-break order); the header's steps and
-preemptions, each step's thread, label and line, how the run ends, and a violating run's --trace
-(its steps, its violation, and the trace replayed here) must be the reference's; and one 'weft
-simulate --runs 20 --seed 3 x seed --steps 30', whose report must be the reference's (runs_report())
-line by line, but for the shortest violating run's steps (compared as a single run's) and the text
-after 'violation:'. --no-deadlock goes to both. With --causes, after a complete search: whether the
-initial state is doomed, and each point of no return, the reference's own (points_of_no_return(),
-from docs/schedules.md), in order: its step, thread, line, violation and schedule, each schedule
-replayed here as a violation's. With --graph (not given to weft check), a model of at most MAX_GRAPH
-states is also drawn by 'weft graph' and read back: each state must be red (it shows a violation),
-grey (every thread finished) or neither as here, in breadth first order, and each step must be the
-reference's, in order of state, thread and outcome, with its target (a failing step's line), thread,
-label or line, outcome number where the step has several, and whether it is bold (on a violation's
-shortest schedule) (graph_of()). With --replay in place of weft's options, 'weft check' is not run:
-each model gets three traces written here (random_trace(): a random walk of up to 25 steps, its
-violation the one that shows at its end or any other, and one time in three something wrong in it: a
-thread, its index, an outcome, a statement, a constant), and 'weft replay' of each must do what
-docs/cli.md says (replay_expected()): refuse a trace that does not fit the model with its message
-and status 2, or print the initial state, each step (thread, label, line, what it changed or where
-it failed) and the whole state after it, the steps and preemptions, and the verdict (confirmed with
-the violation's text and the values of its terms, diverged at a step, or not confirmed), with status
-1 when confirmed, else 0. A model with consts is checked with a -D half of the time, and three
-models in ten with --outcomes and one to three terms (shared variables, whole arrays and elements,
-threads' locals and local arrays and their elements). Prints each model that differs with both
-answers; exit status 1 if any did, 0 if none.
+statements it never ran, each with why: never reached, always blocked, never woken (never_run());
+each violation's description (viol_text(): the property's text and its terms' values); and, from the
+text report weft writes beside the JSON, a deadlock's 'blocked:' lines, each unfinished thread with
+why it cannot move (blocked()), the line under a violated final's schedule, in how many end states
+it fails by its terms' values (final_fails()), and where the first state that runs forever is: its
+depth and where each thread stands. An option leaves out what it changes: under --reduce dead the
+counts of states and the depth, the outcomes' end states among them (the reduction merges states;
+the schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
+under --dfs the violations' order and schedules (they are not the shortest) and the depth; and the
+reference follows --no-deadlock (a state where no thread can move is then no violation),
+--max-preemptions N (its state is then a configuration with the last step's thread and the
+preemptions taken, a step of another thread while that one could go on is a preemption and is held
+back once N are taken; the steps held back are compared too, and the end, violating and never-ending
+states are counted as configurations), --first (the search stops at the first violation found),
+--max-states N (it stops when a state is found with N stored: that step counted, the state not) and
+--max-depth N (it expands the states up to N steps deep and stops at the first deeper one, stored
+and its invariants checked): the counts where it stopped, the depth up to which every state was
+expanded, and no analysis; and --fewest-preemptions (after a complete search, each violation's
+schedule is one with the fewest preemptions, then the fewest steps, then the first in tie-break
+order: found here by Dijkstra over the pairs of a state and the last step's thread; models of more
+than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a place of the
+reference's): after a complete search, the file's schedules must be the reference's own enumeration
+of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its violation, and
+each is replayed here as above, but for what a trace does not carry (the states, the changes, the
+values). With --simulate in place of weft's options, 'weft check' is not run: each model gets three
+random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with --steps 7), each
+made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking among every
+thread's every outcome in tie-break order); the header's steps and preemptions, each step's thread,
+label and line, how the run ends, and a violating run's --trace (its steps, its violation, and the
+trace replayed here) must be the reference's; and one 'weft simulate --runs 20 --seed 3 x seed
+--steps 30', whose report must be the reference's (runs_report()) line by line, but for the shortest
+violating run's steps (compared as a single run's) and the text after 'violation:'. --no-deadlock
+goes to both. With --causes, after a complete search: whether the initial state is doomed, and each
+point of no return, the reference's own (points_of_no_return(), from docs/schedules.md), in order:
+its step, thread, line, violation and schedule, each schedule replayed here as a violation's. With
+--graph (not given to weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph'
+and read back: each state must be red (it shows a violation), grey (every thread finished) or
+neither as here, in breadth first order, and each step must be the reference's, in order of state,
+thread and outcome, with its target (a failing step's line), thread, label or line, outcome number
+where the step has several, and whether it is bold (on a violation's shortest schedule)
+(graph_of()). With --replay in place of weft's options, 'weft check' is not run: each model gets
+three traces written here (random_trace(): a random walk of up to 25 steps, its violation the one
+that shows at its end or any other, and one time in three something wrong in it: a thread, its
+index, an outcome, a statement, a constant), and 'weft replay' of each must do what docs/cli.md says
+(replay_expected()): refuse a trace that does not fit the model with its message and status 2, or
+print the initial state, each step (thread, label, line, what it changed or where it failed) and the
+whole state after it, the steps and preemptions, and the verdict (confirmed with the violation's
+text and the values of its terms, diverged at a step, or not confirmed), with status 1 when
+confirmed, else 0. A model with consts is checked with a -D half of the time, and three models in
+ten with --outcomes and one to three terms (shared variables, whole arrays and elements, threads'
+locals and local arrays and their elements). Prints each model that differs with both answers; exit
+status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
 mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
@@ -1237,10 +1242,15 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     answer['schedules'], answer['violating_schedules'] = count_schedules(edges, bad, broken)
     answer['outcomes'] = outcomes(model, configs, edges, broken, ends,
                                   answer['schedules'] is not None)
-    answer['never_ending_states'] = None
+    answer['never_ending_states'], answer['runs_forever'] = None, []
     if model.finals:  # configurations, as the end and violating states
         stuck = never_ending(edges)
         answer['never_ending_states'] = len({configs[k] for k in stuck})
+        if stuck and not n_held:  # the first, the fewest steps in: where each thread stands
+            k = min(stuck)
+            answer['runs_forever'] = [[dep[k], [
+                'finished' if th[0] == END else at['line']
+                for th, at in zip(configs[k][2], state_json(model, configs[k])['threads'])]]]
     if bound is not None:
         answer['held_back'] = n_held
         if n_held:  # a bounded scheduler is not fair: no count of states that cannot end
@@ -2568,11 +2578,19 @@ def weft_answer(weft, path, model, options):
     stuck = [re.split('  +', line[len('  blocked: '):]) for line in p.stderr.splitlines()
              if line.startswith('  blocked: ')]  # the deadlock's threads: name, line, why
     fails = [line for line in p.stderr.splitlines() if re.match(r'final .* fails in \d+ end', line)]
+    forever = [line for line in p.stderr.splitlines() if line.startswith('  first reached after ')]
+    for n, line in enumerate(forever):  # 'runs forever:' then where the first state is
+        mt = re.fullmatch(r'  first reached after (\d+) steps?:' + ','.join(
+            rf" {re.escape(name)} (?:finished|at line (\d+) '[^']*')" for name in model.names),
+            line)
+        forever[n] = [int(mt[1]), [int(x) if x else 'finished' for x in mt.groups()[1:]]] \
+            if mt else line
     replayed = [replay(model, dict(v, blocked=[[x[0], x[1], x[-1]] for x in stuck])
                        if v['kind'] == 'deadlock' else v, '--no-deadlock' not in options)
                 for v in m['violations']]
     never = m['never_run'] and [[x['thread'], x['line'], x['why']] for x in m['never_run']]
     return {'replayed': replayed, 'never_run': never, 'final_fails': fails,
+            'runs_forever': forever,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
@@ -2595,17 +2613,17 @@ def compared(answer, options):
     drop = set()
     if '--reduce' in options:  # merges states that differ only in dead locals: not schedules
         drop |= {'states', 'transitions', 'depth', 'end_states', 'violating_states',
-                 'never_ending_states', 'final_fails'}
+                 'never_ending_states', 'final_fails', 'runs_forever'}
         if answer['outcomes'] is not None:  # each outcome's end states
             answer = dict(answer, outcomes=[o[:2] + o[3:] for o in answer['outcomes']])
     if answer['stop'] != 'complete':  # cut short (--first, --max-states, --max-depth)
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states', 'held_back', 'final_fails'}
+                 'never_ending_states', 'held_back', 'final_fails', 'runs_forever'}
     if '--compact' in options:  # no analysis after the search
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states', 'final_fails'}
+                 'never_ending_states', 'final_fails', 'runs_forever'}
     if '--dfs' in options:  # its violations in another order, their schedules not the shortest
-        drop |= {'depth'}
+        drop |= {'depth', 'runs_forever'}  # nor its first never-ending state the fewest steps in
         answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']),
                       final_fails=sorted(answer.get('final_fails', [])))
     return {k: v for k, v in answer.items() if k not in drop}
