@@ -1509,21 +1509,29 @@ def final_fails(model, configs, ends, violations):
 
 
 def first_step(stmts, consts):
-    """The statement a step made of 'stmts' runs first, the one that may block it (its guard:
-    docs/language.md; labels, atomic and repeat are not steps); None if none runs before the
-    statements end or jump."""
+    """The statement that statements 'stmts' run first, the one that may block a step made of
+    them (its guard: docs/language.md; labels, atomic, repeat and jumps are not steps), and how
+    they end when none runs: (statement, None), or (None, 'break', 'continue', 'return' or None
+    when they fall through)."""
     for st in stmts:
         while st[0] == 'label':
             st = st[2]
         if st[0] in ('break', 'continue', 'return'):
-            return None
-        if st[0] not in ('atomic', 'repeat'):
-            return st
-        body = st[1] if st[0] == 'atomic' else st[2] * consts.get(st[1], st[1])
-        got = first_step(body, consts)
-        if got is not None or any(x[0] in ('break', 'continue', 'return') for x in body):
-            return got
-    return None
+            return None, st[0]
+        if st[0] == 'atomic':
+            got, how = first_step(st[1], consts)
+            if got or how:
+                return got, how
+        elif st[0] == 'repeat':  # a break leaves it, a continue goes on to the next time
+            for _ in range(consts.get(st[1], st[1])):
+                got, how = first_step(st[2], consts)
+                if got or how == 'return':
+                    return got, how
+                if how == 'break':
+                    break
+        else:
+            return st, None
+    return None, None
 
 
 def blocked(model, config):
@@ -1537,7 +1545,7 @@ def blocked(model, config):
         n = model.threads[i][0][pc]
         line = state_json(model, config)['threads'][i]['line']
         guard = ('lock', n['st'][2]) if status == WOKEN else None if status == SLEEPING else \
-            first_step(n['body'], model.consts) if n['t'] == 'atomic' else n['st']
+            first_step(n['body'], model.consts)[0] if n['t'] == 'atomic' else n['st']
         why = 'blocked'
         if status == SLEEPING:
             why = f"asleep on '{n['st'][1]}'"
