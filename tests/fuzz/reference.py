@@ -29,53 +29,54 @@ each violation's description (viol_text(): the property's text and its terms' va
 text report weft writes beside the JSON, a deadlock's 'blocked:' lines, each unfinished thread with
 why it cannot move (blocked()), the line under a violated final's schedule, in how many end states
 it fails by its terms' values (final_fails()), and where the first state that runs forever is: its
-depth and where each thread stands. An option leaves out what it changes: under --reduce dead the
-counts of states and the depth, the outcomes' end states among them (the reduction merges states;
-the schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
-under --dfs the violations' order and schedules (they are not the shortest) and the depth; and the
-reference follows --no-deadlock (a state where no thread can move is then no violation),
---max-preemptions N (its state is then a configuration with the last step's thread and the
-preemptions taken, a step of another thread while that one could go on is a preemption and is held
-back once N are taken; the steps held back are compared too, and the end, violating and never-ending
-states are counted as configurations), --first (the search stops at the first violation found),
---max-states N (it stops when a state is found with N stored: that step counted, the state not) and
---max-depth N (it expands the states up to N steps deep and stops at the first deeper one, stored
-and its invariants checked): the counts where it stopped, the depth up to which every state was
-expanded, and no analysis; and --fewest-preemptions (after a complete search, each violation's
-schedule is one with the fewest preemptions, then the fewest steps, then the first in tie-break
-order: found here by Dijkstra over the pairs of a state and the last step's thread; models of more
-than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a place of the
-reference's): after a complete search, the file's schedules must be the reference's own enumeration
-of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its violation, and
-each is replayed here as above, but for what a trace does not carry (the states, the changes, the
-values). With --simulate in place of weft's options, 'weft check' is not run: each model gets three
-random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with --steps 7), each
-made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking among every
-thread's every outcome in tie-break order); the header's steps and preemptions, each step's thread,
-label and line, how the run ends, and a violating run's --trace (its steps, its violation, and the
-trace replayed here) must be the reference's; and one 'weft simulate --runs 20 --seed 3 x seed
---steps 30', whose report must be the reference's (runs_report()) line by line, but for the shortest
-violating run's steps (compared as a single run's) and the text after 'violation:'. --no-deadlock
-goes to both. With --causes, after a complete search: whether the initial state is doomed, and each
-point of no return, the reference's own (points_of_no_return(), from docs/schedules.md), in order:
-its step, thread, line, violation and schedule, each schedule replayed here as a violation's. With
---graph (not given to weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph'
-and read back: each state must be red (it shows a violation), grey (every thread finished) or
-neither as here, in breadth first order, and each step must be the reference's, in order of state,
-thread and outcome, with its target (a failing step's line), thread, label or line, outcome number
-where the step has several, and whether it is bold (on a violation's shortest schedule)
-(graph_of()). With --replay in place of weft's options, 'weft check' is not run: each model gets
-three traces written here (random_trace(): a random walk of up to 25 steps, its violation the one
-that shows at its end or any other, and one time in three something wrong in it: a thread, its
-index, an outcome, a statement, a constant), and 'weft replay' of each must do what docs/cli.md says
-(replay_expected()): refuse a trace that does not fit the model with its message and status 2, or
-print the initial state, each step (thread, label, line, what it changed or where it failed) and the
-whole state after it, the steps and preemptions, and the verdict (confirmed with the violation's
-text and the values of its terms, diverged at a step, or not confirmed), with status 1 when
-confirmed, else 0. A model with consts is checked with a -D half of the time, and three models in
-ten with --outcomes and one to three terms (shared variables, whole arrays and elements, threads'
-locals and local arrays and their elements). Prints each model that differs with both answers; exit
-status 1 if any did, 0 if none.
+depth and where each thread stands; and --junit's test cases in order, each passed, skipped or
+failed with its kind, a final's note that some states never end (junit_cases()). An option leaves
+out what it changes: under --reduce dead the counts of states and the depth, the outcomes' end
+states among them (the reduction merges states; the schedules stay), under --compact the analysis
+(schedules, end and violating states, outcomes), under --dfs the violations' order and schedules
+(they are not the shortest) and the depth; and the reference follows --no-deadlock (a state where no
+thread can move is then no violation), --max-preemptions N (its state is then a configuration with
+the last step's thread and the preemptions taken, a step of another thread while that one could go
+on is a preemption and is held back once N are taken; the steps held back are compared too, and the
+end, violating and never-ending states are counted as configurations), --first (the search stops at
+the first violation found), --max-states N (it stops when a state is found with N stored: that step
+counted, the state not) and --max-depth N (it expands the states up to N steps deep and stops at the
+first deeper one, stored and its invariants checked): the counts where it stopped, the depth up to
+which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
+each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
+in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
+models of more than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a
+place of the reference's): after a complete search, the file's schedules must be the reference's own
+enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its
+violation, and each is replayed here as above, but for what a trace does not carry (the states, the
+changes, the values). With --simulate in place of weft's options, 'weft check' is not run: each
+model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with
+--steps 7), each made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking
+among every thread's every outcome in tie-break order); the header's steps and preemptions, each
+step's thread, label and line, how the run ends, and a violating run's --trace (its steps, its
+violation, and the trace replayed here) must be the reference's; and one 'weft simulate --runs 20
+--seed 3 x seed --steps 30', whose report must be the reference's (runs_report()) line by line, but
+for the shortest violating run's steps (compared as a single run's) and the text after 'violation:'.
+--no-deadlock goes to both. With --causes, after a complete search: whether the initial state is
+doomed, and each point of no return, the reference's own (points_of_no_return(), from
+docs/schedules.md), in order: its step, thread, line, violation and schedule, each schedule replayed
+here as a violation's. With --graph (not given to weft check), a model of at most MAX_GRAPH states
+is also drawn by 'weft graph' and read back: each state must be red (it shows a violation), grey
+(every thread finished) or neither as here, in breadth first order, and each step must be the
+reference's, in order of state, thread and outcome, with its target (a failing step's line), thread,
+label or line, outcome number where the step has several, and whether it is bold (on a violation's
+shortest schedule) (graph_of()). With --replay in place of weft's options, 'weft check' is not run:
+each model gets three traces written here (random_trace(): a random walk of up to 25 steps, its
+violation the one that shows at its end or any other, and one time in three something wrong in it: a
+thread, its index, an outcome, a statement, a constant), and 'weft replay' of each must do what
+docs/cli.md says (replay_expected()): refuse a trace that does not fit the model with its message
+and status 2, or print the initial state, each step (thread, label, line, what it changed or where
+it failed) and the whole state after it, the steps and preemptions, and the verdict (confirmed with
+the violation's text and the values of its terms, diverged at a step, or not confirmed), with status
+1 when confirmed, else 0. A model with consts is checked with a -D half of the time, and three
+models in ten with --outcomes and one to three terms (shared variables, whole arrays and elements,
+threads' locals and local arrays and their elements). Prints each model that differs with both
+answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
 mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
@@ -126,6 +127,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree
 
 ARRAY = 2  # elements of the shared array 'a' and of each local array 'h'
 QUEUE_CAP = 2
@@ -938,6 +940,7 @@ class Model:
         self.options = []  # its own options for weft: -D, --outcomes
         self.names, self.end_lines = [], []  # each thread's name, the line of its closing brace
         self.thread_labels = []  # each thread's labels: name -> the positions it names
+        self.bodies = []  # each template's statements (its syntax tree)
         self.own_labels = {}  # id of a labelled statement -> its label
         # What its outcomes are grouped by: name -> its value in a configuration (by default
         # the shared scalars; else given to weft with --outcomes)
@@ -1214,6 +1217,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     if stop in ('max states', 'max depth') and dep[k] > 0:  # the levels before k's are whole
         answer['checked_depth'] = dep[k] - 1
     if stop != 'complete':  # no analysis
+        answer['junit'] = junit_cases(model, list(found), True, deadlock, 0)
         return answer
     if enum:  # --schedules
         answer['enumerated'] = [[[list(x) for x in steps], list(key)]
@@ -1255,6 +1259,8 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         answer['held_back'] = n_held
         if n_held:  # a bounded scheduler is not fair: no count of states that cannot end
             answer['never_ending_states'] = None
+    answer['junit'] = junit_cases(model, list(found), bool(n_held), deadlock,
+                                  answer['never_ending_states'] or 0)
     return answer
 
 
@@ -1476,6 +1482,54 @@ def replay(model, violation, deadlock):
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def assert_lines(model, stmts):
+    """The lines of the asserts among 'stmts' and inside them, but for those in a 'repeat' of
+    no times (compiled for its errors, then dropped: it runs nowhere)."""
+    out = []
+    for st in stmts:
+        while st[0] == 'label':
+            st = st[2]
+        t = st[0]
+        if t == 'assert':
+            out.append(model.lines[id(st)])
+        bodies = {'atomic': lambda: [st[1]], 'while': lambda: [st[2]], 'choose': lambda: st[1],
+                  'repeat': lambda: [st[2]] if model.consts.get(st[1], st[1]) else [],
+                  'if': lambda: [arm for _, arm in st[1]] + [st[2] or []],
+                  'tryput': lambda: [st[2]], 'tryget': lambda: [st[2]],
+                  'trylock': lambda: [st[2]]}.get(t, lambda: [])()
+        for body in bodies:
+            out += assert_lines(model, body)
+    return out
+
+
+def junit_cases(model, found, incomplete, deadlock, never_ending):
+    """The test cases of weft's --junit for the model (docs/ci.md), in order, each [name, how]:
+    each invariant and final in the model's order, 'deadlock' (but under --no-deadlock), 'assert
+    at line N' for each line of an assert, then 'error at line N' for each runtime error of a
+    step found; how: 'failure KIND' with the kind of the first violation found of it (a
+    property's own, or an error evaluating it), else 'skipped' after a search that is not whole,
+    else 'passed', or for a final, when some states cannot end, the text of its system-out.
+    'found': the violations in the order found, as (kind, line, label)."""
+    def how(matches):
+        got = [kind for kind, line, _ in found if matches(kind, line)]
+        return f'failure {got[0]}' if got else 'skipped' if incomplete else 'passed'
+
+    out = []
+    for line, label, _, kind in model_props(model):
+        h = how(lambda k, n: n == line and k in (kind, 'error'))
+        if h == 'passed' and kind == 'final' and never_ending:
+            h = (f'runs forever: from {never_ending} state' + 's' * (never_ending != 1) +
+                 ' no schedule can end, so this final is not checked on them')
+        out.append([viol_name(kind, line, label), h])
+    if deadlock:
+        out.append(['deadlock', how(lambda k, n: k == 'deadlock')])
+    for line in sorted(set(assert_lines(model, sum(model.bodies, [])))):
+        out.append([f'assert at line {line}', how(lambda k, n: (k, n) == ('assert', line))])
+    props = {p[0] for p in model_props(model)}
+    return out + [[f'error at line {line}', 'failure error'] for kind, line, _ in found
+                  if kind == 'error' and line not in props]
 
 
 def final_fails(model, configs, ends, violations):
@@ -2403,6 +2457,7 @@ def make_model(seed):
         for name in sc.labels:  # one in a 'repeat 0' names no position
             g.labels.setdefault(name, set())
         templates.append(Template(f't{k}', count, len(m.threads), locs, g.labels))
+        m.bodies.append(body)
         for inst in range(count):
             m.threads.append((g.nodes, entry, inst, locs))
             m.inits.append(tuple(inits[inst]))
@@ -2541,8 +2596,9 @@ def weft_answer(weft, path, model, options):
     if '--schedules' in options:  # the file after its count
         at = options.index('--schedules') + 2
         options = options[:at] + [enum] + options[at:]
-    p = subprocess.run([weft, 'check', path, '--json', '-', '--progress', 'never'] + options,
-                       capture_output=True, text=True, timeout=120)
+    junit = path + '.junit.xml'
+    p = subprocess.run([weft, 'check', path, '--json', '-', '--junit', junit, '--progress',
+                        'never'] + options, capture_output=True, text=True, timeout=120)
     try:
         m = json.loads(p.stdout)['models'][0]
     except (ValueError, KeyError, IndexError):
@@ -2597,8 +2653,15 @@ def weft_answer(weft, path, model, options):
                        if v['kind'] == 'deadlock' else v, '--no-deadlock' not in options)
                 for v in m['violations']]
     never = m['never_run'] and [[x['thread'], x['line'], x['why']] for x in m['never_run']]
+    cases = []  # each test case of --junit: [name, how] (see junit_cases())
+    for case in xml.etree.ElementTree.parse(junit).getroot().iter('testcase'):
+        failure, out = case.find('failure'), case.find('system-out')
+        cases.append([case.get('name'), f'failure {failure.get("type")}' if failure is not None
+                      else 'skipped' if case.find('skipped') is not None
+                      else out.text if out is not None else 'passed'])
+    os.unlink(junit)
     return {'replayed': replayed, 'never_run': never, 'final_fails': fails,
-            'runs_forever': forever,
+            'runs_forever': forever, 'junit': cases,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
@@ -2630,10 +2693,14 @@ def compared(answer, options):
     if '--compact' in options:  # no analysis after the search
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
                  'never_ending_states', 'final_fails', 'runs_forever'}
+        answer = dict(answer, junit=[[name, 'passed' if how.startswith('runs forever') else how]
+                                     for name, how in answer['junit']])
     if '--dfs' in options:  # its violations in another order, their schedules not the shortest
         drop |= {'depth', 'runs_forever'}  # nor its first never-ending state the fewest steps in
         answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']),
-                      final_fails=sorted(answer.get('final_fails', [])))
+                      final_fails=sorted(answer.get('final_fails', [])),
+                      junit=sorted([name, how.split(' ')[0] if how.startswith('failure') else how]
+                                   for name, how in answer['junit']))
     return {k: v for k, v in answer.items() if k not in drop}
 
 
