@@ -1538,13 +1538,14 @@ def final_fails(model, configs, ends, violations):
     counting every variable)": the end states where it is false told apart by its terms' values
     (a term that cannot be evaluated counts as 0), sorted, 20 at most and then 'and N more'
     ('(s0, s1) = (1, 2), ...' for several terms), and how many configurations they are when
-    that differs. None for a final without terms or with a whole array among them."""
+    that differs. No line for a final without terms or with a whole array among them."""
     out = []
     props = {p[0]: p for p in model_props(model)}
     for kind, line, label in (v[:3] for v in violations):
-        prop = props.get(line)
-        terms = {}
-        prop_terms(prop[2] if kind == 'final' else ('c', 0), terms)
+        if kind != 'final':
+            continue
+        prop, terms = props[line], {}
+        prop_terms(prop[2], terms)
         if not terms or ('whole a',) in terms.values():
             continue
         bad = {configs[k] for k, _ in ends if property_breaks(model, prop[2], configs[k]) ==
