@@ -30,54 +30,55 @@ text report weft writes beside the JSON, a deadlock's 'blocked:' lines, each unf
 why it cannot move (blocked()), the line under a violated final's schedule, in how many end states
 it fails by its terms' values (final_fails()), and where the first state that runs forever is: its
 depth and where each thread stands; and --junit's test cases in order, each passed, skipped or
-failed with its kind, a final's note that some states never end (junit_cases()); and the exit status
-with the summary line (summary()). An option leaves out what it changes: under --reduce dead the
-counts of states and the depth, the outcomes' end states among them (the reduction merges states;
-the schedules stay), under --compact the analysis (schedules, end and violating states, outcomes),
-under --dfs the violations' order and schedules (they are not the shortest) and the depth; and the
-reference follows --no-deadlock (a state where no thread can move is then no violation),
---max-preemptions N (its state is then a configuration with the last step's thread and the
-preemptions taken, a step of another thread while that one could go on is a preemption and is held
-back once N are taken; the steps held back are compared too, and the end, violating and never-ending
-states are counted as configurations), --first (the search stops at the first violation found),
---max-states N (it stops when a state is found with N stored: that step counted, the state not) and
---max-depth N (it expands the states up to N steps deep and stops at the first deeper one, stored
-and its invariants checked): the counts where it stopped, the depth up to which every state was
-expanded, and no analysis; and --fewest-preemptions (after a complete search, each violation's
-schedule is one with the fewest preemptions, then the fewest steps, then the first in tie-break
-order: found here by Dijkstra over the pairs of a state and the last step's thread; models of more
-than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a place of the
-reference's): after a complete search, the file's schedules must be the reference's own enumeration
-of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its violation, and
-each is replayed here as above, but for what a trace does not carry (the states, the changes, the
-values). With --simulate in place of weft's options, 'weft check' is not run: each model gets three
-random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with --steps 7), each
-made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking among every
-thread's every outcome in tie-break order); the header's steps and preemptions, each step's thread,
-label and line, how the run ends, and a violating run's --trace (its steps, its violation, and the
-trace replayed here) must be the reference's; and one 'weft simulate --runs 20 --seed 3 x seed
---steps 30', whose report must be the reference's (runs_report()) line by line, but for the shortest
-violating run's steps (compared as a single run's) and the text after 'violation:'. --no-deadlock
-goes to both. With --causes, after a complete search: whether the initial state is doomed, and each
-point of no return, the reference's own (points_of_no_return(), from docs/schedules.md), in order:
-its step, thread, line, violation and schedule, each schedule replayed here as a violation's. With
---graph (not given to weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph'
-and read back: each state must be red (it shows a violation), grey (every thread finished) or
-neither as here, in breadth first order, and each step must be the reference's, in order of state,
-thread and outcome, with its target (a failing step's line), thread, label or line, outcome number
-where the step has several, and whether it is bold (on a violation's shortest schedule)
-(graph_of()). With --replay in place of weft's options, 'weft check' is not run: each model gets
-three traces written here (random_trace(): a random walk of up to 25 steps, its violation the one
-that shows at its end or any other, and one time in three something wrong in it: a thread, its
-index, an outcome, a statement, a constant), and 'weft replay' of each must do what docs/cli.md says
-(replay_expected()): refuse a trace that does not fit the model with its message and status 2, or
-print the initial state, each step (thread, label, line, what it changed or where it failed) and the
-whole state after it, the steps and preemptions, and the verdict (confirmed with the violation's
-text and the values of its terms, diverged at a step, or not confirmed), with status 1 when
-confirmed, else 0. A model with consts is checked with a -D half of the time, and three models in
-ten with --outcomes and one to three terms (shared variables, whole arrays and elements, threads'
-locals and local arrays and their elements). Prints each model that differs with both answers; exit
-status 1 if any did, 0 if none.
+failed with its kind, a final's note that some states never end (junit_cases()); the text report's
+lines on every schedule (analysis_text(): the outcomes, each term's values, the schedules and each
+outcome's); and the exit status with the summary line (summary()). An option leaves out what it
+changes: under --reduce dead the counts of states and the depth, the outcomes' end states among them
+(the reduction merges states; the schedules stay), under --compact the analysis (schedules, end and
+violating states, outcomes), under --dfs the violations' order and schedules (they are not the
+shortest) and the depth; and the reference follows --no-deadlock (a state where no thread can move
+is then no violation), --max-preemptions N (its state is then a configuration with the last step's
+thread and the preemptions taken, a step of another thread while that one could go on is a
+preemption and is held back once N are taken; the steps held back are compared too, and the end,
+violating and never-ending states are counted as configurations), --first (the search stops at the
+first violation found), --max-states N (it stops when a state is found with N stored: that step
+counted, the state not) and --max-depth N (it expands the states up to N steps deep and stops at the
+first deeper one, stored and its invariants checked): the counts where it stopped, the depth up to
+which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
+each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
+in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
+models of more than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a
+place of the reference's): after a complete search, the file's schedules must be the reference's own
+enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its
+violation, and each is replayed here as above, but for what a trace does not carry (the states, the
+changes, the values). With --simulate in place of weft's options, 'weft check' is not run: each
+model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with
+--steps 7), each made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking
+among every thread's every outcome in tie-break order); the header's steps and preemptions, each
+step's thread, label and line, how the run ends, and a violating run's --trace (its steps, its
+violation, and the trace replayed here) must be the reference's; and one 'weft simulate --runs 20
+--seed 3 x seed --steps 30', whose report must be the reference's (runs_report()) line by line, but
+for the shortest violating run's steps (compared as a single run's) and the text after 'violation:'.
+--no-deadlock goes to both. With --causes, after a complete search: whether the initial state is
+doomed, and each point of no return, the reference's own (points_of_no_return(), from
+docs/schedules.md), in order: its step, thread, line, violation and schedule, each schedule replayed
+here as a violation's. With --graph (not given to weft check), a model of at most MAX_GRAPH states
+is also drawn by 'weft graph' and read back: each state must be red (it shows a violation), grey
+(every thread finished) or neither as here, in breadth first order, and each step must be the
+reference's, in order of state, thread and outcome, with its target (a failing step's line), thread,
+label or line, outcome number where the step has several, and whether it is bold (on a violation's
+shortest schedule) (graph_of()). With --replay in place of weft's options, 'weft check' is not run:
+each model gets three traces written here (random_trace(): a random walk of up to 25 steps, its
+violation the one that shows at its end or any other, and one time in three something wrong in it: a
+thread, its index, an outcome, a statement, a constant), and 'weft replay' of each must do what
+docs/cli.md says (replay_expected()): refuse a trace that does not fit the model with its message
+and status 2, or print the initial state, each step (thread, label, line, what it changed or where
+it failed) and the whole state after it, the steps and preemptions, and the verdict (confirmed with
+the violation's text and the values of its terms, diverged at a step, or not confirmed), with status
+1 when confirmed, else 0. A model with consts is checked with a -D half of the time, and three
+models in ten with --outcomes and one to three terms (shared variables, whole arrays and elements,
+threads' locals and local arrays and their elements). Prints each model that differs with both
+answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
 mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
@@ -1263,6 +1264,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
             answer['never_ending_states'] = None
     answer['junit'] = junit_cases(model, list(found), bool(n_held), deadlock,
                                   answer['never_ending_states'] or 0)
+    answer['analysis_text'] = analysis_text(model, answer, bound)
     answer['summary'] = summary(len(violations), 'max preemptions' if n_held else None)
     return answer
 
@@ -1485,6 +1487,43 @@ def replay(model, violation, deadlock):
         if violation['values'] != values:
             return f'its values {violation["values"]}, not {values}'
     return ''
+
+
+def analysis_text(model, answer, bound):
+    """The lines of the text report on every schedule, after a complete search (docs/cli.md,
+    *The report*): 'outcomes:' with how many end states, each outcome term's values in them
+    (ascending, 20 at most, then '(and N more)'), then 'schedules:' (under a bound 'schedules
+    of at most N preemptions:') with how many and how many violate, and each outcome's schedules
+    (20 at most, then '(and N more outcomes)'); or, when the graph has a cycle, infinitely many
+    and how many states violate."""
+    def plural(n, one, many):
+        return one if str(n) == '1' else many
+
+    def text(v):
+        return list_text(v) if isinstance(v, tuple) else str(v)
+
+    outs, terms = answer['outcomes'], list(model.outcome_terms)
+    ends = answer['end_states']
+    lines = [f'outcomes: {ends} end {plural(ends, "state", "states")} where every thread has '
+             'finished' if ends else 'outcomes: no end state where every thread has finished']
+    for t, term in enumerate(terms if ends else []):
+        values = sorted({o[0][t] for o in outs})
+        lines.append(f'  {term}:' + ''.join(' ' + text(v) for v in values[:20]) +
+                     (f' (and {len(values) - 20} more)' if len(values) > 20 else ''))
+    what = 'schedules' if bound is None else \
+        f'schedules of at most {bound} {plural(bound, "preemption", "preemptions")}'
+    if answer['schedules'] is None:
+        bad = answer['violating_states']
+        return lines + [f'{what}: infinitely many (the state graph has a cycle); {bad} ' +
+                        plural(bad, 'state violates', 'states violate')]
+    lines.append(f'{what}: {answer["schedules"]}, of which {answer["violating_schedules"]} '
+                 'violate')
+    for values, _, _, n, n_bad in outs[:20]:
+        lines.append('  ' + ', '.join(f'{term} = {text(v)}' for term, v in zip(terms, values)) +
+                     f': {n} {plural(n, "schedule", "schedules")}' +
+                     ('' if n_bad == '0' else plural(n, ', violates', ', all violate')
+                      if n_bad == n else f', {n_bad} violate'))
+    return lines + ([f'  (and {len(outs) - 20} more outcomes)'] if len(outs) > 20 else [])
 
 
 def summary(n_violations, partial):
@@ -2676,11 +2715,18 @@ def weft_answer(weft, path, model, options):
                       else 'skipped' if case.find('skipped') is not None
                       else out.text if out is not None else 'passed'])
     os.unlink(junit)
-    last = p.stderr.splitlines()[-1] if p.stderr else ''
+    text = p.stderr.splitlines()
+    last = text[-1] if text else ''
+    at = [n for n, line in enumerate(text) if line.startswith('outcomes: ')]
+    said = []  # the lines on every schedule: 'outcomes:' up to the first line after them
+    for line in text[at[0]:] if at else []:
+        if said and not line.startswith(('  ', 'schedules')):
+            break
+        said.append(line)
     return {'summary': [p.returncode, last[len(path) + 2:] if last.startswith(path + ': ')
                         else last],
             'replayed': replayed, 'never_run': never, 'final_fails': fails,
-            'runs_forever': forever, 'junit': cases,
+            'runs_forever': forever, 'junit': cases, 'analysis_text': said,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
             'end_states': an.get('end_states'),
@@ -2703,15 +2749,19 @@ def compared(answer, options):
     drop = set()
     if '--reduce' in options:  # merges states that differ only in dead locals: not schedules
         drop |= {'states', 'transitions', 'depth', 'end_states', 'violating_states',
-                 'never_ending_states', 'final_fails', 'runs_forever'}
+                 'never_ending_states', 'final_fails', 'runs_forever', 'analysis_text'}
         if answer['outcomes'] is not None:  # each outcome's end states
             answer = dict(answer, outcomes=[o[:2] + o[3:] for o in answer['outcomes']])
+        answer = dict(answer, junit=[  # a final's note counts the states that cannot end
+            [name, 'runs forever' if how.startswith('runs forever') else how]
+            for name, how in answer['junit']])
     if answer['stop'] != 'complete':  # cut short (--first, --max-states, --max-depth)
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states', 'held_back', 'final_fails', 'runs_forever'}
+                 'never_ending_states', 'held_back', 'final_fails', 'runs_forever',
+                 'analysis_text'}
     if '--compact' in options:  # no analysis after the search
         drop |= {'schedules', 'violating_schedules', 'end_states', 'violating_states', 'outcomes',
-                 'never_ending_states', 'final_fails', 'runs_forever'}
+                 'never_ending_states', 'final_fails', 'runs_forever', 'analysis_text'}
         answer = dict(answer, junit=[[name, 'passed' if how.startswith('runs forever') else how]
                                      for name, how in answer['junit']])
     if '--dfs' in options:  # its violations in another order, their schedules not the shortest
