@@ -32,10 +32,12 @@ it fails by its terms' values (final_fails()), and where the first state that ru
 depth and where each thread stands; and --junit's test cases in order, each passed, skipped or
 failed with its kind, a final's note that some states never end (junit_cases()); the text report's
 lines on every schedule (analysis_text(): the outcomes, each term's values, the schedules and each
-outcome's); and the exit status with the summary line (summary()). An option leaves out what it
-changes: under --reduce dead the counts of states and the depth, the outcomes' end states among them
-(the reduction merges states; the schedules stay), under --compact the analysis (schedules, end and
-violating states, outcomes), under --dfs the violations' order and schedules (they are not the
+outcome's); the exit status with the summary line (summary()); and the file of --trace: the first
+violation's schedule and violation, and 'weft replay' of it, which must print what the reference
+says of it (replay_expected(), below) and confirm it (traced_differs()). An option leaves out what
+it changes: under --reduce dead the counts of states and the depth, the outcomes' end states among
+them (the reduction merges states; the schedules stay), under --compact the analysis (schedules, end
+and violating states, outcomes), under --dfs the violations' order and schedules (they are not the
 shortest) and the depth; and the reference follows --no-deadlock (a state where no thread can move
 is then no violation), --max-preemptions N (its state is then a configuration with the last step's
 thread and the preemptions taken, a step of another thread while that one could go on is a
@@ -51,7 +53,8 @@ models of more than MAX_FEWEST states are skipped); and --schedules K (weft writ
 place of the reference's): after a complete search, the file's schedules must be the reference's own
 enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its
 violation, and each is replayed here as above, but for what a trace does not carry (the states, the
-changes, the values). With --simulate in place of weft's options, 'weft check' is not run: each
+changes, the values), and by 'weft replay MODEL -' from its standard input, which must confirm it as
+replay_expected() says. With --simulate in place of weft's options, 'weft check' is not run: each
 model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with
 --steps 7), each made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking
 among every thread's every outcome in tie-break order); the header's steps and preemptions, each
@@ -2291,14 +2294,23 @@ def replay_expected(model, path, trace_path, t):
         f' ({viol_name(kind, line, prop and prop[1])})')]
 
 
-def replay_differs(weft, path, model, t, options):
-    """What differs between 'weft replay' of trace t and replay_expected() ('' if nothing)."""
-    trace = path + '.replay.json'
-    with open(trace, 'w') as f:
-        json.dump(t, f, indent=1)
-    status, want = replay_expected(model, path, trace, t)
-    p = subprocess.run([weft, 'replay', path, trace] + options, capture_output=True, text=True,
-                       timeout=60)
+def replay_differs(weft, path, model, t, options, own=None):
+    """What differs between 'weft replay' of trace t and replay_expected() ('' if nothing). With
+    own, t is a trace weft wrote itself, own = (TRACE, TEXT): replayed from the file TRACE as it
+    is, or when TRACE is '-' from TEXT on weft's standard input; its steps' statements are the
+    model's (taken here as ones it has not: left out of what replay_expected() reads), and weft
+    must confirm its violation."""
+    trace, text = own or (path + '.replay.json', None)
+    if not own:
+        with open(trace, 'w') as f:
+            json.dump(t, f, indent=1)
+    name = '<stdin>' if trace == '-' else trace
+    status, want = replay_expected(model, path, name, dict(t, steps=[
+        {k: v for k, v in st.items() if k != 'statement' or not own} for st in t['steps']]))
+    if own and status != 1:
+        return f'not confirmed here (status {status}): {want[-1] if status else want}'
+    p = subprocess.run([weft, 'replay', path, trace] + options, input=text, capture_output=True,
+                       text=True, timeout=60)
     if p.returncode != status:
         return f'status {p.returncode}, not {status}: {p.stdout[-300:]} {p.stderr[:300]}'
     if status == 2:
@@ -2646,28 +2658,60 @@ def trace_violation(v):
             v['property'] if v['kind'] in ('invariant', 'final') else None]
 
 
+def traced_differs(weft, path, model, stderr, violations, trace, options):
+    """What differs ('' if nothing) between the file 'weft check --trace TRACE' wrote and what
+    docs/cli.md says of it: with a violation, the first one of the JSON report ('violations'),
+    its schedule's steps and its kind, line, property and message, and 'weft replay PATH TRACE'
+    (with the model's -D 'options') must print what replay_expected() says, the violation
+    confirmed; without one, no file and a line on stderr."""
+    if not violations:
+        return 'a trace written without a violation' if os.path.exists(trace) else '' if \
+            f"weft: no violation: '{trace}' not written" in stderr.splitlines() else \
+            f'no line on stderr for the trace: {stderr[-300:]!r}'
+    if not os.path.exists(trace):
+        return 'no trace written'
+    with open(trace) as f:
+        t = json.load(f)
+    v = violations[0]
+    if [[st['tid'], st['k']] for st in t['steps']] != [[st['tid'], st['k']]
+                                                       for st in v['schedule']['steps']]:
+        return f'the trace\'s steps {t["steps"]}, not the first violation\'s'
+    want = {'kind': v['kind'], 'property': v['property'] and v['property']['label'],
+            'line': v['line'], 'message': v['message']}
+    if t['violation'] != want:
+        return f'the trace\'s violation {t["violation"]}, not {want}'
+    why = replay_differs(weft, path, model, t, options, own=(trace, None))
+    os.unlink(trace)
+    return why
+
+
 def weft_answer(weft, path, model, options):
     enum = path + '.schedules'
     if '--schedules' in options:  # the file after its count
         at = options.index('--schedules') + 2
         options = options[:at] + [enum] + options[at:]
-    junit = path + '.junit.xml'
-    p = subprocess.run([weft, 'check', path, '--json', '-', '--junit', junit, '--progress',
-                        'never'] + options, capture_output=True, text=True, timeout=120)
+    junit, trace = path + '.junit.xml', path + '.trace.json'
+    p = subprocess.run([weft, 'check', path, '--json', '-', '--junit', junit, '--trace', trace,
+                        '--progress', 'never'] + options, capture_output=True, text=True,
+                       timeout=120)
     try:
         m = json.loads(p.stdout)['models'][0]
     except (ValueError, KeyError, IndexError):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
+    traced = traced_differs(weft, path, model, p.stderr, m['violations'], trace, d_options(model))
     enumerated = None
-    if os.path.exists(enum):  # each line replayed here as a violation's schedule
-        with open(enum) as f:
-            traces = [json.loads(line) for line in f]
+    if os.path.exists(enum):  # each line replayed here as a violation's schedule, and by weft
+        with open(enum) as f:  # replay from its standard input
+            lines = f.read().splitlines()
+        traces = [json.loads(line) for line in lines]
         os.unlink(enum)
         deadlock = '--no-deadlock' not in options
         enumerated = [[[[st['tid'], st['k']] for st in t['steps']],
                        trace_violation(t['violation'])] for t in traces]
-        enumerated_replayed = [replay(model, dict(t['violation'], schedule=t), deadlock)
-                               for t in traces]
+        enumerated_replayed = [
+            replay(model, dict(t['violation'], schedule=t), deadlock) or
+            replay_differs(weft, path, model, t, d_options(model), own=('-', line + '\n'))
+            for t, line in zip(traces, lines)]
     causes = (m['analysis'] or {}).get('causes')
     if causes is not None:  # each point's schedule replayed to where its violation shows
         causes_replayed = [replay(model, {'kind': m['violations'][c['violation']]['kind'],
@@ -2715,7 +2759,8 @@ def weft_answer(weft, path, model, options):
                       else 'skipped' if case.find('skipped') is not None
                       else out.text if out is not None else 'passed'])
     os.unlink(junit)
-    text = p.stderr.splitlines()
+    text = [line for line in p.stderr.splitlines()  # but the line of --trace (traced_differs())
+            if line != f"weft: no violation: '{trace}' not written"]
     last = text[-1] if text else ''
     at = [n for n, line in enumerate(text) if line.startswith('outcomes: ')]
     said = []  # the lines on every schedule: 'outcomes:' up to the first line after them
@@ -2725,7 +2770,7 @@ def weft_answer(weft, path, model, options):
         said.append(line)
     return {'summary': [p.returncode, last[len(path) + 2:] if last.startswith(path + ': ')
                         else last],
-            'replayed': replayed, 'never_run': never, 'final_fails': fails,
+            'replayed': replayed, 'traced': traced, 'never_run': never, 'final_fails': fails,
             'runs_forever': forever, 'junit': cases, 'analysis_text': said,
             'states': st['states'], 'transitions': st['transitions'], 'depth': st['depth'],
             'stop': st['stop'], 'checked_depth': st['checked_depth'], 'violations': violations,
@@ -2850,7 +2895,7 @@ def main():
                 got['graph'] = graphs_differ(ref['graph'], weft_graph(
                     weft, path, d_options(model) + [x for x in options if x == '--no-deadlock']))
                 ref['graph'] = ''
-            ref = compared(ref, options)
+            ref = compared(dict(ref, traced=''), options)  # weft's --trace: see traced_differs()
             n_compared += 1
             if got != ref:
                 n_bad += 1
