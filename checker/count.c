@@ -747,6 +747,36 @@ static bool ends_here(const Graph *g, uint64_t s)
     return is_leaf(g, s) || (g->flags[s] & SF_HAS_FAIL);
 }
 
+/* The first state with 'flag' 0 that a one-thread breadth first search finds: steps in
+** tie-break order from the initial state (the search's own order under -j 1, whatever ids the
+** workers of -j N gave the states). Every state is reachable, so one is found if any has 0. */
+static StateId first_unflagged(const Graph *g, const uint8_t *flag)
+{
+    uint8_t *seen = xcalloc(g->n ? g->n : 1, 1);
+    StateId *queue = xmalloc((g->n ? g->n : 1) * sizeof *queue);
+    uint64_t head = 0, tail = 0;
+    StateId found = STATE_ID_NONE;
+    queue[tail++] = g->init;
+    seen[g->init] = 1;
+    while (head < tail) {
+        StateId u = queue[head++];
+        if (!flag[u]) {
+            found = u;
+            break;
+        }
+        for (uint64_t j = g->first[u]; j < g->first[u + 1]; j++) {
+            const Edge *e = &g->edges.items[j];
+            if (!e->is_fail && !seen[e->to]) {
+                seen[e->to] = 1;
+                queue[tail++] = e->to;
+            }
+        }
+    }
+    free(queue);
+    free(seen);
+    return found;
+}
+
 /* The states from which no schedule ends: none of them reaches a state without steps (an end,
 ** a deadlock, a state where nothing can move under --no-deadlock) or a failing step. Walks the
 ** predecessors back from every state where a schedule can end. */
@@ -759,7 +789,7 @@ static void never_ending_states(const Graph *g, const Preds *p, const Program *p
         if (!can_end[s])
             vec_push(&stuck, (StateId)s);
     an->n_never_ending = count_configurations(prog, st, stuck.items, stuck.len);
-    an->never_ending_first = stuck.len ? stuck.items[0] : STATE_ID_NONE;
+    an->never_ending_first = stuck.len ? first_unflagged(g, can_end) : STATE_ID_NONE;
     vec_free(&stuck);
     free(can_end);
 }

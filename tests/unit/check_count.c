@@ -252,6 +252,49 @@ START_TEST(count_never_ending_states)
 }
 END_TEST
 
+/* The first never-ending state is the one a one-thread search finds first, whatever ids the
+** workers gave the states. Here 'spin' loops for ever if it passes its 'await' (three of the six
+** f have stepped) and its 'if' before w sets x: the first such states are 5 steps in, 20 of
+** them, the first spin's two steps after f[0], f[1] and f[2]'s. Two workers share every level,
+** each numbering the states it stores from blocks of ids it takes as it goes, so the state with
+** the least id was the first one only when the worker that found it took the lower block: about
+** half the runs. Hence the repeats. */
+START_TEST(count_never_ending_first_for_every_jobs)
+{
+    Program *prog = tm_compile("shared x = 0\n"
+                               "shared y = 0\n"
+                               "thread spin {\n    await y >= 3\n    if x == 0 {\n"
+                               "        while true {\n        }\n    }\n}\n"
+                               "thread f[6] {\n    y = y + 1\n    skip\n    skip\n}\n"
+                               "thread w {\n    x = 1\n}\n"
+                               "final set: x == 1\n",
+                               NULL, 0);
+    CountOptions co = {.never_ending = true};
+    uint8_t *first = NULL;
+    for (int run = 0; run < 20; run++) {
+        SearchOptions so = {.record_graph = true, .n_threads = run ? 2 : 1, .solo_below = 2};
+        SearchResult *res = search_run(prog, &so);
+        ck_assert_uint_eq(res->n_states, 27902);
+        Analysis *an = count_run(prog, res, &co);
+        ck_assert_uint_ne(an->never_ending_first, STATE_ID_NONE);
+        ck_assert_uint_eq(store_depth(res->store, an->never_ending_first), 5);
+        const uint8_t *vec = store_vec(res->store, an->never_ending_first);
+        if (run == 0) {
+            first = xmalloc(prog->state_size);
+            memcpy(first, vec, prog->state_size);
+            for (uint32_t tid = 1; tid <= 6; tid++) /* f[0], f[1], f[2] have stepped */
+                ck_assert_uint_eq(state_pos(prog, vec, tid) != 0, tid <= 3);
+        } else {
+            ck_assert_mem_eq(vec, first, prog->state_size);
+        }
+        count_free(an);
+        search_result_free(res);
+    }
+    free(first);
+    prog_free(prog);
+}
+END_TEST
+
 /* A thread blocked for good ends its schedule, counted as a deadlock or not (--no-deadlock):
 ** no state of a model whose loop can only block is never-ending. */
 START_TEST(count_blocked_is_an_end)
@@ -437,6 +480,7 @@ Suite *count_suite(void)
     tcase_add_test(tc, count_fewest_preemptions_counter_race);
     tcase_add_loop_test(tc, count_never_ending_states, 0,
                         (int)(sizeof never_ending_cases / sizeof never_ending_cases[0]));
+    tcase_add_test(tc, count_never_ending_first_for_every_jobs);
     tcase_add_test(tc, count_blocked_is_an_end);
     tcase_add_test(tc, count_causes_counter_race);
     tcase_add_test(tc, count_enumerates_distinct_violations);
