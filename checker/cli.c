@@ -1097,22 +1097,16 @@ static Analysis *cli_analysis(const Program *prog, const SearchResult *res, cons
 }
 
 /* The report of a checked model on cli_text(), with its schedules 'shown' and its analyses 'an'
-** (or NULL, 'skipped' bytes short of them). The Source is re-read only for statement texts that
-** have no position (an assert inside an atomic block). */
-static void cli_report(const char *path, const Program *prog, const Shown *shown,
-                       const CliOptions *o, const Analysis *an, size_t skipped)
+** (or NULL, 'skipped' bytes short of them). */
+static void cli_report(const Program *prog, const Shown *shown, const CliOptions *o,
+                       const Analysis *an, size_t skipped)
 {
-    char *err = NULL;
-    Source *src = src_read_file(path, &err);
-    free(err);
     ReportOptions ro = {.color = o->is_color,
                         .search = &o->search,
-                        .src = src,
                         .analysis = an,
                         .is_fewest = shown->is_fewest,
                         .analysis_skipped = skipped};
     report_text(cli_text(), prog, &shown->res, shown->traces, &ro);
-    src_free(src);
 }
 
 /* --schedules: one violating schedule a line, written whole or not at all (outfile.h). */
@@ -1364,7 +1358,7 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
         shown_build(&shown, prog, out->res, an);
     cli_outputs(path, prog, out, o, an, &shown);
     if (!o->is_quiet) {
-        cli_report(path, prog, &shown, o, an, skipped);
+        cli_report(prog, &shown, o, an, skipped);
         if (is_many)
             fputc('\n', cli_text());
     }

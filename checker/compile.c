@@ -143,7 +143,8 @@ typedef struct Compiler {
     VEC(Property) props;
     VEC(const char *) prop_labels;
     VEC(uint32_t) prop_label_lines;
-    CodeBuf pc; /* property code */
+    CodeBuf pc;              /* property code */
+    VEC(AssertText) asserts; /* each assert statement once, in the order compiled */
     VEC(char *) const_names;
     VEC(int32_t) const_values;
     uint32_t n_slots;
@@ -1136,6 +1137,17 @@ static bool compile_assign(Compiler *c, const AstNode *s)
     return true;
 }
 
+/* Keep assert 's''s text for the reports, once (a repeat's body is compiled once a round). */
+static void note_assert(Compiler *c, const AstNode *s)
+{
+    uint32_t line = line_of(c, s->loc);
+    for (size_t i = 0; i < c->asserts.len; i++)
+        if (c->asserts.items[i].line == line)
+            return;
+    AssertText a = {line, folded_text(c, s->loc)};
+    vec_push(&c->asserts, a);
+}
+
 /* assert e / await e / lock m / unlock m / signal c / broadcast c / put q, e / skip */
 static bool compile_simple(Compiler *c, const AstNode *s)
 {
@@ -1149,6 +1161,8 @@ static bool compile_simple(Compiler *c, const AstNode *s)
         if (!compile_expr(c, &x, s->a))
             return false;
         emit(x.cb, s->kind == AST_ASSERT ? OP_ASSERT : OP_AWAIT, 0, 0);
+        if (s->kind == AST_ASSERT)
+            note_assert(c, s);
         break;
     case AST_LOCK:
     case AST_UNLOCK:
@@ -2319,6 +2333,8 @@ static Program *move_out(Compiler *c)
     prog->n_prop_code = (uint32_t)c->pc.ins.len;
     prog->prop_code = c->pc.ins.items;
     prog->prop_code_line = c->pc.lines.items;
+    prog->n_asserts = (uint32_t)c->asserts.len;
+    prog->asserts = c->asserts.items;
     prog->n_slots = c->n_slots;
     prog->n_consts = (uint32_t)c->const_names.len;
     prog->const_names = c->const_names.items;
@@ -2330,6 +2346,7 @@ static Program *move_out(Compiler *c)
     memset(&c->templates, 0, sizeof c->templates);
     memset(&c->props, 0, sizeof c->props);
     memset(&c->pc, 0, sizeof c->pc);
+    memset(&c->asserts, 0, sizeof c->asserts);
     memset(&c->const_names, 0, sizeof c->const_names);
     memset(&c->const_values, 0, sizeof c->const_values);
     make_threads(prog);

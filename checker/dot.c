@@ -21,6 +21,7 @@
 
 #include "exec.h"
 #include "outfile.h"
+#include "report_replay.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -161,6 +162,18 @@ static void put_queue(FILE *out, const Program *prog, const uint8_t *vec, uint32
     for (uint32_t i = 0; i < len; i++)
         fprintf(out, "%s%d", i ? ", " : "", state_queue_elem(prog, vec, q, i));
     fputc(']', out);
+}
+
+/* Whether queue q holds the same values in 'a' and 'b'. */
+static bool queue_equal(const Program *prog, const uint8_t *a, const uint8_t *b, uint32_t q)
+{
+    uint32_t len = state_queue_len(prog, a, q);
+    if (len != state_queue_len(prog, b, q))
+        return false;
+    for (uint32_t i = 0; i < len; i++)
+        if (state_queue_elem(prog, a, q, i) != state_queue_elem(prog, b, q, i))
+            return false;
+    return true;
 }
 
 /* "final total", "invariant at line 12": a property as state labels name it. */
@@ -634,8 +647,10 @@ static void put_shared_cell(FILE *out, const Program *prog, const Trace *tr, uin
         fputs(changed ? "</b>" : "", out);
     }
     for (uint32_t q = 0; q < prog->n_queues; q++, n++) {
-        fputs(n ? "<br/>" : "", out);
+        bool changed = !queue_equal(prog, before, after, q); /* a put or a get */
+        fprintf(out, "%s%s", n ? "<br/>" : "", changed ? "<b>" : "");
         put_queue(out, prog, after, q, " = ");
+        fputs(changed ? "</b>" : "", out);
     }
     fputs(n ? "</td>" : "-</td>", out);
 }
@@ -698,46 +713,6 @@ static void put_trace_row(FILE *out, const Program *prog, const Trace *tr, uint3
     fputs("</tr>\n", out);
 }
 
-/* What breaks: "final 'total' (counter == N * ITERS) breaks: counter = 3". */
-static void put_viol_text(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
-{
-    if (v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) {
-        const Property *pr = &prog->props[v->prop];
-        fputs(pr->kind == PROP_FINAL ? "final " : "invariant ", out);
-        if (pr->label) {
-            fputs("'", out);
-            put_h(out, pr->label);
-            fputs("'", out);
-        } else {
-            fprintf(out, "at line %u", pr->line);
-        }
-        fputs(" (", out);
-        put_h(out, pr->text);
-        fputs(") breaks", out);
-        ExecCtx *ex = exec_new(prog);
-        const uint8_t *vec = trace_state(tr, tr->n_steps);
-        for (uint32_t t = 0; t < pr->n_terms; t++) {
-            int32_t value;
-            fputs(t ? ", " : ": ", out);
-            if (pr->terms[t].var >= 0) {
-                put_var(out, prog, vec, (uint32_t)pr->terms[t].var, 0, " = ");
-                continue;
-            }
-            put_h(out, pr->terms[t].text);
-            if (exec_term(ex, vec, pr->terms[t].code, &value))
-                fprintf(out, " = %d", value);
-            else
-                fputs(" = ?", out);
-        }
-        exec_free(ex);
-    } else if (v->kind == VIOL_DEADLOCK) {
-        fputs("deadlock: every unfinished thread is blocked", out);
-    } else {
-        fprintf(out, "%s at line %u: ", v->kind == VIOL_ASSERT ? "assert" : "error", v->line);
-        put_h(out, v->message ? v->message : "fails");
-    }
-}
-
 void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *tr,
                const char *what)
 {
@@ -751,7 +726,9 @@ void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *
     fprintf(out, "    <tr><td colspan=\"%u\" border=\"0\"><b>", n_cols);
     put_h(out, prog->model_name);
     fputs(": </b><font color=\"" VIOLATION_RED "\">", out);
-    put_viol_text(out, prog, v, tr);
+    char *text = report_viol_text(prog, v, trace_state(tr, tr->n_steps));
+    put_h(out, text); /* the report's own words: "final 'total' (...) breaks with counter = 3" */
+    free(text);
     fputs("</font><br/>", out);
     put_h(out, what);
     fprintf(out, ": %u step%s, %u preemption%s</td></tr>\n", tr->n_steps,

@@ -86,6 +86,9 @@ void prog_free(Program *prog)
     free(prog->props);
     free(prog->prop_code);
     free(prog->prop_code_line);
+    for (uint32_t i = 0; i < prog->n_asserts; i++)
+        free(prog->asserts[i].text);
+    free(prog->asserts);
     for (uint32_t i = 0; i < prog->n_consts; i++)
         free(prog->const_names[i]);
     free(prog->const_names);
@@ -102,6 +105,14 @@ bool prog_has_assert(const Program *prog)
             if (prog->templates[t].code[i].op == OP_ASSERT)
                 return true;
     return false;
+}
+
+const char *prog_assert_text(const Program *prog, uint32_t line)
+{
+    for (uint32_t i = 0; i < prog->n_asserts; i++)
+        if (prog->asserts[i].line == line)
+            return prog->asserts[i].text;
+    return NULL;
 }
 
 bool prog_has_final(const Program *prog)

@@ -277,6 +277,13 @@ typedef struct Property {
     PropTerm *terms;
 } Property;
 
+/* An assert statement's text, as the report names it: "assert at line 31 (assert slot ==
+** received) fails", also inside an atomic block, where it has no position of its own. */
+typedef struct AssertText {
+    uint32_t line; /* its line: a failing assert's violation is named by it */
+    char *text;    /* the statement as written on one line: "assert slot == received" */
+} AssertText;
+
 /* ---- the program ---- */
 
 typedef struct Program {
@@ -300,6 +307,8 @@ typedef struct Program {
     uint32_t n_prop_code;
     Ins *prop_code; /* code of every property expression and term */
     uint32_t *prop_code_line;
+    uint32_t n_asserts; /* every assert statement of every template, once (by its line) */
+    AssertText *asserts;
     uint32_t n_slots;   /* quantifier slots that property code needs (QBEGIN uses a, a+1) */
     uint32_t stack_max; /* deepest value stack any code needs */
     uint32_t n_consts;  /* constants after -D overrides, for reports */
@@ -329,6 +338,9 @@ void prog_initial_state(const Program *prog, uint8_t *out);
 /* True if some thread has an 'assert': with no invariant or final either, a check of the
 ** model looks for deadlocks and runtime errors only (the report says so). */
 bool prog_has_assert(const Program *prog);
+
+/* The text of the assert statement at 'line' ("assert x == 0"), or NULL when there is none. */
+const char *prog_assert_text(const Program *prog, uint32_t line);
 
 /* True if 'prog' has a 'final': it expects schedules to end with every thread finished (a check
 ** then looks for states from which none can, where no final is ever checked). */

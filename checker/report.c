@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "exec.h"
+#include "report_replay.h"
 #include "state.h"
 #include "store.h"
 #include "util.h"
@@ -288,91 +289,13 @@ static const char *plural(uint64_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-/* "final 'total'" or "invariant at line 12". Caller frees. */
-static char *property_name(const Program *prog, int32_t p)
-{
-    const Property *pr = &prog->props[p];
-    const char *kind = pr->kind == PROP_FINAL ? "final" : "invariant";
-    if (pr->label)
-        return xasprintf("%s '%s'", kind, pr->label);
-    return xasprintf("%s at line %u", kind, pr->line);
-}
-
-/* Append "counter = 7, worker[0].tmp = 1": the values of a property's terms in 'vec'. */
-static void add_term_values(StrBuf *b, ExecCtx *ctx, const Program *prog, const Property *pr,
-                            const uint8_t *vec)
-{
-    for (uint32_t i = 0; i < pr->n_terms; i++) {
-        const PropTerm *term = &pr->terms[i];
-        buf_sep(b);
-        if (term->var >= 0) {
-            report_var_value(b, prog, vec, (uint32_t)term->var, 0);
-            continue;
-        }
-        int32_t value;
-        if (exec_term(ctx, vec, term->code, &value))
-            strbuf_addf(b, "%s = %d", term->text, value);
-        else
-            strbuf_addf(b, "%s = ?", term->text);
-    }
-}
-
-/* The statement text at 'line' of thread tid: a position's, else the source line's. */
-static char *statement_at(const Program *prog, const ReportOptions *opts, uint32_t tid,
-                          uint32_t line)
-{
-    const Template *tm = &prog->templates[prog->threads[tid].tmpl];
-    for (uint32_t p = 0; p < tm->n_pos; p++)
-        if (tm->pos[p].kind == POS_STEP && tm->pos[p].line == line)
-            return xstrdup(tm->pos[p].text);
-    if (!opts->src || line == 0 || line > opts->src->n_lines)
-        return NULL;
-    size_t len;
-    const char *s = src_line_text(opts->src, line, &len);
-    while (len > 0 && (*s == ' ' || *s == '\t'))
-        s++, len--;
-    const char *hash = memchr(s, '#', len);
-    if (hash)
-        len = (size_t)(hash - s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-        len--;
-    return xstrndup(s, len);
-}
-
 /* 'vec' is the violating state (the trace's last: under --compact the store has no vectors). */
-static void print_header(FILE *out, ExecCtx *ctx, const Program *prog, const uint8_t *vec,
-                         const Violation *v, const ReportOptions *opts)
+static void print_header(FILE *out, const Program *prog, const uint8_t *vec, const Violation *v,
+                         const ReportOptions *opts)
 {
-    fprintf(out, "%sviolation:%s ", color_on(opts->color), color_off(opts->color));
-    if (v->kind == VIOL_FINAL || v->kind == VIOL_INVARIANT) {
-        const Property *pr = &prog->props[v->prop];
-        char *name = property_name(prog, v->prop);
-        StrBuf b = {0};
-        add_term_values(&b, ctx, prog, pr, vec);
-        if (b.len > 0)
-            fprintf(out, "%s (%s) breaks with %s\n", name, pr->text, b.s);
-        else
-            fprintf(out, "%s (%s) breaks\n", name, pr->text);
-        free(b.s);
-        free(name);
-    } else if (v->kind == VIOL_ASSERT) {
-        char *text = v->by_step ? statement_at(prog, opts, v->tid, v->line) : NULL;
-        if (text)
-            fprintf(out, "assert at line %u (%s) fails\n", v->line, text);
-        else
-            fprintf(out, "assert at line %u fails\n", v->line);
-        free(text);
-    } else if (v->kind == VIOL_ERROR) {
-        fprintf(out, "error at line %u: %s", v->line, v->message ? v->message : "runtime error");
-        if (v->prop >= 0) {
-            char *name = property_name(prog, v->prop);
-            fprintf(out, " (evaluating %s)", name);
-            free(name);
-        }
-        fputc('\n', out);
-    } else {
-        fprintf(out, "deadlock: every unfinished thread is blocked\n");
-    }
+    char *text = report_viol_text(prog, v, vec);
+    fprintf(out, "%sviolation:%s %s\n", color_on(opts->color), color_off(opts->color), text);
+    free(text);
 }
 
 /* ---- deadlocks: who is blocked where ---- */
@@ -565,7 +488,7 @@ static void print_outcomes(FILE *out, ExecCtx *ctx, const Program *prog, const S
         if (n_distinct == 0 ||
             cmp_tuple(o.vals.items + (n_distinct - 1) * w, o.vals.items + i * w, w))
             memmove(o.vals.items + n_distinct++ * w, o.vals.items + i * w, w * sizeof(int32_t));
-    char *name = property_name(prog, p);
+    char *name = report_prop_name(prog, p);
     fprintf(out, "%s fails in %zu end %s: ", name, n_distinct,
             plural(n_distinct, "state", "states"));
     StrBuf b = {0};
@@ -826,7 +749,7 @@ void report_violation(FILE *out, const Program *prog, const SearchResult *res, c
                       const Trace *tr, const ReportOptions *opts)
 {
     ExecCtx *ctx = exec_new(prog);
-    print_header(out, ctx, prog, trace_state(tr, tr->n_steps), v, opts);
+    print_header(out, prog, trace_state(tr, tr->n_steps), v, opts);
     if (v->kind == VIOL_DEADLOCK)
         print_blocked(out, prog, trace_state(tr, tr->n_steps));
     print_schedule(out, prog, v, tr, opts);

@@ -48,7 +48,6 @@ typedef enum { EXPECT_NONE, EXPECT_OK, EXPECT_VIOLATION } Expect;
 typedef struct ReportOptions {
     bool color;                  /* bold red for violations, as --color asks */
     const SearchOptions *search; /* the limits the search ran with (to name the one hit) */
-    const Source *src;           /* the model text, for statements without a position, or NULL */
     const Analysis *analysis;    /* outcomes, counts, causes to print after the violations, or
                                  ** NULL (count.h) */
     bool is_fewest;              /* the schedules given are the fewest-preemption ones */

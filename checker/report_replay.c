@@ -47,19 +47,6 @@ static void add_terms(StrBuf *b, ExecCtx *ex, const Program *prog, const Propert
     }
 }
 
-/* The text of the step statement at 'line' in any template, or NULL (an assert inside an
-** atomic block has no position of its own). */
-static const char *statement_at_line(const Program *prog, uint32_t line)
-{
-    for (uint32_t t = 0; t < prog->n_templates; t++) {
-        const Template *tm = &prog->templates[t];
-        for (uint32_t p = 0; p < tm->n_pos; p++)
-            if (tm->pos[p].kind == POS_STEP && tm->pos[p].line == line)
-                return tm->pos[p].text;
-    }
-    return NULL;
-}
-
 char *report_viol_name(const Program *prog, const Violation *v)
 {
     if (v->prop >= 0 && v->kind != VIOL_ERROR)
@@ -83,7 +70,7 @@ char *report_viol_text(const Program *prog, const Violation *v, const uint8_t *v
         exec_free(ex);
         free(name);
     } else if (v->kind == VIOL_ASSERT) {
-        const char *text = statement_at_line(prog, v->line);
+        const char *text = prog_assert_text(prog, v->line);
         if (text)
             strbuf_addf(&b, "assert at line %u (%s) fails", v->line, text);
         else

@@ -114,7 +114,7 @@ static void runs_within_search(const Program *prog, const Analysis *an, uint64_t
 ** the JSON report, each violation's trace (which must replay to it), up to 8 violating
 ** schedules (each of which must too), a random schedule (and its violation's replay), the state
 ** graph and the schedule pictures. */
-static void check_program(const Program *prog, const Source *src, FILE *sink)
+static void check_program(const Program *prog, FILE *sink)
 {
     SearchOptions so = {.max_states = FUZZ_MAX_STATES, .max_memory = FUZZ_MAX_MEMORY};
     SearchResult *res = search_run(prog, &so);
@@ -123,7 +123,7 @@ static void check_program(const Program *prog, const Source *src, FILE *sink)
     Trace **traces = calloc(res->n_viols ? res->n_viols : 1, sizeof(Trace *));
     for (size_t i = 0; i < res->n_viols; i++)
         traces[i] = trace_build(prog, res, &res->viols[i]);
-    ReportOptions ro = {.search = &so, .src = src, .analysis = an};
+    ReportOptions ro = {.search = &so, .analysis = an};
     report_text(sink, prog, res, traces, &ro);
     ReportJson *rj = report_json_new("fuzz");
     ModelOutcome m = {.path = "fuzz.weft",
@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Program *prog = compile_source(src, NULL, 0, d, &err);
     diag_print(d, sink, false);
     if (prog && prog->state_size <= FUZZ_MAX_STATE_SIZE)
-        check_program(prog, src, sink);
+        check_program(prog, sink);
     free(err);
     prog_free(prog);
     diag_free(d);

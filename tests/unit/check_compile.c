@@ -854,6 +854,33 @@ START_TEST(compile_property_text_is_folded)
 }
 END_TEST
 
+/* Every assert's text is kept by its line, once, also inside an atomic block and a repeat. */
+START_TEST(compile_assert_texts)
+{
+    Compiled c = compile_text("shared x = 0\n"
+                              "thread t {\n"
+                              "    assert   x ==\n"
+                              "        0\n"
+                              "    atomic {\n"
+                              "        x = 1\n"
+                              "        assert x == 1  # inside\n"
+                              "    }\n"
+                              "    repeat 3 {\n"
+                              "        check: assert x > 0\n"
+                              "    }\n"
+                              "}\n",
+                              NULL, 0);
+    ck_assert_ptr_nonnull(c.prog);
+    ck_assert_uint_eq(c.prog->n_asserts, 3);
+    ck_assert_str_eq(prog_assert_text(c.prog, 3), "assert x == 0");
+    ck_assert_str_eq(prog_assert_text(c.prog, 7), "assert x == 1");
+    ck_assert_str_eq(prog_assert_text(c.prog, 10), "assert x > 0");
+    ck_assert_ptr_null(prog_assert_text(c.prog, 6));
+    ck_assert_ptr_null(prog_assert_text(c.prog, 4));
+    compiled_free(&c);
+}
+END_TEST
+
 /* Every acceptance example compiles. */
 START_TEST(compile_examples)
 {
@@ -1094,6 +1121,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_define_of_no_const_is_a_tool_error);
     tcase_add_test(core, compile_property_terms);
     tcase_add_test(core, compile_property_text_is_folded);
+    tcase_add_test(core, compile_assert_texts);
     tcase_add_loop_test(core, compile_examples, 0, 7);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");

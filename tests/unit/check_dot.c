@@ -277,8 +277,8 @@ START_TEST(dot_trace_counter_race)
     dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
     fclose(f);
     ck_assert_uint_eq(count_lines(text, "<tr>", NULL, NULL), 2 + 5);
-    ck_assert_ptr_nonnull(strstr(text, "final 'total' (counter == N * ITERS) breaks: counter = 1"
-                                       "</font><br/>shortest schedule: 4 steps, 2 preemptions"));
+    ck_assert_ptr_nonnull(strstr(text, "final 'total' (counter == N * ITERS) breaks with counter = "
+                                       "1</font><br/>shortest schedule: 4 steps, 2 preemptions"));
     ck_assert_ptr_nonnull(strstr(text, "<td><b>step</b></td><td bgcolor=\"#dbe9f6\"><b>worker[0]"
                                        "</b></td><td bgcolor=\"#dbe9f6\"><b>worker[1]</b></td>"
                                        "<td><b>shared</b></td>"));
@@ -315,7 +315,40 @@ START_TEST(dot_trace_failing_step)
     fclose(f);
     ck_assert_ptr_nonnull(strstr(text, "<b>check</b> line 6<br/>assert x == 0<br/><font "
                                        "color=\"#d00000\"><b>assertion failed</b>"));
-    ck_assert_ptr_nonnull(strstr(text, "assert at line 6: assertion failed</font>"));
+    ck_assert_ptr_nonnull(strstr(text, "assert at line 6 (assert x == 0) fails</font>"));
+    assert_dot_parses(text);
+    free(text);
+    trace_free(tr);
+    search_result_free(res);
+    prog_free(prog);
+}
+END_TEST
+
+/* The title is the report's own text, also for an assert inside an atomic block, which has no
+** step of its own; a put or a get shows its queue in bold, as a write shows its variable. */
+START_TEST(dot_trace_atomic_assert_and_queue)
+{
+    Program *prog = tm_compile("queue q[2]\n"
+                               "shared x = 0\n"
+                               "thread p {\n    put q, 5\n}\n"
+                               "thread c {\n"
+                               "    get q, x\n"
+                               "    atomic {\n        x = x + 1\n        assert x == 0\n    }\n"
+                               "}\n",
+                               NULL, 0);
+    SearchResult *res = bfs(prog, false);
+    ck_assert_uint_eq(res->n_viols, 1);
+    Trace *tr = trace_build(prog, res, &res->viols[0]);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, ">assert at line 10 (assert x == 0) fails</font>"));
+    ck_assert_ptr_nonnull(strstr(text, "<td align=\"left\">x = 0<br/><b>q = [5]</b></td></tr>"));
+    ck_assert_ptr_nonnull(strstr(text, "<td align=\"left\"><b>x = 5</b><br/><b>q = []</b></td>"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "<td align=\"left\" bgcolor=\"#f9c6c6\">x = 5<br/>q = []</td>"));
     assert_dot_parses(text);
     free(text);
     trace_free(tr);
@@ -493,6 +526,7 @@ Suite *dot_suite(void)
     tcase_add_test(tc, dot_choice_edges_numbered);
     tcase_add_test(tc, dot_trace_counter_race);
     tcase_add_test(tc, dot_trace_failing_step);
+    tcase_add_test(tc, dot_trace_atomic_assert_and_queue);
     tcase_add_test(tc, dot_formats);
     suite_add_tcase(s, tc);
     TCase *tl = tcase_create("limits");
