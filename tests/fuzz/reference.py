@@ -34,54 +34,59 @@ failed with its kind, a final's note that some states never end (junit_cases());
 lines on every schedule (analysis_text(): the outcomes, each term's values, the schedules and each
 outcome's); the exit status with the summary line (summary()); and the file of --trace: the first
 violation's schedule and violation, and 'weft replay' of it, which must print what the reference
-says of it (replay_expected(), below) and confirm it (traced_differs()). An option leaves out what
-it changes: under --reduce dead the counts of states and the depth, the outcomes' end states among
-them (the reduction merges states; the schedules stay), under --compact the analysis (schedules, end
-and violating states, outcomes), under --dfs the violations' order and schedules (they are not the
-shortest) and the depth; and the reference follows --no-deadlock (a state where no thread can move
-is then no violation), --max-preemptions N (its state is then a configuration with the last step's
-thread and the preemptions taken, a step of another thread while that one could go on is a
-preemption and is held back once N are taken; the steps held back are compared too, and the end,
-violating and never-ending states are counted as configurations), --first (the search stops at the
-first violation found), --max-states N (it stops when a state is found with N stored: that step
-counted, the state not) and --max-depth N (it expands the states up to N steps deep and stops at the
-first deeper one, stored and its invariants checked): the counts where it stopped, the depth up to
-which every state was expanded, and no analysis; and --fewest-preemptions (after a complete search,
-each violation's schedule is one with the fewest preemptions, then the fewest steps, then the first
-in tie-break order: found here by Dijkstra over the pairs of a state and the last step's thread;
-models of more than MAX_FEWEST states are skipped); and --schedules K (weft writes the file to a
-place of the reference's): after a complete search, the file's schedules must be the reference's own
-enumeration of docs/schedules.md (enumerate_schedules()), in order, each with its steps and its
-violation, and each is replayed here as above, but for what a trace does not carry (the states, the
-changes, the values), and by 'weft replay MODEL -' from its standard input, which must confirm it as
-replay_expected() says. With --simulate in place of weft's options, 'weft check' is not run: each
-model gets three random runs, 'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with
---steps 7), each made here too from docs/cli.md (simulate(): the same generator, splitmix64, picking
-among every thread's every outcome in tie-break order); the header's steps and preemptions, each
-step's thread, label and line, how the run ends, and a violating run's --trace (its steps, its
-violation, and the trace replayed here) must be the reference's; and one 'weft simulate --runs 20
---seed 3 x seed --steps 30', whose report must be the reference's (runs_report()) line by line, but
-for the shortest violating run's steps (compared as a single run's) and the text after 'violation:'.
---no-deadlock goes to both. With --causes, after a complete search: whether the initial state is
-doomed, and each point of no return, the reference's own (points_of_no_return(), from
-docs/schedules.md), in order: its step, thread, line, violation and schedule, each schedule replayed
-here as a violation's. With --graph (not given to weft check), a model of at most MAX_GRAPH states
-is also drawn by 'weft graph' and read back: each state must be red (it shows a violation), grey
-(every thread finished) or neither as here, in breadth first order, and each step must be the
-reference's, in order of state, thread and outcome, with its target (a failing step's line), thread,
-label or line, outcome number where the step has several, and whether it is bold (on a violation's
-shortest schedule) (graph_of()). With --replay in place of weft's options, 'weft check' is not run:
-each model gets three traces written here (random_trace(): a random walk of up to 25 steps, its
-violation the one that shows at its end or any other, and one time in three something wrong in it: a
-thread, its index, an outcome, a statement, a constant), and 'weft replay' of each must do what
-docs/cli.md says (replay_expected()): refuse a trace that does not fit the model with its message
-and status 2, or print the initial state, each step (thread, label, line, what it changed or where
-it failed) and the whole state after it, the steps and preemptions, and the verdict (confirmed with
-the violation's text and the values of its terms, diverged at a step, or not confirmed), with status
-1 when confirmed, else 0. A model with consts is checked with a -D half of the time, and three
-models in ten with --outcomes and one to three terms (shared variables, whole arrays and elements,
-threads' locals and local arrays and their elements). Prints each model that differs with both
-answers; exit status 1 if any did, 0 if none.
+says of it (replay_expected(), below) and confirm it (traced_differs()); and the pictures of
+--trace-dot DIR/, one a violation, each named by its number, kind and label or line, each row of
+each as docs/graphs.md says from the schedule run here: the title (the description, what the
+schedule is, its steps and preemptions), a column a thread tinted by its template, the moving
+thread's label, line and the locals it wrote, its preemption, a lifeline for each thread alive, and
+the shared variables, mutexes and queues after the step, those it wrote in bold; the last row red
+(pictures_differ()). An option leaves out what it changes: under --reduce dead the counts of states
+and the depth, the outcomes' end states among them (the reduction merges states; the schedules
+stay), under --compact the analysis (schedules, end and violating states, outcomes), under --dfs the
+violations' order and schedules (they are not the shortest) and the depth; and the reference follows
+--no-deadlock (a state where no thread can move is then no violation), --max-preemptions N (its
+state is then a configuration with the last step's thread and the preemptions taken, a step of
+another thread while that one could go on is a preemption and is held back once N are taken; the
+steps held back are compared too, and the end, violating and never-ending states are counted as
+configurations), --first (the search stops at the first violation found), --max-states N (it stops
+when a state is found with N stored: that step counted, the state not) and --max-depth N (it expands
+the states up to N steps deep and stops at the first deeper one, stored and its invariants checked):
+the counts where it stopped, the depth up to which every state was expanded, and no analysis; and
+--fewest-preemptions (after a complete search, each violation's schedule is one with the fewest
+preemptions, then the fewest steps, then the first in tie-break order: found here by Dijkstra over
+the pairs of a state and the last step's thread; models of more than MAX_FEWEST states are skipped);
+and --schedules K (weft writes the file to a place of the reference's): after a complete search, the
+file's schedules must be the reference's own enumeration of docs/schedules.md
+(enumerate_schedules()), in order, each with its steps and its violation, and each is replayed here
+as above, but for what a trace does not carry (the states, the changes, the values), and by 'weft
+replay MODEL -' from its standard input, which must confirm it as replay_expected() says. With
+--simulate in place of weft's options, 'weft check' is not run: each model gets three random runs,
+'weft simulate --seed S' for S = 3 x seed + 0, 1, 2 (the last with --steps 7), each made here too
+from docs/cli.md (simulate(): the same generator, splitmix64, picking among every thread's every
+outcome in tie-break order); the header's steps and preemptions, each step's thread, label and line,
+how the run ends, and a violating run's --trace (its steps, its violation, and the trace replayed
+here) must be the reference's; and one 'weft simulate --runs 20 --seed 3 x seed --steps 30', whose
+report must be the reference's (runs_report()) line by line, but for the shortest violating run's
+steps (compared as a single run's) and the text after 'violation:'. --no-deadlock goes to both. With
+--causes, after a complete search: whether the initial state is doomed, and each point of no return,
+the reference's own (points_of_no_return(), from docs/schedules.md), in order: its step, thread,
+line, violation and schedule, each schedule replayed here as a violation's. With --graph (not given
+to weft check), a model of at most MAX_GRAPH states is also drawn by 'weft graph' and read back:
+each state must be red (it shows a violation), grey (every thread finished) or neither as here, in
+breadth first order, and each step must be the reference's, in order of state, thread and outcome,
+with its target (a failing step's line), thread, label or line, outcome number where the step has
+several, and whether it is bold (on a violation's shortest schedule) (graph_of()). With --replay in
+place of weft's options, 'weft check' is not run: each model gets three traces written here
+(random_trace(): a random walk of up to 25 steps, its violation the one that shows at its end or any
+other, and one time in three something wrong in it: a thread, its index, an outcome, a statement, a
+constant), and 'weft replay' of each must do what docs/cli.md says (replay_expected()): refuse a
+trace that does not fit the model with its message and status 2, or print the initial state, each
+step (thread, label, line, what it changed or where it failed) and the whole state after it, the
+steps and preemptions, and the verdict (confirmed with the violation's text and the values of its
+terms, diverged at a step, or not confirmed), with status 1 when confirmed, else 0. A model with
+consts is checked with a -D half of the time, and three models in ten with --outcomes and one to
+three terms (shared variables, whole arrays and elements, threads' locals and local arrays and their
+elements). Prints each model that differs with both answers; exit status 1 if any did, 0 if none.
 
 A model has maybe two consts (K, and J = K + 1), two shared scalars, a shared array of two, two
 mutexes, two conds, a queue of two and maybe a queue of one (each variable and queue maybe with a
@@ -125,6 +130,7 @@ than MAX_PATHS paths, are skipped: Python is slow.
 """
 import collections
 import heapq
+import itertools
 import json
 import os
 import random
@@ -1337,6 +1343,17 @@ def branches(e):
                                      any(branches(x) for x in e[1:]))
 
 
+def step_writes(node):
+    """(the scalar the step at graph node 'node' surely writes, or None; whether its code is not
+    straight, so that a write of a value already there may show or not: see changes())."""
+    st = node.get('st')
+    straight = node['t'] == 'get' or node['t'] == 'assign' and not branches(st[2])
+    writes = st[1][1] if straight and st[1][0] in ('v', 'l') else None
+    loose = not straight and node['t'] not in ('put', 'lock', 'unlock', 'wait', 'signal',
+                                               'broadcast', 'skip', 'await', 'assert')
+    return writes, loose
+
+
 def changes(model, before, after, tid, node):
     """What the text report's last column (and the JSON step's 'changes') may say of thread
     tid's step from 'before' to 'after' at graph node 'node': a set of the texts allowed. In
@@ -1346,13 +1363,7 @@ def changes(model, before, after, tid, node):
     branch, && or || in the value) such a write may show or not (weft shows it only where the
     code is straight, docs/cli.md)."""
     sure, maybe = [], []
-    st = node.get('st')
-    writes = None
-    straight = node['t'] == 'get' or node['t'] == 'assign' and not branches(st[2])
-    if straight and st[1][0] in ('v', 'l'):
-        writes = st[1][1]  # the scalar it writes
-    loose = not straight and node['t'] not in ('put', 'lock', 'unlock', 'wait', 'signal',
-                                               'broadcast', 'skip', 'await', 'assert')
+    writes, loose = step_writes(node)
 
     def scalar(name, old, new):
         if old != new or writes == name:
@@ -1682,9 +1693,10 @@ def model_props(model):
 def viol_text(model, kind, line, prop, config):
     """A regular expression for weft's text of a violation that shows in 'config' (docs/cli.md:
     the report's 'violation:' line, the JSON description, replay's 'violation confirmed:'): an
-    invariant or final with its text and the values of its terms there, an assert, an error (of
-    a step, or evaluating 'prop': (line, label, expression, kind)), a deadlock. An assert's
-    statement and an error's message are weft's own text: not compared."""
+    invariant or final with its text and the values of its terms there, an assert with its
+    statement as written (also inside an atomic block), an error (of a step, or evaluating
+    'prop': (line, label, expression, kind)), a deadlock. An error's message is weft's own text:
+    not compared."""
     if kind in ('invariant', 'final'):
         values = ', '.join(f'{v["text"]} = ' + (
             '?' if v['value'] is None else list_text(v['value'])
@@ -1693,7 +1705,8 @@ def viol_text(model, kind, line, prop, config):
         return re.escape(f'{viol_name(kind, line, prop[1])} ({expr_text(prop[2])}) breaks' +
                          (' with ' + values if values else ''))
     if kind == 'assert':
-        return f'assert at line {line}(?: \\(.*\\))? fails'
+        st = next(st for st in model.reg if st[0] == 'assert' and model.lines[id(st)] == line)
+        return re.escape(f'assert at line {line} (assert {expr_text(st[1])}) fails')
     if kind == 'error' and prop:
         return f'error at line {line}: .*' + re.escape(
             f' (evaluating {viol_name(prop[3], prop[0], prop[1])})')
@@ -2658,6 +2671,133 @@ def trace_violation(v):
             v['property'] if v['kind'] in ('invariant', 'final') else None]
 
 
+RED_ROW = '#f9c6c6'  # the violating row of a --trace-dot picture (docs/graphs.md)
+
+
+def picture_rows(model, path, v):
+    """Regular expressions for the rows of the picture 'weft check --trace-dot' draws of JSON
+    violation v (docs/graphs.md), its schedule run here: the title (the violation's description,
+    what the schedule is, its steps and preemptions); a column a thread, tinted in its
+    template's colour (here a group: each thread's colour is checked against its column's);
+    row 0 the initial state, then a row a step: the moving thread's cell with its label, line
+    and statement (weft's own text), the locals it wrote in italics, '(preemption)' and a
+    failing step's message (weft's own) in red; a grey '|' for each other thread still alive,
+    nothing for a finished one; and the shared variables, each mutex's holder and each queue
+    after the step, those it wrote in bold (a write of the value already there too, where
+    changes() says it shows; either where it may). The violating row, the last, is red."""
+    def html(text):
+        return re.escape(text.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'))
+
+    def shared_cell(before, after, writes, loose, red):
+        bold = []
+        for name, old, new in cells(before, after):
+            text = html(f'{name} = {new}')
+            if old != new or name == writes:
+                bold.append(f'<b>{text}</b>')
+            elif loose and name in ('s0', 's1'):
+                bold.append(f'(?:<b>{text}</b>|{text})')
+            else:
+                bold.append(text)
+        return f'<td align="left"{red}>' + '<br/>'.join(bold) + '</td>'
+
+    def cells(before, after):  # (name, before, after) of each value in the shared column
+        b, a = state_json(model, before), state_json(model, after)
+        out = [(name, list_text(b['shared'][name]) if name == 'a' else b['shared'][name],
+                list_text(x) if name == 'a' else x) for name, x in a['shared'].items()]
+        out += [(m, b['mutexes'][m] or 'free', x or 'free') for m, x in a['mutexes'].items()]
+        return out + [(q, list_text(b['queues'][q]), list_text(x)) for q, x in a['queues'].items()]
+
+    sched = v['schedule']
+    n, nt = sched['length'], len(model.names)
+    what = 'schedule with fewest preemptions' if sched['fewest_preemptions'] else \
+        'shortest schedule' if sched['shortest'] else 'schedule (depth first, not shortest)'
+    rows = [f'<td colspan="{nt + 2}" border="0"><b>{html(path)}: </b><font color="#d00000">'
+            f'{html(v["description"])}</font><br/>{html(what)}: {n} step' + 's' * (n != 1) +
+            f', {sched["preemptions"]} preemption' + 's' * (sched['preemptions'] != 1) + '</td>',
+            '<td><b>step</b></td>' + ''.join(f'<td bgcolor="(#[0-9a-f]{{6}})"><b>{html(name)}'
+                                             '</b></td>' for name in model.names) +
+            '<td><b>shared</b></td>']
+    config = initial_config(model)
+    red = f' bgcolor="{RED_ROW}"' if n == 0 else ''
+    rows.append((f'<td{red}><b>0</b></td>' if n == 0 else '<td>0</td>') +
+                f'<td colspan="{nt}"{red}><i>initial state</i></td>' +
+                shared_cell(config, config, None, False, red))
+    last = None
+    for i, st in enumerate(sched['steps'], 1):
+        tid, red = st['tid'], f' bgcolor="{RED_ROW}"' if i == n else ''
+        moves = successors(model, config)
+        new = [x for j, x in moves if j == tid][st['k']]
+        at = state_json(model, config)['threads'][tid]
+        label = at['label']
+        cell = f'<td align="left" bgcolor="{RED_ROW if i == n else "(#[0-9a-f]{6})"}">' + \
+            any_of(f'<b>{x}</b> ' if x else '' for x in (
+                label if isinstance(label, set) else [label])) + f'line {at["line"]}<br/>[^<]*'
+        node = model.threads[tid][0][config[2][tid][0]]
+        writes, loose = step_writes(node)
+        after = config if isinstance(new, Fail) else new
+        for name in model.threads[tid][3]:
+            if name == 'h[1]':
+                continue
+            b, a = (dict(zip(model.threads[tid][3], c[2][tid][2])) for c in (config, after))
+            if name == 'h[0]':
+                if [b[f'h[{j}]'] for j in range(ARRAY)] != [a[f'h[{j}]'] for j in range(ARRAY)]:
+                    cell += '<br/><i>' + html('h = ' + list_text(
+                        [a[f'h[{j}]'] for j in range(ARRAY)])) + '</i>'
+            elif b[name] != a[name] or name == writes and not isinstance(new, Fail):
+                cell += f'<br/><i>{name} = {a[name]}</i>'
+            elif loose and not isinstance(new, Fail):
+                cell += f'(?:<br/><i>{name} = {a[name]}</i>)?'
+        if preempts(last, tid, moves):
+            cell += '<br/><i>\\(preemption\\)</i>'
+        if isinstance(new, Fail):
+            cell += '<br/><font color="#d00000"><b>[^<]*</b></font>'
+        last = tid
+        rows.append((f'<td{red}><b>{i}</b></td>' if i == n else f'<td>{i}</td>') + ''.join(
+            cell + '</td>' if j == tid else '<td></td>' if th[0] == END else
+            '<td><font color="#aaaaaa">\\|</font></td>' for j, th in enumerate(config[2])) +
+            shared_cell(config, after, None if isinstance(new, Fail) else writes,
+                        loose and not isinstance(new, Fail), red))
+        config = after
+    return rows
+
+
+def pictures_differ(model, path, violations, pics):
+    """What differs ('' if nothing) between the files 'weft check --trace-dot PICS/' wrote and
+    docs/cli.md and docs/graphs.md: one a violation, PICS/model-N-KIND[-LABEL or -lineL].dot in
+    the report's order, each with the rows picture_rows() says, each thread's colour its
+    column's and its template's, the same for the threads of a template and not for two."""
+    want = [f'model-{i}-{v["kind"]}' + (
+        '' if v['kind'] == 'deadlock' else f'-{v["property"]["label"]}'
+        if v['kind'] in ('invariant', 'final') and v['property']['label'] else
+        f'-line{v["line"]}') + '.dot' for i, v in enumerate(violations, 1)]
+    got = sorted(os.listdir(pics)) if os.path.isdir(pics) else []
+    if got != sorted(want):
+        return f'pictures {got}, not {want}'
+    for name, v in zip(want, violations):
+        with open(os.path.join(pics, name)) as f:
+            text = f.read()
+        os.unlink(os.path.join(pics, name))
+        rows = re.findall(r'^    <tr>(.*)</tr>$', text, re.M)
+        expected = picture_rows(model, path, v)
+        if len(rows) != len(expected):
+            return f'{name}: {len(rows)} rows, not {len(expected)}'
+        colours = None
+        for n, (row, w) in enumerate(zip(rows, expected)):
+            m = re.fullmatch(w, row)
+            if not m:
+                return f'{name}, row {n}: weft {row!r}, not /{w}/'
+            if n == 1:
+                colours = m.groups()
+                templates = [x.split('[')[0] for x in model.names]
+                for i, j in itertools.combinations(range(len(colours)), 2):
+                    if (colours[i] == colours[j]) != (templates[i] == templates[j]):
+                        return f'{name}: the colours {colours} of {model.names}'
+            elif n > 1 and m.groups() and m.groups() != (
+                    colours[v['schedule']['steps'][n - 3]['tid']],):
+                return f'{name}, row {n}: colour {m.groups()}, not its thread\'s'
+    return ''
+
+
 def traced_differs(weft, path, model, stderr, violations, trace, options):
     """What differs ('' if nothing) between the file 'weft check --trace TRACE' wrote and what
     docs/cli.md says of it: with a violation, the first one of the JSON report ('violations'),
@@ -2690,15 +2830,16 @@ def weft_answer(weft, path, model, options):
     if '--schedules' in options:  # the file after its count
         at = options.index('--schedules') + 2
         options = options[:at] + [enum] + options[at:]
-    junit, trace = path + '.junit.xml', path + '.trace.json'
+    junit, trace, pics = path + '.junit.xml', path + '.trace.json', path + '.pics/'
     p = subprocess.run([weft, 'check', path, '--json', '-', '--junit', junit, '--trace', trace,
-                        '--progress', 'never'] + options, capture_output=True, text=True,
-                       timeout=120)
+                        '--trace-dot', pics, '--progress', 'never'] + options,
+                       capture_output=True, text=True, timeout=120)
     try:
         m = json.loads(p.stdout)['models'][0]
     except (ValueError, KeyError, IndexError):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
     traced = traced_differs(weft, path, model, p.stderr, m['violations'], trace, d_options(model))
+    traced = traced or pictures_differ(model, path, m['violations'], pics)
     enumerated = None
     if os.path.exists(enum):  # each line replayed here as a violation's schedule, and by weft
         with open(enum) as f:  # replay from its standard input
