@@ -749,16 +749,22 @@ static bool ends_here(const Graph *g, uint64_t s)
 
 /* The first state with 'flag' 0 that a one-thread breadth first search finds: steps in
 ** tie-break order from the initial state (the search's own order under -j 1, whatever ids the
-** workers of -j N gave the states). Every state is reachable, so one is found if any has 0. */
-static StateId first_unflagged(const Graph *g, const uint8_t *flag)
+** workers of -j N gave the states, and whatever depth first search found first), and into
+** '*depth' its distance from the start. Every state is reachable, so one is found if any has 0. */
+static StateId first_unflagged(const Graph *g, const uint8_t *flag, uint32_t *depth)
 {
     uint8_t *seen = xcalloc(g->n ? g->n : 1, 1);
     StateId *queue = xmalloc((g->n ? g->n : 1) * sizeof *queue);
-    uint64_t head = 0, tail = 0;
+    uint64_t head = 0, tail = 0, level_end = 1;
     StateId found = STATE_ID_NONE;
     queue[tail++] = g->init;
     seen[g->init] = 1;
+    *depth = 0;
     while (head < tail) {
+        if (head == level_end) { /* the queue holds one level after another */
+            level_end = tail;
+            ++*depth;
+        }
         StateId u = queue[head++];
         if (!flag[u]) {
             found = u;
@@ -789,7 +795,8 @@ static void never_ending_states(const Graph *g, const Preds *p, const Program *p
         if (!can_end[s])
             vec_push(&stuck, (StateId)s);
     an->n_never_ending = count_configurations(prog, st, stuck.items, stuck.len);
-    an->never_ending_first = stuck.len ? first_unflagged(g, can_end) : STATE_ID_NONE;
+    an->never_ending_first =
+        stuck.len ? first_unflagged(g, can_end, &an->never_ending_depth) : STATE_ID_NONE;
     vec_free(&stuck);
     free(can_end);
 }

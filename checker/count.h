@@ -73,7 +73,8 @@ typedef struct Analysis {
                                  ** state or failing step can be reached), as configurations
                                  ** (count_configurations); 0 in an acyclic graph */
     StateId never_ending_first;  /* n_never_ending > 0: the first of them a one-thread breadth
-                                 ** first search finds (one the fewest steps in), for every -j */
+                                 ** first search finds, for every -j and under --dfs too */
+    uint32_t never_ending_depth; /* ... and the fewest steps to it from the start */
     char *n_schedules;           /* acyclic: complete schedules (decimal); else NULL */
     char *n_violating;           /* acyclic: violating schedules (decimal); else NULL */
     uint64_t n_violating_states; /* states that break a property, deadlock or fail a step */

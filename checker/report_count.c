@@ -166,7 +166,7 @@ static void print_never_ending(FILE *out, const Program *prog, const SearchResul
             "them\n",
             (unsigned long long)an->n_never_ending, an->n_never_ending == 1 ? "state" : "states");
     StateId sid = an->never_ending_first;
-    uint32_t depth = store_depth(res->store, sid);
+    uint32_t depth = an->never_ending_depth;         /* the fewest steps, also after --dfs */
     const uint8_t *vec = store_vec(res->store, sid); /* the analysis runs on full states */
     fprintf(out, "  first reached after %u %s:", depth, depth == 1 ? "step" : "steps");
     for (uint32_t tid = 0; tid < prog->n_threads; tid++) {

@@ -216,6 +216,13 @@ static void compare_analyses(const Program *prog, const SearchResult *want, cons
                        .never_ending = true};
     Analysis *a = count_run(prog, want, &co), *b = count_run(prog, got, &co);
     same("the never-ending states", setting, a->n_never_ending, b->n_never_ending);
+    if (a->n_never_ending) { /* the first, as a one-thread breadth first search finds it */
+        same("the first never-ending state's depth", setting, a->never_ending_depth,
+             b->never_ending_depth);
+        same("the first never-ending state", setting, 0,
+             memcmp(store_vec(want->store, a->never_ending_first),
+                    store_vec(got->store, b->never_ending_first), prog->state_size) != 0);
+    }
     same("the end states", setting, a->n_end_states, b->n_end_states);
     same_schedules(a, b, setting, true);
     same("the violating states", setting, a->n_violating_states, b->n_violating_states);
