@@ -263,6 +263,19 @@ START_TEST(dot_choice_edges_numbered)
 }
 END_TEST
 
+/* The picture dot_trace draws of res's first violation's shortest schedule. Caller frees. */
+static char *trace_picture(const Program *prog, const SearchResult *res)
+{
+    Trace *tr = trace_build(prog, res, &res->viols[0]);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
+    fclose(f);
+    trace_free(tr);
+    return text;
+}
+
 /* The schedule s0 -> s1 -> s4 -> s7 -> s11: worker[1]'s read preempts worker[0], worker[0]'s
 ** write preempts worker[1]; the last step is the violating one. */
 START_TEST(dot_trace_counter_race)
@@ -270,12 +283,7 @@ START_TEST(dot_trace_counter_race)
     Program *prog = small_race();
     SearchResult *res = bfs(prog, false);
     ck_assert_uint_eq(res->n_viols, 1);
-    Trace *tr = trace_build(prog, res, &res->viols[0]);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
-    fclose(f);
+    char *text = trace_picture(prog, res);
     ck_assert_uint_eq(count_lines(text, "<tr>", NULL, NULL), 2 + 5);
     ck_assert_ptr_nonnull(strstr(text, "final 'total' (counter == N * ITERS) breaks with counter = "
                                        "1</font><br/>shortest schedule: 4 steps, 2 preemptions"));
@@ -293,7 +301,6 @@ START_TEST(dot_trace_counter_race)
     ck_assert_uint_eq(count_lines(text, "#f9c6c6", NULL, NULL), 1);
     assert_dot_parses(text);
     free(text);
-    trace_free(tr);
     search_result_free(res);
     prog_free(prog);
 }
@@ -307,18 +314,12 @@ START_TEST(dot_trace_failing_step)
                                "thread b {\n    check: assert x == 0\n}\n",
                                NULL, 0);
     SearchResult *res = bfs(prog, false);
-    Trace *tr = trace_build(prog, res, &res->viols[0]);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
-    fclose(f);
+    char *text = trace_picture(prog, res);
     ck_assert_ptr_nonnull(strstr(text, "<b>check</b> line 6<br/>assert x == 0<br/><font "
                                        "color=\"#d00000\"><b>assertion failed</b>"));
     ck_assert_ptr_nonnull(strstr(text, "assert at line 6 (assert x == 0) fails</font>"));
     assert_dot_parses(text);
     free(text);
-    trace_free(tr);
     search_result_free(res);
     prog_free(prog);
 }
@@ -338,12 +339,7 @@ START_TEST(dot_trace_atomic_assert_and_queue)
                                NULL, 0);
     SearchResult *res = bfs(prog, false);
     ck_assert_uint_eq(res->n_viols, 1);
-    Trace *tr = trace_build(prog, res, &res->viols[0]);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    dot_trace(f, prog, &res->viols[0], tr, "shortest schedule");
-    fclose(f);
+    char *text = trace_picture(prog, res);
     ck_assert_ptr_nonnull(strstr(text, ">assert at line 10 (assert x == 0) fails</font>"));
     ck_assert_ptr_nonnull(strstr(text, "<td align=\"left\">x = 0<br/><b>q = [5]</b></td></tr>"));
     ck_assert_ptr_nonnull(strstr(text, "<td align=\"left\"><b>x = 5</b><br/><b>q = []</b></td>"));
@@ -351,7 +347,6 @@ START_TEST(dot_trace_atomic_assert_and_queue)
         strstr(text, "<td align=\"left\" bgcolor=\"#f9c6c6\">x = 5<br/>q = []</td>"));
     assert_dot_parses(text);
     free(text);
-    trace_free(tr);
     search_result_free(res);
     prog_free(prog);
 }
