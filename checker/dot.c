@@ -164,18 +164,6 @@ static void put_queue(FILE *out, const Program *prog, const uint8_t *vec, uint32
     fputc(']', out);
 }
 
-/* Whether queue q holds the same values in 'a' and 'b'. */
-static bool queue_equal(const Program *prog, const uint8_t *a, const uint8_t *b, uint32_t q)
-{
-    uint32_t len = state_queue_len(prog, a, q);
-    if (len != state_queue_len(prog, b, q))
-        return false;
-    for (uint32_t i = 0; i < len; i++)
-        if (state_queue_elem(prog, a, q, i) != state_queue_elem(prog, b, q, i))
-            return false;
-    return true;
-}
-
 /* "final total", "invariant at line 12": a property as state labels name it. */
 static void put_prop_name(FILE *out, const Program *prog, uint32_t p)
 {
@@ -647,7 +635,7 @@ static void put_shared_cell(FILE *out, const Program *prog, const Trace *tr, uin
         fputs(changed ? "</b>" : "", out);
     }
     for (uint32_t q = 0; q < prog->n_queues; q++, n++) {
-        bool changed = !queue_equal(prog, before, after, q); /* a put or a get */
+        bool changed = !state_queue_equal(prog, before, after, q); /* a put or a get */
         fprintf(out, "%s%s", n ? "<br/>" : "", changed ? "<b>" : "");
         put_queue(out, prog, after, q, " = ");
         fputs(changed ? "</b>" : "", out);

@@ -190,18 +190,6 @@ static void add_var_changes(StrBuf *b, const Program *prog, const uint8_t *befor
     }
 }
 
-static bool queue_changed(const Program *prog, const uint8_t *before, const uint8_t *after,
-                          uint32_t q)
-{
-    uint32_t len = state_queue_len(prog, after, q);
-    if (state_queue_len(prog, before, q) != len)
-        return true;
-    for (uint32_t i = 0; i < len; i++)
-        if (state_queue_elem(prog, before, q, i) != state_queue_elem(prog, after, q, i))
-            return true;
-    return false;
-}
-
 /* What step 'tid' (from position 'pos') changed between two states: shared variables, its own
 ** locals, mutexes, queues, then threads it woke, in declaration order. "-" for nothing. Caller
 ** frees. */
@@ -223,7 +211,7 @@ static char *describe_changes(const Program *prog, const uint8_t *before, const 
                     owner ? prog->threads[owner - 1].name : "free");
     }
     for (uint32_t q = 0; q < prog->n_queues; q++) {
-        if (!queue_changed(prog, before, after, q))
+        if (state_queue_equal(prog, before, after, q))
             continue;
         buf_sep(&b);
         add_queue_value(&b, prog, after, q);

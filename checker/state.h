@@ -315,6 +315,19 @@ static inline int32_t state_queue_elem(const Program *prog, const uint8_t *vec, 
     return field_decode(raw, queue_base(qu));
 }
 
+/* Whether queue 'q' holds the same values in 'a' and 'b' (a put or a get changes it). */
+static inline bool state_queue_equal(const Program *prog, const uint8_t *a, const uint8_t *b,
+                                     uint32_t q)
+{
+    uint32_t len = state_queue_len(prog, a, q);
+    if (state_queue_len(prog, b, q) != len)
+        return false;
+    for (uint32_t i = 0; i < len; i++)
+        if (state_queue_elem(prog, a, q, i) != state_queue_elem(prog, b, q, i))
+            return false;
+    return true;
+}
+
 /* Set slot i of queue 'q' to 'value', which must lie in its declared range (the caller keeps
 ** slots past the length free with state_clear_queue_elem). */
 static inline void state_set_queue_elem(const Program *prog, uint8_t *vec, uint32_t q, uint32_t i,
