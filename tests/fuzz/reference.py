@@ -135,6 +135,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -2732,31 +2733,27 @@ def picture_rows(model, path, v):
         cell = f'<td align="left" bgcolor="{RED_ROW if i == n else "(#[0-9a-f]{6})"}">' + \
             any_of(f'<b>{x}</b> ' if x else '' for x in (
                 label if isinstance(label, set) else [label])) + f'line {at["line"]}<br/>[^<]*'
-        node = model.threads[tid][0][config[2][tid][0]]
-        writes, loose = step_writes(node)
-        after = config if isinstance(new, Fail) else new
-        for name in model.threads[tid][3]:
-            if name == 'h[1]':
-                continue
-            b, a = (dict(zip(model.threads[tid][3], c[2][tid][2])) for c in (config, after))
-            if name == 'h[0]':
-                if [b[f'h[{j}]'] for j in range(ARRAY)] != [a[f'h[{j}]'] for j in range(ARRAY)]:
-                    cell += '<br/><i>' + html('h = ' + list_text(
-                        [a[f'h[{j}]'] for j in range(ARRAY)])) + '</i>'
-            elif b[name] != a[name] or name == writes and not isinstance(new, Fail):
-                cell += f'<br/><i>{name} = {a[name]}</i>'
-            elif loose and not isinstance(new, Fail):
-                cell += f'(?:<br/><i>{name} = {a[name]}</i>)?'
+        fail = isinstance(new, Fail)  # changes nothing, writes nothing
+        writes, loose = (None, False) if fail else step_writes(
+            model.threads[tid][0][config[2][tid][0]])
+        after = config if fail else new
+        b_loc, a_loc = (state_json(model, c)['threads'][tid]['locals'] for c in (config, after))
+        for name, x in a_loc.items():  # l0, then the array h whole
+            text = '<br/><i>' + html(f'{name} = ' + (list_text(x) if name == 'h' else str(x))) + \
+                '</i>'
+            if b_loc[name] != x or name == writes:
+                cell += text
+            elif loose and name != 'h':
+                cell += f'(?:{text})?'
         if preempts(last, tid, moves):
             cell += '<br/><i>\\(preemption\\)</i>'
-        if isinstance(new, Fail):
+        if fail:
             cell += '<br/><font color="#d00000"><b>[^<]*</b></font>'
         last = tid
         rows.append((f'<td{red}><b>{i}</b></td>' if i == n else f'<td>{i}</td>') + ''.join(
             cell + '</td>' if j == tid else '<td></td>' if th[0] == END else
             '<td><font color="#aaaaaa">\\|</font></td>' for j, th in enumerate(config[2])) +
-            shared_cell(config, after, None if isinstance(new, Fail) else writes,
-                        loose and not isinstance(new, Fail), red))
+            shared_cell(config, after, writes, loose, red))
         config = after
     return rows
 
@@ -2776,7 +2773,6 @@ def pictures_differ(model, path, violations, pics):
     for name, v in zip(want, violations):
         with open(os.path.join(pics, name)) as f:
             text = f.read()
-        os.unlink(os.path.join(pics, name))
         rows = re.findall(r'^    <tr>(.*)</tr>$', text, re.M)
         expected = picture_rows(model, path, v)
         if len(rows) != len(expected):
@@ -2804,10 +2800,12 @@ def traced_differs(weft, path, model, stderr, violations, trace, options):
     its schedule's steps and its kind, line, property and message, and 'weft replay PATH TRACE'
     (with the model's -D 'options') must print what replay_expected() says, the violation
     confirmed; without one, no file and a line on stderr."""
+    if not violations and os.path.exists(trace):
+        return 'a trace written without a violation'
+    if not violations and f"weft: no violation: '{trace}' not written" not in stderr.splitlines():
+        return f'no line on stderr for the trace: {stderr[-300:]!r}'
     if not violations:
-        return 'a trace written without a violation' if os.path.exists(trace) else '' if \
-            f"weft: no violation: '{trace}' not written" in stderr.splitlines() else \
-            f'no line on stderr for the trace: {stderr[-300:]!r}'
+        return ''
     if not os.path.exists(trace):
         return 'no trace written'
     with open(trace) as f:
@@ -2820,9 +2818,7 @@ def traced_differs(weft, path, model, stderr, violations, trace, options):
             'line': v['line'], 'message': v['message']}
     if t['violation'] != want:
         return f'the trace\'s violation {t["violation"]}, not {want}'
-    why = replay_differs(weft, path, model, t, options, own=(trace, None))
-    os.unlink(trace)
-    return why
+    return replay_differs(weft, path, model, t, options, own=(trace, None))
 
 
 def weft_answer(weft, path, model, options):
@@ -2838,8 +2834,11 @@ def weft_answer(weft, path, model, options):
         m = json.loads(p.stdout)['models'][0]
     except (ValueError, KeyError, IndexError):
         return 'no JSON report (status %d): %s' % (p.returncode, p.stderr[:300])
-    traced = traced_differs(weft, path, model, p.stderr, m['violations'], trace, d_options(model))
-    traced = traced or pictures_differ(model, path, m['violations'], pics)
+    traced = traced_differs(weft, path, model, p.stderr, m['violations'], trace, d_options(model)) \
+        or pictures_differ(model, path, m['violations'], pics)
+    if os.path.exists(trace):  # gone before the next model, whatever differed
+        os.unlink(trace)
+    shutil.rmtree(pics, ignore_errors=True)
     enumerated = None
     if os.path.exists(enum):  # each line replayed here as a violation's schedule, and by weft
         with open(enum) as f:  # replay from its standard input
