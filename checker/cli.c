@@ -1667,8 +1667,6 @@ static int cli_simulate(int argc, char **argv)
         sc.n_runs = UINT64_MAX;
     if (sc.outcomes && !sc.n_runs)
         cli_fail("--outcomes groups the ends of many runs: give --runs N too");
-    if (sc.trace_path && !strcmp(sc.trace_path, "-") && !strcmp(sc.model, "-"))
-        cli_fail("the model and the trace cannot both be '-'");
     Program *prog = cli_compile_one(sc.model, &o);
     bool is_trace_out = sc.trace_path && !strcmp(sc.trace_path, "-");
     int status = cli_simulate_model(&sc, prog, &so, is_trace_out ? stderr : stdout);
