@@ -714,7 +714,8 @@ static bool compile_field(Compiler *c, const ExprCtx *x, const AstNode *e, const
     if (!s)
         return false;
     if (s->is_array != (index != NULL)) {
-        report(c, e->loc, s->is_array ? "'%s' is an array: index it" : "'%s' is not an array",
+        report(c, e->loc,
+               s->is_array ? "'%s' is an array: index it" : "'%s' is not an array: drop the index",
                e->name);
         return false;
     }
@@ -742,7 +743,7 @@ static bool compile_index(Compiler *c, const ExprCtx *x, const AstNode *e)
         return false;
     }
     if (!s->is_array) {
-        report(c, e->a->loc, "'%s' is not an array", e->a->name);
+        report(c, e->a->loc, "'%s' is not an array: drop the index", e->a->name);
         return false;
     }
     if (!compile_expr(c, x, e->b))
@@ -789,7 +790,8 @@ static bool compile_count(Compiler *c, const ExprCtx *x, const AstNode *e)
     }
     const AstNode *at = e->a;
     if (!at || at->kind != AST_AT) {
-        report(c, e->loc, "'count' takes 'thread@label'");
+        report(c, e->loc, "'count' takes 'thread@label', such as 'count(%s@LABEL)'",
+               at && at->kind == AST_NAME ? at->name : "t");
         return false;
     }
     if (at->a->kind != AST_NAME) {
@@ -1106,7 +1108,7 @@ static bool compile_target(Compiler *c, const AstNode *t, Opcode *op, int32_t *v
     bool is_shared = s->kind == SYM_SHARED;
     if (t->kind == AST_INDEX) {
         if (!s->is_array) {
-            report(c, n->loc, "'%s' is not an array", n->name);
+            report(c, n->loc, "'%s' is not an array: drop the index", n->name);
             return false;
         }
         if (!compile_expr(c, &x, t->b))
@@ -1766,7 +1768,8 @@ static void compile_thread(Compiler *c, const AstNode *decl)
     if (decl->a && !const_count(c, decl->a, "thread count", 1, MAX_THREADS, &count))
         count = 1;
     if (c->n_threads + count > MAX_THREADS) {
-        report(c, decl->name_loc, "a model may have at most %d threads", MAX_THREADS);
+        report(c, decl->name_loc, "a model may have at most %d threads; '%s' brings them to %llu",
+               MAX_THREADS, decl->name, (unsigned long long)c->n_threads + count);
         count = 1;
     }
     uint32_t tmpl = (uint32_t)c->templates.len;
