@@ -17,14 +17,13 @@
 #include "util.h"
 
 typedef struct Entry {
-    Loc loc;      /* where */
-    char *msg;    /* formatted message */
-    bool is_note; /* a note on the previous error */
+    Loc loc;   /* where */
+    char *msg; /* formatted message */
 } Entry;
 
 struct Diag {
     const Source *src;  /* borrowed */
-    VEC(Entry) entries; /* errors and notes in order */
+    VEC(Entry) entries; /* the errors kept, in order */
     size_t n_errors;    /* errors recorded, including those not kept */
 };
 
@@ -203,34 +202,18 @@ void diag_free(Diag *d)
     free(d);
 }
 
-__attribute__((format(printf, 4, 0))) static void record(Diag *d, Loc loc, bool is_note,
-                                                         const char *fmt, va_list ap)
-{
-    char buf[1024];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    Entry e = {loc, xstrdup(buf), is_note};
-    vec_push(&d->entries, e);
-}
-
 void diag_error(Diag *d, Loc loc, const char *fmt, ...)
 {
     d->n_errors++;
     if (d->n_errors > DIAG_MAX_ERRORS)
         return;
+    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    record(d, loc, false, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-}
-
-void diag_note(Diag *d, Loc loc, const char *fmt, ...)
-{
-    if (d->n_errors > DIAG_MAX_ERRORS || d->n_errors == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    record(d, loc, true, fmt, ap);
-    va_end(ap);
+    Entry e = {loc, xstrdup(buf)};
+    vec_push(&d->entries, e);
 }
 
 size_t diag_count(const Diag *d)
@@ -245,10 +228,7 @@ bool diag_full(const Diag *d)
 
 static const Entry *nth_error(const Diag *d, size_t i)
 {
-    for (size_t k = 0; k < d->entries.len; k++)
-        if (!d->entries.items[k].is_note && i-- == 0)
-            return &d->entries.items[k];
-    return NULL;
+    return i < d->entries.len ? &d->entries.items[i] : NULL;
 }
 
 const char *diag_message(const Diag *d, size_t i)
@@ -319,12 +299,11 @@ void diag_print(const Diag *d, FILE *out, bool color)
         const Entry *e = &d->entries.items[i];
         uint32_t line, col;
         src_line_col(d->src, e->loc.off, &line, &col);
-        const char *kind = e->is_note ? "note" : "error";
         if (color)
-            fprintf(out, "\033[1m%s:%u:%u: \033[1;%sm%s:\033[0m\033[1m %s\033[0m\n", d->src->name,
-                    line, col, e->is_note ? "36" : "31", kind, e->msg);
+            fprintf(out, "\033[1m%s:%u:%u: \033[1;31merror:\033[0m\033[1m %s\033[0m\n",
+                    d->src->name, line, col, e->msg);
         else
-            fprintf(out, "%s:%u:%u: %s: %s\n", d->src->name, line, col, kind, e->msg);
+            fprintf(out, "%s:%u:%u: error: %s\n", d->src->name, line, col, e->msg);
         print_excerpt(d, out, e->loc, color);
     }
     if (d->n_errors > DIAG_MAX_ERRORS)

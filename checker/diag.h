@@ -54,12 +54,10 @@ void diag_free(Diag *d); /* diag_free(NULL) does nothing */
 ** parentheses: "unknown variable 'countr' (did you mean 'counter'?)". After DIAG_MAX_ERRORS
 ** errors further calls are counted but not kept. */
 void diag_error(Diag *d, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A note attached to the previous error ("'x' was declared here"). */
-void diag_note(Diag *d, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 enum { DIAG_MAX_ERRORS = 20 };
 
-size_t diag_count(const Diag *d); /* errors recorded (notes not counted) */
+size_t diag_count(const Diag *d); /* errors recorded, including those not kept */
 bool diag_full(const Diag *d);    /* DIAG_MAX_ERRORS reached: the parser should stop */
 
 /* Print every error as "file:line:col: error: msg", the source line, and the caret line
