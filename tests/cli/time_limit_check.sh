@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # time_limit_check.sh -- --time-limit ends a search that would run for minutes with a partial
 # report and exit status 3, given in seconds or with a unit (0.005m is 0.3 s: the report names
-# the limit in seconds), with one worker and with two; a value that is not a duration is refused
-# with status 2. How soon it stops is not timed here (ctest's TIMEOUT bounds the whole test).
+# the limit in seconds), with one worker and with two, and the JSON report says "time limit"; a
+# value that is not a duration is refused with status 2. How soon it stops is not timed here
+# (ctest's TIMEOUT bounds the whole test).
 #
 # usage: time_limit_check.sh WEFT BENCH_DIR
 set -u
@@ -31,6 +32,13 @@ for j in 1 2; do
     done
 done
 
+# The JSON report of a search the limit stopped says so: its stop, and the verdict incomplete.
+json=$("$weft" check "$big" -D N=5 -D ITERS=3 -j 2 --time-limit 0.3 --json - 2>/dev/null)
+status=$?
+[ "$status" = 3 ] || fail "--time-limit 0.3 --json - exited $status, not 3"
+got=$(jq -r '.models[0] | "\(.verdict) \(.statistics.stop)"' <<<"$json")
+[ "$got" = "incomplete time limit" ] || fail "--time-limit 0.3 --json -: '$got'"
+
 for bad in 10x 0m m 1e400 -1s; do
     err=$("$weft" check "$big" --time-limit "$bad" 2>&1 >/dev/null)
     status=$?
@@ -39,5 +47,6 @@ for bad in 10x 0m m 1e400 -1s; do
     [ "$err" = "$want" ] || fail "--time-limit $bad: '$err'"
 done
 
-[ $failed = 0 ] && echo "ok: --time-limit stops at 0.3 s given as 0.3 or 0.005m, and refuses what is no duration"
+[ $failed = 0 ] && echo "ok: --time-limit stops at 0.3 s given as 0.3 or 0.005m, JSON says 'time limit'," \
+    "and what is no duration is refused"
 exit $failed
