@@ -232,6 +232,7 @@ static void put_expect_case(FILE *f, Suite *s, const ModelOutcome *m)
         s->n_failed++;
         const char *got = m->verdict == VERDICT_OK           ? "no violation"
                           : m->verdict == VERDICT_INCOMPLETE ? "an incomplete search"
+                          : !m->is_expect_violation          ? "a violation"
                                                              : "other violations";
         fputs("      <failure type=\"expect\" message=\"expected ", f);
         xml_put(f, m->expect_text);

@@ -9,6 +9,8 @@
 #    whose text holds the schedule (with --fewest-preemptions, that one), exit 1. 3. A model
 #    error is a testsuite with an <error>. 4. Under --first, what was not found broken is
 #    skipped. 5. A final that passes while some schedules never end says so in its <system-out>.
+# 6. An expectation not met (--expect, --expect-from-model) fails its 'expect:' test case, whose
+#    message says what the search found instead.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -103,6 +105,29 @@ valid "spin loop"
 [ "$(xpath 'string(//testcase[@name="final '"'"'fin'"'"'"]/system-out)')" = "runs forever: from 4 states no schedule can end, so this final is not checked on them" ] ||
     fail "spin loop: the final's test case does not say it runs forever"
 [ "$(xpath 'count(//testcase[@name="deadlock"]/system-out)')" = 0 ] || fail "spin loop: a note on the deadlock case"
+
+# An expectation not met is a failure of its 'expect:' test case, which says what was found.
+# expect_case ARGS... STATUS MESSAGE: 'weft check --junit ARGS' exits STATUS, and the 'expect:'
+# case's one failure has type expect and this message.
+expect_case() {
+    local message=${*: -1} want=${*: -2:1}
+    rm -f "$xml"
+    "$weft" check -j 1 --quiet --junit "$xml" "${@:1:$#-2}" >/dev/null 2>&1
+    local status=$?
+    [ "$status" = "$want" ] || fail "expect ${*:1:$#-2}: exit status $status, want $want"
+    valid "expect ${*:1:$#-2}"
+    [ "$(xpath 'count(//testcase[starts-with(@name, "expect: ")]/failure[@type="expect"])')" = 1 ] ||
+        fail "expect ${*:1:$#-2}: no failure of type expect"
+    [ "$(xpath 'string(//testcase[starts-with(@name, "expect: ")]/failure/@message)')" = "$message" ] ||
+        fail "expect ${*:1:$#-2}: message '$(xpath 'string(//failure[@type="expect"]/@message)')'"
+}
+expect_case --expect ok "$examples/counter_race.weft" 1 "expected ok, got a violation"
+expect_case --expect violation "$examples/counter_lock.weft" 1 "expected violation, got no violation"
+expect_case --expect ok --max-states 10 "$examples/counter_race.weft" 3 \
+    "expected ok, got an incomplete search"
+wrong=$workdir/wrong-expect.weft
+{ echo "# expect: violation deadlock"; grep -v '^# expect:' "$examples/counter_race.weft"; } >"$wrong"
+expect_case --expect-from-model "$wrong" 1 "expected violation deadlock, got other violations"
 
 [ $failed = 0 ] && echo "ok: JUnit reports validate and say what happened"
 exit $failed
