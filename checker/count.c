@@ -1520,12 +1520,13 @@ static bool term_var(const Program *prog, const char *item, const char *text, ui
         char *end;
         unsigned long i = strtoul(text + n + 1, &end, 10);
         if (!var->is_array || text[n + 1] < '0' || text[n + 1] > '9' || strcmp(end, "]")) {
-            *err_out =
-                xstrdup(var->is_array ? "expected an index such as 'a[1]'" : "it is not an array");
+            *err_out = var->is_array ? xasprintf("expected an index such as '%s[0]'", var->name)
+                                     : xstrdup("it is not an array");
             return false;
         }
         if (i >= var->size) {
-            *err_out = xstrdup("index out of bounds");
+            *err_out = xasprintf("index out of bounds: '%s' has %u elements, %s[0] to %s[%u]",
+                                 var->name, var->size, var->name, var->name, var->size - 1);
             return false;
         }
         out->elem = (uint32_t)i;
@@ -1547,7 +1548,8 @@ static bool term_var(const Program *prog, const char *item, const char *text, ui
 }
 
 /* Why 'item' (THREAD.LOCAL) names no thread: the threads of the same name with other indexes
-** ("worker[9]" where worker[0] to worker[3] run), else the closest thread name, if any. */
+** or none ("worker[9]" or "worker" where worker[0] to worker[3] run), else the closest thread
+** name, if any. */
 static char *no_thread(const Program *prog, const char *item, size_t len)
 {
     size_t base = strcspn(item, "[");
@@ -1557,7 +1559,7 @@ static char *no_thread(const Program *prog, const char *item, size_t len)
     for (uint32_t t = 0; t < prog->n_threads; t++) {
         const char *name = prog->threads[t].name;
         vec_push(&names, name);
-        if (base < len && !strncmp(name, item, base) && name[base] == '[') {
+        if (!strncmp(name, item, base) && name[base] == '[') {
             first = first < 0 ? t : first;
             last = t;
         }

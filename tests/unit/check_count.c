@@ -351,6 +351,13 @@ START_TEST(count_outcome_terms)
     ck_assert(!count_parse_terms(prog, "counter[1]", &terms, &n, &err));
     ck_assert_str_eq(err, "--outcomes: cannot group by 'counter[1]' (it is not an array)");
     free(err);
+    ck_assert(!count_parse_terms(prog, "worker.tmp", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'worker.tmp' (no such thread; the "
+                          "threads 'worker' are worker[0] to worker[3])");
+    free(err);
+    ck_assert(!count_parse_terms(prog, "counter, ,worker[0].tmp", &terms, &n, &err));
+    ck_assert_str_eq(err, "invalid value 'counter, ,worker[0].tmp' for --outcomes (an empty name)");
+    free(err);
     prog_free(prog);
 }
 END_TEST
@@ -364,6 +371,13 @@ START_TEST(count_outcomes_of_arrays_and_locals)
     OutcomeTerm *terms = NULL;
     size_t n = 0;
     char *err = NULL;
+    ck_assert(!count_parse_terms(prog, "a[2]", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'a[2]' (index out of bounds: 'a' has 2 "
+                          "elements, a[0] to a[1])");
+    free(err);
+    ck_assert(!count_parse_terms(prog, "a[x]", &terms, &n, &err));
+    ck_assert_str_eq(err, "--outcomes: cannot group by 'a[x]' (expected an index such as 'a[0]')");
+    free(err);
     ck_assert(count_parse_terms(prog, "a,t[1].mine,a[0]", &terms, &n, &err));
     SearchResult *res = tm_search(prog, false);
     CountOptions co = {.terms = terms, .n_terms = n};
