@@ -6,7 +6,8 @@
 # Checks: every DOT golden of the dot-* cases parses; --dot FILE.dot has the known node and
 # edge counts of the 2-thread counter race and parses; FILE.svg is SVG and FILE.png is PNG;
 # --trace-dot DIR/ writes one parsable file per violation, --trace-dot FILE the schedule the
-# report shows (also under --fewest-preemptions and --dfs); a refused graph leaves no file and
+# report shows (also under --fewest-preemptions and --dfs), and both for a model whose name holds
+# '"', '\\', '<', '&' and '>' (Graphviz reads the name back whole); a refused graph leaves no file and
 # exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file; the state
 # graph is the same file for -j 1, 2 and 4, whole or cut by --max-states.
 set -u
@@ -69,6 +70,19 @@ for opt in "" --fewest-preemptions --dfs; do
     [ "$(grep -o 'counter = [0-9]*' "$work/t-$opt.dot" | tail -n 1)" = \
         "$(grep -o 'breaks with counter = [0-9]*' "$work/t.out" | sed 's/breaks with //')" ] ||
         fail "--trace-dot $opt: the picture does not end as the report's schedule"
+done
+
+# ... and a model whose name holds what DOT and HTML labels must escape: the files still parse,
+# and the name comes back whole
+odd=$work/'we"i\rd<&>.weft'
+cp "$examples/counter_race.weft" "$odd"
+"$weft" check --quiet --dot "$work/odd.dot" --trace-dot "$work/odd-t.dot" -D N=2 -D ITERS=1 \
+    "$odd" >/dev/null
+parses "$work/odd.dot"
+parses "$work/odd-t.dot"
+for f in odd odd-t; do # Graphviz read the name back as it was: its SVG escapes it once
+    dot -Tsvg "$work/$f.dot" 2>/dev/null | grep -qF 'we&quot;i\rd&lt;&amp;&gt;.weft: ' ||
+        fail "$f.dot: the picture's title lost the model's name"
 done
 
 # 5. a refused graph: exit 2, no file

@@ -10,7 +10,7 @@
 #    error is a testsuite with an <error>. 4. Under --first, what was not found broken is
 #    skipped. 5. A final that passes while some schedules never end says so in its <system-out>.
 # 6. An expectation not met (--expect, --expect-from-model) fails its 'expect:' test case, whose
-#    message says what the search found instead.
+#    message says what the search found instead. 7. A model named with '"', '<', '&' and '>'.
 set -u
 if [ $# -ne 4 ]; then
     echo "usage: junit_check.sh WEFT MODELS_DIR EXAMPLES_DIR WORKDIR" >&2
@@ -128,6 +128,15 @@ expect_case --expect ok --max-states 10 "$examples/counter_race.weft" 3 \
 wrong=$workdir/wrong-expect.weft
 { echo "# expect: violation deadlock"; grep -v '^# expect:' "$examples/counter_race.weft"; } >"$wrong"
 expect_case --expect-from-model "$wrong" 1 "expected violation deadlock, got other violations"
+
+# A model whose name holds what XML escapes: the document validates, the name comes back whole.
+odd=$workdir/'we"i<&>.weft'
+cp "$examples/counter_race.weft" "$odd"
+rm -f "$xml"
+"$weft" check -j 1 --quiet --expect violation --junit "$xml" "$odd" >/dev/null 2>&1
+valid "an odd name"
+[ "$(xpath 'string(/testsuites/testsuite/@name)')" = "$odd" ] ||
+    fail "an odd name: the testsuite is named '$(xpath 'string(/testsuites/testsuite/@name)')'"
 
 [ $failed = 0 ] && echo "ok: JUnit reports validate and say what happened"
 exit $failed
