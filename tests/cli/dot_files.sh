@@ -7,8 +7,8 @@
 # edge counts of the 2-thread counter race and parses; FILE.svg is SVG and FILE.png is PNG;
 # --trace-dot DIR/ writes one parsable file per violation, --trace-dot FILE the schedule the
 # report shows (also under --fewest-preemptions and --dfs), and both for a model whose name holds
-# '"', '\\', '<', '&' and '>' (Graphviz reads the name back whole); a refused graph leaves no file and
-# exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file; the state
+# '"', '\', '<', '&' and '>' (Graphviz reads the name back whole); a refused graph leaves no file
+# and exits 2; without 'dot' on PATH an SVG is refused with a clear message and no file; the state
 # graph is the same file for -j 1, 2 and 4, whole or cut by --max-states.
 set -u
 if [ $# -ne 4 ]; then
