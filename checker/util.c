@@ -305,26 +305,6 @@ char *strbuf_take(StrBuf *b, const char *if_empty)
     return s;
 }
 
-size_t util_rss_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (!f)
-        return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-        resident = 0;
-    fclose(f);
-    return (size_t)resident * 4096u;
-}
-
-size_t util_peak_rss_bytes(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) != 0)
-        return 0;
-    return (size_t)ru.ru_maxrss * 1024u; /* Linux reports kilobytes */
-}
-
 /* The clock 'id' in seconds. */
 static double clock_seconds(clockid_t id)
 {

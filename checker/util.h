@@ -128,10 +128,6 @@ static inline void util_prefetch_write(const void *p)
 #endif
 }
 
-/* Bytes of memory the process holds now (resident set), 0 if unknown. */
-size_t util_rss_bytes(void);
-/* Peak resident set of the process so far, 0 if unknown. */
-size_t util_peak_rss_bytes(void);
 /* Monotonic clock in seconds. */
 double util_now(void);
 /* CPU seconds used so far by every thread of the process. */

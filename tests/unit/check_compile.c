@@ -604,6 +604,71 @@ START_TEST(compile_get_else_with_index)
 }
 END_TEST
 
+/* A property's code: another thread's local, 'count', 'done', a quantifier (its slot) and
+** 'len'. */
+static const char *const property_model = "queue q[2] = [7]\n"
+                                          "shared s = 0\n"
+                                          "thread t[2] {\n"
+                                          "    local x = 0\n"
+                                          "    at: x = id\n"
+                                          "}\n"
+                                          "thread u {\n"
+                                          "    s = 1\n"
+                                          "}\n"
+                                          "invariant i: t[1].x + count(t@at) >= 0\n"
+                                          "invariant j: all k in 0..1: len(q) > k || done(u)\n";
+
+static const char *const property_listing =
+    "invariant i line 10 code 0 \"t[1].x + count(t@at) >= 0\"\n"
+    "  term \"t[1].x\" code 7\n"
+    "  term \"count(t@at)\" code 10\n"
+    "invariant j line 11 code 12 \"all k in 0..1: len(q) > k || done(u)\"\n"
+    "  term \"len(q)\" code 28\n"
+    "  term \"done(u)\" code 30\n"
+    "     0  line 10  PUSH 1\n"
+    "     1  line 10  LOAD_TL 1 0 (t.x)\n"
+    "     2  line 10  COUNT 0 0 (t@at)\n"
+    "     3  line 10  ADD\n"
+    "     4  line 10  PUSH 0\n"
+    "     5  line 10  GE\n"
+    "     6  line 10  RET\n"
+    "     7  line 10  PUSH 1\n"
+    "     8  line 10  LOAD_TL 1 0 (t.x)\n"
+    "     9  line 10  RET\n"
+    "    10  line 10  COUNT 0 0 (t@at)\n"
+    "    11  line 10  RET\n"
+    "    12  line 11  PUSH 0\n"
+    "    13  line 11  PUSH 1\n"
+    "    14  line 11  QBEGIN 0 24\n"
+    "    15  line 11  LEN 0 (q)\n"
+    "    16  line 11  QLOAD 0\n"
+    "    17  line 11  GT\n"
+    "    18  line 11  JNZ_OR_POP 22\n"
+    "    19  line 11  PUSH 0\n"
+    "    20  line 11  DONE 1 (u)\n"
+    "    21  line 11  BOOL\n"
+    "    22  line 11  JZ 26\n"
+    "    23  line 11  QNEXT 0 15\n"
+    "    24  line 11  PUSH 1\n"
+    "    25  line 11  JMP 27\n"
+    "    26  line 11  PUSH 0\n"
+    "    27  line 11  RET\n"
+    "    28  line 11  LEN 0 (q)\n"
+    "    29  line 11  RET\n"
+    "    30  line 11  PUSH 0\n"
+    "    31  line 11  DONE 1 (u)\n"
+    "    32  line 11  RET\n";
+
+START_TEST(compile_property_code)
+{
+    char *dump = listing(property_model, NULL);
+    const char *props = strstr(dump, "invariant i line");
+    ck_assert_ptr_nonnull(props);
+    ck_assert_str_eq(props, property_listing);
+    free(dump);
+}
+END_TEST
+
 START_TEST(compile_atomic_guard_and_loop_check)
 {
     assert_listing(atomic_model, "template 0", atomic_listing);
@@ -1109,6 +1174,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_lock_else);
     tcase_add_test(core, compile_wait_relock);
     tcase_add_test(core, compile_get_else_with_index);
+    tcase_add_test(core, compile_property_code);
     tcase_add_test(core, compile_atomic_guard_and_loop_check);
     tcase_add_test(core, compile_repeat_unrolls_and_jumps);
     tcase_add_test(core, compile_atomic_inner_shapes);
