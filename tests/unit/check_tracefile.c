@@ -190,6 +190,30 @@ static const struct {
      " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
      " \"tid\": 0, \"k\": 0, \"statement\": \"x\\u0000\"}]}",
      "step 1: field 'statement' contains a NUL character"},
+    {"{\"format\": 7}", "field 'format' is not a string"},
+    {"{\"format\": \"weft-trace\"}", "missing field 'version'"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": []}",
+     "field 'constants' is not an object"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {}}",
+     "missing field 'violation'"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"line\": 9}}",
+     "violation: missing field 'kind'"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": {}}",
+     "field 'steps' is not an array"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 0, \"k\": 0}, 5]}",
+     "step 2: not an object"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 0}]}",
+     "step 1: missing field 'k'"},
+    {"{\"format\": \"weft-trace\", \"version\": 1, \"model\": \"race.weft\", \"constants\": {},"
+     " \"violation\": {\"kind\": \"final\", \"line\": 9}, \"steps\": [{\"thread\": \"t\","
+     " \"tid\": 0, \"k\": 0, \"line\": \"9\"}]}",
+     "step 1: field 'line' is not an integer"},
 };
 
 START_TEST(tracefile_read_refuses_bad_files)
