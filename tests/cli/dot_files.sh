@@ -57,6 +57,10 @@ want="counter_race-1-final-total.dot lock_order-1-deadlock.dot unlock_not_held-1
 got=$(cd "$work/pics" && echo *)
 [ "$got" = "$want" ] || fail "--trace-dot DIR/ wrote '$got', want '$want'"
 for f in "$work"/pics/*.dot; do parses "$f"; done
+# ... a model read from stdin is 'stdin' in the names
+"$weft" check --quiet --trace-dot "$work/pics-stdin/" - <"$examples/counter_race.weft" >/dev/null
+got=$(cd "$work/pics-stdin" && echo *)
+[ "$got" = stdin-1-final-total.dot ] || fail "--trace-dot DIR/ of stdin wrote '$got'"
 "$weft" check --quiet --trace-dot "$work/t.svg" "${race[@]}" >/dev/null
 grep -q '<svg' "$work/t.svg" || fail "--trace-dot t.svg is not SVG"
 # ... each the schedule the report shows, named as it names it
