@@ -1667,6 +1667,13 @@ static int cli_simulate(int argc, char **argv)
         sc.n_runs = UINT64_MAX;
     if (sc.outcomes && !sc.n_runs)
         cli_fail("--outcomes groups the ends of many runs: give --runs N too");
+    if (sc.trace_path && strcmp(sc.trace_path, "-")) { /* as weft check's outputs are */
+        if (strcmp(sc.model, "-") && is_same_file(sc.trace_path, sc.model))
+            cli_fail("--trace '%s' is the model '%s': writing it would destroy the model "
+                     "(choose another file)",
+                     sc.trace_path, sc.model);
+        check_out_dir("--trace", sc.trace_path);
+    }
     Program *prog = cli_compile_one(sc.model, &o);
     bool is_trace_out = sc.trace_path && !strcmp(sc.trace_path, "-");
     int status = cli_simulate_model(&sc, prog, &so, is_trace_out ? stderr : stdout);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # outputs_check.sh -- an output file that is the model itself is refused before anything is
-# written: every output option of 'weft check' and 'weft graph -o', given the model's own path
-# (also spelt another way, or through a symbolic link), exits with status 2 and the message
-# below, and leaves the model as it was. A plain output file next to it is still written.
+# written: every output option of 'weft check', 'weft graph -o' and 'weft simulate --trace',
+# given the model's own path (also spelt another way, or through a symbolic link), exits with
+# status 2 and the message below, and leaves the model as it was. A plain output file next to it
+# is still written; one in a directory that does not exist is refused before the search.
 # An output that is not a regular file is written in place, never replaced by a rename: a
 # symbolic link is written through (the link kept), a FIFO is written into (it stays a FIFO).
 # '-' is stdout: the document alone there, the text report on stderr. A stdout that cannot be
@@ -50,6 +51,17 @@ expect_refused --dot race.weft check race.weft -D N=2 -D ITERS=1 --dot race.weft
 expect_refused --trace-dot race.weft check race.weft --trace-dot race.weft
 expect_refused --json link.weft check race.weft --json link.weft
 expect_refused -o race.weft graph race.weft -D N=2 -D ITERS=1 -o race.weft
+expect_refused --trace race.weft simulate race.weft --seed 6 --trace race.weft
+expect_refused --trace link.weft simulate race.weft --runs 5 --trace link.weft
+
+# simulate --trace into a directory that does not exist: refused before the runs, as check's are.
+err=$("$weft" simulate race.weft --seed 6 --trace no-such-dir/t.json 2>&1 >/dev/null)
+status=$?
+want="weft: --trace 'no-such-dir/t.json' cannot be written: no-such-dir: No such file or directory (checked before the search)"
+if [ "$status" -ne 2 ] || [ "$err" != "$want" ]; then
+    echo "FAIL: simulate --trace no-such-dir/t.json: exit $status, stderr '$err'"
+    failed=1
+fi
 
 # Another file is written as before.
 "$weft" check race.weft --quiet --json report.json >/dev/null
