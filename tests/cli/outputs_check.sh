@@ -7,7 +7,7 @@
 # An output that is not a regular file is written in place, never replaced by a rename: a
 # symbolic link is written through (the link kept), a FIFO is written into (it stays a FIFO).
 # '-' is stdout: the document alone there, the text report on stderr. A stdout that cannot be
-# written is an error, exit status 2.
+# written is an error, exit status 2, and so is each output file on a full disk (/dev/full).
 #
 # usage: outputs_check.sh WEFT EXAMPLES_DIR
 set -u
@@ -144,6 +144,23 @@ if [ -c /dev/full ]; then
     expect_full "$full" graph race.weft -D N=2 -D ITERS=1 -o -
     expect_full "$full" simulate race.weft --seed 3
     expect_full "weft: cannot write to standard output" --help
+    # ... and an output file on a full disk, written in place: said once, exit 2
+    for out in "--json /dev/full" "--junit /dev/full" "--trace /dev/full" "--schedules 2 /dev/full" \
+        "--trace-dot /dev/full" "--dot /dev/full"; do
+        # shellcheck disable=SC2086  # the option and its words
+        err=$("$weft" check race.weft -D N=2 -D ITERS=1 --quiet $out 2>&1 >/dev/null)
+        status=$?
+        if [ "$status" -ne 2 ] || [ "$err" != "weft: cannot write '/dev/full': No space left on device" ]; then
+            echo "FAIL: weft check $out: exit $status, stderr '$err'"
+            failed=1
+        fi
+    done
+    err=$("$weft" simulate race.weft --seed 6 --trace /dev/full 2>&1 >/dev/null)
+    status=$?
+    if [ "$status" -ne 2 ] || [ "$err" != "weft: cannot write '/dev/full': No space left on device" ]; then
+        echo "FAIL: weft simulate --trace /dev/full: exit $status, stderr '$err'"
+        failed=1
+    fi
 fi
 
 [ "$failed" -eq 0 ] && echo "outputs_check: every output naming the model refused, the model intact; links and FIFOs written in place; '-' is stdout alone"
