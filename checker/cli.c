@@ -1667,17 +1667,14 @@ static int cli_simulate(int argc, char **argv)
         sc.n_runs = UINT64_MAX;
     if (sc.outcomes && !sc.n_runs)
         cli_fail("--outcomes groups the ends of many runs: give --runs N too");
-    if (sc.trace_path && strcmp(sc.trace_path, "-")) { /* as weft check's outputs are */
-        if (strcmp(sc.model, "-") && is_same_file(sc.trace_path, sc.model))
-            cli_fail("--trace '%s' is the model '%s': writing it would destroy the model "
-                     "(choose another file)",
-                     sc.trace_path, sc.model);
-        check_out_dir("--trace", sc.trace_path);
-    }
+    o.trace_path = sc.trace_path; /* checked as weft check's outputs are */
+    if (strcmp(sc.model, "-"))
+        vec_push(&o.models, sc.model);
+    cli_check_outputs(&o, "--dot");
     Program *prog = cli_compile_one(sc.model, &o);
-    bool is_trace_out = sc.trace_path && !strcmp(sc.trace_path, "-");
-    int status = cli_simulate_model(&sc, prog, &so, is_trace_out ? stderr : stdout);
+    int status = cli_simulate_model(&sc, prog, &so, cli_text());
     prog_free(prog);
+    vec_free(&o.models);
     for (size_t i = 0; i < o.defs.len; i++)
         free((char *)o.defs.items[i].name);
     vec_free(&o.defs);
