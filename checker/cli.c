@@ -747,20 +747,21 @@ static bool is_same_output(const char *a, const char *b)
 ** whole or not at all, after the search. For --trace-dot DIR/, the directory weft makes is
 ** checked as a file: its parent must exist. Any other output naming a directory is refused.
 ** What is written in place (a device such as /dev/null, a pipe, a symbolic link: outfile.h)
-** must itself be writable. */
-static void check_out_dir(const char *option, const char *path)
+** must itself be writable. 'before' says what it is checked before: "the search", "the runs". */
+static void check_out_dir(const char *option, const char *path, const char *before)
 {
     size_t len = strlen(path);
     bool is_trace_dot = !strcmp(option, "--trace-dot"), is_slash = len > 0 && path[len - 1] == '/';
     struct stat sb;
     if (!(is_trace_dot && is_slash) && (is_slash || (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))))
-        cli_fail("%s '%s' cannot be written: it names a directory%s (checked before the search)",
-                 option, path,
-                 is_trace_dot ? " (for a picture of each violation in it, end it with '/')" : "");
+        cli_fail("%s '%s' cannot be written: it names a directory%s (checked before %s)", option,
+                 path,
+                 is_trace_dot ? " (for a picture of each violation in it, end it with '/')" : "",
+                 before);
     if (outfile_is_in_place(path)) { /* a device, a pipe, a link: opened as it is, not replaced */
         if (access(path, W_OK) != 0)
-            cli_fail("%s '%s' cannot be written: %s (checked before the search)", option, path,
-                     strerror(errno));
+            cli_fail("%s '%s' cannot be written: %s (checked before %s)", option, path,
+                     strerror(errno), before);
         return;
     }
     while (len > 1 && path[len - 1] == '/') /* DIR/: the directory itself is the output */
@@ -778,8 +779,8 @@ static void check_out_dir(const char *option, const char *path)
     if (!err && access(dir, W_OK | X_OK) != 0)
         err = errno;
     if (err)
-        cli_fail("%s '%s' cannot be written: %s: %s (checked before the search)", option, path, dir,
-                 strerror(err));
+        cli_fail("%s '%s' cannot be written: %s: %s (checked before %s)", option, path, dir,
+                 strerror(err), before);
     free(dir);
 }
 
@@ -787,8 +788,8 @@ static void check_out_dir(const char *option, const char *path)
 ** typo such as --json race.weft is easy to make). 'dot_option' names the option of o->dot_path
 ** ("--dot", or "-o" for weft graph). One output may be '-', stdout: the text report then goes
 ** to stderr (cli_text), so that stdout carries that output alone ('--json - | jq'). Two outputs
-** naming one file are refused: the second would overwrite the first. */
-static void cli_check_outputs(const CliOptions *o, const char *dot_option)
+** naming one file are refused: the second would overwrite the first. 'before': check_out_dir. */
+static void cli_check_outputs(const CliOptions *o, const char *dot_option, const char *before)
 {
     struct {
         const char *option, *path;
@@ -804,7 +805,7 @@ static void cli_check_outputs(const CliOptions *o, const char *dot_option)
     const char *on_stdout = NULL;
     for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++) {
         if (outs[k].path && strcmp(outs[k].path, "-"))
-            check_out_dir(outs[k].option, outs[k].path);
+            check_out_dir(outs[k].option, outs[k].path, before);
         else if (outs[k].path && on_stdout)
             cli_fail("%s and %s both write to stdout ('-'): give one of them a file", on_stdout,
                      outs[k].option);
@@ -1376,7 +1377,7 @@ static int cli_check(int argc, char **argv)
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o); /* reads a model from stdin: Ctrl-C there ends weft */
     cli_check_picture_options(&o, "--dot");
-    cli_check_outputs(&o, "--dot");
+    cli_check_outputs(&o, "--dot", "the search");
     cli_catch_interrupts(); /* before any model compiles: one then stops its search at once */
     o.search.interrupt = &cli_interrupted;
     CliSinks sinks = {0};
@@ -1447,7 +1448,7 @@ static int cli_graph(int argc, char **argv)
         cli_fail("--dot and --trace-dot are options of 'weft check'; graph writes -o FILE");
     o.dot_path = out_path;
     cli_check_picture_options(&o, "-o");
-    cli_check_outputs(&o, "-o");
+    cli_check_outputs(&o, "-o", "the search");
     ModelResult mr = {0};
     Program *prog = cli_compile(o.models.items[0], &o, &mr);
     free(mr.error);
@@ -1670,7 +1671,7 @@ static int cli_simulate(int argc, char **argv)
     o.trace_path = sc.trace_path; /* checked as weft check's outputs are */
     if (strcmp(sc.model, "-"))
         vec_push(&o.models, sc.model);
-    cli_check_outputs(&o, "--dot");
+    cli_check_outputs(&o, "--dot", "the runs");
     Program *prog = cli_compile_one(sc.model, &o);
     int status = cli_simulate_model(&sc, prog, &so, cli_text());
     prog_free(prog);

@@ -57,7 +57,7 @@ expect_refused --trace link.weft simulate race.weft --runs 5 --trace link.weft
 # simulate --trace into a directory that does not exist: refused before the runs, as check's are.
 err=$("$weft" simulate race.weft --seed 6 --trace no-such-dir/t.json 2>&1 >/dev/null)
 status=$?
-want="weft: --trace 'no-such-dir/t.json' cannot be written: no-such-dir: No such file or directory (checked before the search)"
+want="weft: --trace 'no-such-dir/t.json' cannot be written: no-such-dir: No such file or directory (checked before the runs)"
 if [ "$status" -ne 2 ] || [ "$err" != "$want" ]; then
     echo "FAIL: simulate --trace no-such-dir/t.json: exit $status, stderr '$err'"
     failed=1
