@@ -88,31 +88,10 @@ WeftExit report_worse_exit(WeftExit a, WeftExit b)
     return exit_rank(a) >= exit_rank(b) ? a : b;
 }
 
-/* How a summary line names a limit. */
-static const char *stop_name(SearchStop stop)
-{
-    switch (stop) {
-    case SEARCH_MAX_STATES:
-        return "max states";
-    case SEARCH_MAX_MEMORY:
-        return "max memory";
-    case SEARCH_TIME_LIMIT:
-        return "time limit";
-    case SEARCH_MAX_DEPTH:
-        return "max depth";
-    case SEARCH_INTERRUPTED:
-        return "interrupted";
-    case SEARCH_COMPLETE:
-    case SEARCH_FIRST:
-        break;
-    }
-    return "complete";
-}
-
 /* How a summary line names what left a partial result partial (search_is_partial). */
 static const char *partial_name(const SearchResult *res)
 {
-    return search_stop_is_limit(res->stop) ? stop_name(res->stop) : "max preemptions";
+    return search_stop_is_limit(res->stop) ? search_stop_name(res->stop) : "max preemptions";
 }
 
 /* ---- values in states ---- */

@@ -238,27 +238,6 @@ static const char *verdict_name(Verdict v)
     return "?";
 }
 
-static const char *stop_name(SearchStop stop)
-{
-    switch (stop) {
-    case SEARCH_COMPLETE:
-        return "complete";
-    case SEARCH_FIRST:
-        return "first";
-    case SEARCH_MAX_STATES:
-        return "max states";
-    case SEARCH_MAX_MEMORY:
-        return "max memory";
-    case SEARCH_TIME_LIMIT:
-        return "time limit";
-    case SEARCH_MAX_DEPTH:
-        return "max depth";
-    case SEARCH_INTERRUPTED:
-        return "interrupted";
-    }
-    return "?";
-}
-
 static json_object *statistics_json(const Program *prog, const SearchResult *res)
 {
     json_object *o = json_object_new_object();
@@ -268,7 +247,7 @@ static json_object *statistics_json(const Program *prog, const SearchResult *res
     json_object_object_add(o, "seconds", json_object_new_double(res->seconds));
     json_object_object_add(o, "cpu_seconds", json_object_new_double(res->cpu_seconds));
     json_object_object_add(o, "memory_bytes", json_object_new_int64((int64_t)res->memory_bytes));
-    json_object_object_add(o, "stop", json_object_new_string(stop_name(res->stop)));
+    json_object_object_add(o, "stop", json_object_new_string(search_stop_name(res->stop)));
     json_object_object_add(o, "checked_depth",
                            res->checked_depth >= 0 ? json_object_new_int64(res->checked_depth)
                                                    : NULL);

@@ -28,6 +28,27 @@ enum {
     FP_LEN = 8  /* --compact: bytes of a stored fingerprint */
 };
 
+const char *search_stop_name(SearchStop stop)
+{
+    switch (stop) {
+    case SEARCH_COMPLETE:
+        return "complete";
+    case SEARCH_FIRST:
+        return "first";
+    case SEARCH_MAX_STATES:
+        return "max states";
+    case SEARCH_MAX_MEMORY:
+        return "max memory";
+    case SEARCH_TIME_LIMIT:
+        return "time limit";
+    case SEARCH_MAX_DEPTH:
+        return "max depth";
+    case SEARCH_INTERRUPTED:
+        return "interrupted";
+    }
+    return "?";
+}
+
 /* ---- violations ---- */
 
 bool search_viol_same(const Violation *a, ViolKind kind, int32_t prop, uint32_t line)

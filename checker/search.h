@@ -63,6 +63,10 @@ static inline bool search_stop_is_limit(SearchStop stop)
            stop == SEARCH_MAX_DEPTH || stop == SEARCH_INTERRUPTED;
 }
 
+/* How reports name a stop: "complete", "first", "max states", "max memory", "time limit", "max
+** depth", "interrupted" (the JSON report's "stop", the summary line's limit). */
+const char *search_stop_name(SearchStop stop);
+
 /* Where a running search is, for a progress line. */
 typedef struct SearchProgress {
     uint64_t n_states;   /* states stored so far */
