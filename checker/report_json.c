@@ -372,15 +372,6 @@ static json_object *analysis_json(const Program *prog, const SearchResult *res, 
     return o;
 }
 
-static json_object *constants_json(const Program *prog)
-{
-    json_object *o = json_object_new_object();
-    for (uint32_t i = 0; i < prog->n_consts; i++)
-        json_object_object_add(o, prog->const_names[i],
-                               json_object_new_int64(prog->const_values[i]));
-    return o;
-}
-
 void report_json_add(ReportJson *rj, const ModelOutcome *m)
 {
     json_object *o = json_object_new_object();
@@ -394,7 +385,7 @@ void report_json_add(ReportJson *rj, const ModelOutcome *m)
     }
     json_object_object_add(o, "expectation", expect);
     if (m->prog && m->res) {
-        json_object_object_add(o, "constants", constants_json(m->prog));
+        json_object_object_add(o, "constants", tracefile_constants_json(m->prog));
         json_object *viols = json_object_new_array();
         for (size_t i = 0; i < m->res->n_viols; i++)
             json_object_array_add(viols, violation_json(m, &m->res->viols[i], m->traces[i]));

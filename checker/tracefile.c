@@ -50,8 +50,7 @@ json_object *tracefile_step_json(const Program *prog, const Trace *tr, uint32_t 
     return o;
 }
 
-/* {"N": 4, "ITERS": 2}: the constants after -D, in declaration order. */
-static json_object *constants_json(const Program *prog)
+json_object *tracefile_constants_json(const Program *prog)
 {
     json_object *o = json_object_new_object();
     for (uint32_t i = 0; i < prog->n_consts; i++)
@@ -79,7 +78,7 @@ json_object *tracefile_json(const Program *prog, const Violation *v, const Trace
     json_object_object_add(o, "version", json_object_new_int(TRACEFILE_VERSION));
     json_object_object_add(o, "model",
                            json_object_new_string(tracefile_basename(prog->model_name)));
-    json_object_object_add(o, "constants", constants_json(prog));
+    json_object_object_add(o, "constants", tracefile_constants_json(prog));
     json_object_object_add(o, "violation", violation_json(prog, v));
     json_object *steps = json_object_new_array();
     for (uint32_t i = 0; i < tr->n_steps; i++)

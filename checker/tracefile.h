@@ -55,6 +55,10 @@ json_object *tracefile_json(const Program *prog, const Violation *v, const Trace
 ** line, statement. The caller owns it. */
 json_object *tracefile_step_json(const Program *prog, const Trace *tr, uint32_t i);
 
+/* {"N": 4, "ITERS": 2}: the constants after -D, in declaration order, as a trace and the JSON
+** report give them. The caller owns it. */
+json_object *tracefile_constants_json(const Program *prog);
+
 /* Write the trace object of 'v' on one line, ending in '\n', to 'out'. */
 void tracefile_write_line(FILE *out, const Program *prog, const Violation *v, const Trace *tr);
 
