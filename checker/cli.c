@@ -99,7 +99,7 @@ static const char usage_text[] =
     "                                       one random schedule, printed as a trace; with\n"
     "                                       --runs N (or --time-limit T), many, violations and\n"
     "                                       outcomes counted\n"
-    "       weft help | --help | --version\n";
+    "       weft help [COMMAND] | COMMAND --help | --help | --version\n";
 
 /* Apart from usage_text: C99 promises string literals of 4095 bytes only. */
 static const char options_text[] =
@@ -157,6 +157,70 @@ static const char options_text[] =
     "             2 bad usage or model error, 3 search incomplete with no violation found\n"
     "             (a limit hit, or Ctrl-C: the report of what was searched)\n"
     "             (several models: the worst, in the order 2, 1, 3, 0)\n";
+
+/* weft help graph, weft graph --help. */
+static const char graph_help_text[] =
+    "usage: weft graph MODEL -o FILE [options]\n"
+    "  explore MODEL and write its whole state graph, as 'weft check --dot FILE' draws it,\n"
+    "  without the report (docs/graphs.md)\n"
+    "\n"
+    "options of graph:\n"
+    "  -o FILE, --output FILE  the picture: DOT text, or SVG/PNG rendered by Graphviz when FILE\n"
+    "                          ends in .svg/.png; '-' writes DOT text to stdout\n"
+    "  --format dot|svg|png    the format of FILE, whatever its name says\n"
+    "  --dot-locals            show each thread's locals in the states' labels\n"
+    "  --dot-max-states N      refuse a graph of more than N states (default 500): the search\n"
+    "                          stops one state past it, and nothing is written\n"
+    "  -D NAME=VALUE           override the model's 'const NAME' (repeatable)\n"
+    "  --no-deadlock           do not count states where no thread can move as violations\n"
+    "  MODEL '-'               read the model from stdin\n"
+    "  and the search options of check: --max-states, --max-depth, --max-preemptions,\n"
+    "  --reduce dead, --max-memory, --time-limit, -j ('weft help check')\n"
+    "\n"
+    "exit status: 0 the file was written, 2 it was not (bad usage, a model error, a graph\n"
+    "             too large, Graphviz missing)\n";
+
+/* weft help replay, weft replay --help. */
+static const char replay_help_text[] =
+    "usage: weft replay MODEL TRACE.json [-D NAME=VALUE]...\n"
+    "  re-run a trace that 'weft check --trace' (or --schedules, or 'weft simulate --trace')\n"
+    "  wrote, step by step, print the state after each step, and confirm its violation;\n"
+    "  MODEL or TRACE.json may be '-', stdin, not both (docs/cli.md, weft replay)\n"
+    "\n"
+    "options of replay:\n"
+    "  -D NAME=VALUE           override the model's 'const NAME' (repeatable): the trace's\n"
+    "                          constants must be the model's\n"
+    "\n"
+    "exit status: 1 the violation is confirmed, 0 the schedule runs without it (the model\n"
+    "             changed), 2 bad usage, a model error, or a trace that does not fit the model\n";
+
+/* weft help simulate, weft simulate --help. */
+static const char simulate_help_text[] =
+    "usage: weft simulate MODEL [options]\n"
+    "  run one random schedule and print it as a trace; with --runs N or --time-limit T,\n"
+    "  many, with their violations and outcomes counted (docs/cli.md, weft simulate)\n"
+    "\n"
+    "options of simulate:\n"
+    "  --seed N                the (first) run's seed, default 1: the same seed gives the same\n"
+    "                          schedule on every machine\n"
+    "  --steps N               stop a run after N steps (default 1000)\n"
+    "  --runs N                N runs, with the seeds --seed, --seed + 1, ...; the shortest\n"
+    "                          that violates is shown\n"
+    "  --time-limit T          start no run after T (units s, m, h, d: 90, 10m); alone, make\n"
+    "                          runs until then\n"
+    "  --outcomes VAR,...      group the finished runs by these terms, as check does (with\n"
+    "                          --runs or --time-limit)\n"
+    "  --trace FILE            write the violating run (of many, the shortest) as a JSON trace\n"
+    "                          for 'weft replay'; '-' is stdout, the report then on stderr\n"
+    "  --progress auto|always|never\n"
+    "                          a progress line on stderr as the runs go on (auto: on a\n"
+    "                          terminal only)\n"
+    "  --no-deadlock           a run that ends where no thread can move is no violation\n"
+    "  -D NAME=VALUE           override the model's 'const NAME' (repeatable)\n"
+    "  MODEL '-'               read the model from stdin\n"
+    "\n"
+    "exit status: 1 a run violated, 0 none did, 2 bad usage, a model error, or a trace that\n"
+    "             could not be written\n";
 
 /* ---- standard output ---- */
 
@@ -512,6 +576,34 @@ static void progress_erase(void)
     fflush(stderr);
 }
 
+static const char *const command_names[] = {"check", "graph", "help", "replay", "simulate"};
+
+/* Print the help of 'cmd' ("check", "graph", "replay", "simulate"; NULL or "help": the usage
+** of every command and the options of check) on stdout and exit 0; an unknown 'cmd' is a usage
+** error. */
+static _Noreturn void cli_help(const char *cmd)
+{
+    if (!cmd || !strcmp(cmd, "check") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        fputs(options_text, stdout);
+    } else if (!strcmp(cmd, "graph")) {
+        fputs(graph_help_text, stdout);
+    } else if (!strcmp(cmd, "replay")) {
+        fputs(replay_help_text, stdout);
+    } else if (!strcmp(cmd, "simulate")) {
+        fputs(simulate_help_text, stdout);
+    } else {
+        const char *best =
+            diag_suggest(cmd, command_names, sizeof command_names / sizeof command_names[0]);
+        if (best)
+            cli_fail("no help on '%s': it is no command (did you mean '%s'?)", cmd, best);
+        cli_fail("no help on '%s': it is no command (the commands: check, graph, replay, "
+                 "simulate)",
+                 cmd);
+    }
+    exit(WEFT_EXIT_OK);
+}
+
 /* Options without a value: true when argv[i] was one. */
 static bool cli_flag(CliOptions *o, const char *arg)
 {
@@ -537,11 +629,9 @@ static bool cli_flag(CliOptions *o, const char *arg)
         o->dot.show_locals = true;
     else if (!strcmp(arg, "--expect-from-model"))
         o->is_expect_from_model = true;
-    else if (!strcmp(arg, "--help")) {
-        fputs(usage_text, stdout);
-        fputs(options_text, stdout);
-        exit(WEFT_EXIT_OK);
-    } else if (!strcmp(arg, "--version")) {
+    else if (!strcmp(arg, "--help"))
+        cli_help("check");
+    else if (!strcmp(arg, "--version")) {
         printf("weft %s\n", WEFT_VERSION);
         exit(WEFT_EXIT_OK);
     } else
@@ -1433,6 +1523,8 @@ static int cli_graph(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") || is_option(argv[i], "--output"))
             out_path = option_value(argv[i][1] == 'o' ? "-o" : "--output", argc, argv, &i);
+        else if (!strcmp(argv[i], "--help"))
+            cli_help("graph");
         else
             vec_push(&rest, argv[i]);
     }
@@ -1491,7 +1583,9 @@ static int cli_replay(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-D") || !strncmp(argv[i], "-D", 2))
             cli_valued(&o, argc, argv, &i);
-        else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "--version"))
+        else if (!strcmp(argv[i], "--help"))
+            cli_help("replay");
+        else if (!strcmp(argv[i], "--version"))
             cli_flag(&o, argv[i]);
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
             cli_fail("unknown option '%s' of replay (usage: weft replay MODEL TRACE.json "
@@ -1649,7 +1743,9 @@ static int cli_simulate(int argc, char **argv)
             so.no_deadlock = true;
         } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {
             cli_valued(&o, argc, argv, &i);
-        } else if (!strcmp(arg, "--help") || !strcmp(arg, "--version")) {
+        } else if (!strcmp(arg, "--help")) {
+            cli_help("simulate");
+        } else if (!strcmp(arg, "--version")) {
             cli_flag(&o, arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
             cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
@@ -1683,8 +1779,6 @@ static int cli_simulate(int argc, char **argv)
     return status;
 }
 
-static const char *const command_names[] = {"check", "graph", "help", "replay", "simulate"};
-
 int main(int argc, char **argv)
 {
     atexit(cli_close_stdout);
@@ -1696,11 +1790,13 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "check"))
         return cli_check(argc - 2, argv + 2);
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        fputs(usage_text, stdout);
-        fputs(options_text, stdout);
-        return WEFT_EXIT_OK;
+    if (!strcmp(cmd, "help")) {
+        if (argc > 3)
+            cli_fail("help takes one command at most (usage: weft help [COMMAND])");
+        cli_help(argc == 3 ? argv[2] : NULL);
     }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+        cli_help(NULL);
     if (!strcmp(cmd, "--version")) {
         printf("weft %s\n", WEFT_VERSION);
         return WEFT_EXIT_OK;
