@@ -376,6 +376,28 @@ static _Noreturn void cli_unknown_option(const char *arg)
     cli_fail("unknown option '%s' (see 'weft --help')", name);
 }
 
+/* The options of simulate and of replay, for their "did you mean" hints. */
+static const char *const simulate_option_names[] = {
+    "--seed",     "--steps",       "--runs", "--time-limit", "--outcomes", "--trace",
+    "--progress", "--no-deadlock", "-D",     "--help",       "--version",
+};
+static const char *const replay_option_names[] = {"-D", "--help", "--version"};
+
+/* 'arg', an option that command 'cmd' (simulate, replay) does not take: name the nearest of its
+** 'names', or say that the option is check's. */
+static _Noreturn void cli_unknown_option_of(const char *cmd, const char *arg,
+                                            const char *const *names, size_t n_names)
+{
+    char *name = xstrndup(arg, strcspn(arg, "="));
+    for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
+        if (!strcmp(name, option_names[i]))
+            cli_fail("'%s' is an option of check, not of %s (see 'weft help %s')", name, cmd, cmd);
+    const char *best = diag_suggest(name, names, n_names);
+    if (best)
+        cli_fail("unknown option '%s' of %s (did you mean '%s'?)", name, cmd, best);
+    cli_fail("unknown option '%s' of %s (see 'weft help %s')", name, cmd, cmd);
+}
+
 /* A positive decimal integer; false on anything else (signs, spaces, overflow). */
 static bool parse_count(const char *s, uint64_t *out)
 {
@@ -1588,9 +1610,8 @@ static int cli_replay(int argc, char **argv)
         else if (!strcmp(argv[i], "--version"))
             cli_flag(&o, argv[i]);
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            cli_fail("unknown option '%s' of replay (usage: weft replay MODEL TRACE.json "
-                     "[-D NAME=VALUE]...)",
-                     argv[i]);
+            cli_unknown_option_of("replay", argv[i], replay_option_names,
+                                  sizeof replay_option_names / sizeof replay_option_names[0]);
         else
             vec_push(&files, argv[i]);
     }
@@ -1748,10 +1769,8 @@ static int cli_simulate(int argc, char **argv)
         } else if (!strcmp(arg, "--version")) {
             cli_flag(&o, arg);
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            cli_fail("unknown option '%s' of simulate (usage: weft simulate MODEL [--seed N] "
-                     "[--steps N] [--runs N] [--time-limit T] [--outcomes VAR,...] [--trace FILE] "
-                     "[--progress WHEN] [--no-deadlock] [-D NAME=VALUE]...)",
-                     arg);
+            cli_unknown_option_of("simulate", arg, simulate_option_names,
+                                  sizeof simulate_option_names / sizeof simulate_option_names[0]);
         } else if (sc.model) {
             cli_fail("simulate runs one model (usage: weft simulate MODEL [--seed N] ...)");
         } else {
