@@ -1560,6 +1560,23 @@ static int cli_graph(int argc, char **argv)
         cli_fail("graph needs an output file: -o FILE (.dot, .svg, .png, or - for stdout)");
     if (o.dot_path || o.trace_dot_path)
         cli_fail("--dot and --trace-dot are options of 'weft check'; graph writes -o FILE");
+    struct {
+        const char *option;
+        bool is_given;
+    } not_graph[] = {{"--json", o.json_path},
+                     {"--junit", o.junit_path},
+                     {"--trace", o.trace_path},
+                     {"--schedules", o.schedules_path},
+                     {"--expect", o.expect != EXPECT_NONE},
+                     {"--expect-from-model", o.is_expect_from_model},
+                     {"--quiet", o.is_quiet},
+                     {"--outcomes", o.outcomes},
+                     {"--fewest-preemptions", o.is_fewest},
+                     {"--causes", o.is_causes}};
+    for (size_t k = 0; k < sizeof not_graph / sizeof not_graph[0]; k++)
+        if (not_graph[k].is_given) /* it would be ignored: graph writes no report */
+            cli_fail("'%s' is an option of check, not of graph (see 'weft help graph')",
+                     not_graph[k].option);
     o.dot_path = out_path;
     cli_check_picture_options(&o, "-o");
     cli_check_outputs(&o, "-o", "the search");
