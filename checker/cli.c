@@ -150,7 +150,7 @@ static const char options_text[] =
     "  --schedules K FILE      write up to K violating schedules to FILE as JSON lines\n"
     "                          (an output FILE '-' is stdout; the report then goes to stderr)\n"
     "  MODEL '-'               read the model from stdin\n"
-    "  --help                  this text\n"
+    "  -h, --help              this text\n"
     "  --version               the version of weft\n"
     "\n"
     "exit status: 0 no violation (or --expect met), 1 violation (or --expect not met),\n"
@@ -598,6 +598,12 @@ static void progress_erase(void)
     fflush(stderr);
 }
 
+/* --help, or -h. */
+static bool is_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
 static const char *const command_names[] = {"check", "graph", "help", "replay", "simulate"};
 
 /* Print the help of 'cmd' ("check", "graph", "replay", "simulate"; NULL or "help": the usage
@@ -651,7 +657,7 @@ static bool cli_flag(CliOptions *o, const char *arg)
         o->dot.show_locals = true;
     else if (!strcmp(arg, "--expect-from-model"))
         o->is_expect_from_model = true;
-    else if (!strcmp(arg, "--help"))
+    else if (is_help(arg))
         cli_help("check");
     else if (!strcmp(arg, "--version")) {
         printf("weft %s\n", WEFT_VERSION);
@@ -1545,7 +1551,7 @@ static int cli_graph(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") || is_option(argv[i], "--output"))
             out_path = option_value(argv[i][1] == 'o' ? "-o" : "--output", argc, argv, &i);
-        else if (!strcmp(argv[i], "--help"))
+        else if (is_help(argv[i]))
             cli_help("graph");
         else
             vec_push(&rest, argv[i]);
@@ -1622,7 +1628,7 @@ static int cli_replay(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-D") || !strncmp(argv[i], "-D", 2))
             cli_valued(&o, argc, argv, &i);
-        else if (!strcmp(argv[i], "--help"))
+        else if (is_help(argv[i]))
             cli_help("replay");
         else if (!strcmp(argv[i], "--version"))
             cli_flag(&o, argv[i]);
@@ -1781,7 +1787,7 @@ static int cli_simulate(int argc, char **argv)
             so.no_deadlock = true;
         } else if (!strcmp(arg, "-D") || !strncmp(arg, "-D", 2)) {
             cli_valued(&o, argc, argv, &i);
-        } else if (!strcmp(arg, "--help")) {
+        } else if (is_help(arg)) {
             cli_help("simulate");
         } else if (!strcmp(arg, "--version")) {
             cli_flag(&o, arg);
@@ -1831,7 +1837,7 @@ int main(int argc, char **argv)
             cli_fail("help takes one command at most (usage: weft help [COMMAND])");
         cli_help(argc == 3 ? argv[2] : NULL);
     }
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+    if (is_help(cmd))
         cli_help(NULL);
     if (!strcmp(cmd, "--version")) {
         printf("weft %s\n", WEFT_VERSION);
