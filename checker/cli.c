@@ -1643,6 +1643,9 @@ static int cli_replay(int argc, char **argv)
                  "[-D NAME=VALUE]...)");
     if (!strcmp(files.items[0], "-") && !strcmp(files.items[1], "-"))
         cli_fail("'-' (stdin) can be the model or the trace, not both");
+    if (util_has_suffix(files.items[0], ".json") && util_has_suffix(files.items[1], ".weft"))
+        cli_fail("the model comes first, then the trace: weft replay %s %s", files.items[1],
+                 files.items[0]);
     const char *trace_name = strcmp(files.items[1], "-") ? files.items[1] : STDIN_MODEL;
     char *err = NULL;
     TraceFile *tf = tracefile_read(files.items[1], &err);

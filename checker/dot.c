@@ -735,17 +735,11 @@ void dot_trace(FILE *out, const Program *prog, const Violation *v, const Trace *
 
 /* ---- files and rendering ---- */
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 DotFormat dot_format_for_name(const char *path)
 {
-    if (has_suffix(path, ".svg") || has_suffix(path, ".SVG"))
+    if (util_has_suffix(path, ".svg") || util_has_suffix(path, ".SVG"))
         return DOT_FORMAT_SVG;
-    if (has_suffix(path, ".png") || has_suffix(path, ".PNG"))
+    if (util_has_suffix(path, ".png") || util_has_suffix(path, ".PNG"))
         return DOT_FORMAT_PNG;
     return DOT_FORMAT_DOT;
 }

@@ -209,6 +209,12 @@ void *xrealloc(void *p, size_t n)
     return q;
 }
 
+bool util_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
 char *xstrdup(const char *s)
 {
     return xstrndup(s, strlen(s));

@@ -57,6 +57,10 @@ bool util_read_all(FILE *f, size_t max_len, char **text_out, size_t *len_out, in
 ** open_memstream, whose writes are cut short without an error when its buffer cannot grow, its
 ** buffer grows by xrealloc, so a text is never silently cut short. */
 FILE *xmemstream(char **text, size_t *len);
+
+/* True if 's' ends with 'suffix' ("race.weft", ".weft"). */
+bool util_has_suffix(const char *s, const char *suffix);
+
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
