@@ -1160,6 +1160,40 @@ static void cli_reduce_dead(Program *prog, const CliOptions *o)
 
 /* Read and compile 'path'; on failure report on stderr, keep the message in out->error, set
 ** out->verdict (VERDICT_UNREADABLE or VERDICT_NOT_CHECKED) and return NULL. */
+/* If 'src', given as a model, is a JSON document (a model never starts with '{' or '['), what it
+** is, as the one error to say instead of the parser's many: a trace, a JSON report. Else NULL. */
+static char *json_not_model(const Source *src)
+{
+    const char *p = src->text + strspn(src->text, " \t\r\n");
+    if (*p != '{' && *p != '[')
+        return NULL;
+    json_tokener *tok = json_tokener_new();
+    json_object *root = json_tokener_parse_ex(tok, p, (int)strnlen(p, INT_MAX));
+    const char *rest = p + json_tokener_get_parse_end(tok);
+    bool is_lines = rest[strspn(rest, " \t\r\n")] != '\0'; /* more JSON values: --schedules */
+    json_tokener_free(tok);
+    if (!root)
+        return NULL;
+    json_object *v;
+    char *err;
+    bool is_trace = json_object_object_get_ex(root, "format", &v) &&
+                    !strcmp(json_object_get_string(v), "weft-trace");
+    if (is_trace && is_lines)
+        err = xasprintf("%s: not a weft model but traces, one a line (replay one: its line on "
+                        "the standard input of weft replay MODEL -)",
+                        src->name);
+    else if (is_trace)
+        err = xasprintf("%s: not a weft model but a trace (replay it: weft replay MODEL %s)",
+                        src->name, strcmp(src->name, STDIN_MODEL) ? src->name : "-");
+    else if (json_object_object_get_ex(root, "schema", &v) &&
+             !strcmp(json_object_get_string(v), "weft-report"))
+        err = xasprintf("%s: not a weft model but a JSON report of weft check", src->name);
+    else
+        err = xasprintf("%s: not a weft model but JSON", src->name);
+    json_object_put(root);
+    return err;
+}
+
 static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *out)
 {
     char *err = NULL;
@@ -1170,6 +1204,11 @@ static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *
         return NULL;
     }
     out->verdict = VERDICT_NOT_CHECKED;
+    if ((err = json_not_model(src))) {
+        cli_model_failed(out, err);
+        src_free(src);
+        return NULL;
+    }
     Diag *d = diag_new(src);
     Program *prog = compile_source(src, o->defs.items, o->defs.len, d, &err);
     if (prog && o->is_bounded && !compile_bound_preemptions(prog, o->max_preemptions)) {
