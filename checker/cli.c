@@ -1160,6 +1160,14 @@ static void cli_reduce_dead(Program *prog, const CliOptions *o)
 
 /* Read and compile 'path'; on failure report on stderr, keep the message in out->error, set
 ** out->verdict (VERDICT_UNREADABLE or VERDICT_NOT_CHECKED) and return NULL. */
+/* True if JSON object 'o' has the string 'value' at 'key'. */
+static bool json_has_string(json_object *o, const char *key, const char *value)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string) &&
+           !strcmp(json_object_get_string(v), value);
+}
+
 /* If 'src', given as a model, is a JSON document (a model never starts with '{' or '['), what it
 ** is, as the one error to say instead of the parser's many: a trace, a JSON report. Else NULL. */
 static char *json_not_model(const Source *src)
@@ -1174,10 +1182,8 @@ static char *json_not_model(const Source *src)
     json_tokener_free(tok);
     if (!root)
         return NULL;
-    json_object *v;
     char *err;
-    bool is_trace = json_object_object_get_ex(root, "format", &v) &&
-                    !strcmp(json_object_get_string(v), "weft-trace");
+    bool is_trace = json_has_string(root, "format", "weft-trace");
     if (is_trace && is_lines)
         err = xasprintf("%s: not a weft model but traces, one a line (replay one: its line on "
                         "the standard input of weft replay MODEL -)",
@@ -1185,8 +1191,7 @@ static char *json_not_model(const Source *src)
     else if (is_trace)
         err = xasprintf("%s: not a weft model but a trace (replay it: weft replay MODEL %s)",
                         src->name, strcmp(src->name, STDIN_MODEL) ? src->name : "-");
-    else if (json_object_object_get_ex(root, "schema", &v) &&
-             !strcmp(json_object_get_string(v), "weft-report"))
+    else if (json_has_string(root, "schema", "weft-report"))
         err = xasprintf("%s: not a weft model but a JSON report of weft check", src->name);
     else
         err = xasprintf("%s: not a weft model but JSON", src->name);
