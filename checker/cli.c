@@ -1720,9 +1720,9 @@ static void cli_sim_progress(void *ctx, uint64_t n_runs, uint64_t n_violating)
     if (now - (t[1] > 0 ? t[1] : t[0]) < 0.2)
         return;
     t[1] = now;
-    fprintf(stderr, "\r\033[Ksimulating: %llu runs  %.0f runs/s  %llu violate",
+    fprintf(stderr, "\r\033[Ksimulating: %llu runs  %.0f runs/s  %llu %s",
             (unsigned long long)n_runs, now > t[0] ? (double)n_runs / (now - t[0]) : 0,
-            (unsigned long long)n_violating);
+            (unsigned long long)n_violating, n_violating == 1 ? "violates" : "violate");
     fflush(stderr);
 }
 

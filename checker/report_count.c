@@ -100,7 +100,8 @@ static void print_counts(FILE *out, const Program *prog, const Analysis *an)
                 an->n_violating_states == 1 ? "state violates" : "states violate");
         return;
     }
-    fprintf(out, "%s: %s, of which %s violate\n", what, an->n_schedules, an->n_violating);
+    fprintf(out, "%s: %s, of which %s %s\n", what, an->n_schedules, an->n_violating,
+            strcmp(an->n_violating, "1") ? "violate" : "violates");
     report_outcome_counts(out, an, "schedule", "schedules");
 }
 
@@ -116,7 +117,8 @@ void report_outcome_counts(FILE *out, const Analysis *an, const char *one, const
         if (!strcmp(o->n_violating, o->n_schedules))
             fputs(strcmp(o->n_schedules, "1") ? ", all violate" : ", violates", out);
         else if (strcmp(o->n_violating, "0"))
-            fprintf(out, ", %s violate", o->n_violating);
+            fprintf(out, ", %s %s", o->n_violating,
+                    strcmp(o->n_violating, "1") ? "violate" : "violates");
         fputc('\n', out);
     }
     if (an->n_outcomes > MAX_LISTED)
