@@ -149,7 +149,8 @@ typedef struct Compiler {
     VEC(int32_t) const_values;
     uint32_t n_slots;
     uint32_t n_threads;
-    Gen *g; /* the template being compiled, or NULL in properties */
+    Gen *g;               /* the template being compiled, or NULL in properties */
+    const AstNode *model; /* the whole file (its declarations, for hints) */
 } Compiler;
 
 /* ---- errors and small helpers ---- */
@@ -251,9 +252,53 @@ static const char *local_elsewhere(const Compiler *c, const char *name, char *bu
     return NULL;
 }
 
+/* Where an unknown name with no near name goes: " ('m' is declared below, at line 9: ...)" if
+** a declaration of one of the kinds in 'mask' below the use has it, else how to declare it. */
+static const char *declare_hint(const Compiler *c, const char *name, unsigned mask, char *buf,
+                                size_t size)
+{
+    static const struct {
+        AstKind ast;
+        SymKind sym;
+    } decls[] = {{AST_CONST, SYM_CONST}, {AST_SHARED, SYM_SHARED}, {AST_MUTEX, SYM_MUTEX},
+                 {AST_COND, SYM_COND},   {AST_QUEUE, SYM_QUEUE},   {AST_THREAD, SYM_THREAD}};
+    for (uint32_t i = 0; c->model && i < c->model->list.len; i++) {
+        const AstNode *n = c->model->list.items[i];
+        for (size_t k = 0; k < sizeof decls / sizeof *decls; k++) {
+            if (n->kind != decls[k].ast || !(mask & (1u << decls[k].sym)) ||
+                strcmp(n->name, name) != 0)
+                continue;
+            uint32_t line, col;
+            src_line_col(c->src, n->name_loc.off, &line, &col);
+            snprintf(buf, size, " ('%s' is declared below, at line %u: declare it above its use)",
+                     name, line);
+            return buf;
+        }
+    }
+    if (mask & (1u << SYM_MUTEX))
+        snprintf(buf, size, " (declare it above its use: 'mutex %s')", name);
+    else if (mask & (1u << SYM_COND))
+        snprintf(buf, size, " (declare it above its use: 'cond %s')", name);
+    else if (mask & (1u << SYM_QUEUE))
+        snprintf(buf, size, " (declare it above its use, with its capacity: 'queue %s[2]')", name);
+    else if ((mask & (1u << SYM_LOCAL)) && c->g)
+        snprintf(buf, size,
+                 " (declare it: 'shared %s = 0' above the thread, or 'local %s = 0' at the "
+                 "thread's top)",
+                 name, name);
+    else if (mask & (1u << SYM_SHARED))
+        snprintf(buf, size, " (declare it above its use: 'shared %s = 0')", name);
+    else if (mask == 1u << SYM_CONST)
+        snprintf(buf, size, " (declare it above its use: 'const %s = 1')", name);
+    else
+        return "";
+    return buf;
+}
+
 /* Report an unknown name, suggesting a visible name of one of the kinds in 'mask', or, where a
 ** value goes, the literals true and false (Python's 'True' is 'true'); a variable that is a local
-** of another thread is said to be one. */
+** of another thread is said to be one; with no name near, a declaration below the use is named,
+** or how to declare the name is said. */
 static void unknown_name(Compiler *c, Loc loc, const char *what, const char *name, unsigned mask)
 {
     char elsewhere[256]; /* a long name is cut: report() cuts at 512 anyway */
@@ -272,9 +317,10 @@ static void unknown_name(Compiler *c, Loc loc, const char *what, const char *nam
         vec_push(&cands, "true");
         vec_push(&cands, "false");
     }
-    char buf[160];
+    char buf[256];
+    const char *h = hint(buf, sizeof buf, name, cands.items, cands.len);
     report(c, loc, "unknown %s '%s'%s", what, name,
-           hint(buf, sizeof buf, name, cands.items, cands.len));
+           *h ? h : declare_hint(c, name, mask, buf, sizeof buf));
     vec_free(&cands);
 }
 
@@ -2410,6 +2456,7 @@ Program *compile_model(const AstNode *model, const Source *src, const Define *de
     c.d = d;
     c.defs = defs;
     c.n_defs = n_defs;
+    c.model = model;
     uint32_t n_shared = 0;
     for (uint32_t i = 0; i < model->list.len; i++)
         n_shared += model->list.items[i]->kind == AST_SHARED;

@@ -674,16 +674,32 @@ static void missing_close(Parser *p, const Token *opener)
 
 static AstNode *parse_var_decl(Parser *p, AstKind kind);
 
+/* True if 'name' is one of the space-separated 'words' (which start and end with a space),
+** compared without case or '_' (try_lock, tryLock and TryLock are " trylock "). */
+static bool is_word_of(const char *name, size_t len, const char *words)
+{
+    char word[FOUND_MAX + 3] = " ";
+    size_t n = 1;
+    for (size_t i = 0; i < len && n < FOUND_MAX + 1; i++)
+        if (name[i] != '_')
+            word[n++] = (char)tolower((unsigned char)name[i]);
+    word[n++] = ' ';
+    word[n] = '\0';
+    return strstr(words, word) != NULL;
+}
+
 /* block -> '{' {stmt} '}'; a thread's body (when 'locals' is not NULL) -> '{' {local_decl}
 ** {stmt} '}'. 'opener' is the keyword named in the error about a missing '}'. */
 static bool parse_block(Parser *p, const Token *opener, AstList *out, AstList *locals,
                         Loc *close_out)
 {
     if (!accept(p, TOK_LBRACE)) { /* 'if x = 1 {': the condition ended at the '=' */
+        bool is_then = check(p, TOK_IDENT) && is_word_of(p->cur.text, p->cur.loc.len, " then do ");
         expected(p, "'{'",
                  check(p, TOK_ASSIGN)  ? "to compare, write '=='"
                  : check(p, TOK_COLON) ? "a block is written in braces, '{ ... }', not after ':'"
-                                       : NULL);
+                 : is_then ? "weft has no 'then' or 'do': the block follows in braces, '{ ... }'"
+                           : NULL);
         return false;
     }
     bool ok = enter(p);
@@ -738,20 +754,6 @@ static AstNode *parse_lvalue(Parser *p)
         return NULL;
     n->loc = span_prev(p, name->loc);
     return n;
-}
-
-/* True if 'name' is one of the space-separated 'words' (which start and end with a space),
-** compared without case or '_' (try_lock, tryLock and TryLock are " trylock "). */
-static bool is_word_of(const char *name, size_t len, const char *words)
-{
-    char word[FOUND_MAX + 3] = " ";
-    size_t n = 1;
-    for (size_t i = 0; i < len && n < FOUND_MAX + 1; i++)
-        if (name[i] != '_')
-            word[n++] = (char)tolower((unsigned char)name[i]);
-    word[n++] = ' ';
-    word[n] = '\0';
-    return strstr(words, word) != NULL;
 }
 
 /* The weft statement for the method 'm.NAME()' of another language's mutex, condition variable

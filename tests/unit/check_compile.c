@@ -984,7 +984,17 @@ static const ErrorCase error_cases[] = {
      "2:17: unknown variable 'True' (did you mean 'true'?)"},
     {"shared ok = 0\nthread t { ok = False }",
      "2:17: unknown variable 'False' (did you mean 'false'?)"},
-    {"thread t { x = 1 }\nshared x = 0", "1:12: unknown variable 'x'"},
+    {"thread t { x = 1 }\nshared x = 0",
+     "1:12: unknown variable 'x' ('x' is declared below, at line 2: declare it above its use)"},
+    {"thread t { lock m }\nmutex m",
+     "1:17: unknown mutex 'm' ('m' is declared below, at line 2: declare it above its use)"},
+    {"thread t { lock m }", "1:17: unknown mutex 'm' (declare it above its use: 'mutex m')"},
+    {"mutex m\nthread t { wait c, m }",
+     "2:17: unknown cond 'c' (declare it above its use: 'cond c')"},
+    {"thread t { put q, 1 }",
+     "1:16: unknown queue 'q' (declare it above its use, with its capacity: 'queue q[2]')"},
+    {"thread t { skip }\nfinal f: zz == 1",
+     "2:10: unknown variable 'zz' (declare it above its use: 'shared zz = 0')"},
     {"mutex m\nshared x = 0\nthread t { x = m }", "3:16: 'm' is a mutex, not a variable"},
     {"const N = 1\nshared N = 2\nthread t { skip }", "2:8: 'N' is already declared at line 1"},
     {"shared a[2] = 0\nthread t { a = 1 }", "2:12: 'a' is an array: index it"},
@@ -1004,7 +1014,8 @@ static const ErrorCase error_cases[] = {
      "2:16: integer literal '2147483648' does not fit in 32 bits"},
     {"shared x = 0\nshared y = x\nthread t { skip }",
      "2:12: 'x' is a shared variable, not a const"},
-    {"shared y = Z\nthread t { skip }", "1:12: unknown constant 'Z'"},
+    {"shared y = Z\nthread t { skip }",
+     "1:12: unknown constant 'Z' (declare it above its use: 'const Z = 1')"},
     {"shared y = id\nthread t { skip }", "1:12: 'id' is only allowed inside a thread"},
     {"shared x = 0", "1:13: a model needs at least one thread"},
     {"shared x = 0\n", "2:1: a model needs at least one thread"},
@@ -1026,11 +1037,14 @@ static const ErrorCase error_cases[] = {
     {"queue q[3]: -2..-1 = [-1, 0]\nthread t { skip }",
      "1:27: initial value 0 of queue 'q' is outside its range -2..-1"},
     {"queue q[2]: 3..1\nthread t { skip }", "1:13: empty range 3..1"},
-    {"queue q[2]: 0..N = [1]\nthread t { skip }", "1:16: unknown constant 'N'"},
+    {"queue q[2]: 0..N = [1]\nthread t { skip }",
+     "1:16: unknown constant 'N' (declare it above its use: 'const N = 1')"},
     {"thread w[0] { skip }", "1:10: thread count must be at least 1, not 0"},
     {"thread t { repeat -1 { skip } }", "1:19: repeat count must be at least 0, not -1"},
     {"thread t { break }", "1:12: 'break' outside a loop"},
-    {"thread t { repeat 0 { y = 1 } }", "1:23: unknown variable 'y'"},
+    {"thread t { repeat 0 { y = 1 } }",
+     "1:23: unknown variable 'y' (declare it: 'shared y = 0' above the thread, or 'local y = 0' "
+     "at the thread's top)"},
     {"thread t { if true { continue } }", "1:22: 'continue' outside a loop"},
     {"mutex m\ncond c\nthread t { atomic { wait c, m } }",
      "3:21: 'wait' is not allowed inside 'atomic'"},
@@ -1101,7 +1115,8 @@ START_TEST(compile_reports_several_errors)
     Compiled c = compile_text("thread t { a = 1\n b = 2 }\n", NULL, 0);
     ck_assert_ptr_null(c.prog);
     ck_assert_uint_eq(diag_count(c.d), 2);
-    ck_assert_str_eq(diag_message(c.d, 1), "unknown variable 'b'");
+    ck_assert_str_eq(diag_message(c.d, 1), "unknown variable 'b' (declare it: 'shared b = 0' above "
+                                           "the thread, or 'local b = 0' at the thread's top)");
     compiled_free(&c);
 }
 END_TEST

@@ -759,6 +759,14 @@ static const ErrorCase error_cases[] = {
      1},
     {"thread t:\n  skip",
      "expected '{', found ':' (a block is written in braces, '{ ... }', not after ':')", 1, 9, 1},
+    {"thread t { if x == 0 then x = 1 }",
+     "expected '{', found 'then' (weft has no 'then' or 'do': the block follows in braces, "
+     "'{ ... }')",
+     1, 22, 1},
+    {"thread t { while x < 1 do x = 1 }",
+     "expected '{', found 'do' (weft has no 'then' or 'do': the block follows in braces, "
+     "'{ ... }')",
+     1, 24, 1},
     {"shared x: int = 0",
      "expected '..', found '=' (weft has no types: a variable holds an integer, or true or false; "
      "a range is written 'LO..HI')",
