@@ -278,10 +278,12 @@ static char *blocked_reason(const Program *prog, const uint8_t *vec, uint32_t ti
         const Ins *in = &tm->code[pc];
         if (in->op == OP_LOCK) {
             uint32_t owner = state_mutex_owner(prog, vec, (uint32_t)in->a);
-            const char *who = owner == tid + 1 ? "itself"
-                              : owner          ? prog->threads[owner - 1].name
-                                               : "nobody";
-            return xasprintf("'%s' is held by %s", prog->mutexes[in->a].name, who);
+            const char *name = prog->mutexes[in->a].name;
+            if (owner == tid + 1) /* 'lock m' twice: Java's and Python's RLock would go on */
+                return xasprintf("'%s' is held by %s itself (a mutex is not reentrant)", name,
+                                 prog->threads[tid].name);
+            return xasprintf("'%s' is held by %s", name,
+                             owner ? prog->threads[owner - 1].name : "nobody");
         }
         if (in->op == OP_PUT)
             return xasprintf("'%s' is full", prog->queues[in->a].name);

@@ -1531,13 +1531,14 @@ def analysis_text(model, answer, bound):
         bad = answer['violating_states']
         return lines + [f'{what}: infinitely many (the state graph has a cycle); {bad} ' +
                         plural(bad, 'state violates', 'states violate')]
-    lines.append(f'{what}: {answer["schedules"]}, of which {answer["violating_schedules"]} '
-                 'violate')
+    bad = answer['violating_schedules']
+    lines.append(f'{what}: {answer["schedules"]}, of which {bad} ' +
+                 ('violates' if bad == '1' else 'violate'))
     for values, _, _, n, n_bad in outs[:20]:
         lines.append('  ' + ', '.join(f'{term} = {text(v)}' for term, v in zip(terms, values)) +
                      f': {n} {plural(n, "schedule", "schedules")}' +
                      ('' if n_bad == '0' else plural(n, ', violates', ', all violate')
-                      if n_bad == n else f', {n_bad} violate'))
+                      if n_bad == n else f', {n_bad} violate' + ('s' if n_bad == '1' else '')))
     return lines + ([f'  (and {len(outs) - 20} more outcomes)'] if len(outs) > 20 else [])
 
 
@@ -1661,7 +1662,8 @@ def first_step(stmts, consts):
 def blocked(model, config):
     """The text report's 'blocked:' lines of a deadlock in 'config' (docs/cli.md): each thread
     not finished, in order, as [name, 'line L', why]: "asleep on 'c'", "'m' is held by t1" (or
-    by itself), "'q' is full", "'q' is empty", 'the condition is false' (its step's guard)."""
+    by t1 itself, not reentrant), "'q' is full", "'q' is empty", 'the condition is false' (its
+    step's guard)."""
     out = []
     for i, (pc, status, _) in enumerate(config[2]):
         if pc == END:
@@ -1675,8 +1677,9 @@ def blocked(model, config):
             why = f"asleep on '{n['st'][1]}'"
         elif guard and guard[0] == 'lock':
             owner = config[1][MUTEXES.index(guard[1])]
-            why = f"'{guard[1]}' is held by " + ('nobody' if owner is None else 'itself'
-                                                  if owner == i else model.names[owner])
+            why = f"'{guard[1]}' is held by " + (
+                'nobody' if owner is None else f'{model.names[i]} itself (a mutex is not '
+                'reentrant)' if owner == i else model.names[owner])
         elif guard and guard[0] in ('put', 'get'):
             why = f"'{guard[-1]}' is " + ('full' if guard[0] == 'put' else 'empty')
         elif guard and guard[0] == 'await':
@@ -1991,7 +1994,8 @@ def runs_report(model, path, first, runs, max_steps, deadlock):
         values = ', '.join(f'{name} = ' + (list_text(v) if isinstance(v, tuple) else str(v))
                            for name, v in zip(model.outcome_terms, key))
         out.append(f'  {values}: {plural(n, "run")}' +
-                   (('' if n_bad == 0 else f', {n_bad} violate' if n_bad < n else
+                   (('' if n_bad == 0 else f', {n_bad} violate' + ('s' if n_bad == 1 else '')
+                     if n_bad < n else
                      ', violates' if n == 1 else ', all violate')))
     if len(groups) > 20:
         out.append(f'  (and {len(groups) - 20} more outcomes)')
