@@ -503,6 +503,19 @@ static void print_bound(FILE *out, const Program *prog, const SearchResult *res)
             plural(n, "preemption", "preemptions"));
 }
 
+/* "204.6 KiB": binary units, one decimal (two for GiB); bytes below 1 KiB. */
+static void print_memory(FILE *out, size_t bytes)
+{
+    if (bytes < 1024)
+        fprintf(out, "%zu B", bytes);
+    else if (bytes < 1024 * 1024)
+        fprintf(out, "%.1f KiB", (double)bytes / 1024);
+    else if (bytes < (size_t)1024 * 1024 * 1024)
+        fprintf(out, "%.1f MiB", (double)bytes / (1024 * 1024));
+    else
+        fprintf(out, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
+}
+
 static void print_limit(FILE *out, const Program *prog, const SearchResult *res,
                         const ReportOptions *opts)
 {
@@ -512,10 +525,17 @@ static void print_limit(FILE *out, const Program *prog, const SearchResult *res,
         fprintf(out, "search stopped: --max-states %llu reached; the result is partial\n",
                 (unsigned long long)(so ? so->max_states : res->n_states));
         break;
-    case SEARCH_MAX_MEMORY:
-        fprintf(out, "search stopped: --max-memory %zu bytes reached; the result is partial\n",
-                so ? so->max_memory : res->memory_bytes);
+    case SEARCH_MAX_MEMORY: {
+        size_t max = so ? so->max_memory : res->memory_bytes;
+        fprintf(out, "search stopped: --max-memory %zu %s", max, max == 1 ? "byte" : "bytes");
+        if (max >= 1024) { /* "(4.0 MiB)" */
+            fputs(" (", out);
+            print_memory(out, max);
+            fputc(')', out);
+        }
+        fputs(" reached; the result is partial\n", out);
         break;
+    }
     case SEARCH_TIME_LIMIT:
         fprintf(out, "search stopped: --time-limit %g s reached; the result is partial\n",
                 so ? so->time_limit : res->seconds);
@@ -544,18 +564,6 @@ static void print_limit(FILE *out, const Program *prog, const SearchResult *res,
                 "checked: every schedule of up to %d %s (the levels before the cut are whole)\n",
                 res->checked_depth, res->checked_depth == 1 ? "step" : "steps");
     print_bound(out, prog, res);
-}
-
-static void print_memory(FILE *out, size_t bytes)
-{
-    if (bytes < 1024)
-        fprintf(out, "%zu B", bytes);
-    else if (bytes < 1024 * 1024)
-        fprintf(out, "%.1f KiB", (double)bytes / 1024);
-    else if (bytes < (size_t)1024 * 1024 * 1024)
-        fprintf(out, "%.1f MiB", (double)bytes / (1024 * 1024));
-    else
-        fprintf(out, "%.2f GiB", (double)bytes / (1024.0 * 1024 * 1024));
 }
 
 /* The last line also says what a state costs: the store's memory per stored state, and the
