@@ -253,9 +253,10 @@ static const char *local_elsewhere(const Compiler *c, const char *name, char *bu
 }
 
 /* Where an unknown name with no near name goes: " ('m' is declared below, at line 9: ...)" if
-** a declaration of one of the kinds in 'mask' below the use has it, else how to declare it. */
-static const char *declare_hint(const Compiler *c, const char *name, unsigned mask, char *buf,
-                                size_t size)
+** a declaration of one of the kinds in 'mask' below its use 'use' has it, else how to declare it
+** ("" if one above has it: that declaration failed, and said so). */
+static const char *declare_hint(const Compiler *c, Loc use, const char *name, unsigned mask,
+                                char *buf, size_t size)
 {
     static const struct {
         AstKind ast;
@@ -268,6 +269,8 @@ static const char *declare_hint(const Compiler *c, const char *name, unsigned ma
             if (n->kind != decls[k].ast || !(mask & (1u << decls[k].sym)) ||
                 strcmp(n->name, name) != 0)
                 continue;
+            if (n->name_loc.off < use.off) /* above, yet unknown: its declaration failed */
+                return "";
             uint32_t line, col;
             src_line_col(c->src, n->name_loc.off, &line, &col);
             snprintf(buf, size, " ('%s' is declared below, at line %u: declare it above its use)",
@@ -320,7 +323,7 @@ static void unknown_name(Compiler *c, Loc loc, const char *what, const char *nam
     char buf[256];
     const char *h = hint(buf, sizeof buf, name, cands.items, cands.len);
     report(c, loc, "unknown %s '%s'%s", what, name,
-           *h ? h : declare_hint(c, name, mask, buf, sizeof buf));
+           *h ? h : declare_hint(c, loc, name, mask, buf, sizeof buf));
     vec_free(&cands);
 }
 
