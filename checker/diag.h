@@ -69,8 +69,8 @@ const char *diag_message(const Diag *d, size_t i);
 /* The location of the i-th error (tests). */
 Loc diag_loc(const Diag *d, size_t i);
 
-/* The candidate in 'names[0..n)' closest to 'name' by edit distance (at most 2, and less
-** than half the name's length), or NULL. For "did you mean" hints. */
+/* The candidate in 'names[0..n)' closest to 'name' by edit distance (at most 2, and at most half
+** the name's length, 1 for a name of one letter), or NULL. For "did you mean" hints. */
 const char *diag_suggest(const char *name, const char *const *names, size_t n);
 
 /* For a file that does not exist: " (did you mean 'DIR/NAME'?)", NAME the entry of its
