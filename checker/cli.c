@@ -1158,8 +1158,6 @@ static void cli_reduce_dead(Program *prog, const CliOptions *o)
     free(keep);
 }
 
-/* Read and compile 'path'; on failure report on stderr, keep the message in out->error, set
-** out->verdict (VERDICT_UNREADABLE or VERDICT_NOT_CHECKED) and return NULL. */
 /* True if JSON object 'o' has the string 'value' at 'key'. */
 static bool json_has_string(json_object *o, const char *key, const char *value)
 {
@@ -1183,7 +1181,7 @@ static char *json_not_model(const Source *src)
     if (!root)
         return NULL;
     char *err;
-    bool is_trace = json_has_string(root, "format", "weft-trace");
+    bool is_trace = json_has_string(root, "format", TRACEFILE_FORMAT);
     if (is_trace && is_lines)
         err = xasprintf("%s: not a weft model but traces, one a line (replay one: its line on "
                         "the standard input of weft replay MODEL -)",
@@ -1191,7 +1189,7 @@ static char *json_not_model(const Source *src)
     else if (is_trace)
         err = xasprintf("%s: not a weft model but a trace (replay it: weft replay MODEL %s)",
                         src->name, strcmp(src->name, STDIN_MODEL) ? src->name : "-");
-    else if (json_has_string(root, "schema", "weft-report"))
+    else if (json_has_string(root, "schema", REPORT_JSON_SCHEMA))
         err = xasprintf("%s: not a weft model but a JSON report of weft check", src->name);
     else
         err = xasprintf("%s: not a weft model but JSON", src->name);
@@ -1199,6 +1197,8 @@ static char *json_not_model(const Source *src)
     return err;
 }
 
+/* Read and compile 'path'; on failure report on stderr, keep the message in out->error, set
+** out->verdict (VERDICT_UNREADABLE or VERDICT_NOT_CHECKED) and return NULL. */
 static Program *cli_compile(const char *path, const CliOptions *o, ModelResult *out)
 {
     char *err = NULL;

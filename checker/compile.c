@@ -254,7 +254,7 @@ static const char *local_elsewhere(const Compiler *c, const char *name, char *bu
 
 /* Where an unknown name with no near name goes: " ('m' is declared below, at line 9: ...)" if
 ** a declaration of one of the kinds in 'mask' below its use 'use' has it, else how to declare it
-** ("" if one above has it: that declaration failed, and said so). */
+** ("" if the declaration is above: the one being compiled, as in 'const N = N + 1'). */
 static const char *declare_hint(const Compiler *c, Loc use, const char *name, unsigned mask,
                                 char *buf, size_t size)
 {
@@ -269,7 +269,7 @@ static const char *declare_hint(const Compiler *c, Loc use, const char *name, un
             if (n->kind != decls[k].ast || !(mask & (1u << decls[k].sym)) ||
                 strcmp(n->name, name) != 0)
                 continue;
-            if (n->name_loc.off < use.off) /* above, yet unknown: its declaration failed */
+            if (n->name_loc.off < use.off) /* above, yet unknown: its own declaration */
                 return "";
             uint32_t line, col;
             src_line_col(c->src, n->name_loc.off, &line, &col);

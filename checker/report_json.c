@@ -27,7 +27,7 @@ ReportJson *report_json_new(const char *weft_version)
 {
     ReportJson *rj = xcalloc(1, sizeof *rj);
     rj->root = json_object_new_object();
-    json_object_object_add(rj->root, "schema", json_object_new_string("weft-report"));
+    json_object_object_add(rj->root, "schema", json_object_new_string(REPORT_JSON_SCHEMA));
     json_object_object_add(rj->root, "schema_version",
                            json_object_new_int(REPORT_JSON_SCHEMA_VERSION));
     json_object_object_add(rj->root, "weft_version", json_object_new_string(weft_version));

@@ -22,6 +22,8 @@
 
 /* The version of the report's layout ("schema_version"); docs/json.md describes each. */
 #define REPORT_JSON_SCHEMA_VERSION 1
+/* What a JSON report says it is ("schema"). */
+#define REPORT_JSON_SCHEMA "weft-report"
 
 /* One model's outcome as the JSON and JUnit reporters see it; everything is borrowed. */
 typedef struct ModelOutcome {

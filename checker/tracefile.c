@@ -74,7 +74,7 @@ static json_object *violation_json(const Program *prog, const Violation *v)
 json_object *tracefile_json(const Program *prog, const Violation *v, const Trace *tr)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "format", json_object_new_string("weft-trace"));
+    json_object_object_add(o, "format", json_object_new_string(TRACEFILE_FORMAT));
     json_object_object_add(o, "version", json_object_new_int(TRACEFILE_VERSION));
     json_object_object_add(o, "model",
                            json_object_new_string(tracefile_basename(prog->model_name)));
@@ -295,7 +295,7 @@ static bool read_root(json_object *root, TraceFile *tf, char **err_out)
     json_object *format = get_field(root, "format", json_type_string, "", err_out);
     if (!format)
         return false;
-    if (strcmp(json_object_get_string(format), "weft-trace") != 0) {
+    if (strcmp(json_object_get_string(format), TRACEFILE_FORMAT) != 0) {
         *err_out = xasprintf("not a weft trace (format '%s')", json_object_get_string(format));
         return false;
     }

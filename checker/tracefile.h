@@ -24,6 +24,8 @@
 
 /* The version of the trace object's layout ("version" in the file). */
 #define TRACEFILE_VERSION 1
+/* What a trace says it is ("format" in the file). */
+#define TRACEFILE_FORMAT "weft-trace"
 
 /* One recorded step. */
 typedef struct TraceFileStep {
