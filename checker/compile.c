@@ -122,6 +122,7 @@ typedef struct Gen {
     uint32_t atomic_pos;  /* in_atomic: the block's position */
     bool need_guard;      /* in_atomic: GUARD_END not yet emitted */
     bool too_big;         /* the position or code cap was hit (reported once) */
+    int from_define;      /* the first define a repeat count took its value from, or -1 */
     uint32_t start;       /* where its instances start (PATCH_START) */
 } Gen;
 
@@ -147,6 +148,7 @@ typedef struct Compiler {
     VEC(AssertText) asserts; /* each assert statement once, in the order compiled */
     VEC(char *) const_names;
     VEC(int32_t) const_values;
+    VEC(int) const_define; /* per const: the define it takes its value from, or -1 */
     uint32_t n_slots;
     uint32_t n_threads;
     Gen *g;               /* the template being compiled, or NULL in properties */
@@ -376,6 +378,55 @@ typedef struct ConstEnv {
     const char *id_where; /* why 'id' is not allowed */
 } ConstEnv;
 
+/* The define that constant expression 'e' takes its value from, directly ('-D N=0', then 'N')
+** or through other consts ('const M = N - 1', then 'M'), or -1. The first one found. */
+static int define_of(const Compiler *c, const AstNode *e)
+{
+    if (!e)
+        return -1;
+    switch (e->kind) {
+    case AST_NAME:
+        for (size_t i = 0; i < c->const_names.len; i++)
+            if (strcmp(c->const_names.items[i], e->name) == 0)
+                return c->const_define.items[i];
+        return -1;
+    case AST_UNARY:
+        return define_of(c, e->a);
+    case AST_BINARY: {
+        int k = define_of(c, e->a);
+        return k >= 0 ? k : define_of(c, e->b);
+    }
+    default:
+        return -1;
+    }
+}
+
+/* For an error about a value that came from the command line: define 'k' as " (from -D N=0)",
+** or with 'inside' as "; from -D N=0" to go inside the message's own parentheses; "" for k < 0.
+** Without it, "thread count must be at least 1, not 0" points at a model that says 'N = 4'. */
+static const char *define_note(const Compiler *c, int k, bool inside, char *buf, size_t size)
+{
+    if (k < 0)
+        return "";
+    snprintf(buf, size, "%sfrom -D %s=%d%s", inside ? "; " : " (", c->defs[k].name,
+             (int)c->defs[k].value, inside ? "" : ")");
+    return buf;
+}
+
+/* The define that the range of declaration 'decl' ('lo..hi') takes a bound from, or -1. */
+static int range_define(const Compiler *c, const AstNode *decl)
+{
+    int k = define_of(c, decl->lo);
+    return k >= 0 ? k : define_of(c, decl->hi);
+}
+
+/* The define behind initial value 'e' being outside the range of 'decl': e's, else the range's. */
+static int init_define(const Compiler *c, const AstNode *e, const AstNode *decl)
+{
+    int k = define_of(c, e);
+    return k >= 0 ? k : range_define(c, decl);
+}
+
 static bool const_eval(Compiler *c, const AstNode *e, const ConstEnv *env, int32_t *out);
 
 static bool const_fail(Compiler *c, const ConstEnv *env, Loc loc, const char *msg)
@@ -467,13 +518,17 @@ static bool const_binary(Compiler *c, const AstNode *e, const ConstEnv *env, int
         return false;
     int64_t r;
     const char *msg = NULL;
+    char buf[384], note[256];
     if (!binary_value(e->op, x, y, &r, &msg)) {
-        char buf[96];
-        snprintf(buf, sizeof buf, "%s in a constant expression", msg);
+        snprintf(buf, sizeof buf, "%s in a constant expression%s", msg,
+                 define_note(c, define_of(c, e->b), false, note, sizeof note));
         return const_fail(c, env, e->loc, buf);
     }
-    if (r < INT32_MIN || r > INT32_MAX)
-        return const_fail(c, env, e->loc, "integer overflow in a constant expression");
+    if (r < INT32_MIN || r > INT32_MAX) {
+        snprintf(buf, sizeof buf, "integer overflow in a constant expression%s",
+                 define_note(c, define_of(c, e), false, note, sizeof note));
+        return const_fail(c, env, e->loc, buf);
+    }
     *out = (int32_t)r;
     return true;
 }
@@ -532,12 +587,15 @@ static bool const_count(Compiler *c, const AstNode *e, const char *what, int32_t
     int32_t v;
     if (!const_eval(c, e, &const_env, &v))
         return false;
+    char note[256];
     if (v < min) {
-        report(c, e->loc, "%s must be at least %d, not %d", what, (int)min, (int)v);
+        report(c, e->loc, "%s must be at least %d, not %d%s", what, (int)min, (int)v,
+               define_note(c, define_of(c, e), false, note, sizeof note));
         return false;
     }
     if (v > max) {
-        report(c, e->loc, "%s %d is too large (at most %d)", what, (int)v, (int)max);
+        report(c, e->loc, "%s %d is too large (at most %d%s)", what, (int)v, (int)max,
+               define_note(c, define_of(c, e), true, note, sizeof note));
         return false;
     }
     *out = (uint32_t)v;
@@ -571,8 +629,10 @@ static bool var_init_values(Compiler *c, Var *v, const AstNode *decl, const Cons
         if (!const_eval(c, e, env, &vals[i]))
             return false;
         if (v->has_range && (vals[i] < v->lo || vals[i] > v->hi)) {
-            report(c, e->loc, "initial value %d of '%s' is outside its range %d..%d", (int)vals[i],
-                   v->name, (int)v->lo, (int)v->hi);
+            char note[256];
+            report(c, e->loc, "initial value %d of '%s' is outside its range %d..%d%s",
+                   (int)vals[i], v->name, (int)v->lo, (int)v->hi,
+                   define_note(c, init_define(c, e, decl), false, note, sizeof note));
             return false;
         }
     }
@@ -586,7 +646,9 @@ static bool range_bounds(Compiler *c, const AstNode *decl, int32_t *lo, int32_t 
     if (!const_eval(c, decl->lo, &const_env, lo) || !const_eval(c, decl->hi, &const_env, hi))
         return false;
     if (*lo > *hi) {
-        report(c, decl->lo->loc, "empty range %d..%d", (int)*lo, (int)*hi);
+        char note[256];
+        report(c, decl->lo->loc, "empty range %d..%d%s", (int)*lo, (int)*hi,
+               define_note(c, range_define(c, decl), false, note, sizeof note));
         return false;
     }
     return true;
@@ -1466,10 +1528,15 @@ static bool compile_repeat(Compiler *c, const AstNode *s)
     int32_t n;
     if (!const_eval(c, s->a, &const_env, &n))
         return false;
+    int from = define_of(c, s->a);
     if (n < 0) {
-        report(c, s->a->loc, "repeat count must be at least 0, not %d", (int)n);
+        char note[256];
+        report(c, s->a->loc, "repeat count must be at least 0, not %d%s", (int)n,
+               define_note(c, from, false, note, sizeof note));
         return false;
     }
+    if (g->from_define < 0)
+        g->from_define = from;
     if (s->label) {
         uint32_t l = (uint32_t)label_index(g, s->label);
         if (g->in_atomic)
@@ -1817,8 +1884,10 @@ static void compile_thread(Compiler *c, const AstNode *decl)
     if (decl->a && !const_count(c, decl->a, "thread count", 1, MAX_THREADS, &count))
         count = 1;
     if (c->n_threads + count > MAX_THREADS) {
-        report(c, decl->name_loc, "a model may have at most %d threads; '%s' brings them to %llu",
-               MAX_THREADS, decl->name, (unsigned long long)c->n_threads + count);
+        char note[256];
+        report(c, decl->name_loc, "a model may have at most %d threads; '%s' brings them to %llu%s",
+               MAX_THREADS, decl->name, (unsigned long long)c->n_threads + count,
+               define_note(c, define_of(c, decl->a), false, note, sizeof note));
         count = 1;
     }
     uint32_t tmpl = (uint32_t)c->templates.len;
@@ -1841,6 +1910,7 @@ static void compile_thread(Compiler *c, const AstNode *decl)
     collect_labels(c, info, &decl->list);
 
     Gen g = {0};
+    g.from_define = -1;
     g.tmpl = tmpl;
     g.info = info;
     c->g = &g;
@@ -1860,9 +1930,11 @@ static void compile_thread(Compiler *c, const AstNode *decl)
             emit(&g.cb, OP_HALT, 0, 0);
         }
     }
-    if (g.too_big)
-        report(c, decl->name_loc, "thread '%s' has more than %d steps after unrolling 'repeat'",
-               decl->name, MAX_POSITIONS);
+    if (g.too_big) {
+        char note[256];
+        report(c, decl->name_loc, "thread '%s' has more than %d steps after unrolling 'repeat'%s",
+               decl->name, MAX_POSITIONS, define_note(c, g.from_define, false, note, sizeof note));
+    }
     bool keep = !g.too_big;
     if (keep)
         finish_template(c, &g, &c->templates.items[tmpl]);
@@ -2022,11 +2094,15 @@ static void compile_const(Compiler *c, const AstNode *decl)
     bool fresh = check_new_name(c, decl->name, decl->name_loc);
     int32_t v = 0;
     const_eval(c, decl->a, &const_env, &v);
+    int from = define_of(c, decl->a);
     for (size_t i = 0; i < c->n_defs; i++)
-        if (strcmp(c->defs[i].name, decl->name) == 0)
+        if (strcmp(c->defs[i].name, decl->name) == 0) {
             v = c->defs[i].value;
+            from = (int)i;
+        }
     vec_push(&c->const_names, xstrdup(decl->name));
     vec_push(&c->const_values, v);
+    vec_push(&c->const_define, from);
     if (fresh)
         add_global(c, decl, SYM_CONST, 0, v, false);
 }
@@ -2046,10 +2122,11 @@ static void compile_sync(Compiler *c, const AstNode *decl)
     }
 }
 
-/* The initial elements of queue 'q' from its initialiser 'init': a LIST, at most cap long, each
-** value inside the queue's range. Every bad element is reported. */
-static void queue_init_values(Compiler *c, Queue *q, const AstNode *init)
+/* The initial elements of queue 'q' from the initialiser of its declaration 'decl' (decl->b): a
+** LIST, at most cap long, each value inside the queue's range. Every bad element is reported. */
+static void queue_init_values(Compiler *c, Queue *q, const AstNode *decl)
 {
+    const AstNode *init = decl->b;
     if (init->kind != AST_LIST) {
         report(c, init->loc, "a queue's initialiser is a list '[e0, ...]'");
         return;
@@ -2062,10 +2139,12 @@ static void queue_init_values(Compiler *c, Queue *q, const AstNode *init)
     q->n_init = init->list.len;
     for (uint32_t i = 0; i < q->n_init; i++) {
         const AstNode *e = init->list.items[i];
+        char note[256];
         if (const_eval(c, e, &const_env, &q->init[i]) && q->has_range &&
             (q->init[i] < q->lo || q->init[i] > q->hi))
-            report(c, e->loc, "initial value %d of queue '%s' is outside its range %d..%d",
-                   (int)q->init[i], q->name, (int)q->lo, (int)q->hi);
+            report(c, e->loc, "initial value %d of queue '%s' is outside its range %d..%d%s",
+                   (int)q->init[i], q->name, (int)q->lo, (int)q->hi,
+                   define_note(c, init_define(c, e, decl), false, note, sizeof note));
     }
 }
 
@@ -2082,7 +2161,7 @@ static void compile_queue(Compiler *c, const AstNode *decl)
     bool ok = !decl->lo || range_bounds(c, decl, &q.lo, &q.hi);
     q.has_range = ok && decl->lo != NULL;
     if (ok && decl->b)
-        queue_init_values(c, &q, decl->b);
+        queue_init_values(c, &q, decl);
     if (fresh)
         add_global(c, decl, SYM_QUEUE, (uint32_t)c->queues.len, 0, false);
     vec_push(&c->queues, q);
@@ -2419,6 +2498,7 @@ static void compiler_fini(Compiler *c)
     vec_free(&c->quants);
     vec_free(&c->prop_labels);
     vec_free(&c->prop_label_lines);
+    vec_free(&c->const_define);
 }
 
 /* Every define must name a const of the model; else the tool error. */

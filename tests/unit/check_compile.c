@@ -876,6 +876,62 @@ START_TEST(compile_define_of_no_const_is_a_tool_error)
 }
 END_TEST
 
+/* An error about a value that a -D gave, directly or through another const, says so; the same
+** model without the -D gets the plain message. */
+START_TEST(compile_define_named_in_value_errors)
+{
+    static const struct {
+        const char *text;
+        int32_t value; /* of -D N */
+        const char *msg;
+    } cases[] = {
+        {"const N = 2\nthread t[N] { skip }\n", 0,
+         "thread count must be at least 1, not 0 (from -D N=0)"},
+        {"const N = 2\nconst M = N - 1\nthread t[M] { skip }\n", 1,
+         "thread count must be at least 1, not 0 (from -D N=1)"},
+        {"const N = 2\nthread t[N] { skip }\n", 70000,
+         "thread count 70000 is too large (at most 65535; from -D N=70000)"},
+        {"const N = 2\nthread t[1000] { skip }\nthread u[N] { skip }\n", 65000,
+         "a model may have at most 65535 threads; 'u' brings them to 66000 (from -D N=65000)"},
+        {"const N = 2\nshared a[N] = 0\nthread t { skip }\n", -1,
+         "array size must be at least 1, not -1 (from -D N=-1)"},
+        {"const N = 2\nqueue q[N]\nthread t { skip }\n", 0,
+         "queue capacity must be at least 1, not 0 (from -D N=0)"},
+        {"const N = 2\nshared x : 0..N = 2\nthread t { skip }\n", 1,
+         "initial value 2 of 'x' is outside its range 0..1 (from -D N=1)"},
+        {"const N = 2\nshared x : 0..3 = N\nthread t { skip }\n", 5,
+         "initial value 5 of 'x' is outside its range 0..3 (from -D N=5)"},
+        {"const N = 2\nqueue q[2] : 0..N = [2]\nthread t { skip }\n", 1,
+         "initial value 2 of queue 'q' is outside its range 0..1 (from -D N=1)"},
+        {"const N = 2\nshared x : N..1 = 1\nthread t { skip }\n", 3,
+         "empty range 3..1 (from -D N=3)"},
+        {"const N = 2\nthread t { repeat N - 3 { skip } }\n", 1,
+         "repeat count must be at least 0, not -2 (from -D N=1)"},
+        {"const N = 2\nconst K = 10 / (N - 1)\nthread t { skip }\n", 1,
+         "division by zero in a constant expression (from -D N=1)"},
+        {"const N = 2\nconst K = N * N\nthread t { skip }\n", 65536,
+         "integer overflow in a constant expression (from -D N=65536)"},
+        {"const N = 2\nthread t { repeat N { repeat N { skip } } }\n", 400,
+         "thread 't' has more than 100000 steps after unrolling 'repeat' (from -D N=400)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Define defs[] = {{"N", cases[i].value}};
+        Compiled c = compile_text(cases[i].text, defs, 1);
+        ck_assert_ptr_null(c.prog);
+        ck_assert_str_eq(diag_message(c.d, 0), cases[i].msg);
+        compiled_free(&c);
+    }
+    /* Not from a -D: no note, even when another const was given by one. */
+    Define defs[] = {{"N", 3}};
+    Compiled c = compile_text("const N = 2\nconst Z = 0\nthread t[Z] { skip }\n", defs, 1);
+    ck_assert_str_eq(diag_message(c.d, 0), "thread count must be at least 1, not 0");
+    compiled_free(&c);
+    c = compile_text("const N = 0\nthread t[N] { skip }\n", NULL, 0);
+    ck_assert_str_eq(diag_message(c.d, 0), "thread count must be at least 1, not 0");
+    compiled_free(&c);
+}
+END_TEST
+
 START_TEST(compile_property_terms)
 {
     Compiled c =
@@ -1200,6 +1256,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_owner_position_and_length_bits);
     tcase_add_test(core, compile_defines_override_consts);
     tcase_add_test(core, compile_define_of_no_const_is_a_tool_error);
+    tcase_add_test(core, compile_define_named_in_value_errors);
     tcase_add_test(core, compile_property_terms);
     tcase_add_test(core, compile_property_text_is_folded);
     tcase_add_test(core, compile_assert_texts);
