@@ -61,6 +61,7 @@ typedef struct CliOptions {
     const char *dot_path;       /* --dot FILE: the state graph, or NULL */
     const char *trace_dot_path; /* --trace-dot FILE or DIR/: schedule pictures, or NULL */
     DotOptions dot;             /* --dot-locals, --dot-max-states */
+    bool has_dot_max_states;    /* --dot-max-states given */
     bool has_format;            /* --format given: it overrides the file names' suffixes */
     DotFormat format;           /* --format dot|svg|png */
     const char *json_path;      /* --json FILE, or NULL */
@@ -132,8 +133,8 @@ static const char options_text[] =
     "  --color                 colour errors and verdicts\n"
     "  --dot FILE              write the state graph (FILE.svg/.png: rendered by Graphviz)\n"
     "  --trace-dot FILE|DIR/   draw the first violation's schedule, or each one into DIR/\n"
-    "  --dot-locals            show each thread's locals in the state graph\n"
-    "  --dot-max-states N      refuse a state graph of more than N states (default 500)\n"
+    "  --dot-locals            show each thread's locals in the --dot state graph\n"
+    "  --dot-max-states N      refuse a --dot state graph of more than N states (default 500)\n"
     "  --format dot|svg|png    the format of --dot, --trace-dot and graph -o files\n"
     "  --json FILE             write the whole report as JSON (docs/json.md)\n"
     "  --trace FILE            write the first violation's schedule as a JSON trace for replay\n"
@@ -732,6 +733,7 @@ static bool cli_valued(CliOptions *o, int argc, char **argv, int *i)
         const char *v = option_value("--dot-max-states", argc, argv, i);
         if (!parse_count(v, &o->dot.max_states))
             cli_bad_value("--dot-max-states", v, "a positive integer");
+        o->has_dot_max_states = true;
     } else if (is_option(arg, "--format")) {
         const char *v = option_value("--format", argc, argv, i);
         if (!dot_format_parse(v, &o->format))
@@ -1534,10 +1536,26 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     prog_free(prog);
 }
 
+/* Check's options that only shape a picture, refused without the picture: given alone they
+** would change nothing, and the user most likely forgot the option they belong to. */
+static void cli_check_picture_modifiers(const CliOptions *o)
+{
+    if (!o->dot_path && o->dot.show_locals)
+        cli_fail("--dot-locals needs --dot FILE (it shows the locals in the state graph that "
+                 "--dot writes)");
+    if (!o->dot_path && o->has_dot_max_states)
+        cli_fail("--dot-max-states needs --dot FILE (it limits the state graph that --dot "
+                 "writes)");
+    if (!o->dot_path && !o->trace_dot_path && o->has_format)
+        cli_fail("--format needs --dot or --trace-dot (it sets the format of the pictures they "
+                 "write)");
+}
+
 static int cli_check(int argc, char **argv)
 {
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o); /* reads a model from stdin: Ctrl-C there ends weft */
+    cli_check_picture_modifiers(&o);
     cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot", "the search");
     cli_catch_interrupts(); /* before any model compiles: one then stops its search at once */
