@@ -1347,6 +1347,13 @@ static void cli_progress(void *ctx, const SearchProgress *p)
     fflush(stderr);
 }
 
+/* Whether the analysis (count.h) runs after a search: for the report, which --quiet does not
+** print, or for an option that asks for what only it gives, in the files it is written to. */
+static bool cli_is_analysed(const CliOptions *o)
+{
+    return !o->is_quiet || o->is_fewest || o->is_causes || o->outcomes;
+}
+
 /* search_run with the progress line when --progress asks for it, erased at the end. */
 static SearchResult *cli_search(const Program *prog, const CliOptions *o)
 {
@@ -1354,9 +1361,9 @@ static SearchResult *cli_search(const Program *prog, const CliOptions *o)
     /* the report's analyses and --schedules walk the state graph: the search records it as it
     ** goes, rather than count.c running every step again after it; of a cyclic graph the
     ** report needs only the states' flags, these options its edges */
-    so.record_graph = !o->is_quiet || o->schedules_path;
+    so.record_graph = cli_is_analysed(o) || o->schedules_path;
     so.keep_cyclic_edges = o->is_fewest || o->is_causes || o->schedules_path ||
-                           (!o->is_quiet && prog_has_final(prog)); /* never-ending states */
+                           (cli_is_analysed(o) && prog_has_final(prog)); /* never-ending states */
     bool is_shown = progress_is_shown(o->progress);
     if (is_shown) {
         so.progress = cli_progress;
@@ -1516,8 +1523,8 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     out->verdict = report_verdict(out->res);
     if (out->has_model_expect)
         out->is_expect_met = expect_met(&out->model_expect, prog, out->res, out->verdict);
-    size_t skipped = 0; /* --quiet skips the analyses, in the JSON report too */
-    Analysis *an = o->is_quiet ? NULL : cli_analysis(prog, out->res, o, &co, &skipped);
+    size_t skipped = 0; /* --quiet alone skips the analyses, in the JSON report too */
+    Analysis *an = cli_is_analysed(o) ? cli_analysis(prog, out->res, o, &co, &skipped) : NULL;
     Shown shown = {0}; /* built once, for every output that shows schedules */
     if (!o->is_quiet || o->sinks->json || o->sinks->junit || o->trace_path || o->trace_dot_path)
         shown_build(&shown, prog, out->res, an);
@@ -1536,10 +1543,21 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     prog_free(prog);
 }
 
-/* Check's options that only shape a picture, refused without the picture: given alone they
-** would change nothing, and the user most likely forgot the option they belong to. */
-static void cli_check_picture_modifiers(const CliOptions *o)
+/* Check's options that only shape something another option asks for, refused without it: given
+** alone they would change nothing, and the user most likely forgot the option they belong to.
+** Under --quiet, which prints no report, the analyses' options need a file to show them in. */
+static void cli_check_modifiers(const CliOptions *o)
 {
+    bool has_file = o->json_path || o->junit_path || o->trace_path || o->trace_dot_path;
+    if (o->is_quiet && o->is_fewest && !has_file)
+        cli_fail("--fewest-preemptions changes the schedules shown, and --quiet shows none: drop "
+                 "--quiet, or write them with --json, --junit, --trace or --trace-dot");
+    if (o->is_quiet && o->is_causes && !o->json_path)
+        cli_fail("--causes adds to the report, and --quiet prints none of it: drop --quiet, or "
+                 "write it with --json FILE");
+    if (o->is_quiet && o->outcomes && !o->json_path)
+        cli_fail("--outcomes groups the report's outcomes, and --quiet prints none of them: drop "
+                 "--quiet, or write them with --json FILE");
     if (!o->dot_path && o->dot.show_locals)
         cli_fail("--dot-locals needs --dot FILE (it shows the locals in the state graph that "
                  "--dot writes)");
@@ -1555,7 +1573,7 @@ static int cli_check(int argc, char **argv)
 {
     CliOptions o = {.dot.max_states = DOT_DEFAULT_MAX_STATES};
     cli_parse_check(argc, argv, &o); /* reads a model from stdin: Ctrl-C there ends weft */
-    cli_check_picture_modifiers(&o);
+    cli_check_modifiers(&o);
     cli_check_picture_options(&o, "--dot");
     cli_check_outputs(&o, "--dot", "the search");
     cli_catch_interrupts(); /* before any model compiles: one then stops its search at once */

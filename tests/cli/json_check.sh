@@ -111,10 +111,17 @@ if ! "$weft" replay "$examples/counter_race.weft" "$trace" 2>&1 |
     echo "FAIL: fewest: the trace does not replay to the fewest-preemption schedule's end"
     failed=1
 fi
-# ... under --quiet no analysis runs: the shortest schedule
+# ... and under --quiet too, which prints no report but writes the same schedule into the file
+# (until 2026-12-07 --quiet skipped the analysis, and the file silently had the shortest one)
 rm -f "$json"
 "$weft" check -j 1 --quiet --fewest-preemptions --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
-check fewest-quiet "$v.schedule | .fewest_preemptions == false and .shortest == true and .preemptions == 2" $r
+check fewest-quiet "$v.schedule | .fewest_preemptions == true and .length == 16 and .preemptions == 1" $r
+"$weft" check -j 1 --quiet --fewest-preemptions --trace "$workdir/quiet-trace.json" \
+    "$examples/counter_race.weft" >/dev/null 2>&1
+if ! cmp -s "$trace" "$workdir/quiet-trace.json"; then
+    echo "FAIL: fewest-quiet: --quiet's trace is not the one written without it"
+    failed=1
+fi
 # --causes: the points of no return, as the text gives them; null without it. The two-worker race
 # has one: the second worker's read, step 2 of a 4-step schedule with 2 preemptions.
 rm -f "$json"
@@ -166,10 +173,17 @@ check bound-cut '.models[0] | .statistics.stop == "max states" and .statistics.m
 rm -f "$json"
 "$weft" check -j 2 --reduce dead --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check reduce-dead '.models[0] | .verdict == "violation" and .statistics.dead_resets == 3 and .statistics.states == 17231 and .analysis.schedules == "63063000" and .analysis.end_states == 7' $r
-# The analysis: null under --quiet; a spin loop nobody ends counted as never-ending states.
+# The analysis: null under --quiet, unless --outcomes or --causes asks for it (then the same as
+# without --quiet); a spin loop nobody ends counted as never-ending states.
 rm -f "$json"
 "$weft" check -j 1 --quiet --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
 check analysis-quiet '.models[0].analysis == null' $r
+rm -f "$json"
+"$weft" check -j 1 --quiet --outcomes counter --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check analysis-quiet-outcomes '.models[0].analysis | .schedules == "63063000" and ([.outcomes[].values.counter] | sort) == [2, 3, 4, 5, 6, 7, 8]' $r
+rm -f "$json"
+"$weft" check -j 1 --quiet --causes -D N=2 -D ITERS=1 --json "$json" "$examples/counter_race.weft" >/dev/null 2>&1
+check analysis-quiet-causes '.models[0].analysis.causes | (.points | length) == 1 and .points[0].step == 2' $r
 spin=$workdir/spin.weft
 printf 'shared flag = 0\nshared x = 0\nthread a {\n    while flag == 0 {\n        skip\n    }\n    x = 1\n}\nthread b {\n    skip\n}\nfinal fin: x == 1\n' >"$spin"
 rm -f "$json"
