@@ -90,6 +90,7 @@ typedef struct ModelResult {
     ModelExpect model_expect; /* the model's '# expect:' line */
     bool is_expect_met;       /* has_model_expect: the verdict meets it */
     char *error;              /* why it was not checked, as stderr says it (owned), or NULL */
+    char *viols;              /* its violations for the summary line (report_viol_list), or NULL */
 } ModelResult;
 
 static const char usage_text[] =
@@ -1521,6 +1522,7 @@ static void cli_check_one(const char *path, const CliOptions *o, bool is_many, M
     co.terms = terms;
     out->res = cli_search(prog, o);
     out->verdict = report_verdict(out->res);
+    out->viols = report_viol_list(prog, out->res);
     if (out->has_model_expect)
         out->is_expect_met = expect_met(&out->model_expect, prog, out->res, out->verdict);
     size_t skipped = 0; /* --quiet alone skips the analyses, in the JSON report too */
@@ -1596,11 +1598,12 @@ static int cli_check(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (results[i].has_model_expect)
             report_summary_expect(cli_text(), results[i].name, results[i].verdict, results[i].res,
-                                  results[i].model_expect.text, results[i].is_expect_met,
-                                  o.is_color);
+                                  results[i].viols, results[i].model_expect.text,
+                                  results[i].is_expect_met, o.is_color);
         else
             report_summary(cli_text(), results[i].name, results[i].verdict, results[i].res,
-                           o.expect, o.is_color);
+                           results[i].viols, o.expect, o.is_color);
+        free(results[i].viols);
         expect_fini(&results[i].model_expect);
         search_result_free(results[i].res);
         free(results[i].error);

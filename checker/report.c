@@ -735,9 +735,22 @@ void report_violation(FILE *out, const Program *prog, const SearchResult *res, c
     exec_free(ctx);
 }
 
-/* "NAME: violation (2 properties)" without the expectation and the newline. */
+char *report_viol_list(const Program *prog, const SearchResult *res)
+{
+    StrBuf b = {0};
+    for (size_t i = 0; i < res->n_viols && i < REPORT_SUMMARY_NAMES; i++) {
+        char *name = report_viol_name(prog, &res->viols[i]);
+        strbuf_addf(&b, "%s%s", i ? ", " : "", name);
+        free(name);
+    }
+    if (res->n_viols > REPORT_SUMMARY_NAMES)
+        strbuf_addf(&b, " and %zu more", res->n_viols - REPORT_SUMMARY_NAMES);
+    return strbuf_take(&b, "");
+}
+
+/* "NAME: violation (final 'total', deadlock)" without the expectation and the newline. */
 static void print_summary_verdict(FILE *out, const char *name, Verdict v, const SearchResult *res,
-                                  bool color)
+                                  const char *viols, bool color)
 {
     fprintf(out, "%s: ", name);
     switch (v) {
@@ -745,8 +758,7 @@ static void print_summary_verdict(FILE *out, const char *name, Verdict v, const 
         fprintf(out, "%sok%s", color ? "\033[1;32m" : "", color_off(color));
         break;
     case VERDICT_VIOLATION:
-        fprintf(out, "%sviolation%s (%zu %s", color_on(color), color_off(color), res->n_viols,
-                plural(res->n_viols, "property", "properties"));
+        fprintf(out, "%sviolation%s (%s", color_on(color), color_off(color), viols ? viols : "");
         if (search_is_partial(res))
             fprintf(out, "; search incomplete: %s", partial_name(res));
         fputc(')', out);
@@ -764,9 +776,9 @@ static void print_summary_verdict(FILE *out, const char *name, Verdict v, const 
 }
 
 void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchResult *res,
-                           const char *wanted, bool is_met, bool color)
+                           const char *viols, const char *wanted, bool is_met, bool color)
 {
-    print_summary_verdict(out, name, v, res, color);
+    print_summary_verdict(out, name, v, res, viols, color);
     if (v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE)
         fprintf(out, " -- expected %s: %s", wanted,
                 v == VERDICT_INCOMPLETE ? "unknown"
@@ -775,10 +787,10 @@ void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchR
     fputc('\n', out);
 }
 
-void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
-                    bool color)
+void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                    const char *viols, Expect expect, bool color)
 {
-    print_summary_verdict(out, name, v, res, color);
+    print_summary_verdict(out, name, v, res, viols, color);
     if (expect != EXPECT_NONE && v != VERDICT_NOT_CHECKED && v != VERDICT_UNREADABLE) {
         const char *wanted = expect == EXPECT_OK ? "ok" : "violation";
         const char *how = v == VERDICT_INCOMPLETE                         ? "unknown"

@@ -121,16 +121,24 @@ void report_steps(FILE *out, const Program *prog, const Violation *v, const Trac
 char *report_changes(const Program *prog, const uint8_t *before, const uint8_t *after, uint32_t tid,
                      uint32_t pos);
 
-/* The summary line with an expectation spelled by the caller ("violation final 'total'"):
-** "NAME: violation (1 property) -- expected violation final 'total': met". */
-void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchResult *res,
-                           const char *wanted, bool is_met, bool color);
+/* The violations of 'res' for the summary line, in the report's order, by report_viol_name():
+** "final 'total', deadlock"; after REPORT_SUMMARY_NAMES of them, "... and 2 more". "" when there
+** is none. Caller frees. */
+char *report_viol_list(const Program *prog, const SearchResult *res);
 
-/* Print the one summary line of a model: "NAME: ok", "NAME: violation (2 properties)",
-** "NAME: incomplete (max states)", "NAME: not checked (model error)", "NAME: not checked (cannot
-** read)", followed, with --expect, by whether the expectation was met. 'res' may be NULL for
-** VERDICT_NOT_CHECKED and VERDICT_UNREADABLE. */
-void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res, Expect expect,
-                    bool color);
+enum { REPORT_SUMMARY_NAMES = 3 };
+
+/* The summary line with an expectation spelled by the caller ("violation final 'total'"):
+** "NAME: violation (final 'total') -- expected violation final 'total': met". 'viols' is
+** report_viol_list()'s text (NULL without a violation). */
+void report_summary_expect(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                           const char *viols, const char *wanted, bool is_met, bool color);
+
+/* Print the one summary line of a model: "NAME: ok", "NAME: violation (final 'total',
+** deadlock)", "NAME: incomplete (max states)", "NAME: not checked (model error)", "NAME: not
+** checked (cannot read)", followed, with --expect, by whether the expectation was met. 'res' may
+** be NULL for VERDICT_NOT_CHECKED and VERDICT_UNREADABLE; 'viols' as for report_summary_expect. */
+void report_summary(FILE *out, const char *name, Verdict v, const SearchResult *res,
+                    const char *viols, Expect expect, bool color);
 
 #endif

@@ -80,7 +80,7 @@ run_interrupted INT "$work/early.weft" -D N=6 -D ITERS=3
 [ "$status" = 1 ] || fail "early violation: exit $status, not 1"
 grep -q "^violation: invariant 'early' (counter < 1) breaks with counter = 1" <<<"$out" ||
     fail "early violation: not reported"
-[[ $(tail -n 1 <<<"$out") == *"early.weft: violation (1 property; search incomplete: interrupted)" ]] ||
+[[ $(tail -n 1 <<<"$out") == *"early.weft: violation (invariant 'early'; search incomplete: interrupted)" ]] ||
     fail "early violation: last line '$(tail -n 1 <<<"$out")'"
 
 # The model after the interrupted one: its initial state only.

@@ -1230,7 +1230,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
         answer['checked_depth'] = dep[k] - 1
     if stop != 'complete':  # no analysis
         answer['junit'] = junit_cases(model, list(found), True, deadlock, 0)
-        answer['summary'] = summary(len(violations), stop if stop != 'first' else None)
+        answer['summary'] = summary(violations, stop if stop != 'first' else None)
         return answer
     if enum:  # --schedules
         answer['enumerated'] = [[[list(x) for x in steps], list(key)]
@@ -1275,7 +1275,7 @@ def explore(model, deadlock=True, bound=None, first=False, max_states=0, max_dep
     answer['junit'] = junit_cases(model, list(found), bool(n_held), deadlock,
                                   answer['never_ending_states'] or 0)
     answer['analysis_text'] = analysis_text(model, answer, bound)
-    answer['summary'] = summary(len(violations), 'max preemptions' if n_held else None)
+    answer['summary'] = summary(violations, 'max preemptions' if n_held else None)
     return answer
 
 
@@ -1542,16 +1542,30 @@ def analysis_text(model, answer, bound):
     return lines + ([f'  (and {len(outs) - 20} more outcomes)'] if len(outs) > 20 else [])
 
 
-def summary(n_violations, partial):
+def summary(violations, partial):
     """weft check's exit status and its summary line, after 'MODEL: ' (docs/cli.md, *Exit
-    status*, *Summary lines*): 1 with 'violation (N properties)', and what cut the search short
-    ('partial': a limit's name, or 'max preemptions' when the bound held a step back) after
-    '; search incomplete: '; else 3 with 'incomplete (...)' when it was cut short; else 0, 'ok'.
-    --first's stop is no limit."""
-    if n_violations:
-        return [1, f'violation ({n_violations} propert' + ('y' if n_violations == 1 else 'ies') +
+    status*, *Summary lines*): 1 with 'violation (final 'fin0', deadlock)', the violations in
+    the report's order by viol_name(), three at most and then 'and N more', and what cut the
+    search short ('partial': a limit's name, or 'max preemptions' when the bound held a step
+    back) after '; search incomplete: '; else 3 with 'incomplete (...)' when it was cut short;
+    else 0, 'ok'. --first's stop is no limit."""
+    if violations:
+        names = ', '.join(viol_name(*v[:3]) for v in violations[:3])
+        more = f' and {len(violations) - 3} more' if len(violations) > 3 else ''
+        return [1, f'violation ({names}{more}' +
                 (f'; search incomplete: {partial}' if partial else '') + ')']
     return [3, f'incomplete ({partial})'] if partial else [0, 'ok']
+
+
+def summary_unordered(said):
+    """A summary line (summary()) as --dfs leaves it comparable: its violations found in another
+    order, so the names sorted, or their number alone when some were cut ('and N more')."""
+    mt = re.fullmatch(r'violation \((.*?)(?: and (\d+) more)?(; search incomplete: .*)?\)', said[1])
+    if not mt:
+        return said
+    names = mt[1].split(', ')
+    listed = f'{len(names) + int(mt[2])} violations' if mt[2] else ', '.join(sorted(names))
+    return [said[0], f'violation ({listed}{mt[3] or ""})']
 
 
 def assert_lines(model, stmts):
@@ -2956,6 +2970,7 @@ def compared(answer, options):
     if '--dfs' in options:  # its violations in another order, their schedules not the shortest
         drop |= {'depth'}
         answer = dict(answer, violations=sorted(v[:3] for v in answer['violations']),
+                      summary=summary_unordered(answer['summary']),
                       final_fails=sorted(answer.get('final_fails', [])),
                       junit=sorted([name, how.split(' ')[0] if how.startswith('failure') else how]
                                    for name, how in answer['junit']))
