@@ -2552,7 +2552,9 @@ Program *compile_model(const AstNode *model, const Source *src, const Define *de
         compile_decl(&c, model->list.items[i]);
     if (c.templates.len == 0) {
         Loc end = {(uint32_t)src->len, 0};
-        report(&c, end, "a model needs at least one thread");
+        report(&c, end,
+               "a model needs at least one thread (declare one: 'thread worker { ... }', or "
+               "'thread worker[N] { ... }' for N of them)");
     }
     if (diag_count(d) > errors) {
         compiler_fini(&c);

@@ -1073,8 +1073,12 @@ static const ErrorCase error_cases[] = {
     {"shared y = Z\nthread t { skip }",
      "1:12: unknown constant 'Z' (declare it above its use: 'const Z = 1')"},
     {"shared y = id\nthread t { skip }", "1:12: 'id' is only allowed inside a thread"},
-    {"shared x = 0", "1:13: a model needs at least one thread"},
-    {"shared x = 0\n", "2:1: a model needs at least one thread"},
+    {"shared x = 0",
+     "1:13: a model needs at least one thread (declare one: 'thread worker { ... }', "
+     "or 'thread worker[N] { ... }' for N of them)"},
+    {"shared x = 0\n",
+     "2:1: a model needs at least one thread (declare one: 'thread worker { ... }', "
+     "or 'thread worker[N] { ... }' for N of them)"},
     {"shared x: 0..3 = 7\nthread t { skip }",
      "1:18: initial value 7 of 'x' is outside its range 0..3"},
     {"shared a[2]: 0..3 = [1, 4]\nthread t { skip }",
