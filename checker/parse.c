@@ -427,6 +427,36 @@ static bool is_operand_start(const Token *tok)
     }
 }
 
+static bool is_stmt_keyword(TokKind kind);
+
+/* A statement's keyword where a value goes, on the same line ('x = get q'): "expected expression,
+** found 'get'" and what the statement is instead. */
+static void expected_not_statement(Parser *p)
+{
+    char hint[128];
+    if (check(p, TOK_GET))
+        snprintf(hint, sizeof hint,
+                 "'get' is a statement of its own: 'get QUEUE, TARGET' takes the queue's head "
+                 "into TARGET");
+    else
+        snprintf(hint, sizeof hint, "'%s' is a statement of its own, not a value",
+                 lex_kind_text(p->cur.kind));
+    expected(p, "expression", hint);
+}
+
+/* The hint for a '=' where a comparison goes ('if x = 1 {', 'final x = 1'): "to compare, write
+** '=='", or for '=>' and '=<', the operator meant. */
+static const char *assign_hint(Parser *p)
+{
+    const Token *next = peek(p);
+    bool is_touching = next->loc.off == p->cur.loc.off + p->cur.loc.len;
+    if (is_touching && next->kind == TOK_GT)
+        return "weft writes '=>' as '>='";
+    if (is_touching && next->kind == TOK_LT)
+        return "weft writes '=<' as '<='";
+    return "to compare, write '=='";
+}
+
 /* primary -> INT | 'true' | 'false' | IDENT | 'id' | paren | call | quant */
 static AstNode *parse_primary(Parser *p)
 {
@@ -474,7 +504,10 @@ static AstNode *parse_primary(Parser *p)
                  "'cond NAME'");
         return NULL;
     default:
-        expected(p, "expression", NULL);
+        if (is_stmt_keyword(p->cur.kind) && !p->cur.is_line_start) /* on a line of its own, */
+            expected_not_statement(p); /* it starts the next statement: the value is missing */
+        else
+            expected(p, "expression", NULL);
         return NULL;
     }
 }
@@ -696,7 +729,7 @@ static bool parse_block(Parser *p, const Token *opener, AstList *out, AstList *l
     if (!accept(p, TOK_LBRACE)) { /* 'if x = 1 {': the condition ended at the '=' */
         bool is_then = check(p, TOK_IDENT) && is_word_of(p->cur.text, p->cur.loc.len, " then do ");
         expected(p, "'{'",
-                 check(p, TOK_ASSIGN)  ? "to compare, write '=='"
+                 check(p, TOK_ASSIGN)  ? assign_hint(p)
                  : check(p, TOK_COLON) ? "a block is written in braces, '{ ... }', not after ':'"
                  : is_then ? "weft has no 'then' or 'do': the block follows in braces, '{ ... }'"
                            : NULL);
@@ -1050,7 +1083,7 @@ static AstNode *parse_simple_stmt(Parser *p)
             return NULL;
         }
         expected(p, "a statement",
-                 check(p, TOK_ASSIGN) ? "to compare, write '=='"
+                 check(p, TOK_ASSIGN) ? assign_hint(p)
                  : check(p, TOK_OR)   ? "'or' joins the branches of 'choose { ... } or { ... }'; "
                                         "to join tests, write '||'"
                                       : NULL);
@@ -1208,7 +1241,7 @@ static AstNode *parse_property(Parser *p, AstKind kind)
     if (!(n->a = parse_expr(p)))
         return NULL;
     if (check(p, TOK_ASSIGN)) { /* 'final x = 1' */
-        expected(p, "the end of the property", "to compare, write '=='");
+        expected(p, "the end of the property", assign_hint(p));
         return NULL;
     }
     n->loc = span_prev(p, start);
