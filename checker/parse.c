@@ -285,9 +285,16 @@ static AstNode *parse_name(Parser *p)
         snprintf(what, sizeof what, "a name after %s", after);
         bool is_call = check(p, TOK_LPAREN) && is_keyword(p->prev.kind); /* 'lock(m)' */
         bool is_reserved = is_keyword(p->cur.kind);                      /* 'shared count = 0' */
+        const char *arg = check(p, TOK_DONE)   ? "THREAD" /* 't.done', 'm.held', 'q.len' */
+                          : check(p, TOK_HELD) ? "MUTEX"
+                          : check(p, TOK_LEN)  ? "QUEUE"
+                                               : NULL;
         char hint[FOUND_MAX + 48];
         if (is_call)
             snprintf(hint, sizeof hint, "no parentheses: '%s NAME'", lex_kind_text(p->prev.kind));
+        else if (arg && p->prev.kind == TOK_DOT)
+            snprintf(hint, sizeof hint, "weft has no fields or methods: write '%s(%s)'",
+                     lex_kind_text(p->cur.kind), arg);
         else if (is_reserved)
             snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: choose another name",
                      lex_kind_text(p->cur.kind));

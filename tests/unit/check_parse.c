@@ -764,6 +764,18 @@ static const ErrorCase error_cases[] = {
      "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
      "'assert' (a property of every state is declared 'invariant EXPR')",
      1, 1, 1},
+    {"final t[0].done",
+     "expected a name after '.', found 'done' (weft has no fields or methods: write "
+     "'done(THREAD)')",
+     1, 12, 1},
+    {"final !m.held",
+     "expected a name after '.', found 'held' (weft has no fields or methods: "
+     "write 'held(MUTEX)')",
+     1, 10, 1},
+    {"final q.len == 0",
+     "expected a name after '.', found 'len' (weft has no fields or methods: "
+     "write 'len(QUEUE)')",
+     1, 9, 1},
     {"final x => 1", "expected the end of the property, found '=' (weft writes '=>' as '>=')", 1, 9,
      1},
     {"final x = 1", "expected the end of the property, found '=' (to compare, write '==')", 1, 9,
