@@ -63,9 +63,19 @@ typedef struct ReadOnce {
 } ReadOnce;
 static VEC(ReadOnce) read_once;
 
-/* "cannot read 'x': why" for util_read_all's failure. */
-static char *read_error(const char *path, int why)
+/* "cannot read 'x': why" for util_read_all's failure; for a directory, how to name the models in
+** it: the directory, a slash and the pattern of the models' names (none for '.'). 'is_path':
+** 'path' names a file (not stdin). */
+static char *read_error(const char *path, int why, bool is_path)
 {
+    if (why == EISDIR && is_path) {
+        size_t len = strlen(path);
+        bool is_here = !strcmp(path, ".") || !strcmp(path, "./");
+        const char *dir = is_here ? "" : path;
+        const char *slash = is_here || (len > 0 && path[len - 1] == '/') ? "" : "/";
+        return xasprintf("cannot read '%s': %s (a model is a file: '%s%s*.weft' names those in it)",
+                         path, strerror(why), dir, slash);
+    }
     return xasprintf("cannot read '%s': %s", path, why ? strerror(why) : "file too large");
 }
 
@@ -124,7 +134,7 @@ Source *src_read_file(const char *path, char **err_out)
     bool is_regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
     fclose(f);
     if (!ok) {
-        *err_out = read_error(path, why);
+        *err_out = read_error(path, why, true);
         return NULL;
     }
     if (!is_regular)
@@ -138,7 +148,7 @@ bool src_read_stdin(const char *name, char **err_out)
     size_t len;
     int why;
     if (!util_read_all(stdin, UINT32_MAX / 2, &text, &len, &why)) {
-        *err_out = read_error(name, why);
+        *err_out = read_error(name, why, false);
         return false;
     }
     vec_push(&read_once, ((ReadOnce){xstrdup(name), text, len}));
