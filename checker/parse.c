@@ -35,6 +35,8 @@ typedef struct Parser {
     bool is_fatal;      /* too deep or too many errors: unwind without another word */
     bool has_quiet;     /* a missing '}' was reported at quiet_off ... */
     uint32_t quiet_off; /* ... so the enclosing blocks do not report it again */
+    bool has_stray;     /* a statement's keyword was reported where a value goes, at stray_off: */
+    uint32_t stray_off; /* resynchronising steps over it rather than parse its statement */
 } Parser;
 
 /* Growable list of nodes while a rule runs; copied into the arena when done. */
@@ -449,6 +451,8 @@ static void expected_not_statement(Parser *p)
         snprintf(hint, sizeof hint, "'%s' is a statement of its own, not a value",
                  lex_kind_text(p->cur.kind));
     expected(p, "expression", hint);
+    p->has_stray = true;
+    p->stray_off = p->cur.loc.off;
 }
 
 /* The hint for a '=' where a comparison goes ('if x = 1 {', 'final x = 1'): "to compare, write
@@ -682,12 +686,14 @@ static bool is_stmt_keyword(TokKind kind)
 }
 
 /* After a failed statement that began at 'before': skip (balanced braces) to the next token that
-** can start a statement, to a '}' closing the block, or to a declaration. */
+** can start a statement, to a '}' closing the block, or to a declaration. A statement's keyword
+** already reported as a value ('x = get q') is not such a token: its statement is that error's. */
 static void sync_stmt(Parser *p, uint32_t before)
 {
-    if (p->cur.loc.off == before && !check(p, TOK_EOF) && !check(p, TOK_RBRACE) &&
+    bool is_stray = p->has_stray && p->cur.loc.off == p->stray_off;
+    if ((p->cur.loc.off == before || is_stray) && !check(p, TOK_EOF) && !check(p, TOK_RBRACE) &&
         !is_decl_start(p->cur.kind))
-        advance(p); /* the statement took nothing: step over its first token */
+        advance(p); /* the statement took nothing, or its rest is the stray: step over it */
     int nest = 0;
     while (!p->is_fatal && !check(p, TOK_EOF)) {
         TokKind k = p->cur.kind;

@@ -658,6 +658,10 @@ static const ErrorCase error_cases[] = {
     {"thread t { x = get q }",
      "expected expression, found 'get' ('get' is a statement of its own: 'get QUEUE, TARGET' "
      "takes the queue's head into TARGET)",
+     1, 16, 1},
+    {"thread t { x = get q, y\n  z = }",
+     "expected expression, found 'get' ('get' is a statement of its own: 'get QUEUE, TARGET' "
+     "takes the queue's head into TARGET)",
      1, 16, 2},
     {"thread t { x = lock m }",
      "expected expression, found 'lock' ('lock' is a statement of its own, not a value)", 1, 16, 1},
