@@ -863,8 +863,11 @@ static void expected_assign(Parser *p, const AstNode *target)
     const char *habit = target->kind == AST_NAME
                             ? habit_hint(target->name, strlen(target->name), HABIT_STMT)
                             : NULL;
-    if (habit) { /* 'x = a and b', 'elif x {', 'for i in ...', 'var y = 1' */
-        expected(p, "'='", habit);
+    if (habit) { /* 'x = a and b', 'elif x {', 'for i in ...', 'var y = 1': at the word */
+        if (!p->is_fatal)
+            diag_error(p->d, target->loc, "expected a statement, found '%s' (%s)", target->name,
+                       habit);
+        note_full(p);
         return;
     }
     if (target->kind == AST_NAME && check(p, TOK_DOT)) {

@@ -646,7 +646,8 @@ static const ErrorCase error_cases[] = {
      1},
     {"thread t { while x = 1 { skip } }", "expected '{', found '=' (to compare, write '==')", 1, 20,
      1},
-    {"thread t { x = x and y }", "expected '=', found 'y' (weft writes 'and' as '&&')", 1, 22, 1},
+    {"thread t { x = x and y }", "expected a statement, found 'and' (weft writes 'and' as '&&')", 1,
+     18, 1},
     {"thread t { if x => 1 { skip } }", "expected '{', found '=' (weft writes '=>' as '>=')", 1, 17,
      1},
     {"thread t { while x =< 1 { skip } }", "expected '{', found '=' (weft writes '=<' as '<=')", 1,
@@ -666,7 +667,7 @@ static const ErrorCase error_cases[] = {
     {"thread t { x = lock m }",
      "expected expression, found 'lock' ('lock' is a statement of its own, not a value)", 1, 16, 1},
     {"thread t { if x { skip } elif y { skip } }",
-     "expected '=', found 'y' (weft writes 'elif' as 'else if')", 1, 31, 1},
+     "expected a statement, found 'elif' (weft writes 'elif' as 'else if')", 1, 26, 1},
     {"thread t { lock(m) }",
      "expected a name after 'lock', found '(' (no parentheses: 'lock NAME')", 1, 16, 1},
     {"thread t { signal(c) }",
@@ -749,13 +750,13 @@ static const ErrorCase error_cases[] = {
     {"thread t { if not (x) { skip } }",
      "expected expression, found 'not' (weft writes 'not' as '!')", 1, 15, 1},
     {"thread t { for i in 0..3 { skip } }",
-     "expected '=', found 'i' (weft has no 'for': 'repeat N { ... }' runs a block N times, 'while' "
-     "as long as a test holds)",
-     1, 16, 1},
+     "expected a statement, found 'for' (weft has no 'for': 'repeat N { ... }' runs a block N "
+     "times, 'while' as long as a test holds)",
+     1, 12, 1},
     {"thread t { var y = 1 }",
-     "expected '=', found 'y' (a thread's own variable is declared 'local NAME = VALUE', before "
-     "its first statement)",
-     1, 16, 1},
+     "expected a statement, found 'var' (a thread's own variable is declared 'local NAME = "
+     "VALUE', before its first statement)",
+     1, 12, 1},
     {"int x = 0",
      "expected a declaration (const, shared, mutex, cond, queue, thread, invariant, final), found "
      "'int' (a variable the threads share is declared 'shared NAME = VALUE')",
@@ -820,10 +821,12 @@ static const ErrorCase error_cases[] = {
      "expected '(', found '+' ('count' is a keyword of weft's, 'count(...)': a variable needs "
      "another name)",
      1, 22, 1},
-    {"thread t { pass }", "expected '=', found '}' (weft writes 'pass' as 'skip')", 1, 17, 1},
+    {"thread t { pass }", "expected a statement, found 'pass' (weft writes 'pass' as 'skip')", 1,
+     12, 1},
     {"thread t { global x\n  x = 1 }",
-     "expected '=', found 'x' (a thread sees every 'shared' variable: weft needs no 'global')", 1,
-     19, 1},
+     "expected a statement, found 'global' (a thread sees every 'shared' variable: weft needs no "
+     "'global')",
+     1, 12, 1},
     {"thread t { return x }",
      "expected the end of 'return', found 'x' (a thread returns no value: keep a result in a "
      "'shared' variable)",
@@ -863,20 +866,21 @@ static const ErrorCase error_cases[] = {
      "VALUE', or starts with a keyword, 'lock m', 'put q, VALUE')",
      1, 13, 1},
     {"thread t { with m { skip } }",
-     "expected '=', found 'm' (weft has no 'with': write 'lock m' before the statements and "
-     "'unlock m' after them)",
-     1, 17, 1},
-    {"thread t { release m }", "expected '=', found 'm' (weft writes 'release m' as 'unlock m')", 1,
-     20, 1},
+     "expected a statement, found 'with' (weft has no 'with': write 'lock m' before the "
+     "statements and 'unlock m' after them)",
+     1, 12, 1},
+    {"thread t { release m }",
+     "expected a statement, found 'release' (weft writes 'release m' as 'unlock m')", 1, 12, 1},
     {"thread t { notify_all c }",
-     "expected '=', found 'c' (weft writes 'notify_all c' as 'broadcast c')", 1, 23, 1},
+     "expected a statement, found 'notify_all' (weft writes 'notify_all c' as 'broadcast c')", 1,
+     12, 1},
     {"thread t { inc() }",
      "expected '=', found '(' (weft has no functions: write the steps out in the thread)", 1, 15,
      1},
     {"thread t { print(x) }",
-     "expected '=', found '(' (weft has no output: the report shows what each step of a "
-     "schedule changed, 'weft replay' every state)",
-     1, 17, 1},
+     "expected a statement, found 'print' (weft has no output: the report shows what each step "
+     "of a schedule changed, 'weft replay' every state)",
+     1, 12, 1},
     {"thread main() { skip }",
      "expected '{', found '(' (a thread takes no parameters: 'thread NAME[COUNT] { ... }' runs "
      "COUNT instances, each with its own 'id')",
