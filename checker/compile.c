@@ -38,7 +38,7 @@ enum {
 /* ---- symbols ---- */
 
 typedef enum {
-    SYM_CONST,  /* a const: value */
+    SYM_CONST,  /* a const: value; index 1 if its expression failed (reported once) */
     SYM_SHARED, /* a shared variable: index in Program.vars */
     SYM_MUTEX,  /* index in mutexes */
     SYM_COND,   /* index in conds */
@@ -376,6 +376,7 @@ typedef struct ConstEnv {
     bool has_id; /* 'id' is allowed, with value id */
     int32_t id;
     const char *id_where; /* why 'id' is not allowed */
+    bool is_replaced;     /* a -D replaces the value: names are checked, arithmetic is not */
 } ConstEnv;
 
 /* The define that constant expression 'e' takes its value from, directly ('-D N=0', then 'N')
@@ -436,9 +437,17 @@ static bool const_fail(Compiler *c, const ConstEnv *env, Loc loc, const char *ms
     return false;
 }
 
+/* const_fail for a division by zero or an overflow, which a value replaced by -D never has. */
+static bool const_fail_arith(Compiler *c, const ConstEnv *env, Loc loc, const char *msg)
+{
+    return env->is_replaced ? false : const_fail(c, env, loc, msg);
+}
+
 static bool const_name(Compiler *c, const AstNode *e, const ConstEnv *env, int32_t *out)
 {
     Sym *s = lookup(c, e->name);
+    if (s && s->kind == SYM_CONST && s->index == 1)
+        return false; /* its own error said why: a size or count using it gets none */
     if (s && s->kind == SYM_CONST) {
         *out = s->value;
         return true;
@@ -522,12 +531,12 @@ static bool const_binary(Compiler *c, const AstNode *e, const ConstEnv *env, int
     if (!binary_value(e->op, x, y, &r, &msg)) {
         snprintf(buf, sizeof buf, "%s in a constant expression%s", msg,
                  define_note(c, define_of(c, e->b), false, note, sizeof note));
-        return const_fail(c, env, e->loc, buf);
+        return const_fail_arith(c, env, e->loc, buf);
     }
     if (r < INT32_MIN || r > INT32_MAX) {
         snprintf(buf, sizeof buf, "integer overflow in a constant expression%s",
                  define_note(c, define_of(c, e), false, note, sizeof note));
-        return const_fail(c, env, e->loc, buf);
+        return const_fail_arith(c, env, e->loc, buf);
     }
     *out = (int32_t)r;
     return true;
@@ -566,7 +575,7 @@ static bool const_eval(Compiler *c, const AstNode *e, const ConstEnv *env, int32
             return true;
         }
         if (x == INT32_MIN)
-            return const_fail(c, env, e->loc, "integer overflow in a constant expression");
+            return const_fail_arith(c, env, e->loc, "integer overflow in a constant expression");
         *out = -x;
         return true;
     }
@@ -577,7 +586,7 @@ static bool const_eval(Compiler *c, const AstNode *e, const ConstEnv *env, int32
     }
 }
 
-static const ConstEnv const_env = {false, false, 0, "'id' is only allowed inside a thread"};
+static const ConstEnv const_env = {false, false, 0, "'id' is only allowed inside a thread", false};
 
 /* A constant expression that must be at least 'min' and at most 'max': "array size must be at
 ** least 1, not 0". */
@@ -697,7 +706,7 @@ static void compile_local(Compiler *c, const AstNode *decl, uint32_t tmpl, uint3
     v.tmpl = tmpl;
     bool ok = var_shape(c, decl, &v);
     v.init = xcalloc((size_t)count * v.size, sizeof(int32_t));
-    ConstEnv env = {false, true, 0, NULL};
+    ConstEnv env = {false, true, 0, NULL, false};
     for (uint32_t t = 0; ok && t < count; t++) {
         env.id = (int32_t)t;
         ok = var_init_values(c, &v, decl, &env, v.init + (size_t)t * v.size);
@@ -1002,7 +1011,7 @@ static bool compile_binary(Compiler *c, const ExprCtx *x, const AstNode *e)
 static bool compile_expr(Compiler *c, const ExprCtx *x, const AstNode *e)
 {
     int32_t v;
-    static const ConstEnv quiet = {true, false, 0, NULL};
+    static const ConstEnv quiet = {true, false, 0, NULL, false};
     /* a constant sub-expression is folded to one PUSH, unless evaluating it fails: then its
     ** code is emitted and the failure (division by zero, overflow) happens at run time */
     if ((e->kind == AST_UNARY || e->kind == AST_BINARY || e->kind == AST_NAME) &&
@@ -2092,19 +2101,22 @@ static void compile_property(Compiler *c, const AstNode *decl)
 static void compile_const(Compiler *c, const AstNode *decl)
 {
     bool fresh = check_new_name(c, decl->name, decl->name_loc);
-    int32_t v = 0;
-    const_eval(c, decl->a, &const_env, &v);
     int from = define_of(c, decl->a);
+    ConstEnv env = const_env;
     for (size_t i = 0; i < c->n_defs; i++)
         if (strcmp(c->defs[i].name, decl->name) == 0) {
-            v = c->defs[i].value;
+            env.is_replaced = true;
             from = (int)i;
         }
+    int32_t v = 0;
+    bool ok = const_eval(c, decl->a, &env, &v);
+    if (env.is_replaced)
+        v = c->defs[from].value;
     vec_push(&c->const_names, xstrdup(decl->name));
     vec_push(&c->const_values, v);
     vec_push(&c->const_define, from);
     if (fresh)
-        add_global(c, decl, SYM_CONST, 0, v, false);
+        add_global(c, decl, SYM_CONST, ok || env.is_replaced ? 0 : 1, v, false);
 }
 
 static void compile_sync(Compiler *c, const AstNode *decl)

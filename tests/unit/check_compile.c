@@ -932,6 +932,38 @@ START_TEST(compile_define_named_in_value_errors)
 }
 END_TEST
 
+/* A const that -D replaces keeps the names of its expression checked but not its arithmetic; a
+** const whose expression failed gives the sizes and counts using it no error of their own. */
+START_TEST(compile_replaced_const_is_not_evaluated)
+{
+    static const char text[] = "const N = 2\nconst K = 10 / N\nthread t[K] { skip }\n";
+    Define both[] = {{"K", 3}, {"N", 0}};
+    Compiled c = compile_text(text, both, 2);
+    ck_assert_ptr_nonnull(c.prog);
+    ck_assert_uint_eq(c.prog->n_threads, 3);
+    compiled_free(&c);
+    Define n_only[] = {{"N", 0}};
+    c = compile_text(text, n_only, 1);
+    ck_assert_ptr_null(c.prog);
+    ck_assert_uint_eq(diag_count(c.d), 1); /* not also "thread count must be at least 1" */
+    ck_assert_str_eq(diag_message(c.d, 0),
+                     "division by zero in a constant expression (from -D N=0)");
+    compiled_free(&c);
+    c = compile_text("const A = 1 / 0\nconst B = A + 1\nshared a[B] = 0\nthread t[A] { skip }\n",
+                     NULL, 0);
+    ck_assert_uint_eq(diag_count(c.d), 1);
+    ck_assert_str_eq(diag_message(c.d, 0), "division by zero in a constant expression");
+    compiled_free(&c);
+    Define k_only[] = {{"K", 3}};
+    c = compile_text("const K = 10 / M\nthread t[K] { skip }\n", k_only, 1);
+    ck_assert_ptr_null(c.prog);
+    ck_assert_uint_eq(diag_count(c.d), 1);
+    ck_assert_str_eq(diag_message(c.d, 0),
+                     "unknown constant 'M' (declare it above its use: 'const M = 1')");
+    compiled_free(&c);
+}
+END_TEST
+
 START_TEST(compile_property_terms)
 {
     Compiled c =
@@ -1261,6 +1293,7 @@ Suite *compile_suite(void)
     tcase_add_test(core, compile_defines_override_consts);
     tcase_add_test(core, compile_define_of_no_const_is_a_tool_error);
     tcase_add_test(core, compile_define_named_in_value_errors);
+    tcase_add_test(core, compile_replaced_const_is_not_evaluated);
     tcase_add_test(core, compile_property_terms);
     tcase_add_test(core, compile_property_text_is_folded);
     tcase_add_test(core, compile_assert_texts);
