@@ -1074,44 +1074,56 @@ static void *buf_reserve(void **buf, size_t *cap, size_t n, size_t size)
     return *buf;
 }
 
-static int id_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
+/* Ids a worker reserved and did not use: [lo, hi). */
+typedef struct IdRange {
+    uint64_t lo, hi;
+} IdRange;
 
 /* Each worker takes the ids of its new states from a block of its own, so that two workers
 ** never write the same cache line of the records or of the side arrays. The ids a worker
-** reserved and did not use are holes in the new level [lo, store_count): move the level's last
-** states into them, keys, vectors (--compact) and invariant candidates along, and drop the
-** ids past the last state, so that the level is dense, as one thread leaves it. Its order is
-** settled by the keys afterwards, so which state lands in which hole does not matter. */
+** reserved and did not use are holes in the new level [lo, store_count), one range a worker
+** (the rest of its last block): move the level's last states into them, keys, vectors
+** (--compact) and invariant candidates along, and drop the ids past the last state, so that the
+** level is dense, as one thread leaves it. Its order is settled by the keys afterwards, so which
+** state lands in which hole does not matter. The ranges are taken whole, not id by id: a level
+** of one state leaves most of a block unused, and a deep narrow model has millions of them. */
 static void fill_holes(Level *lv)
 {
     Search *s = lv->s;
-    VEC(uint64_t) holes = {0};
+    VEC(IdRange) holes = {0};
+    uint64_t n_holes = 0;
     for (uint32_t i = 0; i < lv->n_workers; i++) {
         StoreIds *ids = &lv->workers[i].ids;
-        for (uint64_t id = ids->next; id < ids->end; id++)
-            vec_push(&holes, id);
+        if (ids->next < ids->end) {
+            size_t k = holes.len; /* insertion sort by lo: a few ranges */
+            vec_push(&holes, ((IdRange){ids->next, ids->end}));
+            for (; k > 0 && holes.items[k - 1].lo > ids->next; k--) {
+                holes.items[k] = holes.items[k - 1];
+                holes.items[k - 1] = (IdRange){ids->next, ids->end};
+            }
+            n_holes += ids->end - ids->next;
+        }
         ids->next = ids->end = 0;
         forget_own(&lv->workers[i]);
     }
-    if (!holes.len)
+    if (!n_holes) {
+        vec_free(&holes);
         return;
-    qsort(holes.items, holes.len, sizeof *holes.items, id_cmp);
-    uint64_t hi = store_count(s->st), top = hi, dense = hi - holes.len;
-    buf_reserve((void **)&lv->moved_to, &lv->moved_cap, holes.len, sizeof *lv->moved_to);
+    }
+    uint64_t top = store_count(s->st), dense = top - n_holes;
+    buf_reserve((void **)&lv->moved_to, &lv->moved_cap, n_holes, sizeof *lv->moved_to);
     Side *sd = side_next(lv);
-    size_t h = 0, hl = holes.len;
-    while (h < hl) {
-        uint64_t t = top - 1;
-        top--;
-        if (holes.items[hl - 1] == t) { /* the last id is a hole itself: drop it */
-            hl--;
+    size_t first = 0, last = holes.len; /* the ranges left: holes.items[first .. last) */
+    while (first < last) {
+        IdRange *up = &holes.items[last - 1];
+        if (up->hi == top) { /* the last ids are holes themselves: drop them */
+            top = up->lo;
+            last--;
             continue;
         }
-        uint64_t to = holes.items[h++];
+        uint64_t t = --top, to = holes.items[first].lo++;
+        if (holes.items[first].lo == holes.items[first].hi)
+            first++;
         lv->moved_to[t - dense] = (StateId)to;
         store_move(s->st, (StateId)t, (StateId)to);
         atomic_store(side_key(sd, to - lv->lo), atomic_load(side_key(sd, t - lv->lo)));

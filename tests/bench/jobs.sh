@@ -5,7 +5,9 @@
 # usage: tests/bench/jobs.sh [MODEL...]   MODEL: counter_race locked_counter philosophers
 #                                                 producer_consumer (default: all four, the
 #                                                 benchmark models of at least 1 M states);
-#                                                 large_counter_race (N=5 ITERS=2, 6.2 M)
+#                                                 large_counter_race (N=5 ITERS=2, 6.2 M);
+#                                                 deep_loop (2 M levels of one state: what a
+#                                                 level costs when it is too small to share)
 # Environment: WEFT (default build/weft), RUNS (default 5), HANDOFF (default: handoff next to
 # WEFT).
 #

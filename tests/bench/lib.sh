@@ -52,6 +52,7 @@ model_args() {
     case "$1" in
     counter_race) echo "$here/counter_race.weft|-D N=4 -D ITERS=3" ;;
     large_counter_race) echo "$here/counter_race.weft|-D N=5 -D ITERS=2" ;; # 6.2 M states
+    deep_loop) echo "$here/deep_loop.weft|-D N=1000000" ;; # 2 M levels of one state each
     locked_counter) echo "$here/locked_counter.weft|-D N=4 -D ITERS=4" ;;
     philosophers) echo "$here/philosophers.weft|-D N=10" ;;
     producer_consumer) echo "$here/producer_consumer.weft|-D PRODUCERS=3 -D CONSUMERS=3 -D ITEMS=4 -D CAP=3" ;;
