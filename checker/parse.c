@@ -205,8 +205,9 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
 
 /* Report "expected WHAT, found TOKEN" at the current token; 'hint' (or NULL) is appended in
 ** parentheses; without one, a name that is another language's operator ('and', 'or', 'not')
-** gets habit_hint's. Silent at a bad byte, which the lexer reported, and once fatal. */
-static void expected(Parser *p, const char *what, const char *hint)
+** gets habit_hint's. Silent at a bad byte, which the lexer reported, and once fatal. For what
+** the current token is itself ('a statement', 'a declaration', a block's '}'). */
+static void expected_token(Parser *p, const char *what, const char *hint)
 {
     if (p->is_fatal || check(p, TOK_ERROR))
         return;
@@ -220,6 +221,24 @@ static void expected(Parser *p, const char *what, const char *hint)
         diag_error(p->d, p->cur.loc, "expected %s, found %s (%s)", what, found, hint);
     else
         diag_error(p->d, p->cur.loc, "expected %s, found %s", what, found);
+    note_full(p);
+}
+
+/* expected_token() for the rest of what the line began ('wait c', no ', MUTEX'): if the current
+** token starts a later line, "expected WHAT, found the end of the line" just past the token
+** before it, where the missing part goes, not on the next line's first token. */
+static void expected(Parser *p, const char *what, const char *hint)
+{
+    if (p->is_fatal || !p->cur.is_line_start || check(p, TOK_EOF) || check(p, TOK_ERROR) ||
+        p->prev.loc.len == 0) {
+        expected_token(p, what, hint);
+        return;
+    }
+    Loc at = {p->prev.loc.off + p->prev.loc.len, 0};
+    if (hint)
+        diag_error(p->d, at, "expected %s, found the end of the line (%s)", what, hint);
+    else
+        diag_error(p->d, at, "expected %s, found the end of the line", what);
     note_full(p);
 }
 
@@ -713,7 +732,7 @@ static void missing_close(Parser *p, const Token *opener)
     char what[FOUND_MAX + 48];
     snprintf(what, sizeof what, "'}' to close '%.*s' at line %u", (int)opener->loc.len,
              opener->text, line_of(p, opener->loc));
-    expected(p, what, NULL);
+    expected_token(p, what, NULL);
     p->has_quiet = true;
     p->quiet_off = p->cur.loc.off;
 }
@@ -1086,7 +1105,7 @@ static AstNode *parse_simple_stmt(Parser *p)
     case TOK_ATOMIC:
         return parse_atomic(p);
     case TOK_LOCAL:
-        expected(p, "a statement", "local declarations come first in a thread");
+        expected_token(p, "a statement", "local declarations come first in a thread");
         return NULL;
     default: /* 'assert x = 1', '} or {' after a block that is not a choice */
         if (check(p, TOK_COUNT) || check(p, TOK_DONE) || check(p, TOK_LEN) || check(p, TOK_HELD) ||
@@ -1095,14 +1114,15 @@ static AstNode *parse_simple_stmt(Parser *p)
             char hint[64];
             snprintf(hint, sizeof hint, "'%s' is a keyword of weft's: choose another name",
                      lex_kind_text(p->cur.kind));
-            expected(p, "a statement", hint);
+            expected_token(p, "a statement", hint);
             return NULL;
         }
-        expected(p, "a statement",
-                 check(p, TOK_ASSIGN) ? assign_hint(p)
-                 : check(p, TOK_OR)   ? "'or' joins the branches of 'choose { ... } or { ... }'; "
-                                        "to join tests, write '||'"
-                                      : NULL);
+        expected_token(p, "a statement",
+                       check(p, TOK_ASSIGN) ? assign_hint(p)
+                       : check(p, TOK_OR)
+                           ? "'or' joins the branches of 'choose { ... } or { ... }'; "
+                             "to join tests, write '||'"
+                           : NULL);
         return NULL;
     }
 }
@@ -1119,7 +1139,7 @@ static AstNode *parse_stmt(Parser *p)
         char what[FOUND_MAX + 48];
         snprintf(what, sizeof what, "a statement after the label '%.*s'",
                  label.loc.len > FOUND_MAX ? FOUND_MAX : (int)label.loc.len, label.text);
-        expected(p, what, check(p, TOK_ASSIGN) ? "weft assigns with '=', not ':='" : NULL);
+        expected_token(p, what, check(p, TOK_ASSIGN) ? "weft assigns with '=', not ':='" : NULL);
         return NULL;
     }
     AstNode *s = parse_simple_stmt(p);
@@ -1295,8 +1315,8 @@ static AstNode *parse_decl(Parser *p)
             hint = HINT_SHARED;
         else if (!hint && check(p, TOK_IDENT) && (next == TOK_DOT || next == TOK_LPAREN))
             hint = "weft runs no statement outside a thread: every 'thread' starts by itself";
-        expected(p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)",
-                 hint);
+        expected_token(
+            p, "a declaration (const, shared, mutex, cond, queue, thread, invariant, final)", hint);
         return NULL;
     }
     }

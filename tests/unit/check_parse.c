@@ -726,7 +726,15 @@ static const ErrorCase error_cases[] = {
      "expected expression, found 'cond' (a condition variable is declared on a line of its "
      "own: 'cond NAME')",
      1, 16, 1},
-    {"shared x = 1 +\nthread t { skip }", "expected expression, found 'thread'", 2, 1, 1},
+    {"shared x = 1 +\nthread t { skip }", "expected expression, found the end of the line", 1, 15,
+     1},
+    /* what a line began and did not finish: at the end of that line, not on the next */
+    {"thread t {\n  wait c\n}",
+     "expected ',', found the end of the line (the form is 'wait COND, MUTEX')", 2, 9, 1},
+    {"thread t {\n  while x < 3\n    x = 1\n  }\n}", "expected '{', found the end of the line", 2,
+     14, 2},
+    {"thread t {\n  lock\n}", "expected a name after 'lock', found the end of the line", 2, 7, 1},
+    {"thread t {\n  x = 1\n  ]\n}", "expected a statement, found ']'", 3, 3, 1},
     /* habits from other languages */
     {"shared count = 0",
      "expected a name after 'shared', found 'count' ('count' is a keyword of weft's: choose "
@@ -951,7 +959,7 @@ START_TEST(parse_recovers_after_errors)
                        "final ok: 1\n";
     Parsed *p = parse(text);
     ck_assert_uint_eq(diag_count(p->d), 4);
-    ck_assert_str_eq(diag_message(p->d, 0), "expected expression, found 'lock'");
+    ck_assert_str_eq(diag_message(p->d, 0), "expected expression, found the end of the line");
     ck_assert_str_eq(diag_message(p->d, 1), "expected a name after 'lock', found '3'");
     ck_assert_str_eq(diag_message(p->d, 2), "expected expression, found ')'");
     ck_assert_str_eq(diag_message(p->d, 3), "expected a name after 'const', found '='");
