@@ -226,19 +226,22 @@ static void expected_token(Parser *p, const char *what, const char *hint)
 
 /* expected_token() for the rest of what the line began ('wait c', no ', MUTEX'): if the current
 ** token starts a later line, "expected WHAT, found the end of the line" just past the token
-** before it, where the missing part goes, not on the next line's first token. */
+** before it, where the missing part goes, not on the next line's first token; at the end of
+** the file, "found end of file" there too, not on the line after the last. */
 static void expected(Parser *p, const char *what, const char *hint)
 {
-    if (p->is_fatal || !p->cur.is_line_start || check(p, TOK_EOF) || check(p, TOK_ERROR) ||
+    bool is_eof = check(p, TOK_EOF);
+    if (p->is_fatal || !(p->cur.is_line_start || is_eof) || check(p, TOK_ERROR) ||
         p->prev.loc.len == 0) {
         expected_token(p, what, hint);
         return;
     }
     Loc at = {p->prev.loc.off + p->prev.loc.len, 0};
+    const char *found = is_eof ? "end of file" : "the end of the line";
     if (hint)
-        diag_error(p->d, at, "expected %s, found the end of the line (%s)", what, hint);
+        diag_error(p->d, at, "expected %s, found %s (%s)", what, found, hint);
     else
-        diag_error(p->d, at, "expected %s, found the end of the line", what);
+        diag_error(p->d, at, "expected %s, found %s", what, found);
     note_full(p);
 }
 

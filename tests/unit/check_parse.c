@@ -735,6 +735,7 @@ static const ErrorCase error_cases[] = {
      14, 2},
     {"thread t {\n  lock\n}", "expected a name after 'lock', found the end of the line", 2, 7, 1},
     {"thread t {\n  x = 1\n  ]\n}", "expected a statement, found ']'", 3, 3, 1},
+    {"final x == 1 &&\n", "expected expression, found end of file", 1, 16, 1},
     /* habits from other languages */
     {"shared count = 0",
      "expected a name after 'shared', found 'count' ('count' is a keyword of weft's: choose "
