@@ -735,7 +735,10 @@ static void missing_close(Parser *p, const Token *opener)
     char what[FOUND_MAX + 48];
     snprintf(what, sizeof what, "'}' to close '%.*s' at line %u", (int)opener->loc.len,
              opener->text, line_of(p, opener->loc));
-    expected_token(p, what, NULL);
+    if (check(p, TOK_EOF)) /* just past the last token, not on the line after it */
+        expected(p, what, NULL);
+    else /* 'final' or 'thread' where the block goes on */
+        expected_token(p, what, NULL);
     p->has_quiet = true;
     p->quiet_off = p->cur.loc.off;
 }

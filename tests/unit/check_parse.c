@@ -619,7 +619,7 @@ typedef struct ErrorCase {
 static const ErrorCase error_cases[] = {
     {"const N = 4\nthread t {\n  x = 1\nfinal f: x == 1\n",
      "expected '}' to close 'thread' at line 2, found 'final'", 4, 1, 1},
-    {"thread t { if x {\n skip\n", "expected '}' to close 'if' at line 1, found end of file", 3, 1,
+    {"thread t { if x {\n skip\n", "expected '}' to close 'if' at line 1, found end of file", 2, 6,
      1},
     {"thread t { x = }", "expected expression, found '}'", 1, 16, 1},
     {"x = 1",
