@@ -346,9 +346,31 @@ static void print_schedule(FILE *out, const Program *prog, const Violation *v, c
     report_steps(out, prog, v, tr);
 }
 
+/* A step's label column: its label, or "-". */
+static const char *step_label(const Template *tm, const Pos *pos)
+{
+    return pos->label >= 0 ? tm->labels[pos->label] : "-";
+}
+
+/* The columns as table_print() aligns them, but in two passes over the steps and no table: the
+** first measures the padded columns (the last, what changed, is not padded), the second prints
+** a step at a time, so a schedule of millions of steps takes no memory a step. */
 void report_steps(FILE *out, const Program *prog, const Violation *v, const Trace *tr)
 {
-    Table t = {.n_cols = 6, .right = {true}};
+    int w_num = snprintf(NULL, 0, "%u", tr->n_steps), w_name = 0, w_label = 0, w_line = 0,
+        w_text = 0;
+    for (uint32_t i = 0; i < tr->n_steps; i++) {
+        const TraceStep *s = &tr->steps[i];
+        const Template *tm = &prog->templates[prog->threads[s->tid].tmpl];
+        const Pos *pos = &tm->pos[s->pos];
+        int n_name = (int)strlen(prog->threads[s->tid].name);
+        int n_label = (int)strlen(step_label(tm, pos));
+        int n_line = snprintf(NULL, 0, "line %u", pos->line), n_text = (int)strlen(pos->text);
+        w_name = n_name > w_name ? n_name : w_name;
+        w_label = n_label > w_label ? n_label : w_label;
+        w_line = n_line > w_line ? n_line : w_line;
+        w_text = n_text > w_text ? n_text : w_text;
+    }
     for (uint32_t i = 0; i < tr->n_steps; i++) {
         const TraceStep *s = &tr->steps[i];
         const Template *tm = &prog->templates[prog->threads[s->tid].tmpl];
@@ -359,13 +381,13 @@ void report_steps(FILE *out, const Program *prog, const Violation *v, const Trac
         else
             changes =
                 describe_changes(prog, trace_state(tr, i), trace_state(tr, i + 1), s->tid, pos);
-        Row r = {{xasprintf("%u", i + 1), xstrdup(prog->threads[s->tid].name),
-                  xstrdup(pos->label >= 0 ? tm->labels[pos->label] : "-"),
-                  xasprintf("line %u", pos->line), xstrdup(pos->text), changes}};
-        vec_push(&t.rows, r);
+        char line[24];
+        snprintf(line, sizeof line, "line %u", pos->line);
+        fprintf(out, "  %*u  %-*s  %-*s  %-*s  %-*s  %s\n", w_num, i + 1, w_name,
+                prog->threads[s->tid].name, w_label, step_label(tm, pos), w_line, line, w_text,
+                pos->text, changes);
+        free(changes);
     }
-    table_print(out, &t, "  ");
-    table_free(&t);
 }
 
 /* ---- outcomes of a final ---- */
