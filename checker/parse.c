@@ -203,6 +203,18 @@ static const char *habit_hint(const char *text, size_t len, HabitWhere where)
     return NULL;
 }
 
+/* "expected WHAT, found FOUND" at 'at', with ' (HINT)' unless 'hint' is NULL; silent once fatal. */
+static void expected_at(Parser *p, Loc at, const char *what, const char *found, const char *hint)
+{
+    if (p->is_fatal)
+        return;
+    if (hint)
+        diag_error(p->d, at, "expected %s, found %s (%s)", what, found, hint);
+    else
+        diag_error(p->d, at, "expected %s, found %s", what, found);
+    note_full(p);
+}
+
 /* Report "expected WHAT, found TOKEN" at the current token; 'hint' (or NULL) is appended in
 ** parentheses; without one, a name that is another language's operator ('and', 'or', 'not')
 ** gets habit_hint's. Silent at a bad byte, which the lexer reported, and once fatal. For what
@@ -217,11 +229,7 @@ static void expected_token(Parser *p, const char *what, const char *hint)
         hint = "weft writes 'or' as '||'";
     char found[FOUND_MAX + 16];
     describe(&p->cur, found, sizeof found);
-    if (hint)
-        diag_error(p->d, p->cur.loc, "expected %s, found %s (%s)", what, found, hint);
-    else
-        diag_error(p->d, p->cur.loc, "expected %s, found %s", what, found);
-    note_full(p);
+    expected_at(p, p->cur.loc, what, found, hint);
 }
 
 /* expected_token() for the rest of what the line began ('wait c', no ', MUTEX'): if the current
@@ -237,12 +245,7 @@ static void expected(Parser *p, const char *what, const char *hint)
         return;
     }
     Loc at = {p->prev.loc.off + p->prev.loc.len, 0};
-    const char *found = is_eof ? "end of file" : "the end of the line";
-    if (hint)
-        diag_error(p->d, at, "expected %s, found %s (%s)", what, found, hint);
-    else
-        diag_error(p->d, at, "expected %s, found %s", what, found);
-    note_full(p);
+    expected_at(p, at, what, is_eof ? "end of file" : "the end of the line", hint);
 }
 
 /* Consume a token of 'kind' or report "expected '<spelling>', found ...". */
@@ -889,10 +892,9 @@ static void expected_assign(Parser *p, const AstNode *target)
                             ? habit_hint(target->name, strlen(target->name), HABIT_STMT)
                             : NULL;
     if (habit) { /* 'x = a and b', 'elif x {', 'for i in ...', 'var y = 1': at the word */
-        if (!p->is_fatal)
-            diag_error(p->d, target->loc, "expected a statement, found '%s' (%s)", target->name,
-                       habit);
-        note_full(p);
+        char found[FOUND_MAX + 16];
+        snprintf(found, sizeof found, "'%s'", target->name); /* a habit's word: short */
+        expected_at(p, target->loc, "a statement", found, habit);
         return;
     }
     if (target->kind == AST_NAME && check(p, TOK_DOT)) {
